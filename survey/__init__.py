@@ -1,0 +1,37 @@
+"""The Wijkprofiel survey web application and command line."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from survey import storage
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def create_app(test_config=None):
+    """Build the Flask app: defaults, then `instance/config.py` or `test_config`, then the
+    environment (`DATABASE_URL`, `SECRET_KEY`) which wins so that deployments need no file."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev-only-change-me",
+        DATABASE_URL=storage.default_database_url(app.instance_path),
+        EDITION_YEAR=2024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    for key in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(key) and (test_config is None or key not in test_config):
+            app.config[key] = os.environ[key]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from survey.routes import health
+
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,40 @@
+"""The `wijkprofiel` command: Flask's CLI with a subcommand for every job.
+
+Every command turns our own errors (`WijkprofielError`) into a one-line message and exit
+status 1, never a traceback.
+"""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from survey import create_app, storage
+from weighting.errors import WijkprofielError
+
+
+class WijkprofielGroup(FlaskGroup):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except WijkprofielError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=WijkprofielGroup, create_app=create_app, add_version_option=False)
+def main():
+    """Wijkprofiel: survey collection, weighting and scores for Rotterdam."""
+
+
+@main.group()
+def db():
+    """The database: migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision):
+    """Apply the Alembic migrations to DATABASE_URL."""
+    url = current_app.config["DATABASE_URL"]
+    storage.upgrade(url, revision)
+    click.echo(f"database at revision {storage.current_revision(url)}")

@@ -1,0 +1,168 @@
+"""The database tables.
+
+Two sides that never mix:
+- identity (`identity_*` tables): who a person is: register id, name, address, phone, and the
+  personal code printed on the letter. Only fieldwork needs these, and the retention command
+  deletes them after fieldwork.
+- statistics (every other table): the sample unit with its register auxiliaries and design
+  weight, and what it answered. A sample unit's id is opaque; nothing here names a person.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- statistics side -------------------------------------------------------------------------
+
+
+class Edition(Base):
+    """One Wijkprofiel round (2024, 2026, ...)."""
+
+    __tablename__ = "edition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    fieldwork_start: Mapped[date | None] = mapped_column(Date)
+    fieldwork_end: Mapped[date | None] = mapped_column(Date)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class Area(Base):
+    """A Wijkprofiel wijk and the gebied it lies in."""
+
+    __tablename__ = "area"
+
+    wijk_code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    wijk: Mapped[str] = mapped_column(String(100), unique=True)
+    gebied: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class PopulationMargin(Base):
+    """A register total: persons aged 15+ in a wijk with one category of one variable."""
+
+    __tablename__ = "population_margin"
+    __table_args__ = (UniqueConstraint("edition_id", "wijk_code", "variable", "category"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"))
+    variable: Mapped[str] = mapped_column(String(50))
+    category: Mapped[str] = mapped_column(String(50))
+    total: Mapped[float] = mapped_column(Float)
+
+
+class SampleUnit(Base):
+    """One drawn person, seen from the statistics side: an opaque id, the stratum, the design
+    and the register auxiliaries that weighting calibrates on."""
+
+    __tablename__ = "sample_unit"
+    __table_args__ = (Index("ix_sample_unit_edition_wijk", "edition_id", "wijk_code"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"))
+    questionnaire_id: Mapped[str] = mapped_column(String(50))
+    wave: Mapped[int] = mapped_column(Integer, default=1)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+    design_weight: Mapped[float] = mapped_column(Float)
+    stratum_population: Mapped[int] = mapped_column(Integer)
+    age_group: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(10))
+    migration_background: Mapped[str] = mapped_column(String(20))
+    household_type: Mapped[str] = mapped_column(String(30))
+    # sha256 of the normalised personal code: login finds the unit without storing the code here
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="invited")  # invited|started|completed
+    disposition: Mapped[str | None] = mapped_column(String(10))  # AAPOR code, e.g. 1.1
+    mode: Mapped[str | None] = mapped_column(String(10))  # web|paper|phone, of the completion
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Answer(Base):
+    """One variable's answer of one sample unit. A page submit upserts its variables, so a
+    double submit or a second tab overwrites with the same key and never duplicates."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("sample_unit_id", "variable"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
+    )
+    variable: Mapped[str] = mapped_column(String(64))
+    # text for every type; a multiple-choice answer holds its option values separated by spaces
+    value: Mapped[str | None] = mapped_column(Text)
+    page_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(10))
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class PageVisit(Base):
+    """Paradata: when a page was first shown and submitted, in which language, mode and device.
+    Kept apart from the answers' content."""
+
+    __tablename__ = "page_visit"
+    __table_args__ = (UniqueConstraint("sample_unit_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(ForeignKey("sample_unit.id", ondelete="CASCADE"))
+    page_id: Mapped[str] = mapped_column(String(64))
+    first_shown_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    language: Mapped[str | None] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(10))
+    device_class: Mapped[str | None] = mapped_column(String(10))
+
+
+# --- identity side ---------------------------------------------------------------------------
+
+
+class IdentityPerson(Base):
+    """A resident as the population register (BRP) knows them."""
+
+    __tablename__ = "identity_person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_id: Mapped[str] = mapped_column(String(20), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    street: Mapped[str] = mapped_column(String(100))
+    house_number: Mapped[str] = mapped_column(String(10))
+    postcode: Mapped[str] = mapped_column(String(7))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"), index=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    migration_background: Mapped[str] = mapped_column(String(20))
+    household_type: Mapped[str] = mapped_column(String(30))
+
+
+class IdentityLink(Base):
+    """Which person a sample unit is, and the personal code on their letter."""
+
+    __tablename__ = "identity_link"
+
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("identity_person.id"), index=True)
+    access_code: Mapped[str] = mapped_column(String(20), unique=True)
