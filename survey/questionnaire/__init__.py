@@ -1,0 +1,41 @@
+"""Questionnaires: the loader (files to dataclasses), rules (conditions), the router (which
+pages a respondent sees), the checker, the XLSForm importer and the Babel extractor.
+
+>>> from survey.questionnaire import load_all, evaluate, Router   # doctest: +SKIP
+"""
+
+from survey.questionnaire.loader import (
+    END,
+    GridRow,
+    Indicator,
+    Option,
+    Page,
+    Question,
+    Questionnaire,
+    RoutingRule,
+    Scale,
+    Section,
+    VariableInfo,
+    load_all,
+    load_questionnaire,
+)
+from survey.questionnaire.rules import evaluate, evaluate_frame, variables_in
+
+__all__ = [
+    "END",
+    "GridRow",
+    "Indicator",
+    "Option",
+    "Page",
+    "Question",
+    "Questionnaire",
+    "RoutingRule",
+    "Scale",
+    "Section",
+    "VariableInfo",
+    "evaluate",
+    "evaluate_frame",
+    "load_all",
+    "load_questionnaire",
+    "variables_in",
+]

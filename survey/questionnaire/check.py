@@ -1,0 +1,274 @@
+"""`wijkprofiel questionnaire check`: everything the schema cannot see.
+
+The schema checks the shape of one file; this module checks its references: scales that
+exist, unique ids and variables, conditions that name variables asked before them, routing that
+only jumps forward to pages that exist, indicators that count answers their variables can have.
+Every problem is collected (not just the first) as a QuestionnaireError naming file and line.
+
+>>> [str(e) for e in check_file("questionnaires/veiligheidsmonitor.yaml").problems]  # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from survey import QUESTIONNAIRES_DIR
+from survey.errors import QuestionnaireError
+from survey.questionnaire.loader import END, Question, Questionnaire, parse, questionnaire_files
+from survey.questionnaire.rules import variables_in
+
+__all__ = ["CheckResult", "check_file", "check_paths", "reference_problems"]
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    questionnaire: Questionnaire | None
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """"OK <file>: N sections, N pages, ..." for a good file."""
+        q = self.questionnaire
+        return (f"OK {self.path}: {len(q.sections)} sections, {len(q.pages)} pages, "
+                f"{len(q.questions)} questions, {len(q.variables())} variables, "
+                f"{len(q.indicators)} indicators")
+
+
+def check_file(path) -> CheckResult:
+    """Check one questionnaire file; never raises for bad input.
+
+    >>> check_file("tests/fixtures/questionnaires/minimal.yaml").ok   # doctest: +SKIP
+    True
+    """
+    questionnaire, problems = parse(path)
+    return CheckResult(Path(path), questionnaire, problems)
+
+
+def check_paths(paths=None) -> list[CheckResult]:
+    """Check the given files (default: every questionnaire in questionnaires/)."""
+    if not paths:
+        paths = questionnaire_files(QUESTIONNAIRES_DIR)
+    return [check_file(p) for p in paths]
+
+
+class _Problems(list):
+    def __init__(self, questionnaire):
+        super().__init__()
+        self.source = questionnaire.path
+
+    def add(self, line, message):
+        self.append(QuestionnaireError(self.source, message, line=line))
+
+
+def reference_problems(q: Questionnaire) -> list[QuestionnaireError]:
+    """Every broken reference in a built questionnaire, in line order."""
+    problems = _Problems(q)
+    if q.id != q.path.stem:
+        problems.add(q.line, f"id {q.id!r} differs from the file name; expected id: {q.path.stem}")
+    _check_scales(q, problems)
+    _check_ids(q, problems)
+    stored_at = _check_variables(q, problems)
+    for question in q.questions:
+        _check_question(q, question, problems)
+    _check_conditions(q, stored_at, problems)
+    _check_routing(q, problems)
+    _check_indicators(q, problems)
+    problems.sort(key=lambda e: e.line or 0)
+    return list(problems)
+
+
+def _duplicates(items, what, problems, key=lambda x: x.id):
+    first = {}
+    for item in items:
+        k = key(item)
+        if k in first:
+            problems.add(item.line, f"duplicate {what} {k!r} (first on line {first[k]})")
+        else:
+            first[k] = item.line
+
+
+def _check_scales(q, problems):
+    for scale in q.scales.values():
+        _duplicates(scale.options, f"value in scale {scale.id!r}:", problems, key=lambda o: o.value)
+    for question in q.questions:
+        if question.scale is not None and question.scale not in q.scales:
+            problems.add(question.line, f"question {question.id!r}: unknown scale "
+                                        f"{question.scale!r}; scales are: {_names(q.scales)}")
+        if question.missing is not None and question.missing not in q.scales:
+            problems.add(question.line, f"question {question.id!r}: unknown missing scale "
+                                        f"{question.missing!r}; scales are: {_names(q.scales)}")
+        if question.scale is None and question.options:
+            _duplicates(question.options, f"option value in question {question.id!r}:", problems,
+                        key=lambda o: o.value)
+        both = {o.value for o in question.options} & {o.value for o in question.missing_options}
+        if both:
+            problems.add(question.line, f"question {question.id!r}: value(s) {_names(both)} are "
+                                        f"both an answer and a missing answer")
+
+
+def _names(items) -> str:
+    return ", ".join(sorted(items)) or "(none)"
+
+
+def _check_ids(q, problems):
+    _duplicates(q.sections, "section id", problems)
+    _duplicates(q.pages, "page id", problems)
+    _duplicates(q.questions, "question id", problems)
+    _duplicates(q.indicators, "indicator id", problems)
+    for question in q.questions:
+        _duplicates(question.rows, f"row id in question {question.id!r}:", problems)
+    if END in {p.id for p in q.pages}:
+        problems.add(q.page(END).line, f"page id {END!r} is reserved for `goto: {END}`")
+
+
+def _check_variables(q, problems) -> dict:
+    """Report duplicate variables; return variable -> position of the page that stores it."""
+    first, stored_at = {}, {}
+    for position, page in enumerate(q.pages):
+        for question in page.questions:
+            if question.type == "grid":
+                names = [(row.variable, row.line) for row in question.rows]
+            else:
+                names = [(question.variable, question.line)]
+            for name, line in names:
+                if name in first:
+                    problems.add(line, f"duplicate variable {name!r} (first on line {first[name]})")
+                else:
+                    first[name] = line
+                    stored_at[name] = position
+    return stored_at
+
+
+def _check_question(q, question: Question, problems):
+    where = f"question {question.id!r}"
+    values = {o.value for o in question.options}
+    for value in question.exclusive:
+        if value not in values:
+            problems.add(question.line, f"{where}: exclusive value {value!r} is not one of its "
+                                        f"options ({_names(values)})")
+    if question.type == "number" and question.min is not None and question.max is not None:
+        if question.min > question.max:
+            problems.add(question.line, f"{where}: min {question.min} is greater than max "
+                                        f"{question.max}")
+    if question.type == "date":
+        bounds = {}
+        for key in ("min", "max"):
+            value = getattr(question, key)
+            if value is None or value == "today":
+                continue
+            try:
+                bounds[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                problems.add(question.line, f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)")
+        if len(bounds) == 2 and bounds["min"] > bounds["max"]:
+            problems.add(question.line, f"{where}: min {question.min} is after max {question.max}")
+
+
+def _condition_leaves(condition):
+    if not condition:
+        return
+    for key in ("all", "any"):
+        if key in condition:
+            for c in condition[key]:
+                yield from _condition_leaves(c)
+            return
+    if "not" in condition:
+        yield from _condition_leaves(condition["not"])
+        return
+    yield condition
+
+
+def _check_condition(q, condition, owner, line, latest, stored_at, problems):
+    """`latest`: position of the last page whose variables the condition may name."""
+    page_ids = [p.id for p in q.pages]
+    for name in sorted(variables_in(condition)):
+        if name not in stored_at:
+            problems.add(line, f"{owner}: condition names variable {name!r}, which no question "
+                               f"stores")
+        elif stored_at[name] > latest:
+            problems.add(line, f"{owner}: condition names variable {name!r}, which is asked on "
+                               f"page {page_ids[stored_at[name]]!r}, not before; a condition may "
+                               f"only name variables asked earlier (no cycles)")
+    for leaf in _condition_leaves(condition):
+        name = leaf.get("variable")
+        if name not in stored_at:
+            continue
+        info = q.variable_info(name)
+        if not info.options:
+            continue
+        known = {o.value for o in info.options}
+        for key in ("in", "not_in"):
+            for value in leaf.get(key, ()):
+                if str(value) not in known:
+                    problems.add(line, f"{owner}: condition on {name!r}: {value!r} is not one of "
+                                       f"its answers ({_names(known)})")
+
+
+def _check_conditions(q, stored_at, problems):
+    for position, page in enumerate(q.pages):
+        if page.when is not None:
+            _check_condition(q, page.when, f"page {page.id!r} when", page.line, position - 1,
+                             stored_at, problems)
+        for question in page.questions:
+            if question.when is not None:
+                _check_condition(q, question.when, f"question {question.id!r} when",
+                                 question.line, position - 1, stored_at, problems)
+        for rule in page.routing:
+            _check_condition(q, rule.when, f"page {page.id!r} routing", rule.line, position,
+                             stored_at, problems)
+
+
+def _check_routing(q, problems):
+    positions = {p.id: i for i, p in enumerate(q.pages)}
+    for position, page in enumerate(q.pages):
+        for rule in page.routing:
+            if rule.goto == END:
+                continue
+            if rule.goto not in positions:
+                problems.add(rule.line, f"page {page.id!r} routing: goto {rule.goto!r} is not a "
+                                        f"page id (or `{END}`)")
+            elif positions[rule.goto] <= position:
+                problems.add(rule.line, f"page {page.id!r} routing: goto {rule.goto!r} jumps back "
+                                        f"(a cycle); routing may only jump to a later page")
+
+
+def _check_indicators(q, problems):
+    variables = set(q.variables())
+    for indicator in q.indicators:
+        where = f"indicator {indicator.id!r}"
+        for name in indicator.variables:
+            if name not in variables:
+                problems.add(indicator.line, f"{where}: variable {name!r} is not in the "
+                                             f"questionnaire")
+                continue
+            info = q.variable_info(name)
+            answers = {o.value for o in info.question.options}
+            missing = {o.value for o in info.question.missing_options}
+            counted = list(indicator.values) + [str(k) for k in (indicator.scores or {})]
+            if counted and info.type in ("number", "text", "date"):
+                problems.add(indicator.line, f"{where}: variable {name!r} is a {info.type} "
+                                             f"question; `values`/`scores` need a choice question")
+                continue
+            for value in counted:
+                if value in missing:
+                    problems.add(indicator.line, f"{where}: {value!r} is a missing answer of "
+                                                 f"{name!r}; missing answers never count")
+                elif value not in answers:
+                    problems.add(indicator.line, f"{where}: {value!r} is not an answer of "
+                                                 f"{name!r} ({_names(answers)})")
+            if indicator.kind == "mean" and not indicator.scores and info.type != "number":
+                problems.add(indicator.line, f"{where}: a mean over choice question {name!r} "
+                                             f"needs `scores` for its answers")
+        if indicator.rescale is not None:
+            if indicator.kind != "mean":
+                problems.add(indicator.line, f"{where}: `rescale` applies to a mean indicator")
+            elif indicator.rescale[0] >= indicator.rescale[1]:
+                problems.add(indicator.line, f"{where}: rescale {list(indicator.rescale)} must "
+                                             f"go from low to high")

@@ -1,0 +1,649 @@
+"""Read a questionnaire file into frozen dataclasses: the one way the app sees a questionnaire.
+
+The YAML is parsed with the start line of every mapping and list item kept, checked against
+`questionnaires/schema.json`, then built into `Questionnaire` / `Section` / `Page` / `Question`
+objects. Conditions stay plain dicts (see `survey.questionnaire.rules`). References between
+parts (scales, goto targets, variables named in conditions and indicators) are checked by
+`survey.questionnaire.check`, which `load_questionnaire` runs too, so what it returns is sound.
+
+>>> q = load_questionnaire("questionnaires/veiligheidsmonitor.yaml")   # doctest: +SKIP
+>>> q.page("buurt-oordeel").questions[0].variable                     # doctest: +SKIP
+'buurt_cijfer'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from survey import QUESTIONNAIRES_DIR
+from survey.errors import QuestionnaireError
+
+SCHEMA_PATH = QUESTIONNAIRES_DIR / "schema.json"
+SCHEMA_VERSION = 1
+END = "end"
+"""The `goto` target that ends the questionnaire."""
+
+__all__ = [
+    "END",
+    "SCHEMA_PATH",
+    "GridRow",
+    "Indicator",
+    "Option",
+    "Page",
+    "Question",
+    "Questionnaire",
+    "RoutingRule",
+    "Scale",
+    "Section",
+    "VariableInfo",
+    "load_all",
+    "load_questionnaire",
+]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    options: tuple[Option, ...]
+    line: int | None = field(default=None, compare=False, repr=False)
+
+    def values(self) -> list[str]:
+        return [o.value for o in self.options]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    id: str
+    variable: str
+    text: str
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class RoutingRule:
+    when: dict
+    goto: str
+    """A later page id, or `END`."""
+    line: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """One question. `options` are the substantive answers (from `scale` or inline `options`),
+    `missing_options` the non-substantive ones from the `missing` scale; for a grid both apply
+    to every row. Stored values are text: see the format doc."""
+
+    id: str
+    variable: str
+    type: str
+    text: str
+    help: str | None = None
+    options: tuple[Option, ...] = ()
+    missing_options: tuple[Option, ...] = ()
+    rows: tuple[GridRow, ...] = ()
+    min: Any = None
+    max: Any = None
+    decimals: int = 0
+    unit: str | None = None
+    max_length: int | None = None
+    exclusive: tuple[str, ...] = ()
+    required: bool = False
+    when: dict | None = None
+    line: int | None = None
+    scale: str | None = None
+    """Name of the scale the options come from (None for inline options)."""
+    missing: str | None = None
+    """Name of the `missing` scale, if any."""
+    page_id: str | None = None
+    section_id: str | None = None
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in ("single", "multiple", "grid")
+
+    def variables(self) -> list[str]:
+        """The variables this question stores: its own, or one per grid row."""
+        if self.type == "grid":
+            return [row.variable for row in self.rows]
+        return [self.variable]
+
+    def all_options(self) -> tuple[Option, ...]:
+        """Substantive and missing options together, in the order they are shown."""
+        return self.options + self.missing_options
+
+    def value_labels(self) -> dict[str, str]:
+        return {o.value: o.label for o in self.all_options()}
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    id: str
+    title: str | None
+    when: dict | None
+    questions: tuple[Question, ...]
+    routing: tuple[RoutingRule, ...]
+    section_id: str
+    module: str
+    line: int | None = None
+
+    def variables(self) -> list[str]:
+        return [v for q in self.questions for v in q.variables()]
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    id: str
+    title: str
+    module: str
+    pages: tuple[Page, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Indicator:
+    """What the report counts. `variables` always holds the variable(s), whether the file
+    said `variable:` or `variables:`."""
+
+    id: str
+    label: str
+    kind: str
+    variables: tuple[str, ...]
+    index: str
+    theme: str
+    direction: str
+    combine: str = "any"
+    values: tuple[str, ...] = ()
+    scores: dict | None = None
+    rescale: tuple[float, float] | None = None
+    line: int | None = None
+
+    @property
+    def variable(self) -> str:
+        """The first (for single-variable indicators: the) variable."""
+        return self.variables[0]
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    """Everything a codebook or export needs to know about one stored variable."""
+
+    name: str
+    question: Question
+    row: GridRow | None
+    options: tuple[Option, ...]
+    """Substantive options, then missing ones (empty for number/text/date)."""
+    labels: dict
+
+    @property
+    def label(self) -> str:
+        """The question text, with the grid row text after it for a grid row."""
+        if self.row is None:
+            return self.question.text
+        return f"{self.question.text} {self.row.text}"
+
+    @property
+    def type(self) -> str:
+        return "single" if self.question.type == "grid" else self.question.type
+
+    @property
+    def missing_values(self) -> list[str]:
+        return [o.value for o in self.question.missing_options]
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    id: str
+    version: str
+    edition: int
+    title: str
+    intro: str | None
+    scales: dict
+    sections: tuple[Section, ...]
+    indicators: tuple[Indicator, ...]
+    path: Path
+    line: int | None = None
+    """The line of the questionnaire's `id`."""
+
+    @cached_property
+    def pages(self) -> tuple[Page, ...]:
+        """Every page, in questionnaire order."""
+        return tuple(p for s in self.sections for p in s.pages)
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in questionnaire order."""
+        return tuple(q for p in self.pages for q in p.questions)
+
+    @cached_property
+    def _page_index(self) -> dict:
+        return {p.id: i for i, p in enumerate(self.pages)}
+
+    @cached_property
+    def _variable_index(self) -> dict:
+        index = {}
+        for question in self.questions:
+            if question.type == "grid":
+                for row in question.rows:
+                    index.setdefault(row.variable, (question, row))
+            else:
+                index.setdefault(question.variable, (question, None))
+        return index
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id; KeyError if there is none."""
+        try:
+            return self.pages[self._page_index[page_id]]
+        except KeyError:
+            raise KeyError(f"{self.id}: no page {page_id!r}") from None
+
+    def page_position(self, page_id: str) -> int:
+        """0-based position of a page in questionnaire order."""
+        return self._page_index[page_id]
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"{self.id}: no question {question_id!r}")
+
+    def variables(self) -> list[str]:
+        """Stored variables in questionnaire order: one per question, grid rows expanded.
+
+        >>> q.variables()[:3]                         # doctest: +SKIP
+        ['buurt_cijfer', 'cohesie_kennen', 'cohesie_omgang']
+        """
+        return list(self._variable_index)
+
+    def variable_info(self, name: str) -> VariableInfo:
+        """Question, grid row, options and value labels of a stored variable; KeyError if the
+        questionnaire does not store it."""
+        try:
+            question, row = self._variable_index[name]
+        except KeyError:
+            raise KeyError(f"{self.id}: no variable {name!r}") from None
+        options = question.all_options()
+        return VariableInfo(name, question, row, options, {o.value: o.label for o in options})
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"{self.id}: no indicator {indicator_id!r}")
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class LineDict(dict):
+    """A dict that remembers the line of its start (`line`) and of each key (`key_lines`)."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    """A list that remembers its start line and the start line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records 1-based start lines and refuses duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    "found an unhashable key", key_node.start_mark) from None
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
+                    key_node.start_mark)
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_line_sequence(self, node):
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_line_sequence)
+
+
+def read_yaml(path) -> Any:
+    """Parse a YAML file keeping line numbers; raises QuestionnaireError with the line of a
+    syntax error or duplicate key.
+
+    >>> read_yaml("questionnaires/veiligheidsmonitor.yaml").key_lines["sections"]  # doctest: +SKIP
+    42
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuestionnaireError(path, "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise QuestionnaireError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise QuestionnaireError(
+            path, f"YAML syntax: {what}", line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError(path, f"YAML syntax: {exc}") from None
+
+
+def line_of(root, json_path) -> int | None:
+    """The line of the node at `json_path` (a sequence of keys and indexes), or of its nearest
+    ancestor that has one."""
+    node, line = root, getattr(root, "line", None)
+    for step in json_path:
+        if isinstance(node, LineDict) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
+            line = node.item_lines[step]
+            node = node[step]
+        else:
+            break
+    return line
+
+
+# --------------------------------------------------------------------------- schema
+
+
+_schema_validator = None
+
+
+def schema_validator() -> jsonschema.Draft202012Validator:
+    global _schema_validator
+    if _schema_validator is None:
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        _schema_validator = jsonschema.Draft202012Validator(schema)
+    return _schema_validator
+
+
+def _where(json_path) -> str:
+    parts = []
+    for step in json_path:
+        parts.append(f"[{step}]" if isinstance(step, int) else (("." if parts else "") + str(step)))
+    return "".join(parts)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    """A message for one schema error: the schema's own `errorMessage` where it has one."""
+    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(custom, dict):
+        custom = custom.get(error.validator)
+    if custom:
+        instance = error.instance
+        return custom.replace("{instance!r}", repr(instance))
+    if error.validator == "additionalProperties":
+        message = error.message.replace("Additional properties are not allowed", "unknown key(s)")
+        instance = error.instance
+        if isinstance(instance, dict) and "variable" in instance and "type" in instance:
+            message += f" for a {instance['type']} question"
+        return message
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is missing")
+    return error.message
+
+
+def _narrow(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a oneOf/anyOf failure, descend into the one branch the input evidently meant (the
+    only branch whose required keys are all there), so that a typo in a condition reads
+    "unknown key 'inn'" rather than "not valid under any of the given schemas"."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        branches = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        meant = [errs for errs in branches.values()
+                 if not any(e.validator == "required" and not e.relative_path for e in errs)]
+        if len(meant) != 1 or len(branches) < len(error.validator_value):
+            # several branches fit (or one matched, i.e. oneOf found two): keep the summary
+            break
+        error = jsonschema.exceptions.best_match(meant[0])
+    return error
+
+
+def schema_problems(data, path) -> list[QuestionnaireError]:
+    """Every schema violation in the parsed file, in line order, each as a QuestionnaireError
+    with the line of the offending node."""
+    if not isinstance(data, dict):
+        return [QuestionnaireError(path, "expected a mapping with schema_version, id, ... at the top",
+                                   line=getattr(data, "line", 1))]
+    if data.get("schema_version") not in (None, SCHEMA_VERSION):
+        return [QuestionnaireError(
+            path, f"schema_version {data['schema_version']!r}: this toolkit reads only "
+                  f"schema_version {SCHEMA_VERSION}", line=line_of(data, ["schema_version"]))]
+    problems = []
+    for error in schema_validator().iter_errors(data):
+        error = _narrow(error)
+        json_path = list(error.absolute_path)
+        message = _describe(error)
+        if json_path:
+            message = f"{_where(json_path)}: {message}"
+        problems.append(QuestionnaireError(path, message, line=line_of(data, json_path)))
+    problems.sort(key=lambda e: (e.line or 0))
+    return problems
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _plain(value):
+    """LineDict/LineList → dict/list, recursively (conditions are plain data)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _options(raw_options) -> tuple[Option, ...]:
+    return tuple(Option(_text(o["value"]), o["label"], getattr(o, "line", None))
+                 for o in raw_options or ())
+
+
+def _question(raw, scales, page_id, section_id) -> Question:
+    kind = raw["type"]
+    scale_name = raw.get("scale")
+    if "options" in raw:
+        options = _options(raw["options"])
+    elif scale_name is not None:
+        scale = scales.get(scale_name)
+        options = scale.options if scale else ()
+    else:
+        options = ()
+    missing_name = raw.get("missing")
+    missing = scales.get(missing_name).options if missing_name in scales else ()
+    return Question(
+        id=raw["id"],
+        # a grid stores one variable per row; its own variable only names the group
+        variable=raw.get("variable") or raw["id"].replace("-", "_"),
+        type=kind,
+        text=raw["text"],
+        help=raw.get("help"),
+        options=options,
+        missing_options=missing,
+        rows=tuple(GridRow(r["id"], r["variable"], r["text"], getattr(r, "line", None))
+                   for r in raw.get("rows", ())),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        decimals=raw.get("decimals", 0),
+        unit=raw.get("unit"),
+        max_length=raw.get("max_length", 2000) if kind == "text" else None,
+        exclusive=tuple(_text(v) for v in raw.get("exclusive", ())),
+        required=raw.get("required", False),
+        when=_plain(raw["when"]) if "when" in raw else None,
+        line=getattr(raw, "line", None),
+        scale=scale_name,
+        missing=missing_name,
+        page_id=page_id,
+        section_id=section_id,
+    )
+
+
+def build(data, path) -> Questionnaire:
+    """Turn parsed, schema-valid data into a Questionnaire. References are not checked here
+    (an unknown scale gives a question without options); `check.reference_problems` does."""
+    scales = {name: Scale(name, _options(raw["options"]), data["scales"].key_lines.get(name)
+                          if isinstance(data["scales"], LineDict) else None)
+              for name, raw in data["scales"].items()}
+    sections = []
+    for raw_section in data["sections"]:
+        pages = []
+        for raw_page in raw_section["pages"]:
+            pages.append(Page(
+                id=raw_page["id"],
+                title=raw_page.get("title"),
+                when=_plain(raw_page["when"]) if "when" in raw_page else None,
+                questions=tuple(_question(q, scales, raw_page["id"], raw_section["id"])
+                                for q in raw_page["questions"]),
+                routing=tuple(RoutingRule(_plain(r["when"]), r["goto"], getattr(r, "line", None))
+                              for r in raw_page.get("routing", ())),
+                section_id=raw_section["id"],
+                module=raw_section["module"],
+                line=getattr(raw_page, "line", None),
+            ))
+        sections.append(Section(raw_section["id"], raw_section["title"], raw_section["module"],
+                                tuple(pages), getattr(raw_section, "line", None)))
+    indicators = []
+    for raw in data.get("indicators", ()):
+        variables = raw["variables"] if "variables" in raw else [raw["variable"]]
+        indicators.append(Indicator(
+            id=raw["id"],
+            label=raw["label"],
+            kind=raw["kind"],
+            variables=tuple(variables),
+            index=raw["index"],
+            theme=raw["theme"],
+            direction=raw["direction"],
+            combine=raw.get("combine", "any"),
+            values=tuple(_text(v) for v in raw.get("values", ())),
+            scores=_plain(raw["scores"]) if "scores" in raw else None,
+            rescale=tuple(raw["rescale"]) if "rescale" in raw else None,
+            line=getattr(raw, "line", None),
+        ))
+    return Questionnaire(
+        id=data["id"],
+        version=data["version"],
+        edition=data["edition"],
+        title=data["title"],
+        intro=data.get("intro"),
+        scales=scales,
+        sections=tuple(sections),
+        indicators=tuple(indicators),
+        path=Path(path),
+        line=data.key_lines.get("id") if isinstance(data, LineDict) else None,
+    )
+
+
+def parse(path) -> tuple[Questionnaire | None, list[QuestionnaireError]]:
+    """Read, validate and build one file, collecting every problem found.
+
+    Returns (questionnaire, problems); the questionnaire is None when the file could not be
+    built (YAML or schema errors). Raises nothing for bad input."""
+    from survey.questionnaire.check import reference_problems
+
+    try:
+        data = read_yaml(path)
+    except QuestionnaireError as exc:
+        return None, [exc]
+    problems = schema_problems(data, path)
+    if problems:
+        return None, problems
+    questionnaire = build(data, path)
+    return questionnaire, reference_problems(questionnaire)
+
+
+_cache: dict = {}
+
+
+def load_questionnaire(path) -> Questionnaire:
+    """Load one questionnaire file, checked; cached by (path, modification time).
+
+    Raises QuestionnaireError (file, line, what is wrong) for the first problem, mentioning how
+    many more there are; `wijkprofiel questionnaire check` lists them all.
+
+    >>> load_questionnaire("questionnaires/veiligheidsmonitor.yaml").id   # doctest: +SKIP
+    'veiligheidsmonitor'
+    """
+    path = Path(path)
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise QuestionnaireError(path, "no such file") from None
+    if key in _cache:
+        return _cache[key]
+    questionnaire, problems = parse(path)
+    if problems:
+        first = problems[0]
+        if len(problems) > 1:
+            raise QuestionnaireError(
+                first.source, f"{first.detail} (and {len(problems) - 1} more problem(s); "
+                              f"run `wijkprofiel questionnaire check {path}`)",
+                line=first.line)
+        raise first
+    _cache[key] = questionnaire
+    return questionnaire
+
+
+def questionnaire_files(directory=QUESTIONNAIRES_DIR) -> list[Path]:
+    """The questionnaire files in a directory: every *.yaml except `indicators.yaml`, which
+    holds no questionnaire."""
+    return sorted(p for p in Path(directory).glob("*.yaml") if p.name != "indicators.yaml")
+
+
+def load_all(directory=QUESTIONNAIRES_DIR) -> dict[str, Questionnaire]:
+    """Every questionnaire in `directory`, by id, in file-name order.
+
+    >>> sorted(load_all())                          # doctest: +SKIP
+    ['veiligheidsmonitor', 'wijkonderzoek']
+    """
+    result = {}
+    for file in questionnaire_files(directory):
+        questionnaire = load_questionnaire(file)
+        result[questionnaire.id] = questionnaire
+    return result
+

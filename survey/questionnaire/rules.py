@@ -1,0 +1,240 @@
+"""Conditions: routing as data, evaluated one respondent at a time or a whole frame at once.
+
+A condition is a plain dict, as in `questionnaires/README.md`:
+
+    {variable: v, in: [a, b]}       answered, and one of its space-separated values is a or b
+    {variable: v, not_in: [a, b]}   answered, and none of its values is a or b
+    {variable: v, answered: true}   answered (false: not answered)
+    {variable: v, min: 18, max: 65} answered with a number, min <= number <= max (inclusive)
+    {all: [...]}  {any: [...]}  {not: ...}
+
+A leaf may combine several tests (`min` with `max`, say); all must hold. An answer is the stored
+text (multiple choice: the chosen values separated by spaces; a number: its digits), and
+"answered" means present and not blank. Values in `in`/`not_in` compare as text, so `in: [3]`
+matches the stored answer "3". A number is plain decimal notation ("12", "-1.5", "2e3"); any
+other text, such as "weet_niet", fails both `min` and `max`.
+
+`evaluate` and `evaluate_frame` give the same result for the same answers; the tests check it
+on many random cases.
+
+>>> evaluate({"variable": "leeftijd", "min": 18}, {"leeftijd": "34"})
+True
+>>> evaluate({"any": [{"variable": "hulp", "in": ["buren"]}]}, {"hulp": "familie buren"})
+True
+>>> evaluate({"variable": "hulp", "not_in": ["geen"]}, {"hulp": None})
+False
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["evaluate", "evaluate_frame", "variables_in", "answer_text", "parse_number"]
+
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER_RE = re.compile(_NUMBER)
+_LEAF_KEYS = {"variable", "in", "not_in", "answered", "min", "max"}
+
+
+def answer_text(value: Any) -> str | None:
+    """The stored text of an answer: None stays None (as do NaN and pandas' NA), text stays as
+    it is, a number becomes its plain digits (3.0 becomes "3", as a whole-number answer is
+    stored).
+
+    >>> answer_text(3.0), answer_text(2.5), answer_text(None), answer_text("ja")
+    ('3', '2.5', None, 'ja')
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+def parse_number(text: str | None) -> float | None:
+    """The number in a stored answer, or None if it is not plain decimal notation.
+
+    >>> parse_number(" 12 "), parse_number("1,5"), parse_number("weet_niet")
+    (12.0, None, None)
+    """
+    if text is None:
+        return None
+    text = text.strip()
+    return float(text) if _NUMBER_RE.fullmatch(text) else None
+
+
+def _check_leaf(condition):
+    unknown = set(condition) - _LEAF_KEYS
+    if unknown or len(condition) < 2:
+        raise ValueError(f"not a condition: {condition!r}")
+
+
+def evaluate(condition: Mapping, answers: Mapping[str, Any]) -> bool:
+    """Whether `condition` holds for one respondent.
+
+    Args:
+        condition: a condition dict (see the module docstring).
+        answers: variable -> stored answer text (or None); a variable not in it is unanswered.
+
+    Returns: True or False. Raises ValueError for a dict that is not a condition.
+
+    >>> evaluate({"variable": "slachtoffer", "in": ["ja"]}, {"slachtoffer": "ja"})
+    True
+    """
+    if "all" in condition:
+        return all(evaluate(c, answers) for c in condition["all"])
+    if "any" in condition:
+        return any(evaluate(c, answers) for c in condition["any"])
+    if "not" in condition:
+        return not evaluate(condition["not"], answers)
+    _check_leaf(condition)
+    text = answer_text(answers.get(condition["variable"]))
+    answered = text is not None and text.strip() != ""
+    if "answered" in condition and answered != bool(condition["answered"]):
+        return False
+    if "in" in condition or "not_in" in condition:
+        tokens = set(text.split()) if answered else set()
+        if "in" in condition and not (answered and tokens & {answer_text(v) for v in condition["in"]}):
+            return False
+        if "not_in" in condition and not (
+                answered and not tokens & {answer_text(v) for v in condition["not_in"]}):
+            return False
+    if "min" in condition or "max" in condition:
+        number = parse_number(text)
+        if number is None:
+            return False
+        if "min" in condition and not number >= condition["min"]:
+            return False
+        if "max" in condition and not number <= condition["max"]:
+            return False
+    return True
+
+
+class _Columns:
+    """The frame's answers as stored text, one normalised Series per variable, made once."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.index = pd.RangeIndex(len(frame))
+        self._text: dict = {}
+        self._number: dict = {}
+
+    def text(self, variable) -> pd.Series:
+        if variable not in self._text:
+            if variable in self.frame.columns:
+                column = self.frame[variable]
+                values = [answer_text(v) for v in column.to_numpy(dtype=object)]
+                series = pd.Series(values, index=self.index, dtype=object)
+            else:
+                series = pd.Series([None] * len(self.frame), index=self.index, dtype=object)
+            self._text[variable] = series
+        return self._text[variable]
+
+    def answered(self, variable) -> np.ndarray:
+        text = self.text(variable)
+        return (text.notna() & text.str.strip().ne("")).fillna(False).to_numpy(dtype=bool)
+
+    def number(self, variable) -> np.ndarray:
+        if variable not in self._number:
+            stripped = self.text(variable).str.strip()
+            is_number = stripped.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+            numbers = np.full(len(stripped), np.nan)
+            if is_number.any():
+                numbers[is_number.to_numpy()] = stripped[is_number].astype(float).to_numpy()
+            self._number[variable] = numbers
+        return self._number[variable]
+
+    def has_token(self, variable, values) -> np.ndarray:
+        # a value with blanks (or none at all) can never equal one space-separated token
+        values = [t for t in (answer_text(v) for v in values) if t and t.split() == [t]]
+        if not values:
+            return np.zeros(len(self.index), dtype=bool)
+        tokens = "|".join(re.escape(t) for t in values)
+        pattern = rf"(?:^|\s)(?:{tokens})(?:\s|$)"
+        found = self.text(variable).str.contains(pattern, regex=True)
+        return found.fillna(False).to_numpy(dtype=bool)
+
+
+def _evaluate_columns(condition, columns: _Columns) -> np.ndarray:
+    n = len(columns.index)
+    if "all" in condition:
+        result = np.ones(n, dtype=bool)
+        for c in condition["all"]:
+            result &= _evaluate_columns(c, columns)
+        return result
+    if "any" in condition:
+        result = np.zeros(n, dtype=bool)
+        for c in condition["any"]:
+            result |= _evaluate_columns(c, columns)
+        return result
+    if "not" in condition:
+        return ~_evaluate_columns(condition["not"], columns)
+    _check_leaf(condition)
+    variable = condition["variable"]
+    answered = columns.answered(variable)
+    result = np.ones(n, dtype=bool)
+    if "answered" in condition:
+        result &= answered == bool(condition["answered"])
+    if "in" in condition:
+        result &= answered & columns.has_token(variable, condition["in"])
+    if "not_in" in condition:
+        result &= answered & ~columns.has_token(variable, condition["not_in"])
+    if "min" in condition or "max" in condition:
+        number = columns.number(variable)
+        with np.errstate(invalid="ignore"):
+            if "min" in condition:
+                result &= number >= condition["min"]
+            if "max" in condition:
+                result &= number <= condition["max"]
+    return result
+
+
+def evaluate_frame(condition: Mapping, frame: pd.DataFrame) -> np.ndarray:
+    """`evaluate` for every row of a frame at once, with exactly the same semantics.
+
+    Args:
+        condition: a condition dict.
+        frame: one row per respondent, one column per variable (stored text, None/NaN for
+            unanswered; numeric columns are read as their stored text). A missing column means
+            nobody answered it.
+
+    Returns: a numpy bool array, one entry per row. Raises ValueError for a non-condition.
+
+    >>> frame = pd.DataFrame({"leeftijd": ["17", "18", None, "weet_niet"]})
+    >>> evaluate_frame({"variable": "leeftijd", "min": 18}, frame).tolist()
+    [False, True, False, False]
+    """
+    return _evaluate_columns(condition, _Columns(frame))
+
+
+def variables_in(condition: Mapping | None) -> set[str]:
+    """The variables a condition names.
+
+    >>> sorted(variables_in({"all": [{"variable": "a", "answered": True},
+    ...                              {"not": {"variable": "b", "in": ["x"]}}]}))
+    ['a', 'b']
+    """
+    if not condition:
+        return set()
+    if "all" in condition:
+        return set().union(*(variables_in(c) for c in condition["all"]))
+    if "any" in condition:
+        return set().union(*(variables_in(c) for c in condition["any"]))
+    if "not" in condition:
+        return variables_in(condition["not"])
+    return {condition["variable"]} if "variable" in condition else set()
