@@ -19,6 +19,7 @@ from survey.questionnaire.loader import (
     load_all,
     load_questionnaire,
 )
+from survey.questionnaire.router import Router
 from survey.questionnaire.rules import evaluate, evaluate_frame, variables_in
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Page",
     "Question",
     "Questionnaire",
+    "Router",
     "RoutingRule",
     "Scale",
     "Section",
