@@ -38,3 +38,8 @@ def db_upgrade(revision):
     url = current_app.config["DATABASE_URL"]
     storage.upgrade(url, revision)
     click.echo(f"database at revision {storage.current_revision(url)}")
+
+
+from survey.questionnaire.commands import questionnaire  # noqa: E402
+
+main.add_command(questionnaire)

@@ -54,8 +54,16 @@ def check_file(path) -> CheckResult:
 def check_paths(paths=None) -> list[CheckResult]:
     """Check the given files (default: every questionnaire in questionnaires/)."""
     if not paths:
-        paths = questionnaire_files(QUESTIONNAIRES_DIR)
+        paths = [_shown(p) for p in questionnaire_files(QUESTIONNAIRES_DIR)]
     return [check_file(p) for p in paths]
+
+
+def _shown(path: Path) -> Path:
+    """The path relative to the working directory when it is below it: shorter messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 class _Problems(list):

@@ -1,0 +1,73 @@
+"""`wijkprofiel questionnaire ...`: check questionnaire files, import an XLSForm."""
+
+from pathlib import Path
+
+import click
+
+from survey.errors import QuestionnaireError
+
+
+@click.group()
+def questionnaire():
+    """Questionnaire files: check them, import an XLSForm."""
+
+
+@questionnaire.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def check_command(paths):
+    """Check questionnaire files against the schema and their own references.
+
+    PATHS default to every questionnaire in questionnaires/. Every problem is listed as
+    `file line N: what is wrong`; the exit status is 1 if any file has one.
+    """
+    from survey.questionnaire.check import check_paths
+
+    results = check_paths(list(paths))
+    if not results:
+        raise click.ClickException("no questionnaire files found")
+    failed = 0
+    for result in results:
+        if result.ok:
+            click.echo(result.summary())
+        else:
+            failed += 1
+            for problem in result.problems:
+                click.echo(str(problem), err=True)
+    if failed:
+        raise click.ClickException(
+            f"{failed} of {len(results)} questionnaire file(s) failed the check")
+
+
+@questionnaire.command("import-xlsform")
+@click.argument("xlsform", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the YAML (default: questionnaires/<form id>.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def import_xlsform_command(xlsform, out, force):
+    """Convert an ODK XLSForm (survey/choices/settings sheets) into our YAML format.
+
+    What cannot be translated is listed with its sheet, row and column; the YAML is written
+    only when everything was translated (and it passes `questionnaire check`).
+    """
+    from survey import QUESTIONNAIRES_DIR
+    from survey.questionnaire.check import check_file
+    from survey.questionnaire.xlsform import convert_xlsform
+
+    result = convert_xlsform(xlsform, questionnaire_id=out.stem if out else None)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{xlsform}: {len(result.problems)} part(s) could not be translated; nothing written")
+    out = out or QUESTIONNAIRES_DIR / f"{result.questionnaire_id}.yaml"
+    if out.exists() and not force:
+        raise QuestionnaireError(out, "exists already; use --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(result.yaml_text, encoding="utf-8")
+    checked = check_file(out)
+    if not checked.ok:
+        for problem in checked.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{out}: written, but it does not pass the check")
+    click.echo(f"wrote {out}")
+    click.echo(checked.summary())
