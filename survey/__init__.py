@@ -21,6 +21,9 @@ def create_app(test_config=None):
         SECRET_KEY="dev-only-change-me",
         DATABASE_URL=storage.default_database_url(app.instance_path),
         EDITION_YEAR=2024,
+        # respondent session cookie: see survey/security.py (tests over plain http turn it off)
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -31,7 +34,13 @@ def create_app(test_config=None):
             app.config[key] = os.environ[key]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from survey.routes import health
+    from survey import i18n, security
+    from survey.routes import health, questionnaire, start
 
+    i18n.init_app(app)
+    security.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(start.bp)
+    app.register_blueprint(questionnaire.bp)
+    app.register_error_handler(429, start.too_many_attempts)
     return app

@@ -1,0 +1,1 @@
+"""What respondents are told when an answer or a code cannot be accepted."""

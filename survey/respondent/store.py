@@ -1,0 +1,98 @@
+"""The answer store: one row per (sample unit, variable), written a page at a time.
+
+`save_page` is the one place answers are written from the web. In a single transaction it
+1. claims the sample unit with an UPDATE (a row lock on PostgreSQL, the write lock on SQLite),
+   which refuses a unit that is already completed and makes two tabs or a double submit of
+   the same unit wait for each other instead of racing;
+2. upserts the page's variables (a question left open deletes its old answer);
+3. deletes the answers that the new answers route off the path (the router says which);
+4. marks the page submitted in the paradata.
+Only after the commit does the view show the next page, so an acknowledged page is stored.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+
+from survey.models import Answer, SampleUnit
+from survey.respondent import paradata
+
+MODE = "web"
+
+
+class UnitCompletedError(Exception):
+    """The unit has submitted its questionnaire; its answers can no longer change."""
+
+
+def load_answers(db, unit_id: str) -> dict[str, str]:
+    """The unit's stored answers: variable -> text."""
+    rows = db.execute(select(Answer.variable, Answer.value).where(Answer.sample_unit_id == unit_id))
+    return {variable: value for variable, value in rows if value is not None}
+
+
+def get_unit(db, unit_id: str) -> SampleUnit | None:
+    return db.get(SampleUnit, unit_id)
+
+
+def save_page(db, unit_id, page, values, router, language, device) -> dict[str, str]:
+    """Store a validated page. Returns the unit's answers after the save.
+
+    Args:
+        db: a session inside a transaction (`storage.transaction`); the caller commits.
+        unit_id: the sample unit.
+        page: the `Page` submitted.
+        values: variable -> text, or None for a question left open.
+        router: the questionnaire's router, for the answers now off the path.
+        language, device: paradata.
+    Raises:
+        UnitCompletedError if the unit has already submitted (nothing is written).
+    """
+    at = paradata.now()
+    claimed = db.execute(
+        update(SampleUnit)
+        .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
+        .values(status="started", started_at=func.coalesce(SampleUnit.started_at, at))
+    ).rowcount
+    if claimed != 1:
+        raise UnitCompletedError(unit_id)
+
+    existing = {
+        answer.variable: answer
+        for answer in db.scalars(select(Answer).where(
+            Answer.sample_unit_id == unit_id, Answer.variable.in_(list(values))))
+    }
+    for variable, value in values.items():
+        answer = existing.get(variable)
+        if value is None:
+            if answer is not None:
+                db.delete(answer)
+            continue
+        if answer is None:
+            db.add(Answer(sample_unit_id=unit_id, variable=variable, value=value,
+                          page_id=page.id, mode=MODE, saved_at=at))
+        elif answer.value != value or answer.page_id != page.id:
+            answer.value, answer.page_id, answer.mode, answer.saved_at = value, page.id, MODE, at
+    db.flush()
+
+    answers = load_answers(db, unit_id)
+    off_path = [v for v in router.answers_off_path(answers) if v in answers]
+    if off_path:
+        db.execute(delete(Answer).where(
+            Answer.sample_unit_id == unit_id, Answer.variable.in_(off_path)))
+        for variable in off_path:
+            answers.pop(variable, None)
+    paradata.page_submitted(db, unit_id, page.id, language, device, at)
+    return answers
+
+
+def complete(db, unit_id: str) -> bool:
+    """Mark the unit completed on the web. Returns False if it already was (a double submit
+    of the review page), which is no error."""
+    at = paradata.now()
+    done = db.execute(
+        update(SampleUnit)
+        .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
+        .values(status="completed", completed_at=at, mode=MODE, disposition="1.1",
+                started_at=func.coalesce(SampleUnit.started_at, at))
+    ).rowcount
+    return done == 1

@@ -1,0 +1,69 @@
+"""The start page: the personal code from the letter, and the language.
+
+The letter's QR code links to `/start?code=...`, which fills in the code; the respondent then
+picks a language and presses Start, so the code is sent by a protected form and is dropped
+from the address bar. Failed attempts are rate limited per client address.
+"""
+
+from flask import Blueprint, flash, get_flashed_messages, redirect, render_template, request, url_for
+
+from survey import access_codes
+from survey.forms.error_messages import message
+from survey.respondent import session as respondent_session
+from survey.security import limiter, login_limit
+
+bp = Blueprint("start", __name__)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("start.start"), code=303)
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 303)
+def start():
+    if request.method == "GET":
+        notices = get_flashed_messages()
+        return render_template("start.html", code=request.args.get("code", ""), error=None,
+                               notices=notices)
+    code = request.form.get("code", "")
+    error = _code_error(code)
+    unit = None if error else respondent_session.find_unit(code)
+    if unit is None:
+        error = error or message("code_unknown")
+        return render_template("start.html", code=code, error=error, notices=[]), 200
+    respondent_session.log_in(unit)
+    return redirect(url_for("questionnaire.resume"), code=303)
+
+
+@bp.post("/stoppen")
+def stop():
+    """Leave now and continue later: every submitted page is already stored."""
+    respondent_session.log_out()
+    return redirect(url_for("start.saved"), code=303)
+
+
+@bp.get("/opgeslagen")
+def saved():
+    return render_template("saved.html")
+
+
+def _code_error(code: str) -> str | None:
+    normalised = access_codes.normalise(code)
+    if not normalised:
+        return message("code_empty")
+    if len(normalised) != access_codes.CODE_LENGTH:
+        return message("code_format", length=access_codes.CODE_LENGTH)
+    return None
+
+
+def too_many_attempts(_error):
+    """Rendered for HTTP 429 from the limiter: the start page with an explanation."""
+    return render_template("start.html", code="", error=message("too_many_attempts"),
+                           notices=[]), 429
+
+
+def session_ended():
+    flash(message("session_ended"))
+    return redirect(url_for("start.start"), code=303)

@@ -1,0 +1,75 @@
+"""Protection of the respondent pages: CSRF tokens, response headers and rate limits.
+
+- Every form carries a CSRF token (Flask-WTF `CSRFProtect`). The token lives in the signed
+  session cookie, so any worker can check it; it has no time limit of its own, because a
+  respondent may leave a page open for hours and must not lose that page's answers.
+- A strict Content-Security-Policy: the pages use no JavaScript, no inline style and nothing
+  from other origins, so everything but our own stylesheet and images is refused.
+- The session cookie is HttpOnly, SameSite=Lax and Secure (`SESSION_COOKIE_SECURE`, default
+  on; tests over plain http turn it off). It holds only the sample unit's id and the language.
+- Wrong personal codes are rate limited per client address (Flask-Limiter). Only failed
+  attempts count, and the window slides on, so the real owner is never locked out for good.
+  `RATELIMIT_STORAGE_URI` should name a shared store (redis://...) when several workers run.
+"""
+
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # the letter's QR link carries the personal code in the address: never pass it on
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def init_app(app):
+    # SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE get their defaults in create_app,
+    # since Flask's own defaults (False, None) would hide whether they were set
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # failed code entries per client address; see login_limit()
+    app.config.setdefault("LOGIN_RATE_LIMIT", "10 per 15 minutes")
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.after_request(add_security_headers)
+
+
+def login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        # answers on a shared computer must not come back from the browser's cache, and the
+        # back button must show the page as it is stored now
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response

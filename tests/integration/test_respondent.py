@@ -1,0 +1,325 @@
+"""The respondent's web questionnaire, driven through the test client on the mini fixture:
+log in with the letter's code, answer page by page, leave and resume, review and submit.
+Asserts on status, page text and the stored rows."""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from survey import access_codes, create_app, storage
+from survey.models import Answer, Area, Edition, PageVisit, SampleUnit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0 Mobile Safari/537.36")
+
+
+def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
+    """A sample unit of the 2024 edition in wijk 1 whose letter carries `code`."""
+    with storage.transaction(url) as db:
+        if db.get(Edition, 1) is None:
+            db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
+            db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
+            db.flush()
+        db.add(SampleUnit(
+            id=unit_id, edition_id=1, wijk_code=1, questionnaire_id=questionnaire_id,
+            inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
+            age_group="35-44", sex="v", migration_background="nl", household_type="alleen",
+            code_hash=access_codes.code_hash(code), status=status))
+
+
+@pytest.fixture
+def respondent_app(sqlite_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
+                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
+                      "LOGIN_RATE_LIMIT": "5 per 15 minutes"})
+    add_unit(sqlite_url, "u1", "HJSY36UY9B")
+    add_unit(sqlite_url, "u2", "VFAUAFNK42")
+    return app
+
+
+class Browser:
+    """The test client with the habits of a browser: follows redirects, keeps the last page,
+    and posts forms with that page's CSRF token."""
+
+    def __init__(self, app, user_agent=PHONE_UA):
+        self.client = app.test_client()
+        self.user_agent = user_agent
+        self.response = None
+
+    @property
+    def text(self):
+        return self.response.get_data(as_text=True)
+
+    @property
+    def path(self):
+        return self.response.request.path
+
+    def get(self, url, **kwargs):
+        self.response = self.client.get(url, follow_redirects=True,
+                                        headers={"User-Agent": self.user_agent}, **kwargs)
+        return self.response
+
+    def submit(self, data, url=None, action="next"):
+        match = re.search(r'name="csrf_token" value="([^"]+)"', self.text)
+        assert match, "the page has no form with a CSRF token"
+        form = {"csrf_token": match.group(1), "action": action, **data}
+        self.response = self.client.post(url or self.response.request.full_path, data=form,
+                                         follow_redirects=True,
+                                         headers={"User-Agent": self.user_agent})
+        return self.response
+
+    def log_in(self, code):
+        self.get("/start")
+        return self.submit({"code": code}, url="/start")
+
+
+def stored(url, unit_id="u1"):
+    with storage.transaction(url) as db:
+        return {a.variable: a.value for a in db.scalars(
+            select(Answer).where(Answer.sample_unit_id == unit_id))}
+
+
+def title(text):
+    return re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
+
+
+def test_given_the_letters_code_when_typed_loosely_then_the_first_page_is_shown(respondent_app):
+    browser = Browser(respondent_app)
+    browser.log_in(" hjsy-36uy 9b ")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+    assert "Hoeveel jaar woont u in deze buurt?" in browser.text
+    assert "Pagina 1 van 5" in browser.text
+
+
+def test_the_qr_link_fills_in_the_code(respondent_app):
+    browser = Browser(respondent_app)
+    browser.get("/start?code=HJSY36UY9B")
+    assert 'value="HJSY36UY9B"' in browser.text
+    browser.submit({"code": "HJSY36UY9B"}, url="/start")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+
+
+def test_a_wrong_code_gets_a_clear_message_and_error_title(respondent_app):
+    browser = Browser(respondent_app)
+    browser.log_in("ABCDEFGHJK")
+    assert browser.response.status_code == 200
+    assert "Deze code kennen we niet" in browser.text
+    assert title(browser.text).startswith("Fout:")
+    assert 'href="#code"' in browser.text
+    browser.submit({"code": "ABC"}, url="/start")
+    assert "Een code bestaat uit 10 letters en cijfers" in browser.text
+
+
+def test_repeated_wrong_codes_are_rate_limited_but_a_right_code_before_that_is_not(respondent_app):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")  # successes do not count against the limit
+    browser.log_in("HJSY36UY9B")
+    for _ in range(5):
+        browser.log_in("ABCDEFGHJK")
+        assert browser.response.status_code == 200
+    browser.log_in("HJSY36UY9B")
+    assert browser.response.status_code == 429
+    assert "te vaak een verkeerde code" in browser.text
+    assert browser.path == "/start"
+
+
+def test_the_questionnaire_needs_a_code(respondent_app):
+    browser = Browser(respondent_app)
+    browser.get("/vragenlijst/pagina/onveilig")
+    assert browser.path == "/start"
+    assert "Uw sessie is afgelopen" in browser.text
+
+
+def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app, sqlite_url):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    browser.submit({"woonjaren": "12"})
+    assert browser.path == "/vragenlijst/pagina/buurt-oordeel"
+    browser.submit({"buurt_prettig": "ja", "cohesie_kennen": "oneens", "cohesie_omgang": "weet_niet"})
+    browser.submit({"onveilig_ooit": "nooit"})
+    # routing: who never feels unsafe skips the page about unsafe places
+    assert browser.path == "/vragenlijst/pagina/achtergrond"
+    assert "Pagina 4 van 4" in browser.text
+    browser.submit({"geboortedatum-day": "7", "geboortedatum-month": "3",
+                    "geboortedatum-year": "1980", "aantal_kinderen": "2"})
+    # a page `when`: with children the children page comes up
+    assert browser.path == "/vragenlijst/pagina/kinderen-school"
+    browser.submit({"kinderen_speelplek": "nee"})
+    assert browser.path == "/vragenlijst/controleren"
+    assert "7 maart 1980" in browser.text
+    assert "Weet ik niet" in browser.text
+    assert "Onveilige plekken" not in browser.text
+    assert stored(sqlite_url) == {
+        "woonjaren": "12", "buurt_prettig": "ja", "cohesie_kennen": "oneens",
+        "cohesie_omgang": "weet_niet", "onveilig_ooit": "nooit", "geboortedatum": "1980-03-07",
+        "aantal_kinderen": "2", "kinderen_speelplek": "nee"}
+    browser.submit({})
+    assert browser.path == "/vragenlijst/bedankt"
+    assert "Bedankt voor het invullen" in browser.text
+    with storage.transaction(sqlite_url) as db:
+        unit = db.get(SampleUnit, "u1")
+        assert (unit.status, unit.mode) == ("completed", "web")
+        assert unit.started_at <= unit.completed_at
+        visits = db.scalars(select(PageVisit).where(PageVisit.sample_unit_id == "u1")).all()
+    assert {v.page_id for v in visits} == {"woonduur", "buurt-oordeel", "onveilig", "achtergrond",
+                                           "kinderen-school"}
+    assert all(v.submitted_at >= v.first_shown_at for v in visits)
+    assert {(v.language, v.mode, v.device_class) for v in visits} == {("nl", "web", "phone")}
+
+
+def test_validation_errors_are_summarised_and_keep_the_other_answers(respondent_app, sqlite_url):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    browser.submit({"woonjaren": "150"})
+    assert title(browser.text).startswith("Fout:")
+    assert "Vul een getal in van 0 tot en met 100." in browser.text
+    assert 'href="#woonjaren"' in browser.text
+    assert stored(sqlite_url) == {}
+    browser.submit({"woonjaren": "12", "woonjaren-missing": "weet_niet"})
+    assert "niet allebei" in browser.text
+    browser.submit({"woonjaren": "3"})
+    browser.submit({"cohesie_kennen": "eens"})  # the required single choice left open
+    assert "Kies een antwoord." in browser.text
+    assert 'href="#buurt_prettig-0"' in browser.text
+    assert re.search(r'value="eens" checked', browser.text)  # the grid answer is kept
+    assert stored(sqlite_url) == {"woonjaren": "3"}
+    browser.submit({"buurt_prettig": "nee", "cohesie_kennen": "eens"})
+    browser.submit({"onveilig_ooit": "soms"})
+    assert browser.path == "/vragenlijst/pagina/onveilig-plekken"
+    browser.submit({"onveilig_plekken": ["straat", "geen"], "onveilig_toelichting": "Donker"})
+    assert "niet samen met een ander antwoord" in browser.text
+    assert ">Donker</textarea>" in browser.text
+    browser.submit({"onveilig_plekken": ["park", "straat"], "onveilig_toelichting": "x" * 201})
+    assert "hoogstens 200 tekens" in browser.text
+    browser.submit({"onveilig_plekken": ["park", "straat"]})
+    assert stored(sqlite_url)["onveilig_plekken"] == "straat park"  # questionnaire order
+    browser.submit({"geboortedatum-day": "31", "geboortedatum-month": "2",
+                    "geboortedatum-year": "1980"})
+    assert "Vul een bestaande datum in" in browser.text
+    browser.submit({"geboortedatum-day": "1", "geboortedatum-month": "2",
+                    "geboortedatum-year": "2999"})
+    assert "Vul een datum in op of voor" in browser.text
+    browser.submit({"geboortedatum-day": "1", "geboortedatum-month": "",
+                    "geboortedatum-year": "1980"})
+    assert 'href="#geboortedatum-month"' in browser.text
+
+
+def test_a_changed_answer_removes_the_answers_it_routes_off_the_path(respondent_app, sqlite_url):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    browser.submit({"woonjaren": "3"})
+    browser.submit({"buurt_prettig": "ja"})
+    browser.submit({"onveilig_ooit": "vaak"})
+    browser.submit({"onveilig_plekken": "ov", "onveilig_toelichting": "In de tram"})
+    assert stored(sqlite_url)["onveilig_plekken"] == "ov"
+    browser.get("/vragenlijst/pagina/onveilig")
+    browser.submit({"onveilig_ooit": "nooit"})
+    assert browser.path == "/vragenlijst/pagina/achtergrond"
+    answers = stored(sqlite_url)
+    assert "onveilig_plekken" not in answers and "onveilig_toelichting" not in answers
+    assert answers["onveilig_ooit"] == "nooit"
+
+
+def test_leave_and_resume_on_another_device_at_the_first_unanswered_page(respondent_app):
+    phone = Browser(respondent_app)
+    phone.log_in("HJSY36UY9B")
+    phone.submit({"woonjaren": "3"})
+    phone.submit({"buurt_prettig": "ja"}, action="stop")
+    assert phone.path == "/opgeslagen"
+    assert "Uw antwoorden zijn opgeslagen" in phone.text
+    phone.get("/vragenlijst/")
+    assert phone.path == "/start"  # logged out
+    laptop = Browser(respondent_app, user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
+    laptop.log_in("HJSY36UY9B")
+    assert laptop.path == "/vragenlijst/pagina/onveilig"
+    laptop.get("/vragenlijst/pagina/buurt-oordeel")  # back, with the answer shown
+    assert re.search(r'value="ja" checked', laptop.text)
+
+
+def test_the_address_bar_cannot_skip_pages(respondent_app):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    browser.get("/vragenlijst/pagina/achtergrond")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+    browser.get("/vragenlijst/controleren")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+    browser.get("/vragenlijst/pagina/bestaat-niet")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+
+
+def test_double_submits_and_two_tabs_neither_duplicate_nor_lose_answers(respondent_app, sqlite_url):
+    tab1, tab2 = Browser(respondent_app), Browser(respondent_app)
+    tab1.log_in("HJSY36UY9B")
+    tab2.client = tab1.client  # the same browser, so the same session cookie
+    tab2.response = tab1.response
+    tab1.submit({"woonjaren": "3"})
+    page_with_token = tab1.response
+    tab1.submit({"buurt_prettig": "ja"})
+    tab2.response = page_with_token  # the second tab still shows buurt-oordeel
+    tab2.submit({"buurt_prettig": "nee", "cohesie_kennen": "eens"})
+    tab2.response = page_with_token
+    tab2.submit({"buurt_prettig": "nee", "cohesie_kennen": "eens"})  # and again (double click)
+    with storage.transaction(sqlite_url) as db:
+        rows = db.scalars(select(Answer).where(Answer.sample_unit_id == "u1")).all()
+    assert sorted((a.variable, a.value) for a in rows) == [
+        ("buurt_prettig", "nee"), ("cohesie_kennen", "eens"), ("woonjaren", "3")]
+    assert {a.page_id for a in rows if a.variable != "woonjaren"} == {"buurt-oordeel"}
+
+
+def test_a_completed_unit_cannot_change_answers(respondent_app, sqlite_url):
+    add_unit(sqlite_url, "u3", "2345678ABC", status="completed")
+    browser = Browser(respondent_app)
+    browser.log_in("2345678ABC")
+    assert browser.path == "/vragenlijst/bedankt"
+    browser.get("/vragenlijst/pagina/woonduur")
+    assert browser.path == "/vragenlijst/bedankt"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', Browser(respondent_app).get(
+        "/start").get_data(as_text=True))
+    response = browser.client.post("/vragenlijst/pagina/woonduur",
+                                   data={"woonjaren": "5", "csrf_token": token.group(1)})
+    assert response.status_code in (303, 400)
+    assert stored(sqlite_url, "u3") == {}
+
+
+def test_a_post_without_csrf_token_stores_nothing_and_keeps_what_was_typed(respondent_app, sqlite_url):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    response = browser.client.post("/vragenlijst/pagina/woonduur", data={"woonjaren": "42"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Deze pagina was verlopen" in text
+    assert 'value="42"' in text
+    assert stored(sqlite_url) == {}
+
+
+def test_security_headers_and_cookie_flags(respondent_app):
+    client = respondent_app.test_client()
+    response = client.get("/start")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "form-action 'self'" in csp and "script-src" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    secure_app = create_app({"TESTING": True, "DATABASE_URL": respondent_app.config["DATABASE_URL"],
+                             "SECRET_KEY": "test", "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    cookie = secure_app.test_client().get("/start").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
+    browser = Browser(respondent_app)
+    browser.get("/start?lang=ar")
+    assert browser.path == "/start"
+    assert '<html lang="ar" dir="rtl">' in browser.text
+    browser.log_in("HJSY36UY9B")
+    assert '<html lang="ar" dir="rtl">' in browser.text
+    browser.submit({"woonjaren": "3"})
+    with storage.transaction(respondent_app.config["DATABASE_URL"]) as db:
+        visit = db.scalar(select(PageVisit).where(PageVisit.page_id == "woonduur"))
+    assert visit.language == "ar"
+    browser.get("/vragenlijst/?lang=pl")
+    assert '<html lang="pl" dir="ltr">' in browser.text
