@@ -1,0 +1,213 @@
+"""The Wijkprofiel export format: read indicator values, write scores.
+
+The Wijkprofiel site exports one row per wijk (wijknr < 4000), gebied (4000-4999) and
+Rotterdam (5000): semicolon-separated, Dutch column names, decimal commas (`2,4`), percentages
+with a percent sign (`52%`, read as 52.0). Published score columns may be present; they are
+ignored when reading indicator values. Row numbers in error messages count lines of the file as
+a spreadsheet shows them: the header is row 1, the first area row 2.
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from weighting.errors import InputError
+
+KEY_COLUMN = "wijknr"
+DELIMITER = ";"
+
+# 1234,5 | 1.234,5 | -0,3 | 52% | 2,80% ; a lone decimal point is refused: in this format a point
+# groups thousands, so "2.5" would silently be read as 25.
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?$")
+
+
+def parse_number(text):
+    """One cell of the export as a float; an empty cell is NaN.
+
+    Raises:
+        ValueError: the cell is not a Dutch-formatted number; the message says what was expected.
+
+    >>> [parse_number(cell) for cell in ["2,4", "52%", "0,80%", "1.234,5", " 7 ", ""]]
+    [2.4, 52.0, 0.8, 1234.5, 7.0, nan]
+    """
+    cell = text.strip()
+    if cell == "":
+        return np.nan
+    if not _NUMBER.match(cell):
+        raise ValueError(f"{text!r} is not a number; expected a number with a decimal comma, "
+                         f"such as 12,5 or 12,5% (an empty cell means missing)")
+    return float(cell.rstrip("%").replace(".", "").replace(",", "."))
+
+
+def normalise_name(name):
+    """Column names match whatever their spacing and case: the 2014 export has trailing spaces."""
+    return " ".join(str(name).split()).casefold()
+
+
+def read_rows(path):
+    """The header and rows of a semicolon-separated file, each row with its spreadsheet row number.
+
+    Raises:
+        InputError: the file cannot be read, is empty, or a row has more cells than the header.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # spreadsheet exports on Windows
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=DELIMITER)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise InputError(path, f"is not a semicolon-separated file: {exc}", row=reader.line_num) from None
+    if not lines or not any(cell.strip() for cell in lines[0]):
+        raise InputError(path, "is empty; expected a header row with 'wijknr' and indicator columns")
+    header = [cell.strip() for cell in lines[0]]
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputError(path, f"has {len(cells)} cells but the header has {len(header)}; "
+                                   f"is a ';' inside a value?", row=number)
+        rows.append((number, cells + [""] * (len(header) - len(cells))))
+    return header, rows
+
+
+def _locate(header, wanted, path):
+    by_name = {}
+    for position, name in enumerate(header):
+        by_name.setdefault(normalise_name(name), position)
+    located = {}
+    absent = []
+    for column in wanted:
+        position = by_name.get(normalise_name(column))
+        if position is None:
+            absent.append(column)
+        else:
+            located[column] = position
+    if absent:
+        shown = "; ".join(f"'{name}'" for name in absent[:5]) + (" ..." if len(absent) > 5 else "")
+        raise InputError(path, f"has no column {shown} ({len(absent)} missing of {len(wanted)} needed)")
+    return located
+
+
+def _read_keyed_table(path, columns):
+    header, rows = read_rows(path)
+    located = _locate(header, [KEY_COLUMN] + list(columns), path)
+    key_position = located.pop(KEY_COLUMN)
+    keys, data, row_numbers = [], [], []
+    first_row_of = {}
+    for number, cells in rows:
+        key_text = cells[key_position].strip()
+        if not re.fullmatch(r"\d+", key_text):
+            raise InputError(path, f"{key_text!r} is not a wijk number; expected a whole number "
+                                   f"(wijk < 4000, gebied 4000-4999, Rotterdam 5000)",
+                             row=number, column=header[key_position])
+        key = int(key_text)
+        if key in first_row_of:
+            raise InputError(path, f"wijknr {key} appears twice (also in row {first_row_of[key]})",
+                             row=number, column=header[key_position])
+        first_row_of[key] = number
+        values = {}
+        for column, position in located.items():
+            try:
+                values[column] = parse_number(cells[position])
+            except ValueError as exc:
+                raise InputError(path, f"{exc} (wijknr {key})", row=number, column=header[position]) from None
+        keys.append(key)
+        data.append(values)
+        row_numbers.append(number)
+    if not keys:
+        raise InputError(path, "has a header but no rows")
+    frame = pd.DataFrame(data, index=pd.Index(keys, name=KEY_COLUMN), columns=list(columns), dtype=float)
+    return frame, dict(zip(keys, row_numbers)), {c: header[p] for c, p in located.items()}
+
+
+def read_export(path, config):
+    """Indicator values from a Wijkprofiel export, one row per area, indexed by wijknr.
+
+    Args:
+        path: the export file.
+        config: ScoreConfig naming the indicator columns (matched ignoring spacing and case).
+
+    Returns:
+        DataFrame indexed by `wijknr` (int) with one float column per indicator, named as in the
+        configuration; empty cells are NaN. Score columns and other columns are ignored.
+
+    Raises:
+        InputError: a needed column is absent, or a cell is not a number, is out of range for
+            its indicator's transform, or a wijknr is missing or repeated; the message names the
+            file, the row (header = row 1) and the column.
+
+    >>> from weighting.scores import load_score_config
+    >>> values = read_export("tests/reference/wijkprofiel/wijkprofiel-2014-veiligheidsindex.csv",
+    ...                      load_score_config())
+    >>> values.shape, values.loc[71, "% (zeer) tevreden met de buurt"]
+    ((86, 54), np.float64(52.0))
+    """
+    frame, row_of, header_of = _read_keyed_table(path, config.indicator_columns)
+    for indicator in config.indicators:
+        column_values = frame[indicator.column]
+        if indicator.transform == "sqrt":
+            bad, expected = column_values < 0, "a value >= 0 (it is square-rooted)"
+        elif indicator.transform == "log":
+            bad, expected = column_values <= 0, "a value > 0 (its logarithm is taken)"
+        else:
+            continue
+        if bad.any():
+            key = bad[bad].index[0]
+            raise InputError(path, f"{column_values[key]:g} is out of range; expected {expected} "
+                                   f"(wijknr {key})", row=row_of[key], column=header_of[indicator.column])
+    return frame
+
+
+def read_scores(path, columns):
+    """A score table as written by `write_scores` (or the score columns of an export).
+
+    Returns:
+        DataFrame indexed by `wijknr` with the given columns as floats.
+
+    Raises:
+        InputError: as `read_export`.
+    """
+    frame, _, _ = _read_keyed_table(path, columns)
+    return frame
+
+
+def format_number(value):
+    """A number as the export writes it: whole numbers without decimals, else a decimal comma.
+
+    >>> [format_number(v) for v in [81.0, 2.5, float("nan"), True]]
+    ['81', '2,5', '', 'ja']
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nee"
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return repr(round(value, 6)).replace(".", ",")
+
+
+def write_scores(scores, path):
+    """Write a score table in the export format: `wijknr` first, then the score columns.
+
+    Args:
+        scores: DataFrame indexed by wijknr.
+        path: the file to write (semicolon-separated, decimal commas, UTF-8).
+    """
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=DELIMITER, lineterminator="\n")
+        writer.writerow([KEY_COLUMN] + list(scores.columns))
+        for key, row in scores.iterrows():
+            writer.writerow([key] + [format_number(value) for value in row.tolist()])

@@ -1,0 +1,445 @@
+"""Index scores: from indicator values per wijk to theme, part and index scores.
+
+The Wijkprofiel scores every indicator against the Rotterdam value of 2014, averages indicator
+scores into themes, themes into a subjective and an objective part, and the two parts into the
+index (100 = Rotterdam 2014). No official document states the formula; the one implemented here
+was reconstructed from the published 2014 Veiligheidsindex export and is described, with what
+reproduces the published scores and what does not, in `docs/index-reconstruction.md`. Every
+constant is configuration (`questionnaires/index_veiligheid.yaml`), read by `load_score_config`.
+
+Indicator score, for value x (Wijkprofiel 2014 reconstruction)::
+
+    score = clip(100 + scale * d * (t(x) - t(baseline)) / sd, low, high)
+
+d is +1 when a higher value is better and -1 when it is worse, t the indicator's transform
+(linear, sqrt or log), baseline the Rotterdam 2014 value and sd the standard deviation of t(x)
+across the 71 wijken in 2014 (n - 1 denominator). Baseline and sd stay fixed, so later
+editions are measured against 2014.
+
+This module is plain pandas and numpy: no Flask, no `survey`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from weighting.errors import InputError
+
+TRANSFORMS = {
+    "linear": lambda values: values,
+    "sqrt": np.sqrt,
+    "log": np.log,
+}
+DIRECTIONS = {"higher_is_better": 1.0, "higher_is_worse": -1.0}
+THEME_MEANS = ("groups", "indicators")
+MISSING_RULES = ("available", "complete")
+ROUNDING_RULES = ("half_up", "half_even")
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "index_veiligheid.yaml"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    column: str
+    direction: float
+    transform: str
+    baseline: float
+    sd: float
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    column: str
+    indicators: tuple
+
+
+@dataclass(frozen=True)
+class Part:
+    column: str
+    themes: tuple
+
+
+@dataclass(frozen=True)
+class ScoreConfig:
+    """The score computation as data. Build it with `load_score_config` or `score_config_from_dict`."""
+
+    index_column: str
+    themes: tuple
+    parts: tuple
+    scale: float = 40.0
+    clip: tuple = (20.0, 180.0)
+    theme_mean: str = "groups"
+    missing: str = "available"
+    rounding: str = "half_up"
+    decimals: int = 0
+
+    @property
+    def indicators(self):
+        return [indicator for theme in self.themes for indicator in theme.indicators]
+
+    @property
+    def indicator_columns(self):
+        return [indicator.column for indicator in self.indicators]
+
+    @property
+    def score_columns(self):
+        """Published column order: index, its parts, then the themes."""
+        return [self.index_column] + [p.column for p in self.parts] + [t.column for t in self.themes]
+
+    def with_method(self, **changes):
+        """A copy with other method settings, e.g. `config.with_method(theme_mean="indicators")`."""
+        values = {field: getattr(self, field) for field in self.__dataclass_fields__}
+        values.update(changes)
+        return ScoreConfig(**values)
+
+
+def load_score_config(path=DEFAULT_CONFIG_PATH):
+    """Read and check a score configuration file.
+
+    Args:
+        path: a YAML file laid out like `questionnaires/index_veiligheid.yaml`.
+
+    Returns:
+        ScoreConfig.
+
+    Raises:
+        InputError: the file is missing, is not YAML, or a setting is absent or invalid; the
+            message names the file and the setting.
+
+    >>> config = load_score_config()
+    >>> config.index_column, len(config.themes), len(config.indicators)
+    ('Veiligheidsindex', 11, 54)
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                         line=None if line is None else line + 1) from None
+    return score_config_from_dict(data, source=path)
+
+
+def score_config_from_dict(data, source="score configuration"):
+    """Build a ScoreConfig from the parsed YAML mapping; see `load_score_config`."""
+    if not isinstance(data, dict):
+        raise InputError(source, "expected a mapping with 'index', 'method', 'parts' and 'themes'")
+    method = data.get("method") or {}
+    if not isinstance(method, dict):
+        raise InputError(source, "'method' must be a mapping of settings")
+
+    scale = _number(method.get("scale", 40), source, "method.scale")
+    if scale <= 0:
+        raise InputError(source, f"method.scale: {scale} must be > 0")
+    clip = method.get("clip", [20, 180])
+    if clip is None:
+        clip = (-np.inf, np.inf)
+    elif not (isinstance(clip, (list, tuple)) and len(clip) == 2):
+        raise InputError(source, f"method.clip: {clip!r} must be [low, high] or null")
+    clip = (_number(clip[0], source, "method.clip"), _number(clip[1], source, "method.clip"))
+    if clip[0] >= clip[1]:
+        raise InputError(source, f"method.clip: low {clip[0]} must be below high {clip[1]}")
+    theme_mean = _choice(method.get("theme_mean", "groups"), THEME_MEANS, source, "method.theme_mean")
+    missing = _choice(method.get("missing", "available"), MISSING_RULES, source, "method.missing")
+    rounding = _choice(method.get("rounding", "half_up"), ROUNDING_RULES, source, "method.rounding")
+    decimals = method.get("decimals", 0)
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
+        raise InputError(source, f"method.decimals: {decimals!r} must be a whole number >= 0")
+
+    index_column = data.get("index")
+    if not isinstance(index_column, str) or not index_column:
+        raise InputError(source, "'index' must name the index column, e.g. Veiligheidsindex")
+
+    raw_themes = data.get("themes")
+    if not isinstance(raw_themes, list) or not raw_themes:
+        raise InputError(source, "'themes' must be a non-empty list")
+    themes = []
+    seen_indicators = set()
+    for number, raw_theme in enumerate(raw_themes, start=1):
+        where = f"themes[{number}]"
+        if not isinstance(raw_theme, dict) or not isinstance(raw_theme.get("column"), str):
+            raise InputError(source, f"{where}: needs 'column' (the theme's column name)")
+        where = f"theme '{raw_theme['column']}'"
+        raw_indicators = raw_theme.get("indicators")
+        if not isinstance(raw_indicators, list) or not raw_indicators:
+            raise InputError(source, f"{where}: 'indicators' must be a non-empty list")
+        indicators = []
+        for raw in raw_indicators:
+            indicator = _indicator(raw, source, where)
+            if indicator.column in seen_indicators:
+                raise InputError(source, f"{where}: indicator '{indicator.column}' appears twice")
+            seen_indicators.add(indicator.column)
+            indicators.append(indicator)
+        themes.append(Theme(raw_theme["column"], tuple(indicators)))
+    theme_names = [theme.column for theme in themes]
+    if len(set(theme_names)) != len(theme_names):
+        raise InputError(source, "themes: a theme column appears twice")
+
+    raw_parts = data.get("parts")
+    if not isinstance(raw_parts, list) or not raw_parts:
+        raise InputError(source, "'parts' must be a non-empty list")
+    parts = []
+    used = []
+    for number, raw_part in enumerate(raw_parts, start=1):
+        if not isinstance(raw_part, dict) or not isinstance(raw_part.get("column"), str):
+            raise InputError(source, f"parts[{number}]: needs 'column' (the part's column name)")
+        part_themes = raw_part.get("themes")
+        if not isinstance(part_themes, list) or not part_themes:
+            raise InputError(source, f"part '{raw_part['column']}': 'themes' must be a non-empty list")
+        for name in part_themes:
+            if name not in theme_names:
+                raise InputError(source, f"part '{raw_part['column']}': theme '{name}' is not one of "
+                                         f"the themes ({', '.join(theme_names)})")
+        used.extend(part_themes)
+        parts.append(Part(raw_part["column"], tuple(part_themes)))
+    unused = [name for name in theme_names if name not in used]
+    if unused:
+        raise InputError(source, f"parts: theme(s) {', '.join(unused)} belong to no part")
+
+    return ScoreConfig(index_column=index_column, themes=tuple(themes), parts=tuple(parts),
+                       scale=scale, clip=clip, theme_mean=theme_mean, missing=missing,
+                       rounding=rounding, decimals=decimals)
+
+
+def _indicator(raw, source, where):
+    if not isinstance(raw, dict) or not isinstance(raw.get("column"), str):
+        raise InputError(source, f"{where}: every indicator needs 'column'")
+    where = f"{where}, indicator '{raw['column']}'"
+    direction = _choice(raw.get("direction"), tuple(DIRECTIONS), source, f"{where}: direction")
+    transform = _choice(raw.get("transform", "linear"), tuple(TRANSFORMS), source, f"{where}: transform")
+    baseline = _number(raw.get("baseline"), source, f"{where}: baseline")
+    sd = _number(raw.get("sd"), source, f"{where}: sd")
+    if sd <= 0:
+        raise InputError(source, f"{where}: sd {sd} must be > 0")
+    if transform == "sqrt" and baseline < 0 or transform == "log" and baseline <= 0:
+        raise InputError(source, f"{where}: baseline {baseline} is outside the domain of {transform}")
+    group = raw.get("group")
+    if group is not None and not isinstance(group, str):
+        raise InputError(source, f"{where}: group {group!r} must be a name")
+    return Indicator(raw["column"], DIRECTIONS[direction], transform, baseline, sd, group)
+
+
+def _number(value, source, where):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise InputError(source, f"{where}: {value!r} is not a number")
+    return float(value)
+
+
+def _choice(value, allowed, source, where):
+    if value not in allowed:
+        raise InputError(source, f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def indicator_scores(values, config, source="indicator values"):
+    """Score every indicator: 100 at the 2014 baseline, `scale` points per 2014 sd, clipped.
+
+    Args:
+        values: DataFrame with one row per area and a column per indicator (raw values,
+            percentages as numbers 0-100); missing values are NaN.
+        config: ScoreConfig.
+        source: name used in error messages.
+
+    Returns:
+        DataFrame with the same index and one unrounded score column per indicator.
+
+    Raises:
+        InputError: an indicator column is absent, or a value is outside its transform's domain
+            (negative under sqrt, not positive under log); names the row label and column.
+
+    >>> config = score_config_from_dict({"index": "I", "parts": [{"column": "P", "themes": ["T"]}],
+    ...     "themes": [{"column": "T", "indicators": [{"column": "x", "direction": "higher_is_worse",
+    ...     "transform": "sqrt", "baseline": 4.0, "sd": 0.5}]}]})
+    >>> indicator_scores(pd.DataFrame({"x": [4.0, 9.0, 0.0]}), config)["x"].tolist()
+    [100.0, 20.0, 180.0]
+    """
+    missing = [column for column in config.indicator_columns if column not in values.columns]
+    if missing:
+        raise InputError(source, f"missing indicator column(s): {', '.join(missing)}")
+    scores = {}
+    low, high = config.clip
+    for indicator in config.indicators:
+        column_values = _numeric(values[indicator.column], indicator.column, source)
+        _check_domain(column_values, indicator, source)
+        transform = TRANSFORMS[indicator.transform]
+        z = (transform(column_values) - transform(indicator.baseline)) / indicator.sd
+        scores[indicator.column] = (100.0 + config.scale * indicator.direction * z).clip(low, high)
+    return pd.DataFrame(scores, index=values.index)
+
+
+def _numeric(series, column, source):
+    converted = pd.to_numeric(series, errors="coerce").astype(float)
+    bad = converted.isna() & series.notna()
+    if bad.any():
+        label = bad[bad].index[0]
+        raise InputError(source, f"{series[label]!r} is not a number", row=label, column=column)
+    return converted
+
+
+def _check_domain(column_values, indicator, source):
+    if indicator.transform == "sqrt":
+        bad = column_values < 0
+        expected = "a value >= 0 (it is square-rooted)"
+    elif indicator.transform == "log":
+        bad = column_values <= 0
+        expected = "a value > 0 (its logarithm is taken)"
+    else:
+        return
+    if bad.any():
+        label = bad[bad].index[0]
+        raise InputError(source, f"{column_values[label]:g} is out of range; expected {expected}",
+                         row=label, column=indicator.column)
+
+
+def theme_scores(scores, config):
+    """Average indicator scores into theme scores (unrounded).
+
+    With `theme_mean: groups` a theme whose indicators carry a `group` is the mean of its group
+    means: the published 2014 subjective themes weigh perception ("komt vaak voor als
+    buurtprobleem") and victimisation as two halves, whatever the number of indicators in each
+    (docs/index-reconstruction.md). With `theme_mean: indicators` every indicator counts equally.
+    Missing indicator scores: `missing: available` averages what is there (a theme is missing
+    only when all its indicators are); `missing: complete` makes the theme missing.
+    """
+    themes = {}
+    for theme in config.themes:
+        columns = [indicator.column for indicator in theme.indicators]
+        block = scores[columns]
+        if config.theme_mean == "groups":
+            groups = [indicator.group or "" for indicator in theme.indicators]
+            means = [_mean(block[[c for c, g in zip(columns, groups) if g == group]], config.missing)
+                     for group in dict.fromkeys(groups)]
+            themes[theme.column] = _mean(pd.concat(means, axis=1), config.missing)
+        else:
+            themes[theme.column] = _mean(block, config.missing)
+    return pd.DataFrame(themes, index=scores.index)
+
+
+def _mean(block, missing):
+    if missing == "complete":
+        return block.mean(axis=1, skipna=False)
+    return block.mean(axis=1, skipna=True)
+
+
+def compute_scores(values, config, *, rounded=True, source="indicator values"):
+    """Theme, part and index scores from raw indicator values.
+
+    Parts are the mean of their (unrounded) themes and the index the mean of its (unrounded)
+    parts; rounding happens once, at the end, as the 2014 publication shows (the published index
+    equals the mean of the unrounded parts in 82 of 86 rows, of the rounded parts in 55).
+    A part or index is missing when one of its themes or parts is.
+
+    Args:
+        values: DataFrame, one row per area, a column per indicator (see `indicator_scores`).
+        config: ScoreConfig.
+        rounded: round to `config.decimals` with `config.rounding` (as published).
+        source: name used in error messages.
+
+    Returns:
+        DataFrame with the same index and columns `config.score_columns`.
+
+    Raises:
+        InputError: as `indicator_scores`.
+
+    >>> config = load_score_config()
+    >>> rotterdam = pd.DataFrame([{i.column: i.baseline for i in config.indicators}])
+    >>> compute_scores(rotterdam, config).iloc[0].unique().tolist()
+    [100.0]
+    """
+    themes = theme_scores(indicator_scores(values, config, source=source), config)
+    parts = pd.DataFrame({part.column: themes[list(part.themes)].mean(axis=1, skipna=False)
+                          for part in config.parts}, index=values.index)
+    result = pd.concat([parts.mean(axis=1, skipna=False).rename(config.index_column), parts, themes],
+                       axis=1)[config.score_columns]
+    if rounded:
+        result = round_scores(result, config.decimals, config.rounding)
+    return result
+
+
+def round_scores(frame, decimals=0, rule="half_up"):
+    """Round scores as published: half up (away from zero) by default, or half to even.
+
+    Values are first rounded to 9 decimals so that a mean that should be exactly x.5 but is
+    stored as x.4999999999 still rounds up.
+
+    >>> round_scores(pd.Series([84.5, 85.5, -0.5, 99.49])).tolist()
+    [85.0, 86.0, -1.0, 99.0]
+    """
+    factor = 10.0 ** decimals
+    cleaned = frame.round(9) * factor
+    if rule == "half_even":
+        return cleaned.round(0) / factor
+    return np.sign(cleaned) * np.floor(cleaned.abs() + 0.5) / factor
+
+
+def reproduction_table(computed, published, columns):
+    """How many rows reproduce the published scores exactly, within 1 and within 2 points.
+
+    Args:
+        computed, published: DataFrames with the same index (rounded scores).
+        columns: the score columns to compare.
+
+    Returns:
+        DataFrame indexed by column with `rows`, `exact`, `within_1`, `within_2` and `max_diff`
+        (largest absolute difference); rows missing on either side are not counted.
+
+    >>> reproduction_table(pd.DataFrame({"T": [100.0, 91.0, 70.0]}),
+    ...                    pd.DataFrame({"T": [100.0, 90.0, 75.0]}), ["T"]).loc["T"].tolist()
+    [3.0, 1.0, 2.0, 2.0, 5.0]
+    """
+    rows = []
+    for column in columns:
+        difference = (computed[column] - published[column]).abs().dropna()
+        rows.append({
+            "column": column,
+            "rows": len(difference),
+            "exact": int((difference == 0).sum()),
+            "within_1": int((difference <= 1).sum()),
+            "within_2": int((difference <= 2).sum()),
+            "max_diff": float(difference.max()) if len(difference) else np.nan,
+        })
+    return pd.DataFrame(rows).set_index("column")
+
+
+def index_change(before, after, *, column="Veiligheidsindex", threshold=5.0):
+    """Change of a score between two editions, flagging moves of `threshold` points or more.
+
+    The college target for the Veiligheidsindex is a rise of 5 points for the weakest wijken,
+    so a move of 5 or more (up or down) is flagged.
+
+    Args:
+        before, after: score tables (as written by `wijkprofiel index`), indexed by wijknr.
+        column: the score to compare.
+        threshold: size of a flagged move, in points.
+
+    Returns:
+        DataFrame indexed by the areas in both tables, with `before`, `after`, `change`
+        (after - before) and `flagged` (|change| >= threshold); areas missing a score in
+        either edition get change NaN and flagged False.
+
+    Raises:
+        InputError: `column` is absent from either table.
+
+    >>> index_change(pd.DataFrame({"Veiligheidsindex": [81, 90]}, index=[71, 72]),
+    ...              pd.DataFrame({"Veiligheidsindex": [86, 93]}, index=[71, 72]))["flagged"].tolist()
+    [True, False]
+    """
+    for name, table in (("earlier scores", before), ("later scores", after)):
+        if column not in table.columns:
+            raise InputError(name, f"has no column '{column}'")
+    both = before.index.intersection(after.index, sort=False)
+    result = pd.DataFrame({
+        "before": before.loc[both, column].astype(float),
+        "after": after.loc[both, column].astype(float),
+    })
+    result["change"] = result["after"] - result["before"]
+    result["flagged"] = result["change"].abs() >= threshold - 1e-9
+    return result
