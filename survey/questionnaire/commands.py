@@ -43,22 +43,29 @@ def check_command(paths):
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the YAML (default: questionnaires/<form id>.yaml).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def import_xlsform_command(xlsform, out, force):
+@click.option("--partial", is_flag=True,
+              help="Write the YAML even if some parts could not be translated (they are listed).")
+@click.option("--edition", type=int, help="Wijkprofiel edition (default: year in the form version).")
+def import_xlsform_command(xlsform, out, force, partial, edition):
     """Convert an ODK XLSForm (survey/choices/settings sheets) into our YAML format.
 
     What cannot be translated is listed with its sheet, row and column; the YAML is written
-    only when everything was translated (and it passes `questionnaire check`).
+    only when everything was translated (unless --partial), and then checked like any
+    questionnaire.
     """
     from survey import QUESTIONNAIRES_DIR
     from survey.questionnaire.check import check_file
     from survey.questionnaire.xlsform import convert_xlsform
 
-    result = convert_xlsform(xlsform, questionnaire_id=out.stem if out else None)
-    if result.problems:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
+    result = convert_xlsform(xlsform, questionnaire_id=out.stem if out else None, edition=edition)
+    for note in result.notes:
+        click.echo(note)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if result.problems and not partial:
         raise click.ClickException(
-            f"{xlsform}: {len(result.problems)} part(s) could not be translated; nothing written")
+            f"{xlsform}: {len(result.problems)} part(s) could not be translated; nothing written "
+            f"(--partial writes the rest)")
     out = out or QUESTIONNAIRES_DIR / f"{result.questionnaire_id}.yaml"
     if out.exists() and not force:
         raise QuestionnaireError(out, "exists already; use --force to overwrite it")
@@ -71,3 +78,6 @@ def import_xlsform_command(xlsform, out, force):
         raise click.ClickException(f"{out}: written, but it does not pass the check")
     click.echo(f"wrote {out}")
     click.echo(checked.summary())
+    if result.problems:
+        raise click.ClickException(f"{out}: written without the {len(result.problems)} part(s) "
+                                   f"listed above; complete it by hand")
