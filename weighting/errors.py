@@ -34,3 +34,45 @@ class InputError(WijkprofielError):
             where.append(f"column '{self.column}'")
         head = where[0] + (" " + ", ".join(where[1:]) if len(where) > 1 else "")
         return f"{head}: {self.detail}"
+
+
+# Errors of the weighting library. Each names the file (or '<data>'/'margin 2' for in-memory
+# input) and the margin, category or stratum, so a statistician can fix the input.
+
+
+class DesignError(InputError):
+    """The survey design cannot be built: missing column, bad weight, fpc smaller than the sample,
+    a stratum with one PSU where a variance is asked."""
+
+
+class MarginError(InputError):
+    """A margin table is malformed: no `total` column, a negative or missing total, a variable
+    that is not in the data, a duplicated category."""
+
+
+class MarginCategoryError(MarginError):
+    """A category occurs in the sample but not in the margin table, or the other way round."""
+
+
+class EmptyCellError(MarginError):
+    """A margin cell has a positive population total but no respondents (nothing to weight up)."""
+
+
+class MarginTotalsError(MarginError):
+    """Two margins disagree on the population total they share (overall or within a stratum)."""
+
+
+class ConvergenceError(InputError):
+    """Calibration did not converge; the message names the worst margin cell and its gap."""
+
+
+class InfeasibleBoundsError(ConvergenceError):
+    """Bounded (logit) calibration cannot meet the margins within the bounds on g."""
+
+
+class EstimationError(InputError):
+    """An estimate cannot be made: unknown variable, non-numeric values, an empty domain."""
+
+
+class PlanError(InputError):
+    """A weighting plan (YAML) is invalid: unknown key, bad method, a file that cannot be read."""

@@ -1,0 +1,338 @@
+"""Means, proportions, totals and ratios with linearised standard errors, overall and by domain.
+
+Each function returns one row per domain (or one row for the whole population) with the
+columns of the `by` variables, then `estimate, se, ci_low, ci_high, n, deff, df`. Standard
+errors follow the final weights of a calibrated design (see `weighting.variance`); estimates
+and standard errors equal R survey's `svymean`, `svytotal`, `svyratio`, `svyciprop` and
+`svyby(..., svymean)` (Lumley 2010). Every domain of a `by` is done in one vectorised call.
+
+Missing values of the variable drop the respondent from that estimate (R's `na.rm=TRUE`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from weighting.calibration import label
+from weighting.design import Design
+from weighting.errors import EstimationError
+from weighting.variance import domain_variance
+
+CI_METHODS = ("logit", "xlogit", "beta", "likelihood", "wilson", "mean")
+COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "deff", "df"]
+
+
+def _domains(design: Design, by):
+    """Domain code per respondent (-1: missing by-value) and a table of domain labels."""
+    if by is None or (isinstance(by, (list, tuple)) and len(by) == 0):
+        return np.zeros(design.n, dtype=np.int64), pd.DataFrame(index=[0])
+    by = [by] if isinstance(by, str) else list(by)
+    for b in by:
+        if b not in design.frame.columns:
+            raise EstimationError(design.source, f"domain variable {b!r} is not a column of the data", column=b)
+    grouped = design.frame.groupby(by, sort=True, dropna=True, observed=True)
+    codes = grouped.ngroup().to_numpy()
+    codes = np.where(np.isnan(codes.astype(float)), -1, codes).astype(np.int64)
+    labels = grouped.size().index.to_frame(index=False)
+    return codes, labels
+
+
+def _numeric(design: Design, variable: str) -> np.ndarray:
+    if variable not in design.frame.columns:
+        raise EstimationError(design.source, f"variable {variable!r} is not a column of the data", column=variable)
+    col = design.frame[variable]
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(np.isnan(values) & col.notna().to_numpy())
+    if bad.size:
+        i = int(bad[0])
+        raise EstimationError(design.source, f"{col.iloc[i]!r} is not a number", row=i + 1, column=variable)
+    return values
+
+
+def _indicator(design: Design, variable: str, values) -> np.ndarray:
+    """1.0 where the variable is one of `values`, 0.0 elsewhere, NaN where missing."""
+    if variable not in design.frame.columns:
+        raise EstimationError(design.source, f"variable {variable!r} is not a column of the data", column=variable)
+    if values is None or (not isinstance(values, (list, tuple, set)) and not np.isscalar(values)):
+        raise EstimationError(design.source, "a proportion needs values: the categories that count as 'yes'", column=variable)
+    values = [values] if np.isscalar(values) else list(values)
+    col = design.frame[variable]
+    codes, uniq = pd.factorize(col)
+    wanted = {label(v) for v in values}
+    present = {label(u) for u in uniq}
+    unknown = sorted(wanted - present)
+    if unknown and not (wanted & present):
+        raise EstimationError(design.source, f"none of the values {', '.join(map(repr, unknown))} occurs; "
+                              f"the variable has {', '.join(sorted(present))}", column=variable)
+    hit = np.array([label(u) in wanted for u in uniq] + [False])
+    y = hit[codes].astype(float)
+    y[codes < 0] = np.nan
+    return y
+
+
+def _sums(d, D, weights):
+    return np.bincount(d, weights=weights, minlength=D)
+
+
+def _core(design: Design, kind: str, y: np.ndarray, x: np.ndarray | None, by, level: float):
+    w = design.weights
+    d, labels = _domains(design, by)
+    D = len(labels)
+    valid = (d >= 0) & ~np.isnan(y)
+    if x is not None:
+        valid &= ~np.isnan(x)
+    d = np.where(valid, d, -1)
+    dv = d[valid]
+    wv, yv = w[valid], y[valid]
+    W = _sums(dv, D, wv)
+    n = np.bincount(dv, minlength=D).astype(float)
+    z = np.zeros(design.n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "mean":
+            est = _sums(dv, D, wv * yv) / W
+            u = yv
+            z[valid] = wv * (yv - est[dv]) / W[dv]
+        elif kind == "total":
+            est = _sums(dv, D, wv * yv)
+            u = yv
+            z[valid] = wv * yv
+        else:  # ratio: R = sum w y / sum w x, z = w (y - R x) / sum w x (svyratio)
+            xv = x[valid]
+            X = _sums(dv, D, wv * xv)
+            est = _sums(dv, D, wv * yv) / X
+            u = (yv - est[dv] * xv) / X[dv]
+            z[valid] = wv * u
+        var = domain_variance(design, z, d, D)
+        se = np.sqrt(var)
+        # design effect as R's deff=TRUE: variance over that of simple random sampling without
+        # replacement of the same size, with the variance of the linearised variable (Kish 1965)
+        ubar = _sums(dv, D, wv * u) / W
+        s2 = _sums(dv, D, wv * (u - ubar[dv]) ** 2) / W * n / (n - 1)
+        if kind == "mean":
+            vsrs = s2 * (W - n) / (W * n)
+        else:
+            vsrs = s2 * W**2 * (W - n) / (W * n)
+        deff = np.where((vsrs > 0) & (W >= n), var / vsrs, np.nan)
+    df = _domain_df(design, d, D)
+    q = stats.norm.ppf(0.5 + level / 2)
+    out = labels.copy()
+    out["estimate"] = est
+    out["se"] = se
+    out["ci_low"] = est - q * se
+    out["ci_high"] = est + q * se
+    out["n"] = n.astype(int)
+    out["deff"] = deff
+    out["df"] = df
+    keep = n > 0
+    return out[keep].reset_index(drop=True), dict(W=W[keep], n=n[keep], df=df[keep], d=d)
+
+
+def _domain_df(design: Design, d: np.ndarray, D: int) -> np.ndarray:
+    """R's `degf` of each domain's subset: PSUs minus strata among its respondents with weight > 0."""
+    inset = (d >= 0) & (design.weights != 0)
+    dd = d[inset]
+    psu = np.unique(dd.astype(np.int64) * (len(design.psu_stratum) + 1) + design.psu_codes[inset])
+    strata = np.unique(dd.astype(np.int64) * (len(design.stratum_labels) + 1) + design.stratum_codes[inset])
+    n_psu = np.bincount(psu // (len(design.psu_stratum) + 1), minlength=D)
+    n_strata = np.bincount(strata // (len(design.stratum_labels) + 1), minlength=D)
+    return (n_psu - n_strata).astype(float)
+
+
+def mean(design: Design, variable: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
+    """Weighted mean with its linearised standard error, overall or per domain (R's `svymean`).
+
+    Args:
+        design: a (calibrated) design.
+        variable: numeric column.
+        by: None (whole population) or a column or list of columns; one row per domain.
+        level: confidence level; the interval is estimate ± z * se, as R's `confint` default.
+
+    Returns:
+        DataFrame with the by columns, estimate, se, ci_low, ci_high, n, deff, df.
+
+    Raises:
+        EstimationError: unknown column or non-numeric value.
+
+    >>> d = Design(pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0]}))
+    >>> mean(d, "y")[["estimate", "n"]].to_dict("records")
+    [{'estimate': 2.5, 'n': 4}]
+    """
+    return _core(design, "mean", _numeric(design, variable), None, by, level)[0]
+
+
+def total(design: Design, variable: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
+    """Weighted total with its standard error (R's `svytotal`); columns as `mean`.
+
+    >>> d = Design(pd.DataFrame({"y": [1.0, 2.0], "w": [10.0, 10.0]}), design_weight="w")
+    >>> float(total(d, "y")["estimate"][0])
+    30.0
+    """
+    return _core(design, "total", _numeric(design, variable), None, by, level)[0]
+
+
+def ratio(design: Design, numerator: str, denominator: str, *, by=None, level: float = 0.95) -> pd.DataFrame:
+    """Ratio of two weighted totals with its standard error (R's `svyratio`); columns as `mean`.
+
+    >>> d = Design(pd.DataFrame({"y": [1.0, 3.0], "x": [2.0, 2.0]}))
+    >>> float(ratio(d, "y", "x")["estimate"][0])
+    1.0
+    """
+    return _core(design, "ratio", _numeric(design, numerator), _numeric(design, denominator), by, level)[0]
+
+
+def proportion(design: Design, variable: str, values, *, by=None, ci: str = "logit", level: float = 0.95) -> pd.DataFrame:
+    """Proportion of respondents whose answer is one of `values`, with a confidence interval.
+
+    The estimate and standard error are those of `svymean` of the indicator; the interval is
+    R's `svyciprop(method=ci)` (`R/svyttest.R`), with R's degrees of freedom (PSUs minus strata
+    in the domain):
+
+    - 'logit' / 'xlogit': expit(logit(p) ± t * se / (p (1 - p))) (Wald on the logit scale);
+    - 'mean': p ± t * se;
+    - 'beta': Clopper-Pearson with the effective sample size p(1-p)/se^2 (Korn & Graubard 1998);
+    - 'wilson': Wilson's score interval with the effective sample size;
+    - 'likelihood': the profile likelihood of the weighted binomial model, scaled by the design
+      effect (Rao-Scott; R's `confint(svyglm, method="likelihood")`), interpolated as R does.
+
+    Returns:
+        DataFrame with the by columns, estimate, se, ci_low, ci_high, n, deff, df.
+
+    Raises:
+        EstimationError: unknown column, no value that occurs, unknown ci method.
+
+    >>> d = Design(pd.DataFrame({"a": ["ja", "nee", "ja", "ja"]}))
+    >>> float(proportion(d, "a", ["ja"], ci="mean")["estimate"][0])
+    0.75
+    """
+    if ci not in CI_METHODS:
+        raise EstimationError(design.source, f"ci: {ci!r} is not one of {', '.join(CI_METHODS)}")
+    y = _indicator(design, variable, values)
+    out, info = _core(design, "mean", y, None, by, level)
+    p = out["estimate"].to_numpy()
+    se = out["se"].to_numpy()
+    df = info["df"]
+    alpha = 1 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, np.nan))
+        if ci in ("logit", "xlogit"):
+            eta = np.log(p / (1 - p))
+            h = t * se / (p * (1 - p))
+            lo, hi = _expit(eta - h), _expit(eta + h)
+        elif ci == "mean":
+            lo, hi = p - t * se, p + t * se
+        elif ci == "beta":
+            n_rows = design.n if design.is_calibrated else info["n"]
+            n_eff = p * (1 - p) / se**2 * (stats.t.ppf(alpha / 2, n_rows - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+            lo = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
+            hi = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)), 1.0)
+        elif ci == "wilson":
+            n_eff = p * (1 - p) / se**2
+            t2 = t * t
+            root = np.sqrt(4 * n_eff * p * (1 - p) + t2)
+            denom = 1 + t2 / n_eff
+            lo = (p + t2 / (2 * n_eff) - t / (2 * n_eff) * root) / denom
+            hi = (p + t2 / (2 * n_eff) + t / (2 * n_eff) * root) / denom
+        else:
+            lo, hi = _likelihood_ci(design, y, info, p, se, t)
+    out["ci_low"] = lo
+    out["ci_high"] = hi
+    return out
+
+
+def _expit(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _likelihood_ci(design, y, info, p, se, t):
+    """Profile-likelihood interval of R's svyciprop(method="likelihood").
+
+    svyglm fits y ~ 1 (quasibinomial) with weights w~ = w / mean(w), whose sum m is the number
+    of rows of the (sub)design. With b = logit(mu), the signed root deviance is
+    z(b) = sign(b - b0) sqrt(2 m KL(p, mu) / phi), phi = n/(n-1) the design-based dispersion of
+    an intercept-only fit, and the limits are where z = -/+ t sqrt(lambda),
+    lambda = (design variance) / (model variance) of b0 (the Rao-Scott scaling of R survey's
+    `confint.svyglm`). As MASS's `profile.glm`, z is evaluated on a grid of steps of
+    zmax/5 standard errors, interpolated by an FMM cubic spline and inverted linearly, so that
+    the limits equal R's; `_profile_limits` does this per domain.
+    """
+    m = np.full(len(p), float(design.n)) if design.is_calibrated else info["n"]
+    n_d = info["n"]
+    lo = np.full(len(p), np.nan)
+    hi = np.full(len(p), np.nan)
+    for i in range(len(p)):
+        # a loop over domains (not respondents): each needs its own small grid
+        if 0 < p[i] < 1 and se[i] > 0 and n_d[i] > 1 and np.isfinite(t[i]):
+            lo[i], hi[i] = _profile_limits(p[i], se[i], m[i], n_d[i], t[i])
+    return lo, hi
+
+
+def _profile_limits(p, se, m, n_rows, t):
+    b0 = np.log(p / (1 - p))
+    se_b = se / (p * (1 - p))  # design-based standard error of logit(p) (delta method, exact here)
+    lam = se_b**2 * m * p * (1 - p)  # over the model variance 1 / (m p (1 - p))
+    phi = n_rows / (n_rows - 1)
+    alpha = stats.norm.cdf(-t * np.sqrt(lam)) / 2
+    zmax = np.sqrt(stats.f.isf(alpha, 1, n_rows - 1))
+    step_size = zmax / 5 * se_b
+
+    def z_of(b):
+        mu = _expit(b)
+        kl = p * np.log(p / mu) + (1 - p) * np.log((1 - p) / (1 - mu))
+        return np.sign(b - b0) * np.sqrt(max(2 * m * kl / phi, 0.0))
+
+    bs, zs = [b0], [0.0]
+    for sgn in (-1, 1):
+        step, z = 0, 0.0
+        while True:
+            step += 1
+            if not (step < 10 and abs(z) < zmax):
+                break
+            b = b0 + sgn * step * step_size
+            z = z_of(b)
+            bs.append(b)
+            zs.append(z)
+    order = np.argsort(zs, kind="stable")
+    bs, zs = np.asarray(bs)[order], np.asarray(zs)[order]
+    grid = np.linspace(bs[0], bs[-1], 3 * len(bs))
+    spline_z = _fmm_spline(bs, zs, grid)
+    cut = stats.norm.ppf(2 * alpha)
+    o = np.argsort(spline_z, kind="stable")
+    limits = np.interp([cut, -cut], spline_z[o], grid[o], left=np.nan, right=np.nan)
+    return _expit(limits[0]), _expit(limits[1])
+
+
+def _fmm_spline(x, y, xout):
+    """Cubic spline with Forsythe, Malcolm & Moler's end conditions (R's `spline(method="fmm")`).
+
+    The third derivative at each end equals that of the cubic through the four nearest points
+    (Forsythe, Malcolm & Moler 1977, sec. 4.4). Solved for the second derivatives M.
+    """
+    n = len(x)
+    h = np.diff(x)
+    if n < 3:
+        return np.interp(xout, x, y)
+    A = np.zeros((n, n))
+    r = np.zeros(n)
+    for i in range(1, n - 1):
+        A[i, i - 1], A[i, i], A[i, i + 1] = h[i - 1], 2 * (h[i - 1] + h[i]), h[i]
+        r[i] = 6 * ((y[i + 1] - y[i]) / h[i] - (y[i] - y[i - 1]) / h[i - 1])
+
+    def third_diff(xs, ys):
+        d1 = np.diff(ys) / np.diff(xs)
+        d2 = np.diff(d1) / (xs[2:] - xs[:-2])
+        return (d2[1] - d2[0]) / (xs[3] - xs[0])
+
+    if n > 3:
+        # s''' = (M[1] - M[0]) / h[0] = 6 f[x0..x3], and likewise at the right end
+        A[0, 0], A[0, 1], r[0] = -1 / h[0], 1 / h[0], 6 * third_diff(x[:4], y[:4])
+        A[-1, -2], A[-1, -1], r[-1] = -1 / h[-1], 1 / h[-1], 6 * third_diff(x[-4:], y[-4:])
+    else:
+        A[0, 0], A[0, 1] = -1, 1
+        A[-1, -2], A[-1, -1] = -1, 1
+    M = np.linalg.solve(A, r)
+    i = np.clip(np.searchsorted(x, xout, side="right") - 1, 0, n - 2)
+    dx = xout - x[i]
+    b = (y[i + 1] - y[i]) / h[i] - h[i] * (2 * M[i] + M[i + 1]) / 6
+    return y[i] + b * dx + M[i] / 2 * dx**2 + (M[i + 1] - M[i]) / (6 * h[i]) * dx**3

@@ -1,0 +1,167 @@
+"""Taylor-linearised variances for (calibrated) stratified and cluster designs.
+
+The variance of an estimator with influence values z_i (its linearisation) is R survey's
+`svyrecvar` (`R/multistage.R`; Lumley 2010, sec. 2.2 and 7.4):
+
+1. calibration: z is replaced by its residuals from each calibration step (post-strata,
+   raking margins or the GREG regression), in the order the calibrations were done;
+2. z is summed per PSU;
+3. per stratum h with n_h PSUs and population N_h:
+   V_h = (1 - n_h/N_h) * n_h/(n_h - 1) * sum_i (z_hi - mean_h z)^2, and V = sum_h V_h.
+
+Domain estimates (by wijk, gebied, ...) are many influence vectors, one per domain, each zero
+outside its domain. When every calibration cell lies inside one domain (calibration per wijk,
+estimates by wijk, gebied or city) the residuals of different domains never overlap, so we
+stack them into one vector and get every domain's variance from sums per (stratum, domain):
+one pass over the respondents however many domains. Otherwise we residualise the domain
+columns in blocks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from weighting.design import Design
+from weighting.errors import DesignError
+
+BLOCK_ELEMENTS = 4_000_000  # doubles per block of domain columns (32 MB)
+
+
+def residualize(design: Design, x: np.ndarray) -> np.ndarray:
+    """Residuals of influence values `x` (n, or n x k) after every calibration step."""
+    for step in design.steps:
+        x = step.residualize(x)
+    return x
+
+
+def calibration_components(design: Design) -> np.ndarray:
+    """Connected component of each respondent under all calibration steps.
+
+    Two respondents are connected when they share a calibration cell (or model column). A
+    respondent's residual depends only on influence values in its own component.
+    """
+    cached = design.diagnostics.get("_components")
+    if cached is not None and len(cached) == design.n:
+        return cached
+    comp = np.arange(design.n)
+    for step in design.steps:
+        other = step.components
+        a = np.unique(comp, return_inverse=True)[1].ravel()
+        b = np.unique(other, return_inverse=True)[1].ravel()
+        na, nb = a.max() + 1, b.max() + 1
+        B = sp.csr_matrix((np.ones(design.n), (a, b)), shape=(na, nb))
+        graph = sp.bmat([[None, B], [B.T, None]], format="csr")
+        _, lab = connected_components(graph, directed=False)
+        comp = lab[:na][a]
+    design.diagnostics["_components"] = comp
+    return comp
+
+
+def domains_compatible(design: Design, domain: np.ndarray) -> bool:
+    """True when every calibration component lies within one domain (or outside all)."""
+    if not design.steps:
+        return True
+    comp = calibration_components(design)
+    d = domain.astype(np.int64)
+    # a component with units in two different domains, or in a domain and outside, breaks stacking
+    lo = np.full(comp.max() + 1, np.iinfo(np.int64).max)
+    hi = np.full(comp.max() + 1, np.iinfo(np.int64).min)
+    np.minimum.at(lo, comp, d)
+    np.maximum.at(hi, comp, d)
+    return bool(np.all(lo == hi))
+
+
+def _lonely(design: Design, lonely_strata):
+    if lonely_strata.size and design.lonely_psu == "fail":
+        h = int(lonely_strata[0])
+        raise DesignError(design.source, f"stratum {design.stratum_labels[h]!r} has only one PSU, so its variance cannot be "
+                          f"estimated; merge it with another stratum or set lonely_psu to 'remove', 'certainty' or 'adjust'",
+                          column=design.strata_column)
+
+
+def stacked_domain_variance(design: Design, r: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
+    """Variance per domain from a stacked residual vector (see module docstring).
+
+    Args:
+        design: the design.
+        r: residualised influence values, each respondent's for its own domain (0 outside).
+        domain: domain code per respondent, 0..n_domains-1, or -1 outside every domain.
+        n_domains: number of domains.
+
+    Returns:
+        Variance per domain (length n_domains).
+    """
+    H = len(design.stratum_labels)
+    inside = domain >= 0
+    d = np.where(inside, domain, 0)
+    r = np.where(inside, r, 0.0)
+    if design.cluster_column is None:
+        s, s_stratum, s_domain = r, design.stratum_codes, d
+    else:
+        key = design.psu_codes.astype(np.int64) * n_domains + d
+        uniq, inv = np.unique(key[inside], return_inverse=True)
+        s = np.bincount(inv.ravel(), weights=r[inside], minlength=len(uniq))
+        psu = uniq // n_domains
+        s_stratum = design.psu_stratum[psu]
+        s_domain = uniq % n_domains
+    hd = s_stratum * n_domains + s_domain
+    S1 = np.bincount(hd, weights=s, minlength=H * n_domains).reshape(H, n_domains)
+    S2 = np.bincount(hd, weights=s * s, minlength=H * n_domains).reshape(H, n_domains)
+    return _combine(design, S1, S2)
+
+
+def column_variance(design: Design, x: np.ndarray) -> np.ndarray:
+    """Variance of each (already residualised) column of x (n x k)."""
+    H = len(design.stratum_labels)
+    if design.cluster_column is None:
+        s = x
+        s_stratum = design.stratum_codes
+    else:
+        P = len(design.psu_stratum)
+        ind = sp.csr_matrix((np.ones(design.n), (design.psu_codes, np.arange(design.n))), shape=(P, design.n))
+        s = ind @ x
+        s_stratum = design.psu_stratum
+    ind_h = sp.csr_matrix((np.ones(len(s_stratum)), (s_stratum, np.arange(len(s_stratum)))), shape=(H, len(s_stratum)))
+    S1 = np.asarray(ind_h @ s)
+    S2 = np.asarray(ind_h @ (s * s))
+    return _combine(design, S1, S2)
+
+
+def _combine(design: Design, S1: np.ndarray, S2: np.ndarray) -> np.ndarray:
+    """sum_h (1 - f_h) n_h/(n_h - 1) [sum z^2 - (sum z)^2 / n_h], R's `onestrat`, with PSU sums z."""
+    n_h = design.n_psu[:, None]
+    f = design.fpc_factor()[:, None]
+    lonely = np.flatnonzero(design.n_psu == 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ss = S2 - S1 * S1 / n_h
+        v = np.where(n_h > 1, f * n_h / (n_h - 1) * ss, 0.0)
+    if lonely.size:
+        _lonely(design, lonely)
+        if design.lonely_psu == "adjust":
+            # R: a lonely PSU is centred at the mean over all PSUs of all strata
+            grand = S1.sum(axis=0, keepdims=True) / len(design.psu_stratum)
+            v[lonely] = (f[lonely] * (S1[lonely] - grand) ** 2)
+    return np.clip(v.sum(axis=0), 0.0, None)
+
+
+def domain_variance(design: Design, z: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
+    """Variance per domain of influence values `z` (each respondent's for its own domain).
+
+    Uses the stacked pass when the domains are compatible with the calibration; otherwise
+    expands z into one column per domain, residualises them in blocks and sums.
+    """
+    if domains_compatible(design, domain):
+        r = residualize(design, np.where(domain >= 0, z, 0.0))
+        return stacked_domain_variance(design, r, domain, n_domains)
+    out = np.empty(n_domains)
+    block = max(1, BLOCK_ELEMENTS // max(design.n, 1))
+    rows = np.flatnonzero(domain >= 0)
+    for start in range(0, n_domains, block):
+        stop = min(n_domains, start + block)
+        sel = rows[(domain[rows] >= start) & (domain[rows] < stop)]
+        x = np.zeros((design.n, stop - start))
+        x[sel, domain[sel] - start] = z[sel]
+        out[start:stop] = column_variance(design, residualize(design, x))
+    return out
