@@ -43,3 +43,7 @@ def db_upgrade(revision):
 from survey.questionnaire.commands import questionnaire  # noqa: E402
 
 main.add_command(questionnaire)
+
+from survey.staff.commands import staff  # noqa: E402
+
+main.add_command(staff)

@@ -11,6 +11,7 @@ Two sides that never mix:
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -166,3 +167,69 @@ class IdentityLink(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("identity_person.id"), index=True)
     access_code: Mapped[str] = mapped_column(String(20), unique=True)
+# --- staff side ------------------------------------------------------------------------------
+
+
+class StaffUser(Base):
+    """A member of staff who signs in at /staff: a coordinator, data entry, interviewer,
+    statistician or admin (`survey.staff.roles`). Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StaffSession(Base):
+    """One signed-in staff session. The cookie carries a random token; only its sha256 is
+    stored. A new row at every login (the old session id never survives a login), ended at
+    logout, and refused after the absolute lifetime or the idle timeout."""
+
+    __tablename__ = "staff_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """Who did what and when: logins, failed logins, logouts, exports, refused pages, views
+    of a unit, recorded outcomes. Append-only; the username is copied so the trail survives
+    a removed account."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class UnitOutcome(Base):
+    """What fieldwork learned about a sample unit outside the questionnaire: a letter returned
+    undeliverable, a refusal, a death, a move. Each sets the unit's AAPOR disposition; the rows
+    keep the history."""
+
+    __tablename__ = "unit_outcome"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(30))
+    disposition: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+

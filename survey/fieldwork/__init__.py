@@ -1,0 +1,2 @@
+"""Fieldwork monitoring: AAPOR dispositions and outcome rates (`aapor`), the dashboard's
+aggregate queries (`dashboard`), its chart (`chart`) and exports (`exports`)."""

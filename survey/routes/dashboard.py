@@ -1,0 +1,169 @@
+"""The fieldwork dashboard at /staff/dashboard, and its table as CSV and Excel.
+
+Thin views: the numbers come from `survey.fieldwork.dashboard`, the chart from
+`survey.fieldwork.chart`, the files from `survey.fieldwork.exports`. Filters and sort order
+travel in the query string, so every view is a plain link and needs no JavaScript.
+
+Settings: FIELDWORK_TARGETS (a number for every wijk, default 420, or a CSV file
+`wijk_code,target`), FIELDWORK_PARTIAL_MIN_ANSWERS (answers a started unit needs to count as
+partial, default 20), EDITION_YEAR (which edition to show; else the newest).
+"""
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+
+from survey import storage
+from survey.errors import InputError
+from survey.fieldwork import aapor, chart, exports
+from survey.fieldwork import dashboard as fieldwork
+from survey.models import Area
+from survey.routes.staff import forbidden
+from survey.staff import audit, roles
+from survey.staff.roles import requires_role
+
+bp = Blueprint("dashboard", __name__, url_prefix="/staff")
+bp.register_error_handler(403, forbidden)
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _filters() -> tuple[fieldwork.Filters, list[str]]:
+    """The filters from the query string; a value that makes no sense is dropped with a note."""
+    problems = []
+    wave = request.args.get("wave") or None
+    if wave is not None:
+        if wave.isdigit():
+            wave = int(wave)
+        else:
+            problems.append(f"golf {wave!r} is geen getal; het filter op golf is genegeerd")
+            wave = None
+    return fieldwork.Filters(
+        gebied=request.args.get("gebied") or None,
+        questionnaire_id=request.args.get("questionnaire") or None,
+        wave=wave,
+    ), problems
+
+
+def _table(db, filters):
+    config = current_app.config
+    wijk_codes = list(db.scalars(select(Area.wijk_code)))
+    targets = fieldwork.load_targets(config.get("FIELDWORK_TARGETS", fieldwork.DEFAULT_TARGET),
+                                     wijk_codes)
+    return fieldwork.fieldwork_table(
+        db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
+        partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
+                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+
+
+def _sort(columns):
+    keys = {column.key for column in columns}
+    key = request.args.get("sort", "name")
+    if key not in keys:
+        key = "name"
+    return key, request.args.get("dir") == "desc"
+
+
+@bp.get("/dashboard")
+@requires_role(*roles.VIEW_DASHBOARD)
+def dashboard():
+    filters, problems = _filters()
+    try:
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            table = _table(db, filters)
+            options = {"gebieden": [], "questionnaires": [], "waves": []}
+            svg = None
+            if table.edition is not None:
+                options = fieldwork.filter_options(db, table.edition.id)
+                series = fieldwork.cumulative_series(
+                    fieldwork.daily_completes(db, table.edition.id, filters))
+                svg = chart.cumulative_svg(series, target=table.total.target or None,
+                                           start=table.edition.fieldwork_start,
+                                           end=table.edition.fieldwork_end)
+    except InputError as exc:
+        return render_template("staff/dashboard_error.html", message=str(exc)), 500
+    sort_key, descending = _sort(table.columns)
+
+    def sort_url(key):
+        args = request.args.to_dict()
+        # a second click on the sorted column turns the order round
+        args["dir"] = "desc" if key == sort_key and not descending else "asc"
+        args["sort"] = key
+        return url_for("dashboard.dashboard", **args)
+
+    dispositions = sorted(table.total.dispositions.items(), key=lambda item: [int(p) for p in item[0].split(".")])
+    return render_template(
+        "staff/dashboard.html",
+        table=table,
+        wijken=fieldwork.sort_rows(table.wijken, sort_key, descending),
+        gebieden=fieldwork.sort_rows(table.gebieden, sort_key if sort_key != "gebied" else "name",
+                                     descending),
+        sort_key=sort_key,
+        descending=descending,
+        sort_url=sort_url,
+        export_url=lambda kind: url_for("dashboard.export_table", kind=kind, **{
+            k: v for k, v in request.args.items() if k in ("gebied", "questionnaire", "wave", "sort", "dir")}),
+        options=options,
+        problems=problems,
+        chart_svg=svg,
+        dispositions=dispositions,
+        disposition_labels=aapor.DISPOSITIONS,
+        group_labels=aapor.GROUP_LABELS,
+        groups=aapor.GROUPS,
+        aapor_group=aapor.group,
+        generated_at=datetime.now(),
+    )
+
+
+def _export_rows(table, sort_key, descending):
+    columns = table.columns
+    header = ["Niveau", *[column.label for column in columns]]
+
+    def line(row):
+        values = []
+        for column in columns:
+            value = row.value(column.key)
+            if column.kind == "share" and value is not None:
+                value = round(value, 4)
+            values.append(value)
+        return [row.level, *values]
+
+    wijken = [line(row) for row in fieldwork.sort_rows(table.wijken, sort_key, descending)]
+    gebieden = [line(row) for row in fieldwork.sort_rows(table.gebieden, "name")]
+    return header, wijken, gebieden, [line(table.total)]
+
+
+@bp.get("/dashboard/export.<kind>")
+@requires_role(*roles.EXPORT_DASHBOARD)
+def export_table(kind):
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    filters, _ = _filters()
+    try:
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            table = _table(db, filters)
+    except InputError as exc:
+        return render_template("staff/dashboard_error.html", message=str(exc)), 500
+    sort_key, descending = _sort(table.columns)
+    header, wijken, gebieden, total = _export_rows(table, sort_key, descending)
+    year = table.edition.year if table.edition else "geen-editie"
+    if kind == "csv":
+        body = exports.csv_bytes(header, [*wijken, *gebieden, *total])
+    else:
+        counts = sorted(table.total.dispositions.items())
+        body = exports.xlsx_bytes({
+            "Per wijk": (header, wijken),
+            "Per gebied": (header, [*gebieden, *total]),
+            "Disposities": (["AAPOR-code", "Omschrijving", "Groep", "Eenheden"],
+                            [[code, aapor.DISPOSITIONS.get(code, ""), aapor.group(code), n]
+                             for code, n in counts]),
+        })
+    audit.record("export_dashboard", target=f"dashboard.{kind}",
+                 detail=f"gebied={filters.gebied} questionnaire={filters.questionnaire_id} "
+                        f"wave={filters.wave}")
+    return Response(body, mimetype=EXPORT_TYPES[kind], headers={
+        "Content-Disposition": f'attachment; filename="veldwerk-{year}.{kind}"'})

@@ -1,0 +1,89 @@
+"""Coordinators record postal reality per unit at /staff/outcomes: one at a time from a
+returned letter, or a batch as a CSV file. Thin views over `survey.fieldwork.outcomes`."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from survey import storage
+from survey.errors import InputError
+from survey.fieldwork import aapor, outcomes
+from survey.routes.staff import forbidden
+from survey.staff import audit, roles
+from survey.staff.roles import requires_role
+
+bp = Blueprint("outcomes", __name__, url_prefix="/staff/outcomes")
+bp.register_error_handler(403, forbidden)
+
+
+class OutcomeForm(FlaskForm):
+    reference = StringField("Persoonlijke code (van de brief) of steekproefnummer",
+                            validators=[DataRequired("Vul de code of het steekproefnummer in."),
+                                        Length(max=40)])
+    outcome = SelectField("Uitkomst", choices=[(key, f"{label} (AAPOR {code})")
+                                               for key, (code, label) in aapor.OUTCOMES.items()])
+    note = TextAreaField("Toelichting (geen namen of adressen)", validators=[Length(max=500)])
+
+
+class BatchForm(FlaskForm):
+    batch = FileField("CSV-bestand", validators=[FileRequired("Kies een CSV-bestand.")])
+
+
+def _page(form, batch_form, error=None, status=200):
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        recent = outcomes.latest(db)
+    return render_template("staff/outcomes.html", form=form, batch_form=batch_form, recent=recent,
+                           error=error, outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()}), status
+
+
+@bp.get("/")
+@requires_role(*roles.RECORD_OUTCOME)
+def record():
+    return _page(OutcomeForm(), BatchForm())
+
+
+@bp.post("/")
+@requires_role(*roles.RECORD_OUTCOME)
+def record_one():
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        return _page(form, BatchForm(), status=400)
+    try:
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            row = outcomes.record(db, form.reference.data, form.outcome.data,
+                                  recorded_by=current_user.username, note=form.note.data)
+            unit_id, disposition = row.sample_unit_id, row.disposition
+    except outcomes.OutcomeError as exc:
+        return _page(form, BatchForm(), error=str(exc), status=400)
+    audit.record("record_outcome", target=unit_id, detail=f"{form.outcome.data} -> {disposition}")
+    flash(f"Vastgelegd: eenheid {unit_id} heeft nu dispositie {disposition}.")
+    return redirect(url_for("outcomes.record"))
+
+
+@bp.post("/batch")
+@requires_role(*roles.RECORD_OUTCOME)
+def record_batch():
+    batch_form = BatchForm()
+    if not batch_form.validate_on_submit():
+        return _page(OutcomeForm(), batch_form, status=400)
+    upload = batch_form.batch.data
+    name = upload.filename or "upload.csv"
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        return _page(OutcomeForm(), batch_form, status=400,
+                     error=f"{name}: not UTF-8 text; save the file as CSV UTF-8")
+    try:
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)
+            summary = [(row.sample_unit_id, row.outcome, row.disposition) for row in rows]
+    except InputError as exc:
+        return _page(OutcomeForm(), batch_form, status=400,
+                     error=f"{exc} Er is niets vastgelegd.")
+    for unit_id, outcome, disposition in summary:
+        audit.record("record_outcome", target=unit_id, detail=f"{outcome} -> {disposition} ({name})")
+    flash(f"{len(summary)} uitkomsten uit {name} vastgelegd.")
+    return redirect(url_for("outcomes.record"))

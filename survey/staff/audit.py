@@ -1,0 +1,68 @@
+"""The audit log: an append-only record of who did what on the staff side.
+
+Actions written: `login`, `login_failed`, `logout`, `session_expired`, `forbidden`,
+`export_dashboard`, `export_answers`, `view_unit`, `record_outcome`, `staff_add`,
+`staff_disable`. Each event is committed in its own transaction, so a view that fails
+afterwards still leaves its trace.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from survey import storage
+from survey.models import AuditEvent
+
+
+def now() -> datetime:
+    return datetime.utcnow()
+
+
+def record(action, *, target=None, detail=None, username=None, role=None, url=None):
+    """Write one audit event.
+
+    Args:
+        action: what happened, e.g. "login" or "export_answers".
+        target: what it happened to: a path, a sample unit id, an account.
+        detail: free text, e.g. the filters of an export.
+        username, role: who; default the signed-in staff member of this request.
+        url: the database; default the app's DATABASE_URL.
+    """
+    remote_addr = None
+    if has_request_context():
+        remote_addr = request.remote_addr
+        if username is None and current_user.is_authenticated:
+            username, role = current_user.username, current_user.role
+    url = url or current_app.config["DATABASE_URL"]
+    with storage.transaction(url) as db:
+        db.add(
+            AuditEvent(
+                at=now(),
+                username=username,
+                role=role,
+                action=action,
+                target=None if target is None else str(target)[:200],
+                detail=detail,
+                remote_addr=remote_addr,
+            )
+        )
+
+
+def recent_failures(db, username: str, window: timedelta) -> int:
+    """How many failed logins `username` had within `window` before now."""
+    return db.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "login_failed",
+            AuditEvent.username == username,
+            AuditEvent.at >= now() - window,
+        )
+    )
+
+
+def latest(db, limit: int = 200) -> list[AuditEvent]:
+    """The newest `limit` events, newest first."""
+    return list(db.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
