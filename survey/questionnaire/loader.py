@@ -629,10 +629,29 @@ def load_questionnaire(path) -> Questionnaire:
     return questionnaire
 
 
+_kind_cache: dict = {}
+
+
+def is_questionnaire_file(path) -> bool:
+    """Whether a YAML file in questionnaires/ is a questionnaire. Other configuration lives
+    there too (`indicators.yaml`, `index_veiligheid.yaml`): a file whose top level has neither
+    `schema_version` nor `sections` is not one. A file that does not parse counts as a
+    questionnaire, so that its error is reported rather than the file skipped."""
+    path = Path(path)
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _kind_cache:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            data = None
+        _kind_cache[key] = not (isinstance(data, dict)
+                                and "schema_version" not in data and "sections" not in data)
+    return _kind_cache[key]
+
+
 def questionnaire_files(directory=QUESTIONNAIRES_DIR) -> list[Path]:
-    """The questionnaire files in a directory: every *.yaml except `indicators.yaml`, which
-    holds no questionnaire."""
-    return sorted(p for p in Path(directory).glob("*.yaml") if p.name != "indicators.yaml")
+    """The questionnaire files in a directory (see `is_questionnaire_file`), by name."""
+    return sorted(p for p in Path(directory).glob("*.yaml") if is_questionnaire_file(p))
 
 
 def load_all(directory=QUESTIONNAIRES_DIR) -> dict[str, Questionnaire]:

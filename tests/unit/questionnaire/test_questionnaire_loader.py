@@ -113,3 +113,13 @@ def test_real_questionnaires_load(path):
         pytest.skip(f"{path.name} not written yet")
     q = load_questionnaire(path)
     assert q.id == path.stem and q.variables()
+
+
+def test_other_yaml_files_in_the_directory_are_not_questionnaires(fixtures, tmp_path):
+    shutil.copy(fixtures / "minimal.yaml", tmp_path / "minimal.yaml")
+    (tmp_path / "index_veiligheid.yaml").write_text("kind: index_scores\nid: index_veiligheid\n")
+    (tmp_path / "kapot.yaml").write_text("schema_version: 1\nid: [unclosed\n")
+    from survey.questionnaire.loader import questionnaire_files
+    assert [p.name for p in questionnaire_files(tmp_path)] == ["kapot.yaml", "minimal.yaml"]
+    with pytest.raises(QuestionnaireError, match="kapot.yaml line 3: YAML syntax"):
+        load_all(tmp_path)
