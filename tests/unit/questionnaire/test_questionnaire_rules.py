@@ -66,6 +66,7 @@ def test_scalar_and_vectorised_agree_on_random_cases():
     rng = random.Random(20241125)
     rows = [{v: rng.choice(ANSWERS) for v in VARIABLES} for _ in range(300)]
     frames = [pd.DataFrame(rows, dtype=object), pd.DataFrame(rows)]
+    odd = [{v: rng.choice(ANSWERS + [True, False, 1, 0, pd.NA]) for v in VARIABLES} for _ in range(200)]
     numeric = pd.DataFrame({v: rng.choice([None, 0, 3, 17, 18, 18.5, np.nan]) for v in VARIABLES}
                            for _ in range(100))
     for _ in range(400):
@@ -75,6 +76,8 @@ def test_scalar_and_vectorised_agree_on_random_cases():
             assert evaluate_frame(condition, frame).tolist() == expected, condition
         expected = [evaluate(condition, r) for r in numeric.to_dict("records")]
         assert evaluate_frame(condition, numeric).tolist() == expected, condition
+        expected = [evaluate(condition, r) for r in odd]
+        assert evaluate_frame(condition, pd.DataFrame(odd, dtype=object)).tolist() == expected
 
 
 def test_frame_result_is_a_bool_array_per_row():
