@@ -43,7 +43,8 @@ def init_app(app):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
-    app.jinja_env.filters["qt"] = questionnaire_text
+    app.jinja_env.filters["qt"] = questionnaire_html
+    app.jinja_env.filters["qt_plain"] = questionnaire_text
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["show_iso_date"] = show_iso_date
     app.before_request(_remember_language_from_query)
@@ -97,12 +98,27 @@ def questionnaire_text(text: str | None) -> str:
     return get_translations().ugettext(text)
 
 
-def paragraphs(text: str | None) -> Markup:
-    """Text with blank lines as paragraph breaks, escaped, as HTML paragraphs."""
+def questionnaire_html(text: str | None) -> Markup:
+    """`questionnaire_text` for element content: a text not yet translated is shown in Dutch
+    and marked `lang="nl"`, so a screen reader reads it with a Dutch voice (WCAG 3.1.2)."""
     if not text:
         return Markup("")
-    parts = [p.strip() for p in str(text).split("\n\n") if p.strip()]
-    return Markup("").join(Markup("<p>%s</p>") % escape(p) for p in parts)
+    translated = questionnaire_text(text)
+    if translated == text and current_language() != DEFAULT_LANGUAGE:
+        return Markup('<span lang="nl" dir="ltr">%s</span>') % text
+    return escape(translated)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """A questionnaire text (translated as a whole) with blank lines as paragraph breaks,
+    escaped, as HTML paragraphs; marked Dutch where it is not yet translated."""
+    if not text:
+        return Markup("")
+    translated = questionnaire_text(text)
+    untranslated = translated == text and current_language() != DEFAULT_LANGUAGE
+    opening = Markup('<p lang="nl" dir="ltr">') if untranslated else Markup("<p>")
+    parts = [p.strip() for p in str(translated).split("\n\n") if p.strip()]
+    return Markup("").join(opening + escape(p) + Markup("</p>") for p in parts)
 
 
 def show_iso_date(value: str | None) -> str:

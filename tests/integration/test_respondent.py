@@ -315,11 +315,18 @@ def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
     browser.get("/start?lang=ar")
     assert browser.path == "/start"
     assert '<html lang="ar" dir="rtl">' in browser.text
+    assert "رمزك الشخصي" in browser.text  # "Uw persoonlijke code"
     browser.log_in("HJSY36UY9B")
     assert '<html lang="ar" dir="rtl">' in browser.text
+    assert ">التالي</button>" in browser.text  # "Volgende"
+    # questionnaire texts not yet translated are marked Dutch for screen readers
+    assert '<span lang="nl" dir="ltr">Hoeveel jaar woont u in deze buurt?</span>' in browser.text
     browser.submit({"woonjaren": "3"})
     with storage.transaction(respondent_app.config["DATABASE_URL"]) as db:
         visit = db.scalar(select(PageVisit).where(PageVisit.page_id == "woonduur"))
     assert visit.language == "ar"
     browser.get("/vragenlijst/?lang=pl")
     assert '<html lang="pl" dir="ltr">' in browser.text
+    browser.submit({"buurt_prettig": "misschien"})
+    assert "Wybierz jedną z podanych odpowiedzi." in browser.text  # from the error table
+    assert title(browser.text).startswith("Błąd:")

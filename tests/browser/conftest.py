@@ -1,0 +1,135 @@
+"""Browser test fixtures: a real server process, Debian's chromium through Playwright, and
+axe-core for accessibility checks.
+
+- `live_server` starts `tests.browser.server` in a subprocess on a free loopback port against a
+  fresh SQLite database with sample units `u1`..`u6` (codes in `CODES`); `restart()` kills it
+  hard (SIGKILL) and starts it again on the same database and port.
+- `chromium` is /usr/bin/chromium (apt-get install chromium); Playwright's own browser
+  downloads are never used.
+- `axe_source` is axe-core's `axe.min.js`, fetched once with `npm pack axe-core` into
+  ~/.cache/wijkprofiel/; without npm the accessibility tests skip (on CI they fail).
+
+Screenshots go to $WIJKPROFIEL_SCREENSHOTS (default /tmp/wijkprofiel-screenshots).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from survey import storage
+from tests.browser.server import add_unit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+AXE_VERSION = "4.10.2"
+AXE_CACHE = Path.home() / ".cache" / "wijkprofiel" / f"axe-core-{AXE_VERSION}.min.js"
+# one unit per test that logs in: the server (and its database) is shared by the module
+CODES = {f"u{i}": code for i, code in enumerate(
+    ["HJSY36UY9B", "VFAUAFNK42", "2345678ABC", "BCDEFGH234", "CDEFGHJ345", "DEFGHJK456",
+     "EFGHJKL567", "FGHJKLM678", "GHJKLMN789", "HJKLMNP892", "JKLMNPQ923", "KLMNPQR234",
+     "LMNPQRS345", "MNPQRST456", "NPQRSTU567", "PQRSTUV678"], start=1)}
+SCREENSHOTS = Path(os.environ.get("WIJKPROFIEL_SCREENSHOTS", "/tmp/wijkprofiel-screenshots"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, database_url: str, log_path: Path):
+        self.database_url = database_url
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process = None
+
+    def start(self):
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.browser.server", self.database_url, str(self.port)],
+            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early: {self.log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not answer in 30 s: {self.log_path.read_text()[-2000:]}")
+
+    def kill(self):
+        """SIGKILL: no clean shutdown, nothing flushed that was not committed."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def restart(self):
+        self.kill()
+        return self.start()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    storage.upgrade(url)
+    for unit_id, code in CODES.items():
+        add_unit(url, unit_id, code)
+    server = LiveServer(url, tmp_path / "server.log").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is missing: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_CACHE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            if os.environ.get("CI"):
+                pytest.fail("npm is needed to fetch axe-core for the accessibility tests")
+            pytest.skip("npm is missing, so axe-core cannot be fetched")
+        AXE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        work = AXE_CACHE.parent / "pack"
+        work.mkdir(exist_ok=True)
+        result = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=work,
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            pytest.fail(f"npm pack axe-core failed: {result.stderr[-1000:]}")
+        tarball = work / result.stdout.strip().splitlines()[-1]
+        with tarfile.open(tarball) as archive:
+            member = archive.extractfile("package/axe.min.js")
+            AXE_CACHE.write_bytes(member.read())
+        shutil.rmtree(work, ignore_errors=True)
+    return AXE_CACHE.read_text()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,53 @@
+"""A real server for the browser tests, in its own process so that a test can kill it.
+
+    python -m tests.browser.server DATABASE_URL PORT
+
+serves the app on 127.0.0.1:PORT with the mini fixture questionnaire. `add_unit` puts a sample
+unit with a known letter code in the database (the integration tests use it too).
+"""
+
+import sys
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from survey import access_codes, create_app, storage
+from survey.models import Area, Edition, SampleUnit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
+
+
+def test_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "browser-tests",
+        "SESSION_COOKIE_SECURE": False,  # plain http on loopback
+        "QUESTIONNAIRES_DIR": str(FIXTURES),
+    }
+
+
+def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
+    """A sample unit of the 2024 edition in wijk 1 whose letter carries `code`."""
+    with storage.transaction(url) as db:
+        if db.get(Edition, 1) is None:
+            db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
+            db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
+            db.flush()
+        db.add(SampleUnit(
+            id=unit_id, edition_id=1, wijk_code=1, questionnaire_id=questionnaire_id,
+            inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
+            age_group="35-44", sex="v", migration_background="nl", household_type="alleen",
+            code_hash=access_codes.code_hash(code), status=status))
+
+
+def main(argv):
+    database_url, port = argv[1], int(argv[2])
+    app = create_app(test_config(database_url))
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    print(f"serving on 127.0.0.1:{port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
