@@ -145,8 +145,11 @@ class _Columns:
             if variable in self.frame.columns:
                 column = self.frame[variable]
                 codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-                if any(isinstance(u, (bool, np.bool_)) for u in uniques):
-                    # True == 1 would share a code; decide on the stored texts instead
+                if column.dtype == object and any(
+                        not isinstance(u, str) and (u is True or u is False or u == 0 or u == 1)
+                        for u in uniques):
+                    # True == 1 and False == 0 share a code in a mixed column, but their stored
+                    # texts differ ("true" / "1"): factorise the texts instead
                     texts_per_row = [answer_text(v) for v in column.to_numpy(dtype=object)]
                     codes, uniques = pd.factorize(np.array(texts_per_row, dtype=object),
                                                   use_na_sentinel=True)
