@@ -47,3 +47,7 @@ main.add_command(questionnaire)
 from survey.staff.commands import staff  # noqa: E402
 
 main.add_command(staff)
+
+from survey.letters.commands import letters  # noqa: E402
+
+main.add_command(letters)

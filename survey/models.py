@@ -233,3 +233,30 @@ class UnitOutcome(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
+
+# --- letters ---------------------------------------------------------------------------------
+
+
+class MailedLetter(Base):
+    """A letter printed for a sample unit (`survey.letters`): its kind, print batch and number,
+    when it was printed, and, if the post brought it back, when and why. Statistics side: the
+    name and address stay in the identity tables."""
+
+    __tablename__ = "letter"
+    __table_args__ = (
+        UniqueConstraint("sample_unit_id", "kind"),
+        UniqueConstraint("batch", "sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # invitation|reminder1|reminder2
+    wave: Mapped[int] = mapped_column(Integer)
+    batch: Mapped[str] = mapped_column(String(40), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    printed_at: Mapped[datetime] = mapped_column(DateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    return_reason: Mapped[str | None] = mapped_column(String(30))

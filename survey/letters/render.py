@@ -1,0 +1,422 @@
+"""Letters as print-ready PDF: A4, two pages per letter (the letter, and the privacy statement
+on the back for duplex printing), drawn straight onto a ReportLab canvas.
+
+Speed is the point here: 75,000 letters have to come out in minutes. So
+- everything that is the same for many letters (sender block, body text, the code box frame,
+  the language lines, the whole back page) is drawn once per PDF as a Form XObject and then
+  placed by reference; per letter only the address, salutation, code, QR code and footer are
+  drawn;
+- the QR code is drawn from segno's module matrix as filled rectangles (one per horizontal run
+  of dark modules), with no image in between;
+- `render_batches` renders batches in parallel, one process per core.
+
+Fonts are DejaVu Sans and DejaVu Sans Mono, embedded as subsets, because the printer needs the
+fonts in the file and because names, Turkish, Polish and Arabic need more than Latin-1. They are
+found in Debian's fonts-dejavu-core or in matplotlib's bundled copy (a dependency anyway).
+
+Page geometry (mm from the top left): the address sits in the window of a standard Dutch window
+envelope (C5/6 or EA5/6, window 20 mm from the left, 50 mm from the top, 100 x 40 mm; NEN 1026).
+"""
+
+import functools
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from reportlab.lib.colors import HexColor, white
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from survey.errors import ConfigError, WijkprofielError
+from survey.letters.compose import Letter, LetterSettings, Recipient, compose_letter
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+LEFT = 22 * mm
+RIGHT = PAGE_WIDTH - 20 * mm
+TEXT_WIDTH = RIGHT - LEFT
+COLUMN_LEFT = 120 * mm  # sender block and language lines, right of the envelope window
+FOOTER_TOP = 284 * mm
+
+GREEN = HexColor("#00811f")  # Rotterdam green
+GREY = HexColor("#555555")
+LIGHT = HexColor("#eef6f0")
+
+SANS, SANS_BOLD, MONO_BOLD = "WPSans", "WPSans-Bold", "WPMono-Bold"
+FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf",
+              MONO_BOLD: "DejaVuSansMono-Bold.ttf"}
+
+BODY_SIZE, BODY_LEADING = 9.5, 12.6
+PARAGRAPH_GAP = 2.2 * mm
+CODE_BOX_HEIGHT = 36 * mm
+QR_SIZE = 30 * mm  # including the 4-module quiet zone
+PAGES_PER_LETTER = 2
+
+
+def font_directory() -> Path:
+    """The folder with the DejaVu fonts: `WIJKPROFIEL_FONT_DIR`, Debian's fonts-dejavu-core, or
+    matplotlib's bundled copy, the first that has them all.
+
+    Raises:
+        ConfigError: none of them has the fonts.
+    """
+    candidates = []
+    if os.environ.get("WIJKPROFIEL_FONT_DIR"):
+        candidates.append(Path(os.environ["WIJKPROFIEL_FONT_DIR"]))
+    candidates.append(Path("/usr/share/fonts/truetype/dejavu"))
+    spec = importlib.util.find_spec("matplotlib")
+    if spec and spec.submodule_search_locations:
+        candidates.append(Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf")
+    for folder in candidates:
+        if all((folder / name).is_file() for name in FONT_FILES.values()):
+            return folder
+    raise ConfigError(
+        "letters need the DejaVu fonts (" + ", ".join(FONT_FILES.values()) + "); none found in "
+        + ", ".join(str(c) for c in candidates)
+        + ". Install fonts-dejavu-core or set WIJKPROFIEL_FONT_DIR"
+    )
+
+
+@functools.cache
+def register_fonts() -> None:
+    folder = font_directory()
+    for name, filename in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+
+
+@functools.lru_cache(maxsize=4096)
+def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """`text` broken into lines no wider than `width` points (greedy, at spaces).
+
+    >>> register_fonts()
+    >>> wrap("een twee drie", SANS, 10, 40)
+    ('een', 'twee', 'drie')
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and pdfmetrics.stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return tuple(lines)
+
+
+@functools.lru_cache(maxsize=64)
+def visual(line: str, base_direction: str = "R") -> str:
+    """A line with Arabic in it, in the glyph order a PDF draws, left to right: letters joined
+    into their contextual forms (arabic-reshaper), then reordered by the Unicode bidi algorithm
+    (python-bidi), which keeps Latin runs such as the address left to right. `base_direction`
+    is "R" for an Arabic line, "L" for a Latin line with an Arabic phrase in it."""
+    import arabic_reshaper
+    from bidi import get_display
+
+    return get_display(arabic_reshaper.reshape(line), base_dir=base_direction)
+
+
+def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
+    """The QR code for `payload` as (modules per side, runs), a run being (row, first column,
+    length) of dark modules; row 0 is the top. Error correction M (15%), enough for a letter
+    that gets folded.
+
+    >>> size, runs = qr_runs("https://wijkprofiel.rotterdam.nl/start?code=HJSY36UY9B")
+    >>> size, runs[0]
+    (33, (0, 0, 7))
+    """
+    qr = segno.make_qr(payload, error="m", boost_error=False)
+    runs = []
+    for r, row in enumerate(qr.matrix):
+        start = None
+        for c, dark in enumerate(row):
+            if dark and start is None:
+                start = c
+            elif not dark and start is not None:
+                runs.append((r, start, c - start))
+                start = None
+        if start is not None:
+            runs.append((r, start, len(row) - start))
+    return len(qr.matrix), runs
+
+
+def _y(from_top: float) -> float:
+    return PAGE_HEIGHT - from_top
+
+
+class LetterPdf:
+    """One PDF of letters. Use as a context manager, `add` each letter, and the file is
+    written when the block ends.
+
+    >>> # with LetterPdf(path, title="...") as pdf: pdf.add(letter)
+    """
+
+    def __init__(self, path: Path, *, title: str, compress: bool = True):
+        register_fonts()
+        self.path = Path(path)
+        self.canvas = Canvas(str(self.path), pagesize=A4, pageCompression=int(compress))
+        self.canvas.setTitle(title)
+        self.canvas.setAuthor("Gemeente Rotterdam, Onderzoek en Business Intelligence")
+        self.canvas.setCreator("wijkprofiel letters")
+        self._forms: dict[tuple, tuple[str, float]] = {}
+        self.letters = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.canvas.save()
+
+    def add(self, letter: Letter) -> int:
+        """Draw `letter` on new pages; returns the number of pages it took."""
+        c = self.canvas
+        front, code_top = self._form(("front", letter.sender_lines, letter.return_address,
+                                      letter.date_line, letter.subject, letter.body,
+                                      letter.code_label, letter.start_url, letter.after_code,
+                                      letter.closing, letter.languages_heading,
+                                      letter.languages, letter.rtl_languages),
+                                     self._draw_front)
+        c.doForm(front)
+        self._draw_personal(letter, code_top)
+        self._footer(letter, 1)
+        c.showPage()
+        back, _ = self._form(("back", letter.privacy_heading, letter.privacy), self._draw_back)
+        c.doForm(back)
+        self._footer(letter, 2)
+        c.showPage()
+        self.letters += 1
+        return PAGES_PER_LETTER
+
+    # --- forms: what many letters share --------------------------------------------------
+
+    def _form(self, key: tuple, draw) -> tuple[str, float]:
+        """The name of the form XObject drawn by `draw(key)` and the value `draw` returned,
+        defining the form the first time this PDF needs it."""
+        if key not in self._forms:
+            name = f"F{len(self._forms)}"
+            self.canvas.beginForm(name)
+            value = draw(key)
+            self.canvas.endForm()
+            self._forms[key] = (name, value)
+        return self._forms[key]
+
+    def _draw_front(self, key: tuple) -> float:
+        (_, sender_lines, return_address, date_line, subject, body, code_label, start_url,
+         after_code, closing, languages_heading, languages, rtl_languages) = key
+        c = self.canvas
+        # sender block, right
+        c.setFillColor(GREEN)
+        c.rect(COLUMN_LEFT, _y(24 * mm), 3 * mm, 10 * mm, stroke=0, fill=1)
+        c.setFont(SANS_BOLD, 15)
+        c.drawString(COLUMN_LEFT + 5 * mm, _y(21 * mm), "Gemeente Rotterdam")
+        c.setFillColor(GREY)
+        c.setFont(SANS, 8)
+        for i, line in enumerate(sender_lines):
+            c.drawString(COLUMN_LEFT + 5 * mm, _y((29 + 3.6 * i) * mm), line)
+        # language lines, right of the envelope window
+        c.setFillColor(GREEN)
+        c.setFont(SANS_BOLD, 7.5)
+        top = 52 * mm
+        c.drawString(COLUMN_LEFT, _y(top), visual(languages_heading, "L"))
+        top += 4.2 * mm
+        column_width = RIGHT - COLUMN_LEFT
+        c.setFillColor(GREY)
+        for code, text in languages:
+            for line in wrap(text, SANS, 7.5, column_width):
+                c.setFont(SANS, 7.5)
+                if code in rtl_languages:
+                    c.drawRightString(RIGHT, _y(top), visual(line))
+                else:
+                    c.drawString(COLUMN_LEFT, _y(top), line)
+                top += 3.2 * mm
+            top += 1.2 * mm
+        if top > 97 * mm:
+            raise WijkprofielError("letter layout: the language lines run past 97 mm from the "
+                                   "top; shorten them or the base URL")
+        # return address, small, at the top of the window
+        c.setFillColor(GREY)
+        c.setFont(SANS, 6.5)
+        c.drawString(LEFT, _y(54 * mm), return_address)
+        # date and subject
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(SANS, BODY_SIZE)
+        c.drawString(LEFT, _y(100 * mm), date_line)
+        c.setFont(SANS_BOLD, 10.5)
+        top = 108 * mm
+        for line in wrap(subject, SANS_BOLD, 10.5, TEXT_WIDTH):
+            c.drawString(LEFT, _y(top), line)
+            top += 4.8 * mm
+        # salutation goes at 118 mm (personal); the body follows
+        top = 121 * mm
+        top = self._paragraphs(body, top)
+        code_top = top + 0.5 * mm
+        self._code_box(code_top, code_label, start_url)
+        top = code_top + CODE_BOX_HEIGHT + 1 * mm
+        top = self._paragraphs(after_code, top) - BODY_LEADING * 0.4
+        c.setFont(SANS, BODY_SIZE)
+        for i, line in enumerate(closing):
+            if i == len(closing) - 1:
+                c.setFont(SANS_BOLD, BODY_SIZE)
+            top += BODY_LEADING + (PARAGRAPH_GAP if i == 1 else 0)
+            c.drawString(LEFT, _y(top), line)
+        if top > FOOTER_TOP - 2 * mm:
+            raise WijkprofielError(
+                f"letter layout: the text of the front page runs to {top / mm:.0f} mm, past the "
+                f"footer at {FOOTER_TOP / mm:.0f} mm; shorten the body text"
+            )
+        return code_top
+
+    def _paragraphs(self, paragraphs, top: float) -> float:
+        c = self.canvas
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(SANS, BODY_SIZE)
+        for paragraph in paragraphs:
+            for line in wrap(paragraph, SANS, BODY_SIZE, TEXT_WIDTH):
+                top += BODY_LEADING
+                c.drawString(LEFT, _y(top), line)
+            top += PARAGRAPH_GAP
+        return top + BODY_LEADING * 0.4
+
+    def _code_box(self, top: float, label: str, start_url: str) -> None:
+        c = self.canvas
+        c.setFillColor(LIGHT)
+        c.setStrokeColor(GREEN)
+        c.setLineWidth(1.2)
+        c.roundRect(LEFT, _y(top + CODE_BOX_HEIGHT), TEXT_WIDTH, CODE_BOX_HEIGHT, 2 * mm,
+                    stroke=1, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(SANS_BOLD, 9)
+        c.drawString(LEFT + 5 * mm, _y(top + 7 * mm), label)
+        # the code itself is personal and drawn per letter, in a white field
+        c.setFillColor(white)
+        c.setStrokeColor(GREY)
+        c.setLineWidth(0.6)
+        c.rect(LEFT + 5 * mm, _y(top + 22 * mm), 92 * mm, 13 * mm, stroke=1, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(SANS, 9)
+        c.drawString(LEFT + 5 * mm, _y(top + 28 * mm), "Ga naar")
+        c.setFont(SANS_BOLD, 11)
+        c.drawString(LEFT + 19 * mm, _y(top + 28 * mm), start_url)
+        c.setFont(SANS, 8)
+        c.setFillColor(GREY)
+        c.drawString(LEFT + 5 * mm, _y(top + 32.5 * mm),
+                     "of scan de QR-code rechts met de camera van uw telefoon")
+
+    def _draw_back(self, key: tuple) -> float:
+        _, heading, privacy = key
+        c = self.canvas
+        c.setFillColor(GREEN)
+        c.setFont(SANS_BOLD, 13)
+        c.drawString(LEFT, _y(25 * mm), heading)
+        top = 31 * mm
+        for title, text in privacy:
+            c.setFillColorRGB(0, 0, 0)
+            c.setFont(SANS_BOLD, 10)
+            top += BODY_LEADING
+            c.drawString(LEFT, _y(top), title)
+            top = self._paragraphs((text,), top) + 1 * mm
+        if top > FOOTER_TOP - 2 * mm:
+            raise WijkprofielError("letter layout: the privacy statement runs past the footer")
+        return top
+
+    # --- per letter -------------------------------------------------------------------------
+
+    def _draw_personal(self, letter: Letter, code_top: float) -> None:
+        c = self.canvas
+        c.setFillColor(GREY)
+        c.setFont(SANS, 6.5)
+        c.drawString(LEFT, _y(57.5 * mm), f"Kenmerk {letter.reference}")
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(SANS, 10)
+        for i, line in enumerate(letter.address_lines):
+            c.drawString(LEFT, _y((66 + 4.6 * i) * mm), line)
+        c.setFont(SANS, BODY_SIZE)
+        c.drawString(LEFT, _y(118 * mm), letter.salutation)
+        c.setFont(MONO_BOLD, 22)
+        c.drawString(LEFT + 9 * mm, _y(code_top + 18.3 * mm), letter.code_display)
+        self._qr(letter.qr_payload, RIGHT - QR_SIZE - 3 * mm, code_top + 3 * mm)
+
+    def _qr(self, payload: str, x: float, top: float) -> None:
+        size, runs = qr_runs(payload)
+        module = QR_SIZE / (size + 8)
+        c = self.canvas
+        c.setFillColor(white)
+        c.rect(x, _y(top + QR_SIZE), QR_SIZE, QR_SIZE, stroke=0, fill=1)
+        c.saveState()
+        # one module is one unit and rows count downwards, so every rectangle is written with
+        # small integers straight into the page stream; a hair of overlap between rows keeps
+        # renderers from showing seams
+        c.transform(module, 0, 0, -module, x + 4 * module, _y(top + 4 * module))
+        c.addLiteral("0 g\n" + "".join(f"{column} {row - 0.02:g} {length} 1.02 re\n"
+                                       for row, column, length in runs) + "f")
+        c.restoreState()
+
+    def _footer(self, letter: Letter, page: int) -> None:
+        c = self.canvas
+        c.setFillColor(GREY)
+        c.setFont(SANS, 6.5)
+        c.drawString(LEFT, _y(FOOTER_TOP + 4 * mm), letter.footer)
+        c.drawRightString(RIGHT, _y(FOOTER_TOP + 4 * mm),
+                          f"pagina {page} van {PAGES_PER_LETTER}")
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One print batch to render: the letters of `kind` for `recipients`, numbered from 1."""
+
+    path: Path
+    batch: str
+    kind: str
+    settings: LetterSettings
+    recipients: tuple[Recipient, ...]
+    compress: bool = True
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    """What the manifest and the `letter` table need to know of one printed letter."""
+
+    batch: str
+    sequence: int
+    sample_unit_id: str
+    wijk: str
+    postcode: str
+    kind: str
+    pages: int
+
+
+def render_batch(job: BatchJob) -> list[PrintedLetter]:
+    """Compose and draw every letter of `job` into `job.path`; returns one `PrintedLetter` per
+    letter, in sequence order. Top-level so that worker processes can run it."""
+    printed = []
+    title = f"Wijkprofiel {job.settings.edition_year}, {job.kind}, batch {job.batch}"
+    with LetterPdf(job.path, title=title, compress=job.compress) as pdf:
+        for sequence, recipient in enumerate(job.recipients, start=1):
+            letter = compose_letter(job.kind, recipient, job.settings, batch=job.batch,
+                                    sequence=sequence)
+            pages = pdf.add(letter)
+            printed.append(PrintedLetter(job.batch, sequence, recipient.sample_unit_id,
+                                         recipient.wijk, recipient.postcode, job.kind, pages))
+    return printed
+
+
+def render_batches(jobs: list[BatchJob], processes: int = 2) -> list[list[PrintedLetter]]:
+    """Render `jobs`, in `processes` worker processes when that is more than 1; returns each
+    job's letters in the order of `jobs`."""
+    if processes <= 1 or len(jobs) <= 1:
+        return [render_batch(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the registered fonts and the imported modules; spawn where fork is missing
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
+                             mp_context=multiprocessing.get_context(method)) as pool:
+        return list(pool.map(render_batch, jobs))

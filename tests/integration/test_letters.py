@@ -1,0 +1,238 @@
+"""`wijkprofiel letters print` and `letters returned` against a real database: the PDFs and
+manifest the print house gets, the `letter` rows, and who is skipped."""
+
+import csv
+from datetime import date
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from survey import storage
+from survey.cli import main
+from survey.access_codes import code_hash
+from survey.letters.commands import MANIFEST_COLUMNS
+from survey.models import (
+    Area,
+    Edition,
+    IdentityLink,
+    IdentityPerson,
+    MailedLetter,
+    SampleUnit,
+    UnitOutcome,
+)
+
+CODES = ["HJSY36UY9B", "VFAUAFNK42", "KT7PQ3MN8W", "ZX4RB9CD2E", "MN5TWQ8YHA", "P3R7KX2NEV"]
+# unit id, status, disposition, postcode: the print order is by postcode
+UNITS = [
+    ("u-invited", "invited", None, "3071SH"),
+    ("u-started", "started", "1.2", "3011AD"),
+    ("u-complete", "completed", "1.1", "3012CA"),
+    ("u-refused", "invited", "2.112", "3013AA"),
+    ("u-deceased", "invited", "2.31", "3014BB"),
+    ("u-wave2", "invited", None, "3015CC"),
+]
+
+
+@pytest.fixture
+def fieldwork_db(app):
+    url = app.config["DATABASE_URL"]
+    with storage.transaction(url) as session:
+        edition = Edition(year=2024, title="Wijkprofiel 2024", seed=1)
+        session.add(edition)
+        session.add_all([Area(wijk_code=1, wijk="Feijenoord", gebied="Feijenoord"),
+                         Area(wijk_code=2, wijk="Ommoord", gebied="Prins Alexander")])
+        session.flush()
+        for i, (unit_id, status, disposition, postcode) in enumerate(UNITS):
+            session.add(SampleUnit(
+                id=unit_id, edition_id=edition.id, wijk_code=1 + i % 2,
+                questionnaire_id=("veiligheidsmonitor", "wijkonderzoek")[i % 2],
+                wave=2 if unit_id == "u-wave2" else 1, inclusion_probability=0.1,
+                design_weight=10.0, stratum_population=1000, age_group="35-44", sex="vrouw",
+                migration_background="nederlands", household_type="alleenstaand",
+                code_hash=code_hash(CODES[i]), status=status, disposition=disposition))
+            person = IdentityPerson(
+                register_id=f"r{i}", given_name=f"Naam{i}", family_name=f"Achternaam{i}",
+                street="Teststraat", house_number=str(10 + i), postcode=postcode,
+                wijk_code=1 + i % 2, birth_date=date(1980, 1, 1), sex="vrouw",
+                migration_background="nederlands", household_type="alleenstaand")
+            session.add(person)
+            session.flush()
+            session.add(IdentityLink(sample_unit_id=unit_id, person_id=person.id,
+                                     access_code=CODES[i]))
+    return url
+
+
+def read_manifest(folder):
+    [manifest] = folder.glob("*-manifest.csv")
+    with manifest.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def letters_in_db(url):
+    with storage.transaction(url) as session:
+        return sorted((l.sample_unit_id, l.kind, l.batch, l.sequence)
+                      for l in session.scalars(select(MailedLetter)))
+
+
+def test_invitations_go_to_every_unit_of_the_wave_in_batches(runner, fieldwork_db, tmp_path):
+    out = tmp_path / "print"
+    result = runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                                 "--batch-size", "2", "--out", str(out), "--processes", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
+        "2024-W1-INV-001.pdf", "2024-W1-INV-002.pdf", "2024-W1-INV-003.pdf"]
+    rows = read_manifest(out)
+    assert tuple(rows[0]) == MANIFEST_COLUMNS
+    # one row per letter, wave 1 only, by postcode
+    assert [r["sample_unit_id"] for r in rows] == [
+        "u-started", "u-complete", "u-refused", "u-deceased", "u-invited"]
+    assert [(r["batch"], r["sequence"]) for r in rows] == [
+        ("2024-W1-INV-001", "1"), ("2024-W1-INV-001", "2"), ("2024-W1-INV-002", "1"),
+        ("2024-W1-INV-002", "2"), ("2024-W1-INV-003", "1")]
+    assert {r["pages"] for r in rows} == {"2"}
+    # every PDF holds its letters, with the code of the unit in that place
+    first = pypdf.PdfReader(out / "2024-W1-INV-001.pdf")
+    assert len(first.pages) == 4
+    assert "36UY-9B" not in first.pages[0].extract_text()  # u-started has CODES[1]
+    assert "VFAU-AFNK-42" in first.pages[0].extract_text()
+    assert "Naam1 Achternaam1" in first.pages[0].extract_text()
+    assert len(letters_in_db(fieldwork_db)) == 5
+
+
+def test_manifest_carries_no_answers_codes_or_names(runner, fieldwork_db, tmp_path):
+    runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                        "--out", str(tmp_path)])
+    [manifest] = tmp_path.glob("*-manifest.csv")
+    text = manifest.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(MANIFEST_COLUMNS)
+    for secret in (*CODES, "Naam0", "Achternaam0", "1.1", "completed"):
+        assert secret not in text
+
+
+def test_reminders_skip_completed_refused_deceased_and_uninvited(runner, fieldwork_db,
+                                                                  tmp_path):
+    # before any invitation was printed, nobody gets a reminder
+    result = runner.invoke(main, args=["letters", "print", "--kind", "reminder1", "--wave", "1",
+                                 "--out", str(tmp_path / "r0")])
+    assert result.exit_code == 0 and "no reminder1 letters" in result.output
+    runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                        "--out", str(tmp_path / "inv")])
+    result = runner.invoke(main, args=["letters", "print", "--kind", "reminder1", "--wave", "1",
+                                 "--out", str(tmp_path / "r1")])
+    assert result.exit_code == 0, result.output
+    assert [r["sample_unit_id"] for r in read_manifest(tmp_path / "r1")] == [
+        "u-started", "u-invited"]
+    assert "1 completed the questionnaire" in result.output
+    assert "2 final disposition" in result.output
+    text = pypdf.PdfReader(tmp_path / "r1" / "2024-W1-HR1-001.pdf").pages[0].extract_text()
+    assert "Herinnering" in text and "VFAU-AFNK-42" in text
+    # the same reminder again prints nothing
+    result = runner.invoke(main, args=["letters", "print", "--kind", "reminder1", "--wave", "1",
+                                 "--out", str(tmp_path / "r1b")])
+    assert "1 had this letter already" not in result.output
+    assert "2 had this letter already" in result.output
+    assert not (tmp_path / "r1b").exists()
+
+
+def test_a_unit_that_completes_gets_no_second_reminder(runner, fieldwork_db, tmp_path):
+    for kind in ("invitation", "reminder1"):
+        runner.invoke(main, args=["letters", "print", "--kind", kind, "--wave", "1",
+                            "--out", str(tmp_path / kind)])
+    with storage.transaction(fieldwork_db) as session:
+        session.get(SampleUnit, "u-started").status = "completed"
+    result = runner.invoke(main, args=["letters", "print", "--kind", "reminder2", "--wave", "1",
+                                 "--out", str(tmp_path / "r2")])
+    assert result.exit_code == 0, result.output
+    assert [r["sample_unit_id"] for r in read_manifest(tmp_path / "r2")] == ["u-invited"]
+
+
+def test_existing_files_are_not_overwritten(runner, fieldwork_db, tmp_path):
+    (tmp_path / "2024-W1-INV-001.pdf").write_text("earlier export")
+    result = runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "2024-W1-INV-001.pdf already exists" in result.output
+    assert "Traceback" not in result.output
+    assert letters_in_db(fieldwork_db) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--kind", "invitation", "--wave", "7"], "--wave: edition 2024 has no sample units in wave 7"),
+    (["--kind", "invitation", "--wave", "1", "--year", "2030"], "no edition 2030"),
+    (["--kind", "reminder3", "--wave", "1"], "'reminder3' is not one of"),
+])
+def test_bad_options_are_named(runner, fieldwork_db, tmp_path, args, message):
+    result = runner.invoke(main, args=["letters", "print", *args, "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_returned_letters_set_the_disposition_and_keep_completes(runner, fieldwork_db,
+                                                                 tmp_path):
+    runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                        "--out", str(tmp_path / "inv")])
+    rows = {r["sample_unit_id"]: f"{r['batch']}/{int(r['sequence']):05d}"
+            for r in read_manifest(tmp_path / "inv")}
+    returns = tmp_path / "retour.csv"
+    returns.write_text("kenmerk,outcome,date\n"
+                       f"{rows['u-invited']},undeliverable,2024-03-20\n"
+                       f"{rows['u-started']},moved,\n"
+                       f"{rows['u-complete']},undeliverable,\n", encoding="utf-8")
+    result = runner.invoke(main, args=["letters", "returned", str(returns)])
+    assert result.exit_code == 0, result.output
+    assert "3 returned letter(s) registered" in result.output
+    with storage.transaction(fieldwork_db) as session:
+        assert session.get(SampleUnit, "u-invited").disposition == "3.30"
+        assert session.get(SampleUnit, "u-started").disposition == "3.40"
+        assert session.get(SampleUnit, "u-complete").disposition == "1.1"
+        history = session.scalars(select(UnitOutcome.sample_unit_id)).all()
+        assert sorted(history) == ["u-invited", "u-started"]
+        returned = session.scalars(
+            select(MailedLetter).where(MailedLetter.returned_at.is_not(None))).all()
+        assert len(returned) == 3
+    # undeliverable and moved get no reminder
+    result = runner.invoke(main, args=["letters", "print", "--kind", "reminder1", "--wave", "1",
+                                 "--out", str(tmp_path / "r1")])
+    assert "no reminder1 letters" in result.output
+    # the same file again changes nothing
+    result = runner.invoke(main, args=["letters", "returned", str(returns)])
+    assert result.exit_code == 0 and "3 were registered before" in result.output
+
+
+def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fieldwork_db,
+                                                                    tmp_path):
+    runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave", "1",
+                        "--out", str(tmp_path / "inv")])
+    good = read_manifest(tmp_path / "inv")[0]
+    kenmerk = f"{good['batch']}/{int(good['sequence']):05d}"
+    returns = tmp_path / "retour.csv"
+    returns.write_text("kenmerk,outcome\n"
+                       f"{kenmerk},undeliverable\n"
+                       f"{kenmerk},verhuisd\n"
+                       "2024-W1-INV-001,undeliverable\n"
+                       "2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
+    result = runner.invoke(main, args=["letters", "returned", str(returns)])
+    assert result.exit_code == 1
+    assert "retour.csv line 3, column 'outcome': 'verhuisd' is not one of" in result.output
+    assert "retour.csv line 4, column 'kenmerk'" in result.output
+    assert "Traceback" not in result.output
+    with storage.transaction(fieldwork_db) as session:
+        assert session.get(SampleUnit, good["sample_unit_id"]).disposition in (None, "1.2",
+                                                                              "1.1", "2.112",
+                                                                              "2.31")
+        assert session.scalars(select(UnitOutcome)).all() == []
+    # once the form is right, an unknown letter is still named
+    returns.write_text("kenmerk,outcome\n2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
+    result = runner.invoke(main, args=["letters", "returned", str(returns)])
+    assert result.exit_code == 1
+    assert "line 2: no letter 2024-W1-INV-009/00001 was printed" in result.output
+
+
+def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_path):
+    returns = tmp_path / "retour.csv"
+    returns.write_text("code;reden\nHJSY36UY9B;retour\n", encoding="utf-8")
+    result = runner.invoke(main, args=["letters", "returned", str(returns)])
+    assert result.exit_code == 1
+    assert "retour.csv line 1: expected the columns kenmerk and outcome" in result.output
