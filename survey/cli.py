@@ -48,6 +48,10 @@ from survey.staff.commands import staff  # noqa: E402
 
 main.add_command(staff)
 
+from survey.index_command import index_command  # noqa: E402
+
+main.add_command(index_command)
+
 from survey.letters.commands import letters  # noqa: E402
 
 main.add_command(letters)

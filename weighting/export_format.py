@@ -170,6 +170,36 @@ def read_export(path, config):
     return frame
 
 
+def read_half_widths(path, config):
+    """Half the rounding step of every indicator column of an export, from how it is written.
+
+    A column's step is set by the most decimals that carry information in it: `2,4` next to
+    `2,33` means hundredths, while `0,80%` in a column whose second decimal is always 0 means
+    tenths, and `52%` whole percentages. Used by `weighting.scores.score_range` to tell the
+    export's rounding apart from the method.
+
+    Returns:
+        Series indexed by indicator column: 0.5 * step.
+
+    >>> from weighting.scores import load_score_config
+    >>> half = read_half_widths("tests/reference/wijkprofiel/wijkprofiel-2014-veiligheidsindex.csv",
+    ...                         load_score_config())
+    >>> half[["% (zeer) tevreden met de buurt", "Kleine buitenbranden per honderd hectare"]].tolist()
+    [0.5, 0.05]
+    """
+    header, rows = read_rows(path)
+    located = _locate(header, config.indicator_columns, path)
+    half_widths = {}
+    for column, position in located.items():
+        decimals = 0
+        for _, cells in rows:
+            cell = cells[position].strip().rstrip("%")
+            if "," in cell:
+                decimals = max(decimals, len(cell.split(",")[1].rstrip("0")))
+        half_widths[column] = 0.5 * 10.0 ** -decimals
+    return pd.Series(half_widths)
+
+
 def read_scores(path, columns):
     """A score table as written by `write_scores` (or the score columns of an export).
 

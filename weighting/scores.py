@@ -142,9 +142,10 @@ def score_config_from_dict(data, source="score configuration"):
     clip = method.get("clip", [20, 180])
     if clip is None:
         clip = (-np.inf, np.inf)
-    elif not (isinstance(clip, (list, tuple)) and len(clip) == 2):
+    elif isinstance(clip, (list, tuple)) and len(clip) == 2:
+        clip = (_number(clip[0], source, "method.clip"), _number(clip[1], source, "method.clip"))
+    else:
         raise InputError(source, f"method.clip: {clip!r} must be [low, high] or null")
-    clip = (_number(clip[0], source, "method.clip"), _number(clip[1], source, "method.clip"))
     if clip[0] >= clip[1]:
         raise InputError(source, f"method.clip: low {clip[0]} must be below high {clip[1]}")
     theme_mean = _choice(method.get("theme_mean", "groups"), THEME_MEANS, source, "method.theme_mean")
@@ -264,18 +265,25 @@ def indicator_scores(values, config, source="indicator values"):
     missing = [column for column in config.indicator_columns if column not in values.columns]
     if missing:
         raise InputError(source, f"missing indicator column(s): {', '.join(missing)}")
-    scores = {}
-    low, high = config.clip
-    for indicator in config.indicators:
-        column_values = _numeric(values[indicator.column], indicator.column, source)
-        _check_domain(column_values, indicator, source)
+    columns = config.indicator_columns
+    block = pd.DataFrame({column: _numeric(values[column], column, source) for column in columns},
+                         index=values.index)
+    transformed = np.empty(block.shape)
+    baselines = np.empty(len(columns))
+    for position, indicator in enumerate(config.indicators):
+        _check_domain(block[indicator.column], indicator, source)
         transform = TRANSFORMS[indicator.transform]
-        z = (transform(column_values) - transform(indicator.baseline)) / indicator.sd
-        scores[indicator.column] = (100.0 + config.scale * indicator.direction * z).clip(low, high)
-    return pd.DataFrame(scores, index=values.index)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            transformed[:, position] = transform(block[indicator.column].to_numpy())
+        baselines[position] = transform(indicator.baseline)
+    factors = np.array([config.scale * i.direction / i.sd for i in config.indicators])
+    scores = (100.0 + (transformed - baselines) * factors).clip(*config.clip)
+    return pd.DataFrame(scores, index=values.index, columns=columns)
 
 
 def _numeric(series, column, source):
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype(float)
     converted = pd.to_numeric(series, errors="coerce").astype(float)
     bad = converted.isna() & series.notna()
     if bad.any():
@@ -354,14 +362,60 @@ def compute_scores(values, config, *, rounded=True, source="indicator values"):
     >>> compute_scores(rotterdam, config).iloc[0].unique().tolist()
     [100.0]
     """
-    themes = theme_scores(indicator_scores(values, config, source=source), config)
+    return aggregate_scores(indicator_scores(values, config, source=source), config, rounded=rounded)
+
+
+def aggregate_scores(scores, config, *, rounded=True):
+    """Theme, part and index scores from indicator scores (the second half of `compute_scores`)."""
+    themes = theme_scores(scores, config)
     parts = pd.DataFrame({part.column: themes[list(part.themes)].mean(axis=1, skipna=False)
-                          for part in config.parts}, index=values.index)
+                          for part in config.parts}, index=scores.index)
     result = pd.concat([parts.mean(axis=1, skipna=False).rename(config.index_column), parts, themes],
                        axis=1)[config.score_columns]
     if rounded:
         result = round_scores(result, config.decimals, config.rounding)
     return result
+
+
+def score_range(values, half_widths, config, *, source="indicator values"):
+    """The scores that values anywhere within their rounding intervals could give.
+
+    The export shows indicator values rounded (whole percentages, one decimal for crime rates),
+    while the published scores were computed from the unrounded values. Every score is monotone
+    in every indicator value, so the lowest and highest possible score come from putting each
+    value at the end of its interval that lowers (raises) its indicator score.
+
+    Args:
+        values: DataFrame of indicator values, as for `compute_scores`.
+        half_widths: DataFrame or Series (per column) of half the rounding step of each value,
+            e.g. 0.5 for whole percentages; see `weighting.export_format.read_half_widths`.
+        config: ScoreConfig.
+
+    Returns:
+        (low, high): two DataFrames like `compute_scores(..., rounded=False)`.
+
+    >>> config = load_score_config()
+    >>> rotterdam = pd.DataFrame([{i.column: i.baseline for i in config.indicators}])
+    >>> low, high = score_range(rotterdam, pd.Series(0.05, index=config.indicator_columns), config)
+    >>> bool((low < 100).all(axis=None) and (high > 100).all(axis=None))
+    True
+    """
+    columns = config.indicator_columns
+    if isinstance(half_widths, pd.Series):
+        half_widths = pd.DataFrame({c: half_widths[c] for c in columns}, index=values.index)
+    half_widths = half_widths.reindex(index=values.index, columns=columns).fillna(0.0)
+    lower = values[columns] - half_widths
+    for indicator in config.indicators:
+        if indicator.transform == "sqrt":
+            lower[indicator.column] = lower[indicator.column].clip(lower=0.0)
+        elif indicator.transform == "log":
+            lower[indicator.column] = lower[indicator.column].where(
+                lower[indicator.column] > 0, values[indicator.column])
+    at_lower = indicator_scores(lower, config, source=source)
+    at_upper = indicator_scores(values[columns] + half_widths, config, source=source)
+    low = aggregate_scores(np.minimum(at_lower, at_upper), config, rounded=False)
+    high = aggregate_scores(np.maximum(at_lower, at_upper), config, rounded=False)
+    return low, high
 
 
 def round_scores(frame, decimals=0, rule="half_up"):
@@ -407,6 +461,22 @@ def reproduction_table(computed, published, columns):
             "max_diff": float(difference.max()) if len(difference) else np.nan,
         })
     return pd.DataFrame(rows).set_index("column")
+
+
+def rounding_consistency(low, high, published, columns, *, decimals=0, rule="half_up"):
+    """How many published scores lie within the range the rounded inputs allow.
+
+    A published score is consistent when round(low) <= published <= round(high), with low and
+    high from `score_range`: then some unrounded input values reproduce it exactly, and the
+    difference is the export's rounding, not the method.
+
+    Returns:
+        Series indexed by column: the number of consistent rows.
+    """
+    low = round_scores(low[columns], decimals, rule)
+    high = round_scores(high[columns], decimals, rule)
+    inside = (published[columns] >= low) & (published[columns] <= high)
+    return inside.sum().astype(int).rename("consistent")
 
 
 def index_change(before, after, *, column="Veiligheidsindex", threshold=5.0):

@@ -1,0 +1,50 @@
+"""`wijkprofiel index`: index scores from a Wijkprofiel export.
+
+The work is done by `weighting.scores` and `weighting.export_format`; this module only wires
+files to them. Our errors (`InputError`) are turned into one-line messages by the `wijkprofiel`
+group, so a bad cell reads `export.csv row 5, column '...': '2,4,1' is not a number ...`.
+"""
+
+from pathlib import Path
+
+import click
+
+from weighting.export_format import read_export, read_scores, write_scores
+from weighting.scores import DEFAULT_CONFIG_PATH, compute_scores, index_change, load_score_config
+
+
+@click.command("index")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the scores (semicolon-separated, as the export).")
+@click.option("--config", "config_path", default=DEFAULT_CONFIG_PATH, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Score configuration: indicators per theme and part, baseline, constants.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Scores of an earlier edition (as written by this command): add the change "
+                   "of the index and flag moves of --threshold points or more.")
+@click.option("--threshold", default=5.0, show_default=True, type=float,
+              help="Size of a flagged move of the index (the college target is 5 points).")
+def index_command(export, out, config_path, previous, threshold):
+    """Compute index, part and theme scores from the indicator values in EXPORT.
+
+    EXPORT is a Wijkprofiel export (semicolon-separated, decimal commas, percentages with %,
+    Dutch column names). Published score columns in it are ignored: the scores are computed
+    from the indicator values. The output has `wijknr` and the scores under the published
+    column names, rounded as published.
+    """
+    config = load_score_config(config_path)
+    values = read_export(export, config)
+    scores = compute_scores(values, config, source=str(export))
+    if previous is not None:
+        earlier = read_scores(previous, [config.index_column])
+        change = index_change(earlier, scores, column=config.index_column, threshold=threshold)
+        scores[f"{config.index_column} vorige editie"] = change["before"]
+        scores[f"{config.index_column} verschil"] = change["change"]
+        scores[f"{config.index_column} verschil >= {threshold:g}"] = change["flagged"]
+    write_scores(scores, out)
+    click.echo(f"{len(scores)} areas scored from {export}; written to {out}")
+    if previous is not None:
+        flagged = scores.index[scores[f"{config.index_column} verschil >= {threshold:g}"] == True]  # noqa: E712
+        click.echo(f"{len(flagged)} with the index moved {threshold:g} points or more since {previous}"
+                   + (f": {', '.join(str(key) for key in flagged)}" if len(flagged) else ""))
