@@ -55,3 +55,6 @@ main.add_command(index_command)
 from survey.letters.commands import letters  # noqa: E402
 
 main.add_command(letters)
+
+from weighting.cli import weight_command  # noqa: E402
+main.add_command(weight_command)

@@ -133,10 +133,17 @@ def _domain_df(design: Design, d: np.ndarray, D: int) -> np.ndarray:
     """R's `degf` of each domain's subset: PSUs minus strata among its respondents with weight > 0."""
     inset = (d >= 0) & (design.weights != 0)
     dd = d[inset]
-    psu = np.unique(dd.astype(np.int64) * (len(design.psu_stratum) + 1) + design.psu_codes[inset])
-    strata = np.unique(dd.astype(np.int64) * (len(design.stratum_labels) + 1) + design.stratum_codes[inset])
-    n_psu = np.bincount(psu // (len(design.psu_stratum) + 1), minlength=D)
-    n_strata = np.bincount(strata // (len(design.stratum_labels) + 1), minlength=D)
+    H = len(design.stratum_labels)
+    n_strata = np.count_nonzero(np.bincount(dd * H + design.stratum_codes[inset], minlength=D * H).reshape(D, H), axis=1)
+    if design.cluster_column is None:
+        n_psu = np.bincount(dd, minlength=D)  # every respondent is a PSU
+    else:
+        P = len(design.psu_stratum)
+        key = dd.astype(np.int64) * P + design.psu_codes[inset]
+        if D * P <= 50_000_000:
+            n_psu = np.count_nonzero(np.bincount(key, minlength=D * P).reshape(D, P), axis=1)
+        else:
+            n_psu = np.bincount(np.unique(key) // P, minlength=D)
     return (n_psu - n_strata).astype(float)
 
 

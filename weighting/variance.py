@@ -45,8 +45,8 @@ def calibration_components(design: Design) -> np.ndarray:
     cached = design.diagnostics.get("_components")
     if cached is not None and len(cached) == design.n:
         return cached
-    comp = np.arange(design.n)
-    for step in design.steps:
+    comp = np.asarray(design.steps[0].components) if design.steps else np.arange(design.n)
+    for step in design.steps[1:]:
         other = step.components
         a = np.unique(comp, return_inverse=True)[1].ravel()
         b = np.unique(other, return_inverse=True)[1].ravel()
@@ -59,18 +59,26 @@ def calibration_components(design: Design) -> np.ndarray:
     return comp
 
 
-def domains_compatible(design: Design, domain: np.ndarray) -> bool:
-    """True when every calibration component lies within one domain (or outside all)."""
+def domain_attribution(design: Design, domain: np.ndarray):
+    """Domain to which each respondent's stacked residual belongs, or None if domains overlap.
+
+    Every calibration component must touch at most one domain (respondents outside all domains,
+    e.g. with a missing answer, may share it: their residuals belong to that domain). Returns
+    the domain code per respondent (-1: no domain), or None when some component touches two.
+    """
     if not design.steps:
-        return True
+        return domain
     comp = calibration_components(design)
-    d = domain.astype(np.int64)
-    # a component with units in two different domains, or in a domain and outside, breaks stacking
-    lo = np.full(comp.max() + 1, np.iinfo(np.int64).max)
-    hi = np.full(comp.max() + 1, np.iinfo(np.int64).min)
-    np.minimum.at(lo, comp, d)
-    np.maximum.at(hi, comp, d)
-    return bool(np.all(lo == hi))
+    inside = domain >= 0
+    K = int(comp.max()) + 1
+    lo = np.full(K, np.iinfo(np.int64).max)
+    hi = np.full(K, -1)
+    np.minimum.at(lo, comp[inside], domain[inside])
+    np.maximum.at(hi, comp[inside], domain[inside])
+    touched = hi >= 0
+    if np.any(lo[touched] != hi[touched]):
+        return None
+    return np.where(touched, hi, -1)[comp]
 
 
 def _lonely(design: Design, lonely_strata):
@@ -152,9 +160,10 @@ def domain_variance(design: Design, z: np.ndarray, domain: np.ndarray, n_domains
     Uses the stacked pass when the domains are compatible with the calibration; otherwise
     expands z into one column per domain, residualises them in blocks and sums.
     """
-    if domains_compatible(design, domain):
+    owner = domain_attribution(design, domain)
+    if owner is not None:
         r = residualize(design, np.where(domain >= 0, z, 0.0))
-        return stacked_domain_variance(design, r, domain, n_domains)
+        return stacked_domain_variance(design, r, owner, n_domains)
     out = np.empty(n_domains)
     block = max(1, BLOCK_ELEMENTS // max(design.n, 1))
     rows = np.flatnonzero(domain >= 0)
