@@ -58,3 +58,7 @@ main.add_command(letters)
 
 from weighting.cli import weight_command  # noqa: E402
 main.add_command(weight_command)
+
+from survey.demo.commands import demo  # noqa: E402
+
+main.add_command(demo)

@@ -89,10 +89,10 @@ def draw_sample(
     h = stratum[person_index]
     n = len(person_index)
 
-    # the rank within the wijk is a random permutation, so its parity splits each wijk in half
-    questionnaire = np.array(QUESTIONNAIRE_IDS, dtype=object)[
-        (rank[person_index] + rng.integers(0, 2)) % 2
-    ]
+    # the rank within the wijk is a random permutation, so its parity splits each wijk in half;
+    # which questionnaire gets the odd one out is drawn per wijk
+    flip = rng.integers(0, 2, len(wijk_codes))
+    questionnaire = np.array(QUESTIONNAIRE_IDS, dtype=object)[(rank[person_index] + flip[h]) % 2]
     wave = np.where(rng.random(n) < WAVE_1_SHARE, 1, 2)
     inclusion = sizes[h] / population[h]
     codes = new_codes(rng, n)
