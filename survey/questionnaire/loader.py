@@ -425,21 +425,22 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def _narrow(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+def _narrow(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
     """For a oneOf/anyOf failure, descend into the one branch the input evidently meant (the
-    only branch whose required keys are all there), so that a typo in a condition reads
-    "unknown key 'inn'" rather than "not valid under any of the given schemas"."""
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        branches = {}
-        for sub in error.context:
-            branches.setdefault(sub.schema_path[0], []).append(sub)
-        meant = [errs for errs in branches.values()
-                 if not any(e.validator == "required" and not e.relative_path for e in errs)]
-        if len(meant) != 1 or len(branches) < len(error.validator_value):
-            # several branches fit (or one matched, i.e. oneOf found two): keep the summary
-            break
-        error = jsonschema.exceptions.best_match(meant[0])
-    return error
+    only branch whose required keys are all there) and report all its errors, so that a typo in
+    a condition reads "unknown key 'inn'" rather than "not valid under any of the given
+    schemas"."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return [error]
+    branches = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    meant = [errs for errs in branches.values()
+             if not any(e.validator == "required" and not e.relative_path for e in errs)]
+    if len(meant) != 1 or len(branches) < len(error.validator_value):
+        # several branches fit (or, for oneOf, more than one matched): keep the summary
+        return [error]
+    return [narrowed for sub in meant[0] for narrowed in _narrow(sub)]
 
 
 def schema_problems(data, path) -> list[QuestionnaireError]:
@@ -453,8 +454,8 @@ def schema_problems(data, path) -> list[QuestionnaireError]:
             path, f"schema_version {data['schema_version']!r}: this toolkit reads only "
                   f"schema_version {SCHEMA_VERSION}", line=line_of(data, ["schema_version"]))]
     problems = []
-    for error in schema_validator().iter_errors(data):
-        error = _narrow(error)
+    errors = [e for error in schema_validator().iter_errors(data) for e in _narrow(error)]
+    for error in errors:
         json_path = list(error.absolute_path)
         message = _describe(error)
         if json_path:

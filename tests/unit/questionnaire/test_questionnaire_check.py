@@ -133,3 +133,31 @@ def test_breaking_a_real_questionnaire_is_caught_at_the_right_line(name, tmp_pat
     problems = check_file(broken).problems
     assert problems and all(p.source == str(broken) for p in problems)
     assert (question_line + 1) in [p.line for p in problems if "unknown scale 'bestaat_niet'" in str(p)]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("schema_version: 1", "schema_version: 2",
+     [(1, "schema_version 2: this toolkit reads only schema_version 1")]),
+    ("when: {all: [{variable: leeftijd, min: 18}, {variable: slachtoffer_fiets, in: [ja]}]}",
+     "when: {all: [{variable: leeftijd, minn: 18}, {variable: slachtoffer_fiets, in: ja}]}",
+     [(96, "when.all[0]: unknown key(s) ('minn' was unexpected)"),
+      (96, "when.all[1].in: 'ja' is not of type 'array'")]),
+    ("when: {not: {variable: leeftijd, max: 17}}",
+     "when: {variable: leeftijd, all: [{variable: leeftijd, max: 17}]}",
+     [(114, "when: a condition is {variable: ..., in/not_in/answered/min/max: ...} or {all: [...]}")]),
+    ("    values: [vaak, soms]\n", "    scores: {vaak: 1}\n",
+     [(116, "'values' is missing"), (116, "`scores` belong to a mean indicator")]),
+    ("    label: Rapportcijfer buurt\n", "    label: Rapportcijfer buurt\n    variables: [leeftijd]\n",
+     [(133, "an indicator needs exactly one of `variable` or `variables`")]),
+    ("              - {id: thuis,", "              - {id: kennen,",
+     [(55, "duplicate row id in question 'cohesie-stellingen': 'kennen'")]),
+])
+def test_more_problems_in_a_copy_of_the_good_fixture(old, new, expected, minimal_path, tmp_path):
+    text = minimal_path.read_text()
+    assert old in text
+    path = tmp_path / "minimal.yaml"
+    path.write_text(text.replace(old, new, 1))
+    found = [(p.line, str(p)) for p in check_file(path).problems]
+    assert len(found) == len(expected), found
+    for (line, message), (want_line, want) in zip(found, expected):
+        assert (line, want in message) == (want_line, True), message
