@@ -170,3 +170,21 @@ def test_partial_writes_what_translated_and_still_fails(tmp_path):
     assert "type 'note' has no counterpart" in outcome.output
     assert "written without the 1 part(s)" in outcome.output
     assert check_file(out).ok and load_questionnaire(out).id == "deels"
+
+
+def test_section_relevant_reaches_its_pages_and_label_nl_is_dutch(tmp_path):
+    survey = [list(row) for row in SURVEY]
+    survey[0] = [c.replace("label::Nederlands (nl)", "label::nl").replace("hint::Nederlands (nl)", "hint::nl")
+                 for c in survey[0]]
+    veiligheid = next(row for row in survey if row[1] == "veiligheid")
+    veiligheid[6] = "${leeftijd} >= 18"
+    result = convert_xlsform(write_form(tmp_path / "buurt.xlsx", survey=survey))
+    assert result.problems == []
+    out = tmp_path / "buurtonderzoek.yaml"
+    out.write_text(result.yaml_text)
+    q = load_questionnaire(out)
+    assert q.question("leeftijd").text == "Wat is uw leeftijd?"
+    assert q.page("slachtoffer").when == {"variable": "leeftijd", "min": 18}
+    assert q.page("aangifte").when["all"][0] == {"variable": "leeftijd", "min": 18}
+    router = Router(q)
+    assert [p.id for p in router.path({"leeftijd": "16"})] == ["over-u", "contact"]
