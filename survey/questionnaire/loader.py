@@ -311,10 +311,13 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=deep)
+        # keys written in this mapping (not merged in by `<<: *anchor`, which they may override)
+        own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
         self.flatten_mapping(node)
         result = LineDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
+        own_keys = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -323,12 +326,14 @@ class _LineLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping", node.start_mark,
                     "found an unhashable key", key_node.start_mark) from None
-            if key in result:
+            if key in own_keys and id(key_node) in own:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
                     key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
+            if id(key_node) in own:
+                own_keys.add(key)
         return result
 
     def construct_line_sequence(self, node):

@@ -123,3 +123,12 @@ def test_other_yaml_files_in_the_directory_are_not_questionnaires(fixtures, tmp_
     assert [p.name for p in questionnaire_files(tmp_path)] == ["kapot.yaml", "minimal.yaml"]
     with pytest.raises(QuestionnaireError, match="kapot.yaml line 3: YAML syntax"):
         load_all(tmp_path)
+
+
+def test_merge_keys_may_be_overridden_but_keys_not_repeated(tmp_path):
+    path = tmp_path / "anchors.yaml"
+    path.write_text("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
+    assert read_yaml(path)["x"] == {"a": 1, "b": 3}
+    path.write_text("x:\n  a: 1\n  b: 2\n  a: 3\n")
+    with pytest.raises(QuestionnaireError, match=r"anchors.yaml line 4: YAML syntax: duplicate key 'a' \(first on line 2\)"):
+        read_yaml(path)
