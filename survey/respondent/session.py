@@ -32,7 +32,9 @@ def log_in(unit: SampleUnit) -> None:
     if language:
         session["lang"] = language
     session[UNIT_KEY] = unit.id
-    session.permanent = True
+    # a browser-session cookie: on a shared computer, closing the browser ends it (the answers
+    # are stored, and the code resumes them anywhere)
+    session.permanent = False
 
 
 def log_out() -> None:

@@ -330,3 +330,36 @@ def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
     browser.submit({"buurt_prettig": "misschien"})
     assert "Wybierz jedną z podanych odpowiedzi." in browser.text  # from the error table
     assert title(browser.text).startswith("Błąd:")
+
+
+def test_simultaneous_submits_of_one_page_leave_one_row_per_variable(respondent_app, sqlite_url):
+    """Two tabs (or a nervous double click) posting the same page at the same moment: the
+    unit's row lock makes them take turns, so there is no duplicate and no error."""
+    import threading
+
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.text).group(1)
+    cookie = browser.client.get_cookie("session").value
+    statuses, barrier = [], threading.Barrier(6)
+
+    def post(years):
+        client = respondent_app.test_client()
+        client.set_cookie("session", cookie)
+        barrier.wait()
+        for _ in range(3):
+            response = client.post("/vragenlijst/pagina/woonduur",
+                                   data={"csrf_token": token, "woonjaren": str(years)})
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post, args=(years,)) for years in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * 18
+    with storage.transaction(sqlite_url) as db:
+        rows = db.scalars(select(Answer).where(Answer.sample_unit_id == "u1")).all()
+        visits = db.scalars(select(PageVisit).where(PageVisit.sample_unit_id == "u1")).all()
+    assert len(rows) == 1 and rows[0].value in {str(y) for y in range(6)}
+    assert len(visits) == 1
