@@ -155,7 +155,7 @@ class Letter:
     qr_payload: str
     after_code: tuple[str, ...]
     closing: tuple[str, ...]
-    languages_heading: str
+    languages_heading: tuple[str, ...]
     languages: tuple[tuple[str, str], ...]
     privacy_heading: str
     privacy: tuple[tuple[str, str], ...]
@@ -273,7 +273,7 @@ def compose_letter(kind: str, recipient: Recipient, settings: LetterSettings, *,
             "namens het college van burgemeester en wethouders van Rotterdam,",
             settings.signatory,
         ),
-        languages_heading="Other languages · Diğer diller · لغات أخرى · Inne języki",
+        languages_heading=("Other languages · Diğer diller", "Inne języki · لغات أخرى"),
         languages=tuple(
             (code, text.format(url=f"{settings.start_url}?lang={code}"))
             for code, text in LANGUAGE_LINES

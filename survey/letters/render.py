@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import CMYKColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -39,12 +39,17 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 22 * mm
 RIGHT = PAGE_WIDTH - 20 * mm
 TEXT_WIDTH = RIGHT - LEFT
-COLUMN_LEFT = 120 * mm  # sender block and language lines, right of the envelope window
+# sender block and language lines: right of the envelope window (which ends at 120 mm), with
+# 5 mm to spare so that no language line shows through it
+COLUMN_LEFT = 125 * mm
 FOOTER_TOP = 284 * mm
 
-GREEN = HexColor("#00811f")  # Rotterdam green
-GREY = HexColor("#555555")
-LIGHT = HexColor("#eef6f0")
+# CMYK for the printer; black is K only, so small text is not printed in four colours
+BLACK = CMYKColor(0, 0, 0, 1)
+WHITE = CMYKColor(0, 0, 0, 0)
+GREEN = CMYKColor(1, 0, 0.76, 0.49)  # Rotterdam green, #00811f
+GREY = CMYKColor(0, 0, 0, 0.67)
+LIGHT = CMYKColor(0.03, 0, 0.025, 0.035)
 
 SANS, SANS_BOLD, MONO_BOLD = "WPSans", "WPSans-Bold", "WPMono-Bold"
 FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf",
@@ -221,16 +226,22 @@ class LetterPdf:
         for i, line in enumerate(sender_lines):
             c.drawString(COLUMN_LEFT + 5 * mm, _y((29 + 3.6 * i) * mm), line)
         # language lines, right of the envelope window
+        top = 52 * mm
+        column_width = RIGHT - COLUMN_LEFT
         c.setFillColor(GREEN)
         c.setFont(SANS_BOLD, 7.5)
-        top = 52 * mm
-        c.drawString(COLUMN_LEFT, _y(top), visual(languages_heading, "L"))
-        top += 4.2 * mm
-        column_width = RIGHT - COLUMN_LEFT
+        for line in languages_heading:
+            c.drawString(COLUMN_LEFT, _y(top), visual(line, "L"))
+            top += 3.4 * mm
+        top += 0.8 * mm
         c.setFillColor(GREY)
+        c.setFont(SANS, 7.5)
         for code, text in languages:
             for line in wrap(text, SANS, 7.5, column_width):
-                c.setFont(SANS, 7.5)
+                if pdfmetrics.stringWidth(line, SANS, 7.5) > column_width:
+                    raise WijkprofielError(
+                        f"letter layout: {line!r} is wider than the language column "
+                        f"({column_width / mm:.0f} mm); use a shorter LETTER_BASE_URL")
                 if code in rtl_languages:
                     c.drawRightString(RIGHT, _y(top), visual(line))
                 else:
@@ -245,7 +256,7 @@ class LetterPdf:
         c.setFont(SANS, 6.5)
         c.drawString(LEFT, _y(54 * mm), return_address)
         # date and subject
-        c.setFillColorRGB(0, 0, 0)
+        c.setFillColor(BLACK)
         c.setFont(SANS, BODY_SIZE)
         c.drawString(LEFT, _y(100 * mm), date_line)
         c.setFont(SANS_BOLD, 10.5)
@@ -275,7 +286,7 @@ class LetterPdf:
 
     def _paragraphs(self, paragraphs, top: float) -> float:
         c = self.canvas
-        c.setFillColorRGB(0, 0, 0)
+        c.setFillColor(BLACK)
         c.setFont(SANS, BODY_SIZE)
         for paragraph in paragraphs:
             for line in wrap(paragraph, SANS, BODY_SIZE, TEXT_WIDTH):
@@ -291,15 +302,15 @@ class LetterPdf:
         c.setLineWidth(1.2)
         c.roundRect(LEFT, _y(top + CODE_BOX_HEIGHT), TEXT_WIDTH, CODE_BOX_HEIGHT, 2 * mm,
                     stroke=1, fill=1)
-        c.setFillColorRGB(0, 0, 0)
+        c.setFillColor(BLACK)
         c.setFont(SANS_BOLD, 9)
         c.drawString(LEFT + 5 * mm, _y(top + 7 * mm), label)
         # the code itself is personal and drawn per letter, in a white field
-        c.setFillColor(white)
+        c.setFillColor(WHITE)
         c.setStrokeColor(GREY)
         c.setLineWidth(0.6)
         c.rect(LEFT + 5 * mm, _y(top + 22 * mm), 92 * mm, 13 * mm, stroke=1, fill=1)
-        c.setFillColorRGB(0, 0, 0)
+        c.setFillColor(BLACK)
         c.setFont(SANS, 9)
         c.drawString(LEFT + 5 * mm, _y(top + 28 * mm), "Ga naar")
         c.setFont(SANS_BOLD, 11)
@@ -317,7 +328,7 @@ class LetterPdf:
         c.drawString(LEFT, _y(25 * mm), heading)
         top = 31 * mm
         for title, text in privacy:
-            c.setFillColorRGB(0, 0, 0)
+            c.setFillColor(BLACK)
             c.setFont(SANS_BOLD, 10)
             top += BODY_LEADING
             c.drawString(LEFT, _y(top), title)
@@ -333,7 +344,7 @@ class LetterPdf:
         c.setFillColor(GREY)
         c.setFont(SANS, 6.5)
         c.drawString(LEFT, _y(57.5 * mm), f"Kenmerk {letter.reference}")
-        c.setFillColorRGB(0, 0, 0)
+        c.setFillColor(BLACK)
         c.setFont(SANS, 10)
         for i, line in enumerate(letter.address_lines):
             c.drawString(LEFT, _y((66 + 4.6 * i) * mm), line)
@@ -347,14 +358,14 @@ class LetterPdf:
         size, runs = qr_runs(payload)
         module = QR_SIZE / (size + 8)
         c = self.canvas
-        c.setFillColor(white)
+        c.setFillColor(WHITE)
         c.rect(x, _y(top + QR_SIZE), QR_SIZE, QR_SIZE, stroke=0, fill=1)
         c.saveState()
         # one module is one unit and rows count downwards, so every rectangle is written with
         # small integers straight into the page stream; a hair of overlap between rows keeps
         # renderers from showing seams
         c.transform(module, 0, 0, -module, x + 4 * module, _y(top + 4 * module))
-        c.addLiteral("0 g\n" + "".join(f"{column} {row - 0.02:g} {length} 1.02 re\n"
+        c.addLiteral("0 0 0 1 k\n" + "".join(f"{column} {row - 0.02:g} {length} 1.02 re\n"
                                        for row, column, length in runs) + "f")
         c.restoreState()
 

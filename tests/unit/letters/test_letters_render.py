@@ -6,6 +6,7 @@ import pypdf
 import pytest
 import segno
 
+from survey.errors import WijkprofielError
 from survey.letters.compose import LetterSettings, Recipient, compose_letter
 from survey.letters.render import BatchJob, LetterPdf, qr_runs, render_batch
 
@@ -94,3 +95,31 @@ def test_arabic_line_is_shaped_and_right_to_left(tmp_path):
     # the joined (presentation) forms of "العربية" are in the page, not the bare letters
     assert "\ufe94" in text or "ﺔﻴﺑﺮﻌﻟﺍ" in text
     assert "https://wijkprofiel.rotterdam.nl/start?lang=ar" in text
+
+
+def test_address_sits_in_the_envelope_window(batch_pdf):
+    """Window of a Dutch window envelope: 20-120 mm from the left, 50-90 mm from the top."""
+    path, _ = batch_pdf
+    page = pypdf.PdfReader(path).pages[0]
+    height = float(page.mediabox.height)
+    positions = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            positions[text.strip()] = (tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    mm = 72 / 25.4
+    for line in ("Ayşe Yılmaz", "Oranjeboomstraat 12b", "3071 SH  ROTTERDAM"):
+        x, y = positions[line]
+        assert 20 * mm < x < 120 * mm, line
+        assert 50 * mm < height - y < 90 * mm, line
+
+
+def test_a_base_url_too_long_for_the_language_column_is_named(tmp_path):
+    settings = LetterSettings(edition_year=2024, letter_date=date(2024, 3, 4),
+                              base_url="https://wijkprofiel.rotterdam.nl/" + "x" * 40)
+    letter = compose_letter("invitation", RECIPIENTS[0], settings, batch="B", sequence=1)
+    with pytest.raises(WijkprofielError, match="wider than the language column"):
+        with LetterPdf(tmp_path / "x.pdf", title="t") as pdf:
+            pdf.add(letter)
