@@ -18,6 +18,7 @@ import pandas as pd
 from weighting.errors import InputError
 
 KEY_COLUMN = "wijknr"
+EXPECTED_NUMBER = "expected a number with a decimal comma, such as 12,5 or 12,5%; an empty cell means missing"
 DELIMITER = ";"
 
 # 1234,5 | 1.234,5 | -0,3 | 52% | 2,80% ; a lone decimal point is refused: in this format a point
@@ -38,8 +39,7 @@ def parse_number(text):
     if cell == "":
         return np.nan
     if not _NUMBER.match(cell):
-        raise ValueError(f"{text!r} is not a number; expected a number with a decimal comma, "
-                         f"such as 12,5 or 12,5% (an empty cell means missing)")
+        raise ValueError(f"{text!r} is not a number; {EXPECTED_NUMBER}")
     return float(cell.rstrip("%").replace(".", "").replace(",", "."))
 
 
@@ -121,8 +121,9 @@ def _read_keyed_table(path, columns):
         for column, position in located.items():
             try:
                 values[column] = parse_number(cells[position])
-            except ValueError as exc:
-                raise InputError(path, f"{exc} (wijknr {key})", row=number, column=header[position]) from None
+            except ValueError:
+                raise InputError(path, f"{cells[position]!r} (wijknr {key}) is not a number; {EXPECTED_NUMBER}",
+                                 row=number, column=header[position]) from None
         keys.append(key)
         data.append(values)
         row_numbers.append(number)
@@ -165,8 +166,8 @@ def read_export(path, config):
             continue
         if bad.any():
             key = bad[bad].index[0]
-            raise InputError(path, f"{column_values[key]:g} is out of range; expected {expected} "
-                                   f"(wijknr {key})", row=row_of[key], column=header_of[indicator.column])
+            raise InputError(path, f"{column_values[key]:g} (wijknr {key}) is out of range; expected {expected}",
+                             row=row_of[key], column=header_of[indicator.column])
     return frame
 
 

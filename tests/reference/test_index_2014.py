@@ -93,6 +93,18 @@ def test_the_export_holds_71_wijken_14_gebieden_and_the_city(values):
     assert 5000 in values.index
 
 
+def test_baseline_file_is_the_rotterdam_row_and_the_sd_of_the_71_wijken(values):
+    # The README's "8.86 against 8.34": 8.86 is this sd over the 71 wijken, 8.35 over all 86 rows.
+    baseline = pd.read_csv(EXPORT.parent / "vi-indicator-baseline-2014.csv")
+    columns = baseline["indicator"].str.strip()
+    wijken = values.loc[values.index < 4000, columns]
+    assert (values.loc[5000, columns].to_numpy() == baseline["rotterdam_2014"].to_numpy()).all()
+    assert abs(wijken.std().to_numpy() - baseline["sd_71wijken_2014"].to_numpy()).max() < 5e-5
+    assert abs(wijken.pow(0.5).std().to_numpy() - baseline["sd_sqrt_71wijken_2014"].to_numpy()).max() < 5e-5
+    burglary = values["Inbraak in woningen komt vaak voor als buurtprobleem"]
+    assert (round(burglary[values.index < 4000].std(), 2), round(burglary.std(), 2)) == (8.86, 8.35)
+
+
 def test_rotterdam_scores_100_on_everything(config, values):
     assert compute_scores(values, config).loc[5000].tolist() == [100.0] * len(config.score_columns)
 
@@ -180,7 +192,7 @@ def test_bad_export_cell_fails_with_row_and_column(tmp_path):
     outcome = CliRunner().invoke(main, ["index", str(export), "--out", str(tmp_path / "s.csv")])
     assert outcome.exit_code == 1
     assert "row 5, column 'Gemiddelde score voor vermijdingsgedrag'" in outcome.output
-    assert "'2,0,1' is not a number" in outcome.output and "wijknr 74" in outcome.output
+    assert "'2,0,1' (wijknr 74) is not a number; expected a number with a decimal comma" in outcome.output
     assert "Traceback" not in outcome.output
     assert not (tmp_path / "s.csv").exists()
 
@@ -196,7 +208,8 @@ def test_negative_rate_fails_with_row_and_column(tmp_path):
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     outcome = CliRunner().invoke(main, ["index", str(export), "--out", str(tmp_path / "s.csv")])
     assert outcome.exit_code == 1
-    assert "row 11, column 'Kleine buitenbranden per honderd hectare': -3.5 is out of range" in outcome.output
+    assert ("row 11, column 'Kleine buitenbranden per honderd hectare': -3.5 (wijknr 4009) is out of range; "
+            "expected a value >= 0") in outcome.output
 
 
 def test_index_command_flags_index_moves_of_5_points(tmp_path):

@@ -209,10 +209,10 @@ def test_read_export_matches_columns_ignoring_spacing_and_skips_score_columns(tm
 
 
 @pytest.mark.parametrize("rows, message", [
-    (["A;71;;25%;1%;2;52%", "B;72;;25%;1%;twee;52%"], "row 3, column 'poging': 'twee' is not a number"),
+    (["A;71;;25%;1%;2;52%", "B;72;;25%;1%;twee;52%"], "row 3, column 'poging': 'twee' (wijknr 72) is not a number"),
     (["A;71;;25%;1%;2;52%", "B;71;;25%;1%;2;52%"], "row 3, column 'wijknr': wijknr 71 appears twice (also in row 2)"),
     (["A;;;25%;1%;2;52%"], "row 2, column 'wijknr': '' is not a wijk number"),
-    (["A;71;;25%;-1%;2;52%"], "row 2, column 'slachtoffer': -1 is out of range"),
+    (["A;71;;25%;-1%;2;52%"], "row 2, column 'slachtoffer': -1 (wijknr 71) is out of range"),
     (["A;71;;25%;1%;2;52%;9;9"], "row 2: has 9 cells but the header has 7"),
     ([], "has a header but no rows"),
 ])
