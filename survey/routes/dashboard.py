@@ -19,12 +19,12 @@ from survey.errors import InputError
 from survey.fieldwork import aapor, chart, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.models import Area
-from survey.routes.staff import forbidden
+from survey.routes.staff import register_error_pages
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
-bp.register_error_handler(403, forbidden)
+register_error_pages(bp)
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",

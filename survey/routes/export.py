@@ -13,12 +13,12 @@ from survey import storage
 from survey.fieldwork import answers, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.routes.dashboard import EXPORT_TYPES
-from survey.routes.staff import forbidden
+from survey.routes.staff import register_error_pages
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("export", __name__, url_prefix="/staff/export")
-bp.register_error_handler(403, forbidden)
+register_error_pages(bp)
 
 
 @bp.get("/")

@@ -5,26 +5,27 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, outcomes
-from survey.routes.staff import forbidden
+from survey.routes.staff import register_error_pages
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("outcomes", __name__, url_prefix="/staff/outcomes")
-bp.register_error_handler(403, forbidden)
+register_error_pages(bp)
 
 
 class OutcomeForm(FlaskForm):
     reference = StringField("Persoonlijke code (van de brief) of steekproefnummer",
                             validators=[DataRequired("Vul de code of het steekproefnummer in."),
                                         Length(max=40)])
-    outcome = SelectField("Uitkomst", choices=[(key, f"{label} (AAPOR {code})")
-                                               for key, (code, label) in aapor.OUTCOMES.items()])
+    # rendered as a <select> in the template; validated here against the known outcomes
+    outcome = StringField("Uitkomst", validators=[AnyOf(list(aapor.OUTCOMES),
+                                                        "Kies een van de uitkomsten.")])
     note = TextAreaField("Toelichting (geen namen of adressen)", validators=[Length(max=500)])
 
 
@@ -36,7 +37,8 @@ def _page(form, batch_form, error=None, status=200):
     with storage.transaction(current_app.config["DATABASE_URL"]) as db:
         recent = outcomes.latest(db)
     return render_template("staff/outcomes.html", form=form, batch_form=batch_form, recent=recent,
-                           error=error, outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()}), status
+                           error=error, outcomes=aapor.OUTCOMES,
+                           outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()}), status
 
 
 @bp.get("/")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -98,4 +99,17 @@ def forbidden(_error):
     return render_template("staff/forbidden.html"), 403
 
 
-bp.register_error_handler(403, forbidden)
+def form_expired(_error):
+    """A staff form whose CSRF token does not check out: say so and change nothing."""
+    if request.endpoint == "staff.login":
+        return render_template("staff/login.html", form=LoginForm(),
+                               error="Het formulier was verlopen. Probeer het opnieuw."), 400
+    return render_template("staff/form_expired.html"), 400
+
+
+def register_error_pages(blueprint):
+    blueprint.register_error_handler(403, forbidden)
+    blueprint.register_error_handler(CSRFError, form_expired)
+
+
+register_error_pages(bp)

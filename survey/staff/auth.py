@@ -7,6 +7,10 @@ Sessions. The signed cookie carries only a random token (Flask-Login's user id);
 - logout ends the session on the server, so a copied cookie is worthless afterwards;
 - a session ends `STAFF_SESSION_LIFETIME` seconds after login (default 8 hours) and after
   `STAFF_IDLE_TIMEOUT` seconds without a request (default 30 minutes), whatever the cookie says.
+- passwords are hashed with argon2id using the argon2-cffi profile named by
+  `STAFF_ARGON2_PROFILE` (default RFC_9106_LOW_MEMORY: 64 MiB, 3 passes). A hash records its
+  own parameters, so changing the profile rehashes each password at its next login. Tests use
+  CHEAPEST to stay fast; never use it in production.
 - `STAFF_LOGIN_MAX_FAILURES` failed logins for one username within 15 minutes (default 5)
   refuse further attempts for that username until the window has passed.
 """
@@ -16,13 +20,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, session
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from sqlalchemy import select, update
 
 from survey import storage
+from survey.errors import ConfigError
 from survey.models import StaffSession, StaffUser
 from survey.staff import audit
 
@@ -30,14 +35,16 @@ DEFAULTS = {
     "STAFF_SESSION_LIFETIME": 8 * 3600,
     "STAFF_IDLE_TIMEOUT": 30 * 60,
     "STAFF_LOGIN_MAX_FAILURES": 5,
+    "STAFF_ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
 }
 FAILURE_WINDOW = timedelta(minutes=15)
 # last_seen_at is written at most this often, so that reading pages is not a write each time
 TOUCH_INTERVAL = timedelta(seconds=30)
 
-password_hasher = PasswordHasher()
-# verified against when the username is unknown, so that the answer takes as long either way
-_DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
+_hashers: dict[str, PasswordHasher] = {}
+# per profile, a hash to verify against when the username is unknown, so that the answer
+# takes as long either way
+_dummy_hashes: dict[str, str] = {}
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -59,16 +66,39 @@ class StaffPrincipal(UserMixin):
         return self.token
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password` (argon2-cffi's defaults, RFC 9106 low-memory profile)."""
-    return password_hasher.hash(password)
+def password_hasher(profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> PasswordHasher:
+    """The argon2id hasher of an argon2-cffi profile (`argon2.profiles`), by name.
+
+    Raises:
+        ConfigError for a name that is not a profile.
+    """
+    if profile not in _hashers:
+        parameters = getattr(profiles, profile, None)
+        if not isinstance(parameters, Parameters):
+            names = sorted(n for n in dir(profiles) if isinstance(getattr(profiles, n), Parameters))
+            raise ConfigError(f"STAFF_ARGON2_PROFILE: {profile!r} is not an argon2 profile; "
+                              f"expected one of {', '.join(names)}")
+        _hashers[profile] = PasswordHasher.from_parameters(parameters)
+    return _hashers[profile]
+
+
+def hash_password(password: str, profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> str:
+    """An argon2id hash of `password`, with its salt and parameters in the string."""
+    return password_hasher(profile).hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches; the hash's own parameters are used, whatever the profile."""
     try:
-        return password_hasher.verify(password_hash, password)
+        return password_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy_hash(profile: str) -> str:
+    if profile not in _dummy_hashes:
+        _dummy_hashes[profile] = hash_password(secrets.token_urlsafe(16), profile)
+    return _dummy_hashes[profile]
 
 
 def token_hash(token: str) -> str:
@@ -78,6 +108,7 @@ def token_hash(token: str) -> str:
 def init_app(app):
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    password_hasher(app.config["STAFF_ARGON2_PROFILE"])  # a wrong name fails at start-up
     login_manager.init_app(app)
 
 
@@ -100,7 +131,8 @@ def authenticate(username: str, password: str) -> StaffPrincipal | None:
         else:
             refused = False
             user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-            good = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+            profile = current_app.config["STAFF_ARGON2_PROFILE"]
+            good = verify_password(user.password_hash if user else _dummy_hash(profile), password)
             good = good and user is not None and user.active
     if refused:
         audit.record("login_refused", username=username, detail="too many failed logins")
@@ -113,8 +145,9 @@ def authenticate(username: str, password: str) -> StaffPrincipal | None:
     at = audit.now()
     with storage.transaction(url) as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-        if password_hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        profile = current_app.config["STAFF_ARGON2_PROFILE"]
+        if password_hasher(profile).check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password, profile)
         user.last_login_at = at
         db.add(StaffSession(token_hash=token_hash(token), user_id=user.id, created_at=at,
                             last_seen_at=at))
@@ -177,7 +210,8 @@ def load_principal(token: str) -> StaffPrincipal | None:
     return principal
 
 
-def add_user(url: str, username: str, password: str, role: str) -> None:
+def add_user(url: str, username: str, password: str, role: str,
+             profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> None:
     """Create a staff account. Raises ValueError for a taken username or a short password."""
     if not username or len(username) > 64 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"username {username!r}: use 1-64 letters, digits, '.', '-' or '_'")
@@ -186,5 +220,5 @@ def add_user(url: str, username: str, password: str, role: str) -> None:
     with storage.transaction(url) as db:
         if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
             raise ValueError(f"username {username!r} exists already")
-        db.add(StaffUser(username=username, password_hash=hash_password(password), role=role,
+        db.add(StaffUser(username=username, password_hash=hash_password(password, profile), role=role,
                          active=True, created_at=datetime.utcnow()))

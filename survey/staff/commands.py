@@ -31,7 +31,8 @@ def add(username, role, password):
     """Create the staff account USERNAME with ROLE."""
     url = current_app.config["DATABASE_URL"]
     try:
-        auth.add_user(url, username, password, role)
+        auth.add_user(url, username, password, role,
+                      profile=current_app.config["STAFF_ARGON2_PROFILE"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     audit.record("staff_add", target=username, detail=f"role {role}", username="cli", url=url)

@@ -1,0 +1,80 @@
+"""Coordinators record postal reality per unit; each outcome sets its AAPOR disposition and
+shows on the dashboard."""
+
+import io
+
+from sqlalchemy import select
+
+from survey import storage
+from survey.models import AuditEvent, SampleUnit, UnitOutcome
+from tests.fieldwork_data import CODES, add_edition
+from tests.staff_support import csrf_token, staff, staff_app  # noqa: F401 (fixtures)
+
+
+def record(client, reference, outcome, note=""):
+    return client.post("/staff/outcomes/", data={
+        "csrf_token": csrf_token(client, "/staff/outcomes/"), "reference": reference,
+        "outcome": outcome, "note": note})
+
+
+def unit(url, unit_id):
+    with storage.transaction(url) as db:
+        return db.get(SampleUnit, unit_id)
+
+
+def test_returned_letter_by_personal_code_sets_the_disposition(staff_app, staff):
+    url = staff_app.config["DATABASE_URL"]
+    add_edition(url)
+    staff.login("coordinator")
+    code = CODES["s6"].lower()[:4] + "-" + CODES["s6"][4:]  # typed as people type it
+    response = record(staff.client, code, "undeliverable", "retour post 12-03")
+    assert response.status_code == 302
+    assert unit(url, "s6").disposition == "3.30"
+    page = staff.client.get("/staff/outcomes/")
+    assert "Vastgelegd: eenheid s6 heeft nu dispositie 3.30." in page.text
+    assert "retour post 12-03" in page.text
+    with storage.transaction(url) as db:
+        history = db.scalar(select(UnitOutcome))
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "record_outcome"))
+    assert (history.sample_unit_id, history.outcome, history.recorded_by) == (
+        "s6", "undeliverable", "coordinator")
+    assert (event.target, event.detail) == ("s6", "undeliverable -> 3.30")
+    # on the dashboard s6 moved from UH (3.19) to UO (3.30)
+    dashboard = staff.client.get("/staff/dashboard/export.csv").data.decode("utf-8-sig")
+    stadsdriehoek = next(line for line in dashboard.splitlines() if ",Stadsdriehoek," in line)
+    assert stadsdriehoek.split(",")[-5:-2] == ["1", "1", "0"]  # UH, UO, NE
+
+
+def test_a_completed_questionnaire_stands(staff_app, staff):
+    url = staff_app.config["DATABASE_URL"]
+    add_edition(url)
+    staff.login("coordinator")
+    response = record(staff.client, "s1", "deceased")
+    assert response.status_code == 400
+    assert "sample unit s1 has completed its questionnaire" in response.text
+    assert unit(url, "s1").disposition == "1.1"
+    response = record(staff.client, "GEENCODE99", "refused")
+    assert response.status_code == 400 and "no sample unit has the code or id" in response.text
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):
+    url = staff_app.config["DATABASE_URL"]
+    add_edition(url)
+    staff.login("coordinator")
+
+    def upload(text, name="retour.csv"):
+        return staff.client.post("/staff/outcomes/batch", data={
+            "csrf_token": csrf_token(staff.client, "/staff/outcomes/"),
+            "batch": (io.BytesIO(text.encode("utf-8")), name)}, content_type="multipart/form-data")
+
+    bad = upload(f"code,outcome,note\n{CODES['s6']},deceased,\n{CODES['s7']},verdwenen,\n")
+    assert bad.status_code == 400
+    assert "retour.csv row 3, column &#39;outcome&#39;: outcome &#39;verdwenen&#39; is unknown" in bad.text
+    assert "Er is niets vastgelegd." in bad.text
+    assert unit(url, "s6").disposition is None
+    no_header = upload("wie,wat\ns6,refused\n")
+    assert no_header.status_code == 400 and "retour.csv row 1:" in no_header.text
+    good = upload(f"sample_unit_id,outcome,note\ns6,deceased,\ns7,moved_away,naar Utrecht\n")
+    assert good.status_code == 302
+    assert (unit(url, "s6").disposition, unit(url, "s7").disposition) == ("2.31", "4.10")
+    assert "2 uitkomsten uit retour.csv vastgelegd." in staff.client.get("/staff/outcomes/").text

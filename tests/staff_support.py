@@ -1,0 +1,69 @@
+"""Helpers for the staff-side integration tests: an app with one account per role, and
+AuthActions-style login and logout through the real forms (with their CSRF tokens)."""
+
+import re
+
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+
+from survey import create_app
+from survey.staff import auth
+from survey.staff.roles import ROLES
+
+PASSWORD = "lange-zin-als-wachtwoord"
+# argon2-cffi's cheapest parameters keep the suite fast; the hashes are still argon2id
+FAST_PROFILE = "CHEAPEST"
+
+
+def csrf_token(client, path="/staff/login") -> str:
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def session_of(app, client) -> dict:
+    """The decoded session cookie of `client` (empty when it has none)."""
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    if cookie is None:
+        return {}
+    return SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie.value)
+
+
+class StaffActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username, password=PASSWORD, next_path=None):
+        token = csrf_token(self.client)
+        path = "/staff/login" + (f"?next={next_path}" if next_path else "")
+        return self.client.post(path, data={"csrf_token": token, "username": username,
+                                            "password": password})
+
+    def logout(self):
+        token = csrf_token(self.client, "/staff/")
+        return self.client.post("/staff/logout", data={"csrf_token": token})
+
+
+def make_app(url, **config):
+    settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
+                "SESSION_COOKIE_SECURE": False, "STAFF_ARGON2_PROFILE": FAST_PROFILE}
+    settings.update(config)
+    return create_app(settings)
+
+
+def add_accounts(url):
+    """One account per role, named after the role."""
+    for role in ROLES:
+        auth.add_user(url, role, PASSWORD, role, profile=FAST_PROFILE)
+
+
+@pytest.fixture
+def staff_app(sqlite_url):
+    add_accounts(sqlite_url)
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def staff(staff_app):
+    return StaffActions(staff_app.test_client())
