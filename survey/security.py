@@ -10,12 +10,20 @@
 - Wrong personal codes are rate limited per client address (Flask-Limiter). Only failed
   attempts count, and the window slides on, so the real owner is never locked out for good.
   `RATELIMIT_STORAGE_URI` should name a shared store (redis://...) when several workers run.
+  Behind a reverse proxy set `TRUSTED_PROXIES` to the number of proxies in front of the app,
+  so that the client address (and https) is read from their X-Forwarded-* headers; otherwise
+  every respondent would share the proxy's address and its limit.
+
+Settings: `SESSION_COOKIE_SECURE` (default True), `LOGIN_RATE_LIMIT` (default "20 per 10
+minutes", failed attempts per client address), `RATELIMIT_STORAGE_URI` (default "memory://"),
+`TRUSTED_PROXIES` (default 0).
 """
 
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,7 +59,14 @@ def init_app(app):
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     # failed code entries per client address; see login_limit()
-    app.config.setdefault("LOGIN_RATE_LIMIT", "10 per 15 minutes")
+    # 50-bit codes: 20 guesses per 10 minutes from even 10,000 addresses for a month find one
+    # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
+    # behind one address, so the limit is not tighter
+    app.config.setdefault("LOGIN_RATE_LIMIT", "20 per 10 minutes")
+    app.config.setdefault("TRUSTED_PROXIES", 0)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(add_security_headers)

@@ -163,6 +163,17 @@ def test_given_two_pages_answered_when_the_respondent_returns_in_another_browser
     second.click(".back-link")
     assert_page(second, "buurt-oordeel")
     assert second.is_checked("#buurt_prettig-1")
+    # the browser's own back and forward buttons: pages come fresh from the server, and a
+    # page submitted again after going back overwrites, never duplicates
+    second.check("#buurt_prettig-0")
+    second.click(NEXT)
+    assert_page(second, "onveilig")
+    second.go_back()
+    assert_page(second, "buurt-oordeel")
+    assert second.is_checked("#buurt_prettig-0")
+    second.click(NEXT)
+    assert_page(second, "onveilig")
+    assert stored(live_server, "u9") == {"woonjaren": "7", "buurt_prettig": "ja"}
     second.context.close()
 
 

@@ -363,3 +363,43 @@ def test_simultaneous_submits_of_one_page_leave_one_row_per_variable(respondent_
         visits = db.scalars(select(PageVisit).where(PageVisit.sample_unit_id == "u1")).all()
     assert len(rows) == 1 and rows[0].value in {str(y) for y in range(6)}
     assert len(visits) == 1
+
+
+def test_change_from_the_review_page_returns_there_and_save_for_later_works_there_too(
+        respondent_app, sqlite_url):
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    for form in ({"woonjaren": "3"}, {"buurt_prettig": "ja"}, {"onveilig_ooit": "nooit"},
+                 {"geboortedatum-day": "1", "geboortedatum-month": "1",
+                  "geboortedatum-year": "1970"}):
+        browser.submit(form)
+    assert browser.path == "/vragenlijst/controleren"
+    change = re.search(r'href="(/vragenlijst/pagina/woonduur\?terug=controleren)#woonduur-jaren"',
+                       browser.text)
+    assert change, "no change link for the first question"
+    browser.get(change.group(1))
+    assert "Terug naar het overzicht" in browser.text
+    browser.submit({"woonjaren-missing": "weet_niet"})
+    assert browser.path == "/vragenlijst/controleren"
+    assert stored(sqlite_url)["woonjaren"] == "weet_niet"
+    browser.submit({}, url="/stoppen")
+    assert browser.path == "/opgeslagen"
+    with storage.transaction(sqlite_url) as db:
+        assert db.get(SampleUnit, "u1").status == "started"
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(sqlite_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
+                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
+                      "LOGIN_RATE_LIMIT": "2 per 15 minutes", "TRUSTED_PROXIES": 1})
+    add_unit(sqlite_url, "u1", "HJSY36UY9B")
+
+    def attempt(client_address, code="ABCDEFGHJK"):
+        browser = Browser(app)
+        browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+        browser.log_in(code)
+        return browser.response.status_code, browser.path
+
+    assert [attempt("198.51.100.7") for _ in range(3)] == [(200, "/start")] * 2 + [(429, "/start")]
+    # another resident behind the same proxy is let in
+    assert attempt("203.0.113.9", code="HJSY36UY9B") == (200, "/vragenlijst/pagina/woonduur")
