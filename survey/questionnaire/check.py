@@ -274,6 +274,9 @@ def _check_indicators(q, problems):
             if indicator.kind == "mean" and not indicator.scores and info.type != "number":
                 problems.add(indicator.line, f"{where}: a mean over choice question {name!r} "
                                              f"needs `scores` for its answers")
+        if indicator.base == "all" and indicator.kind != "proportion":
+            problems.add(indicator.line, f"{where}: `base: all` applies to a proportion "
+                                         f"indicator (routed past counts as not counted)")
         if indicator.rescale is not None:
             if indicator.kind != "mean":
                 problems.add(indicator.line, f"{where}: `rescale` applies to a mean indicator")

@@ -169,6 +169,9 @@ class Indicator:
     theme: str
     direction: str
     combine: str = "any"
+    base: str = "asked"
+    """`asked`: respondents the question was put to; `all`: also those routed past it, who
+    count as not having the counted answer (the 2014 "% of all residents" prevalences)."""
     values: tuple[str, ...] = ()
     scores: dict | None = None
     rescale: tuple[float, float] | None = None
@@ -566,6 +569,7 @@ def build(data, path) -> Questionnaire:
             theme=raw["theme"],
             direction=raw["direction"],
             combine=raw.get("combine", "any"),
+            base=raw.get("base", "asked"),
             values=tuple(_text(v) for v in raw.get("values", ())),
             scores=_plain(raw["scores"]) if "scores" in raw else None,
             rescale=tuple(raw["rescale"]) if "rescale" in raw else None,

@@ -1,0 +1,95 @@
+"""Turn a questionnaire's indicator definitions into one value per respondent, ready for
+design-based estimation: 1/0 for a proportion, a number for a mean, NaN where the respondent
+is outside the indicator's base (not asked, skipped, or answered "weet niet").
+
+Estimating the mean of these values over a domain, with NaN as "not in the base", is the
+indicator: R's `svymean(~x, design, na.rm=TRUE)` does the same by dropping the NaN units from
+the domain while keeping them in the design.
+"""
+
+import numpy as np
+import pandas as pd
+
+from survey.questionnaire.loader import Indicator, Questionnaire
+from survey.questionnaire.rules import evaluate_frame, variables_in
+
+
+def _chosen(series: pd.Series, values) -> np.ndarray:
+    """True where the stored answer is one of `values` (for multiple choice: any chosen)."""
+    wanted = set(values)
+    tokens = series.fillna("").astype(str).str.split()
+    return np.fromiter((not wanted.isdisjoint(t) for t in tokens), dtype=bool, count=len(series))
+
+
+def _substantive(series: pd.Series, missing_values) -> np.ndarray:
+    text = series.astype("string")
+    return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
+
+
+def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
+                     frame: pd.DataFrame) -> pd.Series:
+    """The indicator's value per row of `frame` (one column per stored variable).
+
+    Raises KeyError naming the variable when `frame` lacks one of the indicator's variables.
+
+    >>> # share who feel unsafe in their own buurt: vaak or soms -> 1, zelden/nooit -> 0,
+    >>> # weet niet or not asked -> NaN
+    """
+    columns = []
+    for variable in indicator.variables:
+        if variable not in frame.columns:
+            raise KeyError(f"indicator {indicator.id!r}: no column {variable!r} in the answers")
+        info = questionnaire.variable_info(variable)
+        series = frame[variable]
+        answered = _substantive(series, info.missing_values)
+        if indicator.kind == "proportion":
+            value = np.where(answered, _chosen(series, indicator.values).astype(float), np.nan)
+            if indicator.base == "all":
+                value[routed_past(questionnaire, info.question, frame)] = 0.0
+        elif indicator.scores:
+            value = series.map(lambda v: indicator.scores.get(v, np.nan)).to_numpy(dtype=float, copy=True)
+            value[~answered] = np.nan
+        else:
+            value = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float, copy=True)
+        columns.append(value)
+    matrix = np.column_stack(columns)
+    if indicator.kind == "proportion":
+        any_answered = ~np.all(np.isnan(matrix), axis=1)
+        if indicator.combine == "all":
+            hit = np.all(matrix == 1, axis=1)
+        else:
+            hit = np.any(matrix == 1, axis=1)
+        result = np.where(any_answered, hit.astype(float), np.nan)
+    else:
+        # a scale score needs at least half of its items answered, as usual for sum scores
+        answered_items = np.sum(~np.isnan(matrix), axis=1)
+        item_sum = np.nansum(matrix, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = item_sum / answered_items
+        result = np.where((answered_items > 0) & (answered_items * 2 >= matrix.shape[1]),
+                          result, np.nan)
+        if indicator.rescale and indicator.scores:
+            low, high = min(indicator.scores.values()), max(indicator.scores.values())
+            new_low, new_high = indicator.rescale
+            result = new_low + (result - low) * (new_high - new_low) / (high - low)
+    return pd.Series(result, index=frame.index, name=indicator.id)
+
+
+def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame) -> np.ndarray:
+    """True where a `when` condition (of the question or its page) kept the question from the
+    respondent although every variable the condition names was answered substantively: the
+    filter question said "no", so the follow-up counts as "no" in a `base: all` indicator."""
+    page = questionnaire.page(question.page_id)
+    conditions = [c for c in (page.when, question.when) if c]
+    if not conditions:
+        return np.zeros(len(frame), dtype=bool)
+    asked = np.ones(len(frame), dtype=bool)
+    filters_answered = np.ones(len(frame), dtype=bool)
+    for condition in conditions:
+        asked &= evaluate_frame(condition, frame)
+        for name in variables_in(condition):
+            if name not in frame.columns:
+                return np.zeros(len(frame), dtype=bool)
+            missing = questionnaire.variable_info(name).missing_values
+            filters_answered &= _substantive(frame[name], missing)
+    return ~asked & filters_answered

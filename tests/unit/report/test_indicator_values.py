@@ -1,0 +1,53 @@
+"""Indicator values per respondent from stored answers, checked by hand on a few respondents of
+the real Veiligheidsmonitor."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey import QUESTIONNAIRES_DIR
+from survey.questionnaire import load_questionnaire
+from survey.report.indicator_values import indicator_values
+
+
+@pytest.fixture(scope="module")
+def vm():
+    return load_questionnaire(QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml")
+
+
+def values(vm, indicator_id, frame):
+    return indicator_values(vm.indicator(indicator_id), vm, frame).tolist()
+
+
+def test_unsafe_in_own_buurt_counts_those_routed_past_as_no(vm):
+    # ever unsafe: ja + soms -> 1; ja + zelden -> 0; nee (routed past) -> 0 as in the 2014
+    # "% of all residents"; weet niet on the filter, or the follow-up skipped -> out of the base
+    frame = pd.DataFrame({
+        "onveilig_ooit": ["ja", "ja", "nee", "weet_niet", "ja", None],
+        "onveilig_buurt": ["soms", "zelden", None, None, None, None],
+    })
+    result = values(vm, "onveilig_eigen_buurt", frame)
+    assert result[:3] == [1.0, 0.0, 0.0]
+    assert np.isnan(result[3:]).all()
+
+
+def test_satisfaction_share_leaves_dont_know_out_of_the_base(vm):
+    frame = pd.DataFrame({"tevreden_buurt": ["zeer_tevreden", "tevreden", "ontevreden",
+                                             "weet_niet", None]})
+    result = values(vm, "tevreden_met_buurt", frame)
+    assert result[:3] == [1.0, 1.0, 0.0]
+    assert np.isnan(result[3:]).all()
+
+
+def test_cohesion_scale_score_is_rescaled_to_0_10_and_needs_half_the_items(vm):
+    frame = pd.DataFrame({
+        "cohesie_kennen": ["helemaal_eens", "eens", "oneens", None],
+        "cohesie_omgang": ["helemaal_eens", "neutraal", None, None],
+        "cohesie_thuis": ["helemaal_eens", "eens", None, "eens"],
+        "cohesie_saamhorig": ["helemaal_eens", "oneens", None, None],
+    })
+    result = values(vm, "sociale_cohesie", frame)
+    # all items 4 -> 10; (3 + 2 + 3 + 1) / 4 = 2.25 -> 5.625; one item of four -> too few
+    assert result[0] == pytest.approx(10.0)
+    assert result[1] == pytest.approx(5.625)
+    assert np.isnan(result[2]) and np.isnan(result[3])
