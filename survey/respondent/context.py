@@ -48,6 +48,10 @@ class Respondent:
             submitted = paradata.submitted_page_ids(db, unit_id)
             status, questionnaire_id = unit.status, unit.questionnaire_id
         questionnaire = questionnaire_for(questionnaire_id)
+        # a page with a stored answer counts as done even without web paradata: answers that
+        # came by phone, or from an earlier import, are not asked again
+        submitted |= {page.id for page in questionnaire.pages
+                      if any(variable in answers for variable in page.variables())}
         return cls(unit_id, status, questionnaire, router_for(questionnaire), answers, submitted)
 
     @property

@@ -403,3 +403,15 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(sqlite_url
     assert [attempt("198.51.100.7") for _ in range(3)] == [(200, "/start")] * 2 + [(429, "/start")]
     # another resident behind the same proxy is let in
     assert attempt("203.0.113.9", code="HJSY36UY9B") == (200, "/vragenlijst/pagina/woonduur")
+
+
+def test_answers_stored_by_another_mode_count_as_done_when_resuming_on_the_web(
+        respondent_app, sqlite_url):
+    with storage.transaction(sqlite_url) as db:
+        for variable, value in {"woonjaren": "8", "buurt_prettig": "nee"}.items():
+            db.add(Answer(sample_unit_id="u1", variable=variable, value=value, page_id="-",
+                          mode="phone", saved_at=datetime(2024, 3, 1)))
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    assert browser.path == "/vragenlijst/pagina/onveilig"
+    assert "Pagina 3 van 5" in browser.text
