@@ -21,8 +21,9 @@ from weighting.scores import DEFAULT_CONFIG_PATH, compute_scores, index_change, 
               type=click.Path(dir_okay=False, path_type=Path),
               help="Score configuration: indicators per theme and part, baseline, constants.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Scores of an earlier edition (as written by this command): add the change "
-                   "of the index and flag moves of --threshold points or more.")
+              help="Scores of an earlier edition (as written by this command, or an export with "
+                   "its published index column): add the change of the index and flag moves of "
+                   "--threshold points or more.")
 @click.option("--threshold", default=5.0, show_default=True, type=float,
               help="Size of a flagged move of the index (the college target is 5 points).")
 def index_command(export, out, config_path, previous, threshold):
