@@ -149,6 +149,10 @@ def test_breaking_a_real_questionnaire_is_caught_at_the_right_line(name, tmp_pat
      [(116, "'values' is missing"), (116, "`scores` belong to a mean indicator")]),
     ("    label: Rapportcijfer buurt\n", "    label: Rapportcijfer buurt\n    variables: [leeftijd]\n",
      [(133, "an indicator needs exactly one of `variable` or `variables`")]),
+    ("    rescale: [0, 10]\n", "    rescale: [0, 10]\n    base: all\n",
+     [(124, "`base: all` applies to a proportion indicator")]),
+    ("    values: [vaak, soms]\n", "    values: [vaak, soms]\n    base: everyone\n",
+     [(121, "base: 'everyone' is not one of")]),
     ("              - {id: thuis,", "              - {id: kennen,",
      [(55, "duplicate row id in question 'cohesie-stellingen': 'kennen'")]),
 ])
