@@ -1,6 +1,6 @@
 """Personal access codes: the code printed on a sample unit's invitation letter.
 
-A code is 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), so 32 symbols
+A code is 10 characters from an alphabet without look-alikes (no 0, O, 1, I), so 32 symbols
 and 50 bits: guessing one of 75,000 live codes takes about 1.5e10 tries on average. The code
 itself is kept only on the identity side (`IdentityLink.access_code`); the statistics side
 keeps `code_hash(code)` so that login can find the unit without storing the code next to the

@@ -267,15 +267,19 @@ def _ordinal(question, variable, who, latent, rng):
         return np.full(len(who), None, dtype=object)
     order = np.argsort(goodness, kind="stable")  # worst .. best
     fixed = _seeded(variable)
-    if loading >= 0.4:
-        # most people report the good end; a problem's "yes" is a minority
-        alpha = np.linspace(1.0, 3.0, k) if k > 2 else np.array([1.0, 1.0])
-        p = fixed.dirichlet(alpha)
-        if k == 2:
-            worse = fixed.uniform(0.08, 0.35) if problem else fixed.uniform(0.15, 0.45)
-            p = np.array([worse, 1 - worse])
+    if k == 2 and loading >= 0.4:
+        # a problem's "yes" is a minority; otherwise most report the good side
+        worse = fixed.uniform(0.08, 0.35) if problem else fixed.uniform(0.15, 0.45)
+        p = np.array([worse, 1 - worse])
+    elif loading >= 0.4:
+        # unimodal, peaked towards the good end (further for problems: most say "nooit"),
+        # varied per question
+        position = np.linspace(0.0, 1.0, k)
+        peak = 0.85 if problem else 0.68
+        base = np.exp(-(((position - peak) / 0.35) ** 2)) + 0.03
+        p = fixed.dirichlet(60 * base / base.sum())
     else:
-        p = fixed.dirichlet(np.full(k, 1.5))
+        p = fixed.dirichlet(np.full(k, 3.0))
     cut = ndtri(np.clip(np.cumsum(p)[:-1], 1e-9, 1 - 1e-9))
     y = loading * latent[who] + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
     category = np.searchsorted(cut, y)

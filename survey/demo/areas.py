@@ -84,7 +84,7 @@ def load_wijken(path=None) -> pd.DataFrame:
             row = int(duplicated[0])
             raise InputError(
                 path,
-                f"{table[column].iloc[row]!r} appears twice; every wijk must be listed once",
+                f"'{table[column].iloc[row]}' appears twice; every wijk must be listed once",
                 row=row + 1,
                 column=column,
             )

@@ -67,6 +67,8 @@ def print_summary(summary):
         f"{c['started']:,} started, {c['invited']:,} not started"
     )
     click.echo(f"  {c['answers']:,} answers, {c['page_visits']:,} page visits")
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items() if k != "total")
+    click.echo(f"  seconds: {stages}")
     click.echo("demo login codes:")
     for questionnaire_id, by_status in summary.demo_codes.items():
         for status, codes in by_status.items():

@@ -512,7 +512,7 @@ class _Writer:
         self.mark = "?" if backend == "sqlite" else "%s"
         self.cursor = raw.cursor()
         if backend == "sqlite":
-            self.cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB for index pages
+            self.cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB: the indexes stay in memory
             # the rows are consistent by construction; checking each answer's sample unit
             # would double the write time. `close` turns the checks back on.
             self.cursor.execute("PRAGMA foreign_keys = OFF")
