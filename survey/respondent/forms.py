@@ -221,7 +221,7 @@ def _read_number(question, form, qf):
         qf.errors.append(FieldError(qf.anchor, message("number_invalid")))
         return {}
     decimals = question.decimals or 0
-    if -number.as_tuple().exponent > decimals:
+    if -number.normalize().as_tuple().exponent > decimals:  # 2.50 has one decimal
         key = "number_whole" if decimals == 0 else "number_decimals"
         qf.errors.append(FieldError(qf.anchor, message(key, decimals=decimals)))
         return {}

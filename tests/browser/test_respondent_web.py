@@ -135,6 +135,8 @@ def test_given_a_validation_error_when_shown_then_the_summary_links_to_the_field
         assert re.match(r"^(Fout|خطأ):", title), title
         summary = page.locator(".error-summary")
         assert summary.is_visible()
+        # focus lands on the summary (autofocus, no script), so a screen reader reads it first
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         assert summary.locator("a").get_attribute("href") == "#buurt_prettig-0"
         assert page.is_checked("#cohesie_kennen-0")
         page.screenshot(path=str(screenshots / f"error-{language}.png"), full_page=True)
