@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from survey.cli import main
-from weighting.export_format import read_export, read_half_widths, read_scores
-from weighting.scores import (compute_scores, load_score_config, reproduction_table,
+from weighting.export_format import read_export, read_half_widths, read_rows, read_scores
+from weighting.scores import (compute_scores, load_score_config, reproduction_table, round_scores,
                               rounding_consistency, score_range)
 
 EXPORT = Path(__file__).parent / "wijkprofiel" / "wijkprofiel-2014-veiligheidsindex.csv"
@@ -142,6 +142,20 @@ def consistent(config, values, published):
 @pytest.mark.parametrize("column", list(CONSISTENT))
 def test_published_scores_within_the_range_rounded_inputs_allow(consistent, column):
     assert consistent[column] == CONSISTENT[column]
+
+
+def test_gebieden_are_scored_from_their_own_values_not_from_their_wijken(config, values, published):
+    header, rows = read_rows(EXPORT)
+    gebied_of = {int(cells[1]): cells[0] for _, cells in rows}
+    computed = compute_scores(values, config, rounded=False)
+    gebieden = [key for key in values.index if 4000 <= key < 5000]
+    from_wijken = pd.DataFrame({
+        key: computed.loc[[w for w in values.index if w < 4000 and gebied_of[w] == gebied_of[key]]].mean()
+        for key in gebieden}).T
+    own = reproduction_table(compute_scores(values.loc[gebieden], config), published.loc[gebieden],
+                             ["Veiligheidsindex"])
+    mean = reproduction_table(round_scores(from_wijken), published.loc[gebieden], ["Veiligheidsindex"])
+    assert (own.loc["Veiligheidsindex", "within_1"], mean.loc["Veiligheidsindex", "within_1"]) == (14, 4)
 
 
 def test_published_index_is_rounded_once_from_unrounded_parts(config, published):
