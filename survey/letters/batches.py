@@ -240,5 +240,5 @@ def letters_sent(session, year: int | None = None):
         .join(SampleUnit, SampleUnit.id == MailedLetter.sample_unit_id)
         .where(SampleUnit.edition_id == edition.id)
         .group_by(MailedLetter.wave, MailedLetter.kind, MailedLetter.batch)
-        .order_by(MailedLetter.wave, func.min(MailedLetter.printed_at), MailedLetter.batch)
+        .order_by(MailedLetter.wave, func.min(MailedLetter.id))
     ).all()

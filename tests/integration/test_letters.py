@@ -8,7 +8,7 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
-from survey import storage
+from survey import create_app, storage
 from survey.cli import main
 from survey.access_codes import code_hash
 from survey.letters.commands import MANIFEST_COLUMNS
@@ -34,9 +34,7 @@ UNITS = [
 ]
 
 
-@pytest.fixture
-def fieldwork_db(app):
-    url = app.config["DATABASE_URL"]
+def add_fixture_units(url):
     with storage.transaction(url) as session:
         edition = Edition(year=2024, title="Wijkprofiel 2024", seed=1)
         session.add(edition)
@@ -60,6 +58,12 @@ def fieldwork_db(app):
             session.flush()
             session.add(IdentityLink(sample_unit_id=unit_id, person_id=person.id,
                                      access_code=CODES[i]))
+
+
+@pytest.fixture
+def fieldwork_db(app):
+    url = app.config["DATABASE_URL"]
+    add_fixture_units(url)
     return url
 
 
@@ -236,3 +240,19 @@ def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_p
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
     assert "retour.csv line 1: expected the columns kenmerk and outcome" in result.output
+
+
+def test_print_and_audit_on_each_database_backend(database_url, tmp_path):
+    add_fixture_units(database_url)
+    runner = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                         "SECRET_KEY": "test"}).test_cli_runner()
+    for kind in ("invitation", "reminder1"):
+        result = runner.invoke(main, args=["letters", "print", "--kind", kind, "--wave", "1",
+                                           "--out", str(tmp_path / kind), "--processes", "1"])
+        assert result.exit_code == 0, result.output
+    assert len(read_manifest(tmp_path / "reminder1")) == 2
+    result = runner.invoke(main, args=["letters", "sent"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "2024-W1-INV-001" in lines[1] and lines[1].split()[3] == "5"
+    assert "2024-W1-HR1-001" in lines[2] and lines[2].split()[3] == "2"
