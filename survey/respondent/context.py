@@ -67,6 +67,17 @@ class Respondent:
         page = self.router.first_unanswered_page(self.answers, self.submitted)
         return self._page(page) if page is not None else None
 
+    def first_incomplete_page(self):
+        """The resume page, or else the first page on the path with a required question left
+        open (answers that came another way may lack one); None when ready to submit."""
+        page = self.resume_page()
+        if page is not None:
+            return page
+        for page in self.path():
+            if self.router.missing_required(self.answers, page):
+                return page
+        return None
+
     def may_show(self, page_id: str) -> bool:
         """A page may be shown if it is on the path and not beyond the resume point: the
         address bar cannot skip questions."""

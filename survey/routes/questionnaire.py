@@ -70,7 +70,7 @@ def page(page_id):
     if request.form.get("action") == "stop":
         respondent_session.log_out()
         return redirect(url_for("start.saved"), code=303)
-    if request.args.get("terug") == "controleren" and respondent.resume_page() is None:
+    if request.args.get("terug") == "controleren" and respondent.first_incomplete_page() is None:
         return redirect(url_for("questionnaire.review"), code=303)
     following = respondent.next_page(page.id)
     if following is None:
@@ -81,9 +81,9 @@ def page(page_id):
 @bp.route("/controleren", methods=["GET", "POST"])
 def review():
     respondent = g.respondent
-    resume = respondent.resume_page()
-    if resume is not None:
-        return redirect(url_for("questionnaire.page", page_id=resume.id), code=303)
+    incomplete = respondent.first_incomplete_page()
+    if incomplete is not None:
+        return redirect(url_for("questionnaire.page", page_id=incomplete.id), code=303)
     if request.method == "POST":
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             store.complete(db, respondent.unit_id)

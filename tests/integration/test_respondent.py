@@ -415,3 +415,21 @@ def test_answers_stored_by_another_mode_count_as_done_when_resuming_on_the_web(
     browser.log_in("HJSY36UY9B")
     assert browser.path == "/vragenlijst/pagina/onveilig"
     assert "Pagina 3 van 5" in browser.text
+
+
+def test_the_review_cannot_be_submitted_with_a_required_answer_missing(respondent_app, sqlite_url):
+    """Pages marked submitted but a required answer absent (say, an imported partial
+    response): the review sends the respondent to that page instead of completing."""
+    with storage.transaction(sqlite_url) as db:
+        for page_id in ("woonduur", "buurt-oordeel", "onveilig", "achtergrond"):
+            db.add(PageVisit(sample_unit_id="u1", page_id=page_id, mode="web",
+                             submitted_at=datetime(2024, 3, 1)))
+        db.add(Answer(sample_unit_id="u1", variable="onveilig_ooit", value="nooit",
+                      page_id="onveilig", mode="web", saved_at=datetime(2024, 3, 1)))
+    browser = Browser(respondent_app)
+    browser.log_in("HJSY36UY9B")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+    browser.get("/vragenlijst/controleren")
+    assert browser.path == "/vragenlijst/pagina/woonduur"
+    with storage.transaction(sqlite_url) as db:
+        assert db.get(SampleUnit, "u1").status == "invited"
