@@ -246,3 +246,18 @@ def test_write_scores_round_trips(tmp_path):
     write_scores(scores, path)
     assert path.read_text(encoding="utf-8") == "wijknr;Index;Verschil\n71;81;-2,5\n72;;0\n"
     assert read_scores(path, ["Index", "Verschil"]).equals(scores)
+
+
+def test_every_setting_of_the_shipped_configuration_is_documented():
+    with open("questionnaires/index_veiligheid.yaml", encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    with open("docs/index-reconstruction.md", encoding="utf-8") as handle:
+        documented = handle.read()
+    settings = {f"`{key}`" for key in data if key not in ("themes", "parts", "method")}
+    settings |= {f"`method.{key}`" for key in data["method"]}
+    settings |= {f"`parts[].{key}`" for part in data["parts"] for key in part}
+    settings |= {f"`themes[].{key}`" for theme in data["themes"] for key in theme if key != "indicators"}
+    settings |= {f"`themes[].indicators[].{key}`" for theme in data["themes"]
+                 for indicator in theme["indicators"] for key in indicator}
+    undocumented = sorted(setting for setting in settings if setting not in documented)
+    assert undocumented == []
