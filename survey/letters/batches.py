@@ -4,7 +4,8 @@
 - A reminder goes only to units that were invited, have not completed the questionnaire, have
   no final disposition that makes another letter pointless or unwelcome (a refusal, a death, a
   letter that came back undeliverable, not eligible), and have not had this reminder yet.
-- A unit whose identity (name, address, code) has been deleted gets no letter.
+- A unit whose identity (name, address, code) has been deleted, or whose address lacks a
+  street or postcode, gets no letter; the command says how many.
 
 Letters are sorted by postcode and house number, the order the postal service sorts them in,
 then cut into batches of at most `batch_size`; a batch is one PDF for the print house. Every
@@ -40,6 +41,7 @@ SKIP_REASONS = {
     "final_disposition": "final disposition (refusal, death, undeliverable, not eligible)",
     "not_invited": "never invited",
     "no_identity": "no name and address (identity deleted)",
+    "incomplete_address": "incomplete address (no street or postcode)",
 }
 
 
@@ -168,6 +170,9 @@ def select_recipients(session, kind: str, wave: int, year: int | None = None) ->
         reason = skip_reason(kind, unit.status, unit.disposition, sent.get(unit.id, set()))
         if reason is None and unit.id not in identity:
             reason = "no_identity"
+        elif reason is None and not (identity[unit.id].street.strip()
+                                     and identity[unit.id].postcode.strip()):
+            reason = "incomplete_address"
         if reason is not None:
             skipped[reason] += 1
             continue

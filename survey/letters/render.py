@@ -43,6 +43,7 @@ TEXT_WIDTH = RIGHT - LEFT
 # 5 mm to spare so that no language line shows through it
 COLUMN_LEFT = 125 * mm
 FOOTER_TOP = 284 * mm
+ADDRESS_WIDTH = 95 * mm  # inside the 100 mm window, which starts 2 mm left of the text
 
 # CMYK for the printer; black is K only, so small text is not printed in four colours
 BLACK = CMYKColor(0, 0, 0, 1)
@@ -153,6 +154,13 @@ def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
 
 def _y(from_top: float) -> float:
     return PAGE_HEIGHT - from_top
+
+
+def _fitting_size(line: str, size: float, width: float, smallest: float = 6.5) -> float:
+    """`size`, or the smaller size at which `line` fits in `width` (a long name must stay
+    inside the envelope window), but not below `smallest`."""
+    needed = pdfmetrics.stringWidth(line, SANS, size)
+    return size if needed <= width else max(smallest, size * width / needed)
 
 
 class LetterPdf:
@@ -345,10 +353,10 @@ class LetterPdf:
         c.setFont(SANS, 6.5)
         c.drawString(LEFT, _y(57.5 * mm), f"Kenmerk {letter.reference}")
         c.setFillColor(BLACK)
-        c.setFont(SANS, 10)
         for i, line in enumerate(letter.address_lines):
+            c.setFont(SANS, _fitting_size(line, 10, ADDRESS_WIDTH))
             c.drawString(LEFT, _y((66 + 4.6 * i) * mm), line)
-        c.setFont(SANS, BODY_SIZE)
+        c.setFont(SANS, _fitting_size(letter.salutation, BODY_SIZE, TEXT_WIDTH))
         c.drawString(LEFT, _y(118 * mm), letter.salutation)
         c.setFont(MONO_BOLD, 22)
         c.drawString(LEFT + 9 * mm, _y(code_top + 18.3 * mm), letter.code_display)

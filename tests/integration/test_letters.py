@@ -256,3 +256,18 @@ def test_print_and_audit_on_each_database_backend(database_url, tmp_path):
     lines = result.output.splitlines()
     assert "2024-W1-INV-001" in lines[1] and lines[1].split()[3] == "5"
     assert "2024-W1-HR1-001" in lines[2] and lines[2].split()[3] == "2"
+
+
+def test_units_without_a_usable_address_are_skipped_and_counted(runner, fieldwork_db,
+                                                                 tmp_path):
+    with storage.transaction(fieldwork_db) as session:
+        link = session.get(IdentityLink, "u-invited")
+        session.get(IdentityPerson, link.person_id).postcode = " "
+        session.delete(session.get(IdentityLink, "u-refused"))
+    result = runner.invoke(main, args=["letters", "print", "--kind", "invitation", "--wave",
+                                       "1", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 incomplete address" in result.output
+    assert "1 no name and address" in result.output
+    assert [r["sample_unit_id"] for r in read_manifest(tmp_path)] == [
+        "u-started", "u-complete", "u-deceased"]
