@@ -31,14 +31,24 @@ def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
             code_hash=access_codes.code_hash(code), status=status))
 
 
-@pytest.fixture
-def respondent_app(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
+def make_app(url):
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
                       "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
                       "LOGIN_RATE_LIMIT": "5 per 15 minutes"})
-    add_unit(sqlite_url, "u1", "HJSY36UY9B")
-    add_unit(sqlite_url, "u2", "VFAUAFNK42")
+    add_unit(url, "u1", "HJSY36UY9B")
+    add_unit(url, "u2", "VFAUAFNK42")
     return app
+
+
+@pytest.fixture
+def respondent_app(sqlite_url):
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def respondent_app_each_backend(database_url):
+    """The app on SQLite and on PostgreSQL, for what depends on the database's locking."""
+    return make_app(database_url)
 
 
 class Browser:
@@ -134,7 +144,9 @@ def test_the_questionnaire_needs_a_code(respondent_app):
     assert "Uw sessie is afgelopen" in browser.text
 
 
-def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app, sqlite_url):
+def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app_each_backend,
+                                                              database_url):
+    respondent_app, url = respondent_app_each_backend, database_url
     browser = Browser(respondent_app)
     browser.log_in("HJSY36UY9B")
     browser.submit({"woonjaren": "12"})
@@ -153,14 +165,14 @@ def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app, sq
     assert "7 maart 1980" in browser.text
     assert "Weet ik niet" in browser.text
     assert "Onveilige plekken" not in browser.text
-    assert stored(sqlite_url) == {
+    assert stored(url) == {
         "woonjaren": "12", "buurt_prettig": "ja", "cohesie_kennen": "oneens",
         "cohesie_omgang": "weet_niet", "onveilig_ooit": "nooit", "geboortedatum": "1980-03-07",
         "aantal_kinderen": "2", "kinderen_speelplek": "nee"}
     browser.submit({})
     assert browser.path == "/vragenlijst/bedankt"
     assert "Bedankt voor het invullen" in browser.text
-    with storage.transaction(sqlite_url) as db:
+    with storage.transaction(url) as db:
         unit = db.get(SampleUnit, "u1")
         assert (unit.status, unit.mode) == ("completed", "web")
         assert unit.started_at <= unit.completed_at
@@ -332,11 +344,13 @@ def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
     assert title(browser.text).startswith("Błąd:")
 
 
-def test_simultaneous_submits_of_one_page_leave_one_row_per_variable(respondent_app, sqlite_url):
+def test_simultaneous_submits_of_one_page_leave_one_row_per_variable(respondent_app_each_backend,
+                                                                     database_url):
     """Two tabs (or a nervous double click) posting the same page at the same moment: the
     unit's row lock makes them take turns, so there is no duplicate and no error."""
     import threading
 
+    respondent_app, url = respondent_app_each_backend, database_url
     browser = Browser(respondent_app)
     browser.log_in("HJSY36UY9B")
     token = re.search(r'name="csrf_token" value="([^"]+)"', browser.text).group(1)
@@ -358,7 +372,7 @@ def test_simultaneous_submits_of_one_page_leave_one_row_per_variable(respondent_
     for thread in threads:
         thread.join()
     assert statuses == [303] * 18
-    with storage.transaction(sqlite_url) as db:
+    with storage.transaction(url) as db:
         rows = db.scalars(select(Answer).where(Answer.sample_unit_id == "u1")).all()
         visits = db.scalars(select(PageVisit).where(PageVisit.sample_unit_id == "u1")).all()
     assert len(rows) == 1 and rows[0].value in {str(y) for y in range(6)}
