@@ -605,7 +605,7 @@ class _Writer:
                         copy.write_row(row)
                     if progress:
                         progress(min(begin + CHUNK, total) / total)
-            if "id" in names:  # explicit ids: move the serial on past them
+            if table == "identity_person":  # explicit ids: move the serial on past them
                 self.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT MAX(id) FROM {table}))"
