@@ -2,6 +2,7 @@
 register letters the post brought back."""
 
 import csv
+import getpass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from survey.errors import WijkprofielError
 from survey.letters import batches, returned
 from survey.letters.compose import KINDS, settings_from_config
 from survey.letters.render import BatchJob, render_batches
+from survey.staff import audit
 
 MANIFEST_COLUMNS = ("batch", "sequence", "sample_unit_id", "wijk", "postcode", "kind", "pages")
 
@@ -88,6 +90,11 @@ def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes)
             "files of this run were removed. Run the command again to print what is left"
         ) from None
 
+    # the PDFs hold names and addresses: the audit log says who made them, and where
+    audit.record("print_letters", target=str(out_dir.resolve()), username=_who(),
+                 role="command line",
+                 detail=f"{len(printed)} {kind} letters, wave {wave}, edition "
+                        f"{selection.edition_year}, batches {labels[0]} to {labels[-1]}")
     for path, result in zip(paths, results):
         click.echo(f"{path}: {len(result)} letters")
     click.echo(f"{manifest}: {len(printed)} rows")
@@ -108,6 +115,10 @@ def returned_letters(csv_path):
     url = current_app.config["DATABASE_URL"]
     with storage.transaction(url) as session:
         outcome = returned.register_returns(session, csv_path, datetime.now().replace(microsecond=0))
+    audit.record("register_returns", target=str(csv_path.resolve()), username=_who(),
+                 role="command line",
+                 detail=f"{outcome.registered} returned letters registered, "
+                        f"{outcome.kept} kept their disposition")
     for code, n in sorted(outcome.by_disposition.items()):
         click.echo(f"disposition {code}: {n} unit(s)")
     click.echo(f"{outcome.registered} returned letter(s) registered"
@@ -118,6 +129,13 @@ def returned_letters(csv_path):
 
 
 returned_letters.help = (returned_letters.help or "") + ", ".join(returned.REASONS) + "."
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
 
 
 @letters.command("sent")

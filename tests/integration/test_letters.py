@@ -16,6 +16,7 @@ from survey.models import (
     Area,
     Edition,
     IdentityLink,
+    AuditEvent,
     IdentityPerson,
     MailedLetter,
     SampleUnit,
@@ -102,6 +103,10 @@ def test_invitations_go_to_every_unit_of_the_wave_in_batches(runner, fieldwork_d
     assert "VFAU-AFNK-42" in first.pages[0].extract_text()
     assert "Naam1 Achternaam1" in first.pages[0].extract_text()
     assert len(letters_in_db(fieldwork_db)) == 5
+    with storage.transaction(fieldwork_db) as session:
+        [event] = session.scalars(select(AuditEvent)).all()
+    assert event.action == "print_letters" and event.target == str(out.resolve())
+    assert "5 invitation letters, wave 1" in event.detail
 
 
 def test_manifest_carries_no_answers_codes_or_names(runner, fieldwork_db, tmp_path):
