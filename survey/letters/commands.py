@@ -70,6 +70,9 @@ def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes)
 
     jobs = [BatchJob(path, label, kind, settings, tuple(chunk))
             for path, label, chunk in zip(paths, labels, chunks)]
+    # worker processes are forked: close the pooled database connections first, so that no
+    # child inherits (and, on exit, closes) a connection the parent still uses
+    storage.get_engine(url).dispose()
     results = render_batches(jobs, processes=processes)
     printed = [letter for result in results for letter in result]
 
