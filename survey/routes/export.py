@@ -2,12 +2,15 @@
 
 Only the statistician's role may export answers; every other role gets 403 and the attempt is
 audited. The file never holds identity columns (`survey.fieldwork.answers`). Each download is
-written to the audit log with its filters.
+written to the audit log with its filters. The CSV is streamed while it is read from the
+database, so a full edition starts downloading at once and never sits whole in memory.
 """
 
-from datetime import datetime
+import csv
+import io
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (Blueprint, Response, abort, current_app, render_template, request,
+                   stream_with_context)
 
 from survey import storage
 from survey.fieldwork import answers, exports
@@ -20,6 +23,8 @@ from survey.staff.roles import requires_role
 bp = Blueprint("export", __name__, url_prefix="/staff/export")
 register_error_pages(bp)
 
+CSV_BATCH = 500  # rows per chunk sent
+
 
 @bp.get("/")
 @requires_role(*roles.EXPORT_ANSWERS)
@@ -30,28 +35,44 @@ def answers_page():
     return render_template("staff/export.html", edition=edition, options=options)
 
 
+def _csv_chunks(url, query):
+    with storage.transaction(url) as db:
+        columns = answers.header(db, query)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow([exports.safe_cell(name) for name in columns])
+        for number, row in enumerate(answers.rows(db, query, columns), start=1):
+            writer.writerow(["" if value is None else exports.safe_cell(value) for value in row])
+            if number % CSV_BATCH == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+
 @bp.get("/answers.<kind>")
 @requires_role(*roles.EXPORT_ANSWERS)
 def answers_file(kind):
     if kind not in EXPORT_TYPES:
         abort(404)
-    questionnaire_id = request.args.get("questionnaire") or None
-    completed_only = request.args.get("include_started") != "1"
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    url = current_app.config["DATABASE_URL"]
+    with storage.transaction(url) as db:
         edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
         if edition is None:
             abort(404)
-        header, rows = answers.answers_table(db, edition.id, questionnaire_id=questionnaire_id,
-                                             completed_only=completed_only)
-    rows = [[value.isoformat(sep=" ") if isinstance(value, datetime) else value for value in row]
-            for row in rows]
-    if kind == "csv":
-        body = exports.csv_bytes(header, rows)
-    else:
-        body = exports.xlsx_bytes({"Antwoorden": (header, rows)})
+        query = answers.AnswersQuery(edition.id, request.args.get("questionnaire") or None,
+                                     request.args.get("include_started") != "1")
+        units = answers.unit_count(db, query)
     audit.record("export_answers", target=f"answers.{kind}",
-                 detail=f"edition={edition.year} questionnaire={questionnaire_id or 'all'} "
-                        f"completed_only={completed_only} units={len(rows)}")
-    name = f"antwoorden-{edition.year}{'-' + questionnaire_id if questionnaire_id else ''}.{kind}"
-    return Response(body, mimetype=EXPORT_TYPES[kind],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                 detail=f"edition={edition.year} questionnaire={query.questionnaire_id or 'all'} "
+                        f"completed_only={query.completed_only} units={units}")
+    name = f"antwoorden-{edition.year}{'-' + query.questionnaire_id if query.questionnaire_id else ''}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "csv":
+        return Response(stream_with_context(_csv_chunks(url, query)), mimetype=EXPORT_TYPES[kind],
+                        headers=headers)
+    with storage.transaction(url) as db:
+        columns = answers.header(db, query)
+        body = exports.xlsx_bytes({"Antwoorden": (columns, answers.rows(db, query, columns))})
+    return Response(body, mimetype=EXPORT_TYPES[kind], headers=headers)
