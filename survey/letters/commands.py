@@ -117,7 +117,8 @@ def returned_letters(csv_path):
     (YYYY-MM-DD). Outcomes: """
     url = current_app.config["DATABASE_URL"]
     with storage.transaction(url) as session:
-        outcome = returned.register_returns(session, csv_path, datetime.now().replace(microsecond=0))
+        outcome = returned.register_returns(session, csv_path,
+                                            datetime.now().replace(microsecond=0))
     audit.record("register_returns", target=str(csv_path.resolve()), username=_who(),
                  role="command line",
                  detail=f"{outcome.registered} returned letters registered, "

@@ -95,7 +95,8 @@ def read_returns(path: Path) -> list[_Row]:
 
 def _parse_row(path, line, record, has_split) -> _Row:
     if has_split:
-        batch, sequence_text, column = record.get("batch", ""), record.get("sequence", ""), "sequence"
+        batch, sequence_text = record.get("batch", ""), record.get("sequence", "")
+        column = "sequence"
     else:
         kenmerk = record.get("kenmerk", "")
         batch, _, sequence_text = kenmerk.partition("/")
