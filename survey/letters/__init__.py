@@ -1,2 +1,37 @@
 """Invitation and reminder letters: what they say (`compose`), who gets which (`batches`), the
-print-ready PDF (`render`), returned mail (`returned`) and the `wijkprofiel letters` commands."""
+print-ready PDF (`render`), returned mail (`returned`) and the `wijkprofiel letters` commands.
+
+Commands:
+
+    wijkprofiel letters print --kind invitation|reminder1|reminder2 --wave N
+                              [--batch-size 5000] [--out DIR] [--year YYYY]
+                              [--date YYYY-MM-DD] [--processes 2]
+    wijkprofiel letters returned FILE.csv
+    wijkprofiel letters sent [--year YYYY]
+
+`print` writes `DIR/<batch>.pdf` per batch (e.g. `2024-W1-INV-001.pdf`, two A4 pages per
+letter for duplex printing, letters sorted by postcode) and one
+`DIR/<first batch>[_to_<n>]-manifest.csv` with the columns batch, sequence, sample_unit_id,
+wijk, postcode, kind, pages: one row per letter, no answers, names or codes. It records every
+letter in the `letter` table, so a reminder skips units already done and a second run of the
+same kind prints only what is left.
+
+`returned` reads a CSV with the columns kenmerk (printed in the envelope window, e.g.
+`2024-W1-INV-001/00042`; or batch and sequence), outcome (undeliverable, moved, moved_away,
+refused_by_addressee, deceased) and optionally date.
+
+Settings (Flask config, e.g. `instance/config.py`):
+
+| key | default | what |
+|---|---|---|
+| LETTER_BASE_URL | https://wijkprofiel.rotterdam.nl | the site; the letter shows `<base>/start`, the QR code `<base>/start?code=<CODE>` |
+| LETTER_HELPDESK_PHONE | 14 010 | helpdesk number on the letter |
+| LETTER_HELPDESK_HOURS | maandag tot en met vrijdag van 9.00 tot 17.00 uur | when the helpdesk answers |
+| LETTER_RETURN_ADDRESS | Postbus 70012, 3000 KP Rotterdam | return address in the window and sender block |
+| LETTER_PRIVACY_EMAIL | privacy@rotterdam.nl | privacy contact in the privacy statement |
+| LETTER_SIGNATORY | Onderzoek en Business Intelligence | who signs |
+| LETTER_IDENTITY_RETENTION | uiterlijk drie maanden na het einde van het veldwerk | when name, address and code are deleted |
+
+The environment variable `WIJKPROFIEL_FONT_DIR` names a folder with the DejaVu fonts if neither
+Debian's fonts-dejavu-core nor matplotlib's copy is there.
+"""
