@@ -123,3 +123,13 @@ def test_a_base_url_too_long_for_the_language_column_is_named(tmp_path):
     with pytest.raises(WijkprofielError, match="wider than the language column"):
         with LetterPdf(tmp_path / "x.pdf", title="t") as pdf:
             pdf.add(letter)
+
+
+@pytest.mark.parametrize("kind", ["invitation", "reminder1", "reminder2"])
+def test_every_kind_fits_its_pages_with_a_long_wijk_name(tmp_path, kind):
+    # longer than the longest of the 71 wijken ("Noord-Kethel/Schieveen/Zestienhoven"); the
+    # layout raises if the text runs into the footer
+    long_wijk = "Nieuw-Mathenesse-Tussendijken-Oudelandse"
+    people = tuple(Recipient(**{**r.__dict__, "wijk": long_wijk}) for r in RECIPIENTS)
+    printed = render_batch(BatchJob(tmp_path / "k.pdf", "B", kind, SETTINGS, people))
+    assert [p.pages for p in printed] == [2, 2]
