@@ -62,3 +62,5 @@ main.add_command(weight_command)
 from survey.demo.commands import demo  # noqa: E402
 
 main.add_command(demo)
+
+import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to the demo group)

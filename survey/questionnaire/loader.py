@@ -308,8 +308,9 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records 1-based start lines and refuses duplicate keys."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader that records 1-based start lines and refuses duplicate keys. The libyaml
+    parser (CSafeLoader) keeps the same marks and parses about ten times faster."""
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -651,7 +652,8 @@ def is_questionnaire_file(path) -> bool:
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _kind_cache:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506 (safe loader)
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except (yaml.YAMLError, UnicodeDecodeError):
             data = None
         _kind_cache[key] = not (isinstance(data, dict)

@@ -1,0 +1,91 @@
+"""The fieldwork database as a source for weighting: the current edition's answers and its
+register margins, in the shapes a weighting plan reads (a data frame and margin CSV files).
+
+Identity never leaves here: the answers frame holds the opaque sample unit id, the stratum, the
+design and the register auxiliaries, and the answers; no names, addresses or codes.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from survey import storage
+from survey.errors import WijkprofielError
+from survey.models import Area, Edition, PopulationMargin, SampleUnit
+
+MARGIN_VARIABLES = ("age_group", "sex", "migration_background", "household_type")
+
+
+def edition_year(url: str, year: int | None = None) -> int:
+    """`year` if that edition exists, else the newest edition; raises if there is none."""
+    with storage.transaction(url) as session:
+        years = session.scalars(select(Edition.year).order_by(Edition.year)).all()
+    if not years:
+        raise WijkprofielError(
+            "the database holds no edition yet; run `wijkprofiel demo seed` or import a sample"
+        )
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise WijkprofielError(f"no edition {year} in the database; editions: {years}")
+    return year
+
+
+def write_margin_files(url: str, directory: Path, year: int | None = None) -> list[Path]:
+    """Write one margin CSV per register variable, by wijk: columns `wijk_code`, the variable,
+    `total`. A margin that contains the stratum variable calibrates within each wijk.
+
+    Returns the paths written, in MARGIN_VARIABLES order.
+    """
+    year = edition_year(url, year)
+    with storage.get_engine(url).connect() as connection:
+        margins = pd.read_sql(
+            select(PopulationMargin.wijk_code, PopulationMargin.variable,
+                   PopulationMargin.category, PopulationMargin.total)
+            .join(Edition, Edition.id == PopulationMargin.edition_id)
+            .where(Edition.year == year),
+            connection,
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for variable in MARGIN_VARIABLES:
+        table = margins[margins["variable"] == variable]
+        if table.empty:
+            raise WijkprofielError(f"edition {year} has no register margins for {variable!r}")
+        path = directory / f"margin_{variable}.csv"
+        (table.rename(columns={"category": variable})[["wijk_code", variable, "total"]]
+         .sort_values(["wijk_code", variable])
+         .to_csv(path, index=False))
+        paths.append(path)
+    return paths
+
+
+def areas(url: str) -> pd.DataFrame:
+    """The wijken with their gebied, in wijk code order: columns wijk_code, wijk, gebied."""
+    with storage.get_engine(url).connect() as connection:
+        return pd.read_sql(select(Area.wijk_code, Area.wijk, Area.gebied).order_by(Area.wijk_code),
+                           connection)
+
+
+def fieldwork_summary(url: str, year: int) -> dict:
+    """Gross sample, completes, response rate and completes by mode, formatted for the report."""
+    with storage.get_engine(url).connect() as connection:
+        rows = connection.execute(
+            select(SampleUnit.status, SampleUnit.mode, func.count())
+            .join(Edition, Edition.id == SampleUnit.edition_id)
+            .where(Edition.year == year)
+            .group_by(SampleUnit.status, SampleUnit.mode)
+        ).all()
+    gross = sum(count for _, _, count in rows)
+    completed = {mode: count for status, mode, count in rows if status == "completed"}
+    completed_count = sum(completed.values())
+    mode_names = {"web": "via internet", "paper": "op papier", "phone": "telefonisch"}
+    return {
+        "gross": f"{gross:,}".replace(",", "."),
+        "completed": f"{completed_count:,}".replace(",", "."),
+        "completed_count": completed_count,
+        "response_rate": f"{100 * completed_count / gross:.1f}%".replace(".", ",") if gross else "–",
+        "by_mode": [(mode_names.get(m, m), f"{c:,}".replace(",", "."))
+                    for m, c in sorted(completed.items(), key=lambda kv: -kv[1])],
+    }

@@ -1,0 +1,115 @@
+"""`wijkprofiel demo run`: the main job end to end on the embedded default.
+
+Seed the demo edition (or reuse it), create demo staff accounts, weight the edition to its
+register margins, write the report, then serve the web app and print where to look.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from survey import PROJECT_ROOT, storage
+from survey.demo.commands import demo, seed_command
+from survey.models import Edition, IdentityLink, SampleUnit
+from survey.report.edition_report import build_edition_report
+from survey.staff.auth import add_user
+from survey.staff.roles import ROLES
+
+DEMO_YEAR = 2024
+
+
+def demo_codes(url: str, per_group: int = 2) -> dict[tuple[str, str], list[str]]:
+    """A few personal codes per (questionnaire, status) of the demo edition, for trying out."""
+    codes: dict[tuple[str, str], list[str]] = {}
+    with storage.transaction(url) as session:
+        rows = session.execute(
+            select(SampleUnit.questionnaire_id, SampleUnit.status, IdentityLink.access_code)
+            .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
+            .join(Edition, Edition.id == SampleUnit.edition_id)
+            .where(Edition.year == DEMO_YEAR)
+            .order_by(SampleUnit.id)
+            .limit(5000)
+        ).all()
+    for questionnaire_id, status, code in rows:
+        group = codes.setdefault((questionnaire_id, status), [])
+        if len(group) < per_group:
+            group.append(code)
+    return codes
+
+
+def ensure_demo_staff(url: str) -> dict[str, str]:
+    """One demo account per role with a fresh random password (printed, never stored plain);
+    existing accounts are left alone. Returns {username: password} of the new ones."""
+    created = {}
+    for role in ROLES:
+        username = f"demo-{role.replace('_', '-')}"
+        password = secrets.token_urlsafe(12)
+        try:
+            add_user(url, username, password, role)
+        except ValueError:
+            continue  # exists from an earlier run; its password was printed then
+        created[username] = password
+    return created
+
+
+@demo.command("run")
+@click.option("--seed", "seed", type=int, default=2024, show_default=True)
+@click.option("--scale", type=click.FloatRange(0, 1, min_open=True), default=1.0,
+              show_default=True, help="Fraction of Rotterdam to seed.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=PROJECT_ROOT / "out" / "demo", show_default=True,
+              help="Where the report and weights go.")
+@click.option("--reseed", is_flag=True, help="Rebuild the demo edition even if it exists.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the web app at the end (Ctrl-C stops it).")
+@click.pass_context
+@with_appcontext
+def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
+    """The main job: seed the demo edition, weight it, write the report, serve the app."""
+    url = current_app.config["DATABASE_URL"]
+    started = time.perf_counter()
+    storage.upgrade(url)
+    with storage.transaction(url) as session:
+        exists = session.scalar(select(Edition.id).where(Edition.year == DEMO_YEAR)) is not None
+    if exists and not reseed:
+        click.echo(f"demo edition {DEMO_YEAR} is in the database already (use --reseed to rebuild)")
+    else:
+        ctx.invoke(seed_command, seed=seed, scale=scale, database_url=url, replace=exists)
+    staff = ensure_demo_staff(url)
+
+    click.echo("weighting the edition per wijk and estimating every indicator ...")
+    t0 = time.perf_counter()
+    report = build_edition_report(url, out_dir, year=DEMO_YEAR)
+    click.echo(f"  {len(report.weights):,} respondents raked in "
+               f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
+               f"{report.indicators['indicator'].nunique()} indicators x "
+               f"{len(report.indicators):,} domain estimates in {time.perf_counter() - t0:.1f} s")
+    click.echo(f"report:  {report.html}")
+    click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'weights.csv'}, "
+               f"{out_dir / 'diagnostics.csv'}")
+    click.echo(f"main job done in {time.perf_counter() - started:.1f} s")
+
+    base = f"http://{host}:{port}"
+    click.echo("")
+    click.echo(f"respondent start page:  {base}/")
+    click.echo(f"staff login:            {base}/staff/login")
+    click.echo(f"health check:           {base}/healthz")
+    click.echo("demo personal codes (questionnaire, status):")
+    for (questionnaire_id, status), codes in sorted(demo_codes(url).items()):
+        click.echo(f"  {questionnaire_id:<20} {status:<10} {'  '.join(codes)}")
+    if staff:
+        click.echo("demo staff accounts (shown once):")
+        for username, password in staff.items():
+            click.echo(f"  {username:<22} {password}")
+    if serve:
+        from werkzeug.serving import run_simple
+
+        click.echo(f"serving on {base}  (Ctrl-C stops)")
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
