@@ -19,7 +19,8 @@ from sqlalchemy import select
 from survey.access_codes import code_hash
 from survey.errors import InputError
 from survey.fieldwork import aapor
-from survey.models import SampleUnit, UnitOutcome
+from survey.fieldwork.dashboard import disposition_column
+from survey.models import Area, SampleUnit, UnitOutcome
 
 
 class OutcomeError(ValueError):
@@ -87,6 +88,20 @@ def record_csv(db, source_name: str, text: str, *, recorded_by: str) -> list[Uni
             bad_column = "outcome" if str(exc).startswith("outcome") else column
             raise InputError(source_name, str(exc), row=number, column=bad_column) from None
     return recorded
+
+
+def unit_view(db, reference: str) -> dict | None:
+    """What a coordinator may see of a unit: its fieldwork fields (status, disposition as the
+    dashboard counts it, mode, dates), its wijk and its outcome history; no answers, no identity.
+    None when no unit matches."""
+    unit = find_unit(db, reference)
+    if unit is None:
+        return None
+    disposition = db.scalar(select(disposition_column()).where(SampleUnit.id == unit.id))
+    area = db.get(Area, unit.wijk_code)
+    history = list(db.scalars(select(UnitOutcome).where(UnitOutcome.sample_unit_id == unit.id)
+                              .order_by(UnitOutcome.id.desc())))
+    return {"unit": unit, "area": area, "disposition": disposition, "history": history}
 
 
 def latest(db, limit: int = 25) -> list[UnitOutcome]:

@@ -1,7 +1,10 @@
 """Coordinators record postal reality per unit at /staff/outcomes: one at a time from a
-returned letter, or a batch as a CSV file. Thin views over `survey.fieldwork.outcomes`."""
+returned letter, or a batch as a CSV file; and look a unit up (`/staff/outcomes/unit`) when a
+resident phones about their letter: its fieldwork status and outcome history, never its
+answers, name or address. Each look-up is audited as `view_unit`. Thin views over
+`survey.fieldwork.outcomes`."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -89,3 +92,19 @@ def record_batch():
         audit.record("record_outcome", target=unit_id, detail=f"{outcome} -> {disposition} ({name})")
     flash(f"{len(summary)} uitkomsten uit {name} vastgelegd.")
     return redirect(url_for("outcomes.record"))
+
+
+@bp.get("/unit")
+@requires_role(*roles.RECORD_OUTCOME)
+def unit():
+    reference = request.args.get("reference", "").strip()
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        view = outcomes.unit_view(db, reference) if reference else None
+    if view is None:
+        error = (f"Geen steekproefeenheid met code of nummer {reference!r}." if reference
+                 else "Vul een persoonlijke code of steekproefnummer in.")
+        return _page(OutcomeForm(), BatchForm(), error=error, status=404 if reference else 400)
+    audit.record("view_unit", target=view["unit"].id)
+    return render_template("staff/unit.html", view=view, dispositions=aapor.DISPOSITIONS,
+                           outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()},
+                           form=OutcomeForm(reference=view["unit"].id))

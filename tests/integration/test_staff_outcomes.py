@@ -78,3 +78,29 @@ def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):
     assert good.status_code == 302
     assert (unit(url, "s6").disposition, unit(url, "s7").disposition) == ("2.31", "4.10")
     assert "2 uitkomsten uit retour.csv vastgelegd." in staff.client.get("/staff/outcomes/").text
+
+
+def test_looking_up_a_unit_shows_fieldwork_only_and_is_audited(staff_app, staff):
+    url = staff_app.config["DATABASE_URL"]
+    add_edition(url)
+    staff.login("coordinator")
+    record(staff.client, "s7", "refused", "belde zelf")
+    page = staff.client.get(f"/staff/outcomes/unit?reference={CODES['s1']}")
+    assert page.status_code == 200
+    assert "Steekproefeenheid s1" in page.text and "Stadsdriehoek (Centrum)" in page.text
+    assert "1.1 Volledig ingevuld" in page.text
+    for secret in ("Fatima", "Zwanenburg", "Coolsingel", "3011AD", CODES["s1"], "rapportcijfer"):
+        assert secret not in page.text
+    refused = staff.client.get("/staff/outcomes/unit?reference=s7").text
+    assert "2.112 Weigering door de respondent zelf" in refused and "belde zelf" in refused
+    derived = staff.client.get("/staff/outcomes/unit?reference=s6").text
+    assert "3.19 Niets teruggehoord (afgeleid uit de status)" in derived
+    missing = staff.client.get("/staff/outcomes/unit?reference=XYZ")
+    assert missing.status_code == 404 and "Geen steekproefeenheid met code of nummer" in missing.text
+    with storage.transaction(url) as db:
+        viewed = list(db.scalars(select(AuditEvent.target).where(AuditEvent.action == "view_unit")
+                                 .order_by(AuditEvent.id)))
+    assert viewed == ["s1", "s7", "s6"]
+    staff.logout()
+    staff.login("interviewer")
+    assert staff.client.get("/staff/outcomes/unit?reference=s1").status_code == 403
