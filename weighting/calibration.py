@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.special import expit
 from scipy.sparse.csgraph import connected_components
 
 from weighting.design import Design
@@ -539,14 +540,20 @@ class GregStep(Step):
 class _Solver:
     """Solves A z = r for a symmetric positive semi-definite sparse A.
 
-    Sparse LU on the (usually full-rank, block-diagonal by stratum) matrix; if A is singular
-    (aliased margins we could not detect), the minimum-norm solution through an eigen
-    decomposition, as R's `MASS::ginv` in `grake`.
+    Columns with a zero diagonal (a cell whose units all sit at a bound in bounded calibration)
+    get z = 0, as a generalised inverse gives them. The rest goes to a sparse LU (the matrix is
+    block-diagonal by stratum for margins per wijk); if that is singular too (aliased margins we
+    could not detect, or a nearly infeasible bounded calibration), the minimum-norm solution, as
+    R's `MASS::ginv` in `grake`: exactly by an eigen decomposition for up to 500 columns, by a
+    ridge of 1e-12 beyond.
     """
 
     def __init__(self, A):
         A = sp.csc_matrix(A)
-        self.A = A
+        diag = A.diagonal()
+        self.p = A.shape[0]
+        self.keep = np.flatnonzero(diag > diag.max(initial=0.0) * 1e-14)
+        A = A[self.keep][:, self.keep].tocsc() if self.keep.size < self.p else A
         self.lu = None
         self.pinv = None
         try:
@@ -558,15 +565,25 @@ class _Solver:
                 self.lu = None
         except (RuntimeError, Warning):
             self.lu = None
-        if self.lu is None:
+        if self.lu is None and A.shape[0] <= 500:
             vals, vecs = np.linalg.eigh(A.toarray())
             keep = vals > vals.max() * A.shape[0] * np.finfo(float).eps * 256
             self.pinv = (vecs[:, keep] / vals[keep]) @ vecs[:, keep].T
+        elif self.lu is None:
+            # large and singular: a tiny ridge gives the minimum-norm solution to about 1e-12
+            # relative for right-hand sides in the range of A, without a dense decomposition
+            ridge = 1e-12 * float(A.diagonal().max())
+            self.lu = spla.splu((A + ridge * sp.identity(A.shape[0], format="csc")).tocsc())
 
     def solve(self, r):
-        if self.lu is not None:
-            return self.lu.solve(np.asarray(r, dtype=float))
-        return self.pinv @ r
+        r = np.asarray(r, dtype=float)
+        sub = r[self.keep]
+        z_sub = self.lu.solve(sub) if self.lu is not None else self.pinv @ sub
+        if self.keep.size == self.p:
+            return z_sub
+        z = np.zeros((self.p,) + r.shape[1:])
+        z[self.keep] = z_sub
+        return z
 
 
 def _components_from(pattern, Xu):
@@ -726,12 +743,13 @@ def _F(calfun, u, lo, hi):
         g = np.clip(e, lo, hi) - 1
         d = np.where((u < hi - 1) & (u > lo - 1), e, 0.0)
     else:
-        # logit calibration (Deville & Särndal 1992, case 6): g in (L, U)
+        # logit calibration (Deville & Särndal 1992, case 6): g in (L, U). R's cal.logit writes
+        # g = (L(U-1) + U(1-L)e^{Au}) / (U-1 + (1-L)e^{Au}); that is L + (U-L) expit(Au + c) with
+        # c = log((1-L)/(U-1)), which we use because it cannot overflow.
         A = (hi - lo) / ((hi - 1) * (1 - lo))
-        with np.errstate(over="ignore", invalid="ignore"):
-            eAu = np.exp(A * u)
-            g = (lo * (hi - 1) + hi * (1 - lo) * eAu) / (hi - 1 + (1 - lo) * eAu) - 1
-            d = hi * (1 - lo) * eAu * A / (hi - 1 + (1 - lo) * eAu) - ((lo * (hi - 1) + hi * (1 - lo) * eAu) * ((1 - lo) * eAu * A)) / (hi - 1 + (1 - lo) * eAu) ** 2
+        s = expit(A * u + np.log((1 - lo) / (hi - 1)))
+        g = lo + (hi - lo) * s - 1
+        d = (hi - lo) * A * s * (1 - s)
     return g, d
 
 
@@ -906,7 +924,18 @@ def _grake(Xu, du, T, calfun, lo, hi, maxit, epsilon):
             eta = eta - deta
             xeta = Xu @ eta
             Fm, dF = _F(calfun, xeta, lo, hi)
-        misfit = T - sample_total - XT @ (du * Fm)
+        new_misfit = T - sample_total - XT @ (du * Fm)
+        # Where R takes the full Newton step always (and can run off to NaN on hard problems),
+        # we halve the step while it makes the misfit worse; a step that improves is R's step.
+        halvings = 0
+        while halvings < 30 and not (np.linalg.norm(new_misfit) <= np.linalg.norm(misfit)):
+            halvings += 1
+            deta = deta / 2
+            eta = eta - deta
+            xeta = Xu @ eta
+            Fm, dF = _F(calfun, xeta, lo, hi)
+            new_misfit = T - sample_total - XT @ (du * Fm)
+        misfit = new_misfit
         if np.all(np.abs(misfit) / (1 + np.abs(T)) < epsilon):
             converged = True
             break

@@ -149,7 +149,7 @@ def _build(
         bad = np.flatnonzero(~(w > 0))
         if bad.size:
             i = int(bad[0])
-            raise DesignError(source, f"{w[i]!r} is not a positive number; design weights must be > 0", row=i + 1, column=design_weight)
+            raise DesignError(source, f"{frame[design_weight].iloc[i]} is not a positive number; design weights must be > 0", row=i + 1, column=design_weight)
 
     for role, col in (("strata", strata), ("cluster", cluster)):
         if col is not None and frame[col].isna().any():
