@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -172,6 +173,9 @@ class LetterPdf:
 
     def __init__(self, path: Path, *, title: str, compress: bool = True):
         register_fonts()
+        # page streams as plain deflate, without ReportLab's default ASCII85 layer: 20% smaller
+        # files and less work per page; every PDF reader and RIP takes binary streams
+        rl_config.useA85 = 0
         self.path = Path(path)
         self.canvas = Canvas(str(self.path), pagesize=A4, pageCompression=int(compress))
         self.canvas.setTitle(title)
