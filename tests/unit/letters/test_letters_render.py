@@ -3,8 +3,10 @@
 from datetime import date
 
 import pypdf
+import pypdfium2 as pdfium
 import pytest
 import segno
+import zxingcpp
 
 from survey.errors import WijkprofielError
 from survey.letters.compose import LetterSettings, Recipient, compose_letter
@@ -62,8 +64,6 @@ def test_manifest_rows_follow_the_batch(batch_pdf):
 
 
 def test_qr_code_on_the_page_decodes_to_the_start_url_with_the_code(batch_pdf):
-    pdfium = pytest.importorskip("pypdfium2")
-    zxingcpp = pytest.importorskip("zxingcpp")
     path, _ = batch_pdf
     document = pdfium.PdfDocument(str(path))
     decoded = []
