@@ -388,7 +388,8 @@ def _background(question, who, respondents, rng):
         if "anders" in values:
             answer[rng.random(len(who)) < 0.004] = "anders"
         return answer
-    if question.type == "single" and variable == "huishouden" and respondents.household_type is not None:
+    household = respondents.household_type
+    if question.type == "single" and variable == "huishouden" and household is not None:
         return _household(values, who, respondents, rng)
     return None
 
@@ -411,7 +412,8 @@ def _household(values, who, respondents, rng):
         cumulative = 0.0
         for option, p in choices:
             if option in values:
-                take = rows & (u >= cumulative) & (u < cumulative + p) & (answer == None)  # noqa: E711
+                free = answer == None  # noqa: E711
+                take = rows & (u >= cumulative) & (u < cumulative + p) & free
                 answer[take] = option
             cumulative += p
     if "bij_ouders" in values:

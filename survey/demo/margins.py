@@ -20,7 +20,8 @@ def margins_frame(register: pd.DataFrame, wijk_codes) -> pd.DataFrame:
         register: from `build_register` (category columns as Categoricals).
         wijk_codes: every wijk to list, also one without residents in the register.
     Returns:
-        len(wijk_codes) * 12 rows (4 age groups, 2 sexes, 3 + 3 categories), ordered by wijk, variable, category.
+        len(wijk_codes) * 12 rows (4 age groups, 2 sexes, 3 + 3 categories), ordered by
+        wijk, variable, category.
 
     >>> reg = pd.DataFrame({"wijk_code": [1, 1, 2], "age_group": ["15-24", "65+", "65+"],
     ...     "sex": ["man", "vrouw", "man"], "migration_background": ["nederlands"] * 3,

@@ -48,7 +48,8 @@ def wijk_quality(wijken: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """A latent "safety and quality of life" score per wijk, mean 0 and sd about 1: minus the
     standardised share of niet-westerse residents plus noise (r about -0.85), so that wijken
     such as Tarwewijk score low and Kralingen-Oost high, as in the published Wijkprofiel."""
-    share = wijken["migration_nonwestern"].to_numpy() / np.maximum(wijken["inhabitants"].to_numpy(), 1)
+    inhabitants = np.maximum(wijken["inhabitants"].to_numpy(), 1)
+    share = wijken["migration_nonwestern"].to_numpy() / inhabitants
     z = (share - share.mean()) / share.std()
     quality = -0.85 * z + 0.5 * rng.standard_normal(len(z))
     return (quality - quality.mean()) / quality.std()

@@ -14,9 +14,11 @@ Register ids of the demo are `demo-<year>-<7 digits>`; `replace=True` deletes th
 rows and those register persons before seeding again.
 """
 
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -84,27 +86,43 @@ _STAGES = [  # (name, share of the total time), for the progress bar
 
 
 class _Progress:
+    """Overall progress from per-stage fractions (each stage keeps its own, so the report
+    never goes backwards whatever order the stages run in)."""
+
     def __init__(self, callback):
         self.callback = callback
-        self.done = 0.0
-        self.stage = None
         self.share = dict(_STAGES)
+        self.fraction = {stage: 0.0 for stage in self.share}
+        self.lock = threading.Lock()
+        self.reported = 0.0
 
-    def start(self, stage):
-        self.stage = stage
-        self.base = self.done
-        self._report()
+    def part(self, stage, fraction):
+        with self.lock:
+            self.fraction[stage] = max(self.fraction[stage], min(fraction, 1.0))
+            done = sum(self.share[s] * f for s, f in self.fraction.items())
+            done = min(max(done, self.reported), 1.0)
+            self.reported = done
+            if self.callback is not None:
+                self.callback(stage, done)
 
-    def part(self, fraction):
-        self.done = self.base + self.share[self.stage] * min(fraction, 1.0)
-        self._report()
+    def reporter(self, stage, low=0.0, high=1.0):
+        """A callable(fraction) for one stage, mapped into [low, high] of it."""
+        return lambda fraction: self.part(stage, low + (high - low) * fraction)
 
-    def finish(self):
-        self.part(1.0)
 
-    def _report(self):
-        if self.callback is not None:
-            self.callback(self.stage, min(self.done, 1.0))
+class _Clock:
+    def __init__(self):
+        self.seconds = {}
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def stage(self, name):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.seconds[name] = round(time.perf_counter() - started, 2)
 
 
 def seed_edition(
@@ -142,15 +160,9 @@ def seed_edition(
     """
     if not 0 < scale <= 1:
         raise ValueError(f"scale must be in (0, 1], got {scale}")
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    clock = _Clock()
     bar = _Progress(progress)
-
-    def lap(stage):
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = round(now - clock, 2)
-        clock = now
 
     if questionnaires is None:
         questionnaires = _load_questionnaires()
@@ -158,7 +170,8 @@ def seed_edition(
     if missing:
         raise ValueError(f"questionnaires: {', '.join(missing)} missing")
 
-    storage.upgrade(url)
+    with clock.stage("migrate"):
+        storage.upgrade(url)
     backend = make_url(url).get_backend_name()
     engine = storage.get_engine(url)
     with engine.connect() as probe:
@@ -170,19 +183,18 @@ def seed_edition(
             f"{_safe(url)}: edition {year} already exists; "
             "use --replace to delete it and seed again"
         )
-    lap("migrate")
 
     # ---------------------------------------------------------------- generate
-    bar.start("register")
+    register_clock = time.perf_counter()
     rng = np.random.default_rng(seed)
     wijken = load_wijken()
     register = build_register(wijken, rng, scale, year)
     codes = {v: pd.Categorical(register[v]).codes.astype(np.int64) for v in CATEGORIES}
     margins = margins_frame(register, wijken["wijk_code"])
-    bar.finish()
-    lap("register")
+    bar.part("register", 1.0)
+    clock.seconds["register"] = round(time.perf_counter() - register_clock, 2)
 
-    bar.start("sample")
+    sample_clock = time.perf_counter()
     quality = wijk_quality(wijken, rng)
     h = pd.Index(wijken["wijk_code"]).get_indexer(register["wijk_code"])
     logit = response_logit(
@@ -216,10 +228,55 @@ def seed_edition(
         + 0.8 * rng.standard_normal(len(sample))
     )
     latent = (latent - latent.mean()) / latent.std()
-    bar.finish()
-    lap("sample")
+    bar.part("sample", 1.0)
+    clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
-    bar.start("answers")
+    with clock.stage("answers"):
+        answers, visits = _generate_answers(
+            questionnaires, sample, work, register, person, latent, rng, bar
+        )
+
+    # Writing is the slow part. A writer thread overlapping the generation was tried: the
+    # sqlite3 module releases the GIL for every row, so the two threads convoy on it and
+    # both run three times slower. One thread, one transaction.
+    writer = _Writer.open(engine, backend)
+    try:
+        by_id = sample.sort_values("id", kind="stable")  # the primary key's order
+        edition_id, areas_added = _write_design(
+            writer, exists, year, seed, wijken, margins, register, by_id, work, bar, clock
+        )
+        _write_answers(writer, answers, visits, bar, clock)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+
+    clock.seconds["total"] = round(time.perf_counter() - started, 2)
+    status = sample["status"]
+    return SeedSummary(
+        edition_year=year,
+        edition_id=edition_id,
+        seed=seed,
+        scale=scale,
+        counts={
+            "areas": len(wijken),
+            "areas_added": areas_added,
+            "persons": len(register),
+            "margins": len(margins),
+            "sample_units": len(sample),
+            "completed": int((status == "completed").sum()),
+            "started": int((status == "started").sum()),
+            "invited": int((status == "invited").sum()),
+            "answers": len(answers["variable"]),
+            "page_visits": len(visits["page_id"]),
+        },
+        seconds=clock.seconds,
+        demo_codes=_demo_codes(sample),
+    )
+
+
+def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar):
+    """Answers and page visits of both questionnaires, in sample-unit id order."""
     answer_parts, visit_parts = [], []
     for k, questionnaire_id in enumerate(QUESTIONNAIRE_IDS):
         questionnaire = questionnaires[questionnaire_id]
@@ -249,24 +306,25 @@ def seed_edition(
         answers, visits = _timestamps(generated, rows, len(questionnaire.pages), work, sample, rng)
         answer_parts.append(answers)
         visit_parts.append(visits)
-        bar.part((k + 1) / len(QUESTIONNAIRE_IDS))
+        bar.part("answers", (k + 1) / len(QUESTIONNAIRE_IDS))
     # in sample-unit id order, so that the indexes on sample_unit_id are appended to
     id_rank = np.empty(len(sample), dtype=np.int64)
     id_rank[np.argsort(sample["id"].to_numpy())] = np.arange(len(sample))
     answers = _merge(answer_parts, id_rank)
     visits = _merge(visit_parts, id_rank)
-    lap("answers")
+    return answers, visits
 
-    # ---------------------------------------------------------------- write
-    raw = engine.raw_connection()
-    writer = _Writer(raw, backend)
-    try:
+
+
+def _write_design(writer, exists, year, seed, wijken, margins, register, by_id, work, bar,
+                  clock):
+    """Edition, areas, margins, register, sample units and their identity links."""
+    with clock.stage("write register"):
         if exists is not None:
             writer.delete_edition(int(exists), year)
         edition_id = writer.write_edition(year, seed)
         areas_added = writer.write_areas(wijken)
 
-        bar.start("write register")
         person_offset = writer.scalar("SELECT COALESCE(MAX(id), 0) FROM identity_person")
         person_id = np.arange(1, len(register) + 1) + person_offset
         writer.write_margins(edition_id, margins)
@@ -282,17 +340,15 @@ def seed_edition(
                 "postcode": register["postcode"],
                 "phone": register["phone"],
                 "wijk_code": register["wijk_code"],
-                "birth_date": register["birth_date"].to_numpy().astype("datetime64[D]").astype(str),
+                "birth_date": register["birth_date"].to_numpy().astype("datetime64[D]")
+                .astype(str),
                 "sex": register["sex"],
                 "migration_background": register["migration_background"],
                 "household_type": register["household_type"],
             },
-            bar.part,
+            bar.reporter("write register"),
         )
-        lap("write register")
-
-        bar.start("write sample")
-        by_id = sample.sort_values("id", kind="stable")
+    with clock.stage("write sample"):
         writer.insert(
             "sample_unit",
             {
@@ -315,7 +371,7 @@ def seed_edition(
                 "started_at": _stamp(work.started_at[by_id.index.to_numpy()]),
                 "completed_at": _stamp(work.completed_at[by_id.index.to_numpy()]),
             },
-            lambda f: bar.part(0.7 * f),
+            bar.reporter("write sample", 0.0, 0.7),
         )
         writer.insert(
             "identity_link",
@@ -324,57 +380,18 @@ def seed_edition(
                 "person_id": person_id[by_id["person_index"].to_numpy()],
                 "access_code": by_id["access_code"],
             },
-            lambda f: bar.part(0.7 + 0.3 * f),
+            bar.reporter("write sample", 0.7, 1.0),
         )
-        lap("write sample")
+    return edition_id, areas_added
 
-        bar.start("write answers")
-        writer.insert(
-            "answer",
-            answers,
-            bar.part,
-        )
-        lap("write answers")
 
-        bar.start("write paradata")
-        writer.insert(
-            "page_visit",
-            visits,
-            bar.part,
-        )
+def _write_answers(writer, answers, visits, bar, clock):
+    with clock.stage("write answers"):
+        writer.insert("answer", answers, bar.reporter("write answers"))
+    with clock.stage("write paradata"):
+        writer.insert("page_visit", visits, bar.reporter("write paradata", 0.0, 0.8))
         writer.commit()
-        lap("write paradata")
-    except BaseException:
-        raw.rollback()
-        raise
-    finally:
-        try:
-            writer.close()
-        finally:
-            raw.close()
-
-    seconds["total"] = round(sum(seconds.values()), 2)
-    status = sample["status"]
-    return SeedSummary(
-        edition_year=year,
-        edition_id=edition_id,
-        seed=seed,
-        scale=scale,
-        counts={
-            "areas": len(wijken),
-            "areas_added": areas_added,
-            "persons": len(register),
-            "margins": len(margins),
-            "sample_units": len(sample),
-            "completed": int((status == "completed").sum()),
-            "started": int((status == "started").sum()),
-            "invited": int((status == "invited").sum()),
-            "answers": len(answers["variable"]),
-            "page_visits": len(visits["page_id"]),
-        },
-        seconds=seconds,
-        demo_codes=_demo_codes(sample),
-    )
+        bar.part("write paradata", 1.0)
 
 
 def _load_questionnaires():
@@ -504,7 +521,18 @@ def _demo_codes(sample, per_status=3):
 
 
 class _Writer:
-    """Bulk writes on one DBAPI connection: executemany (SQLite) or COPY (PostgreSQL)."""
+    """Bulk writes on one DBAPI connection: executemany (SQLite) or COPY (PostgreSQL),
+    from `open` to `close` (after `commit`) or `abort`."""
+
+    @classmethod
+    def open(cls, engine, backend):
+        return cls(engine.raw_connection(), backend)
+
+    def abort(self):
+        try:
+            self.raw.rollback()
+        finally:
+            self.close()
 
     def __init__(self, raw, backend):
         self.raw = raw
@@ -512,16 +540,20 @@ class _Writer:
         self.mark = "?" if backend == "sqlite" else "%s"
         self.cursor = raw.cursor()
         if backend == "sqlite":
-            self.cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB: the indexes stay in memory
+            # 1 GiB of page cache, so that the indexes being built stay in memory
+            self.cursor.execute("PRAGMA cache_size = -1048576")
             # the rows are consistent by construction; checking each answer's sample unit
             # would double the write time. `close` turns the checks back on.
             self.cursor.execute("PRAGMA foreign_keys = OFF")
 
     def close(self):
-        if self.backend == "sqlite":
-            self.cursor.execute("PRAGMA foreign_keys = ON")
-            self.cursor.execute("PRAGMA cache_size = -2000")
-        self.cursor.close()
+        try:
+            if self.backend == "sqlite":
+                self.cursor.execute("PRAGMA foreign_keys = ON")
+                self.cursor.execute("PRAGMA cache_size = -2000")
+            self.cursor.close()
+        finally:
+            self.raw.close()
 
     def scalar(self, sql, params=()):
         self.cursor.execute(sql.replace("?", self.mark), params)
@@ -553,8 +585,9 @@ class _Writer:
         params = (
             year,
             f"Wijkprofiel {year} (demo)",
-            FIELDWORK_START.isoformat() if year == EDITION_YEAR else date(year - 1, 3, 1).isoformat(),
-            FIELDWORK_END.isoformat() if year == EDITION_YEAR else date(year - 1, 11, 30).isoformat(),
+            # other years (tests, a second demo round) get the same months a year earlier
+            FIELDWORK_START.replace(year=year - 1).isoformat(),
+            FIELDWORK_END.replace(year=year - 1).isoformat(),
             seed % 2**31,
             now,
         )

@@ -44,7 +44,8 @@ def test_categories_and_identity_fields_are_well_formed(register):
 def test_birth_dates_give_the_age_group_on_the_reference_date(register):
     birth = pd.to_datetime(register["birth_date"])
     ref = pd.Timestamp(REFERENCE_DATE)
-    age = ref.year - birth.dt.year - ((birth.dt.month * 100 + birth.dt.day) > ref.month * 100 + ref.day)
+    before_birthday = (birth.dt.month * 100 + birth.dt.day) > ref.month * 100 + ref.day
+    age = ref.year - birth.dt.year - before_birthday
     bins = pd.cut(age, [14, 24, 44, 64, 200], labels=AGE_GROUPS)
     assert (bins.astype(str) == register["age_group"].astype(str)).all()
 
