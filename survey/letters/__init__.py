@@ -18,7 +18,9 @@ same kind prints only what is left.
 
 `returned` reads a CSV with the columns kenmerk (printed in the envelope window, e.g.
 `2024-W1-INV-001/00042`; or batch and sequence), outcome (undeliverable, moved, moved_away,
-refused_by_addressee, deceased) and optionally date.
+refused_by_addressee, deceased; or in Dutch onbestelbaar, adres_onbekend, verhuisd,
+vertrokken_uit_rotterdam, geweigerd, overleden) and optionally date. Each sets the unit's AAPOR
+disposition through `survey.fieldwork.outcomes`, unless it completed or has a final one.
 
 Settings (Flask config, e.g. `instance/config.py`):
 

@@ -132,7 +132,8 @@ def returned_letters(csv_path):
                   if outcome.already_registered else ""))
 
 
-returned_letters.help = (returned_letters.help or "") + ", ".join(returned.REASONS) + "."
+returned_letters.help = ((returned_letters.help or "") + ", ".join(returned.REASONS)
+                         + "; or in Dutch " + ", ".join(returned.DUTCH_ALIASES) + ".")
 
 
 def _who() -> str:

@@ -30,6 +30,15 @@ from survey.models import MailedLetter, SampleUnit
 REASONS = {key: aapor.OUTCOMES[key]
            for key in ("undeliverable", "moved", "moved_away", "refused_by_addressee",
                        "deceased")}
+# the words PostNL's return stickers and a Dutch clerk use, for the same outcomes
+DUTCH_ALIASES = {
+    "onbestelbaar": "undeliverable",
+    "adres_onbekend": "undeliverable",
+    "verhuisd": "moved",
+    "vertrokken_uit_rotterdam": "moved_away",
+    "geweigerd": "refused_by_addressee",
+    "overleden": "deceased",
+}
 RECORDED_BY = "wijkprofiel letters returned"
 
 
@@ -109,10 +118,11 @@ def _parse_row(path, line, record, has_split) -> _Row:
     if not sequence_text.isdigit() or int(sequence_text) < 1:
         raise InputError(path, f"{sequence_text!r} is not a letter number (1 or more)",
                          line=line, column=column)
-    reason = record.get("outcome", "").lower()
+    given = record.get("outcome", "")
+    reason = DUTCH_ALIASES.get(given.lower().replace(" ", "_"), given.lower())
     if reason not in REASONS:
-        raise InputError(path, f"{reason!r} is not one of {', '.join(REASONS)}",
-                         line=line, column="outcome")
+        raise InputError(path, f"{given!r} is not one of {', '.join(REASONS)} (or in Dutch "
+                         f"{', '.join(DUTCH_ALIASES)})", line=line, column="outcome")
     returned_on = None
     if record.get("date"):
         try:

@@ -187,7 +187,7 @@ def test_returned_letters_set_the_disposition_and_keep_completes(runner, fieldwo
     returns = tmp_path / "retour.csv"
     returns.write_text("kenmerk,outcome,date\n"
                        f"{rows['u-invited']},undeliverable,2024-03-20\n"
-                       f"{rows['u-started']},moved,\n"
+                       f"{rows['u-started']},Verhuisd,\n"
                        f"{rows['u-complete']},undeliverable,\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 0, result.output
@@ -219,12 +219,12 @@ def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fiel
     returns = tmp_path / "retour.csv"
     returns.write_text("kenmerk,outcome\n"
                        f"{kenmerk},undeliverable\n"
-                       f"{kenmerk},verhuisd\n"
+                       f"{kenmerk},verhuist\n"
                        "2024-W1-INV-001,undeliverable\n"
                        "2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "retour.csv line 3, column 'outcome': 'verhuisd' is not one of" in result.output
+    assert "retour.csv line 3, column 'outcome': 'verhuist' is not one of" in result.output
     assert "retour.csv line 4, column 'kenmerk'" in result.output
     assert "Traceback" not in result.output
     with storage.transaction(fieldwork_db) as session:
