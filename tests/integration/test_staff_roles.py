@@ -47,7 +47,7 @@ def test_menu_shows_only_what_the_role_may_use(staff):
     home = staff.client.get("/staff/")
     assert home.status_code == 200
     assert "Dashboard" not in home.text and "Export" not in home.text
-    assert "papieren vragenlijsten invoeren" in home.text
+    assert "medewerker data-invoer (papieren vragenlijsten)" in home.text
 
 
 def test_admin_reads_the_audit_log(staff):
