@@ -75,7 +75,13 @@ class SampleUnit(Base):
     and the register auxiliaries that weighting calibrates on."""
 
     __tablename__ = "sample_unit"
-    __table_args__ = (Index("ix_sample_unit_edition_wijk", "edition_id", "wijk_code"),)
+    __table_args__ = (
+        Index("ix_sample_unit_edition_wijk", "edition_id", "wijk_code"),
+        # the fieldwork dashboard's filter lists and its completes-per-day chart (0004_staff)
+        Index("ix_sample_unit_edition_questionnaire_wave", "edition_id", "questionnaire_id", "wave"),
+        Index("ix_sample_unit_edition_completed",
+              "edition_id", "status", "completed_at", "mode", "wijk_code"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))

@@ -156,3 +156,20 @@ def test_session_timeouts_are_settings(sqlite_url):
     actions.login("kort")
     age_sessions(sqlite_url, "last_seen_at", timedelta(seconds=61))
     assert actions.client.get("/staff/").status_code == 302
+
+
+def test_login_dashboard_and_logout_on_both_backends(database_url):
+    from survey.staff import auth
+    from tests.fieldwork_data import add_edition
+
+    auth.add_user(database_url, "stat", PASSWORD, "statistician", profile="CHEAPEST")
+    add_edition(database_url)
+    actions = StaffActions(make_app(database_url).test_client())
+    assert actions.login("stat").status_code == 302
+    page = actions.client.get("/staff/dashboard")
+    assert page.status_code == 200 and "Stadsdriehoek" in page.text
+    assert actions.client.get("/staff/export/answers.csv").status_code == 200
+    assert actions.logout().status_code == 302
+    assert actions.client.get("/staff/dashboard").status_code == 302
+    assert [action for _, action in audit_actions(database_url)] == [
+        "login", "export_answers", "logout"]
