@@ -126,10 +126,13 @@ def _render_page(page, page_forms, notice=None):
     respondent = g.respondent
     number, total = respondent.progress(page.id)
     errors = [error for qf in page_forms for error in qf.errors]
+    section = next((s for s in respondent.questionnaire.sections if s.id == page.section_id), None)
     return render_template(
         "page.html",
         questionnaire=respondent.questionnaire,
         page=page,
+        section=section,
+        heading=page.title or (section.title if section else respondent.questionnaire.title),
         forms=page_forms,
         errors=errors,
         previous=respondent.previous_page(page.id),

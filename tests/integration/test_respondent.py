@@ -103,6 +103,8 @@ def test_given_the_letters_code_when_typed_loosely_then_the_first_page_is_shown(
     assert browser.path == "/vragenlijst/pagina/woonduur"
     assert "Hoeveel jaar woont u in deze buurt?" in browser.text
     assert "Pagina 1 van 5" in browser.text
+    assert '<p class="caption">Uw buurt</p>' in browser.text  # the section, above the page title
+    assert title(browser.text) == "Wonen in de buurt – Wijkprofiel Rotterdam"
 
 
 def test_the_qr_link_fills_in_the_code(respondent_app):
