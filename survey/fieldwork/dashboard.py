@@ -355,9 +355,13 @@ def load_targets(setting, wijk_codes) -> dict[int, int]:
     Raises:
         InputError naming the file, row and column of a bad line.
     """
-    if isinstance(setting, int) or (isinstance(setting, str) and setting.strip().isdigit()):
-        return {code: int(setting) for code in wijk_codes}
-    path = Path(setting)
+    if isinstance(setting, bool):
+        raise InputError("FIELDWORK_TARGETS", f"{setting!r} is neither a number nor a CSV file")
+    if isinstance(setting, (int, float)) or (isinstance(setting, str) and setting.strip().isdigit()):
+        if float(setting) < 0 or float(setting) != int(float(setting)):
+            raise InputError("FIELDWORK_TARGETS", f"{setting!r} is not a whole number of 0 or more")
+        return {code: int(float(setting)) for code in wijk_codes}
+    path = Path(str(setting))
     if not path.is_file():
         raise InputError("FIELDWORK_TARGETS", f"{setting!r} is neither a number nor a CSV file")
     known = set(wijk_codes)

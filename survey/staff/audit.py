@@ -2,7 +2,7 @@
 
 Actions written: `login`, `login_failed`, `logout`, `session_expired`, `forbidden`,
 `export_dashboard`, `export_answers`, `view_unit`, `record_outcome`, `staff_add`,
-`staff_disable`. Each event is committed in its own transaction, so a view that fails
+`staff_disable`, `staff_password`. Each event is committed in its own transaction, so a view that fails
 afterwards still leaves its trace.
 """
 

@@ -3,6 +3,7 @@
     wijkprofiel staff add j.jansen --role coordinator      # asks for the password twice
     wijkprofiel staff list
     wijkprofiel staff disable j.jansen
+    wijkprofiel staff password j.jansen                   # new password; ends open sessions
 """
 
 import click
@@ -70,3 +71,19 @@ def disable(username):
                    .values(ended_at=audit.now()))
     audit.record("staff_disable", target=username, username="cli", url=url)
     click.echo(f"disabled {username}")
+
+
+@staff.command("password")
+@click.argument("username")
+@click.password_option(help="At least 12 characters; asked for twice when not given.")
+@with_appcontext
+def password(username, password):
+    """Give USERNAME a new password and end its open sessions."""
+    url = current_app.config["DATABASE_URL"]
+    try:
+        auth.set_password(url, username, password,
+                          profile=current_app.config["STAFF_ARGON2_PROFILE"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    audit.record("staff_password", target=username, username="cli", url=url)
+    click.echo(f"new password set for {username}; open sessions ended")

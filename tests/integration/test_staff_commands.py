@@ -58,3 +58,20 @@ def test_disable_ends_open_sessions(sqlite_url):
     with storage.transaction(sqlite_url) as db:
         assert db.scalar(select(StaffSession.ended_at)) is not None
     assert actions.login("lisa").status_code == 401
+
+
+def test_password_replaces_the_old_one_and_ends_sessions(sqlite_url):
+    app = make_app(sqlite_url)
+    runner = app.test_cli_runner()
+    runner.invoke(main, args=["staff", "add", "lisa", "--role", "coordinator"],
+                  input=f"{PASSWORD}\n{PASSWORD}\n")
+    actions = StaffActions(app.test_client())
+    actions.login("lisa")
+    new = "een-heel-ander-wachtwoord"
+    result = runner.invoke(main, args=["staff", "password", "lisa"], input=f"{new}\n{new}\n")
+    assert result.exit_code == 0 and "new password set for lisa" in result.output
+    assert actions.client.get("/staff/").status_code == 302
+    assert actions.login("lisa").status_code == 401
+    assert actions.login("lisa", new).status_code == 302
+    unknown = runner.invoke(main, args=["staff", "password", "piet"], input=f"{new}\n{new}\n")
+    assert unknown.exit_code == 1 and "'piet': no such staff account" in unknown.output

@@ -100,6 +100,11 @@ def test_bad_target_files_name_file_row_and_column(tmp_path, content, message):
 def test_a_target_setting_that_is_neither_number_nor_file_is_named():
     with pytest.raises(InputError, match="FIELDWORK_TARGETS: 'lots' is neither"):
         dashboard.load_targets("lots", [1])
+    with pytest.raises(InputError, match="FIELDWORK_TARGETS: -5 is not a whole number of 0 or more"):
+        dashboard.load_targets(-5, [1])
+    with pytest.raises(InputError, match="FIELDWORK_TARGETS: 12.5 is not a whole number"):
+        dashboard.load_targets(12.5, [1])
+    assert dashboard.load_targets(400.0, [1]) == {1: 400}
 
 
 def test_row_value_reads_every_column():
