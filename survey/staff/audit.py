@@ -1,9 +1,9 @@
 """The audit log: an append-only record of who did what on the staff side.
 
-Actions written: `login`, `login_failed`, `logout`, `session_expired`, `forbidden`,
-`export_dashboard`, `export_answers`, `view_unit`, `record_outcome`, `staff_add`,
-`staff_disable`, `staff_password`. Each event is committed in its own transaction, so a view that fails
-afterwards still leaves its trace.
+Actions written: `login`, `login_failed`, `login_refused` (locked by failures), `logout`,
+`session_expired`, `forbidden`, `export_dashboard`, `export_answers`, `view_unit`,
+`record_outcome`, `staff_add`, `staff_disable`, `staff_password`. Each event is committed in
+its own transaction, so a view that fails afterwards still leaves its trace.
 """
 
 from datetime import datetime, timedelta
