@@ -449,3 +449,34 @@ def test_the_review_cannot_be_submitted_with_a_required_answer_missing(responden
     assert browser.path == "/vragenlijst/pagina/woonduur"
     with storage.transaction(sqlite_url) as db:
         assert db.get(SampleUnit, "u1").status == "invited"
+
+
+@pytest.mark.parametrize("language, start_button, heading", [
+    ("en", "Start", "Your personal code"), ("tr", "Başla", "Kişisel kodunuz"),
+    ("ar", "ابدأ", "رمزك الشخصي"), ("pl", "Rozpocznij", "Twój kod osobisty"),
+    ("nl", "Start", "Uw persoonlijke code")])
+def test_every_language_has_the_start_page_in_it(respondent_app, language, start_button, heading):
+    browser = Browser(respondent_app)
+    browser.get(f"/start?lang={language}")
+    assert f'<html lang="{language}"' in browser.text
+    assert f">{start_button}</button>" in browser.text
+    assert f">{heading}</label>" in browser.text
+
+
+def test_without_a_choice_the_browser_language_decides(respondent_app):
+    client = respondent_app.test_client()
+    text = client.get("/start", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"}).get_data(
+        as_text=True)
+    assert '<html lang="tr" dir="ltr">' in text
+    text = client.get("/start", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
+    assert '<html lang="nl" dir="ltr">' in text
+
+
+def test_catalogues_compile_into_the_instance_folder_only_when_stale(tmp_path):
+    from survey.i18n import compile_catalogues
+    from survey import TRANSLATIONS_DIR
+
+    written = compile_catalogues(TRANSLATIONS_DIR, tmp_path)
+    assert sorted(p.parent.parent.name for p in written) == ["ar", "en", "pl", "tr"]
+    assert all(p.is_relative_to(tmp_path) and p.stat().st_size > 1000 for p in written)
+    assert compile_catalogues(TRANSLATIONS_DIR, tmp_path) == []  # up to date: nothing written
