@@ -74,7 +74,7 @@ def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):
     assert unit(url, "s6").disposition is None
     no_header = upload("wie,wat\ns6,refused\n")
     assert no_header.status_code == 400 and "retour.csv row 1:" in no_header.text
-    good = upload(f"sample_unit_id,outcome,note\ns6,deceased,\ns7,moved_away,naar Utrecht\n")
+    good = upload("sample_unit_id,outcome,note\ns6,deceased,\ns7,moved_away,naar Utrecht\n")
     assert good.status_code == 302
     assert (unit(url, "s6").disposition, unit(url, "s7").disposition) == ("2.31", "4.10")
     assert "2 uitkomsten uit retour.csv vastgelegd." in staff.client.get("/staff/outcomes/").text
