@@ -634,7 +634,8 @@ def poststratify(design: Design, margin, *, collapse_min: int | None = None) -> 
 
 
 def rake(design: Design, margins, *, epsilon: float = 1e-10, maxit: int = 100,
-         collapse_min: int | None = None, tolerance: float = 1e-6, on_mismatch: str = "error") -> Design:
+         collapse_min: int | None = None, tolerance: float = 1e-6, on_mismatch: str = "error",
+         on_nonconvergence: str = "error") -> Design:
     """Rake (iterative proportional fitting) to several margins, as R's `rake`.
 
     Each pass post-stratifies to every margin in turn. As R, the raking stops when no margin
@@ -649,6 +650,8 @@ def rake(design: Design, margins, *, epsilon: float = 1e-10, maxit: int = 100,
         maxit: iteration cap (passes over all margins).
         collapse_min: merge sparse cells (fewer respondents than this) into a neighbour category.
         tolerance: relative tolerance for margins that disagree on shared totals.
+        on_nonconvergence: 'error' (default) stops when raking does not converge; 'warn' warns
+            (R's behaviour), keeps the last pass and reports the gaps in the diagnostics.
         on_mismatch: 'error' (default) stops on disagreeing margins; 'warn' warns, rakes as R
             would (the last margin wins) and puts the gaps in the diagnostics.
 
@@ -667,6 +670,9 @@ def rake(design: Design, margins, *, epsilon: float = 1e-10, maxit: int = 100,
     """
     if on_mismatch not in ("error", "warn"):
         raise MarginError("<rake>", f"on_mismatch: {on_mismatch!r} is not 'error' or 'warn'")
+    _check_choice("on_nonconvergence", on_nonconvergence)
+    if maxit < 1 or not epsilon > 0:
+        raise ConvergenceError("<rake>", f"maxit ({maxit}) must be at least 1 and epsilon ({epsilon}) above 0")
     coded, gaps, log = _code_margins(design, margins, collapse_min, tolerance, on_mismatch)
     pattern, pcells = _patterns([c.cells for c in coded])
     w0 = design.weights
@@ -695,16 +701,28 @@ def rake(design: Design, margins, *, epsilon: float = 1e-10, maxit: int = 100,
     if not converged:
         j = int(np.argmax([d.max() for d in deltas]))
         c = int(np.argmax(deltas[j]))
-        raise ConvergenceError(
+        _fail(on_nonconvergence, ConvergenceError(
             coded[j].margin.source,
             f"raking did not converge in {maxit} iterations; the largest change in the last pass "
             f"was {deltas[j][c]:g} for {coded[j].names[c]} (criterion {eps:g}); raise maxit or "
-            f"collapse sparse cells")
+            f"collapse sparse cells"))
     ratio = wu / wu0
     new_w = w0 * ratio[pattern]
     comp = _components_from(pattern, _pattern_matrix(pcells, [len(c.pop) for c in coded]))
     step = RakingStep(w0, pattern, pcells, [a / wu0 for a in factors_last], comp)
     return design.with_weights(new_w, step, _cal_diagnostics("raking", it, converged, coded, new_w, log, gaps))
+
+
+def _check_choice(name, value):
+    if value not in ("error", "warn"):
+        raise MarginError("<calibration>", f"{name}: {value!r} is not 'error' or 'warn'")
+
+
+def _fail(mode, error):
+    """Raise `error`, or with mode 'warn' only warn (what R does) and carry on."""
+    if mode == "error":
+        raise error
+    warnings.warn(str(error), stacklevel=3)
 
 
 def _pattern_matrix(pcells, sizes):
@@ -755,7 +773,7 @@ def _F(calfun, u, lo, hi):
 
 def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun: str = "linear",
               bounds=None, maxit: int = 50, epsilon: float = 1e-7, collapse_min: int | None = None,
-              tolerance: float = 1e-6, on_mismatch: str = "error") -> Design:
+              tolerance: float = 1e-6, on_mismatch: str = "error", on_nonconvergence: str = "error") -> Design:
     """Calibrate to margins and numeric totals with a linear, raking or logit distance.
 
     The calibration estimator of Deville & Särndal (1992), solved by Newton's method as R's
@@ -771,7 +789,8 @@ def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun:
         calfun: 'linear', 'raking' or 'logit'.
         bounds: (lower, upper) bounds on g = final / design weight; required for 'logit'.
         maxit, epsilon: Newton iteration cap and criterion max|misfit| / (1 + |total|), as R.
-        collapse_min, tolerance, on_mismatch: as in `rake`.
+        collapse_min, tolerance, on_mismatch, on_nonconvergence: as in `rake` (R's `calibrate`
+            only warns when bounded calibration fails; we stop unless asked to warn).
 
     Returns:
         The calibrated design.
@@ -790,6 +809,7 @@ def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun:
         raise MarginError("<calibrate>", f"calfun: {calfun!r} is not one of {', '.join(CALFUNS)}")
     if on_mismatch not in ("error", "warn"):
         raise MarginError("<calibrate>", f"on_mismatch: {on_mismatch!r} is not 'error' or 'warn'")
+    _check_choice("on_nonconvergence", on_nonconvergence)
     lo, hi = (-np.inf, np.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if calfun == "logit" and not (np.isfinite(lo) and np.isfinite(hi)):
         raise InfeasibleBoundsError("<calibrate>", "logit calibration needs finite bounds on g, e.g. bounds=(0.7, 1.7)")
@@ -856,9 +876,10 @@ def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun:
         cls = InfeasibleBoundsError if np.isfinite(lo) or np.isfinite(hi) else ConvergenceError
         what = (f"calibration with bounds ({lo:g}, {hi:g}) on g cannot meet the margins" if cls is InfeasibleBoundsError
                 else f"{calfun} calibration did not converge")
-        raise cls(names[i].split(": ")[0], f"{what} in {maxit} iterations: {names[i].split(': ', 1)[-1]} is still "
-                  f"{misfit[i]:g} off its total {T[i]:g} (relative {rel[i]:.3g}, criterion {epsilon:g}); "
-                  f"widen the bounds or collapse sparse cells")
+        _fail(on_nonconvergence, cls(
+            names[i].split(": ")[0], f"{what} in {maxit} iterations: {names[i].split(': ', 1)[-1]} is still "
+            f"{misfit[i]:g} off its total {T[i]:g} (relative {rel[i]:.3g}, criterion {epsilon:g}); "
+            f"widen the bounds or collapse sparse cells"))
     if np.any(gu <= 0) and calfun == "linear":
         warnings.warn("linear calibration produced weights <= 0; consider bounds or logit calibration", stacklevel=2)
     g = gu[pattern]

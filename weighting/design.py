@@ -72,6 +72,7 @@ class Design:
         new.weights = np.asarray(weights, dtype=float)
         new.steps = self.steps + ((step,) if step is not None else ())
         new.diagnostics = {**self.diagnostics, **(diagnostics or {})}
+        new.diagnostics.pop("_components", None)  # a cache of the old calibration (variance.py)
         return new
 
     def fpc_factor(self) -> np.ndarray:

@@ -17,7 +17,7 @@ output: out/
 
 Optional keys: `totals` (numeric calibration totals, linear/logit/raking calibration),
 `epsilon`, `maxit`, `collapse_min` (merge cells with fewer respondents), `tolerance` and
-`on_mismatch` (error | warn) for margins that disagree, `lonely_psu`, `trim` ({lower, upper}),
+`on_mismatch` (error | warn) for margins that disagree, `on_nonconvergence` (error | warn), `lonely_psu`, `trim` ({lower, upper}),
 `level` (confidence level). See `SETTINGS`.
 
 `data: db` takes the respondents from `DATA_SOURCES["db"]`, a function of the plan that the
@@ -63,6 +63,7 @@ SETTINGS = {
     "collapse_min": "merge margin cells with fewer respondents into a neighbour category",
     "tolerance": "relative tolerance for margins that disagree on shared totals (1e-6)",
     "on_mismatch": "error | warn: what disagreeing margins do (default error)",
+    "on_nonconvergence": "error | warn: what calibration that does not converge does (default error)",
     "lonely_psu": "fail | remove | certainty | adjust: strata with a single PSU",
     "trim": "{lower, upper}: trim the final weights, redistributing the excess",
     "level": "confidence level of the intervals (0.95)",
@@ -94,6 +95,7 @@ class Plan:
     collapse_min: int | None = None
     tolerance: float = 1e-6
     on_mismatch: str = "error"
+    on_nonconvergence: str = "error"
     lonely_psu: str = "fail"
     trim: dict | None = None
     level: float = 0.95
@@ -197,10 +199,11 @@ def load_plan(path) -> Plan:
             setattr(plan, key, kind(value))
     if not plan.level < 1:
         raise err("level", f"{plan.level} should be below 1, e.g. 0.95")
-    if "on_mismatch" in raw:
-        if raw["on_mismatch"] not in ("error", "warn"):
-            raise err("on_mismatch", f"{raw['on_mismatch']!r} is not 'error' or 'warn'")
-        plan.on_mismatch = raw["on_mismatch"]
+    for key in ("on_mismatch", "on_nonconvergence"):
+        if key in raw:
+            if raw[key] not in ("error", "warn"):
+                raise err(key, f"{raw[key]!r} is not 'error' or 'warn'")
+            setattr(plan, key, raw[key])
     if "lonely_psu" in raw:
         from weighting.design import LONELY_PSU_RULES
 
@@ -300,10 +303,12 @@ def run_plan(plan: Plan) -> PlanResult:
             cal = calibration.poststratify(design, margins[0], **common)
         elif plan.method == "raking" and not plan.totals and plan.bounds is None:
             cal = calibration.rake(design, margins, tolerance=plan.tolerance, on_mismatch=plan.on_mismatch,
+                                   on_nonconvergence=plan.on_nonconvergence,
                                    **_opt(epsilon=plan.epsilon, maxit=plan.maxit), **common)
         else:
             cal = calibration.calibrate(design, margins, totals=plan.totals, calfun=plan.method, bounds=plan.bounds,
                                         tolerance=plan.tolerance, on_mismatch=plan.on_mismatch,
+                                        on_nonconvergence=plan.on_nonconvergence,
                                         **_opt(epsilon=plan.epsilon, maxit=plan.maxit), **common)
         if plan.trim:
             cal = calibration.trim_weights(cal, lower=plan.trim.get("lower", -np.inf), upper=plan.trim.get("upper", np.inf))

@@ -116,6 +116,21 @@ def test_infeasible_bounds():
     assert message.split(":")[0] in ("sex.csv", "age.csv") and "wijk=" in message
 
 
+def test_r_only_warns_on_failed_bounded_calibration_we_stop_unless_asked():
+    # R's calibrate(..., calfun="logit", bounds=) warns "Failed to converge" and returns weights
+    # that miss the margins; we raise (above), or warn and report the gap when asked to
+    with pytest.warns(UserWarning, match="cannot meet the margins"):
+        cal = calibration.calibrate(design(), [SEX, AGE], calfun="logit", bounds=(0.95, 1.05),
+                                    on_nonconvergence="warn")
+    assert cal.diagnostics["converged"] is False
+    assert cal.diagnostics["max_margin_gap"] > 1
+    g = cal.weights / 10.0
+    assert g.min() >= 0.95 and g.max() <= 1.05
+    with pytest.warns(UserWarning, match="raking did not converge"):
+        raked = calibration.rake(design(), [SEX, AGE], maxit=1, on_nonconvergence="warn")
+    assert raked.diagnostics["converged"] is False
+
+
 def test_logit_needs_finite_bounds():
     with pytest.raises(InfeasibleBoundsError, match="needs finite bounds"):
         calibration.calibrate(design(), [SEX, AGE], calfun="logit")
