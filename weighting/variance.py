@@ -30,7 +30,16 @@ BLOCK_ELEMENTS = 4_000_000  # doubles per block of domain columns (32 MB)
 
 
 def residualize(design: Design, x: np.ndarray) -> np.ndarray:
-    """Residuals of influence values `x` (n, or n x k) after every calibration step."""
+    """Residuals of influence values `x` (n, or n x k) after every calibration step.
+
+    Post-stratification removes each cell's weighted mean, so a constant has no residual:
+
+    >>> import pandas as pd
+    >>> from weighting.calibration import poststratify
+    >>> d = poststratify(Design(pd.DataFrame({"s": ["a", "a", "b"]})), pd.DataFrame({"s": ["a", "b"], "total": [4, 2]}))
+    >>> residualize(d, np.array([1.0, 1.0, 1.0])).tolist()
+    [0.0, 0.0, 0.0]
+    """
     for step in design.steps:
         x = step.residualize(x)
     return x
@@ -159,6 +168,26 @@ def domain_variance(design: Design, z: np.ndarray, domain: np.ndarray, n_domains
 
     Uses the stacked pass when the domains are compatible with the calibration; otherwise
     expands z into one column per domain, residualises them in blocks and sums.
+
+    Args:
+        design: the (calibrated) design.
+        z: influence value per respondent for its own domain.
+        domain: domain code per respondent (0..n_domains-1, -1 for none).
+        n_domains: number of domains.
+
+    Returns:
+        Array of n_domains variances.
+
+    Raises:
+        DesignError: a stratum with one PSU under lonely_psu='fail'.
+
+    Two strata of two respondents, influence values of a total (w y): per stratum
+    2/(2-1) * sum (z - mean z)^2.
+
+    >>> import pandas as pd
+    >>> d = Design(pd.DataFrame({"s": ["a", "a", "b", "b"]}), strata="s")
+    >>> domain_variance(d, np.array([1.0, 3.0, 2.0, 2.0]), np.zeros(4, dtype=int), 1).tolist()
+    [4.0]
     """
     owner = domain_attribution(design, domain)
     if owner is not None:
