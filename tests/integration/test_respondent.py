@@ -103,7 +103,9 @@ def test_given_the_letters_code_when_typed_loosely_then_the_first_page_is_shown(
     assert browser.path == "/vragenlijst/pagina/woonduur"
     assert "Hoeveel jaar woont u in deze buurt?" in browser.text
     assert "Pagina 1 van 5" in browser.text
-    assert '<p class="caption">Uw buurt</p>' in browser.text  # the section, above the page title
+    assert '<p class="caption">Uw buurt</p>' in browser.text
+    assert 'Hoeveel jaar woont u in deze buurt? <span class="required">(verplicht)</span>' in (
+        browser.text)  # the section, above the page title
     assert title(browser.text) == "Wonen in de buurt – Wijkprofiel Rotterdam"
 
 
