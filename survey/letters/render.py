@@ -228,15 +228,15 @@ class LetterPdf:
         (_, sender_lines, return_address, date_line, subject, body, code_label, start_url,
          after_code, closing, languages_heading, languages, rtl_languages) = key
         c = self.canvas
-        # sender block, right
+        # sender block, above the window, so it may start 5 mm further left than the column
         c.setFillColor(GREEN)
-        c.rect(COLUMN_LEFT, _y(24 * mm), 3 * mm, 10 * mm, stroke=0, fill=1)
+        c.rect(COLUMN_LEFT - 5 * mm, _y(24 * mm), 3 * mm, 10 * mm, stroke=0, fill=1)
         c.setFont(SANS_BOLD, 15)
-        c.drawString(COLUMN_LEFT + 5 * mm, _y(21 * mm), "Gemeente Rotterdam")
+        c.drawString(COLUMN_LEFT, _y(21 * mm), "Gemeente Rotterdam")
         c.setFillColor(GREY)
         c.setFont(SANS, 8)
         for i, line in enumerate(sender_lines):
-            c.drawString(COLUMN_LEFT + 5 * mm, _y((29 + 3.6 * i) * mm), line)
+            c.drawString(COLUMN_LEFT, _y((29 + 3.6 * i) * mm), line)
         # language lines, right of the envelope window
         top = 52 * mm
         column_width = RIGHT - COLUMN_LEFT
