@@ -270,7 +270,7 @@ def _collapse(coded: CodedMargin, design: Design, k: int, log: list, cats_per_va
     group_key = pd.MultiIndex.from_arrays([coded.var_codes[:, j] for j in others]) if others else None
     groups = (pd.Series(np.arange(len(coded.pop))).groupby(group_key.to_flat_index() if others else np.zeros(len(coded.pop))).indices)
     new_of_old = np.arange(len(coded.pop))
-    pop, count, names, var_codes = list(coded.pop), list(coded.count), list(coded.names), coded.var_codes.copy()
+    count, names, var_codes = list(coded.count), list(coded.names), coded.var_codes.copy()
     cat_names = cats_per_var[jc]
     for _, members in groups.items():
         # members ordered by category order; each entry is a list of old cells merged together

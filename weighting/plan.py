@@ -17,8 +17,8 @@ output: out/
 
 Optional keys: `totals` (numeric calibration totals, linear/logit/raking calibration),
 `epsilon`, `maxit`, `collapse_min` (merge cells with fewer respondents), `tolerance` and
-`on_mismatch` (error | warn) for margins that disagree, `on_nonconvergence` (error | warn), `lonely_psu`, `trim` ({lower, upper}),
-`level` (confidence level). See `SETTINGS`.
+`on_mismatch` (error | warn) for margins that disagree, `on_nonconvergence` (error | warn),
+`lonely_psu`, `trim` ({lower, upper}), `level` (confidence level). See `SETTINGS`.
 
 `data: db` takes the respondents from `DATA_SOURCES["db"]`, a function of the plan that the
 `survey` package registers (this library cannot import it).
