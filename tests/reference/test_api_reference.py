@@ -189,3 +189,25 @@ def test_calibrate_within_strata(dstrat_nofpc, calfun, bounds):
     cal = calibration.calibrate(dstrat_nofpc, _perstratum_margins(), calfun=calfun, bounds=bounds)
     close(cal.weights, EXTRA[f"perstratum_{calfun}_weights"], WEIGHT_RTOL)
     check(estimation.mean(cal, "api00", by="stype"), EXTRA[f"perstratum_{calfun}_mean_api00_by_stype"])
+
+
+def test_design_effect_by_domain_after_raking(dstrat_nofpc):
+    # deff(svyby(~api00, ~awards, rk, svymean, deff=TRUE))
+    raked = calibration.rake(dstrat_nofpc, _perstratum_margins(), epsilon=1e-10)
+    close(estimation.mean(raked, "api00", by="awards")["deff"], EXTRA["perstratum_rake_deff_by_awards"])
+
+
+@pytest.mark.parametrize("method", ["beta", "logit"])
+@pytest.mark.parametrize("calibrated", [False, True])
+def test_ciprop_by_domain(dstrat, dstrat_nofpc, method, calibrated):
+    # svyby(~both_yes, ~yr.rnd, design, svyciprop, method=..., vartype="ci") on dstrat and on
+    # the design raked per stratum (R's domain df and, for beta, its row count differ between them)
+    if calibrated:
+        design = calibration.rake(dstrat_nofpc, _perstratum_margins(), epsilon=1e-10)
+        expected = EXTRA[f"perstratum_rake_ciprop_{method}_by_yrrnd"]
+    else:
+        design, expected = dstrat, EXTRA[f"strat_ciprop_{method}_by_yrrnd"]
+    result = estimation.proportion(design, "both", ["Yes"], by="yr.rnd", ci=method)
+    close(result["estimate"], expected["estimate"])
+    close(result["ci_low"], expected["ci_l"])
+    close(result["ci_high"], expected["ci_u"])

@@ -45,4 +45,13 @@ out$perstratum_linear_mean_api00_by_stype <- by(svyby(~api00, ~stype, lin, svyme
 lg <- calibrate(dnofpc, list(~stype + sch.wide, ~stype + awards), list(t1, t2), calfun = "logit", bounds = c(0.5, 2))
 out$perstratum_logit_weights <- as.numeric(weights(lg))
 out$perstratum_logit_mean_api00_by_stype <- by(svyby(~api00, ~stype, lg, svymean))
+out$perstratum_rake_deff_by_awards <- as.numeric(deff(svyby(~api00, ~awards, rk, svymean, deff = TRUE)))
+rk <- update(rk, both_yes = as.numeric(both == "Yes"))
+# (method="likelihood" by domain stops inside R 4.1.1's profile: "profiling has found a better solution")
+for (m in c("beta", "logit")) {
+  ci <- svyby(~both_yes, ~yr.rnd, rk, svyciprop, method = m, vartype = "ci")
+  out[[paste0("perstratum_rake_ciprop_", m, "_by_yrrnd")]] <- list(estimate = as.numeric(coef(ci)), ci_l = as.numeric(ci$ci_l), ci_u = as.numeric(ci$ci_u))
+  ci <- svyby(~both_yes, ~yr.rnd, dstrat, svyciprop, method = m, vartype = "ci")
+  out[[paste0("strat_ciprop_", m, "_by_yrrnd")]] <- list(estimate = as.numeric(coef(ci)), ci_l = as.numeric(ci$ci_l), ci_u = as.numeric(ci$ci_u))
+}
 cat(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE))
