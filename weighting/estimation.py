@@ -63,7 +63,8 @@ def _indicator(design: Design, variable: str, values) -> np.ndarray:
     wanted = {label(v) for v in values}
     present = {label(u) for u in uniq}
     unknown = sorted(wanted - present)
-    if unknown and not (wanted & present):
+    # a 0/1 column that happens to hold no 1 (a rare event in a small domain) is fine
+    if unknown and not (wanted & present) and not present <= {"0", "1"}:
         raise EstimationError(design.source, f"none of the values {', '.join(map(repr, unknown))} occurs; "
                               f"the variable has {', '.join(sorted(present))}", column=variable)
     hit = np.array([label(u) in wanted for u in uniq] + [False])

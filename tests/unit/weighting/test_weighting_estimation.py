@@ -72,3 +72,9 @@ def test_design_effect_of_a_simple_random_sample_is_one(srs):
     d = Design(pd.DataFrame({"y": np.arange(40.0), "w": [10.0] * 40}), design_weight="w")
     # equal weights 10: population 400, no fpc; deff = (1 - 0)/(1 - n/N) = 1 / 0.9
     assert estimation.mean(d, "y")["deff"][0] == pytest.approx(1 / 0.9)
+
+
+def test_an_indicator_without_any_yes_is_a_proportion_of_zero():
+    # a 0/1 variable that holds no 1 (a rare event in a small edition) gives 0, not an error
+    d = Design(pd.DataFrame({"slachtoffer": [0, 0, 0, 0]}))
+    assert estimation.proportion(d, "slachtoffer", [1], ci="beta")["estimate"][0] == 0
