@@ -632,10 +632,10 @@ class _Writer:
                 if progress:
                     progress(min(begin + CHUNK, total) / total)
         else:
+            # COPY's text format built a column at a time: far faster than write_row
             with self.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
                 for begin in range(0, total, CHUNK):
-                    for row in zip(*(v[begin:begin + CHUNK] for v in values)):
-                        copy.write_row(row)
+                    copy.write(_copy_text([v[begin:begin + CHUNK] for v in values]))
                     if progress:
                         progress(min(begin + CHUNK, total) / total)
             if table == "identity_person":  # explicit ids: move the serial on past them
@@ -646,6 +646,30 @@ class _Writer:
 
     def commit(self):
         self.raw.commit()
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(columns):
+    """Rows in PostgreSQL COPY text format: tab-separated, `\\N` for NULL, backslash, tab,
+    newline and carriage return escaped. Joined in C (`str.join` over `zip`), which is what
+    makes COPY beat `write_row` by far."""
+    texts = []
+    for values in columns:
+        if all(type(v) is str for v in values):
+            text, has_null = values, False
+        else:
+            text = [None if v is None else str(v) for v in values]
+            has_null = None in text
+        present = [v for v in text if v is not None] if has_null else text
+        joined = "".join(present)
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            text = [None if v is None else v.translate(_COPY_ESCAPES) for v in text]
+        if has_null:
+            text = ["\\N" if v is None else v for v in text]
+        texts.append(text)
+    return "\n".join(map("\t".join, zip(*texts))) + "\n"
 
 
 def _python_values(column):
