@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from survey import create_app, storage
+from survey.edition_data import register_database_source
 from weighting.errors import WijkprofielError
 
 
@@ -64,3 +65,12 @@ from survey.demo.commands import demo  # noqa: E402
 main.add_command(demo)
 
 import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to the demo group)
+
+
+def _database_url() -> str:
+    from flask import current_app, has_app_context
+
+    return current_app.config["DATABASE_URL"] if has_app_context() else create_app().config["DATABASE_URL"]
+
+
+register_database_source(_database_url)  # `data: db` in weighting plans

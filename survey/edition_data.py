@@ -89,3 +89,39 @@ def fieldwork_summary(url: str, year: int) -> dict:
         "by_mode": [(mode_names.get(m, m), f"{c:,}".replace(",", "."))
                     for m, c in sorted(completed.items(), key=lambda kv: -kv[1])],
     }
+
+
+def register_database_source(url_of) -> None:
+    """Make `data: db` in a weighting plan read the answers of the newest edition from the
+    database whose URL `url_of()` returns (called only when a plan asks for it)."""
+    from survey.demo.export import answers_frame
+    from weighting.plan import DATA_SOURCES
+
+    DATA_SOURCES["db"] = lambda plan: answers_frame(url_of())
+
+
+DEMO_PLAN = """\
+# Weighting plan for the current edition in the fieldwork database (`wijkprofiel weight PLAN`).
+data: db
+strata: wijk_code
+design_weight: design_weight
+fpc: stratum_population
+method: raking
+collapse_min: 10            # merge margin cells with fewer respondents into a neighbour
+margins: [{margins}]
+estimates:
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [wijk], ci: logit}}
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [gebied], ci: logit}}
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], ci: logit}}
+  - {{name: buurt_cijfer, variable: buurt_cijfer, kind: mean, by: [wijk], missing: [weet_niet]}}
+  - {{name: buurt_cijfer, variable: buurt_cijfer, kind: mean, missing: [weet_niet]}}
+output: weighting/
+"""
+
+
+def write_plan(directory: Path, margin_paths) -> Path:
+    """A ready-to-run weighting plan for the database edition next to its margin files."""
+    names = ", ".join(str(Path(p).relative_to(directory)) for p in margin_paths)
+    path = directory / "plan.yaml"
+    path.write_text(DEMO_PLAN.format(margins=names), encoding="utf-8")
+    return path

@@ -26,6 +26,7 @@ Optional keys: `totals` (numeric calibration totals, linear/logit/raking calibra
 
 from __future__ import annotations
 
+import copy
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,8 @@ SETTINGS = {
     "bounds": "[lower, upper] bounds on g = final / design weight (logit: required)",
     "margins": "list of margin files: variable columns, then `total`",
     "totals": "population totals of numeric variables, e.g. {enroll: 3811472} (linear, logit, raking)",
-    "estimates": "list of estimates: name, variable, kind, values, denominator, by, ci",
+    "estimates": "list of estimates: name, variable, kind, values, denominator, by, ci, "
+                 "missing (answers such as weet_niet that leave a respondent out of the base)",
     "output": "output directory relative to the plan (default out/)",
     "epsilon": "convergence criterion (raking: 1e-10 of the weight sum; calibrate: 1e-7)",
     "maxit": "iteration cap (raking 100, calibrate 50)",
@@ -68,7 +70,7 @@ SETTINGS = {
     "trim": "{lower, upper}: trim the final weights, redistributing the excess",
     "level": "confidence level of the intervals (0.95)",
 }
-ESTIMATE_KEYS = {"name", "variable", "kind", "values", "denominator", "by", "ci", "level"}
+ESTIMATE_KEYS = {"name", "variable", "kind", "values", "denominator", "by", "ci", "level", "missing"}
 
 #: Sources for `data: <name>` other than files, e.g. "db" (registered by the survey package).
 DATA_SOURCES: dict[str, Callable[["Plan"], pd.DataFrame]] = {}
@@ -252,7 +254,10 @@ def _check_estimate(item, i, path, lines):
     values = item.get("values")
     if values is not None and not isinstance(values, list):
         values = [values]
-    return dict(item, by=by, values=values, line=lines.get(key))
+    missing = item.get("missing") or []
+    if not isinstance(missing, list):
+        missing = [missing]
+    return dict(item, by=by, values=values, missing=[str(m) for m in missing], line=lines.get(key))
 
 
 @dataclass
@@ -325,9 +330,23 @@ def _opt(**kwargs):
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
+def _without_missing(design: Design, variables, missing) -> Design:
+    """The design with the `missing` answers of `variables` set to NaN: as R's na.rm=TRUE, those
+    respondents leave this estimate's base but keep their place in the design."""
+    frame = design.frame.copy(deep=False)
+    for variable in variables:
+        if variable in frame.columns:
+            frame[variable] = frame[variable].mask(frame[variable].astype(str).isin(missing))
+    trimmed = copy.copy(design)
+    trimmed.frame = frame
+    return trimmed
+
+
 def _run_estimate(design: Design, spec: dict, plan: Plan) -> pd.DataFrame:
     by = spec["by"] or None
     level = spec.get("level", plan.level)
+    if spec.get("missing"):
+        design = _without_missing(design, [spec["variable"], spec.get("denominator")], spec["missing"])
     try:
         if spec["kind"] == "mean":
             res = estimation.mean(design, spec["variable"], by=by, level=level)

@@ -117,6 +117,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None) ->
     year = edition_data.edition_year(url, year)
     frame = answers_frame(url, year)
     margin_paths = edition_data.write_margin_files(url, out_dir / "margins", year)
+    edition_data.write_plan(out_dir, margin_paths)
     values, definitions = indicator_table(frame, load_all())
     design_columns = ["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
                       "design_weight", "stratum_population", *edition_data.MARGIN_VARIABLES]

@@ -1,0 +1,56 @@
+"""The main job end to end on a small demo edition: `wijkprofiel demo run --no-serve` seeds,
+weights, writes the report and a weighting plan that `wijkprofiel weight` runs on the database."""
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from survey.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    env = {"DATABASE_URL": f"sqlite:///{root / 'w.db'}"}
+    runner = CliRunner(env=env)
+    result = runner.invoke(main, ["demo", "run", "--scale", "0.02", "--out", str(root / "out"),
+                                  "--no-serve"])
+    return runner, env, root, result
+
+
+def test_main_job_seeds_weights_and_writes_the_report(demo_run):
+    _, _, root, result = demo_run
+    assert result.exit_code == 0, result.output
+    out = root / "out"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Rotterdam in het kort" in html and "Methode" in html and "<svg" in html
+    indicators = pd.read_csv(out / "indicators.csv")
+    assert set(indicators["level"]) == {"stad", "gebied", "wijk"}
+    assert indicators.loc[indicators["level"] == "gebied", "domain"].nunique() == 14
+    city = indicators[(indicators["level"] == "stad") & (indicators["indicator"] == "tevreden_met_buurt")]
+    assert len(city) == 1 and 0 < city["estimate"].iloc[0] < 1
+    assert (city["ci_low"] < city["estimate"]).all() and (city["estimate"] < city["ci_high"]).all()
+    weights = pd.read_csv(out / "weights.csv")
+    # raked per wijk to the register: the weights of each wijk add up to its population 15+
+    margin = pd.read_csv(out / "margins" / "margin_sex.csv").groupby("wijk_code")["total"].sum()
+    raked = weights.groupby("wijk_code")["weight"].sum()
+    pd.testing.assert_series_equal(raked.loc[margin.index], margin, check_names=False, rtol=1e-6)
+    assert "demo-statistician" in result.output and "/staff/login" in result.output
+
+
+def test_a_second_run_reuses_the_edition(demo_run):
+    runner, _, root, _ = demo_run
+    again = runner.invoke(main, ["demo", "run", "--out", str(root / "out2"), "--no-serve"])
+    assert again.exit_code == 0, again.output
+    assert "in the database already" in again.output
+    assert "demo-statistician" not in again.output  # accounts exist; passwords shown only once
+
+
+def test_the_written_plan_weights_the_database_edition(demo_run):
+    runner, _, root, _ = demo_run
+    result = runner.invoke(main, ["weight", str(root / "out" / "plan.yaml")])
+    assert result.exit_code == 0, result.output
+    estimates = pd.read_csv(root / "out" / "weighting" / "estimates.csv", keep_default_na=False)
+    city = estimates[(estimates["name"] == "buurt_cijfer") & (estimates["domain_var"] == "")]
+    assert 1 <= float(city["estimate"].iloc[0]) <= 10
+    assert set(estimates.loc[estimates["domain_var"] == "gebied", "domain"]) >= {"Charlois", "Noord"}
