@@ -152,16 +152,15 @@ def test_cli_prints_one_line_not_a_traceback(plan_dir, tmp_path):
     assert gaps["relative_gap"].max() > 0.01
 
 
-def test_data_db_needs_a_registered_source(plan_dir, tmp_path):
+def test_data_db_needs_a_registered_source(plan_dir, tmp_path, monkeypatch):
+    # importing survey.cli registers the fieldwork database; this library test runs without it
+    monkeypatch.delitem(DATA_SOURCES, "db", raising=False)
     (tmp_path / "plan.yaml").write_text("data: db\nstrata: wijk\ndesign_weight: dw\nmethod: raking\n"
                                          f"collapse_min: 10\nmargins: [{plan_dir}/sex.csv, {plan_dir}/age.csv]\n")
     with pytest.raises(PlanError, match="data: 'db' .* nothing registered it"):
         run_plan(load_plan(tmp_path / "plan.yaml"))
-    DATA_SOURCES["db"] = lambda plan: pd.read_csv(plan_dir / "respondents.csv")
-    try:
-        result = run_plan(load_plan(tmp_path / "plan.yaml"))
-    finally:
-        del DATA_SOURCES["db"]
+    monkeypatch.setitem(DATA_SOURCES, "db", lambda plan: pd.read_csv(plan_dir / "respondents.csv"))
+    result = run_plan(load_plan(tmp_path / "plan.yaml"))
     assert len(result.weights) == len(pd.read_csv(plan_dir / "respondents.csv"))
 
 
