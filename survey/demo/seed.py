@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 
 from survey import QUESTIONNAIRES_DIR, storage
@@ -183,6 +184,7 @@ def seed_edition(
             f"{_safe(url)}: edition {year} already exists; "
             "use --replace to delete it and seed again"
         )
+    dependents = _dependents(engine) if exists is not None else {}
 
     # ---------------------------------------------------------------- generate
     register_clock = time.perf_counter()
@@ -243,7 +245,8 @@ def seed_edition(
     try:
         by_id = sample.sort_values("id", kind="stable")  # the primary key's order
         edition_id, areas_added = _write_design(
-            writer, exists, year, seed, wijken, margins, register, by_id, work, bar, clock
+            writer, exists, dependents, year, seed, wijken, margins, register, by_id, work,
+            bar, clock,
         )
         _write_answers(writer, answers, visits, bar, clock)
     except BaseException:
@@ -316,12 +319,12 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
 
 
 
-def _write_design(writer, exists, year, seed, wijken, margins, register, by_id, work, bar,
-                  clock):
+def _write_design(writer, exists, dependents, year, seed, wijken, margins, register, by_id,
+                  work, bar, clock):
     """Edition, areas, margins, register, sample units and their identity links."""
     with clock.stage("write register"):
         if exists is not None:
-            writer.delete_edition(int(exists), year)
+            writer.delete_edition(int(exists), year, dependents)
         edition_id = writer.write_edition(year, seed)
         areas_added = writer.write_areas(wijken)
 
@@ -392,6 +395,22 @@ def _write_answers(writer, answers, visits, bar, clock):
         writer.insert("page_visit", visits, bar.reporter("write paradata", 0.0, 0.8))
         writer.commit()
         bar.part("write paradata", 1.0)
+
+
+def _dependents(engine):
+    """{referred table: [(table, column), ...]} for the tables whose rows `--replace` deletes."""
+    found: dict[str, list] = {}
+    inspector = sa_inspect(engine)
+    for table in inspector.get_table_names():
+        for key in inspector.get_foreign_keys(table):
+            referred = key["referred_table"]
+            if referred in ("sample_unit", "edition", "identity_person") and table != referred:
+                if table == "sample_unit":
+                    continue  # deleted by edition_id itself
+                found.setdefault(referred, []).extend(
+                    (table, column) for column in key["constrained_columns"]
+                )
+    return found
 
 
 def _load_questionnaires():
@@ -563,17 +582,32 @@ class _Writer:
     def execute(self, sql, params=()):
         self.cursor.execute(sql.replace("?", self.mark), params)
 
-    def delete_edition(self, edition_id, year):
+    def delete_edition(self, edition_id, year, dependents):
+        """Delete edition `edition_id` with every row that hangs off it, and its demo
+        register. Foreign-key checks (and so ON DELETE CASCADE) are off on this connection,
+        so the rows of every table that refers to a sample unit, edition or person
+        (`dependents`: {referred table: [(table, column)]}, read from the live schema, so
+        tables added by later migrations are covered too) are deleted explicitly."""
         units = "SELECT id FROM sample_unit WHERE edition_id = ?"
-        for table in ("answer", "page_visit", "identity_link"):
-            self.execute(f"DELETE FROM {table} WHERE sample_unit_id IN ({units})", (edition_id,))
-        self.execute("DELETE FROM sample_unit WHERE edition_id = ?", (edition_id,))
-        self.execute("DELETE FROM population_margin WHERE edition_id = ?", (edition_id,))
-        self.execute(
-            "DELETE FROM identity_person WHERE register_id LIKE ? AND id NOT IN "
-            "(SELECT person_id FROM identity_link)",
-            (f"demo-{year}-%",),
+        persons = (
+            "SELECT id FROM identity_person WHERE register_id LIKE ? AND id NOT IN "
+            "(SELECT l.person_id FROM identity_link l JOIN sample_unit u "
+            "ON u.id = l.sample_unit_id WHERE u.edition_id <> ?)"
         )
+        for table, column in dependents.get("sample_unit", []):
+            self.execute(f"DELETE FROM {table} WHERE {column} IN ({units})", (edition_id,))
+        self.execute("DELETE FROM sample_unit WHERE edition_id = ?", (edition_id,))
+        for table, column in dependents.get("identity_person", []):
+            self.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({persons})",
+                (f"demo-{year}-%", edition_id),
+            )
+        self.execute(
+            f"DELETE FROM identity_person WHERE id IN ({persons})",
+            (f"demo-{year}-%", edition_id),
+        )
+        for table, column in dependents.get("edition", []):
+            self.execute(f"DELETE FROM {table} WHERE {column} = ?", (edition_id,))
         self.execute("DELETE FROM edition WHERE id = ?", (edition_id,))
 
     def write_edition(self, year, seed):

@@ -192,10 +192,16 @@ def test_the_command_refuses_to_seed_twice_unless_replacing(tmp_path):
     assert again.exit_code == 1
     assert "edition 2024 already exists; use --replace" in again.output
     assert "Traceback" not in again.output
+    path = tmp_path / "cli.db"
+    with sqlite3.connect(path) as connection:  # a table from a later migration, say
+        connection.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, sample_unit_id "
+                           "VARCHAR(32) REFERENCES sample_unit (id))")
+        connection.execute("INSERT INTO note (sample_unit_id) SELECT id FROM sample_unit")
     replaced = runner.invoke(main, ["demo", "seed", "--scale", "0.01", "--seed", "4",
                                     "--database-url", url, "--replace"])
     assert replaced.exit_code == 0, replaced.output
-    path = tmp_path / "cli.db"
+    assert query(path, "SELECT COUNT(*) AS n FROM note")["n"][0] == 0
+    assert query(path, "PRAGMA foreign_key_check").empty
     counts = query(path, "SELECT (SELECT COUNT(*) FROM edition) editions, "
                          "(SELECT COUNT(*) FROM identity_person) persons, "
                          "(SELECT COUNT(*) FROM sample_unit) units, "
