@@ -269,7 +269,7 @@ def _ordinal(question, variable, who, latent, rng):
     fixed = _seeded(variable)
     if k == 2 and loading >= 0.4:
         # a problem's "yes" is a minority; otherwise most report the good side
-        worse = fixed.uniform(0.08, 0.35) if problem else fixed.uniform(0.15, 0.45)
+        worse = fixed.uniform(0.12, 0.4) if problem else fixed.uniform(0.15, 0.45)
         p = np.array([worse, 1 - worse])
     elif loading >= 0.4:
         # unimodal, peaked towards the good end (further for problems: most say "nooit"),

@@ -71,8 +71,8 @@ class SeedSummary:
 
 
 # the latent "experience" score behind the answers: effects on top of the wijk's quality
-_LATENT_AGE = np.array([-0.15, -0.10, 0.0, 0.25])
-_LATENT_MIGRATION = np.array([0.20, 0.05, -0.25])
+_LATENT_AGE = np.array([-0.25, -0.15, 0.0, 0.30])
+_LATENT_MIGRATION = np.array([0.30, 0.05, -0.35])
 _LATENT_WIJK = 0.55
 
 _STAGES = [  # (name, share of the total time), for the progress bar

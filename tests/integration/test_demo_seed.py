@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from survey import QUESTIONNAIRES_DIR
-from survey.cli import main
 from survey.demo.areas import load_wijken
 from survey.demo.export import UNIT_COLUMNS, answers_frame
 from survey.demo.register import age_counts
@@ -181,6 +180,8 @@ def test_response_depends_on_age_and_origin_so_weighting_matters(seeded):
 
 
 def test_the_command_refuses_to_seed_twice_unless_replacing(tmp_path):
+    from survey.cli import main
+
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
     first = runner.invoke(main, ["demo", "seed", "--scale", "0.01", "--seed", "3",
