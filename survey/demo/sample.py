@@ -21,7 +21,7 @@ GROSS_SAMPLE = 75_000
 NET_TARGET = 420
 WAVE_1_SHARE = 0.6
 
-__all__ = ["QUESTIONNAIRE_IDS", "GROSS_SAMPLE", "allocate", "draw_sample"]
+__all__ = ["QUESTIONNAIRE_IDS", "GROSS_SAMPLE", "allocate", "draw_sample", "unit_ids"]
 
 
 def allocate(population, expected_rate, total) -> np.ndarray:
@@ -61,15 +61,25 @@ def draw_sample(
     expected_rate,
     rng: np.random.Generator,
     total: float = GROSS_SAMPLE,
+    *,
+    sizes=None,
+    wave_1_share: float = WAVE_1_SHARE,
+    secret_rng: np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Draw the sample.
 
     Args:
-        register: from `build_register`.
+        register: from `build_register` (only its `wijk_code` column is read).
         wijk_codes: the wijken in the order of `expected_rate`.
-        expected_rate: expected response rate per wijk.
-        rng: seeded generator.
-        total: city gross sample size.
+        expected_rate: expected response rate per wijk (unused when `sizes` is given).
+        rng: seeded generator: selection, questionnaire and wave.
+        total: city gross sample size (unused when `sizes` is given).
+        sizes: gross sample size n_h per wijk, already allocated (`survey.sampling.draw` does
+            so from targets); each at most the wijk's register population. Default: `allocate`.
+        wave_1_share: the share of units in wave 1.
+        secret_rng: the generator for the unit ids and access codes. Default `rng` (the demo,
+            reproducible to the code); a real draw passes an unseeded one, so that knowing the
+            seed never gives the letters' codes.
     Returns:
         DataFrame, one row per unit: `id`, `person_index` (row position in `register`),
         `wijk_code`, `questionnaire_id`, `wave`, `inclusion_probability`, `design_weight`,
@@ -78,7 +88,12 @@ def draw_sample(
     wijk_codes = np.asarray(list(wijk_codes))
     stratum = pd.Index(wijk_codes).get_indexer(register["wijk_code"])
     population = np.bincount(stratum, minlength=len(wijk_codes))
-    sizes = allocate(population, expected_rate, total)
+    if sizes is None:
+        sizes = allocate(population, expected_rate, total)
+    else:
+        sizes = np.asarray(sizes, dtype=np.int64)
+        if (sizes > population).any() or (sizes < 0).any():
+            raise ValueError("sizes: each n_h must be between 0 and the wijk's population")
 
     order = np.lexsort((rng.random(len(register)), stratum))
     first = np.concatenate([[0], np.cumsum(population)[:-1]])
@@ -93,12 +108,13 @@ def draw_sample(
     # which questionnaire gets the odd one out is drawn per wijk
     flip = rng.integers(0, 2, len(wijk_codes))
     questionnaire = np.array(QUESTIONNAIRE_IDS, dtype=object)[(rank[person_index] + flip[h]) % 2]
-    wave = np.where(rng.random(n) < WAVE_1_SHARE, 1, 2)
+    wave = np.where(rng.random(n) < wave_1_share, 1, 2)
     inclusion = sizes[h] / population[h]
-    codes = new_codes(rng, n)
+    secret_rng = rng if secret_rng is None else secret_rng
+    codes = new_codes(secret_rng, n)
     return pd.DataFrame(
         {
-            "id": _unit_ids(rng, n),
+            "id": unit_ids(secret_rng, n),
             "person_index": person_index,
             "wijk_code": wijk_codes[h],
             "questionnaire_id": questionnaire,
@@ -112,7 +128,8 @@ def draw_sample(
     )
 
 
-def _unit_ids(rng, n):
+def unit_ids(rng, n):
+    """`n` distinct opaque unit ids: 16 hex characters from `rng`."""
     ids = np.empty(0, dtype=object)
     while len(ids) < n:
         halves = rng.integers(0, 2**32, size=(n - len(ids), 2), dtype=np.uint64)
