@@ -74,3 +74,5 @@ def _database_url() -> str:
 
 
 register_database_source(_database_url)  # `data: db` in weighting plans
+from survey.privacy import privacy  # noqa: E402
+main.add_command(privacy)

@@ -266,3 +266,96 @@ class MailedLetter(Base):
     printed_at: Mapped[datetime] = mapped_column(DateTime)
     returned_at: Mapped[datetime | None] = mapped_column(DateTime)
     return_reason: Mapped[str | None] = mapped_column(String(30))
+
+
+# --- paper and phone -------------------------------------------------------------------------
+
+
+class PaperForm(Base):
+    """A paper questionnaire that came back in the post, from registration by its code to
+    completion (`survey.paper`). Status: `entry` (being keyed), `resolve` (both passes keyed,
+    differences to settle), `completed` (its answers are in `answer` with mode paper),
+    `conflict` (the unit completed in another mode first: flagged, nothing overwritten)."""
+
+    __tablename__ = "paper_form"
+
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    registered_by: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+    conflict: Mapped[str | None] = mapped_column(Text)
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PaperPass(Base):
+    """One keyer's pass through a paper form: pass 1, and pass 2 by someone else."""
+
+    __tablename__ = "paper_pass"
+    __table_args__ = (UniqueConstraint("sample_unit_id", "pass_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("paper_form.sample_unit_id", ondelete="CASCADE"), index=True
+    )
+    pass_number: Mapped[int] = mapped_column(Integer)
+    keyer: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PaperEntry(Base):
+    """What one pass keyed for one variable (None: left blank on paper). Every variable of a
+    keyed page has a row, so the rows also say which pages a pass has done."""
+
+    __tablename__ = "paper_entry"
+    __table_args__ = (UniqueConstraint("sample_unit_id", "pass_number", "variable"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("paper_form.sample_unit_id", ondelete="CASCADE"), index=True
+    )
+    pass_number: Mapped[int] = mapped_column(Integer)
+    keyer: Mapped[str] = mapped_column(String(64))
+    page_id: Mapped[str] = mapped_column(String(64))
+    variable: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PaperResolution(Base):
+    """How a difference between the two passes was settled: the value taken, whether it was
+    pass 1's, pass 2's or typed from the paper, and by whom."""
+
+    __tablename__ = "paper_resolution"
+    __table_args__ = (UniqueConstraint("sample_unit_id", "variable"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("paper_form.sample_unit_id", ondelete="CASCADE"), index=True
+    )
+    variable: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))  # pass1|pass2|typed
+    resolved_by: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CallAttempt(Base):
+    """One phone call to a non-respondent (`survey.phone`): its outcome, an appointment's
+    date and time, who called. The rows are the unit's call history."""
+
+    __tablename__ = "call_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(20))
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    interviewer: Mapped[str] = mapped_column(String(64))
+    called_at: Mapped[datetime] = mapped_column(DateTime)

@@ -41,7 +41,8 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def page_shown(session_factory, unit_id: str, page_id: str, language: str, device: str) -> None:
+def page_shown(session_factory, unit_id: str, page_id: str, language: str, device: str,
+               mode: str = MODE) -> None:
     """Record the first time `page_id` was shown to the unit (later showings change nothing)."""
     try:
         with session_factory.begin() as db:
@@ -49,17 +50,18 @@ def page_shown(session_factory, unit_id: str, page_id: str, language: str, devic
                 PageVisit.sample_unit_id == unit_id, PageVisit.page_id == page_id))
             if exists is None:
                 db.add(PageVisit(sample_unit_id=unit_id, page_id=page_id, first_shown_at=now(),
-                                 language=language, mode=MODE, device_class=device))
+                                 language=language, mode=mode, device_class=device))
     except IntegrityError:
         pass  # another tab recorded it at the same moment: that first showing stands
 
 
-def page_submitted(db, unit_id: str, page_id: str, language: str, device: str, at: datetime):
+def page_submitted(db, unit_id: str, page_id: str, language: str, device: str, at: datetime,
+                   mode: str = MODE):
     """Within the transaction that stores the page's answers: mark the page submitted."""
     visit = db.scalar(select(PageVisit).where(
         PageVisit.sample_unit_id == unit_id, PageVisit.page_id == page_id))
     if visit is None:
-        visit = PageVisit(sample_unit_id=unit_id, page_id=page_id, mode=MODE)
+        visit = PageVisit(sample_unit_id=unit_id, page_id=page_id, mode=mode)
         db.add(visit)
     visit.submitted_at = at
     visit.language = language

@@ -34,7 +34,7 @@ def get_unit(db, unit_id: str) -> SampleUnit | None:
     return db.get(SampleUnit, unit_id)
 
 
-def save_page(db, unit_id, page, values, router, language, device) -> dict[str, str]:
+def save_page(db, unit_id, page, values, router, language, device, mode=MODE) -> dict[str, str]:
     """Store a validated page. Returns the unit's answers after the save.
 
     Args:
@@ -44,6 +44,7 @@ def save_page(db, unit_id, page, values, router, language, device) -> dict[str, 
         values: variable -> text, or None for a question left open.
         router: the questionnaire's router, for the answers now off the path.
         language, device: paradata.
+        mode: how the answers came: web, paper (keyed in by data entry) or phone.
     Raises:
         UnitCompletedError if the unit has already submitted (nothing is written).
     """
@@ -69,9 +70,9 @@ def save_page(db, unit_id, page, values, router, language, device) -> dict[str, 
             continue
         if answer is None:
             db.add(Answer(sample_unit_id=unit_id, variable=variable, value=value,
-                          page_id=page.id, mode=MODE, saved_at=at))
-        elif answer.value != value or answer.page_id != page.id:
-            answer.value, answer.page_id, answer.mode, answer.saved_at = value, page.id, MODE, at
+                          page_id=page.id, mode=mode, saved_at=at))
+        elif answer.value != value or answer.page_id != page.id or answer.mode != mode:
+            answer.value, answer.page_id, answer.mode, answer.saved_at = value, page.id, mode, at
     db.flush()
 
     answers = load_answers(db, unit_id)
@@ -81,18 +82,18 @@ def save_page(db, unit_id, page, values, router, language, device) -> dict[str, 
             Answer.sample_unit_id == unit_id, Answer.variable.in_(off_path)))
         for variable in off_path:
             answers.pop(variable, None)
-    paradata.page_submitted(db, unit_id, page.id, language, device, at)
+    paradata.page_submitted(db, unit_id, page.id, language, device, at, mode)
     return answers
 
 
-def complete(db, unit_id: str) -> bool:
-    """Mark the unit completed on the web. Returns False if it already was (a double submit
-    of the review page), which is no error."""
+def complete(db, unit_id: str, mode: str = MODE) -> bool:
+    """Mark the unit completed in `mode` (web unless said). Returns False if it already was
+    (a double submit of the review page), which is no error."""
     at = paradata.now()
     done = db.execute(
         update(SampleUnit)
         .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
-        .values(status="completed", completed_at=at, mode=MODE, disposition="1.1",
+        .values(status="completed", completed_at=at, mode=mode, disposition="1.1",
                 started_at=func.coalesce(SampleUnit.started_at, at))
     ).rowcount
     return done == 1
