@@ -359,3 +359,42 @@ class CallAttempt(Base):
     note: Mapped[str | None] = mapped_column(Text)
     interviewer: Mapped[str] = mapped_column(String(64))
     called_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- sample: imports and draws -----------------------------------------------------------------
+
+
+class SampleBatch(Base):
+    """One step that built an edition's sample (`survey.sampling`): a register extract imported
+    (kind `register`: the frame a sample is drawn from), an already drawn sample imported
+    (`sample`), or a sample drawn here from a register (`draw`, with its seed). No identity:
+    the file's name, its sha256 and the counts."""
+
+    __tablename__ = "sample_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # register|sample|draw
+    source_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    reference_date: Mapped[date | None] = mapped_column(Date)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    frame_batch_id: Mapped[int | None] = mapped_column(ForeignKey("sample_batch.id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class IdentityFrameMember(Base):
+    """Which register persons a register import held: the frame a draw samples from."""
+
+    __tablename__ = "identity_frame_member"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
