@@ -1,0 +1,243 @@
+"""Draw the stratified sample of an edition from its imported register.
+
+Per wijk h (the stratum), from the register frame of N_h residents aged 15+:
+
+- gross sample size n_h = ceil(target_h / r_h), capped at N_h: target_h net responses (the
+  dashboard's FIELDWORK_TARGETS, or a `wijk_code,target` CSV) divided by the expected response
+  rate r_h (one rate for all, or a `response_rate` column in the targets file);
+- a simple random sample without replacement of n_h persons, drawn with
+  `numpy.random.Generator(seed)` over the frame ordered by register id, so that the same
+  register and seed give the same persons (`survey.demo.sample.draw_sample`, as the demo);
+- the Veiligheidsmonitor for half of each wijk and the Wijkonderzoek for the other half (the
+  odd one drawn), 60% in wave 1;
+- inclusion probability pi_h = n_h / N_h and design weight N_h / n_h (Horvitz & Thompson 1952);
+- a personal access code per unit. Codes and unit ids come from an unseeded generator: the
+  seed is recorded (`sample_batch`, `edition.seed`, the audit log), and knowing it must never
+  give anyone the letters' codes.
+
+The register margins per wijk (age group at the register's reference date, sex, migration
+background, household type) are written to `population_margin` for the weighting.
+"""
+
+import csv
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, insert, select
+
+from survey import storage
+from survey.demo.sample import WAVE_1_SHARE, draw_sample
+from survey.errors import InputError
+from survey.fieldwork.dashboard import DEFAULT_TARGET, load_targets
+from survey.models import (Area, Edition, IdentityFrameMember, IdentityLink, IdentityPerson,
+                           SampleBatch, SampleUnit)
+from survey.sampling.frame import latest_register, load_frame, write_margins
+
+DEFAULT_RESPONSE_RATE = 0.4
+"""About 30,000 of 75,000 respond (domain notes)."""
+
+__all__ = ["DEFAULT_RESPONSE_RATE", "DrawSummary", "gross_sizes", "read_rates", "plan",
+           "draw", "draw_edition"]
+
+
+@dataclass
+class DrawSummary:
+    batch_id: int
+    edition_year: int
+    seed: int
+    units: int
+    frame: int
+    margins: int
+    per_wijk: pd.DataFrame
+    """wijk_code, wijk, population, target, response_rate, sample_size."""
+
+
+def gross_sizes(target, response_rate, population) -> np.ndarray:
+    """Gross sample size per wijk: ceil(target / response rate), at most the population.
+
+    Args:
+        target: target net responses per wijk (>= 0).
+        response_rate: expected response rate per wijk, in (0, 1].
+        population: N_h, register persons 15+ per wijk.
+    Returns:
+        integer n_h.
+
+    >>> gross_sizes([420, 420, 100], [0.4, 0.35, 0.4], [5000, 5000, 180]).tolist()
+    [1050, 1200, 180]
+    """
+    target = np.asarray(target, dtype=float)
+    rate = np.asarray(response_rate, dtype=float)
+    population = np.asarray(population, dtype=np.int64)
+    # the small tolerance keeps 420 / 0.4 = 1050.0000000000002 at 1050
+    wanted = np.ceil(target / rate - 1e-9).astype(np.int64)
+    return np.minimum(np.maximum(wanted, 0), population)
+
+
+def _check_rate(rate, source="--response-rate", **where):
+    try:
+        value = float(str(rate).replace(",", "."))
+    except ValueError:
+        raise InputError(source, f"{rate!r} is not a number; expected a response rate above 0 "
+                         "and at most 1, such as 0.4", **where) from None
+    if not 0 < value <= 1:
+        raise InputError(source, f"{rate!r} is not a response rate; expected a number above 0 "
+                         "and at most 1, such as 0.4", **where)
+    return value
+
+
+def read_rates(path, wijk_codes, default: float) -> dict[int, float]:
+    """Expected response rate per wijk: `default`, or the targets file's `response_rate`
+    column where it has one (all bad rows are listed in one InputError)."""
+    rates = {code: default for code in wijk_codes}
+    if path is None or not Path(str(path)).is_file():
+        return rates
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        column = next((c for c in reader.fieldnames or () if c.strip() in
+                       ("response_rate", "expected_rate", "respons")), None)
+        if column is None:
+            return rates
+        problems = []
+        for number, record in enumerate(reader, start=2):
+            value = (record.get(column) or "").strip()
+            if not value:
+                continue
+            try:
+                rate = _check_rate(value, Path(path).name, row=number, column=column)
+            except InputError as exc:
+                problems.append(str(exc))
+                continue
+            try:
+                rates[int(record["wijk_code"])] = rate
+            except (TypeError, ValueError):
+                pass  # load_targets names a bad wijk code
+        if problems:
+            raise InputError(Path(path).name, f"{len(problems)} bad response rate(s):\n"
+                             + "\n".join(problems))
+    return rates
+
+
+def plan(db, edition_year: int, targets=DEFAULT_TARGET,
+         response_rate: float = DEFAULT_RESPONSE_RATE) -> tuple[pd.DataFrame, SampleBatch]:
+    """The gross sample size per wijk a draw would take, from the newest register import.
+
+    Args:
+        db: a session.
+        edition_year: the edition.
+        targets: a whole number for every wijk, or the path of a `wijk_code,target` CSV
+            (optionally with `response_rate`), as FIELDWORK_TARGETS.
+        response_rate: expected response rate where the file gives none.
+    Returns:
+        (per wijk: wijk_code, wijk, population, target, response_rate, sample_size; the
+        register batch).
+    Raises:
+        InputError: no register imported for the edition, a bad target or rate.
+    """
+    rate = _check_rate(response_rate)
+    edition = db.scalar(select(Edition).where(Edition.year == edition_year))
+    batch = latest_register(db, edition.id) if edition else None
+    if batch is None:
+        raise InputError(f"edition {edition_year}", "no register has been imported; import a "
+                         "register extract first (wijkprofiel sample import FILE --kind register)")
+    population = pd.Series(dict(db.execute(
+        select(IdentityPerson.wijk_code, func.count())
+        .join(IdentityFrameMember, IdentityFrameMember.person_id == IdentityPerson.id)
+        .where(IdentityFrameMember.batch_id == batch.id)
+        .group_by(IdentityPerson.wijk_code)).all()), dtype=np.int64).sort_index()
+    names = dict(db.execute(select(Area.wijk_code, Area.wijk)).all())
+    codes = population.index.tolist()
+    target = load_targets(targets, sorted(set(codes) | set(names)))
+    rates = read_rates(targets if isinstance(targets, (str, Path)) else None, codes, rate)
+    table = pd.DataFrame({
+        "wijk_code": codes,
+        "wijk": [names.get(c, str(c)) for c in codes],
+        "population": population.to_numpy(),
+        "target": [target[c] for c in codes],
+        "response_rate": [rates[c] for c in codes],
+    })
+    table["sample_size"] = gross_sizes(table["target"], table["response_rate"],
+                                       table["population"])
+    return table, batch
+
+
+def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
+         response_rate: float = DEFAULT_RESPONSE_RATE, wave_1_share: float = WAVE_1_SHARE,
+         created_by: str | None = None, secret_rng: np.random.Generator | None = None
+         ) -> DrawSummary:
+    """Draw the edition's sample from its newest register import, in the caller's transaction.
+
+    Args:
+        db: a session.
+        edition_year: the edition; it must have a register import and no sample units yet.
+        seed: the seed, a whole number from 0 to 2**31 - 1; the same register and seed draw
+            the same persons, questionnaires and waves.
+        targets, response_rate: as `plan`.
+        wave_1_share: the share of each wijk's units in wave 1.
+        created_by: who drew it, for the batch row.
+        secret_rng: the generator of the unit ids and access codes (default unseeded).
+    Returns:
+        a `DrawSummary`.
+    Raises:
+        InputError: a bad seed, no register, an edition that already has a sample.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or \
+            not 0 <= seed < 2**31:
+        raise InputError("--seed", f"{seed!r} is not a seed; expected a whole number from 0 to "
+                         f"{2**31 - 1}")
+    table, batch = plan(db, edition_year, targets, response_rate)
+    edition = db.get(Edition, batch.edition_id)
+    existing = db.scalar(select(func.count()).select_from(SampleUnit)
+                         .where(SampleUnit.edition_id == edition.id))
+    if existing:
+        raise InputError(f"edition {edition_year}", f"already has a sample of {existing} units; "
+                         "a second draw would invite people twice")
+    frame = load_frame(db, batch)
+    rng = np.random.default_rng(seed)
+    secret_rng = secret_rng or np.random.default_rng(secrets.randbits(128))
+    wijk_codes = table["wijk_code"].to_numpy()
+    sample = draw_sample(frame, wijk_codes, None, rng, sizes=table["sample_size"].to_numpy(),
+                         wave_1_share=wave_1_share, secret_rng=secret_rng)
+    person = sample["person_index"].to_numpy()
+    taken = set(db.scalars(select(SampleUnit.id).where(SampleUnit.id.in_(
+        sample["id"].tolist()[:900]))))
+    if taken:  # 64-bit random ids: practically never
+        raise InputError(f"edition {edition_year}", "a drawn unit id is already in use; "
+                         "draw again")
+    units = []
+    for k, row in enumerate(sample.itertuples(index=False)):
+        p = person[k]
+        units.append({
+            "id": row.id, "edition_id": edition.id, "wijk_code": int(row.wijk_code),
+            "questionnaire_id": row.questionnaire_id, "wave": int(row.wave),
+            "inclusion_probability": float(row.inclusion_probability),
+            "design_weight": float(row.design_weight),
+            "stratum_population": int(row.stratum_population),
+            "age_group": frame["age_group"].iat[p], "sex": frame["sex"].iat[p],
+            "migration_background": frame["migration_background"].iat[p],
+            "household_type": frame["household_type"].iat[p],
+            "code_hash": row.code_hash, "status": "invited"})
+    if units:
+        db.execute(insert(SampleUnit), units)
+        db.execute(insert(IdentityLink), [
+            {"sample_unit_id": row.id, "person_id": int(frame["person_id"].iat[p]),
+             "access_code": row.access_code}
+            for row, p in zip(sample.itertuples(index=False), person)])
+    margins = write_margins(db, edition.id, frame)
+    edition.seed = int(seed)
+    detail = (f"targets={targets} response_rate={response_rate} wave_1_share={wave_1_share} "
+              f"frame={len(frame)} units={len(sample)} wijken={int((table.sample_size > 0).sum())}")
+    drawn = SampleBatch(edition_id=edition.id, kind="draw", source_name=f"draw seed {seed}",
+                        rows=len(sample), reference_date=batch.reference_date, seed=int(seed),
+                        frame_batch_id=batch.id, detail=detail, created_by=created_by)
+    db.add(drawn)
+    db.flush()
+    return DrawSummary(drawn.id, edition_year, int(seed), len(sample), len(frame), margins, table)
+
+
+def draw_edition(url: str, edition_year: int, seed: int, **options) -> DrawSummary:
+    """`draw` in its own transaction: all units or none."""
+    with storage.transaction(url) as db:
+        return draw(db, edition_year, seed, **options)

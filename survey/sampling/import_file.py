@@ -1,0 +1,832 @@
+"""Import a register extract or an already drawn sample from CSV or Excel.
+
+Three steps, which the command line and the staff pages share:
+
+1. `read_table(content, source)`: a CSV file (UTF-8 with or without BOM; comma, semicolon or
+   tab, detected from the header line) or an Excel workbook (.xlsx, the first sheet), header
+   in the first row. Row numbers count the header as row 1, as a spreadsheet shows them.
+2. `guess_mapping(headers, kind)`: which of the file's columns holds each of our fields,
+   guessed from common Dutch and English header names (`FIELDS`); the caller may change it.
+3. `check(table, mapping, kind, context)`: every row checked, every error kept (file, row,
+   column, what is wrong and what was expected): a missing or unknown wijk, an impossible
+   birth date, a duplicate person, an unknown category... `store(db, result, ...)` then
+   writes it in the caller's transaction; `import_file` does all of it and stores nothing
+   unless the whole file is valid.
+
+A register extract (kind `register`) becomes the persons of `identity_person` (a person
+already there, by register id, is updated: a newer extract has the newer address) and the
+frame of the edition (`identity_frame_member`), from which `survey.sampling.draw` draws; its
+margins per wijk are written to `population_margin`. An already drawn sample (kind `sample`)
+also needs the questionnaire, optionally the wave, and the inclusion probability of each
+person; each row becomes a sample unit with design weight 1/inclusion probability, a fresh
+access code and an identity link.
+"""
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+
+from survey.access_codes import code_hash, new_codes
+from survey.demo.areas import load_wijken
+from survey.demo.register import CATEGORIES
+from survey.demo.sample import QUESTIONNAIRE_IDS, unit_ids
+from survey.errors import InputError
+from survey.models import (Area, IdentityFrameMember, IdentityLink, IdentityPerson,
+                           PopulationMargin, SampleBatch, SampleUnit)
+from survey.sampling.frame import (age_group_series, ages_on, default_reference_date,
+                                   edition_for, write_margins)
+
+KINDS = ("register", "sample")
+MAX_ERRORS = 200
+"""Errors listed per file; all are counted."""
+MAX_AGE = 115
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    """Dutch label on the staff page."""
+    headers: tuple[str, ...]
+    """Header names that map to this field (compared without case, spaces, dashes, dots)."""
+    required: tuple[str, ...]
+    """The kinds of file that must have it."""
+    kinds: tuple[str, ...] = KINDS
+    """The kinds of file that use it."""
+
+
+FIELDS = {f.name: f for f in [
+    Field("register_id", "Registernummer (BRP)",
+          ("register_id", "registernummer", "registratienummer", "anummer", "a_nummer",
+           "bsn", "burgerservicenummer", "persoonsnummer", "persoon_id", "person_id", "id"),
+          KINDS),
+    Field("given_name", "Voornaam", ("given_name", "voornaam", "voornamen", "roepnaam",
+                                     "first_name", "firstname", "forename"), KINDS),
+    Field("family_name", "Achternaam", ("family_name", "achternaam", "geslachtsnaam",
+                                        "familienaam", "surname", "last_name", "lastname",
+                                        "naam"), KINDS),
+    Field("street", "Straat", ("street", "straat", "straatnaam", "openbare_ruimte",
+                               "street_name"), KINDS),
+    Field("house_number", "Huisnummer", ("house_number", "huisnummer", "huisnr", "nummer",
+                                         "number", "housenumber", "huisnummer_toevoeging"),
+          KINDS),
+    Field("postcode", "Postcode", ("postcode", "post_code", "postal_code", "zip", "zipcode",
+                                   "pc6"), KINDS),
+    Field("phone", "Telefoon (niet verplicht)", ("phone", "telefoon", "telefoonnummer", "tel",
+                                                 "mobiel", "phone_number", "telephone"), ()),
+    Field("wijk_code", "Wijk (code of naam)",
+          ("wijk_code", "wijkcode", "wijknr", "wijknummer", "wijk", "wijknaam", "wijk_naam",
+           "neighbourhood", "neighborhood", "district"), KINDS),
+    Field("birth_date", "Geboortedatum", ("birth_date", "geboortedatum", "geb_datum",
+                                          "gebdatum", "date_of_birth", "birthdate", "dob"),
+          KINDS),
+    Field("sex", "Geslacht", ("sex", "geslacht", "gender"), KINDS),
+    Field("migration_background", "Migratieachtergrond",
+          ("migration_background", "migratieachtergrond", "herkomst", "herkomstgroepering",
+           "origin", "migration"), KINDS),
+    Field("household_type", "Huishoudtype", ("household_type", "huishoudtype",
+                                             "type_huishouden", "huishouden", "household",
+                                             "huishoudenssamenstelling"), KINDS),
+    Field("questionnaire_id", "Vragenlijst", ("questionnaire_id", "vragenlijst",
+                                              "questionnaire", "onderzoek"),
+          ("sample",), ("sample",)),
+    Field("wave", "Golf (niet verplicht: 1)", ("wave", "golf", "ronde", "tranche"), (),
+          ("sample",)),
+    Field("inclusion_probability", "Inclusiekans",
+          ("inclusion_probability", "inclusiekans", "trekkingskans", "selectiekans",
+           "selection_probability", "pi"), ("sample",), ("sample",)),
+]}
+
+# accepted spellings of each category (compared after `_key`)
+VALUES = {
+    "sex": {"man": ["man", "m", "male", "mannelijk", "men"],
+            "vrouw": ["vrouw", "v", "f", "w", "female", "vrouwelijk", "women"]},
+    "migration_background": {
+        "nederlands": ["nederlands", "nl", "nederland", "nederlandse", "autochtoon",
+                       "geen migratieachtergrond", "dutch"],
+        "westers": ["westers", "westerse", "westerse migratieachtergrond", "western",
+                    "europees", "europa"],
+        "niet_westers": ["niet westers", "niet westerse", "nietwesters",
+                         "niet westerse migratieachtergrond", "non western", "buiten europa"]},
+    "household_type": {
+        "alleenstaand": ["alleenstaand", "alleenstaande", "eenpersoonshuishouden",
+                         "eenpersoons", "single", "one person"],
+        "zonder_kinderen": ["zonder kinderen", "paar zonder kinderen", "samenwonend zonder kinderen",
+                            "meerpersoonshuishouden zonder kinderen", "without children",
+                            "couple without children"],
+        "met_kinderen": ["met kinderen", "paar met kinderen", "eenoudergezin",
+                         "eenouderhuishouden", "eenouder", "with children",
+                         "couple with children", "single parent"]},
+    "questionnaire_id": {"veiligheidsmonitor": ["veiligheidsmonitor", "vm", "veiligheid"],
+                         "wijkonderzoek": ["wijkonderzoek", "wo", "wijk onderzoek"]},
+}
+assert all(list(VALUES[v]) == CATEGORIES[v] for v in CATEGORIES if v in VALUES)
+assert list(VALUES["questionnaire_id"]) == list(QUESTIONNAIRE_IDS)
+
+_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d")
+_DATE_SHAPE = re.compile(r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{8})$")
+
+__all__ = ["KINDS", "FIELDS", "Table", "Context", "CheckResult", "FileErrors", "ImportSummary",
+           "read_table", "read_path", "guess_mapping", "fields_for", "load_context", "check",
+           "store", "import_file"]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Table:
+    """A file as read: its headers, its data rows as text, and each row's number in the file."""
+
+    source: str
+    headers: list[str]
+    data: pd.DataFrame
+    """One str column per header position (0, 1, ...); empty cells are ''."""
+    row_numbers: np.ndarray
+    """File row of each data row; the header is row 1."""
+    sha256: str
+    errors: list[InputError] = field(default_factory=list)
+    """Rows that cannot be read as rows (too many fields)."""
+
+
+@dataclass
+class Context:
+    """What a check needs from the database."""
+
+    wijk_names: dict[int, str]
+    """wijk_code -> name, of the area table and the 71 wijken of the CBS table."""
+    reference_date: date
+    in_sample: set[str] = field(default_factory=set)
+    """Register ids already in the edition's sample (kind `sample`)."""
+    edition_year: int | None = None
+
+
+@dataclass
+class CheckResult:
+    source: str
+    kind: str
+    mapping: dict[str, str | None]
+    rows: int
+    errors: list[InputError]
+    """The first MAX_ERRORS, by row."""
+    error_count: int
+    error_rows: set[int]
+    frame: pd.DataFrame | None
+    """The clean values, one row per data row (None when there are errors)."""
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class FileErrors(InputError):
+    """A file with bad rows: `errors` lists them (up to MAX_ERRORS); nothing was stored."""
+
+    def __init__(self, result: CheckResult):
+        self.result = result
+        self.errors = result.errors
+        rows = len(result.error_rows)
+        head = (f"{result.error_count} error{'s' if result.error_count != 1 else ''}"
+                + (f" in {rows} row{'s' if rows != 1 else ''}" if rows else "")
+                + "; nothing was imported")
+        lines = [str(e) for e in result.errors]
+        if result.error_count > len(lines):
+            lines.append(f"... and {result.error_count - len(lines)} more")
+        super().__init__(result.source, head + "\n" + "\n".join(lines))
+
+
+@dataclass
+class ImportSummary:
+    batch_id: int
+    kind: str
+    edition_year: int
+    rows: int
+    persons_added: int
+    persons_updated: int
+    units: int
+    margins: int
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_path(path) -> Table:
+    """`read_table` of a file on disk; a missing file is an InputError."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "file not found; expected a CSV or Excel (.xlsx) file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory; expected a CSV or Excel (.xlsx) file") from None
+    return read_table(content, path.name)
+
+
+def read_table(content: bytes, source: str) -> Table:
+    """Read a CSV or Excel file's header and rows as text.
+
+    Args:
+        content: the file's bytes.
+        source: its name, for messages; `.xlsx`/`.xlsm` (or a zip signature) means Excel.
+    Returns:
+        a `Table`.
+    Raises:
+        InputError: not CSV or Excel, not UTF-8, no header, a header name twice.
+
+    >>> t = read_table("\\ufeffwijk;geslacht\\n10;v\\n".encode(), "s.csv")
+    >>> t.headers, t.data.iloc[0].tolist(), t.row_numbers.tolist()
+    (['wijk', 'geslacht'], ['10', 'v'], [2])
+    """
+    suffix = Path(source).suffix.lower()
+    if suffix == ".xls":
+        raise InputError(source, "old Excel format (.xls) is not read; save it as .xlsx or as "
+                         "CSV UTF-8")
+    if suffix in (".xlsx", ".xlsm") or content[:4] == b"PK\x03\x04":
+        records = _excel_records(content, source)
+    else:
+        records = _csv_records(content, source)
+    digest = hashlib.sha256(content).hexdigest()
+    header, *body = records if records else [[]]
+    if not any(cell.strip() for cell in header):
+        raise InputError(source, "no header: the first row must name the columns", row=1)
+    while header and not header[-1].strip():
+        header = header[:-1]
+    headers = [cell.strip() or f"kolom {i + 1}" for i, cell in enumerate(header)]
+    seen = {}
+    for i, name in enumerate(headers):
+        if name.casefold() in seen:
+            raise InputError(source, f"the header names '{name}' twice (columns "
+                             f"{seen[name.casefold()] + 1} and {i + 1}); every column needs "
+                             "its own name", row=1)
+        seen[name.casefold()] = i
+    width = len(headers)
+    rows, numbers, errors = [], [], []
+    for number, record in enumerate(body, start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # an empty line
+        if len(record) > width:
+            extra = record[width:]
+            if any(cell.strip() for cell in extra):
+                errors.append(InputError(
+                    source, f"has {len(record)} values where the header has {width} columns; "
+                    "is there a separator inside a value that is not in quotes?", row=number))
+            record = record[:width]
+        elif len(record) < width:
+            record = record + [""] * (width - len(record))
+        rows.append(record)
+        numbers.append(number)
+    data = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else \
+        pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
+    return Table(source, headers, data, np.array(numbers, dtype=np.int64), digest, errors)
+
+
+def _csv_records(content: bytes, source: str) -> list[list[str]]:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = content[:exc.start].count(b"\n") + 1
+        raise InputError(source, f"is not UTF-8 text (byte 0x{content[exc.start]:02x}); save "
+                         "it as 'CSV UTF-8' or as an Excel workbook", row=row) from None
+    if "\x00" in text:
+        raise InputError(source, "is not a CSV file (it holds binary data); expected CSV UTF-8 "
+                         "or an Excel workbook (.xlsx)")
+    first_line = text.split("\n", 1)[0]
+    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise InputError(source, f"is not a readable CSV file ({exc})") from None
+
+
+def _excel_records(content: bytes, source: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(source, f"is not a readable Excel workbook ({exc.__class__.__name__}); "
+                         "expected .xlsx or CSV UTF-8") from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() \
+            else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _key(text: str) -> str:
+    """Header or value compared without case, accents of spacing: 'Geb. datum' ~ 'geb_datum'."""
+    return re.sub(r"[\s_\-./]+", " ", str(text).casefold()).strip()
+
+
+def _header_key(text: str) -> str:
+    return _key(text).replace(" ", "")
+
+
+def fields_for(kind: str) -> list[Field]:
+    """Our fields a file of `kind` can have, in display order."""
+    _check_kind(kind)
+    return [f for f in FIELDS.values() if kind in f.kinds]
+
+
+def guess_mapping(headers, kind: str) -> dict[str, str | None]:
+    """For each field of `kind`, the file's header that holds it, or None.
+
+    >>> guess_mapping(["Voornaam", "Achternaam", "Geb. datum", "Wijk"], "register")["birth_date"]
+    'Geb. datum'
+    """
+    free = {_header_key(h): h for h in reversed(list(headers))}
+    mapping = {}
+    for f in fields_for(kind):
+        mapping[f.name] = None
+        for candidate in f.headers:
+            header = free.get(_header_key(candidate))
+            if header is not None:
+                mapping[f.name] = header
+                free = {k: v for k, v in free.items() if v != header}
+                break
+    return mapping
+
+
+def _check_kind(kind):
+    if kind not in KINDS:
+        raise InputError("--kind", f"{kind!r} is not a kind of file; expected register or sample")
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def load_context(db, kind: str, edition_year: int, reference_date: date | None = None) -> Context:
+    """The wijken (area table, completed with the CBS table's 71), the reference date (default
+    1 January of the year before the edition) and, for a sample, who is already in it."""
+    _check_kind(kind)
+    names = {int(w.wijk_code): w.wijk for w in db.scalars(select(Area))}
+    taken = {_key(n) for n in names.values()}
+    for code, name in load_wijken()[["wijk_code", "wijk"]].itertuples(index=False):
+        if int(code) not in names and _key(name) not in taken:
+            names[int(code)] = name
+    in_sample = set()
+    if kind == "sample":
+        from survey.models import Edition
+
+        in_sample = set(db.scalars(
+            select(IdentityPerson.register_id)
+            .join(IdentityLink, IdentityLink.person_id == IdentityPerson.id)
+            .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
+            .join(Edition, Edition.id == SampleUnit.edition_id)
+            .where(Edition.year == edition_year)))
+    return Context(names, reference_date or default_reference_date(edition_year), in_sample,
+                   edition_year)
+
+
+class _Errors:
+    def __init__(self, table: Table, mapping):
+        self.table = table
+        self.mapping = mapping
+        self.items: list[tuple[int, int, InputError]] = []
+        self.count = 0
+        self.rows: set[int] = set()
+        self.order = {name: i for i, name in enumerate(FIELDS)}
+
+    def add(self, field_name, mask, message):
+        """`message(i)` for every data row i where `mask` holds."""
+        index = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(index):
+            return
+        self.count += len(index)
+        numbers = self.table.row_numbers[index]
+        self.rows.update(numbers.tolist())
+        column = self.mapping.get(field_name) if field_name else None
+        for i, number in zip(index[:MAX_ERRORS], numbers[:MAX_ERRORS]):
+            self.items.append((int(number), self.order.get(field_name, -1), InputError(
+                self.table.source, message(int(i)), row=int(number), column=column)))
+
+    def add_file(self, message, field_name=None):
+        self.count += 1
+        self.items.append((0, self.order.get(field_name, -1),
+                           InputError(self.table.source, message)))
+
+    def listed(self):
+        return [e for _r, _o, e in sorted(self.items, key=lambda t: (t[0], t[1]))][:MAX_ERRORS]
+
+
+def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResult:
+    """Check every row of `table` under `mapping`.
+
+    Args:
+        table: from `read_table`.
+        mapping: {field: header or None}; from `guess_mapping`, perhaps changed.
+        kind: `register` or `sample`.
+        context: from `load_context`.
+    Returns:
+        a `CheckResult` with all errors (the first MAX_ERRORS listed, all counted) and, when
+        there are none, the clean frame: register_id, given_name, family_name, street,
+        house_number, postcode ('3011 AB'), phone (None when empty), wijk_code (int),
+        birth_date (date), age_group, sex, migration_background, household_type and, for a
+        sample, questionnaire_id, wave, inclusion_probability.
+    """
+    _check_kind(kind)
+    mapping = {f.name: (mapping.get(f.name) or None) for f in fields_for(kind)}
+    errors = _Errors(table, mapping)
+    for e in table.errors:
+        errors.items.append((e.row or 0, -1, e))
+        errors.count += 1
+        errors.rows.add(e.row)
+
+    position = {h: i for i, h in enumerate(table.headers)}
+    used = {}
+    for f in fields_for(kind):
+        header = mapping[f.name]
+        if header is None:
+            if kind in f.required:
+                examples = ", ".join(f.headers[:3])
+                errors.add_file(f"no column is mapped to {f.name} ({f.label.lower()}); choose "
+                                f"it in the mapping or name a column {examples}", f.name)
+        elif header not in position:
+            errors.add_file(f"{f.name} is mapped to '{header}', which is not a column of the "
+                            f"file; its columns are {', '.join(table.headers)}", f.name)
+            mapping[f.name] = None
+        elif header in used:
+            errors.add_file(f"column '{header}' is mapped to both {used[header]} and {f.name}; "
+                            "a column holds one field", f.name)
+        else:
+            used[header] = f.name
+
+    n = len(table.data)
+    text = {}
+    for f in fields_for(kind):
+        header = mapping[f.name]
+        if header is None or header not in position:
+            text[f.name] = pd.Series([""] * n, dtype=object)
+        else:
+            text[f.name] = table.data[position[header]].astype(str).str.strip()
+    out = pd.DataFrame(index=range(n))
+    mapped = {name for name, header in mapping.items() if header in position}
+
+    def present(name):
+        return name in mapped
+
+    def empty(name, what):
+        if present(name):
+            errors.add(name, text[name].eq("").to_numpy(), lambda i: f"empty; expected {what}")
+
+    def too_long(name, limit):
+        if present(name):
+            values = text[name]
+            errors.add(name, values.str.len().gt(limit).to_numpy(),
+                       lambda i: f"'{values.iat[i][:30]}...' is longer than {limit} characters")
+
+    # register id: present, short, once in the file, not yet in the edition's sample
+    ids = text["register_id"]
+    empty("register_id", "the person's register number")
+    too_long("register_id", 20)
+    if present("register_id"):
+        filled = ids.ne("")
+        first = ids[filled].groupby(ids[filled], sort=False).head(1)
+        first_row = pd.Series(table.row_numbers[first.index.to_numpy()], index=first.to_numpy())
+        twice = (filled & ids.duplicated(keep="first")).to_numpy()
+        errors.add("register_id", twice, lambda i: (
+            f"duplicate person: register number '{ids.iat[i]}' is also on row "
+            f"{first_row[ids.iat[i]]}; each person may appear once"))
+        if context.in_sample:
+            already = ids.isin(context.in_sample).to_numpy() & ~twice
+            errors.add("register_id", already, lambda i: (
+                f"duplicate person: register number '{ids.iat[i]}' is already in the sample of "
+                f"edition {context.edition_year}"))
+    out["register_id"] = ids
+
+    for name, what, limit in (("given_name", "the given name", 100),
+                              ("family_name", "the family name", 100),
+                              ("street", "the street name", 100),
+                              ("house_number", "the house number, such as 12 or 12A", 10)):
+        empty(name, what)
+        too_long(name, limit)
+        out[name] = text[name]
+
+    postcodes = text["postcode"]
+    empty("postcode", "a Dutch postcode such as 3011 AB")
+    parts = postcodes.str.extract(_POSTCODE)
+    if present("postcode"):
+        errors.add("postcode", (postcodes.ne("") & parts[0].isna()).to_numpy(), lambda i: (
+            f"'{postcodes.iat[i]}' is not a Dutch postcode; expected four digits and two "
+            "letters, such as 3011 AB"))
+    out["postcode"] = (parts[0].fillna("") + " " + parts[1].fillna("").str.upper()).str.strip()
+
+    phones = text["phone"]
+    if present("phone"):
+        bad = phones.ne("") & ~phones.str.fullmatch(r"\+?[0-9][0-9 ()\-]{5,19}")
+        errors.add("phone", bad.to_numpy(), lambda i: (
+            f"'{phones.iat[i]}' is not a phone number; expected digits, such as 010-1234567 "
+            "or 06-12345678 (or leave it empty)"))
+    out["phone"] = phones.where(phones.ne(""), None)
+
+    out["wijk_code"] = _check_wijk(text["wijk_code"], context, errors, present("wijk_code"))
+    out["birth_date"], ages = _check_birth_date(text["birth_date"], context, errors,
+                                                present("birth_date"))
+    out["age_group"] = age_group_series(np.where(np.isnan(ages), -1, ages).astype(int)) \
+        if n else []
+
+    for name in ("sex", "migration_background", "household_type"):
+        out[name] = _check_category(name, text[name], errors, present(name))
+
+    if kind == "sample":
+        out["questionnaire_id"] = _check_category("questionnaire_id", text["questionnaire_id"],
+                                                  errors, present("questionnaire_id"))
+        waves = text["wave"]
+        if present("wave"):
+            number = pd.to_numeric(waves, errors="coerce")
+            bad = waves.ne("") & ~number.isin([1, 2])
+            errors.add("wave", bad.to_numpy(), lambda i: (
+                f"'{waves.iat[i]}' is not a wave; expected 1 (spring) or 2 (after the summer), "
+                "or leave it empty for 1"))
+            out["wave"] = number.fillna(1).where(~bad, 1).astype(int)
+        else:
+            out["wave"] = 1
+        probability_text = text["inclusion_probability"]
+        empty("inclusion_probability", "the inclusion probability, such as 0,12")
+        probability = pd.to_numeric(probability_text.str.replace(",", ".", regex=False),
+                                    errors="coerce")
+        if present("inclusion_probability"):
+            bad = probability_text.ne("") & ~((probability > 0) & (probability <= 1))
+            errors.add("inclusion_probability", bad.to_numpy(), lambda i: (
+                f"'{probability_text.iat[i]}' is not a probability; expected a number above 0 "
+                "and at most 1, such as 0,12 (0.12)"))
+        out["inclusion_probability"] = probability
+
+    if n == 0:
+        errors.add_file("no data rows: the file has a header but no persons")
+
+    listed = errors.listed()
+    result = CheckResult(table.source, kind, mapping, n, listed, errors.count, errors.rows,
+                         None if errors.count else out, table.sha256)
+    return result
+
+
+def _check_wijk(values, context, errors, present):
+    codes = pd.Series(np.full(len(values), -1, dtype=np.int64))
+    if not present:
+        return codes
+    by_name = {_key(name): code for code, name in context.wijk_names.items()}
+    numeric = values.str.fullmatch(r"\d{1,6}")
+    as_code = pd.to_numeric(values.where(numeric), errors="coerce")
+    known_code = as_code.isin(list(context.wijk_names))
+    codes[known_code.to_numpy()] = as_code[known_code].astype(np.int64).to_numpy()
+    named = values.map(lambda v: by_name.get(_key(v), -1))
+    use_name = (~numeric).to_numpy() & (named.to_numpy() >= 0)
+    codes[use_name] = named.to_numpy()[use_name]
+    errors.add("wijk_code", values.eq("").to_numpy(),
+               lambda i: "missing wijk; expected a wijk code such as 71 or a name such as "
+                         "Tarwewijk")
+    unknown = values.ne("").to_numpy() & (codes.to_numpy() < 0)
+    names = list(context.wijk_names.values())
+
+    def unknown_message(i):
+        value = values.iat[i]
+        if numeric.iat[i]:
+            return (f"wijk code {value} is not a Rotterdam wijk; expected one of the "
+                    f"{len(context.wijk_names)} wijk codes, such as 71 (Tarwewijk)")
+        close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else "; expected a wijk name such as Tarwewijk"
+        return f"'{value}' is not a Rotterdam wijk{hint}"
+
+    errors.add("wijk_code", unknown, unknown_message)
+    return codes
+
+
+def _check_birth_date(values, context, errors, present):
+    n = len(values)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    cleaned = values.str.replace(r"[ T]00:00(:00)?(\.0+)?$", "", regex=True)
+    for fmt in _DATE_FORMATS:
+        todo = parsed.isna() & cleaned.ne("")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(cleaned[todo], format=fmt, errors="coerce")
+    if not present:
+        return pd.Series([None] * n, dtype=object), np.full(n, np.nan)
+    errors.add("birth_date", values.eq("").to_numpy(),
+               lambda i: "empty; expected the birth date, such as 1980-02-28 or 28-02-1980")
+    failed = (values.ne("") & parsed.isna()).to_numpy()
+    shaped = cleaned.str.fullmatch(_DATE_SHAPE).to_numpy()
+    errors.add("birth_date", failed & shaped, lambda i: (
+        f"'{values.iat[i]}' is an impossible date (no such day); expected a date such as "
+        "1980-02-28 or 28-02-1980"))
+    errors.add("birth_date", failed & ~shaped, lambda i: (
+        f"'{values.iat[i]}' is not a date; expected a date such as 1980-02-28 or 28-02-1980"))
+    on = context.reference_date
+    ok = parsed.notna().to_numpy()
+    ages = np.full(n, np.nan)
+    if ok.any():
+        ages[ok] = ages_on(parsed[ok], on)
+    future = ok & (parsed > pd.Timestamp(on)).to_numpy()
+    errors.add("birth_date", future, lambda i: (
+        f"'{values.iat[i]}' is an impossible birth date: after the register's reference date "
+        f"{on.isoformat()}"))
+    young = ok & ~future & (ages < 15)
+    errors.add("birth_date", young, lambda i: (
+        f"'{values.iat[i]}' is an impossible birth date here: {int(ages[i])} years old on "
+        f"{on.isoformat()}, and the Wijkprofiel samples residents aged 15 and over"))
+    old = ok & (ages > MAX_AGE)
+    errors.add("birth_date", old, lambda i: (
+        f"'{values.iat[i]}' is an impossible birth date: {int(ages[i])} years old on "
+        f"{on.isoformat()}"))
+    dates = pd.Series([None] * n, dtype=object)
+    if ok.any():
+        dates[ok] = parsed[ok].dt.date.to_numpy()
+    return dates, ages
+
+
+def _check_category(name, values, errors, present):
+    allowed = VALUES[name]
+    lookup = {_key(spelling): category for category, spellings in allowed.items()
+              for spelling in [category, *spellings]}
+    mapped = values.map(lambda v: lookup.get(_key(v)))
+    if present:
+        expected = ", ".join(allowed)
+        errors.add(name, values.eq("").to_numpy(),
+                   lambda i: f"empty; expected one of {expected}")
+        errors.add(name, (values.ne("") & mapped.isna()).to_numpy(), lambda i: (
+            f"'{values.iat[i]}' is not a category of {name}; expected one of {expected}"))
+    return mapped
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def store(db, result: CheckResult, edition_year: int, *, reference_date: date,
+          created_by: str | None = None, secret_rng: np.random.Generator | None = None
+          ) -> ImportSummary:
+    """Write a checked file in the caller's transaction (see the module docstring).
+
+    Raises:
+        FileErrors: `result` has errors (nothing is written).
+    """
+    if not result.ok:
+        raise FileErrors(result)
+    frame = result.frame
+    secret_rng = secret_rng or np.random.default_rng(secrets.randbits(128))
+    edition = edition_for(db, edition_year)
+    _add_areas(db, set(frame["wijk_code"].tolist()))
+
+    person_ids, added, updated = _upsert_persons(db, frame)
+    batch = SampleBatch(edition_id=edition.id, kind=result.kind, source_name=result.source[:200],
+                        sha256=result.sha256 or None, rows=len(frame),
+                        reference_date=reference_date, created_by=created_by)
+    db.add(batch)
+    db.flush()
+    units = margins = 0
+    if result.kind == "register":
+        db.execute(insert(IdentityFrameMember),
+                   [{"batch_id": batch.id, "person_id": int(p)} for p in person_ids])
+        margins = write_margins(db, edition.id, frame)
+    else:
+        units = _write_units(db, edition.id, frame, person_ids, secret_rng)
+    batch.detail = (f"persons added {added}, updated {updated}; units {units}; "
+                    f"margins {margins}")
+    return ImportSummary(batch.id, result.kind, edition_year, len(frame), added, updated,
+                         units, margins)
+
+
+def _add_areas(db, codes):
+    present = set(db.scalars(select(Area.wijk_code)))
+    missing = codes - present
+    if missing:
+        cbs = load_wijken().set_index("wijk_code")
+        for code in sorted(missing):
+            db.add(Area(wijk_code=int(code), wijk=cbs.at[code, "wijk"],
+                        gebied=cbs.at[code, "gebied"]))
+        db.flush()
+
+
+_PERSON_COLUMNS = ["given_name", "family_name", "street", "house_number", "postcode", "phone",
+                   "wijk_code", "birth_date", "sex", "migration_background", "household_type"]
+
+
+def _existing_ids(db, register_ids) -> dict[str, int]:
+    found = {}
+    for begin in range(0, len(register_ids), 900):
+        chunk = register_ids[begin:begin + 900]
+        found.update(db.execute(select(IdentityPerson.register_id, IdentityPerson.id)
+                                .where(IdentityPerson.register_id.in_(chunk))).all())
+    return found
+
+
+def _upsert_persons(db, frame):
+    register_ids = frame["register_id"].tolist()
+    existing = _existing_ids(db, register_ids)
+    records = frame[["register_id", *_PERSON_COLUMNS]].to_dict("records")
+    for record in records:
+        record["wijk_code"] = int(record["wijk_code"])
+    new = [r for r in records if r["register_id"] not in existing]
+    old = [{**{k: v for k, v in r.items() if k != "register_id"}, "id": existing[r["register_id"]]}
+           for r in records if r["register_id"] in existing]
+    if new:
+        db.execute(insert(IdentityPerson), new)
+    if old:
+        db.execute(update(IdentityPerson), old)
+    ids = _existing_ids(db, register_ids) if new else existing
+    return np.array([ids[r] for r in register_ids], dtype=np.int64), len(new), len(old)
+
+
+def _write_units(db, edition_id, frame, person_ids, secret_rng):
+    n = len(frame)
+    probability = frame["inclusion_probability"].to_numpy(dtype=float)
+    wijk = frame["wijk_code"].to_numpy()
+    # N_h: the register margins' count where a register of this edition was imported, else
+    # the Horvitz-Thompson estimate sum(1/pi) of the wijk's units in this file (= n_h/pi_h, the
+    # population, when pi is the same within the wijk as in a stratified SRS)
+    registered = dict(db.execute(
+        select(PopulationMargin.wijk_code, func.sum(PopulationMargin.total))
+        .where(PopulationMargin.edition_id == edition_id,
+               PopulationMargin.variable == "age_group")
+        .group_by(PopulationMargin.wijk_code)).all())
+    estimate = pd.Series(1 / probability).groupby(wijk).sum()
+    population = {int(h): int(round(registered.get(int(h)) or estimate[h])) for h in estimate.index}
+    taken_ids = set(db.scalars(select(SampleUnit.id)))
+    ids = [i for i in unit_ids(secret_rng, n + 8) if i not in taken_ids][:n]
+    codes = new_codes(secret_rng, n)
+    units = [
+        {"id": ids[k], "edition_id": edition_id, "wijk_code": int(wijk[k]),
+         "questionnaire_id": q, "wave": int(w), "inclusion_probability": float(probability[k]),
+         "design_weight": float(1 / probability[k]),
+         "stratum_population": max(population[int(wijk[k])], 1),
+         "age_group": a, "sex": s, "migration_background": m, "household_type": t,
+         "code_hash": code_hash(codes[k]), "status": "invited"}
+        for k, (q, w, a, s, m, t) in enumerate(frame[
+            ["questionnaire_id", "wave", "age_group", "sex", "migration_background",
+             "household_type"]].itertuples(index=False))
+    ]
+    db.execute(insert(SampleUnit), units)
+    db.execute(insert(IdentityLink), [
+        {"sample_unit_id": ids[k], "person_id": int(person_ids[k]), "access_code": codes[k]}
+        for k in range(n)])
+    return n
+
+
+def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,
+                reference_date: date | None = None, created_by: str | None = None,
+                source: str | None = None, content: bytes | None = None) -> ImportSummary:
+    """Read, check and store a file in one transaction: all of it or nothing.
+
+    Args:
+        url: the database.
+        path: the file (or give `content` and `source`).
+        kind: `register` or `sample`.
+        edition_year: the edition it belongs to (created if new).
+        mapping: {field: header} overriding the guessed mapping for those fields.
+        reference_date: the register's date, for ages (default 1 January of the year before).
+        created_by: who, for the batch row.
+    Returns:
+        an `ImportSummary`.
+    Raises:
+        InputError: the file cannot be read; FileErrors: rows with errors (all listed).
+    """
+    from survey import storage
+
+    table = read_table(content, source) if content is not None else read_path(path)
+    guessed = guess_mapping(table.headers, kind)
+    guessed.update({k: v for k, v in (mapping or {}).items()})
+    unknown = set(mapping or {}) - {f.name for f in fields_for(kind)}
+    if unknown:
+        raise InputError("--map", f"{', '.join(sorted(unknown))} is not a field of a {kind} "
+                         f"file; the fields are {', '.join(f.name for f in fields_for(kind))}")
+    with storage.transaction(url) as db:
+        context = load_context(db, kind, edition_year, reference_date)
+        result = check(table, guessed, kind, context)
+        if not result.ok:
+            raise FileErrors(result)
+        return store(db, result, edition_year, reference_date=context.reference_date,
+                     created_by=created_by)
