@@ -1,0 +1,284 @@
+"""Load: respondents logging in and answering the real questionnaire page after page, against
+the production setup on this machine: two app servers (`wijkprofiel serve`, gunicorn with
+several workers each) sharing one PostgreSQL database, and the same on SQLite for comparison.
+
+    python benchmarks/load.py                                  # 50, 200 and 500 respondents
+    python benchmarks/load.py --users 200 --duration 120 --backends postgresql
+
+It starts PostgreSQL on loopback (tests/postgres_server.py), seeds a demo edition
+(`--scale`, enough uninvited units for every respondent; their codes come from identity_link),
+starts the app servers, and per level runs `--users` respondents at a time for `--duration`
+seconds after a ramp-up, each thinking `--think` seconds (uniform) before posting a page, as a
+person reading the questions would. A respondent who finishes is replaced by a fresh code.
+Every acknowledged page (the POST answered 303, i.e. committed) is logged to a file, and after
+each backend the audit compares the log with the database.
+
+Printed per level: sustained page submissions per second, requests per second, latency
+percentiles (p50/p95/p99) over all requests and over the page POSTs, and errors. The client
+runs on the same 2 cores as the servers and the database, so the figures are a lower bound of
+what the servers do on their own machine. The exit status is 1 if the audit finds an
+acknowledged answer missing or changed.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+# run as a script, this folder comes first on sys.path, and its weighting.py would shadow the
+# weighting package
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from benchmarks import loadclient  # noqa: E402
+
+TARGET_USERS, TARGET_P95_MS = 200, 300
+
+
+class AppServer:
+    """`wijkprofiel serve` in its own process group, so that all of it can be killed."""
+
+    def __init__(self, database_url, port, workers, secret_key, log_dir, migrate=True,
+                 threads=None):
+        self.database_url, self.port, self.workers = database_url, port, workers
+        self.secret_key, self.log_dir, self.migrate, self.threads = (
+            secret_key, Path(log_dir), migrate, threads)
+        self.process = None
+
+    def start(self, timeout=60):
+        command = ["wijkprofiel", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--workers", str(self.workers),
+                   "--access-log", str(self.log_dir / f"access-{self.port}.log")]
+        if self.threads:
+            command += ["--threads", str(self.threads)]
+        if not self.migrate:
+            command.append("--no-migrate")
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key}
+        log = open(self.log_dir / f"server-{self.port}.log", "ab")
+        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True, cwd=PROJECT_ROOT)
+        self.wait_healthy(timeout)
+        return self
+
+    def wait_healthy(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"app server on port {self.port} exited: "
+                                   + (self.log_dir / f"server-{self.port}.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz",
+                                            timeout=2) as response:
+                    if response.status == 200 and len(self.worker_pids()) >= self.workers:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"app server on port {self.port} not healthy in {timeout} s")
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the children of the master (this server's process)."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            return [int(pid) for pid in children.read_text().split()]
+        except (OSError, ValueError):
+            return []
+
+    def kill_worker(self) -> int:
+        """kill -9 one worker; the master starts a new one."""
+        pid = self.worker_pids()[0]
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def kill(self):
+        """kill -9 of the whole server: master and workers, no clean shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(40)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def uninvited_codes(database_url, limit=None) -> list[str]:
+    """Personal codes of sample units that have not started, in a fixed order."""
+    from sqlalchemy import select
+
+    from survey import storage
+    from survey.models import IdentityLink, SampleUnit
+
+    with storage.transaction(database_url) as db:
+        query = (select(IdentityLink.access_code)
+                 .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
+                 .where(SampleUnit.status == "invited").order_by(SampleUnit.id))
+        if limit:
+            query = query.limit(limit)
+        return list(db.scalars(query))
+
+
+def seed(database_url, scale):
+    from survey.demo.seed import seed_edition
+
+    started = time.monotonic()
+    summary = seed_edition(database_url, seed=2024, scale=scale)
+    return summary, time.monotonic() - started
+
+
+def start_servers(database_url, count, workers, log_dir, threads=None, secret_key=None):
+    secret_key = secret_key or secrets.token_hex(32)
+    servers = []
+    for number in range(count):
+        servers.append(AppServer(database_url, free_port(), workers, secret_key, log_dir,
+                                 migrate=number == 0, threads=threads).start())
+    return servers
+
+
+def format_row(backend, figures) -> str:
+    errors = figures["errors"]
+    kinds = ",".join(f"{k}:{v}" for k, v in sorted(figures["errors_by_kind"].items()))
+    return (f"{backend:<10} {figures['users']:>5} {figures['submissions_per_s']:>9.1f} "
+            f"{figures['requests_per_s']:>8.1f} {figures['p50_ms']:>7.0f} {figures['p95_ms']:>7.0f} "
+            f"{figures['p99_ms']:>7.0f} {figures['post_p95_ms']:>9.0f} {errors:>6}"
+            + (f" ({kinds})" if kinds else ""))
+
+
+HEADER = (f"{'backend':<10} {'users':>5} {'submit/s':>9} {'req/s':>8} {'p50 ms':>7} "
+          f"{'p95 ms':>7} {'p99 ms':>7} {'POST p95':>9} {'errors':>6}")
+
+
+def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, dict]:
+    print(f"\n== {backend}: seeding scale {args.scale:g} ...", flush=True)
+    summary, seconds = seed(database_url, args.scale)
+    codes = uninvited_codes(database_url)
+    print(f"   {summary.counts['sample_units']:,} sample units, {len(codes):,} not started "
+          f"(seeded in {seconds:.0f} s)", flush=True)
+    servers = start_servers(database_url, args.servers, args.workers, work_dir,
+                            threads=args.threads)
+    print(f"   {args.servers} app servers x {args.workers} workers on ports "
+          f"{', '.join(str(s.port) for s in servers)}", flush=True)
+    addresses = [("127.0.0.1", s.port) for s in servers]
+    log_path = work_dir / f"acknowledged-{backend}.jsonl"
+    rows = []
+    position = 0
+    try:
+        for users in args.users:
+            needed = users * 3
+            batch = codes[position:position + needed]
+            position += needed
+            figures = asyncio.run(loadclient.run_load(
+                batch, addresses, log_path, users=users, duration=args.duration,
+                ramp=args.ramp, think=args.think, seed=users))
+            rows.append(figures)
+            print(format_row(backend, figures), flush=True)
+            if figures.get("stuck"):
+                print(f"   stuck respondents: {figures['stuck']}")
+    finally:
+        for server in servers:
+            server.stop()
+    result = loadclient.audit(database_url, log_path)
+    print(f"   audit: {result['pages']:,} acknowledged pages, {result['variables']:,} answers: "
+          f"{result['missing']} missing, {result['changed']} changed, "
+          f"{result['pages_not_marked']} pages not marked, {result['routed_off']} routed off",
+          flush=True)
+    for example in result["examples"]:
+        print("     ", example)
+    return rows, result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[50, 200, 500], help="concurrency levels, e.g. 50,200,500")
+    parser.add_argument("--duration", type=float, default=60.0,
+                        help="seconds measured per level, after the ramp (default 60)")
+    parser.add_argument("--ramp", type=float, default=15.0,
+                        help="seconds over which the respondents start (default 15)")
+    parser.add_argument("--think", type=lambda s: tuple(float(x) for x in s.split(",")),
+                        default=(2.0, 8.0), help="think time range in seconds (default 2,8)")
+    parser.add_argument("--scale", type=float, default=0.1,
+                        help="demo edition scale (0.1: 7,500 sampled, ~4,000 not started)")
+    parser.add_argument("--servers", type=int, default=2, help="app servers (default 2)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers per server (default: cores + 1)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker")
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for logs and the acknowledgement logs (default: a temp dir)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    # two servers on one 2-core machine: together about 2 x cores + 1 workers, as one would
+    # run on a machine of its own
+    args.workers = args.workers or (os.cpu_count() or 1) + 1
+    work_dir = args.out or Path(tempfile.mkdtemp(prefix="wijkprofiel-load-"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    print(f"load: levels {args.users}, {args.duration:g} s each after a {args.ramp:g} s ramp, "
+          f"think {args.think[0]:g}-{args.think[1]:g} s; logs in {work_dir}", flush=True)
+
+    all_rows, audits = {}, {}
+    for backend in args.backends.split(","):
+        if backend == "postgresql":
+            from tests.postgres_server import PostgresServer
+
+            pg = PostgresServer().start()
+            try:
+                url = pg.create_database()
+                all_rows[backend], audits[backend] = run_backend(backend, url, args, work_dir)
+            finally:
+                pg.stop()
+        elif backend == "sqlite":
+            url = f"sqlite:///{work_dir / 'load.db'}"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{work_dir / 'load.db'}{suffix}").unlink(missing_ok=True)
+            all_rows[backend], audits[backend] = run_backend(backend, url, args, work_dir)
+        else:
+            parser.error(f"--backends: unknown backend {backend!r}; use postgresql, sqlite")
+
+    print("\n" + HEADER)
+    for backend, rows in all_rows.items():
+        for figures in rows:
+            print(format_row(backend, figures))
+    for backend, rows in all_rows.items():
+        target = next((r for r in rows if r["users"] == TARGET_USERS), None)
+        if target:
+            ok = target["p95_ms"] < TARGET_P95_MS and target["errors"] == 0
+            print(f"target on {backend}: {TARGET_USERS} respondents at p95 "
+                  f"{target['p95_ms']:.0f} ms (< {TARGET_P95_MS}) with {target['errors']} errors: "
+                  f"{'met' if ok else 'NOT met'}")
+    if "postgresql" in all_rows and "sqlite" in all_rows:
+        for pg_row, lite_row in zip(all_rows["postgresql"], all_rows["sqlite"]):
+            print(f"{pg_row['users']} respondents: p95 PostgreSQL / SQLite = "
+                  f"{pg_row['p95_ms'] / lite_row['p95_ms']:.2f}, submissions/s "
+                  f"{pg_row['submissions_per_s'] / max(lite_row['submissions_per_s'], 1e-9):.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"levels": all_rows, "audits": audits}, indent=1))
+    lost = any(not loadclient.audit_passed(result) for result in audits.values())
+    print("audit: " + ("FAILED: acknowledged answers missing or changed" if lost
+                       else "every acknowledged answer is stored as posted"))
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
