@@ -74,5 +74,8 @@ def _database_url() -> str:
 
 
 register_database_source(_database_url)  # `data: db` in weighting plans
+
+from survey.serve import serve_command  # noqa: E402
+main.add_command(serve_command)
 from survey.privacy import privacy  # noqa: E402
 main.add_command(privacy)
