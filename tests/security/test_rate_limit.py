@@ -1,0 +1,110 @@
+"""Guessing personal codes (OWASP A07): the start page limits wrong codes per client address.
+
+The limit is measured, not assumed: one client sends a wrong code every 5 seconds for an hour on a
+fake clock (Flask-Limiter's storage reads `time.time()`, which we replace, so the test takes
+no wall-clock time), and we count how many guesses were looked up rather than refused with 429.
+
+With the default LOGIN_RATE_LIMIT of "20 per 10 minutes" one address gets 120 guesses an hour:
+2 a minute. A code has 50 bits (32 symbols, 10 places) and about 75,000 are live, so a guess
+hits one with probability 75,000 / 2**50 = 6.7e-11; at 2 a minute one address needs on average
+1.5e10 guesses = 7.5e9 minutes, about 14,000 years.
+"""
+
+import time as real_time
+import types
+
+import pytest
+
+from tests.security.support import OTHER_CODE, RESPONDENT_CODE, build_app, form_token
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = real_time.time()
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import flask_limiter._extension
+    import limits.storage.base
+    import limits.storage.memory
+    import limits.strategies
+
+    fake = FakeClock()
+    module = types.SimpleNamespace(**{name: getattr(real_time, name) for name in dir(real_time)
+                                      if not name.startswith("__")})
+    module.time = fake.time
+    for patched in (limits.storage.memory, limits.strategies, limits.storage.base,
+                    flask_limiter._extension):
+        if hasattr(patched, "time"):
+            monkeypatch.setattr(patched, "time", module)
+    return fake
+
+
+def guess(client, code, address, token=None):
+    environ = {"REMOTE_ADDR": address}
+    if token is None:
+        token = form_token(client.get("/start", environ_base=environ).text)
+    return client.post("/start", data={"csrf_token": token, "code": code}, environ_base=environ)
+
+
+def wrong_code(number):
+    return f"ZZZZ{number:06d}".replace("0", "A").replace("1", "B")
+
+
+def test_wrong_codes_per_minute_for_one_client_are_measured(sqlite_url, clock):
+    app = build_app(sqlite_url)  # the default limit
+    assert app.config["LOGIN_RATE_LIMIT"] == "20 per 10 minutes"
+    client = app.test_client()
+    token = form_token(client.get("/start").text)  # a form token has no time limit
+    looked_up = refused = 0
+    first_refusal = None
+    for attempt in range(720):  # one wrong code every 5 seconds for an hour
+        clock.now += 5
+        response = guess(client, wrong_code(attempt), "198.51.100.1", token)
+        if response.status_code == 429:
+            refused += 1
+            first_refusal = first_refusal if first_refusal is not None else attempt
+            assert "te vaak een verkeerde code" in response.text
+        else:
+            assert response.status_code == 200 and "Deze code kennen we niet" in response.text
+            looked_up += 1
+    per_minute = looked_up / 60
+    print(f"\nwrong codes looked up in one hour: {looked_up} ({per_minute:g} per minute); "
+          f"first 429 after {first_refusal} attempts; {refused} refused")
+    assert first_refusal == 20
+    assert per_minute <= 2.0
+    # 50-bit codes, 75,000 live: the expected number of years for one address to find one
+    years = (2 ** 50 / 75_000) / (per_minute * 60 * 24 * 365)
+    assert years > 10_000
+
+    # another address is not affected by the first one's failures
+    assert guess(client, OTHER_CODE, "198.51.100.2").status_code == 303
+
+
+def test_the_owner_gets_in_after_the_window(sqlite_url, clock):
+    app = build_app(sqlite_url)
+    attacker_and_owner = "198.51.100.9"  # e.g. a shared mobile carrier address
+    client = app.test_client()
+    for number in range(20):
+        clock.now += 1
+        assert guess(client, wrong_code(number), attacker_and_owner).status_code == 200
+    clock.now += 1
+    locked = guess(app.test_client(), RESPONDENT_CODE, attacker_and_owner)
+    assert locked.status_code == 429  # while the window lasts, even the right code waits
+    clock.now += 10 * 60 + 1
+    owner = app.test_client()
+    response = guess(owner, RESPONDENT_CODE, attacker_and_owner)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/vragenlijst/")
+    assert owner.get("/vragenlijst/pagina/woonduur").status_code == 200
+
+
+def test_right_codes_never_count_against_the_limit(sqlite_url, clock):
+    app = build_app(sqlite_url)
+    client = app.test_client()
+    for _ in range(30):  # a login clears the session, so each one fetches a fresh form
+        clock.now += 1
+        assert guess(client, RESPONDENT_CODE, "198.51.100.3").status_code == 303
