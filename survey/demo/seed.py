@@ -184,7 +184,7 @@ def seed_edition(
             f"{_safe(url)}: edition {year} already exists; "
             "use --replace to delete it and seed again"
         )
-    dependents = _dependents(engine) if exists is not None else {}
+    references = _references(engine) if exists is not None else {}
 
     # ---------------------------------------------------------------- generate
     register_clock = time.perf_counter()
@@ -245,7 +245,7 @@ def seed_edition(
     try:
         by_id = sample.sort_values("id", kind="stable")  # the primary key's order
         edition_id, areas_added = _write_design(
-            writer, exists, dependents, year, seed, wijken, margins, register, by_id, work,
+            writer, exists, references, year, seed, wijken, margins, register, by_id, work,
             bar, clock,
         )
         _write_answers(writer, answers, visits, bar, clock)
@@ -319,12 +319,12 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
 
 
 
-def _write_design(writer, exists, dependents, year, seed, wijken, margins, register, by_id,
+def _write_design(writer, exists, references, year, seed, wijken, margins, register, by_id,
                   work, bar, clock):
     """Edition, areas, margins, register, sample units and their identity links."""
     with clock.stage("write register"):
         if exists is not None:
-            writer.delete_edition(int(exists), year, dependents)
+            writer.delete_edition(int(exists), year, references)
         edition_id = writer.write_edition(year, seed)
         areas_added = writer.write_areas(wijken)
 
@@ -397,19 +397,18 @@ def _write_answers(writer, answers, visits, bar, clock):
         bar.part("write paradata", 1.0)
 
 
-def _dependents(engine):
-    """{referred table: [(table, column), ...]} for the tables whose rows `--replace` deletes."""
+def _references(engine):
+    """{table: [(child table, child column, referred column), ...]} for every foreign key
+    in the database, self-references left out."""
     found: dict[str, list] = {}
     inspector = sa_inspect(engine)
     for table in inspector.get_table_names():
         for key in inspector.get_foreign_keys(table):
             referred = key["referred_table"]
-            if referred in ("sample_unit", "edition", "identity_person") and table != referred:
-                if table == "sample_unit":
-                    continue  # deleted by edition_id itself
-                found.setdefault(referred, []).extend(
-                    (table, column) for column in key["constrained_columns"]
-                )
+            if referred == table:
+                continue  # rows of one edition go together
+            for column, parent in zip(key["constrained_columns"], key["referred_columns"]):
+                found.setdefault(referred, []).append((table, column, parent))
     return found
 
 
@@ -582,33 +581,37 @@ class _Writer:
     def execute(self, sql, params=()):
         self.cursor.execute(sql.replace("?", self.mark), params)
 
-    def delete_edition(self, edition_id, year, dependents):
-        """Delete edition `edition_id` with every row that hangs off it, and its demo
-        register. Foreign-key checks (and so ON DELETE CASCADE) are off on this connection,
-        so the rows of every table that refers to a sample unit, edition or person
-        (`dependents`: {referred table: [(table, column)]}, read from the live schema, so
-        tables added by later migrations are covered too) are deleted explicitly."""
-        units = "SELECT id FROM sample_unit WHERE edition_id = ?"
-        persons = (
-            "SELECT id FROM identity_person WHERE register_id LIKE ? AND id NOT IN "
-            "(SELECT l.person_id FROM identity_link l JOIN sample_unit u "
+    def delete_edition(self, edition_id, year, references):
+        """Delete edition `edition_id`, every row that hangs off it (at any depth) and its
+        demo register. Foreign-key checks, and so ON DELETE CASCADE, are off on this
+        connection, so children are deleted explicitly, found in `references` ({table:
+        [(child table, child column, parent column)]}, read from the live schema: tables
+        added by later migrations are covered too)."""
+        others = (
+            "id NOT IN (SELECT l.person_id FROM identity_link l JOIN sample_unit u "
             "ON u.id = l.sample_unit_id WHERE u.edition_id <> ?)"
         )
-        for table, column in dependents.get("sample_unit", []):
-            self.execute(f"DELETE FROM {table} WHERE {column} IN ({units})", (edition_id,))
-        self.execute("DELETE FROM sample_unit WHERE edition_id = ?", (edition_id,))
-        for table, column in dependents.get("identity_person", []):
-            self.execute(
-                f"DELETE FROM {table} WHERE {column} IN ({persons})",
-                (f"demo-{year}-%", edition_id),
-            )
-        self.execute(
-            f"DELETE FROM identity_person WHERE id IN ({persons})",
+        self._delete_rows(references, "sample_unit", "edition_id = ?", (edition_id,))
+        self._delete_rows(
+            references,
+            "identity_person",
+            f"register_id LIKE ? AND {others}",
             (f"demo-{year}-%", edition_id),
         )
-        for table, column in dependents.get("edition", []):
-            self.execute(f"DELETE FROM {table} WHERE {column} = ?", (edition_id,))
-        self.execute("DELETE FROM edition WHERE id = ?", (edition_id,))
+        self._delete_rows(references, "edition", "id = ?", (edition_id,))
+
+    def _delete_rows(self, references, table, condition, params, depth=0):
+        if depth > 5:
+            raise RuntimeError(f"foreign keys nest deeper than 5 tables below {table}")
+        for child, column, parent_column in references.get(table, []):
+            self._delete_rows(
+                references,
+                child,
+                f"{column} IN (SELECT {parent_column} FROM {table} WHERE {condition})",
+                params,
+                depth + 1,
+            )
+        self.execute(f"DELETE FROM {table} WHERE {condition}", params)
 
     def write_edition(self, year, seed):
         now = datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -198,10 +198,14 @@ def test_the_command_refuses_to_seed_twice_unless_replacing(tmp_path):
         connection.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, sample_unit_id "
                            "VARCHAR(32) REFERENCES sample_unit (id))")
         connection.execute("INSERT INTO note (sample_unit_id) SELECT id FROM sample_unit")
+        connection.execute("CREATE TABLE note_reply (id INTEGER PRIMARY KEY, note_id INTEGER "
+                           "REFERENCES note (id))")
+        connection.execute("INSERT INTO note_reply (note_id) SELECT id FROM note")
     replaced = runner.invoke(main, ["demo", "seed", "--scale", "0.01", "--seed", "4",
                                     "--database-url", url, "--replace"])
     assert replaced.exit_code == 0, replaced.output
     assert query(path, "SELECT COUNT(*) AS n FROM note")["n"][0] == 0
+    assert query(path, "SELECT COUNT(*) AS n FROM note_reply")["n"][0] == 0
     assert query(path, "PRAGMA foreign_key_check").empty
     counts = query(path, "SELECT (SELECT COUNT(*) FROM edition) editions, "
                          "(SELECT COUNT(*) FROM identity_person) persons, "
