@@ -38,6 +38,7 @@ CODES = {f"u{i}": code for i, code in enumerate(
     ["HJSY36UY9B", "VFAUAFNK42", "2345678ABC", "BCDEFGH234", "CDEFGHJ345", "DEFGHJK456",
      "EFGHJKL567", "FGHJKLM678", "GHJKLMN789", "HJKLMNP892", "JKLMNPQ923", "KLMNPQR234",
      "LMNPQRS345", "MNPQRST456", "NPQRSTU567", "PQRSTUV678"], start=1)}
+REAL_CODES = {"veiligheidsmonitor": "QRSTUVW789", "wijkonderzoek": "RSTUVWX892"}
 SCREENSHOTS = Path(os.environ.get("WIJKPROFIEL_SCREENSHOTS", "/tmp/wijkprofiel-screenshots"))
 
 
@@ -48,8 +49,9 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, log_path: Path):
+    def __init__(self, database_url: str, log_path: Path, questionnaires_dir=None):
         self.database_url = database_url
+        self.questionnaires_dir = questionnaires_dir
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -58,7 +60,8 @@ class LiveServer:
     def start(self):
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.browser.server", self.database_url, str(self.port)],
+            [sys.executable, "-m", "tests.browser.server", self.database_url, str(self.port)]
+            + ([str(self.questionnaires_dir)] if self.questionnaires_dir else []),
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -91,6 +94,22 @@ def live_server(tmp_path_factory):
     for unit_id, code in CODES.items():
         add_unit(url, unit_id, code)
     server = LiveServer(url, tmp_path / "server.log").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="module")
+def real_questionnaire_server(tmp_path_factory):
+    """A server with the real questionnaires in questionnaires/ and one unit for each
+    (`real-veiligheidsmonitor`, `real-wijkonderzoek`, codes in `REAL_CODES`)."""
+    from survey import QUESTIONNAIRES_DIR
+
+    tmp_path = tmp_path_factory.mktemp("real")
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    storage.upgrade(url)
+    for questionnaire_id, code in REAL_CODES.items():
+        add_unit(url, f"real-{questionnaire_id}", code, questionnaire_id=questionnaire_id)
+    server = LiveServer(url, tmp_path / "server.log", QUESTIONNAIRES_DIR).start()
     yield server
     server.kill()
 

@@ -1,8 +1,9 @@
 """A real server for the browser tests, in its own process so that a test can kill it.
 
-    python -m tests.browser.server DATABASE_URL PORT
+    python -m tests.browser.server DATABASE_URL PORT [QUESTIONNAIRES_DIR]
 
-serves the app on 127.0.0.1:PORT with the mini fixture questionnaire. `add_unit` puts a sample
+serves the app on 127.0.0.1:PORT with the mini fixture questionnaire (or the questionnaires in
+QUESTIONNAIRES_DIR). `add_unit` puts a sample
 unit with a known letter code in the database (the integration tests use it too).
 """
 
@@ -17,13 +18,13 @@ from survey.models import Area, Edition, SampleUnit
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
 
 
-def test_config(database_url: str) -> dict:
+def test_config(database_url: str, questionnaires_dir=FIXTURES) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "browser-tests",
         "SESSION_COOKIE_SECURE": False,  # plain http on loopback
-        "QUESTIONNAIRES_DIR": str(FIXTURES),
+        "QUESTIONNAIRES_DIR": str(questionnaires_dir),
     }
 
 
@@ -43,7 +44,7 @@ def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
 
 def main(argv):
     database_url, port = argv[1], int(argv[2])
-    app = create_app(test_config(database_url))
+    app = create_app(test_config(database_url, *argv[3:4]))
     server = make_server("127.0.0.1", port, app, threaded=True)
     print(f"serving on 127.0.0.1:{port}", flush=True)
     server.serve_forever()
