@@ -9,7 +9,7 @@ from survey.models import Answer, AuditEvent, SampleUnit, StaffSession, UnitOutc
 from tests.security.support import (csrf_token, form_token, respondent_login, sec_app,  # noqa: F401
                                     staff_client)
 
-PLACEHOLDERS = {"page_id": "woonduur"}
+PLACEHOLDERS = {"page_id": "woonduur", "unit_id": "s6", "number": "1"}
 # a form body that would be accepted with a token: the attack must fail on the token alone
 BODIES = {
     "/start": {"code": "HJSY36UY9B"},
@@ -27,7 +27,8 @@ def post_routes(app):
             path = rule.rule
             for argument in rule.arguments:
                 assert argument in PLACEHOLDERS, f"{rule.rule}: add a value for <{argument}>"
-                path = path.replace(f"<{argument}>", PLACEHOLDERS[argument])
+                path = path.replace(f"<int:{argument}>", PLACEHOLDERS[argument]).replace(
+                    f"<{argument}>", PLACEHOLDERS[argument])
             routes.append(path)
     return sorted(routes)
 
