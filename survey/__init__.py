@@ -43,10 +43,13 @@ def create_app(test_config=None):
     app.register_blueprint(start.bp)
     app.register_blueprint(questionnaire.bp)
     app.register_error_handler(429, start.too_many_attempts)
-    from survey.routes import dashboard, export, outcomes, staff
+    from survey.routes import dashboard, export, outcomes, paper, phone, staff
     from survey.staff import auth as staff_auth
 
     staff_auth.init_app(app)
-    for blueprint in (staff.bp, dashboard.bp, export.bp, outcomes.bp):
+    for blueprint in (staff.bp, dashboard.bp, export.bp, outcomes.bp, paper.bp, phone.bp):
         app.register_blueprint(blueprint)
+    from survey.routes import sample as sample_routes
+
+    app.register_blueprint(sample_routes.bp)
     return app

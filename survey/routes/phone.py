@@ -1,0 +1,251 @@
+"""Interviewers phone non-respondents at /staff/phone (role interviewer).
+
+Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
+web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `store`) with mode
+`phone`, shown in the staff layout. Appointment times are typed and shown in Rotterdam time
+(Europe/Amsterdam) and stored in UTC, as every time in the database.
+"""
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey import storage
+from survey.fieldwork import dashboard as fieldwork
+from survey.i18n import current_language
+from survey.models import Area, SampleUnit
+from survey.phone import DEFAULTS, calls
+from survey.respondent import forms, paradata, store
+from survey.respondent.context import Respondent
+from survey.routes.staff import LogoutForm, register_error_pages
+from survey.staff import audit, roles
+from survey.staff.roles import requires_role
+
+bp = Blueprint("phone", __name__, url_prefix="/staff/phone")
+register_error_pages(bp)
+
+CALL = (roles.INTERVIEWER,)
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+@bp.context_processor
+def staff_context():
+    return {"logout_form": LogoutForm(), "role_labels": roles.ROLE_LABELS, "roles": roles,
+            "local_time": local_time, "outcome_labels": calls.OUTCOMES}
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored (naive UTC) time as Rotterdam time, e.g. '2026-11-26 10:00'."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def _from_local(text: str) -> datetime | None:
+    """'2026-11-26T10:00' typed in Rotterdam time -> naive UTC; None if empty or unreadable."""
+    try:
+        typed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return typed.replace(tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _url():
+    return current_app.config["DATABASE_URL"]
+
+
+def _max_attempts() -> int:
+    return int(current_app.config.get("PHONE_MAX_ATTEMPTS", DEFAULTS["PHONE_MAX_ATTEMPTS"]))
+
+
+@bp.get("/")
+@requires_role(*CALL)
+def call_list():
+    config = current_app.config
+    wijk = request.args.get("wijk") or None
+    wijk_code = int(wijk) if wijk and wijk.isdigit() else None
+    with storage.transaction(_url()) as db:
+        targets = fieldwork.load_targets(config.get("FIELDWORK_TARGETS", fieldwork.DEFAULT_TARGET),
+                                         list(db.scalars(select(Area.wijk_code))))
+        edition, rows = calls.wijk_rows(
+            db, year=config.get("EDITION_YEAR"), targets=targets,
+            partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
+                                               fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+        listing = None if edition is None else calls.call_list(
+            db, edition.id, rows, max_attempts=_max_attempts(), now=paradata.now(),
+            wijk_code=wijk_code)
+    lagging = sorted((r for r in rows if r.target > r.completed),
+                     key=lambda r: (r.completed - r.target, r.name))
+    return render_template("staff/phone_list.html", edition=edition, listing=listing,
+                           lagging=lagging, wijk_code=wijk_code, max_attempts=_max_attempts())
+
+
+def _callee(unit_id):
+    with storage.transaction(_url()) as db:
+        found = calls.callee(db, unit_id)
+        if found is None:
+            abort(404)
+        reason = calls.closed_reason(db, found.unit)
+    return found, reason
+
+
+@bp.get("/<unit_id>")
+@requires_role(*CALL)
+def unit(unit_id):
+    found, reason = _callee(unit_id)
+    audit.record("phone_view_unit", target=unit_id)
+    return _unit_page(found, reason)
+
+
+def _unit_page(found, reason, error=None, status=200):
+    return render_template("staff/phone_unit.html", callee=found, closed=reason, error=error,
+                           outcomes=calls.RECORDED_BY_HAND, form=request.form if error else {},
+                           max_attempts=_max_attempts()), status
+
+
+@bp.post("/<unit_id>/uitkomst")
+@requires_role(*CALL)
+def record(unit_id):
+    outcome = request.form.get("outcome") or ""
+    note = (request.form.get("note") or "").strip()[:500]
+    appointment = _from_local(request.form.get("appointment") or "")
+    try:
+        with storage.transaction(_url()) as db:
+            calls.record_call(db, unit_id, outcome, interviewer=current_user.username,
+                              at=paradata.now(), appointment_at=appointment, note=note)
+    except calls.CallError as exc:
+        found, reason = _callee(unit_id)
+        return _unit_page(found, reason, error=str(exc), status=400)
+    detail = outcome + (f" at {appointment:%Y-%m-%d %H:%M} UTC" if outcome == calls.APPOINTMENT else "")
+    audit.record("phone_call", target=unit_id, detail=detail)
+    flash(f"Vastgelegd voor eenheid {unit_id}: {calls.OUTCOMES[outcome].lower()}"
+          + (f" op {local_time(appointment)}" if outcome == calls.APPOINTMENT else "") + ".")
+    return redirect(url_for("phone.call_list"), code=303)
+
+
+# --------------------------------------------------------------------------- the interview
+
+
+def _respondent(unit_id):
+    """The unit as the questionnaire engine sees it, or a redirect when it may not be
+    interviewed (completed in another mode, paper received, refused...)."""
+    with storage.transaction(_url()) as db:
+        sample_unit = db.get(SampleUnit, unit_id)
+        if sample_unit is None:
+            abort(404)
+        reason = calls.closed_reason(db, sample_unit)
+    if reason:
+        flash(reason)
+        return None, redirect(url_for("phone.unit", unit_id=unit_id), code=303)
+    return Respondent.load(unit_id), None
+
+
+@bp.post("/<unit_id>/interview")
+@requires_role(*CALL)
+def start_interview(unit_id):
+    respondent, refused = _respondent(unit_id)
+    if refused:
+        return refused
+    audit.record("phone_interview_start", target=unit_id)
+    return redirect(url_for("phone.resume", unit_id=unit_id), code=303)
+
+
+@bp.get("/<unit_id>/interview/")
+@requires_role(*CALL)
+def resume(unit_id):
+    respondent, refused = _respondent(unit_id)
+    if refused:
+        return refused
+    page = respondent.resume_page()
+    if page is None:
+        return redirect(url_for("phone.review", unit_id=unit_id), code=303)
+    return redirect(url_for("phone.page", unit_id=unit_id, page_id=page.id), code=303)
+
+
+@bp.route("/<unit_id>/interview/pagina/<page_id>", methods=["GET", "POST"])
+@requires_role(*CALL)
+def page(unit_id, page_id):
+    respondent, refused = _respondent(unit_id)
+    if refused:
+        return refused
+    if not respondent.may_show(page_id):
+        return redirect(url_for("phone.resume", unit_id=unit_id), code=303)
+    current = respondent.questionnaire.page(page_id)
+    questions = respondent.visible_questions(current)
+    if request.method == "GET":
+        paradata.page_shown(storage.session_factory(_url()), unit_id, current.id,
+                            current_language(), None, mode=calls.MODE)
+        return _render_page(unit_id, respondent, current,
+                            forms.from_answers(questions, respondent.answers))
+    page_forms, values = forms.from_submission(questions, request.form)
+    if forms.has_errors(page_forms):
+        return _render_page(unit_id, respondent, current, page_forms), 400
+    for question in current.questions:
+        if question not in questions:
+            values.update({variable: None for variable in question.variables()})
+    try:
+        with storage.transaction(_url()) as db:
+            respondent.answers = store.save_page(db, unit_id, current, values, respondent.router,
+                                                 current_language(), None, mode=calls.MODE)
+    except store.UnitCompletedError:
+        return _conflict(unit_id)
+    respondent.submitted.add(current.id)
+    following = respondent.next_page(current.id)
+    if following is None:
+        return redirect(url_for("phone.review", unit_id=unit_id), code=303)
+    return redirect(url_for("phone.page", unit_id=unit_id, page_id=following.id), code=303)
+
+
+def _conflict(unit_id):
+    with storage.transaction(_url()) as db:
+        sample_unit = db.get(SampleUnit, unit_id)
+        detail = f"completed {sample_unit.mode} at {sample_unit.completed_at:%Y-%m-%d %H:%M} UTC"
+    audit.record("phone_conflict", target=unit_id, detail=detail)
+    flash(f"Eenheid {unit_id} heeft de vragenlijst intussen in een andere vorm ingevuld "
+          f"({detail}). Er is niets meer opgeslagen van dit interview.")
+    return redirect(url_for("phone.unit", unit_id=unit_id), code=303)
+
+
+def _render_page(unit_id, respondent, current, page_forms):
+    number, total = respondent.progress(current.id)
+    section = next((s for s in respondent.questionnaire.sections if s.id == current.section_id),
+                   None)
+    with storage.transaction(_url()) as db:
+        found = calls.callee(db, unit_id)
+    return render_template(
+        "staff/phone_page.html", unit_id=unit_id, callee=found,
+        questionnaire=respondent.questionnaire, page=current, section=section,
+        heading=current.title or (section.title if section else respondent.questionnaire.title),
+        forms=page_forms, errors=[e for qf in page_forms for e in qf.errors],
+        previous=respondent.previous_page(current.id), progress=(number, total))
+
+
+@bp.route("/<unit_id>/interview/controleren", methods=["GET", "POST"])
+@requires_role(*CALL)
+def review(unit_id):
+    respondent, refused = _respondent(unit_id)
+    if refused:
+        return refused
+    incomplete = respondent.first_incomplete_page()
+    if incomplete is not None:
+        return redirect(url_for("phone.page", unit_id=unit_id, page_id=incomplete.id), code=303)
+    if request.method == "POST":
+        at = paradata.now()
+        with storage.transaction(_url()) as db:
+            done = store.complete(db, unit_id, mode=calls.MODE)
+            if done:
+                calls.record_completed(db, unit_id, interviewer=current_user.username, at=at)
+        if not done:
+            return _conflict(unit_id)
+        audit.record("phone_interview_complete", target=unit_id)
+        flash(f"Interview met eenheid {unit_id} voltooid en opgeslagen.")
+        return redirect(url_for("phone.call_list"), code=303)
+    path = respondent.path()
+    return render_template("staff/phone_review.html", unit_id=unit_id,
+                           questionnaire=respondent.questionnaire,
+                           review_pages=respondent.review_pages(),
+                           previous=path[-1] if path else None)
