@@ -79,3 +79,6 @@ from survey.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 from survey.privacy import privacy  # noqa: E402
 main.add_command(privacy)
+
+from survey.sampling.commands import sample  # noqa: E402
+main.add_command(sample)

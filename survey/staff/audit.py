@@ -2,7 +2,8 @@
 
 Actions written: `login`, `login_failed`, `login_refused` (locked by failures), `logout`,
 `session_expired`, `forbidden`, `export_dashboard`, `export_answers`, `view_unit`,
-`record_outcome`, `staff_add`, `staff_disable`, `staff_password`. Each event is committed in
+`record_outcome`, `staff_add`, `staff_disable`, `staff_password`, `sample_upload`,
+`sample_check`, `sample_import`, `sample_discard`, `sample_draw`. Each event is committed in
 its own transaction, so a view that fails afterwards still leaves its trace.
 """
 

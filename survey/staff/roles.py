@@ -40,6 +40,7 @@ EXPORT_DASHBOARD = (COORDINATOR, STATISTICIAN, ADMIN)
 EXPORT_ANSWERS = (STATISTICIAN,)
 RECORD_OUTCOME = (COORDINATOR,)
 READ_AUDIT_LOG = (ADMIN,)
+MANAGE_SAMPLE = (COORDINATOR, ADMIN)  # import the register or a sample, draw the sample
 
 
 def check_role(role: str, *, source: str = "--role") -> str:

@@ -1,0 +1,297 @@
+"""The sample at /staff/sample: import a register extract or an already drawn sample, or draw
+the sample from the imported register. Coordinators and admins only.
+
+Import: upload (CSV or Excel) -> the check page: the column mapping (guessed, editable), the
+first rows as they will be read, and every error with its row and column -> import, only when
+the whole file is valid. Draw: the gross sample size per wijk for the targets and response
+rate -> draw with a seed. Every step is audit-logged (`sample_upload`, `sample_check`,
+`sample_import`, `sample_discard`, `sample_draw`); names and addresses never go into the log.
+Thin views over `survey.sampling`.
+"""
+
+import secrets
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select
+from wtforms import IntegerField, RadioField, StringField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from survey import storage
+from survey.errors import InputError
+from survey.fieldwork.dashboard import DEFAULT_TARGET
+from survey.models import Edition, SampleBatch, SampleUnit
+from survey.routes.staff import LogoutForm, register_error_pages
+from survey.sampling import draw as drawing
+from survey.sampling import import_file as importing
+from survey.sampling import uploads
+from survey.sampling.frame import latest_register
+from survey.staff import audit, roles
+from survey.staff.roles import requires_role
+
+bp = Blueprint("sample", __name__, url_prefix="/staff/sample")
+register_error_pages(bp)
+
+PREVIEW_ROWS = 8
+KIND_LABELS = {"register": "Registeruittreksel (BRP): hieruit wordt getrokken",
+               "sample": "Al getrokken steekproef"}
+
+
+@bp.context_processor
+def staff_context():
+    return {"logout_form": LogoutForm(), "role_labels": roles.ROLE_LABELS, "roles": roles}
+
+
+class UploadForm(FlaskForm):
+    kind = RadioField("Soort bestand", choices=list(KIND_LABELS.items()), default="register",
+                      validators=[DataRequired("Kies de soort bestand.")])
+    edition = IntegerField("Editie (jaar)", validators=[
+        DataRequired("Vul het jaar van de editie in."),
+        NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
+    upload = FileField("Bestand (CSV of Excel)", validators=[FileRequired("Kies een bestand.")])
+
+
+class CheckForm(FlaskForm):
+    """Only the CSRF token: the mapping's selects are read from the request by field name."""
+
+
+class DrawForm(FlaskForm):
+    edition = IntegerField("Editie (jaar)", validators=[
+        DataRequired("Vul het jaar van de editie in."),
+        NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
+    seed = IntegerField("Startwaarde (seed)", validators=[
+        DataRequired("Vul een startwaarde in."),
+        NumberRange(0, 2**31 - 1, "Een geheel getal van 0 tot 2147483647.")])
+    response_rate = StringField("Verwachte respons (bijv. 0,4)",
+                                validators=[DataRequired("Vul de verwachte respons in.")])
+    targets = FileField("Doelen per wijk (CSV wijk_code,target[,response_rate]; leeg: "
+                        f"{DEFAULT_TARGET} per wijk of FIELDWORK_TARGETS)",
+                        validators=[Optional()])
+
+
+def _url():
+    return current_app.config["DATABASE_URL"]
+
+
+def _edition_year():
+    return int(current_app.config.get("EDITION_YEAR") or 2024)
+
+
+def _overview():
+    with storage.transaction(_url()) as db:
+        batches = db.execute(
+            select(SampleBatch, Edition.year).join(Edition, Edition.id == SampleBatch.edition_id)
+            .order_by(SampleBatch.id.desc()).limit(20)).all()
+        units = dict(db.execute(
+            select(Edition.year, func.count(SampleUnit.id))
+            .join(SampleUnit, SampleUnit.edition_id == Edition.id).group_by(Edition.year)).all())
+    return batches, units
+
+
+def _index(form=None, draw_form=None, error=None, status=200):
+    batches, units = _overview()
+    form = form or UploadForm(edition=_edition_year())
+    return render_template("staff/sample_index.html", form=form, batches=batches, units=units,
+                           error=error, kind_labels=KIND_LABELS), status
+
+
+@bp.get("/")
+@requires_role(*roles.MANAGE_SAMPLE)
+def index():
+    return _index()
+
+
+@bp.post("/upload")
+@requires_role(*roles.MANAGE_SAMPLE)
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _index(form, status=400)
+    file = form.upload.data
+    name = file.filename or "upload"
+    content = file.read(uploads.MAX_BYTES + 1)
+    if len(content) > uploads.MAX_BYTES:
+        return _index(form, error=f"{name}: larger than {uploads.MAX_BYTES // 2**20} MB",
+                      status=400)
+    try:
+        table = importing.read_table(content, name)
+    except InputError as exc:
+        audit.record("sample_upload", target=name, detail=f"unreadable: {exc.detail}"[:500])
+        return _index(form, error=f"{exc} Er is niets geïmporteerd.", status=400)
+    token = uploads.save(current_app.instance_path, content, name, form.kind.data,
+                         form.edition.data, current_user.username)
+    audit.record("sample_upload", target=name,
+                 detail=f"{form.kind.data}, edition {form.edition.data}, {len(table.data)} rows, "
+                        f"sha256 {table.sha256}")
+    return redirect(url_for("sample.check_page", token=token))
+
+
+def _load(token):
+    upload = uploads.load(current_app.instance_path, token, current_user.username)
+    if upload is None:
+        abort(404)
+    return upload
+
+
+def _checked(upload, mapping=None):
+    table = importing.read_table(upload.content(), upload.filename)
+    guessed = importing.guess_mapping(table.headers, upload.kind)
+    mapping = mapping if mapping is not None else (upload.mapping or guessed)
+    with storage.transaction(_url()) as db:
+        context = importing.load_context(db, upload.kind, upload.edition)
+    result = importing.check(table, mapping, upload.kind, context)
+    return table, result, context
+
+
+def _render_check(upload, table, result, context, status=200):
+    fields = importing.fields_for(upload.kind)
+    position = {h: i for i, h in enumerate(table.headers)}
+    preview = []
+    for k in range(min(PREVIEW_ROWS, len(table.data))):
+        row = table.data.iloc[k]
+        preview.append((int(table.row_numbers[k]), int(table.row_numbers[k]) in result.error_rows,
+                        [row[position[result.mapping[f.name]]]
+                         if result.mapping.get(f.name) in position else "" for f in fields]))
+    return render_template(
+        "staff/sample_check.html", upload=upload, table=table, result=result, fields=fields,
+        preview=preview, form=CheckForm(), kind_label=KIND_LABELS[upload.kind],
+        reference_date=context.reference_date), status
+
+
+@bp.get("/check/<token>")
+@requires_role(*roles.MANAGE_SAMPLE)
+def check_page(token):
+    upload = _load(token)
+    table, result, context = _checked(upload)
+    audit.record("sample_check", target=upload.filename,
+                 detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
+                        f"{result.error_count} errors")
+    return _render_check(upload, table, result, context)
+
+
+@bp.post("/check/<token>")
+@requires_role(*roles.MANAGE_SAMPLE)
+def check_submit(token):
+    upload = _load(token)
+    form = CheckForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mapping = {f.name: (request.form.get(f"map-{f.name}") or None)
+               for f in importing.fields_for(upload.kind)}
+    uploads.save_mapping(current_app.instance_path, upload, mapping)
+    table, result, context = _checked(upload, mapping)
+    if request.form.get("action") != "import":
+        audit.record("sample_check", target=upload.filename,
+                     detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
+                            f"{result.error_count} errors (mapping changed)")
+        return _render_check(upload, table, result, context)
+    if not result.ok:
+        audit.record("sample_import", target=upload.filename,
+                     detail=f"refused: {result.error_count} errors; nothing imported")
+        return _render_check(upload, table, result, context, status=400)
+    try:
+        with storage.transaction(_url()) as db:
+            summary = importing.store(db, result, upload.edition,
+                                      reference_date=context.reference_date,
+                                      created_by=current_user.username)
+    except InputError as exc:
+        return _index(error=f"{exc} Er is niets geïmporteerd.", status=400)
+    uploads.discard(current_app.instance_path, upload.token)
+    audit.record("sample_import", target=upload.filename,
+                 detail=f"{upload.kind}, edition {upload.edition}, {summary.rows} rows, "
+                        f"batch {summary.batch_id}, persons added {summary.persons_added}, "
+                        f"updated {summary.persons_updated}, units {summary.units}")
+    if upload.kind == "register":
+        flash(f"{upload.filename}: {summary.rows} personen geïmporteerd als registeruittreksel "
+              f"van editie {upload.edition} ({summary.persons_added} nieuw, "
+              f"{summary.persons_updated} bijgewerkt). U kunt nu de steekproef trekken.")
+    else:
+        flash(f"{upload.filename}: {summary.units} steekproefeenheden geïmporteerd in editie "
+              f"{upload.edition}, elk met een persoonlijke code.")
+    return redirect(url_for("sample.index"))
+
+
+@bp.post("/discard/<token>")
+@requires_role(*roles.MANAGE_SAMPLE)
+def discard(token):
+    upload = _load(token)
+    if not CheckForm().validate_on_submit():
+        abort(400)
+    uploads.discard(current_app.instance_path, upload.token)
+    audit.record("sample_discard", target=upload.filename)
+    flash(f"{upload.filename} is verwijderd; er is niets geïmporteerd.")
+    return redirect(url_for("sample.index"))
+
+
+# --------------------------------------------------------------------------- draw
+
+
+def _draw_page(form, plan=None, error=None, status=200):
+    with storage.transaction(_url()) as db:
+        edition = db.scalar(select(Edition).where(Edition.year == form.edition.data)) \
+            if form.edition.data else None
+        register = latest_register(db, edition.id) if edition else None
+        units = db.scalar(select(func.count()).select_from(SampleUnit)
+                          .where(SampleUnit.edition_id == edition.id)) if edition else 0
+    return render_template("staff/sample_draw.html", form=form, plan=plan, error=error,
+                           register=register, units=units), status
+
+
+def _targets_setting(form):
+    """The uploaded targets file (kept for this request only), or FIELDWORK_TARGETS."""
+    file = form.targets.data
+    if file and getattr(file, "filename", ""):
+        folder = uploads._folder(current_app.instance_path)
+        path = folder / f"targets-{secrets.token_hex(8)}.csv"
+        path.write_bytes(file.read())
+        return path
+    return current_app.config.get("FIELDWORK_TARGETS", DEFAULT_TARGET)
+
+
+@bp.get("/draw")
+@requires_role(*roles.MANAGE_SAMPLE)
+def draw_page():
+    form = DrawForm(formdata=None, edition=_edition_year(), seed=secrets.randbelow(2**31),
+                    response_rate=str(drawing.DEFAULT_RESPONSE_RATE).replace(".", ","))
+    plan, error = None, None
+    try:
+        with storage.transaction(_url()) as db:
+            plan, _batch = drawing.plan(db, form.edition.data, current_app.config.get(
+                "FIELDWORK_TARGETS", DEFAULT_TARGET), drawing.DEFAULT_RESPONSE_RATE)
+    except InputError as exc:
+        error = str(exc)
+    return _draw_page(form, plan, error)
+
+
+@bp.post("/draw")
+@requires_role(*roles.MANAGE_SAMPLE)
+def draw_submit():
+    form = DrawForm()
+    if not form.validate_on_submit():
+        return _draw_page(form, status=400)
+    targets = _targets_setting(form)
+    rate = form.response_rate.data.strip().replace(",", ".")
+    try:
+        if request.form.get("action") != "draw":
+            with storage.transaction(_url()) as db:
+                plan, _batch = drawing.plan(db, form.edition.data, targets, rate)
+            return _draw_page(form, plan)
+        summary = drawing.draw_edition(_url(), form.edition.data, form.seed.data,
+                                       targets=targets, response_rate=rate,
+                                       created_by=current_user.username)
+    except InputError as exc:
+        return _draw_page(form, error=str(exc), status=400)
+    finally:
+        if isinstance(targets, Path) and targets.name.startswith("targets-"):
+            targets.unlink(missing_ok=True)
+    audit.record("sample_draw", target=f"edition {form.edition.data}",
+                 detail=f"seed {form.seed.data}, response rate {rate}, {summary.units} units "
+                        f"from {summary.frame} persons, batch {summary.batch_id}")
+    flash(f"Steekproef getrokken voor editie {form.edition.data}: {summary.units} eenheden uit "
+          f"{summary.frame} personen (startwaarde {form.seed.data}). De inclusiekansen, "
+          "designgewichten en registermarges zijn opgeslagen.")
+    return redirect(url_for("sample.index"))

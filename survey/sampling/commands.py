@@ -1,0 +1,131 @@
+"""`wijkprofiel sample ...`: import a register extract or a drawn sample, and draw the sample.
+
+    wijkprofiel sample import brp-2023.csv --kind register --edition 2024
+    wijkprofiel sample import steekproef.xlsx --kind sample --map register_id=BSN
+    wijkprofiel sample draw --edition 2024 --seed 20240101 --targets targets.csv
+
+A file with bad rows stops the import with every error listed (file, row, column, what is
+wrong and what was expected; the header is row 1) and nothing is stored.
+"""
+
+import getpass
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from survey.errors import InputError
+from survey.fieldwork.dashboard import DEFAULT_TARGET
+from survey.sampling import draw as drawing
+from survey.sampling import import_file as importing
+from survey.staff import audit
+
+
+def _who():
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return None
+
+
+def _edition(year):
+    return year if year is not None else int(current_app.config.get("EDITION_YEAR", 2024))
+
+
+def _mapping(pairs):
+    mapping = {}
+    for pair in pairs:
+        name, sep, header = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError("--map", f"{pair!r} is not field=header, such as "
+                             "birth_date=Geboortedatum")
+        mapping[name.strip()] = header.strip() or None
+    return mapping
+
+
+@click.group()
+def sample():
+    """The sample: import a register or a drawn sample, or draw one from the register."""
+
+
+@sample.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--kind", type=click.Choice(importing.KINDS), default="register",
+              show_default=True, help="register: the extract to draw from; sample: already drawn")
+@click.option("--edition", "year", type=int, default=None,
+              help="edition year; EDITION_YEAR (2024) by default")
+@click.option("--map", "pairs", multiple=True, metavar="FIELD=HEADER",
+              help="which column holds a field, where the guess is wrong (repeatable); "
+                   "an empty header unmaps it")
+@click.option("--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="date of the register extract, for ages (default 1 January of the year "
+                   "before the edition)")
+@click.option("--show-mapping", is_flag=True, help="print the mapping and check, store nothing")
+@with_appcontext
+def import_command(file, kind, year, pairs, reference_date, show_mapping):
+    """Import FILE (CSV or Excel): all rows, or none when any row is bad."""
+    from survey import storage
+
+    url = current_app.config["DATABASE_URL"]
+    year = _edition(year)
+    mapping = _mapping(pairs)
+    on = reference_date.date() if reference_date else None
+    if show_mapping:
+        table = importing.read_path(file)
+        guessed = importing.guess_mapping(table.headers, kind)
+        guessed.update(mapping)
+        for field in importing.fields_for(kind):
+            click.echo(f"{field.name:22} <- {guessed.get(field.name) or '(none)'}")
+        with storage.transaction(url) as db:
+            context = importing.load_context(db, kind, year, on)
+        result = importing.check(table, guessed, kind, context)
+        if not result.ok:
+            raise importing.FileErrors(result)
+        click.echo(f"{file}: {result.rows} rows, no errors")
+        return
+    summary = importing.import_file(url, file, kind, year, mapping=mapping, reference_date=on,
+                                    created_by=_who())
+    audit.record("sample_import", target=file, username=_who(), role="command line",
+                 detail=f"{kind}, edition {year}, {summary.rows} rows, batch {summary.batch_id}")
+    click.echo(f"{file}: {summary.rows} rows imported as {kind} of edition {year} "
+               f"(persons added {summary.persons_added}, updated {summary.persons_updated}"
+               + (f"; sample units {summary.units}" if kind == "sample" else
+                  f"; margins {summary.margins}") + ")")
+
+
+@sample.command("draw")
+@click.option("--edition", "year", type=int, default=None,
+              help="edition year; EDITION_YEAR (2024) by default")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), required=True,
+              help="seed of the random generator: the same register and seed draw the same "
+                   "persons")
+@click.option("--targets", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="CSV wijk_code,target[,response_rate]; default FIELDWORK_TARGETS "
+                   f"({DEFAULT_TARGET} per wijk)")
+@click.option("--response-rate", type=float, default=drawing.DEFAULT_RESPONSE_RATE,
+              show_default=True, help="expected response rate where the targets file has none")
+@click.option("--dry-run", is_flag=True, help="print the sizes per wijk, draw nothing")
+@with_appcontext
+def draw_command(year, seed, targets, response_rate, dry_run):
+    """Draw the stratified sample per wijk from the edition's newest register import."""
+    from survey import storage
+
+    url = current_app.config["DATABASE_URL"]
+    year = _edition(year)
+    targets = targets or current_app.config.get("FIELDWORK_TARGETS", DEFAULT_TARGET)
+    if dry_run:
+        with storage.transaction(url) as db:
+            table, _batch = drawing.plan(db, year, targets, response_rate)
+        click.echo(table.to_string(index=False))
+        click.echo(f"total {int(table.sample_size.sum())} of {int(table.population.sum())}")
+        return
+    summary = drawing.draw_edition(url, year, seed, targets=targets,
+                                   response_rate=response_rate, created_by=_who())
+    audit.record("sample_draw", target=f"edition {year}", username=_who(), role="command line",
+                 detail=f"seed {seed}, {summary.units} units from {summary.frame} persons, "
+                        f"batch {summary.batch_id}")
+    drawn = summary.per_wijk
+    click.echo(f"edition {year}: drew {summary.units} units from {summary.frame} persons in "
+               f"{int((drawn.sample_size > 0).sum())} wijken (seed {seed}); "
+               f"{summary.margins} margin rows written")
