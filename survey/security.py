@@ -14,9 +14,7 @@
   so that the client address (and https) is read from their X-Forwarded-* headers; otherwise
   every respondent would share the proxy's address and its limit.
 
-Settings: `SESSION_COOKIE_SECURE` (default True), `LOGIN_RATE_LIMIT` (default "20 per 10
-minutes", failed attempts per client address), `RATELIMIT_STORAGE_URI` (default "memory://"),
-`TRUSTED_PROXIES` (default 0).
+The settings are listed in `survey.respondent`.
 """
 
 from flask import request
@@ -47,6 +45,17 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
+DEFAULTS = {
+    # 50-bit codes: 20 guesses per 10 minutes from even 10,000 addresses for a month find one
+    # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
+    # behind one address, so the limit is not tighter
+    "LOGIN_RATE_LIMIT": "20 per 10 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "TRUSTED_PROXIES": 0,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+}
+
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -55,15 +64,8 @@ def init_app(app):
     # SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE get their defaults in create_app,
     # since Flask's own defaults (False, None) would hide whether they were set
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    # failed code entries per client address; see login_limit()
-    # 50-bit codes: 20 guesses per 10 minutes from even 10,000 addresses for a month find one
-    # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
-    # behind one address, so the limit is not tighter
-    app.config.setdefault("LOGIN_RATE_LIMIT", "20 per 10 minutes")
-    app.config.setdefault("TRUSTED_PROXIES", 0)
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,3 +1,23 @@
 """The respondent's side of the web questionnaire: who is logged in (`session`), the answers
-they stored (`store`), the forms built from question definitions (`forms`) and the paradata
-of their page visits (`paradata`). The views in `survey.routes` stay thin and call these."""
+they stored (`store`), the forms built from question definitions (`forms`), where they are in
+their questionnaire (`context`) and the paradata of their page visits (`paradata`). The views
+in `survey.routes.start` and `survey.routes.questionnaire` stay thin and call these; response
+headers, CSRF and the login limit are in `survey.security`, languages in `survey.i18n`.
+
+Settings (app config; defaults in brackets):
+
+| setting                  | meaning                                                          |
+|--------------------------|------------------------------------------------------------------|
+| SESSION_COOKIE_SECURE    | send the session cookie over https only [True]; off for plain-http tests |
+| SESSION_COOKIE_SAMESITE  | the session cookie's SameSite [Lax]                              |
+| LOGIN_RATE_LIMIT         | failed code entries allowed per client address [20 per 10 minutes] |
+| RATELIMIT_STORAGE_URI    | where the limiter counts; a shared store (redis://...) with several workers [memory://] |
+| TRUSTED_PROXIES          | reverse proxies in front of the app, whose X-Forwarded-* headers are believed [0] |
+| WTF_CSRF_TIME_LIMIT      | seconds a form's CSRF token lives [None: as long as the session] |
+| RATELIMIT_HEADERS_ENABLED| send X-RateLimit-* headers with limited responses [True]          |
+| QUESTIONNAIRES_DIR       | where `<questionnaire_id>.yaml` is read for a unit [questionnaires/] |
+| TRANSLATIONS_DIR         | the `.po` catalogues, compiled into `<instance>/translations/` at start [translations/] |
+
+The respondent's session is a browser-session cookie holding the sample unit id and the
+language; it ends when the browser closes, and the code from the letter resumes anywhere.
+"""

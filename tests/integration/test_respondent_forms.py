@@ -117,3 +117,16 @@ def test_every_message_key_fills_in(request_context):
     (None, "unknown")])
 def test_device_class_from_the_user_agent(user_agent, kind):
     assert device_class(user_agent) == kind
+
+
+def test_every_respondent_setting_is_documented():
+    import re
+
+    import survey.respondent
+    from survey import security
+
+    documented = set(re.findall(r"^\| ([A-Z0-9_]+) *\|", survey.respondent.__doc__, re.M))
+    used = set(security.DEFAULTS) | {"SESSION_COOKIE_SECURE", "SESSION_COOKIE_SAMESITE",
+                                     "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR"}
+    assert documented == used
+    assert f"[{security.DEFAULTS['LOGIN_RATE_LIMIT']}]" in survey.respondent.__doc__
