@@ -127,10 +127,12 @@ def upload():
     audit.record("sample_upload", target=name,
                  detail=f"{form.kind.data}, edition {form.edition.data}, {len(table.data)} rows, "
                         f"sha256 {table.sha256}")
-    return redirect(url_for("sample.check_page", token=token))
+    return redirect(url_for("sample.check_page", upload=token))
 
 
-def _load(token):
+def _load():
+    """The upload named by `?upload=<token>`, if this member of staff made it; else 404."""
+    token = request.args.get("upload", "")
     upload = uploads.load(current_app.instance_path, token, current_user.username)
     if upload is None:
         abort(404)
@@ -162,10 +164,10 @@ def _render_check(upload, table, result, context, status=200):
         reference_date=context.reference_date), status
 
 
-@bp.get("/check/<token>")
+@bp.get("/check")
 @requires_role(*roles.MANAGE_SAMPLE)
-def check_page(token):
-    upload = _load(token)
+def check_page():
+    upload = _load()
     table, result, context = _checked(upload)
     audit.record("sample_check", target=upload.filename,
                  detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
@@ -173,10 +175,10 @@ def check_page(token):
     return _render_check(upload, table, result, context)
 
 
-@bp.post("/check/<token>")
+@bp.post("/check")
 @requires_role(*roles.MANAGE_SAMPLE)
-def check_submit(token):
-    upload = _load(token)
+def check_submit():
+    upload = _load()
     form = CheckForm()
     if not form.validate_on_submit():
         abort(400)
@@ -215,10 +217,10 @@ def check_submit(token):
     return redirect(url_for("sample.index"))
 
 
-@bp.post("/discard/<token>")
+@bp.post("/discard")
 @requires_role(*roles.MANAGE_SAMPLE)
-def discard(token):
-    upload = _load(token)
+def discard():
+    upload = _load()
     if not CheckForm().validate_on_submit():
         abort(400)
     uploads.discard(current_app.instance_path, upload.token)

@@ -190,7 +190,7 @@ def test_an_upload_is_only_seen_by_whoever_uploaded_it(sample_app, coordinator):
     admin.login("admin")
     assert admin.client.get("/staff/sample/").status_code == 200
     assert admin.client.get(check_url).status_code == 404
-    assert admin.client.get("/staff/sample/check/../../etc").status_code == 404
+    assert admin.client.get("/staff/sample/check?upload=../../etc").status_code == 404
 
 
 def test_an_unreadable_file_is_refused_on_the_upload_page(sample_app, coordinator):
