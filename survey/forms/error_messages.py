@@ -32,6 +32,12 @@ ERROR_MESSAGES = {
         "Deze pagina was verlopen. Uw antwoorden staan er nog; controleer ze en klik nog een "
         "keer op de knop."
     ),
+    # the database could not be reached or written (full disk, restart): nothing was stored
+    "database_unavailable": lazy_gettext(
+        "Het lukte ons even niet om uw antwoorden op te slaan. De antwoorden op deze pagina "
+        "zijn niet opgeslagen; wat u eerder opsloeg blijft bewaard. Probeer het over een paar "
+        "minuten opnieuw."
+    ),
     # answers
     "single_required": lazy_gettext("Kies een antwoord."),
     "multiple_required": lazy_gettext("Kies ten minste één antwoord."),

@@ -5,11 +5,12 @@ The device class is a coarse guess from the User-Agent (phone, tablet or desktop
 see whether pages work on phones, too coarse to recognise anyone.
 """
 
+import logging
 import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from survey.models import PageVisit
 
@@ -53,6 +54,10 @@ def page_shown(session_factory, unit_id: str, page_id: str, language: str, devic
                                  language=language, mode=mode, device_class=device))
     except IntegrityError:
         pass  # another tab recorded it at the same moment: that first showing stands
+    except OperationalError as exc:
+        # paradata must not stop a respondent from seeing the page (a full disk, a database
+        # restart): the first-shown time of this page is lost, the answers are not affected
+        logging.getLogger(__name__).warning("page_shown not recorded: %s", exc)
 
 
 def page_submitted(db, unit_id: str, page_id: str, language: str, device: str, at: datetime,

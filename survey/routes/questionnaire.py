@@ -7,6 +7,7 @@ Every view is POST-redirect-GET and needs no JavaScript. The work is done by
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from survey import storage
 from survey.forms.error_messages import message
@@ -120,6 +121,36 @@ def form_expired(_error):
         return render_template("start.html", code=request.form.get("code", ""),
                                error=message("form_expired"), notices=[]), 400
     return session_ended()
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(_error):
+    """The database cannot be reached or written (a full disk, a restart): the transaction
+    was rolled back, so nothing of this request is stored. Answer 503 with a clear message:
+    on a questionnaire page the page again with what was typed, elsewhere the start page."""
+    try:
+        if (request.endpoint == "questionnaire.page" and isinstance(g.get("respondent"), Respondent)
+                and g.respondent.may_show(request.view_args.get("page_id"))):
+            respondent = g.respondent
+            page = respondent.questionnaire.page(request.view_args["page_id"])
+            questions = respondent.visible_questions(page)
+            if request.method == "POST":
+                page_forms, _values = forms.from_submission(questions, request.form)
+                for qf in page_forms:
+                    qf.errors.clear()
+            else:
+                page_forms = forms.from_answers(questions, respondent.answers)
+            response = current_app.make_response(
+                (_render_page(page, page_forms, notice=message("database_unavailable")), 503))
+        else:
+            response = current_app.make_response((render_template(
+                "start.html", code="", error=message("database_unavailable"), notices=[]), 503))
+    except Exception:  # noqa: BLE001 (the error page itself must not fail)
+        current_app.logger.exception("error page for an unavailable database failed")
+        response = current_app.make_response((str(message("database_unavailable")), 503))
+    response.headers["Retry-After"] = "60"
+    current_app.logger.error("database unavailable: %s", _error)
+    return response
 
 
 def _render_page(page, page_forms, notice=None):
