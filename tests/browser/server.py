@@ -23,7 +23,7 @@ def test_config(database_url: str, questionnaires_dir=FIXTURES) -> dict:
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "browser-tests",
-        "SESSION_COOKIE_SECURE": False,  # plain http on loopback
+        # SESSION_COOKIE_SECURE keeps its production default: chromium counts loopback as secure
         "QUESTIONNAIRES_DIR": str(questionnaires_dir),
     }
 
