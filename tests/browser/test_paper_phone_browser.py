@@ -1,0 +1,203 @@
+"""Paper and phone fieldwork in a real browser (Debian's chromium, JavaScript off): two
+data-entry staff key in a paper questionnaire and resolve a discrepancy; an interviewer records
+call outcomes and completes a phone interview; data entry is refused the export."""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from survey import access_codes, storage
+from survey.models import (Answer, Area, Edition, IdentityLink, IdentityPerson, SampleUnit)
+from survey.staff import auth
+from tests.browser.server import FIXTURES
+from tests.staff_support import FAST_PROFILE, PASSWORD, add_accounts, make_app
+
+pytestmark = pytest.mark.browser
+
+# unit, wijk, code, phone
+UNITS = [("pap1", 1, "PAPA234567", None), ("tel1", 2, "TELA234567", "0612345678"),
+         ("tel2", 2, "TELB234567", "0687654321"), ("tel3", 1, "TELC234567", "0611223344")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('paperphone') / 'fieldwork.db'}"
+    storage.upgrade(url)
+    add_accounts(url)
+    auth.add_user(url, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
+    with storage.transaction(url) as db:
+        db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
+        db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
+        db.add(Area(wijk_code=2, wijk="Tarwewijk", gebied="Charlois"))
+        db.flush()
+        for number, (unit_id, wijk, code, phone) in enumerate(UNITS, 1):
+            db.add(SampleUnit(
+                id=unit_id, edition_id=1, wijk_code=wijk, questionnaire_id="mini",
+                inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
+                age_group="35-44", sex="vrouw", migration_background="nederlands",
+                household_type="alleenstaand", code_hash=access_codes.code_hash(code)))
+            db.add(IdentityPerson(
+                id=number, register_id=f"R{number:07d}", given_name=["Anouk", "Bram", "Cem", "Dana"][number - 1],
+                family_name="de Vries", street="Coolsingel", house_number=str(number),
+                postcode="3011AD", phone=phone, wijk_code=wijk, birth_date=date(1980, 1, 1),
+                sex="vrouw", migration_background="nederlands", household_type="alleenstaand"))
+            db.flush()
+            db.add(IdentityLink(sample_unit_id=unit_id, person_id=number, access_code=code))
+    app = make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES))
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", url
+    http.shutdown()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context(java_script_enabled=False, locale="nl-NL",
+                                   viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, base, username):
+    page.goto(base + "/staff/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    assert page.url == base + "/staff/"
+
+
+def log_out(page):
+    page.click("form.staff-nav__logout button")
+
+
+def fill(page, values):
+    for name, value in values.items():
+        field = page.locator(f"[name='{name}']").first
+        if field.get_attribute("type") in ("radio", "checkbox"):
+            page.check(f"input[name='{name}'][value='{value}']")
+        else:
+            field.fill(value)
+
+
+PAPER = [  # what is written on the paper form, page by page
+    {"woonjaren": "12"},
+    {"buurt_prettig": "ja", "cohesie_kennen": "eens", "cohesie_omgang": "neutraal"},
+    {"onveilig_ooit": "soms"},
+    {"onveilig_plekken": "park"},
+    {"geboortedatum-day": "27", "geboortedatum-month": "3", "geboortedatum-year": "1980",
+     "aantal_kinderen": "0"},
+    {},
+]
+
+
+def key_pass(page, base, pages):
+    page.goto(base + "/staff/paper/")
+    page.fill("#code", "papa-234567")
+    page.click("button:has-text('Invoeren')")
+    for number, values in enumerate(pages, 1):
+        assert f"pagina {number} van 6" in page.locator(".keying-caption").inner_text()
+        fill(page, values)
+        page.click("button[value=next]")
+    assert "afronden" in page.locator("h1").inner_text()
+    page.click("button:has-text('afronden')")
+
+
+def test_given_a_returned_paper_form_when_two_keyers_enter_it_and_resolve_a_difference_then_it_counts_as_paper(
+        server, browser_page, screenshots):
+    base, url = server
+    page = browser_page
+    log_in(page, base, "data_entry")
+    key_pass(page, base, PAPER)
+    assert "Invoer 1 van eenheid pap1 is afgerond" in page.locator(".notice").inner_text()
+    log_out(page)
+
+    log_in(page, base, "invoer2")
+    second = [dict(p) for p in PAPER]
+    second[0]["woonjaren"] = "21"  # a keying slip
+    key_pass(page, base, second)
+    assert page.url == base + "/staff/paper/pap1/verschillen"
+    rows = page.locator("table.discrepancies tbody tr")
+    assert rows.count() == 1
+    assert "Hoeveel jaar woont u in deze buurt?" in rows.first.inner_text()
+    assert "12" in rows.first.inner_text() and "21" in rows.first.inner_text()
+    page.screenshot(path=str(screenshots / "staff-paper-discrepancies.png"), full_page=True)
+
+    page.check("input[name='keuze-woonjaren'][value=typed]")
+    page.fill("#waarde-woonjaren", "12")
+    page.click("button:has-text('Keuzes opslaan')")
+    assert page.url == base + "/staff/paper/pap1/controle"
+    assert "In een park" in page.locator("main").inner_text()
+    page.click("button:has-text('Formulier verwerken')")
+    assert "is verwerkt" in page.locator(".notice").inner_text()
+    assert "Verwerkt" in page.locator("table").inner_text()
+    with storage.transaction(url) as db:
+        unit = db.get(SampleUnit, "pap1")
+        answers = dict(db.execute(select(Answer.variable, Answer.mode)
+                                  .where(Answer.sample_unit_id == "pap1")).all())
+        woonjaren = db.scalar(select(Answer.value).where(Answer.sample_unit_id == "pap1",
+                                                         Answer.variable == "woonjaren"))
+    assert (unit.status, unit.mode) == ("completed", "paper")
+    assert set(answers.values()) == {"paper"} and woonjaren == "12"
+
+
+def test_given_an_interviewer_when_she_works_the_call_list_then_outcomes_and_a_phone_interview_are_stored(
+        server, browser_page, screenshots):
+    base, url = server
+    page = browser_page
+    log_in(page, base, "interviewer")
+    page.click("nav.staff-nav a:has-text('Bellijst')")
+    assert page.locator("h1").inner_text() == "Bellijst Wijkprofiel 2024"
+    # both wijken lag 420 behind; Stadsdriehoek has the paper complete, so Tarwewijk first
+    units = page.locator("section[aria-labelledby=wijk-heading] tbody th").all_inner_texts()
+    assert units == ["tel1", "tel2", "tel3"]
+    assert "Anouk" not in page.content() and "Bram" not in page.content()
+    page.screenshot(path=str(screenshots / "staff-call-list.png"), full_page=True)
+
+    page.click("a:has-text('Bellen tel1')")
+    assert "Bram de Vries" in page.locator(".callee").inner_text()
+    page.check("input[name=outcome][value=no_answer]")
+    page.click("button:has-text('Uitkomst vastleggen')")
+    assert "geen gehoor" in page.locator(".notice").inner_text()
+
+    page.click("a:has-text('Bellen tel2')")
+    page.check("input[name=outcome][value=appointment]")
+    page.fill("#appointment", "2099-06-01T18:30")
+    page.click("button:has-text('Uitkomst vastleggen')")
+    assert "afspraak gemaakt op 2099-06-01 18:30" in page.locator(".notice").inner_text()
+    assert "tel2" in page.locator("section[aria-labelledby=later-heading]").inner_text()
+
+    page.click("a:has-text('Bellen tel1')")
+    page.click("button:has-text('Interview starten')")
+    for values in ({"woonjaren": "30"},
+                   {"buurt_prettig": "nee", "cohesie_kennen": "oneens", "cohesie_omgang": "oneens"},
+                   {"onveilig_ooit": "nooit"},
+                   {"geboortedatum-day": "5", "geboortedatum-month": "11",
+                    "geboortedatum-year": "1962", "aantal_kinderen": "0"}):
+        assert "Telefonisch interview met Bram de Vries (0612345678)" in page.locator("main").inner_text()
+        fill(page, values)
+        page.click("button[value=next]")
+    assert page.locator("h1").inner_text() == "Interview afronden – eenheid tel1"
+    page.click("button:has-text('Interview opslaan als voltooid')")
+    assert "Interview met eenheid tel1 voltooid" in page.locator(".notice").inner_text()
+    assert page.locator("section[aria-labelledby=wijk-heading] tbody th").all_inner_texts() == ["tel3"]
+    with storage.transaction(url) as db:
+        unit = db.get(SampleUnit, "tel1")
+        modes = set(db.scalars(select(Answer.mode).where(Answer.sample_unit_id == "tel1")))
+    assert (unit.status, unit.mode) == ("completed", "phone") and modes == {"phone"}
+
+
+def test_given_a_data_entry_account_when_it_asks_for_the_export_then_it_is_refused(
+        server, browser_page):
+    base, _url = server
+    page = browser_page
+    log_in(page, base, "data_entry")
+    assert page.locator("nav.staff-nav").inner_text().count("Export") == 0
+    response = page.goto(base + "/staff/export/")
+    assert response.status == 403
+    assert "Geen toegang" in page.locator("h1").inner_text()
+    response = page.goto(base + "/staff/export/answers.csv")
+    assert response.status == 403
