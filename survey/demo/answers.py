@@ -27,14 +27,18 @@ non-required question (more on paper).
 """
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy.special import ndtri
 
 from survey.questionnaire.rules import evaluate_frame, variables_in
 
 END = "end"
+TARGETS_PATH = Path(__file__).with_name("answer_targets.yaml")
 MISSING_SHARE = 0.03
 SKIP_SHARE = {"web": 0.01, "paper": 0.03, "phone": 0.005}
 TEXT_SHARE = 0.08
@@ -280,10 +284,31 @@ def _ordinal(question, variable, who, latent, rng):
         p = fixed.dirichlet(60 * base / base.sum())
     else:
         p = fixed.dirichlet(np.full(k, 3.0))
+    p = _aim(p, values[order], answer_targets().get(variable))
     cut = ndtri(np.clip(np.cumsum(p)[:-1], 1e-9, 1 - 1e-9))
     y = loading * latent[who] + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
     category = np.searchsorted(cut, y)
     return values[order[category]]
+
+
+@cache
+def answer_targets() -> dict:
+    """{variable: {answer: share}} from answer_targets.yaml (Rotterdam-wide shares to aim at)."""
+    return yaml.safe_load(TARGETS_PATH.read_text(encoding="utf-8")) or {}
+
+
+def _aim(p, ordered_values, target):
+    """`p` (shares of `ordered_values`) with the targeted answers set to their target share and
+    the other answers scaled to fill the rest, keeping their relative sizes."""
+    if not target:
+        return p
+    fixed = np.array([v in target for v in ordered_values])
+    aimed = np.array([target.get(v, 0.0) for v in ordered_values], dtype=float)
+    rest = max(1.0 - aimed[fixed].sum(), 0.0)
+    free = p[~fixed].sum()
+    out = aimed.copy()
+    out[~fixed] = p[~fixed] / free * rest if free > 0 else rest / max((~fixed).sum(), 1)
+    return out
 
 
 def _with_missing(question, values, rng):
@@ -302,6 +327,8 @@ def _multiple(question, who, latent, rng):
     exclusive = np.isin(values, list(question.exclusive))
     fixed = _seeded(question.variable)
     base = fixed.beta(1.2, 4.0, len(values))
+    aimed = answer_targets().get(question.variable) or {}
+    base = np.array([aimed.get(v, b) for v, b in zip(values, base)], dtype=float)
     slope = fixed.normal(0.0, 0.35, len(values))
     if any(word in question.variable for word in _PROBLEM_TOPICS):
         slope = -np.abs(slope) - 0.2  # problems are chosen more by those who fare worse

@@ -176,7 +176,9 @@ def test_response_depends_on_age_and_origin_so_weighting_matters(seeded):
     # answers differ by wijk: the report mark is lower where the wijk scores worse
     mark = pd.to_numeric(frame["buurt_cijfer"], errors="coerce")
     by_gebied = mark.groupby(frame["gebied"]).mean()
-    assert by_gebied["Charlois"] < by_gebied["Hillegersberg-Schiebroek"] - 0.3
+    # (at full scale Delfshaven 6.6 against Hillegersberg-Schiebroek 7.3; at 2% a gebied mean
+    # has a standard error of about 0.15, so the 0.3 margin holds with room)
+    assert by_gebied["Delfshaven"] < by_gebied["Hillegersberg-Schiebroek"] - 0.3
 
 
 def test_the_command_refuses_to_seed_twice_unless_replacing(tmp_path):
