@@ -9,7 +9,7 @@ are %-style names, filled by `message(key, **values)`.
 'Vul een getal in van 0 tot en met 100.'
 """
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 
 ERROR_MESSAGES = {
     # the start page
@@ -74,4 +74,4 @@ def message(key: str, **values) -> str:
     return text % values if values else text
 
 
-__all__ = ["ERROR_MESSAGES", "message", "gettext"]
+__all__ = ["ERROR_MESSAGES", "message"]

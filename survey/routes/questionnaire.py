@@ -102,7 +102,7 @@ def thanks():
     return render_template("thanks.html", questionnaire=g.respondent.questionnaire)
 
 
-@bp.app_errorhandler(CSRFError)
+@bp.errorhandler(CSRFError)
 def form_expired(_error):
     """A form whose CSRF token does not check out (its session cookie expired or was lost).
     On a questionnaire page the page is shown again with what was typed, unsaved, and a fresh
@@ -117,9 +117,6 @@ def form_expired(_error):
             for qf in page_forms:
                 qf.errors.clear()
             return _render_page(page, page_forms, notice=message("form_expired")), 400
-    if request.endpoint == "start.start":
-        return render_template("start.html", code=request.form.get("code", ""),
-                               error=message("form_expired"), notices=[]), 400
     return session_ended()
 
 

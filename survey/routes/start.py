@@ -7,6 +7,8 @@ from the address bar. Failed attempts are rate limited per client address.
 
 from flask import Blueprint, flash, get_flashed_messages, redirect, render_template, request, url_for
 
+from flask_wtf.csrf import CSRFError
+
 from survey import access_codes
 from survey.forms.error_messages import message
 from survey.respondent import session as respondent_session
@@ -62,6 +64,15 @@ def too_many_attempts(_error):
     """Rendered for HTTP 429 from the limiter: the start page with an explanation."""
     return render_template("start.html", code="", error=message("too_many_attempts"),
                            notices=[]), 429
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error):
+    """The start form (or the stop button) with a CSRF token that does not check out: show the
+    start page again with the code as typed and a fresh token."""
+    code = request.form.get("code", "") if request.endpoint == "start.start" else ""
+    return render_template("start.html", code=code, error=message("form_expired"),
+                           notices=[]), 400
 
 
 def session_ended():

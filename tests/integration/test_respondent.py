@@ -482,3 +482,12 @@ def test_catalogues_compile_into_the_instance_folder_only_when_stale(tmp_path):
     assert sorted(p.parent.parent.name for p in written) == ["ar", "en", "pl", "tr"]
     assert all(p.is_relative_to(tmp_path) and p.stat().st_size > 1000 for p in written)
     assert compile_catalogues(TRANSLATIONS_DIR, tmp_path) == []  # up to date: nothing written
+
+
+def test_a_start_form_without_csrf_token_keeps_the_code_and_asks_again(respondent_app):
+    client = respondent_app.test_client()
+    response = client.post("/start", data={"code": "HJSY36UY9B"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Deze pagina was verlopen" in text and 'value="HJSY36UY9B"' in text
+    assert title(text).startswith("Fout:")
