@@ -94,13 +94,15 @@ PAPER = [  # what is written on the paper form, page by page
 ]
 
 
-def key_pass(page, base, pages):
+def key_pass(page, base, pages, screenshot=None):
     page.goto(base + "/staff/paper/")
     page.fill("#code", "papa-234567")
     page.click("button:has-text('Invoeren')")
     for number, values in enumerate(pages, 1):
         assert f"pagina {number} van 6" in page.locator(".keying-caption").inner_text()
         fill(page, values)
+        if screenshot and number == 2:
+            page.screenshot(path=str(screenshot), full_page=True)
         page.click("button[value=next]")
     assert "afronden" in page.locator("h1").inner_text()
     page.click("button:has-text('afronden')")
@@ -111,7 +113,7 @@ def test_given_a_returned_paper_form_when_two_keyers_enter_it_and_resolve_a_diff
     base, url = server
     page = browser_page
     log_in(page, base, "data_entry")
-    key_pass(page, base, PAPER)
+    key_pass(page, base, PAPER, screenshot=screenshots / "staff-paper-keying.png")
     assert "Invoer 1 van eenheid pap1 is afgerond" in page.locator(".notice").inner_text()
     log_out(page)
 
@@ -157,20 +159,20 @@ def test_given_an_interviewer_when_she_works_the_call_list_then_outcomes_and_a_p
     assert "Anouk" not in page.content() and "Bram" not in page.content()
     page.screenshot(path=str(screenshots / "staff-call-list.png"), full_page=True)
 
-    page.click("a:has-text('Bellen tel1')")
+    page.click("a[aria-label='Bellen tel1']")
     assert "Bram de Vries" in page.locator(".callee").inner_text()
     page.check("input[name=outcome][value=no_answer]")
     page.click("button:has-text('Uitkomst vastleggen')")
     assert "geen gehoor" in page.locator(".notice").inner_text()
 
-    page.click("a:has-text('Bellen tel2')")
+    page.click("a[aria-label='Bellen tel2']")
     page.check("input[name=outcome][value=appointment]")
     page.fill("#appointment", "2099-06-01T18:30")
     page.click("button:has-text('Uitkomst vastleggen')")
     assert "afspraak gemaakt op 2099-06-01 18:30" in page.locator(".notice").inner_text()
     assert "tel2" in page.locator("section[aria-labelledby=later-heading]").inner_text()
 
-    page.click("a:has-text('Bellen tel1')")
+    page.click("a[aria-label='Bellen tel1']")
     page.click("button:has-text('Interview starten')")
     for values in ({"woonjaren": "30"},
                    {"buurt_prettig": "nee", "cohesie_kennen": "oneens", "cohesie_omgang": "oneens"},
@@ -179,6 +181,8 @@ def test_given_an_interviewer_when_she_works_the_call_list_then_outcomes_and_a_p
                     "geboortedatum-year": "1962", "aantal_kinderen": "0"}):
         assert "Telefonisch interview met Bram de Vries (0612345678)" in page.locator("main").inner_text()
         fill(page, values)
+        if "buurt_prettig" in values:
+            page.screenshot(path=str(screenshots / "staff-phone-interview.png"), full_page=True)
         page.click("button[value=next]")
     assert page.locator("h1").inner_text() == "Interview afronden – eenheid tel1"
     page.click("button:has-text('Interview opslaan als voltooid')")

@@ -84,7 +84,7 @@ def post(client, path, form_page, data):
 
 def listed(page_text):
     """Unit ids in the order the call list shows them."""
-    return re.findall(r'<a href="/staff/phone/([a-z0-9]+)">Bellen', page_text)
+    return re.findall(r'<a href="/staff/phone/([a-z0-9]+)" aria-label="Bellen', page_text)
 
 
 def test_call_list_order_and_exclusions(database_url, tmp_path):
