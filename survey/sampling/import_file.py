@@ -551,7 +551,8 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
         errors.add("phone", bad.to_numpy(), lambda i: (
             f"'{phones.iat[i]}' is not a phone number; expected digits, such as 010-1234567 "
             "or 06-12345678 (or leave it empty)"))
-    out["phone"] = phones.where(phones.ne(""), None)
+    out["phone"] = pd.Series(np.where(phones.eq("").to_numpy(), None, phones.to_numpy()),
+                             dtype=object)
 
     out["wijk_code"] = _check_wijk(text["wijk_code"], context, errors, present("wijk_code"))
     out["birth_date"], ages = _check_birth_date(text["birth_date"], context, errors,
