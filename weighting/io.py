@@ -5,6 +5,9 @@ Every problem becomes an `InputError` naming the file, so the CLI prints one cle
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -40,8 +43,10 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
         raise InputError(path, f"{what} file not found")
     try:
         if suffix == ".csv":
-            return pd.read_csv(path)
+            return _read_csv(path, what)
         if suffix in (".xlsx", ".xls"):
+            header = pd.read_excel(path, header=None, nrows=1)
+            _check_header(path, list(header.iloc[0]) if len(header) else [])
             return pd.read_excel(path)
         import pyreadstat
 
@@ -51,6 +56,64 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
         raise
     except Exception as exc:  # the readers raise many types; the user needs the file and the cause
         raise InputError(path, f"cannot read this {DATA_SUFFIXES[suffix]} {what} file: {exc}") from None
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    """A CSV as Excel writes it here: UTF-8 with or without BOM, comma-separated, or (Dutch
+    Excel) semicolon-separated with decimal commas. Anything else is refused, naming the line
+    of the file (the data's own errors name a data row: the first row under the header is 1)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                         "save it as 'CSV UTF-8' in Excel, or as UTF-8 text", line=line) from None
+    if not text.strip():
+        raise InputError(path, f"is empty; a {what} file starts with a header row of column names")
+    first_line = text.splitlines()[0]
+    semicolons = ";" in first_line and "," not in first_line
+    options = {"sep": ";", "decimal": ","} if semicolons else {}
+    _check_header(path, next(csv.reader([first_line], delimiter=";" if semicolons else ",")))
+    try:
+        return pd.read_csv(io.StringIO(text), low_memory=False, **options)
+    except pd.errors.ParserError as exc:
+        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if ragged:
+            expected, line, saw = ragged.groups()
+            raise InputError(path, f"has {saw} cells but the header has {expected}; is a "
+                             f"{';' if semicolons else ','} inside a value without quotes?",
+                             line=int(line)) from None
+        raise
+
+
+def _check_header(path: Path, names: list) -> None:
+    seen = {}
+    for position, name in enumerate(names, start=1):
+        key = str(name).strip()
+        if key in seen:
+            raise InputError(path, f"the header has column {key!r} twice (columns {seen[key]} and "
+                             f"{position}); every column needs its own name", line=1, column=key)
+        seen[key] = position
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell that starts with = + - @ (or a tab or carriage return)
+    prefixed by an apostrophe, so a spreadsheet shows it as text instead of running it as a
+    formula (CSV injection, OWASP). Numbers are left as they are.
+
+    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1, 2]})).to_dict("list")
+    {'a': ["'=1+1", 'x'], 'b': [-1, 2]}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_margin(path) -> Margin:

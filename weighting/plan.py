@@ -40,7 +40,7 @@ from weighting import calibration, estimation
 from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
-from weighting.io import read_margin, read_table
+from weighting.io import read_margin, read_table, spreadsheet_safe
 
 METHODS = ("poststratify", "raking", "linear", "logit")
 KINDS = ("mean", "proportion", "total", "ratio")
@@ -123,6 +123,27 @@ def _key_lines(node):
     return lines
 
 
+def _duplicate_key(node):
+    """(key, line, first line) of the first key that a mapping anywhere in the plan repeats:
+    YAML would silently keep the last one."""
+    if isinstance(node, yaml.MappingNode):
+        first = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                if k.value in first:
+                    return k.value, k.start_mark.line + 1, first[k.value]
+                first[k.value] = k.start_mark.line + 1
+            found = _duplicate_key(v)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _duplicate_key(item)
+            if found:
+                return found
+    return None
+
+
 def load_plan(path) -> Plan:
     """Read and check a weighting plan.
 
@@ -143,7 +164,12 @@ def load_plan(path) -> Plan:
     path = Path(path)
     if not path.is_file():
         raise PlanError(path, "plan file not found")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()
+        raise PlanError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                        "save it as UTF-8", line=raw.count(b"\n", 0, exc.start) + 1) from None
     try:
         node = yaml.compose(text)
         raw = yaml.safe_load(text)
@@ -153,6 +179,10 @@ def load_plan(path) -> Plan:
     if not isinstance(raw, dict):
         raise PlanError(path, "a plan is a mapping of keys (data, method, margins, estimates, ...)")
     lines = _key_lines(node)
+    duplicate = _duplicate_key(node)
+    if duplicate:
+        key, line, first = duplicate
+        raise PlanError(path, f"{key}: given twice (also on line {first}); keep one", line=line)
 
     def err(key, message):
         return PlanError(path, f"{key}: {message}", line=lines.get(key))
@@ -384,7 +414,8 @@ def write_outputs(result: PlanResult, directory) -> list[Path]:
                         ("margin_gaps.csv", result.margin_gaps)):
         if name in ("collapsed.csv", "margin_gaps.csv") and table.empty:
             continue
-        table.to_csv(directory / name, index=False)
+        # the data's own text cells (open answers) must not run as formulas in a spreadsheet
+        spreadsheet_safe(table).to_csv(directory / name, index=False)
         written.append(directory / name)
     return written
 
