@@ -9,7 +9,6 @@ wrong and what was expected; the header is row 1) and nothing is stored.
 """
 
 import getpass
-from datetime import date
 
 import click
 from flask import current_app

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from survey import storage
 from survey.demo.sample import WAVE_1_SHARE, draw_sample
@@ -206,25 +206,26 @@ def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
     if taken:  # 64-bit random ids: practically never
         raise InputError(f"edition {edition_year}", "a drawn unit id is already in use; "
                          "draw again")
-    units = []
-    for k, row in enumerate(sample.itertuples(index=False)):
-        p = person[k]
-        units.append({
-            "id": row.id, "edition_id": edition.id, "wijk_code": int(row.wijk_code),
-            "questionnaire_id": row.questionnaire_id, "wave": int(row.wave),
-            "inclusion_probability": float(row.inclusion_probability),
-            "design_weight": float(row.design_weight),
-            "stratum_population": int(row.stratum_population),
-            "age_group": frame["age_group"].iat[p], "sex": frame["sex"].iat[p],
-            "migration_background": frame["migration_background"].iat[p],
-            "household_type": frame["household_type"].iat[p],
-            "code_hash": row.code_hash, "status": "invited"})
-    if units:
-        db.execute(insert(SampleUnit), units)
-        db.execute(insert(IdentityLink), [
-            {"sample_unit_id": row.id, "person_id": int(frame["person_id"].iat[p]),
-             "access_code": row.access_code}
-            for row, p in zip(sample.itertuples(index=False), person)])
+    columns = {
+        "id": sample["id"].tolist(),
+        "edition_id": [edition.id] * len(sample),
+        "wijk_code": sample["wijk_code"].astype(int).tolist(),
+        "questionnaire_id": sample["questionnaire_id"].tolist(),
+        "wave": sample["wave"].astype(int).tolist(),
+        "inclusion_probability": sample["inclusion_probability"].astype(float).tolist(),
+        "design_weight": sample["design_weight"].astype(float).tolist(),
+        "stratum_population": sample["stratum_population"].astype(int).tolist(),
+        **{name: np.asarray(frame[name].astype(object))[person].tolist()
+           for name in ("age_group", "sex", "migration_background", "household_type")},
+        "code_hash": sample["code_hash"].tolist(),
+        "status": ["invited"] * len(sample),
+    }
+    if len(sample):
+        db.execute(SampleUnit.__table__.insert(), _records(columns))
+        db.execute(IdentityLink.__table__.insert(), _records({
+            "sample_unit_id": columns["id"],
+            "person_id": frame["person_id"].to_numpy()[person].astype(int).tolist(),
+            "access_code": sample["access_code"].tolist()}))
     margins = write_margins(db, edition.id, frame)
     edition.seed = int(seed)
     detail = (f"targets={targets} response_rate={response_rate} wave_1_share={wave_1_share} "
@@ -235,6 +236,11 @@ def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
     db.add(drawn)
     db.flush()
     return DrawSummary(drawn.id, edition_year, int(seed), len(sample), len(frame), margins, table)
+
+
+def _records(columns: dict) -> list[dict]:
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def draw_edition(url: str, edition_year: int, seed: int, **options) -> DrawSummary:

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from survey.demo.margins import margins_frame
 from survey.demo.register import AGE_GROUPS, CATEGORIES
@@ -91,8 +91,10 @@ def load_frame(db, batch: SampleBatch) -> pd.DataFrame:
         .where(IdentityFrameMember.batch_id == batch.id)
         .order_by(IdentityPerson.register_id)
     ).all()
-    frame = pd.DataFrame(rows, columns=["person_id", "register_id", "wijk_code", "birth_date",
-                                        "sex", "migration_background", "household_type"])
+    names = ["person_id", "register_id", "wijk_code", "birth_date", "sex",
+             "migration_background", "household_type"]
+    values = list(zip(*rows)) if rows else [[] for _ in names]
+    frame = pd.DataFrame({name: list(column) for name, column in zip(names, values)})
     on = batch.reference_date or default_reference_date(batch.created_at.year + 1)
     frame["age_group"] = age_group_series(ages_on(frame["birth_date"], on)) if len(frame) else []
     return frame
@@ -106,7 +108,7 @@ def write_margins(db, edition_id: int, frame: pd.DataFrame) -> int:
     margins = margins_frame(frame[["wijk_code", *CATEGORIES]], wijk_codes)
     db.execute(delete(PopulationMargin).where(PopulationMargin.edition_id == edition_id))
     if len(margins):
-        db.execute(insert(PopulationMargin), [
+        db.execute(PopulationMargin.__table__.insert(), [
             {"edition_id": edition_id, "wijk_code": int(w), "variable": v, "category": c,
              "total": float(t)}
             for w, v, c, t in margins[["wijk_code", "variable", "category", "total"]]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select
 
 from survey.access_codes import code_hash, new_codes
 from survey.demo.areas import load_wijken
@@ -605,7 +605,7 @@ def _check_wijk(values, context, errors, present):
     as_code = pd.to_numeric(values.where(numeric), errors="coerce")
     known_code = as_code.isin(list(context.wijk_names))
     codes[known_code.to_numpy()] = as_code[known_code].astype(np.int64).to_numpy()
-    named = values.map(lambda v: by_name.get(_key(v), -1))
+    named = _map_unique(values, lambda v: by_name.get(_key(v), -1))
     use_name = (~numeric).to_numpy() & (named.to_numpy() >= 0)
     codes[use_name] = named.to_numpy()[use_name]
     errors.add("wijk_code", values.eq("").to_numpy(),
@@ -670,11 +670,17 @@ def _check_birth_date(values, context, errors, present):
     return dates, ages
 
 
+def _map_unique(values, function):
+    """`values.map(function)`, calling `function` once per distinct value."""
+    distinct = pd.unique(values.to_numpy())
+    return values.map(dict(zip(distinct, (function(v) for v in distinct))))
+
+
 def _check_category(name, values, errors, present):
     allowed = VALUES[name]
     lookup = {_key(spelling): category for category, spellings in allowed.items()
               for spelling in [category, *spellings]}
-    mapped = values.map(lambda v: lookup.get(_key(v)))
+    mapped = _map_unique(values, lambda v: lookup.get(_key(v)))
     if present:
         expected = ", ".join(allowed)
         errors.add(name, values.eq("").to_numpy(),
@@ -710,7 +716,7 @@ def store(db, result: CheckResult, edition_year: int, *, reference_date: date,
     db.flush()
     units = margins = 0
     if result.kind == "register":
-        db.execute(insert(IdentityFrameMember),
+        db.execute(IdentityFrameMember.__table__.insert(),
                    [{"batch_id": batch.id, "person_id": int(p)} for p in person_ids])
         margins = write_margins(db, edition.id, frame)
     else:
@@ -748,16 +754,20 @@ def _existing_ids(db, register_ids) -> dict[str, int]:
 def _upsert_persons(db, frame):
     register_ids = frame["register_id"].tolist()
     existing = _existing_ids(db, register_ids)
-    records = frame[["register_id", *_PERSON_COLUMNS]].to_dict("records")
-    for record in records:
-        record["wijk_code"] = int(record["wijk_code"])
+    names = ["register_id", *_PERSON_COLUMNS]
+    columns = {name: frame[name].tolist() for name in names}
+    columns["wijk_code"] = [int(code) for code in columns["wijk_code"]]
+    records = [dict(zip(names, row)) for row in zip(*(columns[name] for name in names))]
     new = [r for r in records if r["register_id"] not in existing]
-    old = [{**{k: v for k, v in r.items() if k != "register_id"}, "id": existing[r["register_id"]]}
-           for r in records if r["register_id"] in existing]
+    old = [{**r, "b_id": existing[r["register_id"]]} for r in records
+           if r["register_id"] in existing]
+    table = IdentityPerson.__table__
+    # Core executemany: the ORM's bulk insert would send a statement per row
     if new:
-        db.execute(insert(IdentityPerson), new)
+        db.execute(table.insert(), new)
     if old:
-        db.execute(update(IdentityPerson), old)
+        db.execute(table.update().where(table.c.id == bindparam("b_id"))
+                   .values({name: bindparam(name) for name in _PERSON_COLUMNS}), old)
     ids = _existing_ids(db, register_ids) if new else existing
     return np.array([ids[r] for r in register_ids], dtype=np.int64), len(new), len(old)
 
@@ -790,8 +800,8 @@ def _write_units(db, edition_id, frame, person_ids, secret_rng):
             ["questionnaire_id", "wave", "age_group", "sex", "migration_background",
              "household_type"]].itertuples(index=False))
     ]
-    db.execute(insert(SampleUnit), units)
-    db.execute(insert(IdentityLink), [
+    db.execute(SampleUnit.__table__.insert(), units)
+    db.execute(IdentityLink.__table__.insert(), [
         {"sample_unit_id": ids[k], "person_id": int(person_ids[k]), "access_code": codes[k]}
         for k in range(n)])
     return n
