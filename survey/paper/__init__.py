@@ -16,13 +16,16 @@ validation of each answer as on the web (`survey.respondent.forms`), but
   or types what the paper says. Only then can the form be completed;
 - the passes stay in `paper_entry` (unit, pass, keyer, variable, value); the answer table only
   gets the resolved values, written through `survey.respondent.store.save_page` with mode
-  `paper`, and the unit is completed with mode `paper` (AAPOR 1.1).
+  `paper`, and the unit is completed with mode `paper` (AAPOR 1.1). A unit that had started on
+  the web without finishing gets the paper form's answers in place of its web answers (the
+  paper form is the complete response); the audit event says how many were replaced.
 
 A unit completes in one mode only. A paper form whose unit has already completed on the web or
 by phone is flagged as a conflict (status `conflict`, with when and how the unit completed,
 audited as `paper_conflict`) and nothing of it is stored; the same happens when the unit
 completes in another mode while its paper form is being keyed. A registered paper form also
-takes the unit off the phone call list.
+takes the unit off the phone call list. Coordinators see the paper forms and their conflicts
+(read only) on the same overview.
 
 Settings (app config; defaults in brackets):
 

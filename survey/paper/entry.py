@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from survey.fieldwork import outcomes
-from survey.models import PaperEntry, PaperForm, PaperPass, PaperResolution, SampleUnit
+from survey.models import Answer, PaperEntry, PaperForm, PaperPass, PaperResolution, SampleUnit
 from survey.respondent import forms, store
 
 MODE = "paper"
@@ -215,11 +215,21 @@ class Difference:
 
     def label(self, value: str | None) -> str:
         """How a value reads for a person: the option labels, or the text itself."""
-        if value is None:
-            return "(leeg)"
-        if self.info.options:
-            return ", ".join(self.info.labels.get(part, part) for part in value.split())
-        return value
+        return shown_value(self.info, value)
+
+
+def shown_value(info, value: str | None) -> str:
+    """A stored value as a person reads it: option labels (comma separated for a multiple
+    choice), or the text itself; "(leeg)" for nothing.
+
+    >>> shown_value(MINI.variable_info("onveilig_plekken"), "straat ov")  # doctest: +SKIP
+    'Op straat, In het openbaar vervoer'
+    """
+    if value is None:
+        return "(leeg)"
+    if info.options:
+        return ", ".join(info.labels.get(part, part) for part in value.split())
+    return value
 
 
 def differences(db, form: PaperForm, questionnaire) -> list[Difference]:
@@ -321,6 +331,9 @@ class RoutingCheck:
     """Answered on paper, but the routing would not have asked them: not stored."""
     missing_required: list
     """Required on the web, left open on paper (stored as unanswered)."""
+    replaced: int = 0
+    """Answers the unit had stored in another mode (a web start it never finished), which the
+    paper form's answers replace."""
 
 
 def routing_check(router, values: dict) -> RoutingCheck:
@@ -352,6 +365,8 @@ def complete(db, form: PaperForm, questionnaire, router, keyer: str, *,
         raise PaperError("Er is niets ingevuld op dit formulier. Laat de coördinator het "
                          "vastleggen als ‘lege vragenlijst teruggestuurd’.")
     unit = db.get(SampleUnit, form.sample_unit_id)
+    check.replaced = db.scalar(select(func.count()).select_from(Answer).where(
+        Answer.sample_unit_id == form.sample_unit_id, Answer.mode != MODE))
     try:
         for page in router.path(check.answers):
             shown = router.visible_questions(page, check.answers)

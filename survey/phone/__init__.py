@@ -20,7 +20,8 @@ Call outcomes (`calls.OUTCOMES`): no answer, busy, appointment (with date and ti
 (sets AAPOR 2.112 through `survey.fieldwork.outcomes`, with its history row), wrong number
 (off the list), completed (recorded by the interview itself when it is submitted, never by
 hand). The list shows no names; the unit's call screen shows the name and number of the unit
-being called, and the interview shows that unit's own answers only. Opening a unit is audited
+being called (only while it may be called), and the interview shows that unit's own answers
+only. Opening a unit is audited
 as `phone_view_unit`; outcomes as `phone_call`; interviews as `phone_interview_start`,
 `phone_interview_complete` and `phone_conflict` (the unit completed in another mode during
 the call: nothing more is stored).

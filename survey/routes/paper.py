@@ -28,6 +28,7 @@ bp = Blueprint("paper", __name__, url_prefix="/staff/paper",
 register_error_pages(bp)
 
 KEY_PAPER = (roles.DATA_ENTRY,)
+VIEW_PAPER = (roles.DATA_ENTRY, roles.COORDINATOR)  # coordinators follow the forms and conflicts
 
 
 @bp.context_processor
@@ -62,7 +63,7 @@ def _start_page(error=None, code="", status=200):
 
 
 @bp.get("/")
-@requires_role(*KEY_PAPER)
+@requires_role(*VIEW_PAPER)
 def start():
     return _start_page()
 
@@ -102,7 +103,7 @@ def _where_next(unit_id, number):
 
 
 @bp.get("/<unit_id>/conflict")
-@requires_role(*KEY_PAPER)
+@requires_role(*VIEW_PAPER)
 def conflict(unit_id):
     with storage.transaction(_url()) as db:
         form = db.get(PaperForm, unit_id)
@@ -282,7 +283,8 @@ def check(unit_id):
             return redirect(url_for("paper.conflict", unit_id=unit_id), code=303)
         audit.record("paper_complete", target=unit_id,
                      detail=f"{len(result.answers)} answers; off route: "
-                            f"{', '.join(result.off_path) or 'none'}")
+                            f"{', '.join(result.off_path) or 'none'}; "
+                            f"replaced answers of another mode: {result.replaced}")
         flash(f"Het formulier van eenheid {unit_id} is verwerkt: {len(result.answers)} antwoorden "
               "opgeslagen als papieren vragenlijst.")
         return redirect(url_for("paper.start"), code=303)
@@ -293,11 +295,11 @@ def check(unit_id):
             for variable in question.variables():
                 info = questionnaire.variable_info(variable)
                 value = result.answers.get(variable)
-                shown = (", ".join(info.labels.get(part, part) for part in value.split())
-                         if value is not None and info.options else value)
-                rows.append((info.label, shown))
+                rows.append((info.label, None if value is None else entry.shown_value(info, value)))
         pages.append((page, rows))
-    off_path = [(questionnaire.variable_info(v).label, values.get(v)) for v in result.off_path]
+    off_path = [(questionnaire.variable_info(v).label,
+                 entry.shown_value(questionnaire.variable_info(v), values.get(v)))
+                for v in result.off_path]
     missing = [questionnaire.variable_info(v).label for v in result.missing_required]
     return render_template("staff/paper_check.html", unit_id=unit_id, pages=pages,
                            off_path=off_path, missing=missing, error=error,

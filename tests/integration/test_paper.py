@@ -13,7 +13,8 @@ from survey.models import (Answer, Area, AuditEvent, Edition, PaperEntry, PaperF
                            PaperResolution, SampleUnit)
 from survey.staff import auth
 from tests.browser.server import FIXTURES
-from tests.staff_support import FAST_PROFILE, PASSWORD, StaffActions, add_accounts, make_app
+from tests.staff_support import (FAST_PROFILE, PASSWORD, StaffActions, add_accounts, csrf_token,
+                                 make_app)
 
 CODES = {"p1": "PAPR234567", "p2": "PAPR345678", "p3": "PAPR456789"}
 
@@ -116,7 +117,7 @@ def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
 
     check = second.get("/staff/paper/p1/controle")
     assert "Routing:" in check.text and "Op straat" not in check.text.split("Routing:")[0]
-    assert "Waar voelt u zich wel eens onveilig?: straat" in check.text
+    assert "Waar voelt u zich wel eens onveilig?: Op straat" in check.text
     completed = post(second, "/staff/paper/p1/controle", {})
     assert completed.headers["Location"] == "/staff/paper/"
 
@@ -192,8 +193,34 @@ def test_web_completion_during_keying_is_flagged_at_completion(database_url):
 
 def test_only_data_entry_keys_paper(database_url):
     app = paper_app(database_url)
-    for role, status in (("interviewer", 403), ("statistician", 403), ("coordinator", 403),
-                         ("data_entry", 200)):
+    for role, status in (("interviewer", 403), ("statistician", 403), ("admin", 403),
+                         ("coordinator", 200), ("data_entry", 200)):
         assert login(app, role).get("/staff/paper/").status_code == status
+    # coordinators follow the forms but key nothing
+    coordinator = login(app, "coordinator")
+    assert 'id="code"' not in coordinator.get("/staff/paper/").text
+    response = coordinator.post("/staff/paper/", data={
+        "csrf_token": csrf_token(coordinator, "/staff/outcomes/"), "code": CODES["p1"]})
+    assert response.status_code == 403
     # and data entry exports nothing
     assert login(app, "data_entry").get("/staff/export/").status_code == 403
+
+
+def test_paper_answers_replace_an_unfinished_web_start(database_url):
+    app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
+    with storage.transaction(database_url) as db:
+        db.get(SampleUnit, "p3").status = "started"
+        for variable, value in (("woonjaren", "40"), ("onveilig_toelichting", "donker")):
+            db.add(Answer(sample_unit_id="p3", variable=variable, value=value, page_id="x",
+                          mode="web", saved_at=datetime(2023, 4, 2)))
+    client = login(app, "data_entry")
+    key_pass(client, CODES["p3"], PASS_1)
+    assert post(client, "/staff/paper/p3/controle", {}).headers["Location"] == "/staff/paper/"
+    with storage.transaction(database_url) as db:
+        answers = dict(db.execute(select(Answer.variable, Answer.value)
+                                  .where(Answer.sample_unit_id == "p3")).all())
+        modes = set(db.scalars(select(Answer.mode).where(Answer.sample_unit_id == "p3")))
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "paper_complete"))
+    assert answers["woonjaren"] == "12" and "onveilig_toelichting" not in answers
+    assert modes == {"paper"}
+    assert event.detail.endswith("replaced answers of another mode: 2")

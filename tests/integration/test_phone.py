@@ -190,7 +190,8 @@ def test_a_phone_interview_is_stored_with_mode_phone_and_closes_the_unit(databas
     assert actions == ["phone_view_unit", "phone_interview_start", "phone_interview_complete"]
     # closed for phone, and a paper form arriving now is a conflict
     assert "b1" not in listed(client.get("/staff/phone/").text)
-    assert "niet meer bellen" in client.get("/staff/phone/b1").text
+    closed = client.get("/staff/phone/b1").text
+    assert "niet meer bellen" in closed and "0633333333" not in closed and "Voornaamb1" not in closed
     again = client.get("/staff/phone/b1/interview/pagina/woonduur")
     assert again.headers["Location"] == "/staff/phone/b1"
     keyer = login(app, "data_entry")
