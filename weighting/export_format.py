@@ -84,8 +84,14 @@ def read_rows(path):
 
 def _locate(header, wanted, path):
     by_name = {}
+    needed = {normalise_name(column) for column in wanted}
     for position, name in enumerate(header):
-        by_name.setdefault(normalise_name(name), position)
+        key = normalise_name(name)
+        if key in by_name and key in needed:
+            # two columns for one indicator: which one holds the values is anyone's guess
+            raise InputError(path, f"the header has this column twice (columns {by_name[key] + 1} "
+                                   f"and {position + 1}); keep one", row=1, column=name)
+        by_name.setdefault(key, position)
     located = {}
     absent = []
     for column in wanted:

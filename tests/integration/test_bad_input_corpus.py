@@ -141,3 +141,63 @@ def test_a_huge_data_file_with_one_bad_row_at_the_end(tmp_path):
     result = run_cli(["weight", plan])
     assert_clean_failure(result, "data_huge.csv", ["row 300001, column 'dw'"])
     assert not (work / "out").exists()
+
+
+# --- Wijkprofiel export: `wijkprofiel index` ------------------------------------------------
+
+EXPORT = CORPUS / "export"
+VERMIJDING = "column 'Gemiddelde score voor vermijdingsgedrag'"
+EXPORT_BROKEN = {
+    "empty.csv": ["is empty"],
+    "header_only.csv": ["has a header but no rows"],
+    "comma_separated.csv": ["has no column 'wijknr'"],
+    "missing_column.csv": ["has no column 'Gemiddelde score voor vermijdingsgedrag'"],
+    "duplicate_column.csv": ["row 1, column 'wijknr'", "twice"],
+    "duplicate_wijknr.csv": ["row 4, column 'wijknr'", "wijknr 71 appears twice (also in row 2)"],
+    "bad_number.csv": ["row 3, " + VERMIJDING, "'2,0,1' (wijknr 72) is not a number"],
+    "point_decimal.csv": ["row 2, " + VERMIJDING, "'2.5'"],
+    "quoted_semicolon.csv": ["row 2, " + VERMIJDING, "'2;1'"],
+    "formula.csv": ["row 4, " + VERMIJDING, "'=1+1' (wijknr 73) is not a number"],
+    "formula_at.csv": ["row 2, " + VERMIJDING, "'@SUM(A1:A9)'"],
+    "bad_wijknr.csv": ["row 3, column 'wijknr'", "is not a wijk number"],
+    "too_many_cells.csv": ["row 3", "73 cells but the header has 71"],
+}
+EXPORT_ACCEPTED = ["export.csv", "bom.csv", "cp1252.csv"]
+
+
+def test_the_export_corpus_is_complete():
+    assert {p.name for p in EXPORT.iterdir()} == set(EXPORT_BROKEN) | set(EXPORT_ACCEPTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_BROKEN))
+def test_broken_export_stops_cleanly(tmp_path, name):
+    out = tmp_path / "scores.csv"
+    result = run_cli(["index", EXPORT / name, "--out", out])
+    assert_clean_failure(result, name, EXPORT_BROKEN[name])
+    assert not out.exists()
+
+
+def test_export_with_bom_or_windows_encoding_scores_as_the_plain_file(tmp_path):
+    scores = {}
+    for name in EXPORT_ACCEPTED:
+        out = tmp_path / f"{name}.scores"
+        result = run_cli(["index", EXPORT / name, "--out", out])
+        assert result.exit_code == 0, result.output
+        scores[name] = out.read_text(encoding="utf-8")
+    assert scores["bom.csv"] == scores["export.csv"] == scores["cp1252.csv"]
+
+
+def test_a_huge_export_with_one_bad_cell_at_the_end(tmp_path):
+    lines = (EXPORT / "export.csv").read_text(encoding="utf-8").splitlines()
+    header, row = lines[0], lines[1].split(";")
+    body = []
+    for number in range(1, 20_001):
+        row[1] = str(number)
+        body.append(";".join(row))
+    body[-1] = body[-1].replace(";52%;", ";52 procent;", 1)
+    huge = tmp_path / "huge.csv"
+    huge.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    result = run_cli(["index", huge, "--out", out])
+    assert_clean_failure(result, "huge.csv", ["row 20001", "'52 procent' (wijknr 20000)"])
+    assert not out.exists()
