@@ -68,13 +68,18 @@ def record_csv(db, source_name: str, text: str, *, recorded_by: str) -> list[Uni
     """Record every line of a CSV batch; raises InputError (file, row, column) at the first
     bad line, and the caller's transaction then stores none of them. Row numbers count the
     header as row 1, as a spreadsheet shows them."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # Dutch Excel saves "CSV" with semicolons
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = set(reader.fieldnames or ())
     if "outcome" not in header or not header & {"code", "sample_unit_id"}:
         raise InputError(source_name, "the header needs the columns 'outcome' and 'code' or "
                          f"'sample_unit_id'; found {', '.join(reader.fieldnames or []) or 'none'}",
                          row=1)
     recorded = []
+    row_of_unit = {}
     for number, line in enumerate(reader, start=2):
         column = "code" if (line.get("code") or "").strip() else "sample_unit_id"
         reference = (line.get(column) or "").strip()
@@ -82,11 +87,18 @@ def record_csv(db, source_name: str, text: str, *, recorded_by: str) -> list[Uni
             raise InputError(source_name, "empty; give the personal code or the sample unit id",
                              row=number, column=column)
         try:
-            recorded.append(record(db, reference, (line.get("outcome") or "").strip(),
-                                   recorded_by=recorded_by, note=(line.get("note") or "").strip()))
+            row = record(db, reference, (line.get("outcome") or "").strip(),
+                         recorded_by=recorded_by, note=(line.get("note") or "").strip())
         except OutcomeError as exc:
             bad_column = "outcome" if str(exc).startswith("outcome") else column
             raise InputError(source_name, str(exc), row=number, column=bad_column) from None
+        if row.sample_unit_id in row_of_unit:
+            # two outcomes for one unit in one file: a typo somewhere, and the last would win
+            raise InputError(source_name, f"sample unit {row.sample_unit_id} is also in row "
+                             f"{row_of_unit[row.sample_unit_id]}; give one outcome per unit",
+                             row=number, column=column)
+        row_of_unit[row.sample_unit_id] = number
+        recorded.append(row)
     return recorded
 
 

@@ -15,6 +15,7 @@ well live in Rotterdam at another address; only a move out of Rotterdam (4.10) i
 """
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -82,7 +83,17 @@ def read_returns(path: Path) -> list[_Row]:
     except OSError as exc:
         raise InputError(path, f"cannot read the file ({exc.strerror})") from None
     with handle:
-        reader = csv.DictReader(handle)
+        try:
+            text = handle.read()
+        except UnicodeDecodeError as exc:
+            raw = path.read_bytes()
+            raise InputError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be "
+                             "read); save it as 'CSV UTF-8'",
+                             line=raw.count(b"\n", 0, exc.start) + 1) from None
+        first_line = text.split("\n", 1)[0]
+        # Dutch Excel saves "CSV" with semicolons
+        delimiter = ";" if ";" in first_line and "," not in first_line else ","
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
         has_split = {"batch", "sequence"} <= columns
         if not ((has_split or "kenmerk" in columns) and "outcome" in columns):

@@ -76,11 +76,14 @@ def record_batch():
         return _page(OutcomeForm(), batch_form, status=400)
     upload = batch_form.batch.data
     name = upload.filename or "upload.csv"
+    raw = upload.read()
     try:
-        text = upload.read().decode("utf-8")
-    except UnicodeDecodeError:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = raw.count(b"\n", 0, exc.start) + 1
         return _page(OutcomeForm(), batch_form, status=400,
-                     error=f"{name}: not UTF-8 text; save the file as CSV UTF-8")
+                     error=f"{name} row {row}: not UTF-8 text; save the file as CSV UTF-8. "
+                           "Er is niets vastgelegd.")
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)

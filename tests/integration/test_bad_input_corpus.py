@@ -201,3 +201,176 @@ def test_a_huge_export_with_one_bad_cell_at_the_end(tmp_path):
     result = run_cli(["index", huge, "--out", out])
     assert_clean_failure(result, "huge.csv", ["row 20001", "'52 procent' (wijknr 20000)"])
     assert not out.exists()
+
+
+# --- outcomes: the coordinator's batch upload at /staff/outcomes/batch ----------------------
+
+OUTCOMES = CORPUS / "outcomes"
+OUTCOMES_BROKEN = {
+    "latin1.csv": ["row 3", "not UTF-8"],
+    "missing_column.csv": ["row 1", "needs the columns 'outcome'"],
+    "empty.csv": ["row 1", "found none"],
+    "duplicate.csv": ["row 4, column 'sample_unit_id'", "sample unit s6 is also in row 2"],
+    "duplicate_code_and_id.csv": ["row 3, column 'sample_unit_id'", "also in row 2"],
+    "formula.csv": ["row 3, column 'sample_unit_id'", "no sample unit has the code or id"],
+    "unknown_outcome.csv": ["row 3, column 'outcome'", "'geweigerd_per_brief' is unknown"],
+    "completed_unit.csv": ["row 3, column 'sample_unit_id'", "s1 has completed"],
+    "empty_reference.csv": ["row 3, column 'sample_unit_id'", "empty"],
+}
+OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112", "s7": "2.31"}}
+
+
+@pytest.fixture
+def coordinator(sqlite_url):
+    from tests.fieldwork_data import add_edition
+    from tests.staff_support import StaffActions, add_accounts, make_app
+
+    add_edition(sqlite_url)
+    add_accounts(sqlite_url)
+    actions = StaffActions(make_app(sqlite_url).test_client())
+    actions.login("coordinator")
+    return actions.client, sqlite_url
+
+
+def upload_outcomes(client, name, content):
+    import io
+
+    from tests.staff_support import csrf_token
+
+    return client.post("/staff/outcomes/batch", data={
+        "csrf_token": csrf_token(client, "/staff/outcomes/"),
+        "batch": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+
+
+def outcome_state(url):
+    from sqlalchemy import func, select
+
+    from survey import storage
+    from survey.models import SampleUnit, UnitOutcome
+
+    with storage.transaction(url) as db:
+        return (db.scalar(select(func.count()).select_from(UnitOutcome)),
+                {unit: d for unit, d in db.execute(select(SampleUnit.id, SampleUnit.disposition))})
+
+
+def test_the_outcomes_corpus_is_complete():
+    assert {p.name for p in OUTCOMES.iterdir()} == set(OUTCOMES_BROKEN) | set(OUTCOMES_ACCEPTED)
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES_BROKEN))
+def test_broken_outcome_batch_records_nothing(coordinator, name):
+    import html
+
+    client, url = coordinator
+    before = outcome_state(url)
+    response = upload_outcomes(client, name, (OUTCOMES / name).read_bytes())
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    assert "Traceback" not in text and "Er is niets vastgelegd" in text
+    assert name in text
+    for fragment in OUTCOMES_BROKEN[name]:
+        assert fragment in text, f"{fragment!r} not on the page"
+    assert outcome_state(url) == before  # not even the good rows before the bad one
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES_ACCEPTED))
+def test_outcome_batch_with_bom_or_semicolons_is_read(coordinator, name):
+    client, url = coordinator
+    response = upload_outcomes(client, name, (OUTCOMES / name).read_bytes())
+    assert response.status_code == 302, response.text
+    count, dispositions = outcome_state(url)
+    assert count == len(OUTCOMES_ACCEPTED[name])
+    assert {unit: dispositions[unit] for unit in OUTCOMES_ACCEPTED[name]} == OUTCOMES_ACCEPTED[name]
+
+
+def test_a_huge_outcome_batch_with_a_bad_row_records_nothing(coordinator):
+    client, url = coordinator
+    before = outcome_state(url)
+    rows = ["sample_unit_id,outcome,note", "s6,refused,ok", "s7,refused," + "x" * 1000]
+    rows += ["GEEN-EENHEID,refused," + "y" * 200] * 20_000  # about 4.5 MB
+    response = upload_outcomes(client, "groot.csv", ("\n".join(rows) + "\n").encode())
+    assert response.status_code == 400
+    assert "groot.csv row 4, column &#39;sample_unit_id&#39;" in response.text
+    assert outcome_state(url) == before
+
+
+# --- returned letters: `wijkprofiel letters returned FILE.csv` ------------------------------
+
+RETURNS = CORPUS / "letters_returned"
+RETURNS_BROKEN = {
+    "latin1.csv": ["line 3", "not UTF-8"],
+    "missing_column.csv": ["line 1", "expected the columns kenmerk and outcome"],
+    "empty.csv": ["line 1", "found no header"],
+    "duplicate.csv": ["line 4", "letter 2024-W1-INV-001/00001 is already on line 2"],
+    "formula.csv": ["line 3, column 'kenmerk'", "'=1+1' is not a kenmerk"],
+    "unknown_outcome.csv": ["line 3, column 'outcome'", "'kwijt' is not one of"],
+    "bad_date.csv": ["line 2, column 'date'", "'25-03-2024' is not a date"],
+    "unknown_letter.csv": ["line 3", "no letter 2024-W1-INV-009/00001 was printed"],
+    "bad_kenmerk.csv": ["line 3, column 'kenmerk'", "is not a kenmerk"],
+}
+RETURNS_ACCEPTED = {"bom.csv": {"s6": "3.30"}, "semicolon.csv": {"s6": "3.30", "s7": "3.40"}}
+
+
+@pytest.fixture
+def letters_app(sqlite_url):
+    from datetime import datetime
+
+    from survey import storage
+    from survey.models import MailedLetter
+    from tests.fieldwork_data import add_edition
+    from tests.staff_support import make_app
+
+    add_edition(sqlite_url)
+    with storage.transaction(sqlite_url) as db:
+        for sequence, unit in ((1, "s6"), (2, "s7")):
+            db.add(MailedLetter(sample_unit_id=unit, kind="invitation", wave=1,
+                                batch="2024-W1-INV-001", sequence=sequence, pages=2,
+                                printed_at=datetime(2024, 3, 1)))
+    return make_app(sqlite_url)
+
+
+def returns_state(url):
+    from sqlalchemy import select
+
+    from survey import storage
+    from survey.models import MailedLetter
+
+    with storage.transaction(url) as db:
+        return (outcome_state(url),
+                [tuple(r) for r in db.execute(select(MailedLetter.id, MailedLetter.returned_at,
+                                       MailedLetter.return_reason))])
+
+
+def test_the_returns_corpus_is_complete():
+    assert {p.name for p in RETURNS.iterdir()} == set(RETURNS_BROKEN) | set(RETURNS_ACCEPTED)
+
+
+@pytest.mark.parametrize("name", sorted(RETURNS_BROKEN))
+def test_broken_returns_file_registers_nothing(letters_app, name):
+    url = letters_app.config["DATABASE_URL"]
+    before = returns_state(url)
+    result = run_cli(["letters", "returned", RETURNS / name], app=letters_app)
+    assert_clean_failure(result, name, RETURNS_BROKEN[name])
+    assert returns_state(url) == before
+
+
+@pytest.mark.parametrize("name", sorted(RETURNS_ACCEPTED))
+def test_returns_with_bom_or_semicolons_are_read(letters_app, name):
+    url = letters_app.config["DATABASE_URL"]
+    result = run_cli(["letters", "returned", RETURNS / name], app=letters_app)
+    assert result.exit_code == 0, result.output
+    (_count, dispositions), _letters = returns_state(url)
+    assert {unit: dispositions[unit] for unit in RETURNS_ACCEPTED[name]} == RETURNS_ACCEPTED[name]
+
+
+def test_a_huge_returns_file_with_one_bad_row_registers_nothing(letters_app, tmp_path):
+    url = letters_app.config["DATABASE_URL"]
+    before = returns_state(url)
+    rows = ["kenmerk,outcome", "2024-W1-INV-001/00001,onbestelbaar"]
+    rows += [f"2024-W1-INV-001/{n:05d},onbestelbaar" for n in range(3, 100_003)]
+    rows.append("2024-W1-INV-001/00002,kwijt")
+    huge = tmp_path / "retour-groot.csv"
+    huge.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli(["letters", "returned", huge], app=letters_app)
+    assert_clean_failure(result, "retour-groot.csv", ["line 100003, column 'outcome'"])
+    assert returns_state(url) == before
