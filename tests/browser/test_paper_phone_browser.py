@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 
 # unit, wijk, code, phone
 UNITS = [("pap1", 1, "PAPA234567", None), ("tel1", 2, "TELA234567", "0612345678"),
-         ("tel2", 2, "TELB234567", "0687654321"), ("tel3", 1, "TELC234567", "0611223344")]
+         ("tel2", 2, "TELB234567", "0687654321"), ("tel3", 1, "TELC234567", "0611223344"),
+         ("pap2", 1, "PAPB234567", None)]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def server(tmp_path_factory):
                 age_group="35-44", sex="vrouw", migration_background="nederlands",
                 household_type="alleenstaand", code_hash=access_codes.code_hash(code)))
             db.add(IdentityPerson(
-                id=number, register_id=f"R{number:07d}", given_name=["Anouk", "Bram", "Cem", "Dana"][number - 1],
+                id=number, register_id=f"R{number:07d}", given_name=["Anouk", "Bram", "Cem", "Dana", "Eva"][number - 1],
                 family_name="de Vries", street="Coolsingel", house_number=str(number),
                 postcode="3011AD", phone=phone, wijk_code=wijk, birth_date=date(1980, 1, 1),
                 sex="vrouw", migration_background="nederlands", household_type="alleenstaand"))
@@ -94,15 +96,17 @@ PAPER = [  # what is written on the paper form, page by page
 ]
 
 
-def key_pass(page, base, pages, screenshot=None):
+def key_pass(page, base, pages, screenshot=None, code="papa-234567", check=None):
     page.goto(base + "/staff/paper/")
-    page.fill("#code", "papa-234567")
+    page.fill("#code", code)
     page.click("button:has-text('Invoeren')")
     for number, values in enumerate(pages, 1):
         assert f"pagina {number} van 6" in page.locator(".keying-caption").inner_text()
         fill(page, values)
         if screenshot and number == 2:
             page.screenshot(path=str(screenshot), full_page=True)
+        if check and number in (1, 2, 5):
+            check(f"keying page {number}")
         page.click("button[value=next]")
     assert "afronden" in page.locator("h1").inner_text()
     page.click("button:has-text('afronden')")
@@ -205,3 +209,46 @@ def test_given_a_data_entry_account_when_it_asks_for_the_export_then_it_is_refus
     assert "Geen toegang" in page.locator("h1").inner_text()
     response = page.goto(base + "/staff/export/answers.csv")
     assert response.status == 403
+
+
+def test_the_keying_discrepancy_check_and_phone_pages_pass_axe(server, chromium, axe_source):
+    base, _url = server
+    context = chromium.new_context(locale="nl-NL", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    found = {}
+
+    def check(name):
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        found[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                       for v in result["violations"]]
+
+    log_in(page, base, "data_entry")
+    check("paper start")
+    key_pass(page, base, PAPER, code="PAPB234567", check=check)
+    log_out(page)
+    log_in(page, base, "invoer2")
+    second = [dict(p) for p in PAPER]
+    second[3] = {"onveilig_plekken": "straat"}
+    key_pass(page, base, second, code="PAPB234567")
+    check("discrepancies")
+    page.check("input[name='keuze-onveilig_plekken'][value=typed]")
+    page.check("input[name='waarde-onveilig_plekken'][value=geen]")
+    page.check("input[name='waarde-onveilig_plekken'][value=park]")
+    page.click("button:has-text('Keuzes opslaan')")
+    assert "niet samen met een ander antwoord" in page.locator(".error-summary").inner_text()
+    check("discrepancy error")
+    page.check("input[name='keuze-onveilig_plekken'][value=pass1]")
+    page.click("button:has-text('Keuzes opslaan')")
+    check("paper check")
+    log_out(page)
+    log_in(page, base, "interviewer")
+    page.goto(base + "/staff/phone/")
+    check("call list")
+    page.goto(base + "/staff/phone/tel3")
+    check("call screen")
+    page.click("button:has-text('Interview starten')")
+    check("interview page")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
