@@ -3,7 +3,10 @@
 Actions written: `login`, `login_failed`, `login_refused` (locked by failures), `logout`,
 `session_expired`, `forbidden`, `export_dashboard`, `export_answers`, `view_unit`,
 `record_outcome`, `staff_add`, `staff_disable`, `staff_password`, `sample_upload`,
-`sample_check`, `sample_import`, `sample_discard`, `sample_draw`. Each event is committed in
+`sample_check`, `sample_import`, `sample_discard`, `sample_draw`, `paper_register`,
+`paper_conflict`, `paper_pass_finished`, `paper_resolve`, `paper_complete` (`survey.paper`),
+`phone_view_unit`, `phone_call`, `phone_interview_start`, `phone_interview_complete`,
+`phone_conflict` (`survey.phone`). Each event is committed in
 its own transaction, so a view that fails afterwards still leaves its trace.
 """
 
