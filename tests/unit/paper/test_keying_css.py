@@ -1,5 +1,6 @@
-"""The staff keying pages' stylesheet copies the respondent pages' question-block rules; a
-change there must reach it too."""
+"""Claims about the paper and phone pages: the keying stylesheet copies the respondent pages'
+question-block rules (a change there must reach it too), and every audit action they write is
+documented with the others."""
 
 import re
 
@@ -19,3 +20,12 @@ def test_every_keying_rule_is_a_rule_of_the_respondent_pages():
     copied = rules(KEYING.read_text())
     assert len(copied) > 40
     assert [line for line in copied if line not in respondent] == []
+
+
+def test_every_audit_action_of_paper_and_phone_is_documented():
+    from survey.staff import audit
+
+    for module in ("paper", "phone"):
+        source = (PROJECT_ROOT / "survey" / "routes" / f"{module}.py").read_text()
+        actions = set(re.findall(r'audit\.record\("([a-z_]+)"', source))
+        assert actions and all(f"`{action}`" in audit.__doc__ for action in actions), actions
