@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from survey import storage
 from survey.models import PaperForm, SampleUnit
@@ -83,6 +84,9 @@ def register():
             number = None if status == entry.CONFLICT else entry.pass_for(db, form, keyer, at=at)
     except entry.PaperError as exc:
         return _start_page(str(exc), code=code, status=400)
+    except IntegrityError:  # a colleague registered the same form at the same moment
+        return _start_page("Een collega begon tegelijk aan dit formulier. Probeer het opnieuw.",
+                           code=code, status=409)
     if status == entry.CONFLICT:
         audit.record("paper_conflict", target=unit_id, detail=conflict)
         return redirect(url_for("paper.conflict", unit_id=unit_id), code=303)
