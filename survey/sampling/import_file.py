@@ -134,7 +134,7 @@ VALUES = {
 assert all(list(VALUES[v]) == CATEGORIES[v] for v in CATEGORIES if v in VALUES)
 assert list(VALUES["questionnaire_id"]) == list(QUESTIONNAIRE_IDS)
 
-_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
+_POSTCODE = r"[1-9][0-9]{3} ?[A-Za-z]{2}"
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d")
 _DATE_SHAPE = re.compile(r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{8})$")
 
@@ -538,12 +538,13 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
 
     postcodes = text["postcode"]
     empty("postcode", "a Dutch postcode such as 3011 AB")
-    parts = postcodes.str.extract(_POSTCODE)
+    # fullmatch and slicing, not str.extract: ten times faster on a full register
+    valid = postcodes.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
     if present("postcode"):
-        errors.add("postcode", (postcodes.ne("") & parts[0].isna()).to_numpy(), lambda i: (
+        errors.add("postcode", postcodes.ne("").to_numpy() & ~valid, lambda i: (
             f"'{postcodes.iat[i]}' is not a Dutch postcode; expected four digits and two "
             "letters, such as 3011 AB"))
-    out["postcode"] = (parts[0].fillna("") + " " + parts[1].fillna("").str.upper()).str.strip()
+    out["postcode"] = (postcodes.str[:4] + " " + postcodes.str[-2:].str.upper()).where(valid, "")
 
     phones = text["phone"]
     if present("phone"):
@@ -716,8 +717,9 @@ def store(db, result: CheckResult, edition_year: int, *, reference_date: date,
     db.flush()
     units = margins = 0
     if result.kind == "register":
-        db.execute(IdentityFrameMember.__table__.insert(),
-                   [{"batch_id": batch.id, "person_id": int(p)} for p in person_ids])
+        _insert_rows(db, IdentityFrameMember.__table__,
+                     {"batch_id": [batch.id] * len(person_ids),
+                      "person_id": person_ids.astype(int).tolist()})
         margins = write_margins(db, edition.id, frame)
     else:
         units = _write_units(db, edition.id, frame, person_ids, secret_rng)
@@ -742,7 +744,26 @@ _PERSON_COLUMNS = ["given_name", "family_name", "street", "house_number", "postc
                    "wijk_code", "birth_date", "sex", "migration_background", "household_type"]
 
 
+def _insert_rows(db, table, columns: dict[str, list]) -> None:
+    """INSERT through the driver's executemany: a full register (535,000 persons) is written
+    in seconds, where SQLAlchemy's parameter handling per row would take half a minute. Dates
+    go as ISO text, which both SQLite (SQLAlchemy's own format) and PostgreSQL accept."""
+    connection = db.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    values = [[v.isoformat() if isinstance(v, date) else v for v in column]
+              if any(isinstance(v, date) for v in column[:1]) else column
+              for column in columns.values()]
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    connection.exec_driver_sql(sql, list(zip(*values)))
+
+
 def _existing_ids(db, register_ids) -> dict[str, int]:
+    """{register id: person id} of those already in `identity_person`."""
+    if len(register_ids) > 5000:  # one scan beats hundreds of IN (...) queries
+        wanted = set(register_ids)
+        rows = db.connection().exec_driver_sql("SELECT register_id, id FROM identity_person")
+        return {r: i for r, i in rows if r in wanted}
     found = {}
     for begin in range(0, len(register_ids), 900):
         chunk = register_ids[begin:begin + 900]
@@ -762,9 +783,8 @@ def _upsert_persons(db, frame):
     old = [{**r, "b_id": existing[r["register_id"]]} for r in records
            if r["register_id"] in existing]
     table = IdentityPerson.__table__
-    # Core executemany: the ORM's bulk insert would send a statement per row
     if new:
-        db.execute(table.insert(), new)
+        _insert_rows(db, table, {name: [r[name] for r in new] for name in names})
     if old:
         db.execute(table.update().where(table.c.id == bindparam("b_id"))
                    .values({name: bindparam(name) for name in _PERSON_COLUMNS}), old)

@@ -1,6 +1,7 @@
 """The stratified draw from an imported register: sizes, design, reproducibility, margins."""
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -142,3 +143,18 @@ def test_no_register_no_draw_and_no_second_draw(register_db, tmp_path, sqlite_ur
         draw_edition(url, 2024, 2, targets=5)
     with pytest.raises(InputError, match="--seed: -1 is not a seed"):
         draw_edition(url, 2024, -1)
+
+
+def test_import_and_draw_on_both_backends(database_url):
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "sampling"
+    summary = import_file(database_url, fixtures / "register.csv", "register", 2024)
+    again = import_file(database_url, fixtures / "register.csv", "register", 2024)
+    assert (summary.persons_added, again.persons_updated) == (12, 12)
+    drawn = draw_edition(database_url, 2024, 9, targets=1, response_rate=0.5)
+    imported = import_file(database_url, fixtures / "sample.xlsx", "sample", 2026)
+    assert (drawn.units, imported.units) == (6, 4)
+    with storage.transaction(database_url) as db:
+        births = db.scalars(select(IdentityPerson.birth_date)
+                            .where(IdentityPerson.register_id == "BRP-0000003")).all()
+        assert births == [pd.Timestamp("1988-02-29").date()]
+        assert db.scalar(select(func.count()).select_from(SampleUnit)) == 10
