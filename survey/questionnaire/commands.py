@@ -69,15 +69,27 @@ def import_xlsform_command(xlsform, out, force, partial, edition):
     out = out or QUESTIONNAIRES_DIR / f"{result.questionnaire_id}.yaml"
     if out.exists() and not force:
         raise QuestionnaireError(out, "exists already; use --force to overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(result.yaml_text, encoding="utf-8")
-    checked = check_file(out)
+    # checked under its own name in a scratch folder first: a file that fails the check is
+    # never left where the app would load it (unless --partial)
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        draft = Path(scratch) / out.name
+        draft.write_text(result.yaml_text, encoding="utf-8")
+        checked = check_file(draft)
+        if not checked.ok:
+            for problem in checked.problems:
+                click.echo(str(problem).replace(str(draft), str(out)), err=True)
+            if not partial:
+                raise click.ClickException(f"{xlsform}: the converted questionnaire does not pass "
+                                           "the check; nothing written")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(draft, out)
     if not checked.ok:
-        for problem in checked.problems:
-            click.echo(str(problem), err=True)
         raise click.ClickException(f"{out}: written, but it does not pass the check")
     click.echo(f"wrote {out}")
-    click.echo(checked.summary())
+    click.echo(checked.summary().replace(str(draft), str(out)))
     if result.problems:
         raise click.ClickException(f"{out}: written without the {len(result.problems)} part(s) "
                                    f"listed above; complete it by hand")

@@ -364,7 +364,9 @@ def read_yaml(path) -> Any:
     except FileNotFoundError:
         raise QuestionnaireError(path, "no such file") from None
     except UnicodeDecodeError as exc:
-        raise QuestionnaireError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise QuestionnaireError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                 "save it as UTF-8", line=line) from None
     except OSError as exc:
         raise QuestionnaireError(path, f"cannot read: {exc.strerror}") from None
     try:
@@ -375,7 +377,10 @@ def read_yaml(path) -> Any:
         raise QuestionnaireError(
             path, f"YAML syntax: {what}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise QuestionnaireError(path, f"YAML syntax: {exc}") from None
+        # a reader error (a control character) knows its position, not its line
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise QuestionnaireError(path, f"YAML syntax: {exc}", line=line) from None
 
 
 def line_of(root, json_path) -> int | None:

@@ -396,6 +396,7 @@ class _Converter:
         self.notes = []
         self.numeric = set()
         self.scales = {}
+        self.name_rows = {}  # question name -> the survey row it is first on
 
     def problem(self, sheet, row, column, message):
         self.problems.append(QuestionnaireError(sheet.source, message, row=row, column=column))
@@ -453,6 +454,12 @@ class _Converter:
             self.problem(self.survey, number, label_column or "label",
                          f"question {name!r} has no label")
             label = _text(name)
+        if snake(name) in self.name_rows:
+            self.problem(self.survey, number, "name",
+                         f"name {name!r} is also on row {self.name_rows[snake(name)]}; "
+                         "every question needs its own name")
+            return None
+        self.name_rows[snake(name)] = number
         question = {"id": kebab(name), "variable": snake(name)}
         constraint = row.get("constraint")
         if kind in ("select_one", "select_multiple"):

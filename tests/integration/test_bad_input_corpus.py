@@ -374,3 +374,114 @@ def test_a_huge_returns_file_with_one_bad_row_registers_nothing(letters_app, tmp
     result = run_cli(["letters", "returned", huge], app=letters_app)
     assert_clean_failure(result, "retour-groot.csv", ["line 100003, column 'outcome'"])
     assert returns_state(url) == before
+
+
+# --- questionnaires: `wijkprofiel questionnaire check` and `import-xlsform` -----------------
+
+QUESTIONNAIRE = CORPUS / "questionnaire"
+QUESTIONNAIRE_BROKEN = {
+    "latin1.yaml": ["line 125", "not UTF-8 text"],
+    "binary.yaml": ["line 1", "YAML syntax"],
+    "empty.yaml": ["line 1", "expected a mapping"],
+    "semicolon_csv.yaml": ["line 1", "expected a mapping"],
+    "tabs.yaml": ["line 24", "YAML syntax"],
+    "duplicate_key.yaml": ["line 8", "duplicate key 'title' (first on line 7)"],
+    "duplicate_page_id.yaml": ["line 41", "duplicate page id 'woonduur' (first on line 28)"],
+    "duplicate_variable.yaml": ["line 118", "duplicate variable 'woonjaren' (first on line 31)"],
+    "missing_key.yaml": ["line 3", "'id' is missing"],
+    "formula_variable.yaml": ["line 89", "is not snake_case"],
+}
+QUESTIONNAIRE_ACCEPTED = ["bom.yaml"]
+
+
+def test_the_questionnaire_corpus_is_complete():
+    names = {p.name for p in QUESTIONNAIRE.iterdir()}
+    assert names == set(QUESTIONNAIRE_BROKEN) | set(QUESTIONNAIRE_ACCEPTED)
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONNAIRE_BROKEN))
+def test_broken_questionnaire_fails_the_check_by_line(name):
+    path = QUESTIONNAIRE / name
+    result = run_cli(["questionnaire", "check", path])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "Error: 1 of 1 questionnaire file(s) failed the check" in result.output
+    assert f"{name} line " in result.output  # file, then line
+    for fragment in QUESTIONNAIRE_BROKEN[name]:
+        assert fragment in result.output, f"{fragment!r} not in {result.output!r}"
+
+
+def test_a_questionnaire_with_a_bom_passes():
+    result = run_cli(["questionnaire", "check", QUESTIONNAIRE / "bom.yaml"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_huge_questionnaire_with_one_bad_question(tmp_path):
+    pages = []
+    for number in range(2_000):
+        variable = "v_1" if number == 1_999 else f"v_{number}"  # the last repeats the second
+        pages.append(f"      - id: p-{number}\n        title: Pagina {number}\n        questions:\n"
+                     f"          - id: q-{number}\n            variable: {variable}\n"
+                     f"            type: text\n            text: Vraag {number}?\n")
+    huge = tmp_path / "groot.yaml"
+    huge.write_text("schema_version: 1\nid: groot\nversion: '2024.1'\nedition: 2024\n"
+                    "title: Groot\nintro: Een grote vragenlijst.\nscales: {}\nsections:\n  - id: s\n    title: S\n    module: kern\n"
+                    "    pages:\n" + "".join(pages), encoding="utf-8")
+    result = run_cli(["questionnaire", "check", huge])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "duplicate variable 'v_1' (first on line" in result.output
+
+
+XLSFORM = CORPUS / "xlsform"
+XLSFORM_BROKEN = {
+    "empty.xlsx": ["not an .xlsx workbook"],
+    "not_a_workbook.xlsx": ["not an .xlsx workbook"],
+    "semicolon_csv.xlsx": ["not an .xlsx workbook"],
+    "no_survey_sheet.xlsx": ["no 'survey' sheet (sheets: vragen, choices, settings)"],
+    "missing_type_column.xlsx": ["sheet 'survey' row 2, column 'type'"],
+    "duplicate_names.xlsx": ["sheet 'survey' row 5, column 'name'", "'leeftijd' is also on row 3"],
+    "formula_label.xlsx": ["sheet 'survey' row 3, column 'label::Nederlands (nl)'", "has no label"],
+    "formula_name.xlsx": ["sheet 'survey' row 3, column 'name'", "needs a name"],
+    "unknown_type.xlsx": ["sheet 'survey' row 3, column 'type'", "'barcode'"],
+    "unknown_choice_list.xlsx": ["sheet 'survey' row 4, column 'type'", "'kleuren'"],
+}
+
+
+def test_the_xlsform_corpus_is_complete():
+    names = {p.name for p in XLSFORM.iterdir()} - {"build_corpus.py"}
+    assert names == set(XLSFORM_BROKEN) | {"good.xlsx"}
+
+
+@pytest.mark.parametrize("name", sorted(XLSFORM_BROKEN))
+def test_broken_xlsform_writes_nothing(tmp_path, name):
+    out = tmp_path / "buurt.yaml"
+    result = run_cli(["questionnaire", "import-xlsform", XLSFORM / name, "--out", out])
+    assert_clean_failure(result, name, XLSFORM_BROKEN[name])
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_good_xlsform_imports(tmp_path):
+    out = tmp_path / "buurt.yaml"
+    result = run_cli(["questionnaire", "import-xlsform", XLSFORM / "good.xlsx", "--out", out])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and f"wrote {out}" in result.output
+
+
+def test_a_huge_xlsform_with_one_bad_row(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "survey"
+    sheet.append(["type", "name", "label::Nederlands (nl)"])
+    for number in range(5_000):
+        sheet.append(["begin group", f"g{number}", f"Groep {number}"])
+        sheet.append(["text", f"vraag_{number}", f"Vraag {number}?"])
+        sheet.append(["end group", None, None])
+    sheet.append(["geopoint", "waar", "Waar?"])
+    form = tmp_path / "groot.xlsx"
+    workbook.save(form)
+    out = tmp_path / "groot.yaml"
+    result = run_cli(["questionnaire", "import-xlsform", form, "--out", out])
+    assert_clean_failure(result, "groot.xlsx", ["sheet 'survey' row 15002, column 'type'"])
+    assert not out.exists()
