@@ -82,3 +82,6 @@ main.add_command(privacy)
 
 from survey.sampling.commands import sample  # noqa: E402
 main.add_command(sample)
+
+from survey.report.commands import report_command  # noqa: E402
+main.add_command(report_command)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from survey import PROJECT_ROOT, storage
 from survey.demo.commands import demo, seed_command
+from survey.demo.seed import seed_edition
 from survey.models import Edition, IdentityLink, SampleUnit
 from survey.report.edition_report import build_edition_report
 from survey.staff.auth import add_user
@@ -82,6 +83,9 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
         click.echo(f"demo edition {DEMO_YEAR} is in the database already (use --reseed to rebuild)")
     else:
         ctx.invoke(seed_command, seed=seed, scale=scale, database_url=url, replace=exists)
+        # the previous edition, so that the report can show change over editions
+        click.echo(f"seeding the previous edition {DEMO_YEAR - 2} for comparison ...")
+        seed_edition(url, seed=seed - 2, scale=scale, year=DEMO_YEAR - 2, replace=True)
     staff = ensure_demo_staff(url)
 
     click.echo("weighting the edition per wijk and estimating every indicator ...")
@@ -91,7 +95,7 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
                f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                f"{report.indicators['indicator'].nunique()} indicators x "
                f"{len(report.indicators):,} domain estimates in {time.perf_counter() - t0:.1f} s")
-    click.echo(f"report:  {report.html}")
+    click.echo(f"report:  {report.html}" + (f", {report.pdf}" if report.pdf else ""))
     click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'weights.csv'}, "
                f"{out_dir / 'diagnostics.csv'}")
     click.echo(f"main job done in {time.perf_counter() - started:.1f} s")

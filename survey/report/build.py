@@ -1,18 +1,46 @@
-"""Render the statistician's report: one self-contained HTML file plus its tables as CSV.
+"""Render the statistician's report: one self-contained HTML file (charts inline) that prints
+to the PDF: summary and contents, Rotterdam, the index per area, one page per gebied and per
+wijk, weighting, method.
 
-Input is already estimated (see `survey.report.indicators`); this module only formats.
+Input is already estimated (see `survey.report.edition_report`); this module only formats.
 """
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 
 from survey.report import charts
+from survey.report.change import SUBJECTIVE_PART
 
-HEADLINE_INDICATORS = ("onveilig_eigen_buurt", "tevreden_buurt", "rapportcijfer_buurt")
-WIJK_COLUMNS_MAX = 6
+KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
+TREND_INDICATORS = ("onveilig_eigen_buurt", "onveilig_ooit", "tevreden_met_buurt",
+                    "onveilige_plekken_in_buurt")
+OTHER_AREA_INDICATORS = ("rapportcijfer_leven", "sociale_cohesie", "moeite_met_rondkomen")
+SUBJECTIVE_THEMES = ("Veiligheidsbeleving", "Diefstal-subjectief", "Geweld-subjectief",
+                     "Inbraak-subjectief", "Vandalisme-subjectief", "Overlast subjectief")
+THEME_NAMES = {"veiligheidsbeleving": "Veiligheidsbeleving", "diefstal": "Diefstal",
+               "geweld": "Geweld", "inbraak": "Inbraak", "vandalisme": "Vandalisme",
+               "overlast": "Overlast"}
+
+SHORTER = [
+    (r"^percentage inwoners slachtoffer geweest van (.*) afgelopen jaar in de eigen buurt$",
+     r"slachtoffer \1 in de buurt (%)"),
+    (r"^percentage inwoners slachtoffer geweest van (.*) afgelopen jaar$", r"slachtoffer \1 (%)"),
+    (r" komt vaak voor als buurtprobleem( \(%\))?$", r": vaak buurtprobleem (%)"),
+    (r" in de eigen buurt wordt veel als overlastgevend ervaren$", r": veel overlast (%)"),
+    (r" wordt veel als overlastgevend ervaren$", r": veel overlast (%)"),
+    (r"^gemiddelde score voor gepercipieerde ", "Score "),
+    (r"^gemiddelde score voor ", "Score "),
+    (r"^gemiddeld rapportcijfer voor (de )?", "Rapportcijfer "),
+    (r" van iemandandres in het hh$", " (huisgenoot)"),
+    (r"^% ", ""),
+    (r" \(% inwoners; 2014: .*\)$", " (%)"),
+    (r", onder wie .*\(", " ("),
+]
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("survey.report", "templates"),
@@ -20,12 +48,16 @@ _environment = jinja2.Environment(
 )
 
 
+def _dutch(number: float, digits: int) -> str:
+    return f"{number:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def _format(value, kind, digits=1):
     if pd.isna(value):
         return "–"
     if kind == "proportion":
-        return f"{100 * value:.{digits}f}%".replace(".", ",")
-    return f"{value:.{digits}f}".replace(".", ",")
+        return f"{_dutch(100 * value, digits)}%"
+    return _dutch(value, digits if kind == "mean" and abs(value) < 100 else 0)
 
 
 def _interval(row):
@@ -34,83 +66,249 @@ def _interval(row):
     return f"{_format(row.ci_low, row.kind)} – {_format(row.ci_high, row.kind)}"
 
 
+def _change(row):
+    """(text, css class) of a change: percentage points for proportions, ▲/▼ if significant."""
+    value = getattr(row, "change", np.nan)
+    if pd.isna(value):
+        return "–", ""
+    if row.kind == "proportion":
+        text = f"{'+' if value >= 0 else '−'}{_dutch(abs(100 * value), 1)} pp"
+    else:
+        text = f"{'+' if value >= 0 else '−'}{_dutch(abs(value), 2)}"
+    if not pd.isna(row.significant) and bool(row.significant):
+        better = (value > 0) == (row.direction == "higher_is_better")
+        return f"{text} {'▲' if value > 0 else '▼'}", "better" if better else "worse"
+    return text, ""
+
+
+def _count(value) -> str:
+    return "–" if pd.isna(value) else _dutch(float(value), 0)
+
+
 def _questionnaires(names):
     return "beide" if "+" in names else names
 
 
-def _rows(table):
+def _short_label(label: str) -> str:
+    """A label short enough for one line of an area page (the full text is in the city table
+    and the CSV): the 2014 export's long stock phrases abbreviated."""
+    text = label
+    for pattern, replacement in SHORTER:
+        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    return text[:1].upper() + text[1:]
+
+
+def _rows(table, short=False):
     for row in table.itertuples():
+        change, change_class = _change(row)
         yield {
-            "label": row.label, "questionnaire": _questionnaires(row.questionnaire), "domain": row.domain,
+            "label": _short_label(row.label) if short else row.label,
+            "questionnaire": _questionnaires(row.questionnaire),
+            "domain": row.domain, "theme": row.theme,
             "estimate": _format(row.estimate, row.kind), "ci": _interval(row),
-            "unweighted": _format(row.unweighted, row.kind), "n": f"{int(row.n):,}".replace(",", "."),
+            "unweighted": _format(row.unweighted, row.kind), "n": _count(row.n),
             "deff": _format(row.deff, "mean", 2),
+            "previous": _format(getattr(row, "previous", np.nan), row.kind),
+            "change": change, "change_class": change_class,
         }
 
 
-def _headline(indicators):
-    present = [i for i in HEADLINE_INDICATORS if i in set(indicators["indicator"])]
-    extra = [i for i in indicators["indicator"].drop_duplicates() if i not in present]
-    return (present + extra)[:WIJK_COLUMNS_MAX]
+def _score(value) -> str:
+    return "–" if pd.isna(value) else f"{value:.0f}"
 
 
-def write_report(out_dir: Path, *, title: str, edition: int, indicators: pd.DataFrame,
-                 weights: dict[str, pd.Series], weight_summary: pd.DataFrame,
-                 fieldwork: dict, method: list[str], areas: pd.DataFrame) -> Path:
-    """Write `index.html` and `indicators.csv` into `out_dir`; return the HTML path.
+def _band(value) -> str:
+    """The public site's colour bands."""
+    if pd.isna(value):
+        return ""
+    if value > 110:
+        return "band-high"
+    if value >= 90:
+        return "band-mid"
+    if value >= 70:
+        return "band-low"
+    return "band-lowest"
 
-    `indicators` has one row per indicator and domain with columns questionnaire, indicator,
-    label, kind, level (stad|gebied|wijk), domain, estimate, se, ci_low, ci_high, n, deff,
-    unweighted. `areas` maps wijk to gebied (columns wijk, gebied).
+
+def _score_box(scores: pd.DataFrame, level: str, domain: str, previous) -> dict | None:
+    match = scores[(scores["level"] == level) & (scores["domain"] == domain)]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    box = {
+        "part": _score(row[SUBJECTIVE_PART]), "band": _band(row[SUBJECTIVE_PART]),
+        "themes": [(t, _score(row[t]), _band(row[t])) for t in SUBJECTIVE_THEMES if t in row],
+        "used": int(row["indicators_used"]), "previous": None,
+    }
+    if previous is not None and "change" in row:
+        box["previous"] = _score(row[f"{SUBJECTIVE_PART} {previous}"])
+        box["change"] = "–" if pd.isna(row["change"]) else f"{row['change']:+.0f}"
+        box["flag"] = bool(row["flag_5_points"])
+    return box
+
+
+def _area_indicator_ids(indicators, score_labels):
+    """The rows of an area page: the indicators of the subjective Veiligheidsindex (theme
+    order), then a few headline indicators of the other indices."""
+    first = indicators.drop_duplicates("indicator")
+    vi = first[first["label"].isin(score_labels)]["indicator"].tolist()
+    others = [i for i in OTHER_AREA_INDICATORS if i in set(first["indicator"])]
+    return vi + others
+
+
+def write_report(out_dir: Path, *, title: str, edition: int, previous: int | None,
+                 indicators: pd.DataFrame, trend: pd.DataFrame, scores: pd.DataFrame,
+                 weights: pd.DataFrame, weight_summary: pd.DataFrame,
+                 area_weights: pd.DataFrame, fieldwork: dict, method: list, areas: pd.DataFrame,
+                 files: list) -> Path:
+    """Write `index.html` into `out_dir`; return its path.
+
+    `indicators` has one row per indicator and domain (columns of `estimate_indicators`, plus
+    those of `change.indicator_change` when there is a previous edition); `trend` the
+    indicators of every edition with a column `edition`; `scores` the `change.score_table`;
+    `weights` one row per respondent (wijk, gebied, questionnaire_id, weight); `areas` maps
+    wijk to gebied.
     """
+    from weighting.scores import load_score_config
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    indicators.to_csv(out_dir / "indicators.csv", index=False)
-
-    city = indicators[indicators["level"] == "stad"]
-    headline = _headline(indicators)
+    score_labels = set(load_score_config().indicator_columns)
     by_indicator = {name: group for name, group in indicators.groupby("indicator", sort=False)}
+    key = [k for k in KEY_INDICATORS if k in by_indicator]
+    editions = sorted(trend["edition"].unique().tolist())
 
+    def city_value(name):
+        table = by_indicator[name]
+        value = table.loc[table["level"] == "stad", "estimate"]
+        return value.iloc[0] if len(value) else None
+
+    # ------------------------------------------------------------------ Rotterdam
+    city = indicators[indicators["level"] == "stad"]
     headline_charts = []
-    for name in headline[:2]:
+    for name in key[:2]:
         table = by_indicator[name]
         wijken = table[table["level"] == "wijk"]
-        city_value = table.loc[table["level"] == "stad", "estimate"]
         headline_charts.append(charts.ranked_estimates(
             wijken, f"{wijken['label'].iloc[0]}, per wijk (95%-interval)",
-            city_estimate=city_value.iloc[0] if len(city_value) else None,
-            percent=wijken["kind"].iloc[0] == "proportion"))
+            city_estimate=city_value(name), percent=wijken["kind"].iloc[0] == "proportion"))
+    trend_tables = []
+    for name in TREND_INDICATORS:
+        rows = trend[(trend["indicator"] == name) & (trend["level"] == "stad")]
+        if len(rows) and rows["kind"].iloc[0] == "proportion":
+            trend_tables.append((rows["label"].iloc[0], rows))
+    trend_chart = charts.trend(trend_tables, "Rotterdam per editie (95%-interval)") if trend_tables else None
 
-    gebied_tables = []
-    for name in headline:
-        table = by_indicator[name]
-        gebied_tables.append({"label": table["label"].iloc[0],
-                              "rows": list(_rows(table[table["level"] == "gebied"]))})
+    # ------------------------------------------------------------------ areas
+    area_ids = _area_indicator_ids(indicators, score_labels)
+    area_table = indicators[indicators["indicator"].isin(area_ids)]
+    order = {name: i for i, name in enumerate(area_ids)}
+    grouped = {k: g.assign(_o=g["indicator"].map(order)).sort_values("_o")
+               for k, g in area_table.groupby(["level", "domain"], sort=False)}
+    area_rows = {k: list(_rows(g, short=True)) for k, g in grouped.items()}
+    level_tables = {(name, level): by_indicator[name][by_indicator[name]["level"] == level]
+                    for name in key for level in ("gebied", "wijk")}
+    part_now = scores.set_index(["level", "domain"])[SUBJECTIVE_PART]
+    part_before = (scores.set_index(["level", "domain"])[f"{SUBJECTIVE_PART} {previous}"]
+                   if previous is not None else None)
+    city_trend = [part_before.get(("stad", "Rotterdam")) if previous is not None else None,
+                  part_now.get(("stad", "Rotterdam"))]
+    weights_by_area = area_weights.set_index(["level", "domain"])
 
-    wijk_table = indicators[(indicators["level"] == "wijk") & indicators["indicator"].isin(headline)]
-    cells = {(row.indicator, row.domain): _format(row.estimate, row.kind)
-             for row in wijk_table.itertuples()}
-    respondents = wijk_table.groupby("domain")["n"].max()
-    wijk_rows = [{"wijk": wijk, "gebied": gebied, "n": int(respondents.get(wijk, 0)),
-                  "cells": [cells.get((name, wijk), "–") for name in headline]}
-                 for wijk, gebied in areas[["wijk", "gebied"]].itertuples(index=False)]
+    panel_sets = {}
+    for level in ("gebied", "wijk"):
+        panels = [(level_tables[(name, level)], _short_label(by_indicator[name]["label"].iloc[0]),
+                   city_value(name), by_indicator[name]["kind"].iloc[0] == "proportion")
+                  for name in key]
+        trend_spec = None
+        if previous is not None:
+            domains = scores.loc[scores["level"] == level, "domain"]
+            values = {d: [part_before.get((level, d)), part_now.get((level, d))] for d in domains}
+            trend_spec = ([previous, edition], values, city_trend, "Veiligheidsindex subjectief")
+        panel_sets[level] = charts.AreaPanels(panels, trend_spec)
+
+    def area_page(level, domain, subtitle):
+        w = weights_by_area.loc[(level, domain)] if (level, domain) in weights_by_area.index else None
+        return {
+            "id": f"{level}-{_slug(domain)}", "level": level, "name": domain,
+            "subtitle": subtitle,
+            "n": _count(w["n"]) if w is not None else "0",
+            "n_eff": _count(w["n_effective"]) if w is not None else "–",
+            "deff": _format(w["deff_kish"], "mean", 2) if w is not None else "–",
+            "w_range": (f"{_format(w['weight_min'], 'mean')} – {_format(w['weight_max'], 'mean')}"
+                        if w is not None else "–"),
+            "score": _score_box(scores, level, domain, previous),
+            "chart": panel_sets[level].render(domain),
+            "rows": area_rows.get((level, domain), []),
+        }
+
+    gebieden = list(dict.fromkeys(areas.sort_values(["gebied", "wijk_code"])["gebied"]))
+    gebied_pages, wijk_pages, contents = [], [], []
+    for gebied in gebieden:
+        members = areas[areas["gebied"] == gebied].sort_values("wijk_code")["wijk"].tolist()
+        page = area_page("gebied", gebied, f"Gebied met de wijken {', '.join(members)}")
+        gebied_pages.append(page)
+        entry = {"id": page["id"], "name": gebied, "wijken": []}
+        for wijk in members:
+            wpage = area_page("wijk", wijk, f"Wijk in gebied {gebied}")
+            wijk_pages.append(wpage)
+            entry["wijken"].append({"id": wpage["id"], "name": wijk})
+        contents.append(entry)
+    for panels in panel_sets.values():
+        panels.close()
+
+    # ------------------------------------------------------------------ index overview
+    index_rows = []
+    for level in ("gebied", "wijk"):
+        for data in scores[scores["level"] == level].sort_values(SUBJECTIVE_PART).to_dict("records"):
+            index_rows.append({
+                "level": level, "domain": data["domain"],
+                "id": f"{level}-{_slug(data['domain'])}",
+                "score": _score(data[SUBJECTIVE_PART]), "band": _band(data[SUBJECTIVE_PART]),
+                "themes": [(_score(data[t]), _band(data[t])) for t in SUBJECTIVE_THEMES],
+                "previous": _score(data.get(f"{SUBJECTIVE_PART} {previous}", np.nan)),
+                "change": ("–" if pd.isna(data.get("change", np.nan)) else f"{data['change']:+.0f}"),
+                "flag": bool(data.get("flag_5_points", False)),
+            })
+    flagged = [r for r in index_rows if r["level"] == "wijk" and r["flag"]]
 
     weight_rows = [{
-        "questionnaire": row.questionnaire, "n": int(row.n),
+        "questionnaire": row.questionnaire, "n": _count(row.n),
         "w_min": _format(row.weight_min, "mean"), "w_max": _format(row.weight_max, "mean"),
         "g_min": _format(row.g_min, "mean", 2), "g_max": _format(row.g_max, "mean", 2),
-        "deff": _format(row.deff_kish, "mean", 2), "n_eff": f"{row.n_effective:,.0f}".replace(",", "."),
+        "deff": _format(row.deff_kish, "mean", 2), "n_eff": _count(row.n_effective),
     } for row in weight_summary.itertuples()]
 
     html = _environment.get_template("report.html").render(
-        title=title, edition=edition, generated_at=datetime.now().strftime("%d-%m-%Y %H:%M"),
-        n_respondents=f"{fieldwork['completed_count']:,}".replace(",", "."),
+        title=title, edition=edition, previous=previous,
+        generated_at=datetime.now().strftime("%d-%m-%Y %H:%M"),
+        n_respondents=_count(fieldwork["completed_count"]),
         n_wijken=areas["wijk"].nunique(), n_gebieden=areas["gebied"].nunique(),
-        fieldwork=fieldwork, city_rows=list(_rows(city)), headline_charts=headline_charts,
-        gebied_tables=gebied_tables, wijk_columns=[by_indicator[n]["label"].iloc[0] for n in headline],
-        wijk_rows=wijk_rows, weight_rows=weight_rows, method=method,
-        weight_charts=[charts.weight_distribution(w, f"Verdeling van de gewichten: {q}")
-                       for q, w in weights.items()],
+        fieldwork=fieldwork, city_rows=list(_rows(city)),
+        city_score=_score_box(scores, "stad", "Rotterdam", previous),
+        headline_charts=headline_charts, trend_chart=trend_chart, editions=editions,
+        contents=contents, gebied_pages=gebied_pages, wijk_pages=wijk_pages,
+        pages_by_gebied=_pages_by_gebied(gebied_pages, wijk_pages, contents),
+        index_rows=index_rows, flagged=flagged, themes=SUBJECTIVE_THEMES,
+        subjective_part=SUBJECTIVE_PART,
+        weight_rows=weight_rows, method=method, files=[str(f) for f in files],
+        weight_charts=[charts.weight_distribution(group["weight"], f"Verdeling van de gewichten: {q}")
+                       for q, group in weights.groupby("questionnaire_id")],
     )
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _pages_by_gebied(gebied_pages, wijk_pages, contents):
+    """Pages in print order: each gebied followed by its wijken."""
+    wijk_by_id = {p["id"]: p for p in wijk_pages}
+    ordered = []
+    for gpage, entry in zip(gebied_pages, contents):
+        ordered.append(gpage)
+        ordered.extend(wijk_by_id[w["id"]] for w in entry["wijken"])
+    return ordered
+
+
+def _slug(name: str) -> str:
+    text = "".join(c.lower() if c.isalnum() else "-" for c in str(name))
+    return "-".join(part for part in text.split("-") if part)

@@ -1,76 +1,123 @@
-"""From the fieldwork database to the report: weight the edition per wijk to its register
-margins, estimate every questionnaire indicator for the city, each gebied and each wijk, and
-write the report.
+"""From the fieldwork database to the report: weight an edition per wijk to its register
+margins, estimate every questionnaire indicator for the city, each gebied and each wijk, compare
+with the previous edition, and write the report with its tables, codebooks and PDF.
 
 The two questionnaires are answered by random halves of the same stratified sample, so one
 calibration of all respondents serves both: an indicator of one questionnaire is estimated over
 the respondents who got it (the others are out of its base), an indicator the two share is
 estimated over both halves.
+
+`build_edition_report` is the one function behind both `wijkprofiel report` and
+`wijkprofiel demo run`.
 """
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 
-from survey import edition_data
+from survey import edition_data, storage
 from survey.demo.export import answers_frame
+from survey.errors import WijkprofielError
+from survey.models import Edition
 from survey.questionnaire.loader import load_all
+from survey.report import change, codebook, tables
 from survey.report.build import write_report
 from survey.report.indicator_values import indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.design import Design
 from weighting.io import read_margin
+from weighting.scores import load_score_config
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
 SPARSE_CELL = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
+DESIGN_COLUMNS = ["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
+                  "design_weight", "stratum_population", *edition_data.MARGIN_VARIABLES]
 
 METHOD_TEXT = [
-    "Steekproef: per wijk een enkelvoudige aselecte steekproef van inwoners van 15 jaar en ouder "
-    "uit de Basisregistratie Personen (gestratificeerd naar wijk); het designgewicht is het aantal "
-    "inwoners gedeeld door de bruto steekproef in de wijk, met eindige-populatiecorrectie.",
-    "Weging: per wijk gekalibreerd (raking, iteratieve proportionele aanpassing) op de "
-    "registertotalen naar leeftijd, geslacht, migratieachtergrond en huishoudtype. Cellen met "
-    "minder dan {sparse} respondenten zijn samengevoegd met een naburige categorie.",
-    "Schatting: gewogen gemiddelden en aandelen per wijk, gebied en voor heel Rotterdam; elk "
-    "niveau wordt geschat uit zijn eigen respondenten, niet gemiddeld over wijken.",
-    "Onzekerheid: standaardfouten door Taylor-linearisatie, rekening houdend met de strata, de "
-    "eindige-populatiecorrectie en de kalibratie (residuen van het kalibratiemodel), zoals R "
-    "survey (Lumley 2010); 95%-intervallen voor aandelen op de logit-schaal.",
+    ("Opzet", "Per wijk een enkelvoudige aselecte steekproef van inwoners van 15 jaar en ouder "
+     "uit de Basisregistratie Personen (gestratificeerd naar wijk, 71 strata). De helft van de "
+     "steekproef krijgt de Veiligheidsmonitor, de andere helft het Wijkonderzoek (aselect "
+     "toegewezen). Het designgewicht is het aantal inwoners gedeeld door de bruto steekproef in "
+     "de wijk; de eindige-populatiecorrectie gebruikt het aantal inwoners per wijk."),
+    ("Marges", "Registertotalen per wijk (Basisregistratie Personen, peildatum van de editie) "
+     "naar leeftijdsgroep, geslacht, migratieachtergrond en huishoudtype, elk als aparte marge "
+     "per wijk (margins/ naast dit rapport)."),
+    ("Kalibratie", "Per wijk raking (iteratieve proportionele aanpassing, Deming & Stephan 1940; "
+     "R survey `rake`) van alle respondenten samen op de vier marges. Margecellen met minder "
+     "dan {sparse} respondenten zijn samengevoegd met een naburige categorie "
+     "(collapsed_cells.csv). Eén weging dient beide vragenlijsten: elke vragenlijst is een "
+     "aselecte helft van dezelfde steekproef."),
+    ("Schatting", "Gewogen gemiddelden en aandelen (Hájek-schatter) per wijk, gebied en voor heel "
+     "Rotterdam; elk niveau wordt geschat uit zijn eigen respondenten, niet gemiddeld over "
+     "wijken. Wie een vraag niet kreeg of 'weet niet' antwoordde, valt buiten de basis van die "
+     "indicator."),
+    ("Variantie", "Standaardfouten door Taylor-linearisatie (Lumley 2010, par. 2.2 en 7.4), over "
+     "de strata, met eindige-populatiecorrectie, van de residuen van de kalibratie (zoals R "
+     "survey `svyrecvar`); 95%-intervallen voor aandelen op de logit-schaal met "
+     "vrijheidsgraden respondenten min strata (R `svyciprop`), voor gemiddelden schatting ± "
+     "1,96 × se. deff is het design effect: de variantie gedeeld door die van een enkelvoudige "
+     "aselecte steekproef van dezelfde omvang (Kish 1965)."),
+    ("Verandering", "Het verschil met de vorige editie heeft standaardfout √(se₁² + se₂²) "
+     "(onafhankelijke steekproeven); het is significant als |verschil / se| ≥ 1,96 (z-toets, "
+     "5%). Een indexverschuiving van 5 punten of meer wordt gemarkeerd (de collegedoelstelling)."),
+    ("Index", "De Veiligheidsindex volgt de reconstructie van de methode van 2014 "
+     "(docs/index-reconstruction.md): indicatorscore = 100 + 40 × richting × (t(x) − t(basis "
+     "2014)) / sd 2014, begrensd op 20-180; thema = gemiddelde van de groepsgemiddelden; deel = "
+     "gemiddelde van de thema's. Hier alleen het subjectieve deel: de vragenlijstindicatoren "
+     "waarvan het label gelijk is aan een indicatorkolom van 2014. Het objectieve deel "
+     "(politie- en registerdata) ontbreekt in deze editie, dus ook de index zelf."),
 ]
+
+
+@dataclass
+class EditionEstimates:
+    """One edition weighted and estimated."""
+
+    year: int
+    frame: pd.DataFrame
+    design: Design
+    indicators: pd.DataFrame
+    weights: pd.DataFrame
+    seconds: dict = field(default_factory=dict)
 
 
 @dataclass
 class EditionReport:
     html: Path
+    pdf: Path | None
     indicators: pd.DataFrame
     weights: pd.DataFrame
     diagnostics: pd.DataFrame
-
-
-def _unweighted(values: pd.Series, frame: pd.DataFrame, by):
-    data = pd.DataFrame({"y": values})
-    if by is None:
-        return pd.DataFrame({"domain": ["Rotterdam"], "unweighted": [data["y"].mean()]})
-    data["domain"] = frame[by].to_numpy()
-    return data.groupby("domain")["y"].mean().rename("unweighted").reset_index()
+    scores: pd.DataFrame
+    previous_year: int | None
+    files: list[Path]
+    seconds: dict
 
 
 def indicator_table(frame: pd.DataFrame, questionnaires) -> tuple[pd.DataFrame, dict]:
     """One column per indicator (its value per respondent, NaN outside its base) and the
     definition of each. An indicator that several questionnaires define (same id) takes its
     value from each respondent's own questionnaire."""
+    # a variable nobody answered has no column in the answers: it is missing for everyone
+    absent = {v for q in questionnaires.values() for v in q.variables()} - set(frame.columns)
+    if absent:
+        frame = pd.concat([frame, pd.DataFrame(None, index=frame.index, columns=sorted(absent),
+                                               dtype=object)], axis=1)
     groups = {qid: frame.index[frame["questionnaire_id"] == qid] for qid in questionnaires}
     columns, definitions = {}, {}
     for questionnaire in questionnaires.values():
         rows = frame.loc[groups[questionnaire.id]]
         for indicator in questionnaire.indicators:
-            values = columns.setdefault(indicator.id, pd.Series(np.nan, index=frame.index))
-            values.loc[groups[questionnaire.id]] = indicator_values(indicator, questionnaire, rows)
+            values = columns.setdefault(indicator.id, np.full(len(frame), np.nan))
+            positions = frame.index.get_indexer(groups[questionnaire.id])
+            values[positions] = indicator_values(indicator, questionnaire, rows).to_numpy()
             sharers = definitions.setdefault(indicator.id, (indicator, []))[1]
             sharers.append(questionnaire.id)
-    return pd.DataFrame(columns), definitions
+    return pd.DataFrame(columns, index=frame.index), definitions
 
 
 def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
@@ -81,25 +128,42 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     theme, direction, level, domain, estimate, se, ci_low, ci_high, n, deff, df, unweighted.
     """
     frame = design.frame
-    rows = []
-    for name, (indicator, sharers) in definitions.items():
-        values = frame[name]
-        for level, by in LEVELS:
+    names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
+    tables, unweighted = [], []
+    for level, by in LEVELS:
+        domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
+        # the unweighted means of all indicators at once: one groupby per level
+        means = frame[names].groupby(domain.to_numpy()).mean()
+        unweighted.append(means.rename_axis("domain").reset_index()
+                          .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
+                          .assign(level=level))
+        for name in names:
+            indicator = definitions[name][0]
             if indicator.kind == "proportion":
                 table = estimation.proportion(design, name, [1], by=by, ci="logit")
             else:
                 table = estimation.mean(design, name, by=by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
-            table = table.merge(_unweighted(values, frame, by), on="domain", how="left")
-            table.insert(0, "level", level)
-            rows.append(table.assign(
-                questionnaire="+".join(sharers), indicator=indicator.id, label=indicator.label,
-                kind=indicator.kind, index=indicator.index, theme=indicator.theme,
-                direction=indicator.direction))
+            table["indicator"] = name
+            table["level"] = level
+            tables.append(table)
+    estimates = pd.concat(tables, ignore_index=True)
+    meta = pd.DataFrame([{
+        "indicator": name, "questionnaire": "+".join(definitions[name][1]),
+        "label": definitions[name][0].label, "kind": definitions[name][0].kind,
+        "index": definitions[name][0].index, "theme": definitions[name][0].theme,
+        "direction": definitions[name][0].direction, "order": position,
+    } for position, name in enumerate(names)])
+    level_order = {level: i for i, (level, _) in enumerate(LEVELS)}
+    result = (estimates.merge(meta, on="indicator")
+              .merge(pd.concat(unweighted, ignore_index=True), on=["indicator", "level", "domain"],
+                     how="left"))
+    result = (result.assign(_level=result["level"].map(level_order))
+              .sort_values(["order", "_level", "domain"], kind="stable"))
     columns = ["questionnaire", "indicator", "label", "kind", "index", "theme", "direction",
                "level", "domain", "estimate", "se", "ci_low", "ci_high", "n", "deff", "df",
                "unweighted"]
-    return pd.concat(rows, ignore_index=True)[columns]
+    return result[columns].reset_index(drop=True)
 
 
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
@@ -111,26 +175,46 @@ def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
     return calibration.rake(design, margins, collapse_min=SPARSE_CELL)
 
 
-def build_edition_report(url: str, out_dir: Path, *, year: int | None = None) -> EditionReport:
-    """Weight the edition in the database at `url`, estimate its indicators and write the
-    report (index.html, indicators.csv, weights.csv, diagnostics.csv, margins/) to `out_dir`."""
-    year = edition_data.edition_year(url, year)
+def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> EditionEstimates:
+    """Read, weight and estimate one edition; its margin files go to `margin_dir`."""
+    seconds = {}
+    clock = time.perf_counter()
     frame = answers_frame(url, year)
-    margin_paths = edition_data.write_margin_files(url, out_dir / "margins", year)
-    edition_data.write_plan(out_dir, margin_paths)
-    values, definitions = indicator_table(frame, load_all())
-    design_columns = ["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
-                      "design_weight", "stratum_population", *edition_data.MARGIN_VARIABLES]
-    design = weight_edition(pd.concat([frame[design_columns], values], axis=1), margin_paths)
+    if frame.empty:
+        raise WijkprofielError(f"edition {year} has no completed questionnaires to report on")
+    seconds["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    margin_paths = edition_data.write_margin_files(url, margin_dir, year)
+    values, definitions = indicator_table(frame, questionnaires)
+    seconds["indicator values"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margin_paths)
+    seconds["weighting"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     indicators = estimate_indicators(design, definitions)
-
-    weights = frame[["sample_unit_id", "wijk_code", "questionnaire_id", "design_weight"]].copy()
+    seconds["estimation"] = time.perf_counter() - clock
+    weights = frame[["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
+                     "design_weight"]].copy()
     weights["weight"] = design.weights
-    weights.to_csv(out_dir / "weights.csv", index=False)
-    weight_table = diagnostics.weight_diagnostics(design)
-    weight_table.to_csv(out_dir / "diagnostics.csv", index=False)
-    diagnostics.collapse_log(design).to_csv(out_dir / "collapsed_cells.csv", index=False)
+    return EditionEstimates(year, frame, design, indicators, weights, seconds)
 
+
+def previous_edition(url: str, year: int, previous: int | None) -> int | None:
+    """`previous` if given (it must exist), else the newest edition before `year`, if any."""
+    with storage.transaction(url) as session:
+        years = list(session.scalars(select(Edition.year).order_by(Edition.year)))
+    if previous is not None:
+        if previous not in years:
+            raise WijkprofielError(f"--previous {previous}: no such edition in the database; "
+                                   f"editions: {years}")
+        if previous >= year:
+            raise WijkprofielError(f"--previous {previous} is not before edition {year}")
+        return previous
+    earlier = [y for y in years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def _weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
     summary = []
     for qid, group in weights.groupby("questionnaire_id"):
         w, g = group["weight"], group["weight"] / group["design_weight"]
@@ -138,14 +222,111 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None) ->
                         "weight_max": w.max(), "g_min": g.min(), "g_max": g.max(),
                         "deff_kish": len(w) * (w**2).sum() / w.sum() ** 2,
                         "n_effective": w.sum() ** 2 / (w**2).sum()})
+    return pd.DataFrame(summary)
+
+
+def area_weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
+    """Per level and domain: respondents, weight range, Kish's design effect of weighting and
+    the effective sample size (columns level, domain, n, weight_min, weight_max, deff_kish,
+    n_effective)."""
+    rows = []
+    for level, by in LEVELS:
+        groups = [("Rotterdam", weights)] if by is None else weights.groupby(by)
+        for domain, group in groups:
+            w = group["weight"].to_numpy()
+            rows.append({"level": level, "domain": domain, "n": len(w), "weight_min": w.min(),
+                         "weight_max": w.max(),
+                         "deff_kish": len(w) * (w**2).sum() / w.sum() ** 2,
+                         "n_effective": w.sum() ** 2 / (w**2).sum()})
+    return pd.DataFrame(rows)
+
+
+def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
+                         previous: int | None = None, compare: bool = True,
+                         pdf: bool = True) -> EditionReport:
+    """Weight the edition in the database at `url`, estimate its indicators, compare them with
+    the previous edition and write the report to `out_dir`.
+
+    Args:
+        url: database URL.
+        out_dir: output directory (created).
+        year: the edition (default: the newest).
+        previous: the edition to compare with (default: the newest before `year`, if any).
+        compare: False skips the comparison even when a previous edition exists.
+        pdf: also write report.pdf (WeasyPrint).
+
+    Returns:
+        An `EditionReport` with the paths written and the tables.
+
+    Raises:
+        WijkprofielError: no such edition, no answers, bad margins (as `InputError`).
+
+    Writes index.html, report.pdf, indicators.csv/.xlsx/.sav, index_scores.csv,
+    weights.csv, diagnostics.csv, collapsed_cells.csv, margins/, plan.yaml, and per edition
+    editions/YEAR/answers.sav, codebook.html and codebook.csv.
+    """
+    started = time.perf_counter()
+    year = edition_data.edition_year(url, year)
+    previous = previous_edition(url, year, previous) if compare else None
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    questionnaires = load_all()
+    config = load_score_config()
+
+    current = estimate_edition(url, year, out_dir / "margins", questionnaires)
+    margin_paths = sorted((out_dir / "margins").glob("margin_*.csv"))
+    edition_data.write_plan(out_dir, margin_paths)
+    editions = {year: current}
+    if previous is not None:
+        editions[previous] = estimate_edition(
+            url, previous, out_dir / "editions" / str(previous) / "margins", questionnaires)
+
+    seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
+    clock = time.perf_counter()
+    scores = {y: change.veiligheid_scores(e.indicators, config) for y, e in editions.items()}
+    indicators = current.indicators
+    if previous is not None:
+        indicators = change.indicator_change(indicators, editions[previous].indicators)
+    score_table = change.score_table(scores, year, previous)
+    seconds["change and scores"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    files = []
+    current.weights.to_csv(out_dir / "weights.csv", index=False)
+    weight_table = diagnostics.weight_diagnostics(current.design)
+    weight_table.to_csv(out_dir / "diagnostics.csv", index=False)
+    diagnostics.collapse_log(current.design).to_csv(out_dir / "collapsed_cells.csv", index=False)
+    files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
+    files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
+    score_table.to_csv(out_dir / "index_scores.csv", index=False)
+    files.append(out_dir / "index_scores.csv")
+    for edition_year, estimates in editions.items():
+        files += codebook.write_edition_files(
+            out_dir / "editions" / str(edition_year), estimates.frame, estimates.weights,
+            questionnaires, edition_year)
+    seconds["tables and codebooks"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    trend = pd.concat([e.indicators.assign(edition=y) for y, e in editions.items()],
+                      ignore_index=True)
     html = write_report(
         out_dir, title=f"Wijkprofiel {year}: bewonersoordelen per wijk", edition=year,
-        indicators=indicators,
-        weights={qid: group["weight"] for qid, group in weights.groupby("questionnaire_id")},
-        weight_summary=pd.DataFrame(summary),
+        previous=previous, indicators=indicators, trend=trend, scores=score_table,
+        weights=current.weights, weight_summary=_weight_summary(current.weights),
+        area_weights=area_weight_summary(current.weights),
         fieldwork=edition_data.fieldwork_summary(url, year),
-        method=[p.format(sparse=SPARSE_CELL) for p in METHOD_TEXT],
-        areas=edition_data.areas(url),
+        method=[(h, p.format(sparse=SPARSE_CELL)) for h, p in METHOD_TEXT],
+        areas=edition_data.areas(url), files=[f.relative_to(out_dir) for f in files],
     )
-    return EditionReport(html=html, indicators=indicators, weights=weights,
-                         diagnostics=weight_table)
+    seconds["html"] = time.perf_counter() - clock
+    pdf_path = None
+    if pdf:
+        from survey.report.pdf import write_pdf
+
+        clock = time.perf_counter()
+        pdf_path = write_pdf(html, out_dir / "report.pdf")
+        seconds["pdf"] = time.perf_counter() - clock
+    seconds["total"] = time.perf_counter() - started
+    return EditionReport(html=html, pdf=pdf_path, indicators=indicators,
+                         weights=current.weights, diagnostics=weight_table, scores=score_table,
+                         previous_year=previous, files=[html, *files], seconds=seconds)

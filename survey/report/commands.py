@@ -1,0 +1,51 @@
+"""`wijkprofiel report`: the statistician's report of an edition from the fieldwork database.
+
+    wijkprofiel report [--edition YEAR] [--previous YEAR] [--out DIR] [--pdf/--no-pdf]
+"""
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from survey import PROJECT_ROOT
+from survey.report.edition_report import build_edition_report
+
+__all__ = ["report_command"]
+
+
+@click.command("report")
+@click.option("--edition", "year", type=int, default=None,
+              help="Edition year (default: the newest in the database).")
+@click.option("--previous", type=int, default=None,
+              help="Edition to compare with (default: the newest before --edition, if any).")
+@click.option("--no-previous", is_flag=True, help="Do not compare with an earlier edition.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=PROJECT_ROOT / "out" / "report", show_default=True,
+              help="Directory for the report and its tables.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also write report.pdf (WeasyPrint).")
+@click.option("--database-url", envvar="DATABASE_URL", default=None,
+              help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
+@with_appcontext
+def report_command(year, previous, no_previous, out_dir, pdf, database_url):
+    """Weight an edition, estimate every indicator per wijk, gebied and city, compare with the
+    previous edition, and write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
+    labelled SPSS file with codebook per edition."""
+    if no_previous and previous is not None:
+        raise click.UsageError("--previous and --no-previous exclude each other")
+    url = database_url or current_app.config["DATABASE_URL"]
+    started = time.perf_counter()
+    report = build_edition_report(url, out_dir, year=year, previous=previous,
+                                  compare=not no_previous, pdf=pdf)
+    click.echo(f"report:  {report.html}")
+    if report.pdf:
+        click.echo(f"pdf:     {report.pdf}")
+    compared = f", compared with {report.previous_year}" if report.previous_year else ""
+    click.echo(f"  {len(report.weights):,} respondents, {report.indicators['indicator'].nunique()} "
+               f"indicators x {len(report.indicators):,} domain estimates{compared}")
+    click.echo(f"  {len(report.files)} files in {out_dir}")
+    click.echo("  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
+    click.echo(f"done in {time.perf_counter() - started:.1f} s")

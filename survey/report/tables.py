@@ -1,0 +1,101 @@
+"""The report's tables as CSV, Excel and SPSS (.sav with variable and value labels).
+
+One row per indicator and domain (city, gebied, wijk). Categorical columns are numeric codes
+with value labels in the .sav, as SPSS users expect; CSV and Excel keep the text.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+COLUMN_LABELS = {
+    "questionnaire": "Vragenlijst(en) die de indicator meten",
+    "indicator": "Indicator (code)",
+    "label": "Indicator (omschrijving)",
+    "kind": "Soort indicator",
+    "index": "Index waartoe de indicator behoort",
+    "theme": "Thema",
+    "direction": "Richting (hoger is beter of slechter)",
+    "level": "Niveau",
+    "domain": "Gebied of wijk (Rotterdam voor de stad)",
+    "estimate": "Gewogen schatting (aandeel 0-1 of gemiddelde)",
+    "se": "Standaardfout (Taylor-linearisatie)",
+    "ci_low": "Ondergrens 95%-betrouwbaarheidsinterval",
+    "ci_high": "Bovengrens 95%-betrouwbaarheidsinterval",
+    "n": "Aantal respondenten met een geldig antwoord",
+    "deff": "Design effect",
+    "df": "Vrijheidsgraden (respondenten min strata)",
+    "unweighted": "Ongewogen schatting",
+    "previous": "Schatting vorige editie",
+    "previous_se": "Standaardfout vorige editie",
+    "previous_n": "Aantal respondenten vorige editie",
+    "change": "Verschil met de vorige editie",
+    "change_se": "Standaardfout van het verschil, wortel(se1^2 + se2^2)",
+    "z": "z-waarde van het verschil",
+    "p": "p-waarde (tweezijdig)",
+    "significant": "Verschil significant (5%)",
+}
+CODED = {
+    "kind": {1: "proportion", 2: "mean"},
+    "level": {1: "stad", 2: "gebied", 3: "wijk"},
+    "index": {1: "veiligheid", 2: "sociaal", 3: "fysiek"},
+    "direction": {1: "higher_is_better", 2: "higher_is_worse"},
+}
+CODE_LABELS = {
+    "kind": {1: "aandeel", 2: "gemiddelde"},
+    "level": {1: "stad", 2: "gebied", 3: "wijk"},
+    "index": {1: "Veiligheidsindex", 2: "Sociale index", 3: "Fysieke index"},
+    "direction": {1: "hoger is beter", 2: "hoger is slechter"},
+    "significant": {0: "nee", 1: "ja"},
+}
+
+
+def spss_frame(indicators: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
+    """The indicator table as SPSS wants it: coded categoricals, 0/1 for `significant`.
+
+    Returns (frame, variable labels, value labels)."""
+    frame = indicators.copy()
+    for column, codes in CODED.items():
+        if column in frame:
+            lookup = {text: code for code, text in codes.items()}
+            frame[column] = frame[column].map(lookup).astype(float)
+    if "significant" in frame:
+        frame["significant"] = frame["significant"].astype("Float64").astype(float)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].fillna("").astype(str)
+    variable_labels = {c: COLUMN_LABELS.get(c, c) for c in frame.columns}
+    value_labels = {c: labels for c, labels in CODE_LABELS.items() if c in frame}
+    return frame, variable_labels, value_labels
+
+
+def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int,
+                           previous: int | None = None) -> list[Path]:
+    """Write indicators.csv, indicators.xlsx (data plus a sheet explaining every column) and
+    indicators.sav; return the paths."""
+    out_dir = Path(out_dir)
+    csv = out_dir / "indicators.csv"
+    indicators.to_csv(csv, index=False)
+
+    xlsx = out_dir / "indicators.xlsx"
+    about = pd.DataFrame({"kolom": list(indicators.columns),
+                          "betekenis": [COLUMN_LABELS.get(c, c) for c in indicators.columns]})
+    excel = indicators.copy()
+    if "significant" in excel:
+        excel["significant"] = excel["significant"].astype(object).where(excel["significant"].notna())
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        excel.to_excel(writer, sheet_name=f"indicatoren {year}", index=False)
+        about.to_excel(writer, sheet_name="toelichting", index=False)
+        sheet = writer.sheets[f"indicatoren {year}"]
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+
+    sav = out_dir / "indicators.sav"
+    frame, variable_labels, value_labels = spss_frame(indicators)
+    label = f"Wijkprofiel {year}: indicatoren per stad, gebied en wijk"
+    if previous is not None:
+        label += f", met verschil ten opzichte van {previous}"
+    pyreadstat.write_sav(frame, str(sav), file_label=label, column_labels=variable_labels,
+                         variable_value_labels=value_labels)
+    return [csv, xlsx, sav]

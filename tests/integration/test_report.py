@@ -1,0 +1,173 @@
+"""`wijkprofiel report` end to end on two small demo editions (2022 and 2024, 2% of Rotterdam)
+in one SQLite database: the estimates checked by hand from the weighted answers, the change
+between editions, the SPSS files read back with their labels, the codebook, and the PDF page by
+page."""
+
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+from click.testing import CliRunner
+
+from survey import edition_data
+from survey.cli import main
+from survey.demo.export import answers_frame
+from survey.demo.seed import seed_edition
+
+SCALE = 0.02
+IDENTITY = {"sample_unit_id", "register_id", "given_name", "family_name", "street", "postcode",
+            "house_number", "phone", "birth_date", "access_code", "code_hash"}
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    url = f"sqlite:///{root / 'w.db'}"
+    seed_edition(url, seed=31, scale=SCALE, year=2024)
+    seed_edition(url, seed=32, scale=SCALE, year=2022)
+    runner = CliRunner(env={"DATABASE_URL": url})
+    result = runner.invoke(main, ["report", "--out", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    return {"url": url, "out": root / "out", "runner": runner, "output": result.output}
+
+
+@pytest.fixture(scope="session")
+def indicators(report):
+    return pd.read_csv(report["out"] / "indicators.csv")
+
+
+def test_a_wijk_estimate_is_the_weighted_share_of_its_respondents(report, indicators):
+    # % (zeer) tevreden met de buurt in one wijk, by hand: the weighted share of "zeer tevreden"
+    # and "tevreden" among its respondents with a substantive answer ("weet niet" is out)
+    answers = answers_frame(report["url"], 2024)
+    weights = pd.read_csv(report["out"] / "weights.csv")
+    data = answers.merge(weights[["sample_unit_id", "weight"]], on="sample_unit_id")
+    wijk = data["wijk"].value_counts().index[0]  # the wijk with most respondents
+    rows = data[(data["wijk"] == wijk) & data["tevreden_buurt"].notna()
+                & (data["tevreden_buurt"] != "weet_niet")]
+    satisfied = rows["tevreden_buurt"].isin(["zeer_tevreden", "tevreden"])
+    by_hand = (rows["weight"] * satisfied).sum() / rows["weight"].sum()
+
+    row = indicators[(indicators["indicator"] == "tevreden_met_buurt")
+                     & (indicators["level"] == "wijk") & (indicators["domain"] == wijk)].iloc[0]
+    assert row["estimate"] == pytest.approx(by_hand, rel=1e-9)
+    assert row["n"] == len(rows)
+    assert row["unweighted"] == pytest.approx(satisfied.mean())
+    assert row["ci_low"] < row["estimate"] < row["ci_high"]
+
+
+def test_gebied_and_city_come_from_their_own_respondents(report, indicators):
+    answers = answers_frame(report["url"], 2024)
+    weights = pd.read_csv(report["out"] / "weights.csv")
+    data = answers.merge(weights[["sample_unit_id", "weight"]], on="sample_unit_id")
+    rows = data[data["tevreden_buurt"].notna() & (data["tevreden_buurt"] != "weet_niet")]
+    satisfied = rows["tevreden_buurt"].isin(["zeer_tevreden", "tevreden"])
+    city = indicators[(indicators["indicator"] == "tevreden_met_buurt")
+                      & (indicators["level"] == "stad")].iloc[0]
+    assert city["estimate"] == pytest.approx((rows["weight"] * satisfied).sum() / rows["weight"].sum())
+    assert city["n"] == len(rows)
+    assert set(indicators.loc[indicators["level"] == "gebied", "domain"]) >= {"Charlois", "Noord"}
+
+
+def test_change_uses_both_editions_standard_errors(report, indicators):
+    # the 2022 city estimate by hand from the 2022 SPSS file (coded answers and the weight),
+    # then the difference, its se sqrt(se1^2 + se2^2) and the z test at 5%
+    data, meta = pyreadstat.read_sav(str(report["out"] / "editions" / "2022" / "answers.sav"))
+    labels = meta.variable_value_labels["tevreden_buurt"]
+    satisfied_codes = [c for c, label in labels.items() if label in ("Zeer tevreden", "Tevreden")]
+    assert len(satisfied_codes) == 2
+    rows = data[data["tevreden_buurt"] > 0]  # user-missing "weet niet" codes are negative
+    previous = (rows["weight"] * rows["tevreden_buurt"].isin(satisfied_codes)).sum() / rows["weight"].sum()
+
+    city = indicators[(indicators["indicator"] == "tevreden_met_buurt")
+                      & (indicators["level"] == "stad")].iloc[0]
+    assert city["previous"] == pytest.approx(previous, rel=1e-9)
+    assert city["change"] == pytest.approx(city["estimate"] - previous)
+    assert city["change_se"] == pytest.approx(np.hypot(city["se"], city["previous_se"]))
+    changed = indicators.dropna(subset=["z"])
+    assert (changed["significant"] == (changed["z"].abs() >= 1.959964)).all()
+    assert changed["significant"].any() and not changed["significant"].all()
+
+
+def test_index_scores_have_a_subjective_part_and_flag_five_point_moves(report):
+    scores = pd.read_csv(report["out"] / "index_scores.csv")
+    assert len(scores) == 1 + 14 + 71
+    assert scores["Veiligheidsindex -subjectief"].notna().all()
+    # no register data in the demo: the objective part, and so the index, are missing
+    assert scores["Veiligheidsindex -objectief"].isna().all() and scores["Veiligheidsindex"].isna().all()
+    part = scores["Veiligheidsindex -subjectief"]
+    assert (scores["change"] == part - scores["Veiligheidsindex -subjectief 2022"]).all()
+    assert (scores["flag_5_points"] == (scores["change"].abs() >= 5)).all()
+
+
+def test_tables_read_back_from_excel_and_spss_with_labels(report, indicators):
+    out = report["out"]
+    excel = pd.read_excel(out / "indicators.xlsx", sheet_name=None)
+    assert set(excel) == {"indicatoren 2024", "toelichting"}
+    assert len(excel["indicatoren 2024"]) == len(indicators)
+    data, meta = pyreadstat.read_sav(str(out / "indicators.sav"))
+    assert len(data) == len(indicators)
+    assert meta.column_names_to_labels["ci_low"] == "Ondergrens 95%-betrouwbaarheidsinterval"
+    assert meta.variable_value_labels["level"] == {1: "stad", 2: "gebied", 3: "wijk"}
+    assert meta.variable_value_labels["significant"] == {0: "nee", 1: "ja"}
+    assert (data["level"] == indicators["level"].map({"stad": 1, "gebied": 2, "wijk": 3})).all()
+
+
+@pytest.mark.parametrize("year", [2022, 2024])
+def test_each_edition_has_labelled_answers_and_a_codebook(report, year):
+    folder = report["out"] / "editions" / str(year)
+    data, meta = pyreadstat.read_sav(str(folder / "answers.sav"), user_missing=True)
+    assert not IDENTITY & set(data.columns)
+    assert data["respondent"].tolist() == list(range(1, len(data) + 1))
+    label = meta.column_names_to_labels["tevreden_buurt"]
+    assert "tevreden" in label.lower()
+    assert -1 in meta.variable_value_labels["tevreden_buurt"]  # weet niet, user-missing
+    assert meta.missing_ranges["tevreden_buurt"] == [{"lo": -99.0, "hi": -1.0}]
+    # a multiple-choice question is one 0/1 variable per option
+    dummies = [c for c in data.columns if c.startswith("verhuisreden_")]
+    assert len(dummies) >= 2 and set(data[dummies].stack().dropna().unique()) == {0.0, 1.0}
+    codebook = pd.read_csv(folder / "codebook.csv")
+    assert codebook["variable"].tolist() == list(data.columns)
+    assert (codebook["edition"] == year).all()
+    html = (folder / "codebook.html").read_text(encoding="utf-8")
+    assert f"Codeboek Wijkprofiel {year}" in html and "versie 2024.1" in html
+    for name in data.columns:
+        assert f'id="{name}"' in html
+
+
+def test_html_report_is_self_contained(report):
+    html = (report["out"] / "index.html").read_text(encoding="utf-8")
+    assert "Rotterdam in het kort" in html and "Methode" in html
+    assert "src=\"http" not in html and "<link" not in html  # charts inline, no external files
+    assert html.count('<section class="area"') == 14 + 71
+    assert "Kalibratie" in html and "Variantie" in html and "Marges" in html
+
+
+def _pages(pdf):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_pdf_has_one_page_per_gebied_and_wijk_with_page_numbers(report):
+    areas = edition_data.areas(report["url"])
+    pages = _pages(report["out"] / "report.pdf")
+    first_lines = [next((line.strip() for line in page.splitlines() if line.strip()), "")
+                   for page in pages]
+    # some gebieden share their name with a wijk (Delfshaven, Feijenoord, ...): two pages
+    names = list(areas["wijk"]) + list(areas["gebied"].unique())
+    area_pages = [line for line in first_lines if line in set(names)]
+    assert sorted(area_pages) == sorted(names)  # every gebied and wijk exactly one page
+    total = len(pages)
+    assert all(f"pagina {i} van {total}" in page for i, page in enumerate(pages, start=1))
+    assert "Inhoud" in pages[0]
+
+
+def test_bad_edition_is_a_clean_error(report):
+    result = report["runner"].invoke(main, ["report", "--edition", "2024", "--previous", "1999",
+                                            "--no-pdf", "--out", str(report["out"] / "x")])
+    assert result.exit_code == 1
+    assert "--previous 1999: no such edition" in result.output
+    assert "Traceback" not in result.output
