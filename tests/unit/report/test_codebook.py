@@ -1,0 +1,69 @@
+"""The coded, labelled answers of an edition and its codebook, on three respondents of the real
+Veiligheidsmonitor coded by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey import QUESTIONNAIRES_DIR
+from survey.demo.export import UNIT_COLUMNS
+from survey.questionnaire import load_questionnaire
+from survey.report.codebook import codebook_table, edition_codebook
+
+
+@pytest.fixture(scope="module")
+def coded():
+    vm = load_questionnaire(QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml")
+    frame = pd.DataFrame({
+        "sample_unit_id": ["a1", "b2", "c3"], "wijk_code": [1, 1, 3],
+        "wijk": ["Stadsdriehoek", "Stadsdriehoek", "Oude Westen"],
+        "gebied": ["Centrum"] * 3, "questionnaire_id": ["veiligheidsmonitor"] * 3,
+        "mode": ["web", "paper", "web"], "design_weight": [10.0, 10.0, 12.5],
+        "stratum_population": [4000, 4000, 9000], "age_group": ["15-24", "25-44", "65+"],
+        "sex": ["vrouw", "man", "vrouw"], "migration_background": ["nederlands"] * 3,
+        "household_type": ["alleen"] * 3,
+        "tevreden_buurt": ["tevreden", "weet_niet", None],
+        "buurt_cijfer": ["7", "weet_niet", None],
+        "verhuisreden": ["woning_te_klein overlast", "anders", None],
+    })[UNIT_COLUMNS + ["tevreden_buurt", "buurt_cijfer", "verhuisreden"]]
+    data, variables = edition_codebook(frame, np.array([20.0, 30.0, 40.0]),
+                                       {"veiligheidsmonitor": vm}, 2024)
+    return data, {v.name: v for v in variables}, variables
+
+
+def test_single_choice_is_coded_in_option_order_with_dont_know_negative(coded):
+    data, by_name, _ = coded
+    # options: zeer_tevreden 1, tevreden 2, neutraal 3, ontevreden 4, zeer_ontevreden 5;
+    # weet_niet (a missing option) -1; not answered: system missing
+    assert data["tevreden_buurt"].tolist()[:2] == [2.0, -1.0] and np.isnan(data["tevreden_buurt"][2])
+    v = by_name["tevreden_buurt"]
+    assert v.value_labels[2] == "Tevreden" and v.value_labels[-1] == "Weet ik niet"
+    assert v.stored_values[2] == "tevreden" and v.missing_codes == (-1,)
+    assert v.questionnaires == "veiligheidsmonitor 2024.1" and v.valid == 1
+
+
+def test_number_keeps_its_value_and_codes_dont_know(coded):
+    data, by_name, _ = coded
+    assert data["buurt_cijfer"].tolist()[:2] == [7.0, -1.0]
+    assert by_name["buurt_cijfer"].value_labels == {-1: "Weet ik niet"}
+
+
+def test_multiple_choice_is_one_dummy_per_option(coded):
+    data, by_name, _ = coded
+    assert data["verhuisreden_woning_te_klein"].tolist()[:2] == [1.0, 0.0]
+    assert data["verhuisreden_overlast"].tolist()[:2] == [1.0, 0.0]
+    assert data["verhuisreden_anders"].tolist()[:2] == [0.0, 1.0]
+    assert np.isnan(data["verhuisreden_anders"][2])  # not answered
+    assert by_name["verhuisreden_anders"].label.endswith(": Een andere reden")
+
+
+def test_no_identity_columns_and_design_variables_labelled(coded):
+    data, by_name, variables = coded
+    assert "sample_unit_id" not in data.columns
+    assert data["respondent"].tolist() == [1.0, 2.0, 3.0]
+    assert data["weight"].tolist() == [20.0, 30.0, 40.0]
+    assert by_name["wijk_code"].value_labels == {1: "Stadsdriehoek", 3: "Oude Westen"}
+    table = codebook_table(variables, 2024)
+    assert table["variable"].tolist() == list(data.columns)
+    assert (table["edition"] == 2024).all()
+    assert "2 = tevreden = Tevreden" in table.set_index("variable").loc["tevreden_buurt", "values"]
