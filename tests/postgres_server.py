@@ -81,8 +81,11 @@ class PostgresServer:
         return self.url(name)
 
     def restart(self):
-        self._run("pg_ctl", "-D", self.data_dir, "-w", "restart", "-m", "fast",
-                  "-o", f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off")
+        # -l: without a log file the new postmaster keeps pg_ctl's captured stdout open, and
+        # waiting for pg_ctl's output would never end
+        self._run("pg_ctl", "-D", self.data_dir, "-l", os.path.join(self.root, "log"), "-w",
+                  "restart", "-m", "fast", "-o",
+                  f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c max_connections=200")
 
     def stop(self):
         try:
