@@ -114,8 +114,10 @@ def real_questionnaire_server(tmp_path_factory):
     server.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    # module scope, not session: Playwright's sync API keeps an event loop running while it is
+    # open, which would break asyncio.run() in every test after the browser tests
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is missing: apt-get install -y chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
