@@ -56,6 +56,12 @@ class AppServer:
         self.process = None
 
     def start(self, timeout=60):
+        self.launch()
+        self.wait_healthy(timeout)
+        return self
+
+    def launch(self):
+        """Start the server process without waiting for it to answer."""
         command = ["wijkprofiel", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--workers", str(self.workers),
                    "--access-log", str(self.log_dir / f"access-{self.port}.log")]
@@ -67,7 +73,6 @@ class AppServer:
         log = open(self.log_dir / f"server-{self.port}.log", "ab")
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=PROJECT_ROOT)
-        self.wait_healthy(timeout)
         return self
 
     def wait_healthy(self, timeout=60):
@@ -115,6 +120,24 @@ class AppServer:
                 self.kill()
 
 
+def cpu_seconds(process_groups=(), command_names=()) -> float:
+    """CPU time (user + system) used so far by the processes in `process_groups` or named in
+    `command_names`, from /proc. Divided by the requests served, it gives the CPU cost of a
+    request, which does not depend on what else runs on the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        if int(fields[2]) in process_groups or name in command_names:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def free_port():
     import socket
 
@@ -149,10 +172,13 @@ def seed(database_url, scale):
 
 def start_servers(database_url, count, workers, log_dir, threads=None, secret_key=None):
     secret_key = secret_key or secrets.token_hex(32)
-    servers = []
-    for number in range(count):
-        servers.append(AppServer(database_url, free_port(), workers, secret_key, log_dir,
-                                 migrate=number == 0, threads=threads).start())
+    servers = [AppServer(database_url, free_port(), workers, secret_key, log_dir,
+                         migrate=number == 0, threads=threads) for number in range(count)]
+    servers[0].start()  # the first migrates; the others start together after it
+    for server in servers[1:]:
+        server.launch()
+    for server in servers[1:]:
+        server.wait_healthy()
     return servers
 
 
@@ -188,11 +214,25 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
             needed = users * 3
             batch = codes[position:position + needed]
             position += needed
+            groups = [os.getpgid(s.process.pid) for s in servers]
+            app_before, db_before = cpu_seconds(groups), cpu_seconds(command_names=["postgres"])
+            client_before, wall_before = time.process_time(), time.monotonic()
             figures = asyncio.run(loadclient.run_load(
                 batch, addresses, log_path, users=users, duration=args.duration,
                 ramp=args.ramp, think=args.think, seed=users))
+            requests = max(figures["requests_all"], 1)
+            wall = time.monotonic() - wall_before
+            figures["app_cpu_ms_per_request"] = 1000 * (cpu_seconds(groups) - app_before) / requests
+            figures["db_cpu_ms_per_request"] = 1000 * (
+                cpu_seconds(command_names=["postgres"]) - db_before) / requests
+            figures["client_cpu_share"] = (time.process_time() - client_before) / wall
+            figures["load_average"] = os.getloadavg()[0]
             rows.append(figures)
             print(format_row(backend, figures), flush=True)
+            print(f"{'':<10} CPU per request: app {figures['app_cpu_ms_per_request']:.1f} ms, "
+                  f"database {figures['db_cpu_ms_per_request']:.1f} ms; load client "
+                  f"{100 * figures['client_cpu_share']:.0f}% of a core; machine load average "
+                  f"{figures['load_average']:.1f} on {os.cpu_count()} cores", flush=True)
             if figures.get("stuck"):
                 print(f"   stuck respondents: {figures['stuck']}")
     finally:

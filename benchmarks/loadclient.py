@@ -83,6 +83,7 @@ class Stats:
     events: Counter = field(default_factory=Counter)
     ack_times: list = field(default_factory=list)  # monotonic time of each acknowledged page
     window: tuple | None = None  # (start, end): only requests that start inside it count
+    samples: dict = field(default_factory=dict)  # error kind -> the first such page's HTML
 
     def in_window(self, started: float) -> bool:
         return self.window is None or self.window[0] <= started <= self.window[1]
@@ -158,9 +159,11 @@ class Client:
                 raise RequestFailed("reset", f"{method} {path}: {exc!r}") from None
             finally:
                 writer.close()
+            self.stats.events["requests_all"] += 1
             self.stats.record(kind or method, started, time.monotonic() - started)
             if response.status >= 500:
                 self.stats.error(f"http_{response.status}", started)
+                self.stats.samples.setdefault(f"http_{response.status}", response.body[:2000])
                 raise RequestFailed(f"http_{response.status}", f"{method} {path}")
             return response
         raise AssertionError("unreachable")
@@ -251,7 +254,10 @@ def answer_form(page_html: str, rng: random.Random) -> tuple[dict, dict]:
         areas = [html.unescape(dict(_ATTR_RE.findall(t)).get("name", ""))
                  for t in _TEXTAREA_RE.findall(chunk)]
         for name, values in radios.items():
-            form[name] = expected[name] = rng.choice(values)
+            # people lean to the first option (ja, zeer tevreden): with uniform answers half of
+            # them would say they do not live at the address and leave after the first page
+            choice = values[0] if rng.random() < 0.7 else rng.choice(values)
+            form[name] = expected[name] = choice
         dates = {n.rsplit("-", 1)[0] for n in texts if n.rsplit("-", 1)[-1] in _DATE_PARTS}
         for variable in dates:
             for part, value in zip(_DATE_PARTS, ANSWER_DATE):
@@ -481,6 +487,7 @@ def summary(stats: Stats, journeys, users: int, duration: float) -> dict:
         "page_submissions": acks,
         "submissions_per_s": acks / duration if duration else float("nan"),
         "requests": len(all_latencies),
+        "requests_all": stats.events["requests_all"],
         "requests_per_s": len(all_latencies) / duration if duration else float("nan"),
         "p50_ms": 1000 * percentile(all_latencies, 50),
         "p95_ms": 1000 * percentile(all_latencies, 95),
@@ -499,25 +506,32 @@ def summary(stats: Stats, journeys, users: int, duration: float) -> dict:
         "continued_after_error": sum(j.continued_after_error or j.completed for j in hit),
         "stuck": [(j.code, j.last_error) for j in hit
                   if not (j.continued_after_error or j.completed)][:5],
+        "stuck_count": sum(1 for j in hit if not (j.continued_after_error or j.completed)),
+        "error_pages": stats.samples,
     }
 
 
 # --------------------------------------------------------------------------- the audit
 
 
-def audit(database_url: str, log_path) -> dict:
+def audit(database_url: str, log_path, units: dict | None = None) -> dict:
     """Compare every acknowledged page in the log at `log_path` with the database.
 
-    For each respondent the expected answers are the values of its acknowledged pages, the
+    The codes are looked up in identity_link, or in `units` (code -> sample unit id) when
+    given (test units made without an identity side). For each respondent the expected
+    answers are the values of its acknowledged pages, the
     later page winning for a variable posted twice. A variable is *missing* when the database
     has no answer (or, for a question left open, *changed* when it has one), *changed* when
     the stored text differs; a variable that later answers routed off the respondent's path
     (the router's rules) is counted as *routed_off*, not lost. Each acknowledged page must also
     be marked submitted in the paradata, and a completed respondent must be completed.
 
+    A page is written whole or not at all: answers of a page that is not marked submitted
+    (a transaction half applied) count as *half_written*.
+
     Returns {"pages", "variables", "missing", "changed", "routed_off", "pages_not_marked",
-    "not_completed", "examples"}; the audit passes when missing, changed, pages_not_marked and
-    not_completed are all 0.
+    "not_completed", "half_written", "examples"}; the audit passes (`audit_passed`) when all
+    but pages, variables and routed_off are 0.
     """
     from sqlalchemy import select
 
@@ -543,30 +557,40 @@ def audit(database_url: str, log_path) -> dict:
             pages[record["code"]].add(record["page"])
 
     result = {"pages": page_count, "variables": 0, "missing": 0, "changed": 0, "routed_off": 0,
-              "pages_not_marked": 0, "not_completed": 0, "examples": []}
+              "pages_not_marked": 0, "not_completed": 0, "half_written": 0, "examples": []}
     routers = {}
     codes = sorted(set(expected) | completed)
     with storage.transaction(database_url) as db:
         for start in range(0, len(codes), 500):
             batch = codes[start:start + 500]
-            units = dict(db.execute(
-                select(IdentityLink.access_code, SampleUnit)
-                .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
-                .where(IdentityLink.access_code.in_(batch))).all())
-            ids = [u.id for u in units.values()]
+            if units is None:
+                by_code = dict(db.execute(
+                    select(IdentityLink.access_code, SampleUnit)
+                    .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
+                    .where(IdentityLink.access_code.in_(batch))).all())
+            else:
+                by_id = {u.id: u for u in db.scalars(select(SampleUnit).where(
+                    SampleUnit.id.in_([units[c] for c in batch if c in units])))}
+                by_code = {c: by_id[units[c]] for c in batch if units.get(c) in by_id}
+            ids = [u.id for u in by_code.values()]
             stored = defaultdict(dict)
             for unit_id, variable, value in db.execute(
                     select(Answer.sample_unit_id, Answer.variable, Answer.value)
                     .where(Answer.sample_unit_id.in_(ids))):
                 if value is not None:
                     stored[unit_id][variable] = value
+            answered_pages = defaultdict(set)
+            for unit_id, page_id in db.execute(
+                    select(Answer.sample_unit_id, Answer.page_id).distinct()
+                    .where(Answer.sample_unit_id.in_(ids))):
+                answered_pages[unit_id].add(page_id)
             marked = defaultdict(set)
             for unit_id, page_id in db.execute(
                     select(PageVisit.sample_unit_id, PageVisit.page_id)
                     .where(PageVisit.sample_unit_id.in_(ids), PageVisit.submitted_at.is_not(None))):
                 marked[unit_id].add(page_id)
             for code in batch:
-                unit = units.get(code)
+                unit = by_code.get(code)
                 if unit is None:
                     result["missing"] += len(expected.get(code, {}))
                     result["examples"].append(f"{code}: no sample unit with this code")
@@ -592,6 +616,12 @@ def audit(database_url: str, log_path) -> dict:
                     if len(result["examples"]) < 10:
                         result["examples"].append(
                             f"{code} ({unit.id}) {variable}: acknowledged {value!r}, stored {have!r}")
+                # a page is stored whole or not at all: its answers come with its mark
+                for page_id in answered_pages[unit.id] - marked[unit.id]:
+                    result["half_written"] += 1
+                    if len(result["examples"]) < 10:
+                        result["examples"].append(
+                            f"{code}: answers of page {page_id} without the page marked submitted")
                 for page_id in pages.get(code, ()):
                     if page_id not in marked[unit.id]:
                         result["pages_not_marked"] += 1
@@ -602,4 +632,4 @@ def audit(database_url: str, log_path) -> dict:
 
 def audit_passed(result: dict) -> bool:
     return not (result["missing"] or result["changed"] or result["pages_not_marked"]
-                or result["not_completed"])
+                or result["not_completed"] or result["half_written"])
