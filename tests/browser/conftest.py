@@ -6,18 +6,15 @@ axe-core for accessibility checks.
   hard (SIGKILL) and starts it again on the same database and port.
 - `chromium` is /usr/bin/chromium (apt-get install chromium); Playwright's own browser
   downloads are never used.
-- `axe_source` is axe-core's `axe.min.js`, fetched once with `npm pack axe-core` into
-  ~/.cache/wijkprofiel/; without npm the accessibility tests skip (on CI they fail).
+- `axe_source` is axe-core's `axe.min.js` from the axe-playwright-python wheel (a test extra).
 
 Screenshots go to $WIJKPROFIEL_SCREENSHOTS (default /tmp/wijkprofiel-screenshots).
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tarfile
 import time
 import urllib.request
 from pathlib import Path
@@ -31,8 +28,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
-AXE_VERSION = "4.10.2"
-AXE_CACHE = Path.home() / ".cache" / "wijkprofiel" / f"axe-core-{AXE_VERSION}.min.js"
 # one unit per test that logs in: the server (and its database) is shared by the module
 CODES = {f"u{i}": code for i, code in enumerate(
     ["HJSY36UY9B", "VFAUAFNK42", "2345678ABC", "BCDEFGH234", "CDEFGHJ345", "DEFGHJK456",
@@ -129,25 +124,10 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def axe_source():
-    if not AXE_CACHE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            if os.environ.get("CI"):
-                pytest.fail("npm is needed to fetch axe-core for the accessibility tests")
-            pytest.skip("npm is missing, so axe-core cannot be fetched")
-        AXE_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        work = AXE_CACHE.parent / "pack"
-        work.mkdir(exist_ok=True)
-        result = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=work,
-                                capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            pytest.fail(f"npm pack axe-core failed: {result.stderr[-1000:]}")
-        tarball = work / result.stdout.strip().splitlines()[-1]
-        with tarfile.open(tarball) as archive:
-            member = archive.extractfile("package/axe.min.js")
-            AXE_CACHE.write_bytes(member.read())
-        shutil.rmtree(work, ignore_errors=True)
-    return AXE_CACHE.read_text()
+    # axe-core's own build, as shipped inside the axe-playwright-python wheel from PyPI (a test
+    # extra): no npm or network at test time, the version pinned by the installed wheel
+    bundle = pytest.importorskip("axe_playwright_python")
+    return (Path(bundle.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
