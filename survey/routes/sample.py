@@ -18,8 +18,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms import IntegerField, StringField
+from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
 
 from survey import storage
 from survey.errors import InputError
@@ -47,8 +47,9 @@ def staff_context():
 
 
 class UploadForm(FlaskForm):
-    kind = RadioField("Soort bestand", choices=list(KIND_LABELS.items()), default="register",
-                      validators=[DataRequired("Kies de soort bestand.")])
+    # rendered as radio buttons in the template; validated here against the kinds
+    kind = StringField("Soort bestand", default="register",
+                       validators=[AnyOf(list(KIND_LABELS), "Kies de soort bestand.")])
     edition = IntegerField("Editie (jaar)", validators=[
         DataRequired("Vul het jaar van de editie in."),
         NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
