@@ -120,9 +120,10 @@ class AppServer:
                 self.kill()
 
 
-def cpu_seconds(process_groups=(), command_names=()) -> float:
-    """CPU time (user + system) used so far by the processes in `process_groups` or named in
-    `command_names`, from /proc. Divided by the requests served, it gives the CPU cost of a
+def cpu_seconds(process_groups=()) -> float:
+    """CPU time (user + system) used so far by the processes in `process_groups`, with that
+    of their children that have exited (a killed or recycled worker, a closed database
+    connection), from /proc. Divided by the requests served, it gives the CPU cost of a
     request, which does not depend on what else runs on the machine."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
@@ -131,10 +132,9 @@ def cpu_seconds(process_groups=(), command_names=()) -> float:
             text = stat.read_text()
         except OSError:
             continue
-        name = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) in process_groups or name in command_names:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+        if int(fields[2]) in process_groups:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return total / ticks
 
 
@@ -207,6 +207,8 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
           f"{', '.join(str(s.port) for s in servers)}", flush=True)
     addresses = [("127.0.0.1", s.port) for s in servers]
     log_path = work_dir / f"acknowledged-{backend}.jsonl"
+    # PostgreSQL's postmaster leads the process group of all its backends
+    db_groups = [int(Path(pg.data_dir, "postmaster.pid").read_text().split()[0])] if pg else []
     rows = []
     position = 0
     try:
@@ -215,7 +217,7 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
             batch = codes[position:position + needed]
             position += needed
             groups = [os.getpgid(s.process.pid) for s in servers]
-            app_before, db_before = cpu_seconds(groups), cpu_seconds(command_names=["postgres"])
+            app_before, db_before = cpu_seconds(groups), cpu_seconds(db_groups)
             client_before, wall_before = time.process_time(), time.monotonic()
             figures = asyncio.run(loadclient.run_load(
                 batch, addresses, log_path, users=users, duration=args.duration,
@@ -224,13 +226,14 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
             wall = time.monotonic() - wall_before
             figures["app_cpu_ms_per_request"] = 1000 * (cpu_seconds(groups) - app_before) / requests
             figures["db_cpu_ms_per_request"] = 1000 * (
-                cpu_seconds(command_names=["postgres"]) - db_before) / requests
+                cpu_seconds(db_groups) - db_before) / requests
             figures["client_cpu_share"] = (time.process_time() - client_before) / wall
             figures["load_average"] = os.getloadavg()[0]
             rows.append(figures)
             print(format_row(backend, figures), flush=True)
-            print(f"{'':<10} CPU per request: app {figures['app_cpu_ms_per_request']:.1f} ms, "
-                  f"database {figures['db_cpu_ms_per_request']:.1f} ms; load client "
+            database = (f", database {figures['db_cpu_ms_per_request']:.1f} ms" if pg else "")
+            print(f"{'':<10} CPU per request: app {figures['app_cpu_ms_per_request']:.1f} ms"
+                  f"{database}; load client "
                   f"{100 * figures['client_cpu_share']:.0f}% of a core; machine load average "
                   f"{figures['load_average']:.1f} on {os.cpu_count()} cores", flush=True)
             if figures.get("stuck"):
@@ -285,7 +288,8 @@ def main(argv=None):
             pg = PostgresServer().start()
             try:
                 url = pg.create_database()
-                all_rows[backend], audits[backend] = run_backend(backend, url, args, work_dir)
+                all_rows[backend], audits[backend] = run_backend(backend, url, args, work_dir,
+                                                                 pg=pg)
             finally:
                 pg.stop()
         elif backend == "sqlite":

@@ -98,3 +98,18 @@ def test_the_deployment_guide_documents_every_option_and_setting():
         assert setting in guide, f"deploy/README.md does not mention {setting}"
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert "## Production" in readme and "deploy/README.md" in readme
+
+
+def test_each_worker_loads_the_questionnaires_before_its_first_request(tmp_path):
+    """Loading a questionnaire takes a few hundred milliseconds; under load the first
+    respondent of every worker waited for it (resume requests over a second)."""
+    from survey import create_app
+    from survey.questionnaire import loader
+    from survey.serve import warm_up
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+                      "SECRET_KEY": "test"})
+    loader._cache.clear()
+    warm_up(app)
+    loaded = {q.id for q in loader._cache.values()}
+    assert {"veiligheidsmonitor", "wijkonderzoek"} <= loaded
