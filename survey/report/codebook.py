@@ -24,6 +24,7 @@ import pyreadstat
 
 from survey.demo.export import UNIT_COLUMNS
 
+EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 SPSS_NAME_BYTES = 64
 MISSING_RANGE = {"lo": -99, "hi": -1}
 _environment = jinja2.Environment(
@@ -243,7 +244,7 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     data, variables = edition_codebook(frame, weights["weight"].to_numpy(), questionnaires, year)
-    sav = directory / "answers.sav"
+    sav = directory / EDITION_FILES[0]
     numeric = {v.name for v in variables if v.type not in ("text", "date")}
     pyreadstat.write_sav(
         data, str(sav),
@@ -256,9 +257,9 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
                           for v in variables if v.name in numeric},
     )
     table = codebook_table(variables, year)
-    csv = directory / "codebook.csv"
+    csv = directory / EDITION_FILES[2]
     table.to_csv(csv, index=False)
-    html = directory / "codebook.html"
+    html = directory / EDITION_FILES[1]
     versions = sorted({f"{q.id} {q.version}" for q in questionnaires.values()})
     html.write_text(_environment.get_template("codebook.html").render(
         year=year, variables=variables, n=len(frame), versions=versions,

@@ -11,6 +11,8 @@ estimated over both halves.
 `wijkprofiel demo run`.
 """
 
+import concurrent.futures
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,11 +302,9 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
     score_table.to_csv(out_dir / "index_scores.csv", index=False)
     files.append(out_dir / "index_scores.csv")
-    for edition_year, estimates in editions.items():
-        files += codebook.write_edition_files(
-            out_dir / "editions" / str(edition_year), estimates.frame, estimates.weights,
-            questionnaires, edition_year)
-    seconds["tables and codebooks"] = time.perf_counter() - clock
+    codebook_files = [out_dir / "editions" / str(y) / name for y in editions
+                      for name in codebook.EDITION_FILES]
+    seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     trend = pd.concat([e.indicators.assign(edition=y) for y, e in editions.items()],
@@ -316,16 +316,35 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
         area_weights=area_weight_summary(current.weights),
         fieldwork=edition_data.fieldwork_summary(url, year),
         method=[(h, p.format(sparse=SPARSE_CELL)) for h, p in METHOD_TEXT],
-        areas=edition_data.areas(url), files=[f.relative_to(out_dir) for f in files],
+        areas=edition_data.areas(url),
+        files=[f.relative_to(out_dir) for f in files + codebook_files],
     )
     seconds["html"] = time.perf_counter() - clock
-    pdf_path = None
+
+    # the PDF (single-threaded WeasyPrint, the slowest step) prints in a second process while
+    # this one writes the labelled answers and codebooks; spawned, not forked, so the child
+    # shares no database connection with this process
+    pdf_path, printing = None, None
     if pdf:
         from survey.report.pdf import write_pdf
 
-        clock = time.perf_counter()
-        pdf_path = write_pdf(html, out_dir / "report.pdf")
-        seconds["pdf"] = time.perf_counter() - clock
+        printing = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"))
+        pdf_started = time.perf_counter()
+        pdf_future = printing.submit(write_pdf, html, out_dir / "report.pdf")
+    clock = time.perf_counter()
+    try:
+        for edition_year, estimates in editions.items():
+            files += codebook.write_edition_files(
+                out_dir / "editions" / str(edition_year), estimates.frame, estimates.weights,
+                questionnaires, edition_year)
+        seconds["codebooks"] = time.perf_counter() - clock
+        if printing is not None:
+            pdf_path = pdf_future.result()
+            seconds["pdf (in parallel)"] = time.perf_counter() - pdf_started
+    finally:
+        if printing is not None:
+            printing.shutdown(cancel_futures=True)
     seconds["total"] = time.perf_counter() - started
     return EditionReport(html=html, pdf=pdf_path, indicators=indicators,
                          weights=current.weights, diagnostics=weight_table, scores=score_table,
