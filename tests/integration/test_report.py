@@ -171,3 +171,10 @@ def test_bad_edition_is_a_clean_error(report):
     assert result.exit_code == 1
     assert "--previous 1999: no such edition" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_without_the_fieldwork_tables_is_a_clean_error(tmp_path):
+    runner = CliRunner(env={"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
+    result = runner.invoke(main, ["report", "--no-pdf", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "not a Wijkprofiel fieldwork database" in result.output and "Traceback" not in result.output
