@@ -44,14 +44,23 @@ __all__ = [
 ]
 
 
+PLACE_SEED = 71
+"""Seeds the part of a wijk's character that is not its population mix: the same for every
+edition and demo seed, as a real city's wijken keep their character between editions."""
+EDITION_DRIFT = 0.12
+
+
 def wijk_quality(wijken: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """A latent "safety and quality of life" score per wijk, mean 0 and sd about 1: minus the
-    standardised share of niet-westerse residents plus noise (r about -0.85), so that wijken
-    such as Tarwewijk score low and Kralingen-Oost high, as in the published Wijkprofiel."""
+    standardised share of niet-westerse residents plus a fixed character of the wijk (r about
+    -0.85), so that wijken such as Tarwewijk score low and Kralingen-Oost high, as in the
+    published Wijkprofiel; plus a small drift drawn from `rng`, so that two editions differ by
+    a few index points per wijk rather than being unrelated."""
     inhabitants = np.maximum(wijken["inhabitants"].to_numpy(), 1)
     share = wijken["migration_nonwestern"].to_numpy() / inhabitants
     z = (share - share.mean()) / share.std()
-    quality = -0.85 * z + 0.5 * rng.standard_normal(len(z))
+    character = np.random.default_rng(PLACE_SEED).standard_normal(len(z))
+    quality = -0.85 * z + 0.5 * character + EDITION_DRIFT * rng.standard_normal(len(z))
     return (quality - quality.mean()) / quality.std()
 
 
