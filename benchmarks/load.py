@@ -120,10 +120,11 @@ class AppServer:
                 self.kill()
 
 
-def cpu_seconds(process_groups=()) -> float:
+def cpu_seconds(process_groups=(), parents=()) -> float:
     """CPU time (user + system) used so far by the processes in `process_groups`, with that
     of their children that have exited (a killed or recycled worker, a closed database
-    connection), from /proc. Divided by the requests served, it gives the CPU cost of a
+    connection), and of the processes in `parents` with their children (PostgreSQL's
+    backends each start a session of their own), from /proc. Divided by the requests served, it gives the CPU cost of a
     request, which does not depend on what else runs on the machine."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
@@ -133,7 +134,8 @@ def cpu_seconds(process_groups=()) -> float:
         except OSError:
             continue
         fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) in process_groups:
+        pid = int(stat.parent.name)
+        if int(fields[2]) in process_groups or pid in parents or int(fields[1]) in parents:
             total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return total / ticks
 
@@ -205,9 +207,16 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
                             threads=args.threads)
     print(f"   {args.servers} app servers x {args.workers} workers on ports "
           f"{', '.join(str(s.port) for s in servers)}", flush=True)
+    if args.nice:
+        # the servers, the database and this client before other work on the machine, as
+        # on machines of their own (workers and backends forked later inherit it)
+        for group in [os.getpgid(s.process.pid) for s in servers] + (
+                [int(Path(pg.data_dir, "postmaster.pid").read_text().split()[0])] if pg else []):
+            os.setpriority(os.PRIO_PGRP, group, args.nice)
+        os.setpriority(os.PRIO_PROCESS, 0, args.nice)
     addresses = [("127.0.0.1", s.port) for s in servers]
     log_path = work_dir / f"acknowledged-{backend}.jsonl"
-    # PostgreSQL's postmaster leads the process group of all its backends
+    # PostgreSQL's postmaster and its backends
     db_groups = [int(Path(pg.data_dir, "postmaster.pid").read_text().split()[0])] if pg else []
     rows = []
     position = 0
@@ -217,7 +226,7 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
             batch = codes[position:position + needed]
             position += needed
             groups = [os.getpgid(s.process.pid) for s in servers]
-            app_before, db_before = cpu_seconds(groups), cpu_seconds(db_groups)
+            app_before, db_before = cpu_seconds(groups), cpu_seconds(parents=db_groups)
             client_before, wall_before = time.process_time(), time.monotonic()
             figures = asyncio.run(loadclient.run_load(
                 batch, addresses, log_path, users=users, duration=args.duration,
@@ -226,7 +235,7 @@ def run_backend(backend, database_url, args, work_dir, pg=None) -> tuple[list, d
             wall = time.monotonic() - wall_before
             figures["app_cpu_ms_per_request"] = 1000 * (cpu_seconds(groups) - app_before) / requests
             figures["db_cpu_ms_per_request"] = 1000 * (
-                cpu_seconds(db_groups) - db_before) / requests
+                cpu_seconds(parents=db_groups) - db_before) / requests
             figures["client_cpu_share"] = (time.process_time() - client_before) / wall
             figures["load_average"] = os.getloadavg()[0]
             rows.append(figures)
@@ -268,6 +277,9 @@ def main(argv=None):
                         help="gunicorn workers per server (default: cores + 1)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker")
     parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="scheduling priority of servers, database and client (root may "
+                             "give -10 on a machine shared with other work; default 0)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for logs and the acknowledgement logs (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -278,7 +290,8 @@ def main(argv=None):
     work_dir = args.out or Path(tempfile.mkdtemp(prefix="wijkprofiel-load-"))
     work_dir.mkdir(parents=True, exist_ok=True)
     print(f"load: levels {args.users}, {args.duration:g} s each after a {args.ramp:g} s ramp, "
-          f"think {args.think[0]:g}-{args.think[1]:g} s; logs in {work_dir}", flush=True)
+          f"think {args.think[0]:g}-{args.think[1]:g} s; logs in {work_dir}"
+          + (f"; nice {args.nice}" if args.nice else ""), flush=True)
 
     all_rows, audits = {}, {}
     for backend in args.backends.split(","):
