@@ -57,3 +57,23 @@ def test_answers_link_to_person_only_through_identity_link(database_url):
     with storage.transaction(database_url) as session:
         assert session.scalars(select(Answer.value)).one() == "7"
         assert session.get(SampleUnit, "a1b2c3").design_weight == 10.0
+
+
+def test_migrations_build_exactly_the_models(database_url):
+    # the schema changes only through migrations: a model changed without one shows up here
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from survey.models import Base
+
+    with storage.get_engine(database_url).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_migrations_form_one_line_in_number_order():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(storage.alembic_config("sqlite://"))
+    assert len(scripts.get_heads()) == 1
+    chain = [s.revision for s in scripts.walk_revisions()][::-1]
+    assert [r[:4] for r in chain] == [f"{i:04d}" for i in range(1, len(chain) + 1)]

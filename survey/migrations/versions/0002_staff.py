@@ -1,6 +1,6 @@
 """staff accounts, staff sessions, audit log, unit outcomes; sample_unit indexes for the dashboard
 
-Revision ID: 0004_staff
+Revision ID: 0002_staff
 Revises: 0001
 Create Date: 2026-11-25
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0004_staff"
+revision = "0002_staff"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """letters: which letter went to which sample unit, in which print batch, and its return
 
 Revision ID: 0003_letters
-Revises: 0004_staff
+Revises: 0002_staff
 Create Date: 2026-11-25
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0003_letters"
-down_revision = "0004_staff"
+down_revision = "0002_staff"
 branch_labels = None
 depends_on = None
 

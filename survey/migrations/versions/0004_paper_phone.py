@@ -1,6 +1,6 @@
 """paper and phone: returned paper forms keyed per pass and their resolution; call attempts
 
-Revision ID: 0006_paper_phone
+Revision ID: 0004_paper_phone
 Revises: 0003_letters
 Create Date: 2026-11-25
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0006_paper_phone"
+revision = "0004_paper_phone"
 down_revision = "0003_letters"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """sample batches (register imports, imported samples, draws) and the register frame's members
 
 Revision ID: 0005_sample_import
-Revises: 0006_paper_phone
+Revises: 0004_paper_phone
 Create Date: 2026-11-25
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0005_sample_import"
-down_revision = "0006_paper_phone"
+down_revision = "0004_paper_phone"
 branch_labels = None
 depends_on = None
 
