@@ -67,9 +67,21 @@ def run_gunicorn(options: dict, config_file: Path | None = GUNICORN_CONFIG,
                 return app_factory()
             from survey import create_app
 
-            return create_app()
+            app = create_app()
+            warm_up(app)
+            return app
 
     WijkprofielServer(prog="wijkprofiel serve").run()
+
+
+def warm_up(app) -> None:
+    """Load the questionnaires in this worker before it takes requests. Parsing and checking
+    one takes a few hundred milliseconds; left to the first respondent of each worker, under
+    load that showed up as resume requests of over a second."""
+    from survey import QUESTIONNAIRES_DIR
+    from survey.questionnaire.loader import load_all
+
+    load_all(Path(app.config.get("QUESTIONNAIRES_DIR", QUESTIONNAIRES_DIR)))
 
 
 def _read_config(path: Path) -> dict:
