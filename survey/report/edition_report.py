@@ -262,6 +262,17 @@ def area_weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per area, Rotterdam first, then the gebieden and the wijken: an area whose
+    respondents answered none of the index indicators (a tiny wijk) keeps its row, empty."""
+    order = ([("stad", "Rotterdam")] + [("gebied", g) for g in sorted(areas["gebied"].unique())]
+             + [("wijk", w) for w in areas["wijk"]])
+    full = table.set_index(["level", "domain"]).reindex(pd.MultiIndex.from_tuples(order, names=["level", "domain"]))
+    full["edition"] = year
+    full["indicators_used"] = full["indicators_used"].fillna(0).astype(int)
+    return full.reset_index()
+
+
 def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
                          pdf: bool = True) -> EditionReport:
@@ -309,7 +320,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     indicators = current.indicators
     if previous is not None:
         indicators = change.indicator_change(indicators, editions[previous].indicators)
-    score_table = change.score_table(scores, year, previous)
+    score_table = _every_area(change.score_table(scores, year, previous), edition_data.areas(url), year)
     seconds["change and scores"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
