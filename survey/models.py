@@ -77,7 +77,7 @@ class SampleUnit(Base):
     __tablename__ = "sample_unit"
     __table_args__ = (
         Index("ix_sample_unit_edition_wijk", "edition_id", "wijk_code"),
-        # the fieldwork dashboard's filter lists and its completes-per-day chart (0004_staff)
+        # the fieldwork dashboard's filter lists and its completes-per-day chart (0002_staff)
         Index("ix_sample_unit_edition_questionnaire_wave", "edition_id", "questionnaire_id", "wave"),
         Index("ix_sample_unit_edition_completed",
               "edition_id", "status", "completed_at", "mode", "wijk_code"),
@@ -173,6 +173,8 @@ class IdentityLink(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("identity_person.id"), index=True)
     access_code: Mapped[str] = mapped_column(String(20), unique=True)
+
+
 # --- staff side ------------------------------------------------------------------------------
 
 
