@@ -24,6 +24,8 @@ def create_app(test_config=None):
         # respondent session cookie: see survey/security.py (tests over plain http turn it off)
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # uploads (register extracts, outcome batches): a full register CSV is about 60 MB
+        MAX_CONTENT_LENGTH=256 * 1024 * 1024,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

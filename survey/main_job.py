@@ -115,5 +115,9 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
     if serve:
         from werkzeug.serving import run_simple
 
+        app = current_app._get_current_object()
+        # the demo serves plain http on this machine: a Secure-only cookie would not come back
+        # in every browser; production sits behind TLS and keeps the default (deploy/README.md)
+        app.config["SESSION_COOKIE_SECURE"] = False
         click.echo(f"serving on {base}  (Ctrl-C stops)")
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        run_simple(host, port, app, threaded=True)

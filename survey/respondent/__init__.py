@@ -17,6 +17,7 @@ Settings (app config; defaults in brackets):
 | RATELIMIT_HEADERS_ENABLED| send X-RateLimit-* headers with limited responses [True]          |
 | QUESTIONNAIRES_DIR       | where `<questionnaire_id>.yaml` is read for a unit [questionnaires/] |
 | TRANSLATIONS_DIR         | the `.po` catalogues, compiled into `<instance>/translations/` at start [translations/] |
+| MAX_CONTENT_LENGTH       | the largest request body, uploads included; larger gets 413 [256 MiB] |
 
 The respondent's session is a browser-session cookie holding the sample unit id and the
 language; it ends when the browser closes, and the code from the letter resumes anywhere.

@@ -127,6 +127,6 @@ def test_every_respondent_setting_is_documented():
 
     documented = set(re.findall(r"^\| ([A-Z0-9_]+) *\|", survey.respondent.__doc__, re.M))
     used = set(security.DEFAULTS) | {"SESSION_COOKIE_SECURE", "SESSION_COOKIE_SAMESITE",
-                                     "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR"}
+                                     "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR", "MAX_CONTENT_LENGTH"}
     assert documented == used
     assert f"[{security.DEFAULTS['LOGIN_RATE_LIMIT']}]" in survey.respondent.__doc__

@@ -69,3 +69,10 @@ def test_exports_are_downloads_that_are_never_sniffed_as_html(sec_app):
         assert response.headers["Content-Disposition"].startswith("attachment;")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert not response.headers["Content-Type"].startswith("text/html")
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(app):
+    # MAX_CONTENT_LENGTH: a request body over the limit gets 413 without being processed
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = app.test_client().post("/start", data={"code": "x" * 4096})
+    assert response.status_code == 413
