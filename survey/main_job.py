@@ -18,6 +18,7 @@ from survey.demo.commands import demo, seed_command
 from survey.demo.seed import seed_edition
 from survey.models import Edition, IdentityLink, SampleUnit
 from survey.report.edition_report import build_edition_report
+from survey.report.pdf import pdf_unavailable
 from survey.staff.auth import add_user
 from survey.staff.roles import ROLES
 
@@ -90,7 +91,12 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
 
     click.echo("weighting the edition per wijk and estimating every indicator ...")
     t0 = time.perf_counter()
-    report = build_edition_report(url, out_dir, year=DEMO_YEAR)
+    missing_pdf = pdf_unavailable()
+    if missing_pdf:
+        # the HTML report is the main product; a machine without pango still gets it
+        click.echo(f"  no PDF on this machine (WeasyPrint: {missing_pdf}); install "
+                   "libpango-1.0-0 libpangoft2-1.0-0 for it")
+    report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None)
     click.echo(f"  {len(report.weights):,} respondents raked in "
                f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                f"{report.indicators['indicator'].nunique()} indicators x "

@@ -7,6 +7,15 @@ from pathlib import Path
 from survey.errors import WijkprofielError
 
 
+def pdf_unavailable() -> str | None:
+    """Why WeasyPrint cannot render here (not installed, or pango missing), or None if it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return str(exc)
+    return None
+
+
 def write_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Render `html_path` to `pdf_path`; return `pdf_path`.
 

@@ -38,12 +38,15 @@ def test_main_job_seeds_weights_and_writes_the_report(demo_run):
     assert "demo-statistician" in result.output and "/staff/login" in result.output
 
 
-def test_a_second_run_reuses_the_edition(demo_run):
+def test_a_second_run_reuses_the_edition_and_without_pango_still_reports(demo_run, monkeypatch):
     runner, _, root, _ = demo_run
+    monkeypatch.setattr("survey.main_job.pdf_unavailable", lambda: "cannot load library 'pango'")
     again = runner.invoke(main, ["demo", "run", "--out", str(root / "out2"), "--no-serve"])
     assert again.exit_code == 0, again.output
     assert "in the database already" in again.output
     assert "demo-statistician" not in again.output  # accounts exist; passwords shown only once
+    assert "no PDF on this machine" in again.output
+    assert (root / "out2" / "index.html").exists() and not (root / "out2" / "report.pdf").exists()
 
 
 def test_the_written_plan_weights_the_database_edition(demo_run):
