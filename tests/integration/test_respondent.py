@@ -9,26 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from survey import access_codes, create_app, storage
-from survey.models import Answer, Area, Edition, PageVisit, SampleUnit
+from survey import create_app, storage
+from survey.models import Answer, PageVisit, SampleUnit
+from tests.browser.server import add_unit  # one fixture writer for web and browser tests
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0 Mobile Safari/537.36")
-
-
-def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
-    """A sample unit of the 2024 edition in wijk 1 whose letter carries `code`."""
-    with storage.transaction(url) as db:
-        if db.get(Edition, 1) is None:
-            db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
-            db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
-            db.flush()
-        db.add(SampleUnit(
-            id=unit_id, edition_id=1, wijk_code=1, questionnaire_id=questionnaire_id,
-            inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
-            age_group="35-44", sex="v", migration_background="nl", household_type="alleen",
-            code_hash=access_codes.code_hash(code), status=status))
 
 
 def make_app(url):
