@@ -87,6 +87,9 @@ class SampleUnit(Base):
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
     wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"))
     questionnaire_id: Mapped[str] = mapped_column(String(50))
+    # the `version` of the questionnaire file in force when the unit's first answer was stored
+    # (any mode), kept after; NULL before the first answer and for units answered before 0006
+    questionnaire_version: Mapped[str | None] = mapped_column(String(20))
     wave: Mapped[int] = mapped_column(Integer, default=1)
     inclusion_probability: Mapped[float] = mapped_column(Float)
     design_weight: Mapped[float] = mapped_column(Float)
@@ -109,12 +112,11 @@ class Answer(Base):
     double submit or a second tab overwrites with the same key and never duplicates."""
 
     __tablename__ = "answer"
+    # the unique index leads with sample_unit_id, so it also serves lookups by unit (0006)
     __table_args__ = (UniqueConstraint("sample_unit_id", "variable"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sample_unit_id: Mapped[str] = mapped_column(
-        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
-    )
+    sample_unit_id: Mapped[str] = mapped_column(ForeignKey("sample_unit.id", ondelete="CASCADE"))
     variable: Mapped[str] = mapped_column(String(64))
     # text for every type; a multiple-choice answer holds its option values separated by spaces
     value: Mapped[str | None] = mapped_column(Text)

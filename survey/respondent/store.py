@@ -3,7 +3,8 @@
 `save_page` is the one place answers are written from the web. In a single transaction it
 1. claims the sample unit with an UPDATE (a row lock on PostgreSQL, the write lock on SQLite),
    which refuses a unit that is already completed and makes two tabs or a double submit of
-   the same unit wait for each other instead of racing;
+   the same unit wait for each other instead of racing; the first claim also records the
+   questionnaire version the answers are given in (web, paper and phone alike);
 2. upserts the page's variables (a question left open deletes its old answer);
 3. deletes the answers that the new answers route off the path (the router says which);
 4. marks the page submitted in the paradata.
@@ -52,7 +53,9 @@ def save_page(db, unit_id, page, values, router, language, device, mode=MODE) ->
     claimed = db.execute(
         update(SampleUnit)
         .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
-        .values(status="started", started_at=func.coalesce(SampleUnit.started_at, at))
+        .values(status="started", started_at=func.coalesce(SampleUnit.started_at, at),
+                questionnaire_version=func.coalesce(SampleUnit.questionnaire_version,
+                                                    router.questionnaire.version))
     ).rowcount
     if claimed != 1:
         raise UnitCompletedError(unit_id)

@@ -133,6 +133,7 @@ def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
         actions = [e.action for e in db.scalars(select(AuditEvent).where(
             AuditEvent.target == "p1").order_by(AuditEvent.id))]
     assert (unit.status, unit.mode, unit.disposition) == ("completed", "paper", "1.1")
+    assert unit.questionnaire_version == "2024.test"  # the version its answers were given in
     assert answers == {
         "woonjaren": ("12", "paper"), "buurt_prettig": ("ja", "paper"),
         "cohesie_kennen": ("eens", "paper"), "cohesie_omgang": ("oneens", "paper"),

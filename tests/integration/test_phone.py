@@ -185,6 +185,7 @@ def test_a_phone_interview_is_stored_with_mode_phone_and_closes_the_unit(databas
         actions = [e.action for e in db.scalars(select(AuditEvent).where(
             AuditEvent.target == "b1").order_by(AuditEvent.id))]
     assert (unit.status, unit.mode, unit.disposition) == ("completed", "phone", "1.1")
+    assert unit.questionnaire_version == "2024.test"  # the version its answers were given in
     assert modes == {"phone"}
     assert (last_call.outcome, last_call.interviewer) == ("completed", "interviewer")
     assert actions == ["phone_view_unit", "phone_interview_start", "phone_interview_complete"]

@@ -166,6 +166,7 @@ def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app_eac
     with storage.transaction(url) as db:
         unit = db.get(SampleUnit, "u1")
         assert (unit.status, unit.mode) == ("completed", "web")
+        assert (unit.questionnaire_id, unit.questionnaire_version) == ("mini", "2024.test")
         assert unit.started_at <= unit.completed_at
         visits = db.scalars(select(PageVisit).where(PageVisit.sample_unit_id == "u1")).all()
     assert {v.page_id for v in visits} == {"woonduur", "buurt-oordeel", "onveilig", "achtergrond",
