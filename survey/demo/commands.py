@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.demo.seed import EDITION_YEAR, seed_edition
+from survey.demo.targets import targets_path, use_demo_targets, write_targets
 
 __all__ = ["demo", "print_summary"]
 
@@ -50,6 +51,14 @@ def seed_command(seed, scale, database_url, replace):
         summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace)
         bar.update(_STEPS - shown, current_item="done")
     print_summary(summary)
+    # the dashboard's targets scale with the sample (survey.demo.targets)
+    path = write_targets(targets_path(current_app.instance_path), summary.targets)
+    use_demo_targets(current_app.config, current_app.instance_path)
+    configured = current_app.config["FIELDWORK_TARGETS"] != str(path)
+    click.echo(f"fieldwork targets: {sum(summary.targets.values()):,} net responses over "
+               f"{len(summary.targets)} wijken in {path}"
+               + (" (FIELDWORK_TARGETS names other targets; set it to this file to use these)"
+                  if configured else ""))
 
 
 def print_summary(summary):

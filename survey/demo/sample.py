@@ -21,7 +21,8 @@ GROSS_SAMPLE = 75_000
 NET_TARGET = 420
 WAVE_1_SHARE = 0.6
 
-__all__ = ["QUESTIONNAIRE_IDS", "GROSS_SAMPLE", "allocate", "draw_sample", "unit_ids"]
+__all__ = ["QUESTIONNAIRE_IDS", "GROSS_SAMPLE", "allocate", "draw_sample", "net_targets",
+           "unit_ids"]
 
 
 def allocate(population, expected_rate, total) -> np.ndarray:
@@ -53,6 +54,19 @@ def allocate(population, expected_rate, total) -> np.ndarray:
             high = middle
     sizes = np.rint(np.minimum(high * gross, population)).astype(np.int64)
     return np.where(population > 0, np.clip(sizes, 1, population.astype(np.int64)), 0)
+
+
+def net_targets(sizes, expected_rate) -> np.ndarray:
+    """Target net responses per wijk: the completes the gross sample n_h was sized for,
+    n_h * r_h rounded (at least 1 where a wijk has a sample). Scales with the sample, so a
+    demo at --scale 0.05 aims at about 21 per wijk, not the full edition's 420.
+
+    >>> net_targets(np.array([1000, 2000, 50, 0]), np.array([0.5, 0.25, 0.01, 0.4])).tolist()
+    [500, 500, 1, 0]
+    """
+    sizes = np.asarray(sizes, dtype=float)
+    targets = np.rint(sizes * np.asarray(expected_rate, dtype=float)).astype(np.int64)
+    return np.where(sizes > 0, np.maximum(targets, 1), 0)
 
 
 def draw_sample(

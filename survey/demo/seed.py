@@ -39,7 +39,7 @@ from survey.demo.responses import (
     simulate_fieldwork,
     wijk_quality,
 )
-from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample
+from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample, net_targets
 from survey.errors import InputError
 from weighting.errors import WijkprofielError
 
@@ -68,6 +68,9 @@ class SeedSummary:
     """Time per stage, and `total`."""
     demo_codes: dict = field(default_factory=dict)
     """questionnaire id -> status (invited | started | completed) -> a few access codes."""
+    targets: dict = field(default_factory=dict)
+    """wijk_code -> target net responses the sample was sized for (`net_targets`): the
+    dashboard's FIELDWORK_TARGETS for this edition, scaled with it."""
 
 
 # the latent "experience" score behind the answers: effects on top of the wijk's quality
@@ -209,6 +212,7 @@ def seed_edition(
     sample = draw_sample(register, wijken["wijk_code"], expected_rate, rng, GROSS_SAMPLE * scale)
     person = sample["person_index"].to_numpy()
     unit_h = h[person]
+    targets = net_targets(np.bincount(unit_h, minlength=len(wijken)), expected_rate)
     for variable in CATEGORIES:
         sample[variable] = register[variable].to_numpy()[person].astype(object)
     work = simulate_fieldwork(
@@ -275,6 +279,7 @@ def seed_edition(
         },
         seconds=clock.seconds,
         demo_codes=_demo_codes(sample),
+        targets=dict(zip(wijken["wijk_code"].astype(int).tolist(), targets.tolist())),
     )
 
 
