@@ -1,9 +1,9 @@
 """Given/When/Then: the real questionnaires in chromium on a 360 px phone, in Arabic (right to
-left, questionnaire texts still Dutch and marked so). The respondent has answered every page
-(stored beforehand, as the integration walk in tests/integration stores them), so each page on
-the path can be opened directly: every one must fit the screen, and axe-core checks each page
-that shows a new mix of question kinds (checking all of them finds nothing more and takes a
-minute longer)."""
+left). The respondent has answered every page (stored beforehand, as the integration walk in
+tests/integration stores them), so each page on the path can be opened directly: every one must
+fit the screen, be Arabic throughout (no questionnaire text left in Dutch), and axe-core checks
+each page that shows a new mix of question kinds (checking all of them finds nothing more and
+takes a minute longer)."""
 
 from datetime import datetime
 
@@ -20,6 +20,23 @@ from tests.browser.test_respondent_web import axe_violations, new_page
 from tests.integration.test_respondent_questionnaires import valid_form
 
 pytestmark = pytest.mark.browser
+
+
+# The texts a respondent reads on a page: headings, question legends, labels and hints, and on
+# the review page the questions (its answers may be the respondent's own words).
+QUESTIONNAIRE_TEXT = ("main :is(h1, h2, .caption, .intro p, legend, label, .hint,"
+                      " .number-input__unit, dt)")
+
+NOT_ARABIC_JS = """selector => {
+    const html = document.documentElement;
+    // a text with letters but no Arabic letter; a label of digits only ('1' to '10') is fine
+    const notArabic = [...document.querySelectorAll(selector)].map(e => e.textContent.trim())
+        .filter(t => /\\p{L}/u.test(t) && !/\\p{Script=Arabic}/u.test(t));
+    // questionnaire_html marks a text shown in Dutch for want of a translation with lang="nl"
+    const markedDutch = [...document.querySelectorAll('main [lang="nl"]')]
+        .map(e => e.textContent.trim());
+    return {lang: html.lang, dir: html.dir, notArabic, markedDutch};
+}"""
 
 
 def page_kind(page):
@@ -56,7 +73,7 @@ def kinds_checked():
 
 
 @pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
-def test_given_the_real_questionnaire_on_a_phone_then_every_page_fits_and_axe_finds_nothing(
+def test_given_the_real_questionnaire_in_arabic_on_a_phone_then_every_page_is_arabic_and_fits(
         chromium, real_questionnaire_server, axe_source, questionnaire_id, kinds_checked):
     server = real_questionnaire_server
     questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / f"{questionnaire_id}.yaml")
@@ -66,19 +83,24 @@ def test_given_the_real_questionnaire_on_a_phone_then_every_page_fits_and_axe_fi
     page.fill("#code", REAL_CODES[questionnaire_id])
     page.click("form.start-form button[type=submit]")
     page.wait_for_url("**/vragenlijst/controleren")  # every page answered: straight to review
-    found = {}
+    found, dutch_left = {}, {}
     for shown in ["review"] + [p.id for p in path]:
         if shown != "review":
             page.goto(f"{server.url}/vragenlijst/pagina/{shown}")
             assert page.url.endswith(f"/pagina/{shown}")
         # WCAG 1.4.10 reflow, in one call: nothing scrolls sideways on 360 px
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), shown
+        language = page.evaluate(NOT_ARABIC_JS, QUESTIONNAIRE_TEXT)
+        assert (language["lang"], language["dir"]) == ("ar", "rtl"), shown
+        if language["notArabic"] or language["markedDutch"]:
+            dutch_left[shown] = language["notArabic"] + language["markedDutch"]
         kind = "review" if shown == "review" else page_kind(questionnaire.page(shown))
         if kind not in kinds_checked:
             kinds_checked.add(kind)
             violations = axe_violations(page, axe_source)
             if violations:
                 found[shown] = violations
+    assert dutch_left == {}
     assert found == {}
     assert len(path) > 20 and len(kinds_checked) > 5
     page.context.close()
