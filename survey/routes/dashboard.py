@@ -4,6 +4,10 @@ Thin views: the numbers come from `survey.fieldwork.dashboard`, the chart from
 `survey.fieldwork.chart`, the files from `survey.fieldwork.exports`. Filters and sort order
 travel in the query string, so every view is a plain link and needs no JavaScript.
 
+The page can reload itself while a coordinator watches answers come in: `?verversen=60` adds a
+meta refresh of 60 seconds (5 to 3600; the coordinator turns it on and off with a link, so
+nothing moves unasked, WCAG 2.2.1).
+
 Settings: FIELDWORK_TARGETS (a number for every wijk, default 420, or a CSV file
 `wijk_code,target`), FIELDWORK_PARTIAL_MIN_ANSWERS (answers a started unit needs to count as
 partial, default 20), EDITION_YEAR (which edition to show; else the newest).
@@ -60,6 +64,17 @@ def _table(db, filters):
                                            fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
 
 
+REFRESH_SECONDS = 60
+"""What the "reload every minute" link asks for."""
+
+
+def _refresh() -> int | None:
+    """Seconds between automatic reloads (`?verversen=`), or None: off, or not a number in
+    5..3600 (an address typed by hand does not make the page reload every second)."""
+    value = request.args.get("verversen") or ""
+    return int(value) if value.isdigit() and 5 <= int(value) <= 3600 else None
+
+
 def _sort(columns):
     keys = {column.key for column in columns}
     key = request.args.get("sort", "name")
@@ -88,6 +103,12 @@ def dashboard():
         return render_template("staff/dashboard_error.html", message=str(exc)), 500
     sort_key, descending = _sort(table.columns)
 
+    refresh = _refresh()
+
+    def refresh_url(seconds):
+        args = {k: v for k, v in request.args.items() if k != "verversen"}
+        return url_for("dashboard.dashboard", **args, **({"verversen": seconds} if seconds else {}))
+
     def sort_url(key):
         args = request.args.to_dict()
         # a second click on the sorted column turns the order round
@@ -105,6 +126,9 @@ def dashboard():
         sort_key=sort_key,
         descending=descending,
         sort_url=sort_url,
+        refresh=refresh,
+        refresh_url=refresh_url,
+        refresh_default=REFRESH_SECONDS,
         export_url=lambda kind: url_for("dashboard.export_table", kind=kind, **{
             k: v for k, v in request.args.items() if k in ("gebied", "questionnaire", "wave", "sort", "dir")}),
         options=options,

@@ -1,17 +1,27 @@
-"""The coordinator imports a sample file in a real browser (Debian's chromium): the file has
-bad rows, she sees every error with its row and column and nothing is imported; she fixes
-the file, uploads it again, checks the preview and imports it."""
+"""The coordinator's working day in a real browser (Debian's chromium), as issue 5 words it:
+she imports a sample file with bad rows, sees every error with its row and column and nothing
+is imported; she fixes the file, uploads it again, checks the preview and imports it; she
+prints the invitation letters; and with the dashboard open she watches it move while a
+respondent, in a second browser, logs in with the code from his letter and completes the
+questionnaire on the web."""
 
+import csv
+import io
+import re
 import threading
 from pathlib import Path
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from survey import storage
-from survey.models import IdentityPerson, SampleUnit
-from tests.browser.test_respondent_web import axe_violations
+from survey import QUESTIONNAIRES_DIR, storage
+from survey.cli import main
+from survey.models import IdentityPerson, MailedLetter, SampleUnit
+from survey.questionnaire.loader import load_questionnaire
+from tests.browser.test_respondent_web import NEXT, axe_violations, new_page
+from tests.integration.test_respondent_questionnaires import valid_form
 from tests.staff_support import PASSWORD, add_accounts, make_app
 
 pytestmark = pytest.mark.browser
@@ -30,7 +40,7 @@ def sample_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", url
+    yield f"http://127.0.0.1:{server.server_port}", url, app
     server.shutdown()
 
 
@@ -39,9 +49,9 @@ def count(url, model):
         return db.scalar(select(func.count()).select_from(model))
 
 
-def test_given_a_sample_file_with_bad_rows_when_the_coordinator_uploads_it_then_she_sees_the_errors_and_imports_the_fixed_file(  # noqa: E501
+def test_given_a_sample_file_with_bad_rows_when_the_coordinator_imports_it_prints_letters_and_watches_the_dashboard_then_a_web_completion_shows(  # noqa: E501
         sample_server, chromium, screenshots, tmp_path, axe_source):
-    base, url = sample_server
+    base, url, app = sample_server
     context = chromium.new_context(viewport={"width": 1300, "height": 900})
     page = context.new_page()
 
@@ -96,4 +106,128 @@ def test_given_a_sample_file_with_bad_rows_when_the_coordinator_uploads_it_then_
     assert page.locator("table.data-table tbody tr").first.inner_text().split("\t")[2:5] == [
         "steekproef (import)", "sample_bad.csv", "6"]
     assert count(url, SampleUnit) == 6 and count(url, IdentityPerson) == 6
+
+    # When she prints the invitation letters of wave 1 (a command: the PDFs go to the printer)
+    letters = tmp_path / "letters"
+    printed = app.test_cli_runner().invoke(main, ["letters", "print", "--kind", "invitation",
+                                                  "--wave", "1", "--out", str(letters)])
+    assert printed.exit_code == 0, printed.output
+    assert count(url, MailedLetter) == 3  # register numbers 2001, 2002 and 2006 are in wave 1
+    code = code_on_letter(letters, "Mehmet Yilmaz")
+
+    # And she opens the dashboard, reloading itself every 5 seconds
+    page.get_by_role("link", name="Dashboard").first.click()
+    assert page.locator("h1").inner_text() == "Veldwerk Wijkprofiel 2024"
+    page.get_by_role("link", name="Elke minuut vanzelf verversen").click()
+    page.goto(page.url.replace("verversen=60", "verversen=5"))
+    assert "ververst zichzelf elke 5 seconden" in page.locator("p.refresh").inner_text()
+    before = wijk_row(page, "Tarwewijk")
+    assert (before["Bruto steekproef"], before["Gestart"], before["Voltooid"]) == ("2", "0", "0")
+    assert before["Respons (voltooid/bruto)"] == "0,0%" and before["Voltooid web"] == "0"
+    assert dispositions(page) == {"3.19": 6}
+    page.screenshot(path=str(screenshots / "coordinator-dashboard-before.png"), full_page=True)
+
+    # When the respondent logs in with the code from his letter and answers the first page
+    respondent = new_page(chromium, width=360)
+    respondent.goto(f"{base}/start")
+    respondent.fill("#code", code)
+    respondent.click("form.start-form button[type=submit]")
+    respondent.wait_for_url("**/vragenlijst/pagina/*")
+    questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / "wijkonderzoek.yaml")
+    answer_page(respondent, questionnaire)
+
+    # Then her dashboard, reloading by itself, shows him started (a break-off so far)
+    page.wait_for_function(STARTED_SHOWS, arg="1", timeout=15_000)
+    started = wijk_row(page, "Tarwewijk")
+    assert (started["Gestart"], started["Voltooid"]) == ("1", "0")
+    assert dispositions(page) == {"2.12": 1, "3.19": 5}
+
+    # When he answers every page the routing asks and sends the questionnaire
+    pages = 1
+    while "/vragenlijst/pagina/" in respondent.url:
+        answer_page(respondent, questionnaire)
+        pages += 1
+    assert pages > 20
+    assert respondent.url.endswith("/vragenlijst/controleren")
+    respondent.click("main form button[type=submit]")
+    assert respondent.url.endswith("/vragenlijst/bedankt")
+    respondent.context.close()
+
+    # Then after a reload started and completed are one up for Tarwewijk, on the web
+    page.reload()
+    after = wijk_row(page, "Tarwewijk")
+    assert (after["Bruto steekproef"], after["Gestart"], after["Voltooid"]) == ("2", "1", "1")
+    assert after["Voltooid web"] == "1" and after["Voltooid papier"] == "0"
+    assert after["Respons (voltooid/bruto)"] == "50,0%" and after["RR1"] == "50,0%"
+    # and the unit's AAPOR disposition has moved to 1.1, complete
+    assert dispositions(page) == {"1.1": 1, "3.19": 5}
+    assert page.locator(".summary dd").nth(2).inner_text() == "1"
+    page.screenshot(path=str(screenshots / "coordinator-dashboard-after.png"), full_page=True)
+
+    # And the table she downloads as CSV says the same
+    export = page.locator("p.exports a", has_text="CSV").get_attribute("href")
+    response = context.request.get(base + export)
+    assert response.status == 200
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    [tarwewijk] = [row for row in rows if row["Naam"] == "Tarwewijk"]
+    assert (tarwewijk["Gestart"], tarwewijk["Voltooid"], tarwewijk["Voltooid web"]) == ("1", "1", "1")
+    assert float(tarwewijk["Respons (voltooid/bruto)"]) == 0.5
     context.close()
+
+
+STARTED_SHOWS = """wanted => {
+  const row = [...document.querySelectorAll("section[aria-labelledby=wijk-heading] tbody tr")]
+    .find(tr => tr.querySelector("th").innerText.trim() === "Tarwewijk");
+  const names = [...document.querySelectorAll("section[aria-labelledby=wijk-heading] thead th")]
+    .map(th => th.innerText.replace(/[▲▼]/g, "").trim());
+  return row && row.children[names.indexOf("Gestart")].innerText.trim() === wanted;
+}"""
+
+
+def code_on_letter(folder, name):
+    """The personal code printed on the letter addressed to `name` (as XXXX-XXXX-XX)."""
+    for pdf in sorted(folder.glob("*.pdf")):
+        for sheet in pypdf.PdfReader(pdf).pages:
+            text = sheet.extract_text()
+            if name in text:
+                return re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}\b", text).group(0)
+    raise AssertionError(f"no letter for {name} in {folder}")
+
+
+def wijk_row(page, name):
+    """The dashboard's wijk row of `name`: column label -> cell text."""
+    section = page.locator("section[aria-labelledby=wijk-heading]")
+    labels = [re.sub(r"[▲▼]", "", text).strip()
+              for text in section.locator("thead th").all_inner_texts()]
+    row = section.locator("tbody tr", has=page.locator("th", has_text=name))
+    cells = [row.locator("th").inner_text(), *row.locator("td").all_inner_texts()]
+    return dict(zip(labels, (cell.strip() for cell in cells)))
+
+
+def dispositions(page):
+    """AAPOR code -> units, from the dashboard's disposition table."""
+    table = page.locator("section[aria-labelledby=aapor-heading] table").first
+    return {row.locator("th").inner_text(): int(row.locator("td").nth(2).inner_text())
+            for row in table.locator("tbody tr").all()}
+
+
+def answer_page(page, questionnaire):
+    """Fill in a valid answer to every question shown on the current page and go on."""
+    page_id = page.url.rsplit("/", 1)[1]
+    page.evaluate(FILL, valid_form(questionnaire.page(page_id)))
+    page.click(NEXT)
+    page.wait_for_load_state()
+    assert not page.url.endswith("/pagina/" + page_id), page.locator(".error-summary").inner_text()
+
+
+FILL = """form => {
+  for (const [name, value] of Object.entries(form)) {
+    for (const input of document.querySelectorAll(`[name="${name}"]`)) {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.value === value) input.checked = true;
+      } else {
+        input.value = value;
+      }
+    }
+  }
+}"""
