@@ -24,8 +24,11 @@ A unit completes in one mode only. A paper form whose unit has already completed
 by phone is flagged as a conflict (status `conflict`, with when and how the unit completed,
 audited as `paper_conflict`) and nothing of it is stored; the same happens when the unit
 completes in another mode while its paper form is being keyed. A registered paper form also
-takes the unit off the phone call list. Coordinators see the paper forms and their conflicts
-(read only) on the same overview.
+takes the unit off the phone call list. Coordinators see the paper forms on the same overview,
+and settle the conflicts at /staff/conflicten (`survey.fieldwork.conflicts`): the first
+completion is kept and the paper form is filed (status `filed`, its keyed passes kept), with a
+note, audited as `paper_conflict_closed`. Why the first completion counts and the paper never
+replaces it: see that module.
 
 Settings (app config; defaults in brackets):
 
@@ -34,7 +37,7 @@ Settings (app config; defaults in brackets):
 | PAPER_DOUBLE_ENTRY | every paper form is keyed twice by different people [True]      |
 
 Audit actions: `paper_register`, `paper_conflict`, `paper_pass_finished`, `paper_resolve`,
-`paper_complete`.
+`paper_complete`, `paper_conflict_closed` (by the coordinator).
 """
 
 DEFAULTS = {"PAPER_DOUBLE_ENTRY": True}

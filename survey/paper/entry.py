@@ -18,12 +18,13 @@ from survey.models import Answer, PaperEntry, PaperForm, PaperPass, PaperResolut
 from survey.respondent import forms, store
 
 MODE = "paper"
-ENTRY, KEYED, COMPLETED, CONFLICT = "entry", "keyed", "completed", "conflict"
+ENTRY, KEYED, COMPLETED, CONFLICT, FILED = "entry", "keyed", "completed", "conflict", "filed"
 STATUS_LABELS = {
     ENTRY: "Invoer bezig",
     KEYED: "Ingevoerd, te controleren",
     COMPLETED: "Verwerkt",
     CONFLICT: "Conflict",
+    FILED: "Conflict afgehandeld, gearchiveerd",
 }
 MODE_LABELS = {"web": "via internet", "paper": "op papier", "phone": "telefonisch"}
 
@@ -79,6 +80,9 @@ def register(db, reference: str, keyer: str, *, double_entry: bool, at: datetime
     form = db.get(PaperForm, unit.id)
     if form is not None and form.status == COMPLETED:
         raise PaperError(f"Het papieren formulier van eenheid {unit.id} is al ingevoerd en verwerkt.")
+    if form is not None and form.status == FILED:
+        raise PaperError(f"Het papieren formulier van eenheid {unit.id} kwam na een eerdere "
+                         "voltooiing en is door de coördinator gearchiveerd. Voer het niet in.")
     if form is None:
         form = PaperForm(sample_unit_id=unit.id, double_entry=double_entry, status=ENTRY,
                          registered_by=keyer, registered_at=at)
@@ -104,8 +108,9 @@ def pass_for(db, form: PaperForm, keyer: str, *, at: datetime) -> int | None:
     """
     if form.status == CONFLICT:
         raise PaperError(form.conflict or "Dit formulier is gemarkeerd als conflict.")
-    if form.status == COMPLETED:
-        raise PaperError("Dit formulier is al verwerkt.")
+    if form.status in (COMPLETED, FILED):
+        raise PaperError("Dit formulier is al verwerkt." if form.status == COMPLETED else
+                         "Dit formulier is als conflict gearchiveerd.")
     existing = passes(db, form.sample_unit_id)
     wanted = (1, 2) if form.double_entry else (1,)
     for number in wanted:
@@ -386,6 +391,6 @@ def complete(db, form: PaperForm, questionnaire, router, keyer: str, *,
 
 def overview(db, limit: int = 100) -> list[PaperForm]:
     """The most recent paper forms, unfinished ones and conflicts first."""
-    order = {ENTRY: 0, KEYED: 1, CONFLICT: 2, COMPLETED: 3}
+    order = {ENTRY: 0, KEYED: 1, CONFLICT: 2, COMPLETED: 3, FILED: 4}
     rows = list(db.scalars(select(PaperForm).order_by(PaperForm.registered_at.desc()).limit(limit)))
     return sorted(rows, key=lambda form: order.get(form.status, 9))

@@ -24,7 +24,9 @@ being called (only while it may be called), and the interview shows that unit's 
 only. Opening a unit is audited
 as `phone_view_unit`; outcomes as `phone_call`; interviews as `phone_interview_start`,
 `phone_interview_complete` and `phone_conflict` (the unit completed in another mode during
-the call: nothing more is stored).
+the call: interview answers posted after that are not stored). The coordinator closes such a
+conflict at /staff/conflicten with a note (`survey.fieldwork.conflicts`, audited as
+`phone_conflict_closed`); the earlier completion is kept.
 
 The interview runs in the questionnaire engine exactly as the web questionnaire does (the
 router decides the path, the same forms read and check the answers, `store.save_page` stores

@@ -15,12 +15,14 @@ partial, default 20), EDITION_YEAR (which edition to show; else the newest).
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
 from sqlalchemy import select
 
 from survey import storage
 from survey.errors import InputError
-from survey.fieldwork import aapor, chart, exports
+from survey.fieldwork import aapor, chart, conflicts, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.models import Area
 from survey.routes.staff import register_error_pages
@@ -91,7 +93,7 @@ def dashboard():
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             table = _table(db, filters)
             options = {"gebieden": [], "questionnaires": [], "waves": []}
-            svg = None
+            svg, open_conflicts = None, 0
             if table.edition is not None:
                 options = fieldwork.filter_options(db, table.edition.id)
                 series = fieldwork.cumulative_series(
@@ -99,6 +101,7 @@ def dashboard():
                 svg = chart.cumulative_svg(series, target=table.total.target or None,
                                            start=table.edition.fieldwork_start,
                                            end=table.edition.fieldwork_end)
+                open_conflicts = conflicts.open_count(db, table.edition.id)
     except InputError as exc:
         return render_template("staff/dashboard_error.html", message=str(exc)), 500
     sort_key, descending = _sort(table.columns)
@@ -134,6 +137,7 @@ def dashboard():
         options=options,
         problems=problems,
         chart_svg=svg,
+        open_conflicts=open_conflicts,
         dispositions=dispositions,
         disposition_labels=aapor.DISPOSITIONS,
         group_labels=aapor.GROUP_LABELS,
@@ -191,3 +195,40 @@ def export_table(kind):
                         f"wave={filters.wave}")
     return Response(body, mimetype=EXPORT_TYPES[kind], headers={
         "Content-Disposition": f'attachment; filename="veldwerk-{year}.{kind}"'})
+
+
+# --------------------------------------------------------------------------- mode conflicts
+
+
+def _conflicts_page(errors=None, notes=None, status=200):
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+        found = [] if edition is None else conflicts.conflicts(db, edition.id)
+    return render_template("staff/conflicts.html", edition=edition, conflicts=found,
+                           errors=errors or {}, notes=notes or {}, kinds=conflicts.KINDS,
+                           resolution=conflicts.RESOLUTION,
+                           mode_labels=fieldwork.MODE_LABELS), status
+
+
+@bp.get("/conflicten")
+@requires_role(*roles.VIEW_DASHBOARD)
+def conflict_list():
+    """Paper forms and phone interviews that came after the unit's completion."""
+    return _conflicts_page()
+
+
+@bp.post("/conflicten/<kind>/<unit_id>")
+@requires_role(*roles.RECORD_OUTCOME)
+def close_conflict(kind, unit_id):
+    """Close one conflict: the earlier completion stays; the note is required."""
+    note = request.form.get("note") or ""
+    try:
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            closed = conflicts.close(db, kind, unit_id, note, by=current_user.username,
+                                     role=current_user.role, remote_addr=request.remote_addr,
+                                     at=datetime.utcnow())
+    except conflicts.ConflictError as exc:
+        return _conflicts_page(errors={(kind, unit_id): str(exc)}, notes={(kind, unit_id): note},
+                               status=400)
+    flash(f"Conflict van eenheid {unit_id} afgehandeld: {conflicts.RESOLUTION[closed.kind]}.")
+    return redirect(url_for("dashboard.conflict_list"), code=303)

@@ -130,14 +130,20 @@ def record(unit_id):
 # --------------------------------------------------------------------------- the interview
 
 
-def _respondent(unit_id):
+def _respondent(unit_id, answering=False):
     """The unit as the questionnaire engine sees it, or a redirect when it may not be
-    interviewed (completed in another mode, paper received, refused...)."""
+    interviewed (completed in another mode, paper received, refused...). Interview answers
+    posted (`answering`) for a unit that completed in another mode meanwhile are a conflict,
+    audited for the coordinator, not only a refusal."""
     with storage.transaction(_url()) as db:
         sample_unit = db.get(SampleUnit, unit_id)
         if sample_unit is None:
             abort(404)
         reason = calls.closed_reason(db, sample_unit)
+        overtaken = (answering and sample_unit.status == "completed"
+                     and sample_unit.mode != calls.MODE)
+    if overtaken:
+        return None, _conflict(unit_id)
     if reason:
         flash(reason)
         return None, redirect(url_for("phone.unit", unit_id=unit_id), code=303)
@@ -169,7 +175,7 @@ def resume(unit_id):
 @bp.route("/<unit_id>/interview/pagina/<page_id>", methods=["GET", "POST"])
 @requires_role(*CALL)
 def page(unit_id, page_id):
-    respondent, refused = _respondent(unit_id)
+    respondent, refused = _respondent(unit_id, answering=request.method == "POST")
     if refused:
         return refused
     if not respondent.may_show(page_id):
@@ -227,7 +233,7 @@ def _render_page(unit_id, respondent, current, page_forms):
 @bp.route("/<unit_id>/interview/controleren", methods=["GET", "POST"])
 @requires_role(*CALL)
 def review(unit_id):
-    respondent, refused = _respondent(unit_id)
+    respondent, refused = _respondent(unit_id, answering=request.method == "POST")
     if refused:
         return refused
     incomplete = respondent.first_incomplete_page()
