@@ -69,7 +69,11 @@ class AppServer:
             command += ["--threads", str(self.threads)]
         if not self.migrate:
             command.append("--no-migrate")
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key}
+        # the servers run this source tree, whatever copy of the package is installed
+        python_path = os.pathsep.join(filter(None, [str(PROJECT_ROOT),
+                                                    os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key,
+               "PYTHONPATH": python_path}
         log = open(self.log_dir / f"server-{self.port}.log", "ab")
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=PROJECT_ROOT)

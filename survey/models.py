@@ -105,6 +105,9 @@ class SampleUnit(Base):
     mode: Mapped[str | None] = mapped_column(String(10))  # web|paper|phone, of the completion
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # raised when the respondent presses "stoppen": a session cookie carrying an older value is
+    # refused, so a copy of the cookie no longer works (survey.respondent.session, 0007)
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Answer(Base):
@@ -402,3 +405,19 @@ class IdentityFrameMember(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("identity_person.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+# --- the app's own bookkeeping ---------------------------------------------------------------
+
+
+class RateLimitCounter(Base):
+    """One count of the login rate limit: wrong personal codes from one client address in
+    the current window, shared by every worker and app server (`survey.rate_limit_storage`).
+    The key holds the address, so rows are deleted once their window has ended."""
+
+    __tablename__ = "rate_limit_counter"
+
+    limit_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    # seconds since the epoch (the limits package's clock), when this count is forgotten
+    window_ends_at: Mapped[float] = mapped_column(Float, index=True)

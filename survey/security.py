@@ -7,21 +7,37 @@
   from other origins, so everything but our own stylesheet and images is refused.
 - The session cookie is HttpOnly, SameSite=Lax and Secure (`SESSION_COOKIE_SECURE`, default
   on; tests over plain http turn it off). It holds only the sample unit's id and the language.
-- Wrong personal codes are rate limited per client address (Flask-Limiter). Only failed
-  attempts count, and the window slides on, so the real owner is never locked out for good.
-  `RATELIMIT_STORAGE_URI` should name a shared store (redis://...) when several workers run.
-  Behind a reverse proxy set `TRUSTED_PROXIES` to the number of proxies in front of the app,
+- Wrong personal codes are rate limited per client address (Flask-Limiter, fixed window:
+  the count starts at the first wrong code and is forgotten when the window ends, so the real
+  owner is never locked out for good). Every attempt is counted when it arrives and a right
+  code gives its attempt back (`survey.routes.start`), so many guesses sent at once cannot
+  slip past the limit. The counts are kept in the app's own database (`database://`, see
+  `survey.rate_limit_storage`), which every worker and app server shares; `memory://` counts
+  per process and is for tests only.
+- When the database cannot be reached for counting, each worker counts in memory until it
+  answers again (Flask-Limiter's in-memory fallback, checked again after 1, 2, 4 ... 32 s),
+  and a failure after the response is logged, not shown: a database restart must not turn
+  logins into error pages, and a login needs the database anyway to find the code, so an
+  attacker gains nothing while it is away.
+- Behind a reverse proxy set `TRUSTED_PROXIES` to the number of proxies in front of the app,
   so that the client address (and https) is read from their X-Forwarded-* headers; otherwise
   every respondent would share the proxy's address and its limit.
 
+`TRUSTED_PROXIES`, `LOGIN_RATE_LIMIT` and `RATELIMIT_STORAGE_URI` may also come from the
+environment, which wins over the config file (as `DATABASE_URL` does in `create_app`).
+
 The settings are listed in `survey.respondent`.
 """
+
+import os
 
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from survey import rate_limit_storage
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -50,11 +66,17 @@ DEFAULTS = {
     # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
     # behind one address, so the limit is not tighter
     "LOGIN_RATE_LIMIT": "20 per 10 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # the app's own database, shared by every worker and server (survey.rate_limit_storage)
+    "RATELIMIT_STORAGE_URI": f"{rate_limit_storage.SCHEME}://",
+    "RATELIMIT_STRATEGY": "fixed-window",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
 }
+
+ENVIRONMENT_SETTINGS = ("TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "RATELIMIT_STORAGE_URI")
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -66,6 +88,9 @@ def init_app(app):
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    for key in ENVIRONMENT_SETTINGS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -2,10 +2,14 @@
 
 The letter's QR code links to `/start?code=...`, which fills in the code; the respondent then
 picks a language and presses Start, so the code is sent by a protected form and is dropped
-from the address bar. Failed attempts are rate limited per client address.
+from the address bar. Failed attempts are rate limited per client address: every attempt is
+counted when it arrives (one atomic increment in the shared store, so guesses sent at once on
+several servers cannot all slip past a count read before any of them was added) and a right
+code gives its attempt back.
 """
 
-from flask import Blueprint, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, get_flashed_messages, redirect, render_template,
+                   request, url_for)
 
 from flask_wtf.csrf import CSRFError
 
@@ -23,7 +27,7 @@ def index():
 
 
 @bp.route("/start", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 303)
+@limiter.limit(login_limit, methods=["POST"])
 def start():
     if request.method == "GET":
         notices = get_flashed_messages()
@@ -35,13 +39,28 @@ def start():
     if unit is None:
         error = error or message("code_unknown")
         return render_template("start.html", code=code, error=error, notices=[]), 200
+    _give_back_attempt()
     respondent_session.log_in(unit)
     return redirect(url_for("questionnaire.resume"), code=303)
 
 
+def _give_back_attempt():
+    """A right code does not count against the limit: take its attempt off the count again.
+    A store that fails here (the database went away since the count) leaves the attempt
+    counted, which only costs the address one of its attempts."""
+    attempt = limiter.current_limit
+    if attempt is None:  # the limiter is off (RATELIMIT_ENABLED false)
+        return
+    try:
+        limiter.limiter.storage.decr(attempt.key, 1)
+    except Exception:  # noqa: BLE001 (any store's error: the login itself succeeded)
+        current_app.logger.exception("could not give back the login attempt of a right code")
+
+
 @bp.post("/stoppen")
 def stop():
-    """Leave now and continue later: every submitted page is already stored."""
+    """Leave now and continue later: every submitted page is already stored. A copy of the
+    session cookie no longer works afterwards (`respondent_session.log_out`)."""
     respondent_session.log_out()
     return redirect(url_for("start.saved"), code=303)
 

@@ -1,8 +1,9 @@
 """Guessing personal codes (OWASP A07): the start page limits wrong codes per client address.
 
 The limit is measured, not assumed: one client sends a wrong code every 5 seconds for an hour on a
-fake clock (Flask-Limiter's storage reads `time.time()`, which we replace, so the test takes
+fake clock (the limit's storage reads `time.time()`, which we replace, so the test takes
 no wall-clock time), and we count how many guesses were looked up rather than refused with 429.
+The counts are kept in the app's database (`survey.rate_limit_storage`), the default.
 
 With the default LOGIN_RATE_LIMIT of "20 per 10 minutes" one address gets 120 guesses an hour:
 2 a minute. A code has 50 bits (32 symbols, 10 places) and about 75,000 are live, so a guess
@@ -33,12 +34,14 @@ def clock(monkeypatch):
     import limits.storage.memory
     import limits.strategies
 
+    import survey.rate_limit_storage
+
     fake = FakeClock()
     module = types.SimpleNamespace(**{name: getattr(real_time, name) for name in dir(real_time)
                                       if not name.startswith("__")})
     module.time = fake.time
     for patched in (limits.storage.memory, limits.strategies, limits.storage.base,
-                    flask_limiter._extension):
+                    flask_limiter._extension, survey.rate_limit_storage):
         if hasattr(patched, "time"):
             monkeypatch.setattr(patched, "time", module)
     return fake
