@@ -45,6 +45,8 @@ CLOSED_ACTION = {PAPER: "paper_conflict_closed", PHONE: "phone_conflict_closed"}
 RESOLUTION = {PAPER: "eerdere voltooiing gehouden, papieren formulier gearchiveerd",
               PHONE: "eerdere voltooiing gehouden, telefonisch interview vervalt"}
 NOTE_MAX = 1000
+COMPLETION_LABELS = paper.MODE_LABELS
+"""How a completion's mode reads in a sentence: "via internet", "op papier", "telefonisch"."""
 
 
 class ConflictError(ValueError):

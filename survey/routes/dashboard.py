@@ -207,7 +207,8 @@ def _conflicts_page(errors=None, notes=None, status=200):
     return render_template("staff/conflicts.html", edition=edition, conflicts=found,
                            errors=errors or {}, notes=notes or {}, kinds=conflicts.KINDS,
                            resolution=conflicts.RESOLUTION,
-                           mode_labels=fieldwork.MODE_LABELS), status
+                           mode_labels=fieldwork.MODE_LABELS,
+                           completion_labels=conflicts.COMPLETION_LABELS), status
 
 
 @bp.get("/conflicten")

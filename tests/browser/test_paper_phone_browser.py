@@ -1,9 +1,10 @@
 """Paper and phone fieldwork in a real browser (Debian's chromium, JavaScript off): two
 data-entry staff key in a paper questionnaire and resolve a discrepancy; an interviewer records
-call outcomes and completes a phone interview; data entry is refused the export."""
+call outcomes and completes a phone interview; data entry is refused the export; a paper form
+that arrives after a web completion is flagged and the coordinator files it with a note."""
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 # unit, wijk, code, phone
 UNITS = [("pap1", 1, "PAPA234567", None), ("tel1", 2, "TELA234567", "0612345678"),
          ("tel2", 2, "TELB234567", "0687654321"), ("tel3", 1, "TELC234567", "0611223344"),
-         ("pap2", 1, "PAPB234567", None)]
+         ("pap2", 1, "PAPB234567", None), ("pap3", 2, "PAPC234567", None)]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -42,7 +43,7 @@ def server(tmp_path_factory):
                 age_group="35-44", sex="vrouw", migration_background="nederlands",
                 household_type="alleenstaand", code_hash=access_codes.code_hash(code)))
             db.add(IdentityPerson(
-                id=number, register_id=f"R{number:07d}", given_name=["Anouk", "Bram", "Cem", "Dana", "Eva"][number - 1],
+                id=number, register_id=f"R{number:07d}", given_name=["Anouk", "Bram", "Cem", "Dana", "Eva", "Fatma"][number - 1],
                 family_name="de Vries", street="Coolsingel", house_number=str(number),
                 postcode="3011AD", phone=phone, wijk_code=wijk, birth_date=date(1980, 1, 1),
                 sex="vrouw", migration_background="nederlands", household_type="alleenstaand"))
@@ -252,3 +253,65 @@ def test_the_keying_discrepancy_check_and_phone_pages_pass_axe(server, chromium,
     check("interview page")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_given_a_paper_form_after_a_web_completion_when_keyed_then_it_is_flagged_and_the_coordinator_files_it_with_a_note(  # noqa: E501
+        server, chromium, screenshots, axe_source):
+    base, url = server
+    with storage.transaction(url) as db:  # the respondent completed on the web in March
+        unit = db.get(SampleUnit, "pap3")
+        unit.status, unit.mode, unit.disposition = "completed", "web", "1.1"
+        unit.completed_at = datetime(2024, 3, 4, 9, 15)
+        db.add(Answer(sample_unit_id="pap3", variable="woonjaren", value="7", page_id="woonduur",
+                      mode="web", saved_at=unit.completed_at))
+    context = chromium.new_context(locale="nl-NL", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+
+    # When data entry types the code of the paper form that came in the post after that
+    log_in(page, base, "data_entry")
+    page.goto(base + "/staff/paper/")
+    page.fill("#code", "PAPC234567")
+    page.click("button:has-text('Invoeren')")
+    # Then no keying page opens: the form is a conflict, to be handed to the coordinator
+    assert page.url == base + "/staff/paper/pap3/conflict"
+    assert "was al voltooid (via internet, 2024-03-04 09:15 UTC)" in page.locator("main").inner_text()
+    log_out(page)
+
+    # When the coordinator follows the dashboard's notice to the conflicts
+    log_in(page, base, "coordinator")
+    page.click("nav.staff-nav a:has-text('Dashboard')")
+    page.click("a:has-text('1 open conflict tussen vormen')")
+    conflict = page.locator("section.conflict")
+    assert conflict.count() == 1
+    text = conflict.inner_text()
+    assert "Eenheid pap3 (Tarwewijk): papieren formulier na voltooiing" in text
+    assert "Voltooid via internet op 04-03-2024 09:15." in text and "door data_entry" in text
+    assert "Opgeslagen antwoorden: 1 web." in text
+
+    # and tries to close it without a note, she is asked for one
+    conflict.get_by_role("button").click()
+    assert page.title().startswith("Fout:")
+    assert "Schrijf in de toelichting" in page.locator(".error-summary").inner_text()
+    page.evaluate(axe_source)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    assert [v["id"] for v in result["violations"]] == []
+    page.screenshot(path=str(screenshots / "staff-conflicts-note-missing.png"), full_page=True)
+
+    # When she writes why and files the paper form
+    page.get_by_label("Toelichting (verplicht)").fill("Web was eerder; papieren formulier van de partner.")
+    page.get_by_role("button", name="Afhandelen: eerdere voltooiing gehouden, papieren formulier "
+                                    "gearchiveerd").click()
+    # Then it is closed, with her note, and no longer open on the dashboard
+    assert "Conflict van eenheid pap3 afgehandeld" in page.locator(".notice").inner_text()
+    assert page.locator("h2", has_text="Open (0)").count() == 1
+    closed = page.locator("table.data-table tbody tr", has_text="pap3").inner_text()
+    assert "coordinator" in closed and "papieren formulier van de partner" in closed
+    page.screenshot(path=str(screenshots / "staff-conflicts-closed.png"), full_page=True)
+    page.click("nav.staff-nav a:has-text('Dashboard')")
+    assert page.locator("a", has_text="open conflict tussen vormen").count() == 0
+    with storage.transaction(url) as db:
+        answers = db.execute(select(Answer.variable, Answer.value, Answer.mode)
+                             .where(Answer.sample_unit_id == "pap3")).all()
+    assert answers == [("woonjaren", "7", "web")]
+    context.close()
