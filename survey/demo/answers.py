@@ -97,6 +97,7 @@ class GeneratedAnswers:
 
     answers: dict  # respondent, variable, value, page_id, page_index
     visits: dict  # respondent, page_id, page_index, step (0-based on the path), steps
+    screened_out: np.ndarray  # bool per respondent: a `goto: end` rule ended the path
 
     def answers_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.answers, dtype=object).astype({"respondent": int})
@@ -115,7 +116,8 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
         rng: seeded generator.
     Returns:
         `GeneratedAnswers`; answers ordered by respondent, then questionnaire order; visits
-        by respondent, then step.
+        by respondent, then step; `screened_out` marks who a `goto: end` rule stopped (as
+        `Router.screened_out` does on the web: such a unit is not eligible).
     Raises:
         ValueError: a routing rule names a page that does not come later.
     """
@@ -125,6 +127,7 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     latent = np.asarray(respondents.latent, dtype=float)
     pointer = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
+    screened_out = np.zeros(n, dtype=bool)
     frame: dict[str, np.ndarray] = {}
     answer_parts, visit_parts = [], []
     skip_share = pd.Series(respondents.mode, dtype=object).map(SKIP_SHARE).fillna(0.01)
@@ -161,6 +164,8 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
                 )
             matched = undecided & _holds(rule.when, frame, n)
             pointer[matched] = len(pages) if rule.goto == END else page_index[rule.goto]
+            if rule.goto == END:
+                screened_out |= matched
             undecided &= ~matched
         pointer[undecided] = i + 1
 
@@ -170,7 +175,7 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     )
     visits = _long(visit_parts, {"respondent": 0, "page_id": 1, "page_index": 2, "step": 3})
     visits["steps"] = steps[visits["respondent"]]
-    return GeneratedAnswers(answers=answers, visits=visits)
+    return GeneratedAnswers(answers=answers, visits=visits, screened_out=screened_out)
 
 
 def _holds(condition, frame, n):

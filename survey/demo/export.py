@@ -153,7 +153,9 @@ def _wide(row, variables, values, relative, unit_index):
     matrix = np.full((n, len(names)), None, dtype=object)
     if len(codes):
         matrix[np.asarray(row), codes] = values
-    position = np.bincount(codes, np.asarray(relative, dtype=float), minlength=len(names))
+    # astype: numpy gives an int array for no answers at all (an edition without completes)
+    position = np.bincount(codes, np.asarray(relative, dtype=float),
+                           minlength=len(names)).astype(float)
     position /= np.maximum(np.bincount(codes, minlength=len(names)), 1)
     order = np.argsort(position, kind="stable")
     return pd.DataFrame(

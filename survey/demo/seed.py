@@ -41,6 +41,8 @@ from survey.demo.responses import (
 )
 from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample, net_targets
 from survey.errors import InputError
+from survey.fieldwork import aapor
+from survey.respondent.store import SCREENED_OUT
 from weighting.errors import WijkprofielError
 
 EDITION_YEAR = 2024
@@ -62,8 +64,8 @@ class SeedSummary:
     seed: int
     scale: float
     counts: dict = field(default_factory=dict)
-    """areas, persons, margins, sample_units, completed, started, invited, answers,
-    page_visits."""
+    """areas, persons, margins, sample_units, completed, screened_out, started, invited,
+    answers, page_visits."""
     seconds: dict = field(default_factory=dict)
     """Time per stage, and `total`."""
     demo_codes: dict = field(default_factory=dict)
@@ -238,9 +240,20 @@ def seed_edition(
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
     with clock.stage("answers"):
-        answers, visits = _generate_answers(
+        answers, visits, screened = _generate_answers(
             questionnaires, sample, work, register, person, latent, rng, bar
         )
+    # whoever the screening question stopped (woont_adres = nee) is not eligible, as the web,
+    # paper and phone record it (survey.respondent.store.complete): no respondent
+    work.status[screened] = SCREENED_OUT
+    work.disposition[screened] = aapor.SCREENED_OUT
+    work.completed_at[screened] = work.last_seen_at[screened]
+    sample["status"] = work.status
+    sample["disposition"] = work.disposition
+    versions = {qid: q.version for qid, q in questionnaires.items()}
+    sample["questionnaire_version"] = np.where(
+        work.status != "invited", sample["questionnaire_id"].map(versions), None
+    )
 
     # Writing is the slow part. A writer thread overlapping the generation was tried: the
     # sqlite3 module releases the GIL for every row, so the two threads convoy on it and
@@ -272,6 +285,7 @@ def seed_edition(
             "margins": len(margins),
             "sample_units": len(sample),
             "completed": int((status == "completed").sum()),
+            "screened_out": int((status == SCREENED_OUT).sum()),
             "started": int((status == "started").sum()),
             "invited": int((status == "invited").sum()),
             "answers": len(answers["variable"]),
@@ -284,8 +298,9 @@ def seed_edition(
 
 
 def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar):
-    """Answers and page visits of both questionnaires, in sample-unit id order."""
-    answer_parts, visit_parts = [], []
+    """Answers and page visits of both questionnaires, in sample-unit id order, and the
+    positions in `sample` of the units a `goto: end` rule screened out."""
+    answer_parts, visit_parts, screened = [], [], []
     for k, questionnaire_id in enumerate(QUESTIONNAIRE_IDS):
         questionnaire = questionnaires[questionnaire_id]
         rows = np.flatnonzero(
@@ -311,6 +326,7 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
             age=_age_on(birth, day),
         )
         generated = generate_answers(questionnaire, who, rng)
+        screened.append(rows[generated.screened_out])
         answers, visits = _timestamps(generated, rows, len(questionnaire.pages), work, sample, rng)
         answer_parts.append(answers)
         visit_parts.append(visits)
@@ -320,7 +336,7 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
     id_rank[np.argsort(sample["id"].to_numpy())] = np.arange(len(sample))
     answers = _merge(answer_parts, id_rank)
     visits = _merge(visit_parts, id_rank)
-    return answers, visits
+    return answers, visits, np.concatenate(screened)
 
 
 
@@ -364,6 +380,7 @@ def _write_design(writer, exists, references, year, seed, wijken, margins, regis
                 "edition_id": np.full(len(by_id), edition_id),
                 "wijk_code": by_id["wijk_code"],
                 "questionnaire_id": by_id["questionnaire_id"],
+                "questionnaire_version": by_id["questionnaire_version"],
                 "wave": by_id["wave"],
                 "inclusion_probability": by_id["inclusion_probability"],
                 "design_weight": by_id["design_weight"],

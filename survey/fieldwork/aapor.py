@@ -71,8 +71,18 @@ DISPOSITIONS = {
     "3.30": "Onbestelbaar",
     "3.40": "Verhuisd, nieuw adres bekend",
     "3.90": "Overig onbekend",
-    "4.10": "Niet tot de doelgroep (buiten Rotterdam of jonger dan 15)",
+    "4.10": "Niet tot de doelgroep (woont niet op het adres, buiten Rotterdam of jonger dan 15)",
 }
+
+COMPLETE = "1.1"
+SCREENED_OUT = "4.10"
+"""AAPOR's "selected respondent screened out of sample" (tables for mail and internet surveys
+of specifically named persons): the respondent's own answer to the screening question, here
+"no longer lives at the address of the letter", puts them outside the population studied.
+Not eligible, so the unit leaves the denominators of RR1-RR4. The household tables' 4.50
+(non-residence, not a housing unit) and 4.70 (no eligible respondent) describe a dwelling, not
+a named person; 3.40 (moved, forwarding address known) is for a move learned from the post,
+where nobody answered and eligibility stays unknown."""
 
 # The outcomes a coordinator records from the post, the phone and the register, each with
 # its disposition. "moved" keeps eligibility unknown (3.40): a move within Rotterdam leaves the

@@ -383,7 +383,7 @@ def complete(db, form: PaperForm, questionnaire, router, keyer: str, *,
         form.status, form.conflict = CONFLICT, conflict_text(unit)
         db.flush()
         return None
-    store.complete(db, form.sample_unit_id, mode=MODE)
+    store.complete(db, form.sample_unit_id, router, mode=MODE)
     form.status, form.completed_by, form.completed_at = COMPLETED, keyer, at
     db.flush()
     return check

@@ -73,6 +73,20 @@ class Router:
         """
         return self._walk(0 if self._pages else None, answers)
 
+    def screened_out(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the answers end the questionnaire through a routing rule's `goto: end`: the
+        respondent is screened out (not in the population studied) rather than done with the
+        last page. In our questionnaires: who no longer lives at the address of the letter.
+
+        >>> router.screened_out({"woont_adres": "nee"}), router.screened_out({})  # doctest: +SKIP
+        (True, False)
+        """
+        path = self.path(answers)
+        if not path:
+            return False
+        rule = next((r for r in path[-1].routing if evaluate(r.when, answers)), None)
+        return rule is not None and rule.goto == END
+
     def is_on_path(self, page_id: str, answers: Mapping[str, Any]) -> bool:
         return any(p.id == page_id for p in self.path(answers))
 

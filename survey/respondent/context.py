@@ -56,7 +56,12 @@ class Respondent:
 
     @property
     def completed(self) -> bool:
-        return self.status == "completed"
+        """Whether the questionnaire is over: submitted, or ended by the screening."""
+        return self.status in store.CLOSED
+
+    @property
+    def screened_out(self) -> bool:
+        return self.status == store.SCREENED_OUT
 
     def path(self) -> list:
         """The pages on the respondent's path, given the answers so far."""

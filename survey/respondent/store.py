@@ -9,20 +9,30 @@
 3. deletes the answers that the new answers route off the path (the router says which);
 4. marks the page submitted in the paradata.
 Only after the commit does the view show the next page, so an acknowledged page is stored.
+
+`complete` closes the questionnaire: `completed` (AAPOR 1.1), or `screened_out` (4.10, not
+eligible) when the answers end it through a `goto: end` rule, such as `woont_adres = nee`.
+A screened-out unit is no respondent: every count, export and weighting of completes reads
+status `completed` only.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 
+from survey.fieldwork import aapor
 from survey.models import Answer, SampleUnit
 from survey.respondent import paradata
 
 MODE = "web"
+COMPLETED, SCREENED_OUT = "completed", "screened_out"
+CLOSED = (COMPLETED, SCREENED_OUT)
+"""Statuses of a unit whose questionnaire is over: its answers no longer change."""
 
 
 class UnitCompletedError(Exception):
-    """The unit has submitted its questionnaire; its answers can no longer change."""
+    """The unit's questionnaire is over (completed or screened out); its answers can no
+    longer change."""
 
 
 def load_answers(db, unit_id: str) -> dict[str, str]:
@@ -47,12 +57,12 @@ def save_page(db, unit_id, page, values, router, language, device, mode=MODE) ->
         language, device: paradata.
         mode: how the answers came: web, paper (keyed in by data entry) or phone.
     Raises:
-        UnitCompletedError if the unit has already submitted (nothing is written).
+        UnitCompletedError if the unit's questionnaire is over (nothing is written).
     """
     at = paradata.now()
     claimed = db.execute(
         update(SampleUnit)
-        .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
+        .where(SampleUnit.id == unit_id, SampleUnit.status.not_in(CLOSED))
         .values(status="started", started_at=func.coalesce(SampleUnit.started_at, at),
                 questionnaire_version=func.coalesce(SampleUnit.questionnaire_version,
                                                     router.questionnaire.version))
@@ -89,14 +99,26 @@ def save_page(db, unit_id, page, values, router, language, device, mode=MODE) ->
     return answers
 
 
-def complete(db, unit_id: str, mode: str = MODE) -> bool:
-    """Mark the unit completed in `mode` (web unless said). Returns False if it already was
-    (a double submit of the review page), which is no error."""
+def complete(db, unit_id: str, router, mode: str = MODE) -> str | None:
+    """Close the unit's questionnaire in `mode` (web unless said).
+
+    Args:
+        router: the questionnaire's router; it says whether the stored answers screen the
+            unit out.
+    Returns:
+        the unit's new status: `completed` (disposition 1.1), or `screened_out` (4.10: not in
+        the population studied; its mode and time are kept as for a complete). None when the
+        questionnaire was already over (a double submit of the review page), which is no error.
+    """
     at = paradata.now()
+    if router.screened_out(load_answers(db, unit_id)):
+        status, disposition = SCREENED_OUT, aapor.SCREENED_OUT
+    else:
+        status, disposition = COMPLETED, aapor.COMPLETE
     done = db.execute(
         update(SampleUnit)
-        .where(SampleUnit.id == unit_id, SampleUnit.status != "completed")
-        .values(status="completed", completed_at=at, mode=mode, disposition="1.1",
+        .where(SampleUnit.id == unit_id, SampleUnit.status.not_in(CLOSED))
+        .values(status=status, completed_at=at, mode=mode, disposition=disposition,
                 started_at=func.coalesce(SampleUnit.started_at, at))
     ).rowcount
-    return done == 1
+    return status if done == 1 else None

@@ -290,7 +290,9 @@ def check(unit_id):
                             f"{', '.join(result.off_path) or 'none'}; "
                             f"replaced answers of another mode: {result.replaced}")
         flash(f"Het formulier van eenheid {unit_id} is verwerkt: {len(result.answers)} antwoorden "
-              "opgeslagen als papieren vragenlijst.")
+              "opgeslagen als papieren vragenlijst."
+              + (" De screeningvraag sluit deze eenheid uit: niet tot de doelgroep (AAPOR 4.10)."
+                 if router.screened_out(result.answers) else ""))
         return redirect(url_for("paper.start"), code=303)
     pages = []
     for page in router.path(result.answers):

@@ -242,13 +242,15 @@ def review(unit_id):
     if request.method == "POST":
         at = paradata.now()
         with storage.transaction(_url()) as db:
-            done = store.complete(db, unit_id, mode=calls.MODE)
+            done = store.complete(db, unit_id, respondent.router, mode=calls.MODE)
             if done:
                 calls.record_completed(db, unit_id, interviewer=current_user.username, at=at)
         if not done:
             return _conflict(unit_id)
         audit.record("phone_interview_complete", target=unit_id)
-        flash(f"Interview met eenheid {unit_id} voltooid en opgeslagen.")
+        flash(f"Interview met eenheid {unit_id} voltooid en opgeslagen." if done == store.COMPLETED
+              else f"Interview met eenheid {unit_id} afgesloten na de screeningvraag: niet tot "
+                   "de doelgroep (AAPOR 4.10), geen respondent.")
         return redirect(url_for("phone.call_list"), code=303)
     path = respondent.path()
     return render_template("staff/phone_review.html", unit_id=unit_id,

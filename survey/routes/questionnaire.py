@@ -1,4 +1,5 @@
-"""The questionnaire pages: show a page, store a submitted page, review, thank you.
+"""The questionnaire pages: show a page, store a submitted page, review, thank you (or,
+for whom the screening question ends it, thank you and goodbye).
 
 Every view is POST-redirect-GET and needs no JavaScript. The work is done by
 `survey.respondent` (context, forms, store, paradata) and the questionnaire's router.
@@ -64,7 +65,14 @@ def page(page_id):
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             answers = store.save_page(db, respondent.unit_id, page, values, respondent.router,
                                       current_language(), _device())
+            # a screening answer ends it here, without a review: whoever closes the window
+            # after it is still counted as not eligible, not as a break-off
+            screened_out = respondent.router.screened_out(answers)
+            if screened_out:
+                store.complete(db, respondent.unit_id, respondent.router)
     except store.UnitCompletedError:
+        return redirect(url_for("questionnaire.thanks"), code=303)
+    if screened_out:
         return redirect(url_for("questionnaire.thanks"), code=303)
     respondent.answers = answers
     respondent.submitted.add(page.id)
@@ -87,7 +95,7 @@ def review():
         return redirect(url_for("questionnaire.page", page_id=incomplete.id), code=303)
     if request.method == "POST":
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-            store.complete(db, respondent.unit_id)
+            store.complete(db, respondent.unit_id, respondent.router)
         return redirect(url_for("questionnaire.thanks"), code=303)
     path = respondent.path()
     return render_template("review.html", questionnaire=respondent.questionnaire,
@@ -99,7 +107,8 @@ def review():
 def thanks():
     if not g.respondent.completed:
         return redirect(url_for("questionnaire.resume"), code=303)
-    return render_template("thanks.html", questionnaire=g.respondent.questionnaire)
+    template = "screened_out.html" if g.respondent.screened_out else "thanks.html"
+    return render_template(template, questionnaire=g.respondent.questionnaire)
 
 
 @bp.errorhandler(CSRFError)

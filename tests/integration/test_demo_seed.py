@@ -54,7 +54,9 @@ def test_counts_are_those_of_a_two_percent_rotterdam(seeded):
     assert abs(c["sample_units"] - 1500) <= 20
     assert 0.35 < c["completed"] / c["sample_units"] < 0.45       # about 30,000 of 75,000
     assert 0 < c["started"] < 0.03 * c["sample_units"]
-    assert c["completed"] + c["started"] + c["invited"] == c["sample_units"]
+    assert c["completed"] + c["screened_out"] + c["started"] + c["invited"] == c["sample_units"]
+    # about 2% of those who answer no longer live at the address (answer_targets.yaml)
+    assert 0.005 < c["screened_out"] / (c["completed"] + c["screened_out"]) < 0.05
     tables = query(path, "SELECT (SELECT COUNT(*) FROM identity_person) persons, "
                          "(SELECT COUNT(*) FROM identity_link) links, "
                          "(SELECT COUNT(*) FROM sample_unit) units, "
@@ -250,3 +252,26 @@ def test_postgresql_through_copy(postgres_server, questionnaires):
             "household_type) VALUES ('x', 'a', 'b', 'c', '1', '3011 AA', 71, '1980-01-01', "
             "'man', 'nederlands', 'alleenstaand')")
     assert persons == summary.counts["persons"] and answers == summary.counts["answers"]
+
+
+def test_who_no_longer_lives_at_the_address_is_screened_out_not_a_respondent(seeded):
+    url, path, _, _ = seeded
+    units = query(path, "SELECT id, status, disposition, mode, completed_at, questionnaire_id, "
+                        "questionnaire_version FROM sample_unit")
+    answered = query(path, "SELECT sample_unit_id, variable, value FROM answer")
+    nee = set(answered.loc[(answered.variable == "woont_adres") & (answered.value == "nee"),
+                           "sample_unit_id"])
+    screened = units[units.status == "screened_out"]
+    assert set(screened["id"]) == nee and len(nee) > 0
+    assert (screened["disposition"] == "4.10").all() and screened["completed_at"].notna().all()
+    assert screened["mode"].notna().all()
+    # the screening answer is all they gave
+    assert set(answered.loc[answered.sample_unit_id.isin(nee), "variable"]) == {"woont_adres"}
+    # every unit with answers records the questionnaire version it answered; none without
+    with_answers = units[units.status != "invited"]
+    assert (with_answers["questionnaire_version"] == "2024.1").all()
+    assert units.loc[units.status == "invited", "questionnaire_version"].isna().all()
+    # not in the analysis file that weighting reads
+    frame = answers_frame(url)
+    assert not nee & set(frame["sample_unit_id"])
+    assert len(frame) == (units.status == "completed").sum()

@@ -64,3 +64,17 @@ def test_every_postal_outcome_has_a_valid_code_and_the_right_group():
     assert groups["refused"] == "R"
     assert groups["undeliverable"] == "UO"
     assert groups["moved_away"] == "NE"
+
+
+def test_screened_out_units_leave_the_denominators_and_count_as_known_ineligible():
+    """100 units: 40 complete, 5 answered "no longer lives at the address" (screened out),
+    55 never heard from. By hand: RR1 = RR2 = 40 / (40 + 55) = 0.4211; before the fix the 5
+    counted as completes, 45 / 100 = 0.45. e = 40 / (40 + 5) = 0.8889, so
+    RR3 = 40 / (40 + 0.8889 * 55) = 40 / 88.89 = 0.45."""
+    counts = OutcomeCounts.from_dispositions({"1.1": 40, aapor.SCREENED_OUT: 5, "3.19": 55})
+    assert (counts.I, counts.NE, counts.UH, counts.total) == (40, 5, 55, 100)
+    rates = counts.rates()
+    assert rates["RR1"] == pytest.approx(40 / 95) == rates["RR2"]
+    assert counts.eligibility_share == pytest.approx(40 / 45)
+    assert rates["RR3"] == pytest.approx(40 / (40 + 40 / 45 * 55))
+    assert rates["COOP1"] == 1.0  # a screened-out unit is no refusal either

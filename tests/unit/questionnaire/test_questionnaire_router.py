@@ -41,6 +41,15 @@ def test_goto_end_stops_the_path(minimal_path, tmp_path):
     router = Router(load_questionnaire(path))
     assert ids(router.path({"slachtoffer_fiets": "nee"})) == ["over-u", "cohesie", "slachtoffer"]
     assert router.next_page("slachtoffer", {"slachtoffer_fiets": "nee"}) is None
+    # ending through `goto: end` screens the respondent out; running past the last page does not
+    assert router.screened_out({"slachtoffer_fiets": "nee"})
+    assert not router.screened_out({"slachtoffer_fiets": "ja"})
+    assert not router.screened_out({})
+
+
+def test_a_path_that_runs_to_the_last_page_is_not_screened_out(router):
+    assert not router.screened_out({"slachtoffer_fiets": "nee"})
+    assert not router.screened_out({"slachtoffer_fiets": "ja"})
 
 
 def test_next_and_previous(router):

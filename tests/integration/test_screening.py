@@ -1,0 +1,122 @@
+"""Who answers the screening question `woont_adres` with "nee" no longer lives at the address
+of the letter: the questionnaire ends there, on the web, on paper and by phone. The unit is
+screened out (status `screened_out`, AAPOR 4.10 not eligible): no respondent in the counts,
+the exports or the weighting, out of the response rates' denominators, and no more letters
+or calls. The respondent gets a thank-you-and-goodbye page instead of the normal one."""
+
+import pytest
+from sqlalchemy import select
+
+from survey import access_codes, create_app, storage
+from survey.demo.export import answers_frame
+from survey.fieldwork import answers as answers_export
+from survey.fieldwork.dashboard import fieldwork_table
+from survey.letters.batches import skip_reason
+from survey.models import Answer, SampleUnit
+from tests.browser.server import FIXTURES, add_unit
+from tests.integration.test_respondent import Browser
+from tests.integration.test_paper import key_pass, login, post
+from tests.integration.test_phone import post as phone_post
+from tests.staff_support import add_accounts, make_app
+
+GOODBYE = "Volgens uw antwoord hoort u niet bij de groep die wij voor dit onderzoek zoeken."
+
+
+def unit_and_answers(url, unit_id):
+    with storage.transaction(url) as db:
+        unit = db.get(SampleUnit, unit_id)
+        stored = {a.variable: (a.value, a.mode) for a in db.scalars(
+            select(Answer).where(Answer.sample_unit_id == unit_id))}
+    return unit, stored
+
+
+@pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
+def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
+        database_url, questionnaire_id):
+    url = database_url
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
+                      "SESSION_COOKIE_SECURE": False})
+    add_unit(url, "weg", "HJSY36UY9B", questionnaire_id=questionnaire_id)
+    add_unit(url, "hier", "VFAUAFNK42", questionnaire_id=questionnaire_id)
+    browser = Browser(app)
+    browser.log_in("HJSY36UY9B")
+    assert browser.path == "/vragenlijst/pagina/adres"
+    browser.submit({"woont_adres": "nee"})
+
+    # straight to the goodbye page: no review, no "your answers have been sent"
+    assert browser.path == "/vragenlijst/bedankt"
+    assert GOODBYE in browser.text and "U kunt dit venster nu sluiten." in browser.text
+    assert "Bedankt voor het invullen" not in browser.text
+    unit, stored = unit_and_answers(url, "weg")
+    assert (unit.status, unit.disposition, unit.mode) == ("screened_out", "4.10", "web")
+    assert unit.questionnaire_version == "2024.1" and unit.completed_at is not None
+    assert stored == {"woont_adres": ("nee", "web")}
+
+    # the questionnaire stays closed: the address bar and a new login lead to the goodbye
+    browser.get("/vragenlijst/pagina/buurt-oordeel")
+    assert browser.path == "/vragenlijst/bedankt" and GOODBYE in browser.text
+    again = Browser(app)
+    again.log_in("HJSY36UY9B")
+    assert again.path == "/vragenlijst/bedankt" and GOODBYE in again.text
+
+    # "ja" goes on into the questionnaire as before
+    other = Browser(app)
+    other.log_in("VFAUAFNK42")
+    other.submit({"woont_adres": "ja"})
+    assert other.path != "/vragenlijst/bedankt"
+    assert unit_and_answers(url, "hier")[0].status == "started"
+
+    # no respondent: not in the analysis file nor the statistician's export, not weighted
+    assert "weg" not in set(answers_frame(url, 2024)["sample_unit_id"])
+    with storage.transaction(url) as db:
+        _header, rows = answers_export.answers_table(db, 1)
+        assert rows == []
+        _header, rows = answers_export.answers_table(db, 1, completed_only=False)
+        assert [row[0] for row in rows] == ["hier"]
+        table = fieldwork_table(db, year=2024, targets=1)
+    # the dashboard: one not eligible (NE), no complete, out of RR1's denominator
+    assert table.total.dispositions == {"4.10": 1, "2.12": 1}
+    assert (table.total.completed, table.total.value("NE"), table.total.started) == (0, 1, 2)
+    assert table.total.rates["RR1"] == 0.0
+    # and no reminder letter
+    assert skip_reason("reminder1", unit.status, unit.disposition, {"invitation"}) is not None
+
+
+def staff_app(url):
+    add_accounts(url)
+    add_unit(url, "papier", "PAPR234567", questionnaire_id="screening")
+    add_unit(url, "telefoon", "TELF234567", questionnaire_id="screening")
+    return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), PAPER_DOUBLE_ENTRY=False)
+
+
+def test_a_paper_form_with_nee_screens_the_unit_out(database_url):
+    app = staff_app(database_url)
+    keyer = login(app, "data_entry")
+    done = key_pass(keyer, "PAPR234567", {"adres": {"woont_adres": "nee"}, "buurt-oordeel": {}})
+    assert done.headers["Location"].startswith("/staff/paper/papier/")  # single entry: no differences
+    completed = post(keyer, "/staff/paper/papier/controle", {})
+    assert completed.headers["Location"] == "/staff/paper/"
+    assert "niet tot de doelgroep (AAPOR 4.10)" in keyer.get("/staff/paper/").text
+    unit, stored = unit_and_answers(database_url, "papier")
+    assert (unit.status, unit.disposition, unit.mode) == ("screened_out", "4.10", "paper")
+    assert unit.questionnaire_version == "2024.screening"
+    assert stored == {"woont_adres": ("nee", "paper")}
+
+
+def test_a_phone_interview_with_nee_screens_the_unit_out(database_url):
+    app = staff_app(database_url)
+    interviewer = login(app, "interviewer")
+    response = phone_post(interviewer, "/staff/phone/telefoon/interview", "/staff/phone/telefoon", {})
+    location = interviewer.get(response.headers["Location"]).headers["Location"]
+    assert location == "/staff/phone/telefoon/interview/pagina/adres"
+    response = phone_post(interviewer, location, location, {"woont_adres": "nee"})
+    location = response.headers["Location"]
+    assert location == "/staff/phone/telefoon/interview/controleren"
+    response = phone_post(interviewer, location, location, {})
+    assert response.headers["Location"] == "/staff/phone/"
+    assert "afgesloten na de screeningvraag" in interviewer.get("/staff/phone/").text
+    unit, stored = unit_and_answers(database_url, "telefoon")
+    assert (unit.status, unit.disposition, unit.mode) == ("screened_out", "4.10", "phone")
+    assert stored == {"woont_adres": ("nee", "phone")}
+    # closed for further calls
+    assert "niet meer bellen" in interviewer.get("/staff/phone/telefoon").text
