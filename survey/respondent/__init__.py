@@ -11,7 +11,10 @@ Settings (app config; defaults in brackets):
 | SESSION_COOKIE_SECURE    | send the session cookie over https only [True]; off for plain-http tests |
 | SESSION_COOKIE_SAMESITE  | the session cookie's SameSite [Lax]                              |
 | LOGIN_RATE_LIMIT         | failed code entries allowed per client address [20 per 10 minutes] |
-| RATELIMIT_STORAGE_URI    | where the limiter counts; a shared store (redis://...) with several workers [memory://] |
+| RATELIMIT_STORAGE_URI    | where the limiter counts: database:// is the app's database, shared by every worker and server; memory:// per process, for tests [database://] |
+| RATELIMIT_STRATEGY       | how the limiter counts; the database store supports the fixed window only [fixed-window] |
+| RATELIMIT_IN_MEMORY_FALLBACK_ENABLED | count in each worker's memory while the database cannot be reached [True] |
+| RATELIMIT_SWALLOW_ERRORS | a failing count is logged, never an error page [True]               |
 | TRUSTED_PROXIES          | reverse proxies in front of the app, whose X-Forwarded-* headers are believed [0] |
 | WTF_CSRF_TIME_LIMIT      | seconds a form's CSRF token lives [None: as long as the session] |
 | RATELIMIT_HEADERS_ENABLED| send X-RateLimit-* headers with limited responses [True]          |
@@ -19,6 +22,8 @@ Settings (app config; defaults in brackets):
 | TRANSLATIONS_DIR         | the `.po` catalogues, compiled into `<instance>/translations/` at start [translations/] |
 | MAX_CONTENT_LENGTH       | the largest request body, uploads included; larger gets 413 [256 MiB] |
 
-The respondent's session is a browser-session cookie holding the sample unit id and the
-language; it ends when the browser closes, and the code from the letter resumes anywhere.
+The respondent's session is a browser-session cookie holding the sample unit id, its session
+generation and the language; it ends when the browser closes, and the code from the letter
+resumes anywhere. "Stoppen" raises the unit's generation in the database, which ends every copy
+of the cookie; a new login leaves the unit's other sessions running (see `session`).
 """
