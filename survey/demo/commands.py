@@ -52,9 +52,9 @@ def seed_command(seed, scale, database_url, replace):
         bar.update(_STEPS - shown, current_item="done")
     print_summary(summary)
     # the dashboard's targets scale with the sample (survey.demo.targets)
-    path = write_targets(targets_path(current_app.instance_path), summary.targets)
+    path = write_targets(targets_path(url, current_app.instance_path), summary.targets)
     use_demo_targets(current_app.config, current_app.instance_path)
-    configured = current_app.config["FIELDWORK_TARGETS"] != str(path)
+    configured = current_app.config.get("FIELDWORK_TARGETS") != str(path)
     click.echo(f"fieldwork targets: {sum(summary.targets.values()):,} net responses over "
                f"{len(summary.targets)} wijken in {path}"
                + (" (FIELDWORK_TARGETS names other targets; set it to this file to use these)"

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from survey.cli import main
-from survey.demo.targets import TARGETS_FILE
 from tests.staff_support import StaffActions, add_accounts, make_app
 
 SCALE = 0.02
@@ -28,7 +27,8 @@ def seeded_app(tmp_path_factory):
 
 def test_the_seed_writes_targets_that_scale_with_the_sample(seeded_app):
     app, output = seeded_app
-    path = f"{app.instance_path}/{TARGETS_FILE}"
+    # the targets belong to the database they were seeded with, not to the instance folder
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///") + ".fieldwork-targets.csv"
     assert app.config["FIELDWORK_TARGETS"] == path
     lines = open(path, encoding="utf-8").read().splitlines()
     assert lines[0] == "wijk_code,target" and len(lines) == 72

@@ -1,0 +1,24 @@
+"""The demo's targets file follows its database, and never overrides configured targets."""
+
+from survey.demo.targets import targets_path, use_demo_targets, write_targets
+from survey.fieldwork.dashboard import load_targets
+
+
+def test_a_sqlite_database_keeps_its_targets_beside_it_a_server_one_in_the_instance(tmp_path):
+    assert targets_path(f"sqlite:///{tmp_path}/a.db", tmp_path / "i") == \
+        tmp_path / "a.db.fieldwork-targets.csv"
+    first = targets_path("postgresql://u:geheim@db/wijkprofiel", tmp_path / "i")
+    second = targets_path("postgresql://u:geheim@db/andere", tmp_path / "i")
+    assert first.parent == tmp_path / "i" and first != second and "geheim" not in first.name
+
+
+def test_the_written_file_is_what_the_dashboard_reads_and_configured_targets_win(tmp_path):
+    url = f"sqlite:///{tmp_path}/demo.db"
+    path = write_targets(targets_path(url, tmp_path), {3: 12, 1: 30})
+    assert path.read_text(encoding="utf-8").splitlines() == ["wijk_code,target", "1,30", "3,12"]
+    assert load_targets(str(path), [1, 2, 3]) == {1: 30, 2: 420, 3: 12}
+    config = {"DATABASE_URL": url}
+    assert use_demo_targets(config, tmp_path) == path and config["FIELDWORK_TARGETS"] == str(path)
+    configured = {"DATABASE_URL": url, "FIELDWORK_TARGETS": 300}
+    assert use_demo_targets(configured, tmp_path) is None and configured["FIELDWORK_TARGETS"] == 300
+    assert use_demo_targets({"DATABASE_URL": f"sqlite:///{tmp_path}/other.db"}, tmp_path) is None
