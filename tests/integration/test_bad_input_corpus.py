@@ -5,8 +5,8 @@ clear line naming the file and, where the defect has one, the row (or line) and 
 a traceback, and never a partial import or output. A BOM and Dutch Excel's semicolons with
 decimal commas are accepted where the format allows it.
 
-Not covered: paper entry (keyed on web pages, not imported from a file), the `--kind sample`
-variant of the sample import (it shares the register's reader), the wijken CSV of the demo.
+The already drawn sample (`--kind sample`) and paper entry (keyed forms) are in
+`test_bad_input_corpus_fieldwork.py`. Not covered: the wijken CSV of the demo.
 """
 
 import shutil
