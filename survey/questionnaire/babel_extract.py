@@ -1,5 +1,9 @@
 """Babel extractor for questionnaire YAML: every `title`, `intro`, `text`, `help`, `label` and
-`unit` becomes a message whose msgid is the Dutch text itself.
+`unit` a respondent reads becomes a message whose msgid is the Dutch text itself.
+
+The `indicators` are left out: their labels are the report's Dutch column names (equal to the
+published 2014 export's, typos and all, because the index matches on them), never shown to a
+respondent, and many start with "% ", which Babel takes for a Python format placeholder.
 
 Registered in setup.cfg as the Babel extraction method `questionnaire_yaml` and mapped in
 babel.cfg to `questionnaires/**.yaml`, so `pybabel extract -F babel.cfg -o
@@ -31,8 +35,10 @@ _ITEM_KINDS = {
     "questions": "question",
     "rows": "row",
     "options": "option",
-    "indicators": "indicator",
 }
+
+# top-level keys whose texts are for the report, not the respondent (see above)
+_REPORT_ONLY_KEYS = ("indicators",)
 
 
 def _scalar(node):
@@ -49,6 +55,8 @@ def _walk(node, owner, out):
                 if value_node.tag == "tag:yaml.org,2002:str" and value_node.value.strip():
                     where = f"{owner} {key}" if owner else key
                     out.append((value_node.start_mark.line + 1, value_node.value, where))
+            elif key in _REPORT_ONLY_KEYS:
+                continue
             elif key == "scales" and isinstance(value_node, yaml.MappingNode):
                 for name_node, scale_node in value_node.value:
                     _walk(scale_node, f"scale '{_scalar(name_node)}'", out)
