@@ -335,7 +335,7 @@ def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
     browser.get("/vragenlijst/?lang=pl")
     assert '<html lang="pl" dir="ltr">' in browser.text
     browser.submit({"buurt_prettig": "misschien"})
-    assert "Wybierz jedną z podanych odpowiedzi." in browser.text  # from the error table
+    assert "Proszę wybrać jedną z podanych odpowiedzi." in browser.text  # from the error table
     assert title(browser.text).startswith("Błąd:")
 
 
@@ -446,7 +446,7 @@ def test_the_review_cannot_be_submitted_with_a_required_answer_missing(responden
 
 @pytest.mark.parametrize("language, start_button, heading", [
     ("en", "Start", "Your personal code"), ("tr", "Başla", "Kişisel kodunuz"),
-    ("ar", "ابدأ", "رمزك الشخصي"), ("pl", "Rozpocznij", "Twój kod osobisty"),
+    ("ar", "ابدأ", "رمزك الشخصي"), ("pl", "Rozpocznij", "Pana/Pani kod osobisty"),
     ("nl", "Start", "Uw persoonlijke code")])
 def test_every_language_has_the_start_page_in_it(respondent_app, language, start_button, heading):
     browser = Browser(respondent_app)
