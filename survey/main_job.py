@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from survey import PROJECT_ROOT, storage
 from survey.demo.commands import demo, seed_command
+from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
 from survey.demo.targets import use_demo_targets
 from survey.models import Edition, IdentityLink, SampleUnit
@@ -97,14 +98,19 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
         # the HTML report is the main product; a machine without pango still gets it
         click.echo(f"  no PDF on this machine (WeasyPrint: {missing_pdf}); install "
                    "libpango-1.0-0 libpangoft2-1.0-0 for it")
-    report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None)
+    # police and municipal counts per wijk for the objective part of the Veiligheidsindex
+    registers = [write_register(out_dir / "register" / f"register-{year}.csv", year, seed=year_seed)
+                 for year, year_seed in ((DEMO_YEAR, seed), (DEMO_YEAR - 2, seed - 2))]
+    report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None,
+                                  register=registers[0], previous_register=registers[1])
     click.echo(f"  {len(report.weights):,} respondents raked in "
                f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                f"{report.indicators['indicator'].nunique()} indicators x "
                f"{len(report.indicators):,} domain estimates in {time.perf_counter() - t0:.1f} s")
     click.echo(f"report:  {report.html}" + (f", {report.pdf}" if report.pdf else ""))
-    click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'weights.csv'}, "
-               f"{out_dir / 'diagnostics.csv'}")
+    click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'index_scores.csv'}, "
+               f"{out_dir / 'weights.csv'}, {out_dir / 'diagnostics.csv'}")
+    click.echo(f"register (objective indicators): {registers[0]}, {registers[1]}")
     click.echo(f"main job done in {time.perf_counter() - started:.1f} s")
 
     base = f"http://{host}:{port}"

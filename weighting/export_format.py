@@ -106,7 +106,18 @@ def _locate(header, wanted, path):
     return located
 
 
-def _read_keyed_table(path, columns):
+def read_keyed_table(path, columns):
+    """The given columns of a semicolon-separated file keyed by `wijknr`, as numbers.
+
+    Returns:
+        (frame indexed by wijknr with one float column per name in `columns`, {wijknr: row
+        number}, {column: its name as the header spells it}).
+
+    Raises:
+        InputError: a column is absent or doubled, a wijknr is not a whole number or repeated,
+            a cell is not a Dutch-formatted number, or there are no rows; names file, row and
+            column.
+    """
     header, rows = read_rows(path)
     located = _locate(header, [KEY_COLUMN] + list(columns), path)
     key_position = located.pop(KEY_COLUMN)
@@ -161,7 +172,7 @@ def read_export(path, config):
     >>> values.shape, values.loc[71, "% (zeer) tevreden met de buurt"]
     ((86, 54), np.float64(52.0))
     """
-    frame, row_of, header_of = _read_keyed_table(path, config.indicator_columns)
+    frame, row_of, header_of = read_keyed_table(path, config.indicator_columns)
     for indicator in config.indicators:
         column_values = frame[indicator.column]
         if indicator.transform == "sqrt":
@@ -216,16 +227,18 @@ def read_scores(path, columns):
     Raises:
         InputError: as `read_export`.
     """
-    frame, _, _ = _read_keyed_table(path, columns)
+    frame, _, _ = read_keyed_table(path, columns)
     return frame
 
 
 def format_number(value):
     """A number as the export writes it: whole numbers without decimals, else a decimal comma.
 
-    >>> [format_number(v) for v in [81.0, 2.5, float("nan"), True]]
-    ['81', '2,5', '', 'ja']
+    >>> [format_number(v) for v in [81.0, 2.5, float("nan"), True, "Tarwewijk"]]
+    ['81', '2,5', '', 'ja', 'Tarwewijk']
     """
+    if isinstance(value, str):
+        return value
     if isinstance(value, (bool, np.bool_)):
         return "ja" if value else "nee"
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -240,7 +253,8 @@ def write_scores(scores, path):
     """Write a score table in the export format: `wijknr` first, then the score columns.
 
     Args:
-        scores: DataFrame indexed by wijknr.
+        scores: DataFrame indexed by wijknr (numbers; a text column, such as a wijk name, is
+            written as it is).
         path: the file to write (semicolon-separated, decimal commas, UTF-8).
     """
     with open(path, "w", encoding="utf-8", newline="") as handle:

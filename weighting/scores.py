@@ -42,6 +42,17 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "questionnaires" 
 
 
 @dataclass(frozen=True)
+class RegisterSource:
+    """Where an objective indicator comes from in a register file: the value is
+    `multiplier * count / denominator` (e.g. burglaries per 1,000 addresses), summed over the
+    wijken of an area before dividing (`weighting.register_indicators`)."""
+
+    count: str
+    per: str
+    multiplier: float
+
+
+@dataclass(frozen=True)
 class Indicator:
     column: str
     direction: float
@@ -49,6 +60,7 @@ class Indicator:
     baseline: float
     sd: float
     group: str | None = None
+    register: RegisterSource | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,8 @@ class ScoreConfig:
     missing: str = "available"
     rounding: str = "half_up"
     decimals: int = 0
+    denominators: tuple = ()
+    """Names of the denominator columns of the register file (inwoners, adressen, ...)."""
 
     @property
     def indicators(self):
@@ -84,6 +98,11 @@ class ScoreConfig:
     @property
     def indicator_columns(self):
         return [indicator.column for indicator in self.indicators]
+
+    @property
+    def register_indicators(self):
+        """The indicators read from a register file (those with a `register` source)."""
+        return [indicator for indicator in self.indicators if indicator.register is not None]
 
     @property
     def score_columns(self):
@@ -159,6 +178,8 @@ def score_config_from_dict(data, source="score configuration"):
     if not isinstance(index_column, str) or not index_column:
         raise InputError(source, "'index' must name the index column, e.g. Veiligheidsindex")
 
+    denominators = _denominators(data.get("register"), source)
+
     raw_themes = data.get("themes")
     if not isinstance(raw_themes, list) or not raw_themes:
         raise InputError(source, "'themes' must be a non-empty list")
@@ -174,7 +195,7 @@ def score_config_from_dict(data, source="score configuration"):
             raise InputError(source, f"{where}: 'indicators' must be a non-empty list")
         indicators = []
         for raw in raw_indicators:
-            indicator = _indicator(raw, source, where)
+            indicator = _indicator(raw, source, where, denominators)
             if indicator.column in seen_indicators:
                 raise InputError(source, f"{where}: indicator '{indicator.column}' appears twice")
             seen_indicators.add(indicator.column)
@@ -205,12 +226,49 @@ def score_config_from_dict(data, source="score configuration"):
     if unused:
         raise InputError(source, f"parts: theme(s) {', '.join(unused)} belong to no part")
 
+    counts = [i.register.count for t in themes for i in t.indicators if i.register is not None]
+    repeated = sorted({name for name in counts if counts.count(name) > 1})
+    if repeated:
+        raise InputError(source, f"register count column '{repeated[0]}' is used by two indicators")
+    clashes = sorted(set(counts) & (set(denominators) | {"wijknr"}))
+    if clashes:
+        raise InputError(source, f"register count column '{clashes[0]}' is also a denominator or the key")
+
     return ScoreConfig(index_column=index_column, themes=tuple(themes), parts=tuple(parts),
                        scale=scale, clip=clip, theme_mean=theme_mean, missing=missing,
-                       rounding=rounding, decimals=decimals)
+                       rounding=rounding, decimals=decimals, denominators=denominators)
 
 
-def _indicator(raw, source, where):
+def _denominators(raw, source):
+    """The denominator columns named under `register.denominators` (a mapping name: meaning)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not isinstance(raw.get("denominators"), dict) or not raw["denominators"]:
+        raise InputError(source, "'register' must hold 'denominators': a mapping of column name to "
+                                 "its meaning, e.g. inwoners: inhabitants on 1 January")
+    names = tuple(raw["denominators"])
+    for name in names:
+        if not isinstance(name, str) or not name.strip() or name == "wijknr":
+            raise InputError(source, f"register.denominators: {name!r} is not a usable column name")
+    return names
+
+
+def _register_source(raw, source, where, denominators):
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("count"), str) or not raw["count"].strip():
+        raise InputError(source, f"{where}: register needs 'count' (the count column of the register file)")
+    if raw.get("per") not in denominators:
+        shown = ", ".join(denominators) or "none: add register.denominators"
+        raise InputError(source, f"{where}: register.per {raw.get('per')!r} is not one of the "
+                                 f"denominators ({shown})")
+    multiplier = _number(raw.get("multiplier", 1), source, f"{where}: register.multiplier")
+    if multiplier <= 0:
+        raise InputError(source, f"{where}: register.multiplier {multiplier:g} must be > 0")
+    return RegisterSource(raw["count"], raw["per"], multiplier)
+
+
+def _indicator(raw, source, where, denominators=()):
     if not isinstance(raw, dict) or not isinstance(raw.get("column"), str):
         raise InputError(source, f"{where}: every indicator needs 'column'")
     where = f"{where}, indicator '{raw['column']}'"
@@ -225,7 +283,8 @@ def _indicator(raw, source, where):
     group = raw.get("group")
     if group is not None and not isinstance(group, str):
         raise InputError(source, f"{where}: group {group!r} must be a name")
-    return Indicator(raw["column"], DIRECTIONS[direction], transform, baseline, sd, group)
+    register = _register_source(raw.get("register"), source, where, denominators)
+    return Indicator(raw["column"], DIRECTIONS[direction], transform, baseline, sd, group, register)
 
 
 def _number(value, source, where):

@@ -14,14 +14,12 @@ import numpy as np
 import pandas as pd
 
 from survey.report import charts
-from survey.report.change import SUBJECTIVE_PART
+from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
 
 KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
 TREND_INDICATORS = ("onveilig_eigen_buurt", "onveilig_ooit", "tevreden_met_buurt",
                     "onveilige_plekken_in_buurt")
 OTHER_AREA_INDICATORS = ("rapportcijfer_leven", "sociale_cohesie", "moeite_met_rondkomen")
-SUBJECTIVE_THEMES = ("Veiligheidsbeleving", "Diefstal-subjectief", "Geweld-subjectief",
-                     "Inbraak-subjectief", "Vandalisme-subjectief", "Overlast subjectief")
 THEME_NAMES = {"veiligheidsbeleving": "Veiligheidsbeleving", "diefstal": "Diefstal",
                "geweld": "Geweld", "inbraak": "Inbraak", "vandalisme": "Vandalisme",
                "overlast": "Overlast"}
@@ -130,19 +128,42 @@ def _band(value) -> str:
     return "band-lowest"
 
 
-def _score_box(scores: pd.DataFrame, level: str, domain: str, previous) -> dict | None:
+def _theme_name(theme: str) -> str:
+    """A theme's short name within its part: "Diefstal-objectief" -> "Diefstal"."""
+    return re.sub(r"[- ](sub|ob)jectief$", "", theme).replace("Veiligheidsbeleving", "Beleving")
+
+
+def _part_themes(config, part_column):
+    return next(p.themes for p in config.parts if p.column == part_column)
+
+
+def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
+               flagged: str) -> dict | None:
+    """The index, its two parts and their themes of one area, and the change of the flagged
+    score; `objective` is None when the area has no register values."""
     match = scores[(scores["level"] == level) & (scores["domain"] == domain)]
     if match.empty:
         return None
     row = match.iloc[0]
+
+    def cell(column):
+        return _score(row[column]), _band(row[column])
+
+    def themes(part):
+        return [(_theme_name(t), *cell(t)) for t in _part_themes(config, part)]
+
+    has_register = int(row["register_used"]) > 0
     box = {
-        "part": _score(row[SUBJECTIVE_PART]), "band": _band(row[SUBJECTIVE_PART]),
-        "themes": [(t, _score(row[t]), _band(row[t])) for t in SUBJECTIVE_THEMES if t in row],
-        "used": int(row["indicators_used"]), "previous": None,
+        "index": cell(config.index_column) if has_register else None,
+        "subjective": cell(SUBJECTIVE_PART), "subjective_themes": themes(SUBJECTIVE_PART),
+        "objective": cell(OBJECTIVE_PART) if has_register else None,
+        "objective_themes": themes(OBJECTIVE_PART) if has_register else [],
+        "used": int(row["indicators_used"]), "previous": None, "flagged": flagged,
     }
-    if previous is not None and "change" in row:
-        box["previous"] = _score(row[f"{SUBJECTIVE_PART} {previous}"])
-        box["change"] = "–" if pd.isna(row["change"]) else f"{row['change']:+.0f}"
+    if previous is not None and f"change {flagged}" in row:
+        box["previous"] = _score(row[f"{flagged} {previous}"])
+        change = row[f"change {flagged}"]
+        box["change"] = "–" if pd.isna(change) else f"{change:+.0f}"
         box["flag"] = bool(row["flag_5_points"])
     return box
 
@@ -160,19 +181,18 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
                  indicators: pd.DataFrame, trend: pd.DataFrame, scores: pd.DataFrame,
                  weights: pd.DataFrame, weight_summary: pd.DataFrame,
                  area_weights: pd.DataFrame, fieldwork: dict, method: list, areas: pd.DataFrame,
-                 files: list) -> Path:
+                 files: list, config, flagged_score: str) -> Path:
     """Write `index.html` into `out_dir`; return its path.
 
     `indicators` has one row per indicator and domain (columns of `estimate_indicators`, plus
     those of `change.indicator_change` when there is a previous edition); `trend` the
     indicators of every edition with a column `edition`; `scores` the `change.score_table`;
     `weights` one row per respondent (wijk, gebied, questionnaire_id, weight); `areas` maps
-    wijk to gebied.
+    wijk to gebied; `config` is the score configuration and `flagged_score` the score whose
+    change is shown and flagged (`change.flagged_score`).
     """
-    from weighting.scores import load_score_config
-
     out_dir.mkdir(parents=True, exist_ok=True)
-    score_labels = set(load_score_config().indicator_columns)
+    score_labels = set(config.indicator_columns)
     by_indicator = {name: group for name, group in indicators.groupby("indicator", sort=False)}
     key = [k for k in KEY_INDICATORS if k in by_indicator]
     editions = sorted(trend["edition"].unique().tolist())
@@ -207,8 +227,8 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     area_rows = {k: list(_rows(g, short=True)) for k, g in grouped.items()}
     level_tables = {(name, level): by_indicator[name][by_indicator[name]["level"] == level]
                     for name in key for level in ("gebied", "wijk")}
-    part_now = scores.set_index(["level", "domain"])[SUBJECTIVE_PART]
-    part_before = (scores.set_index(["level", "domain"])[f"{SUBJECTIVE_PART} {previous}"]
+    part_now = scores.set_index(["level", "domain"])[flagged_score]
+    part_before = (scores.set_index(["level", "domain"])[f"{flagged_score} {previous}"]
                    if previous is not None else None)
     city_trend = [part_before.get(("stad", "Rotterdam")) if previous is not None else None,
                   part_now.get(("stad", "Rotterdam"))]
@@ -223,7 +243,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         if previous is not None:
             domains = scores.loc[scores["level"] == level, "domain"]
             values = {d: [part_before.get((level, d)), part_now.get((level, d))] for d in domains}
-            trend_spec = ([previous, edition], values, city_trend, "Veiligheidsindex subjectief")
+            trend_spec = ([previous, edition], values, city_trend, flagged_score)
         panel_sets[level] = charts.AreaPanels(panels, trend_spec)
 
     def area_page(level, domain, subtitle):
@@ -236,7 +256,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
             "deff": _format(w["deff_kish"], "mean", 2) if w is not None else "–",
             "w_range": (f"{_format(w['weight_min'], 'mean')} – {_format(w['weight_max'], 'mean')}"
                         if w is not None else "–"),
-            "score": _score_box(scores, level, domain, previous),
+            "score": _score_box(scores, level, domain, previous, config, flagged_score),
             "chart": panel_sets[level].render(domain),
             "rows": area_rows.get((level, domain), []),
         }
@@ -257,19 +277,33 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         panels.close()
 
     # ------------------------------------------------------------------ index overview
+    subjective_themes = _part_themes(config, SUBJECTIVE_PART)
+    objective_themes = _part_themes(config, OBJECTIVE_PART)
+    has_register = bool((scores["register_used"] > 0).any())
+    shown = [config.index_column, SUBJECTIVE_PART, OBJECTIVE_PART, *subjective_themes,
+             *objective_themes] if has_register else [SUBJECTIVE_PART, *subjective_themes]
     index_rows = []
     for level in ("gebied", "wijk"):
-        for data in scores[scores["level"] == level].sort_values(SUBJECTIVE_PART).to_dict("records"):
+        ranked = scores[scores["level"] == level].sort_values(shown[0])
+        for data in ranked.to_dict("records"):
             index_rows.append({
                 "level": level, "domain": data["domain"],
                 "id": f"{level}-{_slug(data['domain'])}",
-                "score": _score(data[SUBJECTIVE_PART]), "band": _band(data[SUBJECTIVE_PART]),
-                "themes": [(_score(data[t]), _band(data[t])) for t in SUBJECTIVE_THEMES],
-                "previous": _score(data.get(f"{SUBJECTIVE_PART} {previous}", np.nan)),
-                "change": ("–" if pd.isna(data.get("change", np.nan)) else f"{data['change']:+.0f}"),
+                "cells": [(_score(data[c]), _band(data[c])) for c in shown],
+                "previous": _score(data.get(f"{flagged_score} {previous}", np.nan)),
+                "change": ("–" if pd.isna(data.get(f"change {flagged_score}", np.nan))
+                           else f"{data[f'change {flagged_score}']:+.0f}"),
                 "flag": bool(data.get("flag_5_points", False)),
             })
     flagged = [r for r in index_rows if r["level"] == "wijk" and r["flag"]]
+    index_header = {
+        "parts": (["Index", "Subjectief", "Objectief"] if has_register else ["Subjectief"]),
+        "groups": ([("subjectieve thema's", len(subjective_themes)),
+                    ("objectieve thema's", len(objective_themes))] if has_register
+                   else [("subjectieve thema's", len(subjective_themes))]),
+        "themes": [_theme_name(t) for t in subjective_themes]
+                  + ([_theme_name(t) for t in objective_themes] if has_register else []),
+    }
 
     weight_rows = [{
         "questionnaire": row.questionnaire, "n": _count(row.n),
@@ -284,12 +318,13 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         n_respondents=_count(fieldwork["completed_count"]),
         n_wijken=areas["wijk"].nunique(), n_gebieden=areas["gebied"].nunique(),
         fieldwork=fieldwork, city_rows=list(_rows(city)),
-        city_score=_score_box(scores, "stad", "Rotterdam", previous),
+        city_score=_score_box(scores, "stad", "Rotterdam", previous, config, flagged_score),
         headline_charts=headline_charts, trend_chart=trend_chart, editions=editions,
         contents=contents, gebied_pages=gebied_pages, wijk_pages=wijk_pages,
         pages_by_gebied=_pages_by_gebied(gebied_pages, wijk_pages, contents),
-        index_rows=index_rows, flagged=flagged, themes=SUBJECTIVE_THEMES,
-        subjective_part=SUBJECTIVE_PART,
+        index_rows=index_rows, flagged=flagged, index_header=index_header,
+        has_register=has_register, flagged_score=flagged_score,
+        flagged_name=_flagged_name(flagged_score, config),
         weight_rows=weight_rows, method=method, files=[str(f) for f in files],
         weight_charts=[charts.weight_distribution(group["weight"], f"Verdeling van de gewichten: {q}")
                        for q, group in weights.groupby("questionnaire_id")],
@@ -297,6 +332,10 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _flagged_name(flagged_score: str, config) -> str:
+    return "de Veiligheidsindex" if flagged_score == config.index_column else "het subjectieve deel"
 
 
 def _pages_by_gebied(gebied_pages, wijk_pages, contents):

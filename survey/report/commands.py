@@ -1,6 +1,7 @@
 """`wijkprofiel report`: the statistician's report of an edition from the fieldwork database.
 
     wijkprofiel report [--edition YEAR] [--previous YEAR] [--out DIR] [--pdf/--no-pdf]
+                       [--register FILE] [--previous-register FILE]
 """
 
 import time
@@ -27,19 +28,28 @@ __all__ = ["report_command"]
               help="Directory for the report and its tables.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also write report.pdf (WeasyPrint).")
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Register file of the edition: police and municipal counts per wijk for the "
+                   "objective part of the Veiligheidsindex (docs/register-indicators.md). "
+                   "Without it the objective part and the index are missing.")
+@click.option("--previous-register", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Register file of the previous edition, for the change of the full index.")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
-def report_command(year, previous, no_previous, out_dir, pdf, database_url):
-    """Weight an edition, estimate every indicator per wijk, gebied and city, compare with the
-    previous edition, and write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
+def report_command(year, previous, no_previous, out_dir, pdf, register, previous_register,
+                   database_url):
+    """Weight an edition, estimate every indicator per wijk, gebied and city, score the
+    Veiligheidsindex (objective part from --register), compare with the previous edition, and
+    write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
     labelled SPSS file with codebook per edition."""
     if no_previous and previous is not None:
         raise click.UsageError("--previous and --no-previous exclude each other")
     url = database_url or current_app.config["DATABASE_URL"]
     started = time.perf_counter()
     report = build_edition_report(url, out_dir, year=year, previous=previous,
-                                  compare=not no_previous, pdf=pdf)
+                                  compare=not no_previous, pdf=pdf, register=register,
+                                  previous_register=previous_register)
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

@@ -33,6 +33,7 @@ from survey.report.indicator_values import indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.design import Design
 from weighting.io import read_margin
+from weighting.register_indicators import area_values, read_register
 from weighting.scores import load_score_config
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
@@ -70,10 +71,22 @@ METHOD_TEXT = [
     ("Index", "De Veiligheidsindex volgt de reconstructie van de methode van 2014 "
      "(docs/index-reconstruction.md): indicatorscore = 100 + 40 × richting × (t(x) − t(basis "
      "2014)) / sd 2014, begrensd op 20-180; thema = gemiddelde van de groepsgemiddelden; deel = "
-     "gemiddelde van de thema's. Hier alleen het subjectieve deel: de vragenlijstindicatoren "
-     "waarvan het label gelijk is aan een indicatorkolom van 2014. Het objectieve deel "
-     "(politie- en registerdata) ontbreekt in deze editie, dus ook de index zelf."),
+     "gemiddelde van de thema's; index = gemiddelde van het subjectieve en het objectieve deel. "
+     "Het subjectieve deel komt uit de vragenlijstindicatoren waarvan het label gelijk is aan "
+     "een indicatorkolom van 2014. {objective}"),
 ]
+
+
+OBJECTIVE_FROM_REGISTER = (
+    "Het objectieve deel komt uit het registerbestand {files} (politie- en gemeentecijfers per "
+    "wijk: aantallen en noemers, docs/register-indicators.md): een wijkcijfer is teller / "
+    "noemer, een gebied- of stadscijfer de som van de tellers van zijn wijken gedeeld door de "
+    "som van de noemers (geen gemiddelde van wijkcijfers). Het verschil met de vorige editie en "
+    "de markering van 5 punten gaan over {flagged}.")
+OBJECTIVE_MISSING = (
+    "Het objectieve deel (politie- en registerdata) ontbreekt: er is geen registerbestand "
+    "opgegeven (wijkprofiel report --register), dus ook de index zelf ontbreekt; het verschil "
+    "en de markering van 5 punten gaan over het subjectieve deel.")
 
 
 @dataclass
@@ -262,6 +275,26 @@ def area_weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _method(register: Path | None, flagged: str) -> list:
+    """The method paragraphs, with how the objective part was made (or that it is missing)."""
+    if register is None:
+        objective = OBJECTIVE_MISSING
+    else:
+        compared = ("de volledige Veiligheidsindex" if flagged != change.SUBJECTIVE_PART else
+                    "het subjectieve deel (niet beide edities hebben registerdata)")
+        objective = OBJECTIVE_FROM_REGISTER.format(files=Path(register).name, flagged=compared)
+    return [(heading, paragraph.format(sparse=SPARSE_CELL, objective=objective))
+            for heading, paragraph in METHOD_TEXT]
+
+
+def read_registers(paths: dict, config, areas: pd.DataFrame) -> dict:
+    """{year: register values per (level, domain)} from {year: register file or None}; read
+    before any estimation, so that a bad file stops the report at once."""
+    wijken = dict(zip(areas["wijk_code"].astype(int), areas["wijk"]))
+    return {year: area_values(read_register(path, config, wijken), config, areas)
+            for year, path in paths.items() if path is not None}
+
+
 def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
     """One row per area, Rotterdam first, then the gebieden and the wijken: an area whose
     respondents answered none of the index indicators (a tiny wijk) keeps its row, empty."""
@@ -269,13 +302,15 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
              + [("wijk", w) for w in areas["wijk"]])
     full = table.set_index(["level", "domain"]).reindex(pd.MultiIndex.from_tuples(order, names=["level", "domain"]))
     full["edition"] = year
-    full["indicators_used"] = full["indicators_used"].fillna(0).astype(int)
+    for column in ("indicators_used", "register_used"):
+        full[column] = full[column].fillna(0).astype(int)
     return full.reset_index()
 
 
 def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
-                         pdf: bool = True) -> EditionReport:
+                         pdf: bool = True, register: Path | None = None,
+                         previous_register: Path | None = None) -> EditionReport:
     """Weight the edition in the database at `url`, estimate its indicators, compare them with
     the previous edition and write the report to `out_dir`.
 
@@ -286,14 +321,21 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
         previous: the edition to compare with (default: the newest before `year`, if any).
         compare: False skips the comparison even when a previous edition exists.
         pdf: also write report.pdf (WeasyPrint).
+        register: the register file of `year` (objective indicators per wijk,
+            `weighting.register_indicators`); without it the objective part and the index are
+            missing.
+        previous_register: the register file of the previous edition, for the change of the
+            full index.
 
     Returns:
         An `EditionReport` with the paths written and the tables.
 
     Raises:
-        WijkprofielError: no such edition, no answers, bad margins (as `InputError`).
+        WijkprofielError: no such edition, no answers, bad margins or a bad register file (as
+            `InputError`, naming file, row and column).
 
-    Writes index.html, report.pdf, indicators.csv/.xlsx/.sav, index_scores.csv,
+    Writes index.html, report.pdf, indicators.csv/.xlsx/.sav, index_scores.csv/.xlsx/.sav,
+    register_values.csv (with a register),
     weights.csv, diagnostics.csv, collapsed_cells.csv, margins/, plan.yaml, and per edition
     editions/YEAR/answers.sav, codebook.html and codebook.csv.
     """
@@ -301,10 +343,15 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     _check_database(url)
     year = edition_data.edition_year(url, year)
     previous = previous_edition(url, year, previous) if compare else None
+    if previous_register is not None and previous is None:
+        raise WijkprofielError("--previous-register is given but there is no previous edition "
+                               "to compare with")
+    config = load_score_config()
+    areas = edition_data.areas(url)
+    registers = read_registers({year: register, previous: previous_register}, config, areas)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     questionnaires = load_all()
-    config = load_score_config()
 
     current = estimate_edition(url, year, out_dir / "margins", questionnaires)
     margin_paths = sorted((out_dir / "margins").glob("margin_*.csv"))
@@ -316,11 +363,13 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
 
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
-    scores = {y: change.veiligheid_scores(e.indicators, config) for y, e in editions.items()}
+    scores = {y: change.veiligheid_scores(e.indicators, config, registers.get(y))
+              for y, e in editions.items()}
     indicators = current.indicators
     if previous is not None:
         indicators = change.indicator_change(indicators, editions[previous].indicators)
-    score_table = _every_area(change.score_table(scores, year, previous), edition_data.areas(url), year)
+    score_table = _every_area(change.score_table(scores, year, previous, config), areas, year)
+    flagged = change.flagged_score(scores, year, previous, config)
     seconds["change and scores"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -331,8 +380,12 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     diagnostics.collapse_log(current.design).to_csv(out_dir / "collapsed_cells.csv", index=False)
     files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
-    score_table.to_csv(out_dir / "index_scores.csv", index=False)
-    files.append(out_dir / "index_scores.csv")
+    files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
+    if year in registers:
+        register_table = registers[year].reset_index()
+        register_table.insert(0, "edition", year)
+        register_table.to_csv(out_dir / "register_values.csv", index=False)
+        files.append(out_dir / "register_values.csv")
     codebook_files = [out_dir / "editions" / str(y) / name for y in editions
                       for name in codebook.EDITION_FILES]
     seconds["tables"] = time.perf_counter() - clock
@@ -346,8 +399,8 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
         weights=current.weights, weight_summary=_weight_summary(current.weights),
         area_weights=area_weight_summary(current.weights),
         fieldwork=edition_data.fieldwork_summary(url, year),
-        method=[(h, p.format(sparse=SPARSE_CELL)) for h, p in METHOD_TEXT],
-        areas=edition_data.areas(url),
+        method=_method(register if year in registers else None, flagged),
+        areas=areas, flagged_score=flagged, config=config,
         files=[f.relative_to(out_dir) for f in files + codebook_files],
     )
     seconds["html"] = time.perf_counter() - clock

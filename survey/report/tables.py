@@ -6,6 +6,8 @@ with value labels in the .sav, as SPSS users expect; CSV and Excel keep the text
 
 from pathlib import Path
 
+import re
+
 import pandas as pd
 import pyreadstat
 
@@ -97,5 +99,70 @@ def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int
     if previous is not None:
         label += f", met verschil ten opzichte van {previous}"
     pyreadstat.write_sav(frame, str(sav), file_label=label, column_labels=variable_labels,
+                         variable_value_labels=value_labels)
+    return [csv, xlsx, sav]
+
+
+SCORE_COLUMN_LABELS = {
+    "level": "Niveau", "domain": "Gebied of wijk (Rotterdam voor de stad)", "edition": "Editie",
+    "indicators_used": "Aantal subjectieve indicatoren met een schatting",
+    "register_used": "Aantal objectieve indicatoren uit het registerbestand",
+    "previous_edition": "Vorige editie",
+    "flag_score": "Score waarvan de verschuiving gemarkeerd wordt",
+    "flag_5_points": "Verschuiving van 5 punten of meer (collegedoelstelling)",
+}
+
+
+def _spss_names(columns) -> dict:
+    """column -> a valid, unique SPSS variable name (letters, digits, _; at most 64 bytes;
+    starting with a letter): `Veiligheidsindex -subjectief 2022` -> `veiligheidsindex_subjectief_2022`."""
+    names, taken = {}, set()
+    for column in columns:
+        base = re.sub(r"[^0-9a-z]+", "_", str(column).lower()).strip("_") or "v"
+        if not base[0].isalpha():
+            base = "v_" + base
+        name, suffix = base[:64], 2
+        while name in taken:
+            name = f"{base[:60]}_{suffix}"
+            suffix += 1
+        taken.add(name)
+        names[column] = name
+    return names
+
+
+def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
+                       previous: int | None = None) -> list[Path]:
+    """Write the index score table (one row per area: the Veiligheidsindex, its parts and
+    themes, and the change) as index_scores.csv, index_scores.xlsx and index_scores.sav; the
+    .sav has SPSS names with the full column name as variable label; return the paths."""
+    out_dir = Path(out_dir)
+    csv = out_dir / "index_scores.csv"
+    scores.to_csv(csv, index=False)
+
+    xlsx = out_dir / "index_scores.xlsx"
+    labels = {c: SCORE_COLUMN_LABELS.get(c, c) for c in scores.columns}
+    about = pd.DataFrame({"kolom": list(scores.columns), "betekenis": list(labels.values())})
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        scores.to_excel(writer, sheet_name=f"indexscores {year}", index=False)
+        about.to_excel(writer, sheet_name="toelichting", index=False)
+        sheet = writer.sheets[f"indexscores {year}"]
+        sheet.freeze_panes = "C2"
+        sheet.auto_filter.ref = sheet.dimensions
+
+    sav = out_dir / "index_scores.sav"
+    frame = scores.copy()
+    frame["level"] = frame["level"].map({t: c for c, t in CODED["level"].items()}).astype(float)
+    if "flag_5_points" in frame:
+        frame["flag_5_points"] = frame["flag_5_points"].astype("Float64").astype(float)
+    names = _spss_names(frame.columns)
+    frame = frame.rename(columns=names)
+    value_labels = {names["level"]: CODE_LABELS["level"]}
+    if "flag_5_points" in names:
+        value_labels[names["flag_5_points"]] = CODE_LABELS["significant"]
+    label = f"Wijkprofiel {year}: Veiligheidsindex per stad, gebied en wijk (100 = Rotterdam 2014)"
+    if previous is not None:
+        label += f", met verschil ten opzichte van {previous}"
+    pyreadstat.write_sav(frame, str(sav), file_label=label,
+                         column_labels={names[c]: labels[c][:255] for c in labels},
                          variable_value_labels=value_labels)
     return [csv, xlsx, sav]

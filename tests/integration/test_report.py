@@ -14,7 +14,10 @@ from click.testing import CliRunner
 from survey import edition_data
 from survey.cli import main
 from survey.demo.export import answers_frame
+from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
+from weighting.register_indicators import area_values, read_register
+from weighting.scores import load_score_config
 
 SCALE = 0.02
 IDENTITY = {"sample_unit_id", "register_id", "given_name", "family_name", "street", "postcode",
@@ -23,14 +26,28 @@ IDENTITY = {"sample_unit_id", "register_id", "given_name", "family_name", "stree
 
 @pytest.fixture(scope="session")
 def report(tmp_path_factory):
+    """The report with the demo's register files of both editions (the full index)."""
     root = tmp_path_factory.mktemp("report")
     url = f"sqlite:///{root / 'w.db'}"
     seed_edition(url, seed=31, scale=SCALE, year=2024)
     seed_edition(url, seed=32, scale=SCALE, year=2022)
+    registers = {year: write_register(root / f"register-{year}.csv", year, seed=year)
+                 for year in (2024, 2022)}
     runner = CliRunner(env={"DATABASE_URL": url})
-    result = runner.invoke(main, ["report", "--out", str(root / "out")])
+    result = runner.invoke(main, ["report", "--out", str(root / "out"),
+                                  "--register", str(registers[2024]),
+                                  "--previous-register", str(registers[2022])])
     assert result.exit_code == 0, result.output
-    return {"url": url, "out": root / "out", "runner": runner, "output": result.output}
+    return {"url": url, "out": root / "out", "runner": runner, "output": result.output,
+            "registers": registers}
+
+
+@pytest.fixture(scope="session")
+def report_without_register(report):
+    out = report["out"].parent / "without"
+    result = report["runner"].invoke(main, ["report", "--no-pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 @pytest.fixture(scope="session")
@@ -91,21 +108,78 @@ def test_change_uses_both_editions_standard_errors(report, indicators):
     assert changed["significant"].any() and not changed["significant"].all()
 
 
-def test_index_scores_have_a_subjective_part_and_flag_five_point_moves(report):
+def test_index_scores_have_both_parts_and_flag_five_point_moves_of_the_index(report):
     scores = pd.read_csv(report["out"] / "index_scores.csv")
     assert len(scores) == 1 + 14 + 71
-    # every area with answers to the index indicators has its subjective part (at 2% a tiny
-    # wijk may have none: it keeps an empty row)
+    # every area has the register's 20 objective indicators, so its objective part; every area
+    # with answers to the index indicators also its subjective part and the index (at 2% a
+    # tiny wijk may have no respondents: its subjective part and index stay empty)
+    assert (scores["register_used"] == 20).all()
+    assert scores["Veiligheidsindex -objectief"].notna().all()
     answered = scores["indicators_used"] > 0
     assert answered.sum() >= 1 + 14 + 65
-    assert scores.loc[answered, "Veiligheidsindex -subjectief"].notna().all()
-    # no register data in the demo: the objective part, and so the index, are missing
-    assert scores["Veiligheidsindex -objectief"].isna().all() and scores["Veiligheidsindex"].isna().all()
-    both = scores.dropna(subset=["Veiligheidsindex -subjectief", "Veiligheidsindex -subjectief 2022"])
+    assert scores.loc[answered, ["Veiligheidsindex", "Veiligheidsindex -subjectief"]].notna().all(axis=None)
+    city = scores[scores["level"] == "stad"].iloc[0]
+    assert 90 <= city["Veiligheidsindex -objectief"] <= 110  # the demo keeps Rotterdam near 2014
+    # the change and the flag are on the full index, as both editions have a register
+    assert (scores["flag_score"] == "Veiligheidsindex").all()
+    both = scores.dropna(subset=["Veiligheidsindex", "Veiligheidsindex 2022"])
     assert len(both) >= 1 + 14 + 60
-    part = both["Veiligheidsindex -subjectief"]
-    assert (both["change"] == part - both["Veiligheidsindex -subjectief 2022"]).all()
-    assert (both["flag_5_points"] == (both["change"].abs() >= 5)).all()
+    assert (both["change Veiligheidsindex"] == both["Veiligheidsindex"] - both["Veiligheidsindex 2022"]).all()
+    assert (both["flag_5_points"] == (both["change Veiligheidsindex"].abs() >= 5)).all()
+    assert both["flag_5_points"].any() and not both["flag_5_points"].all()
+
+
+def test_objective_values_of_a_gebied_are_summed_from_its_wijken(report):
+    config = load_score_config()
+    areas = edition_data.areas(report["url"])
+    register = read_register(report["registers"][2024], config)
+    values = pd.read_csv(report["out"] / "register_values.csv").set_index(["level", "domain"])
+    burglary = "Aantal misdrijven van Inbraak woning"
+    wijken = register.loc[areas.loc[areas["gebied"] == "Charlois", "wijk_code"]]
+    by_hand = 1000 * wijken[burglary].sum() / wijken["adressen"].sum()
+    assert values.loc[("gebied", "Charlois"), f"{burglary} per duizend adressen"] == pytest.approx(by_hand)
+    expected = area_values(register, config, areas)
+    pd.testing.assert_frame_equal(values.drop(columns="edition"), expected, check_names=False)
+
+
+def test_the_report_shows_the_full_index(report):
+    html = (report["out"] / "index.html").read_text(encoding="utf-8")
+    assert "Veiligheidsindex per gebied en wijk" in html
+    assert "objectieve thema" in html and "ontbreekt" not in html
+    assert "som van de tellers van zijn wijken gedeeld door de som van de noemers" in html
+    scores = pd.read_csv(report["out"] / "index_scores.csv")
+    city = scores[scores["level"] == "stad"].iloc[0]
+    page = _pages(report["out"] / "report.pdf")[1]  # Rotterdam in het kort
+    assert "Veiligheidsindex" in page and "objectief deel" in page
+    assert f"{city['Veiligheidsindex']:.0f}" in page.split()
+
+
+def test_without_a_register_the_report_says_the_objective_part_is_missing(report_without_register):
+    html = (report_without_register / "index.html").read_text(encoding="utf-8")
+    assert "Veiligheidsindex (subjectief deel) per gebied en wijk" in html
+    assert "ontbreekt</strong>objectief deel (geen registerdata)" in html
+    assert "er is geen registerbestand opgegeven" in html
+    scores = pd.read_csv(report_without_register / "index_scores.csv")
+    assert scores["Veiligheidsindex -objectief"].isna().all() and scores["Veiligheidsindex"].isna().all()
+    assert (scores["register_used"] == 0).all()
+    assert (scores["flag_score"] == "Veiligheidsindex -subjectief").all()
+    assert not (report_without_register / "register_values.csv").exists()
+
+
+def test_score_tables_read_back_from_excel_and_spss_with_labels(report):
+    scores = pd.read_csv(report["out"] / "index_scores.csv")
+    excel = pd.read_excel(report["out"] / "index_scores.xlsx", sheet_name=None)
+    assert set(excel) == {"indexscores 2024", "toelichting"}
+    pd.testing.assert_series_equal(excel["indexscores 2024"]["Veiligheidsindex"],
+                                   scores["Veiligheidsindex"], check_dtype=False)
+    data, meta = pyreadstat.read_sav(str(report["out"] / "index_scores.sav"))
+    assert len(data) == len(scores)
+    assert meta.column_names_to_labels["veiligheidsindex_objectief"] == "Veiligheidsindex -objectief"
+    assert meta.column_names_to_labels["change_veiligheidsindex"] == "change Veiligheidsindex"
+    assert meta.variable_value_labels["level"] == {1: "stad", 2: "gebied", 3: "wijk"}
+    pd.testing.assert_series_equal(data["veiligheidsindex"], scores["Veiligheidsindex"],
+                                   check_dtype=False, check_names=False)
 
 
 def test_tables_read_back_from_excel_and_spss_with_labels(report, indicators):

@@ -66,14 +66,47 @@ def test_the_2014_rotterdam_values_score_100_on_every_subjective_theme():
 
 def test_a_move_of_five_points_is_flagged():
     # every indicator an eighth of a 2014 sd worse: 40 / 8 = 5 points lower on every theme;
-    # a sixteenth: 2.5 points, published as 98 (half up: 97.5 -> 98), a change of 2, no flag
+    # a sixteenth: 2.5 points, published as 98 (half up: 97.5 -> 98), a change of 2, no flag.
+    # Without register data the flag is on the subjective part.
     config = load_score_config()
     before = veiligheid_scores(_at_baseline(config), config)
     after = veiligheid_scores(_at_baseline(config, worse=0.125), config)
     assert after.loc[("stad", "Rotterdam"), "Veiligheidsbeleving"] == pytest.approx(95)
-    row = score_table({2024: after, 2022: before}, 2024, 2022).iloc[0]
+    row = score_table({2024: after, 2022: before}, 2024, 2022, config).iloc[0]
     assert row[f"{SUBJECTIVE_PART} 2022"] == 100 and row[SUBJECTIVE_PART] == 95
-    assert row["change"] == -5 and bool(row["flag_5_points"])
+    assert row["flag_score"] == SUBJECTIVE_PART
+    assert row[f"change {SUBJECTIVE_PART}"] == -5 and bool(row["flag_5_points"])
     slight = veiligheid_scores(_at_baseline(config, worse=0.0625), config)
-    row = score_table({2024: slight, 2022: before}, 2024, 2022).iloc[0]
-    assert row[SUBJECTIVE_PART] == 98 and row["change"] == -2 and not bool(row["flag_5_points"])
+    row = score_table({2024: slight, 2022: before}, 2024, 2022, config).iloc[0]
+    assert row[SUBJECTIVE_PART] == 98 and row[f"change {SUBJECTIVE_PART}"] == -2
+    assert not bool(row["flag_5_points"])
+
+
+def _register_at_baseline(config, worse=0.0):
+    """Register values of Rotterdam at their 2014 value, or `worse` 2014 sds worse."""
+    values = {}
+    for indicator in config.register_indicators:
+        step = -indicator.direction * worse * indicator.sd
+        values[indicator.column] = (np.sqrt(indicator.baseline) + step) ** 2
+    return pd.DataFrame(values, index=pd.MultiIndex.from_tuples([("stad", "Rotterdam")],
+                                                               names=["level", "domain"]))
+
+
+def test_with_register_data_in_both_editions_the_full_index_is_flagged():
+    # the subjective part 5 points lower, the objective part 5 points lower as well: the
+    # index moves 5 points and is the flagged score; with the objective part unchanged the
+    # index moves 2.5 (published 97.5 -> 98: a change of 2), and nothing is flagged although
+    # the subjective part moved 5
+    config = load_score_config()
+    before = veiligheid_scores(_at_baseline(config), config, _register_at_baseline(config))
+    after = veiligheid_scores(_at_baseline(config, worse=0.125), config,
+                              _register_at_baseline(config, worse=0.125))
+    row = score_table({2024: after, 2022: before}, 2024, 2022, config).iloc[0]
+    assert row["flag_score"] == "Veiligheidsindex"
+    assert row["Veiligheidsindex 2022"] == 100 and row["Veiligheidsindex"] == 95
+    assert row["Veiligheidsindex -objectief"] == 95 and row["change Veiligheidsindex"] == -5
+    assert bool(row["flag_5_points"])
+    half = veiligheid_scores(_at_baseline(config, worse=0.125), config, _register_at_baseline(config))
+    row = score_table({2024: half, 2022: before}, 2024, 2022, config).iloc[0]
+    assert row["Veiligheidsindex"] == 98 and row[f"change {SUBJECTIVE_PART}"] == -5
+    assert row["change Veiligheidsindex"] == -2 and not bool(row["flag_5_points"])
