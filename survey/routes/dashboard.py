@@ -5,8 +5,9 @@ Thin views: the numbers come from `survey.fieldwork.dashboard`, the chart from
 travel in the query string, so every view is a plain link and needs no JavaScript.
 
 The page can reload itself while a coordinator watches answers come in: `?verversen=60` adds a
-meta refresh of 60 seconds (5 to 3600; the coordinator turns it on and off with a link, so
-nothing moves unasked, WCAG 2.2.1).
+meta refresh of 60 seconds (5 to 3600). The coordinator turns it on and off with a link, so
+nothing moves unasked (WCAG 2.2.1, "turn off"); axe's meta-refresh rule, which cannot see
+that, flags the page while it is on. The CSP allows no script, so a meta refresh it is.
 
 Settings: FIELDWORK_TARGETS (a number for every wijk, default 420, or a CSV file
 `wijk_code,target`), FIELDWORK_PARTIAL_MIN_ANSWERS (answers a started unit needs to count as
