@@ -94,7 +94,7 @@ def fieldwork_summary(url: str, year: int) -> dict:
 def register_database_source(url_of) -> None:
     """Make `data: db` in a weighting plan read the answers of the newest edition from the
     database whose URL `url_of()` returns (called only when a plan asks for it)."""
-    from survey.demo.export import answers_frame
+    from survey.fieldwork.answers import answers_frame
     from weighting.plan import DATA_SOURCES
 
     DATA_SOURCES["db"] = lambda plan: answers_frame(url_of())

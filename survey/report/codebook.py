@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from survey.demo.export import UNIT_COLUMNS
+from survey.fieldwork.answers import UNIT_COLUMNS
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 SPSS_NAME_BYTES = 64
@@ -118,7 +118,7 @@ def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: di
     """The edition's answers as a coded, labelled table and the codebook describing it.
 
     Args:
-        frame: `survey.demo.export.answers_frame` of the edition.
+        frame: `survey.fieldwork.answers.answers_frame` of the edition.
         weights: final weight per row of `frame`.
         questionnaires: {id: Questionnaire} that the answers were given to.
         year: the edition.

@@ -23,7 +23,7 @@ import sqlalchemy
 from sqlalchemy import select
 
 from survey import edition_data, storage
-from survey.demo.export import answers_frame
+from survey.fieldwork.answers import answers_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from survey import QUESTIONNAIRES_DIR
 from survey.demo.areas import load_wijken
-from survey.demo.export import UNIT_COLUMNS, answers_frame
+from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
 from survey.demo.register import age_counts
 from survey.demo.seed import EditionExistsError, seed_edition
 from survey.questionnaire.loader import load_questionnaire

@@ -103,7 +103,7 @@ def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_ap
 
     # the statistics side still works: the analysis file, weighting from the database, the
     # dashboard, and no code logs in any more
-    from survey.demo.export import answers_frame
+    from survey.fieldwork.answers import answers_frame
 
     frame = answers_frame(url, 2024)
     assert len(frame) == 5 and set(frame["design_weight"]) == {10.0}
@@ -127,13 +127,15 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
     from survey.demo.seed import seed_edition
     from survey.edition_data import write_margin_files, write_plan
     from weighting.plan import DATA_SOURCES, load_plan, run_plan
-    from survey.demo.export import answers_frame
+    from survey.fieldwork.answers import answers_frame
 
-    seed_edition(sqlite_url, seed=7, scale=0.01)
+    # 2%: at 1% a tiny wijk's only respondent may be screened out (no longer lives at the
+    # address), which leaves the wijk without respondents and the plan without a solution
+    seed_edition(sqlite_url, seed=7, scale=0.02)
     margins = write_margin_files(sqlite_url, tmp_path)
     plan_path = write_plan(tmp_path, margins)
     with plan_path.open("a", encoding="utf-8") as handle:
-        handle.write("lonely_psu: adjust\n")  # a 1% demo leaves wijken with one respondent
+        handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
     saved = dict(DATA_SOURCES)
     DATA_SOURCES["db"] = lambda plan: answers_frame(sqlite_url)
     try:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from survey import edition_data
 from survey.cli import main
-from survey.demo.export import answers_frame
+from survey.fieldwork.answers import answers_frame
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
 from weighting.register_indicators import area_values, read_register

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from survey import access_codes, create_app, storage
-from survey.demo.export import answers_frame
 from survey.fieldwork import answers as answers_export
+from survey.fieldwork.answers import answers_frame
 from survey.fieldwork.dashboard import fieldwork_table
 from survey.letters.batches import skip_reason
 from survey.models import Answer, SampleUnit

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from survey import QUESTIONNAIRES_DIR
-from survey.demo.export import UNIT_COLUMNS
+from survey.fieldwork.answers import UNIT_COLUMNS
 from survey.questionnaire import load_questionnaire
 from survey.report.codebook import codebook_table, edition_codebook
 
@@ -18,6 +18,9 @@ def coded():
         "sample_unit_id": ["a1", "b2", "c3"], "wijk_code": [1, 1, 3],
         "wijk": ["Stadsdriehoek", "Stadsdriehoek", "Oude Westen"],
         "gebied": ["Centrum"] * 3, "questionnaire_id": ["veiligheidsmonitor"] * 3,
+        "questionnaire_version": ["2024.1"] * 3, "wave": [1, 1, 2], "status": ["completed"] * 3,
+        "disposition": ["1.1"] * 3, "started_at": ["2024-03-07 19:02:11"] * 3,
+        "completed_at": ["2024-03-07 19:21:40"] * 3, "inclusion_probability": [0.1, 0.1, 0.08],
         "mode": ["web", "paper", "web"], "design_weight": [10.0, 10.0, 12.5],
         "stratum_population": [4000, 4000, 9000], "age_group": ["15-24", "25-44", "65+"],
         "sex": ["vrouw", "man", "vrouw"], "migration_background": ["nederlands"] * 3,
