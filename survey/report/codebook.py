@@ -105,12 +105,16 @@ def _coded(series: pd.Series, lookup: dict) -> np.ndarray:
 
 
 def _chosen(series: pd.Series) -> pd.DataFrame:
-    """0/1 per chosen value (columns) for a multiple-choice answer stored space-separated."""
+    """0/1 per chosen value (columns, sorted) for a multiple-choice answer stored
+    space-separated. Filled by position in one numpy array: `pd.crosstab` took half a second
+    per question at 30,000 respondents (14 s for two editions)."""
     exploded = series.dropna().astype(str).str.split().explode().dropna()
     if exploded.empty:
         return pd.DataFrame(index=series.index)
-    dummies = pd.crosstab(exploded.index, exploded.to_numpy()).clip(upper=1)
-    return dummies.reindex(series.index, fill_value=0)
+    codes, values = pd.factorize(exploded.to_numpy(), sort=True)
+    matrix = np.zeros((len(series), len(values)), dtype=np.int64)
+    matrix[series.index.get_indexer(exploded.index), codes] = 1
+    return pd.DataFrame(matrix, index=series.index, columns=values)
 
 
 def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: dict,
