@@ -261,7 +261,9 @@ def build_table(counts, areas, targets: dict[int, int], *, edition=None,
         if aapor.group(disposition) == "I":
             row.completed_by_mode[mode] = row.completed_by_mode.get(mode, 0) + n
             row.completed_by_wave[wave] = row.completed_by_wave.get(wave, 0) + n
-    gebieden, total = {}, Row("total", "Rotterdam", "")
+    # filtered on a gebied, the total is that gebied's, and must not read as the city's
+    total_name = "Rotterdam" if filters.gebied is None else f"Totaal {filters.gebied}"
+    gebieden, total = {}, Row("total", total_name, "")
     for row in wijken.values():
         gebied_row = gebieden.setdefault(row.gebied, Row("gebied", row.gebied, row.gebied))
         gebied_row.add(row)
