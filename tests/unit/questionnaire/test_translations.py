@@ -82,6 +82,43 @@ def test_translation_keeps_paragraphs_and_placeholders(language):
     assert not wrong, f"{po}: {wrong[:5]}"
 
 
+# A buurt (the streets around the home, the questionnaires' unit) and a wijk (one of Rotterdam's
+# 71 districts) are different areas; each language keeps one word for each, so a respondent never
+# reads one for the other. Stems, so that inflected forms count.
+GLOSSARY = {"en": ("neighbourhood", "district"), "tr": ("mahalle", "semt"),
+            "ar": ("حي", "منطق"), "pl": ("okolic", "dzielnic")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_buurt_and_wijk_keep_their_own_words(language):
+    buurt_word, wijk_word = GLOSSARY[language]
+    po = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale=language)
+    wrong = []
+    for m in catalog:
+        if not m.id or isinstance(m.id, tuple) or not m.string:
+            continue
+        if re.search(r"\bbuurt\b", m.id, re.I) and buurt_word not in m.string.lower():
+            wrong.append((m.id[:50], f"buurt is '{buurt_word}'"))
+        if re.search(r"\bwijk\b", m.id, re.I) and wijk_word not in m.string.lower():
+            wrong.append((m.id[:50], f"wijk is '{wijk_word}'"))
+    assert not wrong, f"{po}: {wrong[:5]}"
+
+
+def test_polish_addresses_the_respondent_as_pan_pani():
+    """The questionnaires say Pan/Pani, so the interface does too: no ty-forms (Twoje, Możesz)
+    and no past tense in one gender only (odpowiedziałeś), which `odpowiedział(a)` avoids."""
+    po = TRANSLATIONS_DIR / "pl" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale="pl")
+    informal = re.compile(r"\b(?:ty|cię|ciebie|tobie|twó[jy]|twoj\w*|twoi\w*|jesteś|możesz|chcesz"
+                          r"|musisz|masz|wiesz|\w+ł[ae]ś)\b", re.I)
+    found = [(m.id[:40], informal.findall(m.string)) for m in catalog
+             if m.id and isinstance(m.string, str) and informal.search(m.string)]
+    assert not found, f"{po}: {found[:5]}"
+
+
 def test_extractor_takes_every_text_with_line_and_owner(minimal_path):
     with open(minimal_path, "rb") as f:
         messages = list(extract_questionnaire(f, [], [], {}))
