@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import storage
 from survey.errors import WijkprofielError
+from survey.fieldwork.exports import safe_cell
 from survey.letters import batches, returned
 from survey.letters.compose import KINDS, settings_from_config
 from survey.letters.render import BatchJob, render_batches
@@ -80,8 +81,9 @@ def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes)
         writer = csv.writer(handle)
         writer.writerow(MANIFEST_COLUMNS)
         for p in printed:
-            writer.writerow([p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind,
-                             p.pages])
+            # the print house opens it in a spreadsheet: no cell may run as a formula
+            writer.writerow([safe_cell(value) for value in (
+                p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind, p.pages)])
     try:
         with storage.transaction(url) as session:
             batches.record_letters(session, printed, wave, printed_at)

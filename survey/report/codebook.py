@@ -23,6 +23,7 @@ import pandas as pd
 import pyreadstat
 
 from survey.fieldwork.answers import UNIT_COLUMNS
+from weighting.io import spreadsheet_safe
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 SPSS_NAME_BYTES = 64
@@ -262,7 +263,7 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
     )
     table = codebook_table(variables, year)
     csv = directory / EDITION_FILES[2]
-    table.to_csv(csv, index=False)
+    spreadsheet_safe(table).to_csv(csv, index=False)  # '-1 = weet_niet' is no formula
     html = directory / EDITION_FILES[1]
     versions = sorted({f"{q.id} {q.version}" for q in questionnaires.values()})
     html.write_text(_environment.get_template("codebook.html").render(

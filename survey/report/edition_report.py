@@ -32,7 +32,7 @@ from survey.report.build import write_report
 from survey.report.indicator_values import indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.design import Design
-from weighting.io import read_margin
+from weighting.io import read_margin, spreadsheet_safe
 from weighting.register_indicators import area_values, read_register
 from weighting.scores import load_score_config
 
@@ -374,17 +374,19 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
 
     clock = time.perf_counter()
     files = []
-    current.weights.to_csv(out_dir / "weights.csv", index=False)
+    # area names in a spreadsheet must not run as formulas (CSV injection)
+    spreadsheet_safe(current.weights).to_csv(out_dir / "weights.csv", index=False)
     weight_table = diagnostics.weight_diagnostics(current.design)
-    weight_table.to_csv(out_dir / "diagnostics.csv", index=False)
-    diagnostics.collapse_log(current.design).to_csv(out_dir / "collapsed_cells.csv", index=False)
+    spreadsheet_safe(weight_table).to_csv(out_dir / "diagnostics.csv", index=False)
+    spreadsheet_safe(diagnostics.collapse_log(current.design)).to_csv(
+        out_dir / "collapsed_cells.csv", index=False)
     files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
     files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
     if year in registers:
         register_table = registers[year].reset_index()
         register_table.insert(0, "edition", year)
-        register_table.to_csv(out_dir / "register_values.csv", index=False)
+        spreadsheet_safe(register_table).to_csv(out_dir / "register_values.csv", index=False)
         files.append(out_dir / "register_values.csv")
     codebook_files = [out_dir / "editions" / str(y) / name for y in editions
                       for name in codebook.EDITION_FILES]

@@ -11,6 +11,8 @@ import re
 import pandas as pd
 import pyreadstat
 
+from weighting.io import spreadsheet_safe
+
 COLUMN_LABELS = {
     "questionnaire": "Vragenlijst(en) die de indicator meten",
     "indicator": "Indicator (code)",
@@ -78,7 +80,9 @@ def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int
     indicators.sav; return the paths."""
     out_dir = Path(out_dir)
     csv = out_dir / "indicators.csv"
-    indicators.to_csv(csv, index=False)
+    # area names and labels must not run as formulas in a spreadsheet (CSV injection); the
+    # .sav keeps the plain text
+    spreadsheet_safe(indicators).to_csv(csv, index=False)
 
     xlsx = out_dir / "indicators.xlsx"
     about = pd.DataFrame({"kolom": list(indicators.columns),
@@ -87,7 +91,7 @@ def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int
     if "significant" in excel:
         excel["significant"] = excel["significant"].astype(object).where(excel["significant"].notna())
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        excel.to_excel(writer, sheet_name=f"indicatoren {year}", index=False)
+        spreadsheet_safe(excel).to_excel(writer, sheet_name=f"indicatoren {year}", index=False)
         about.to_excel(writer, sheet_name="toelichting", index=False)
         sheet = writer.sheets[f"indicatoren {year}"]
         sheet.freeze_panes = "A2"
@@ -137,13 +141,13 @@ def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
     .sav has SPSS names with the full column name as variable label; return the paths."""
     out_dir = Path(out_dir)
     csv = out_dir / "index_scores.csv"
-    scores.to_csv(csv, index=False)
+    spreadsheet_safe(scores).to_csv(csv, index=False)
 
     xlsx = out_dir / "index_scores.xlsx"
     labels = {c: SCORE_COLUMN_LABELS.get(c, c) for c in scores.columns}
     about = pd.DataFrame({"kolom": list(scores.columns), "betekenis": list(labels.values())})
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        scores.to_excel(writer, sheet_name=f"indexscores {year}", index=False)
+        spreadsheet_safe(scores).to_excel(writer, sheet_name=f"indexscores {year}", index=False)
         about.to_excel(writer, sheet_name="toelichting", index=False)
         sheet = writer.sheets[f"indexscores {year}"]
         sheet.freeze_panes = "C2"
