@@ -5,7 +5,9 @@ picks a language and presses Start, so the code is sent by a protected form and 
 from the address bar. Failed attempts are rate limited per client address: every attempt is
 counted when it arrives (one atomic increment in the shared store, so guesses sent at once on
 several servers cannot all slip past a count read before any of them was added) and a right
-code gives its attempt back.
+code gives its attempt back. A right code holds its attempt only while its request runs (a
+few milliseconds), so honest logins behind one address can fill the count only if more than
+the limit of them run at the same moment: at most one per worker thread of all servers.
 """
 
 from flask import (Blueprint, current_app, flash, get_flashed_messages, redirect, render_template,
