@@ -6,8 +6,10 @@ Actions written: `login`, `login_failed`, `login_refused` (locked by failures), 
 `sample_check`, `sample_import`, `sample_discard`, `sample_draw`, `paper_register`,
 `paper_conflict`, `paper_pass_finished`, `paper_resolve`, `paper_complete` (`survey.paper`),
 `phone_view_unit`, `phone_call`, `phone_interview_start`, `phone_interview_complete`,
-`phone_conflict` (`survey.phone`). Each event is committed in
-its own transaction, so a view that fails afterwards still leaves its trace.
+`phone_conflict` (`survey.phone`). Each event is committed in its own transaction, so a view
+that fails afterwards still leaves its trace; except `paper_conflict_closed` and
+`phone_conflict_closed` (`survey.fieldwork.conflicts`), which are the closing of a conflict
+and so are committed with it.
 """
 
 from datetime import datetime, timedelta
