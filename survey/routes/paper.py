@@ -6,7 +6,6 @@ finish the pass, settle the differences between two passes, check the routing an
 Every step is POST-redirect-GET and works without JavaScript; every state change is audited.
 """
 
-from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -23,9 +22,7 @@ from survey.routes.staff import LogoutForm, register_error_pages
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
-# keying.css: the question blocks' rules for staff pages (see the file); the phone pages use it too
-bp = Blueprint("paper", __name__, url_prefix="/staff/paper",
-               static_folder=str(Path(entry.__file__).parent / "static"), static_url_path="/static")
+bp = Blueprint("paper", __name__, url_prefix="/staff/paper")
 register_error_pages(bp)
 
 KEY_PAPER = (roles.DATA_ENTRY,)
