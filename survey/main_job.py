@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from survey import PROJECT_ROOT, storage
-from survey.demo.commands import demo, seed_command
+from survey.demo.commands import demo, seed_and_report
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
 from survey.demo.targets import use_demo_targets
@@ -73,9 +73,8 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
 @click.option("--port", type=int, default=5000, show_default=True)
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the web app at the end (Ctrl-C stops it).")
-@click.pass_context
 @with_appcontext
-def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
+def run_command(seed, scale, out_dir, reseed, host, port, serve):
     """The main job: seed the demo edition, weight it, write the report, serve the app."""
     url = current_app.config["DATABASE_URL"]
     started = time.perf_counter()
@@ -85,7 +84,8 @@ def run_command(ctx, seed, scale, out_dir, reseed, host, port, serve):
     if exists and not reseed:
         click.echo(f"demo edition {DEMO_YEAR} is in the database already (use --reseed to rebuild)")
     else:
-        ctx.invoke(seed_command, seed=seed, scale=scale, database_url=url, replace=exists)
+        # the codes are listed once, at the end, with the addresses to use them at
+        seed_and_report(url, seed=seed, scale=scale, replace=exists, show_codes=False)
         # the previous edition, so that the report can show change over editions
         click.echo(f"seeding the previous edition {DEMO_YEAR - 2} for comparison ...")
         seed_edition(url, seed=seed - 2, scale=scale, year=DEMO_YEAR - 2, replace=True)

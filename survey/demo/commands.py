@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from survey.demo.seed import EDITION_YEAR, seed_edition
 from survey.demo.targets import targets_path, use_demo_targets, write_targets
 
-__all__ = ["demo", "print_summary"]
+__all__ = ["demo", "print_summary", "seed_and_report"]
 
 _STEPS = 1000
 
@@ -33,7 +33,14 @@ def demo():
 @with_appcontext
 def seed_command(seed, scale, database_url, replace):
     """Seed the demo edition: register, margins, sample, fieldwork and answers."""
-    url = database_url or current_app.config["DATABASE_URL"]
+    seed_and_report(database_url or current_app.config["DATABASE_URL"], seed=seed, scale=scale,
+                    replace=replace)
+
+
+def seed_and_report(url, *, seed, scale, replace, show_codes=True):
+    """Seed the demo edition with a progress bar, print what was made, and write the
+    dashboard's targets for it. `show_codes=False` leaves the demo login codes to the caller
+    (`wijkprofiel demo run` lists them once, at the end, with the addresses)."""
     with click.progressbar(
         length=_STEPS,
         label="demo seed",
@@ -50,7 +57,7 @@ def seed_command(seed, scale, database_url, replace):
 
         summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace)
         bar.update(_STEPS - shown, current_item="done")
-    print_summary(summary)
+    print_summary(summary, show_codes=show_codes)
     # the dashboard's targets scale with the sample (survey.demo.targets)
     path = write_targets(targets_path(url, current_app.instance_path), summary.targets)
     use_demo_targets(current_app.config, current_app.instance_path)
@@ -61,8 +68,9 @@ def seed_command(seed, scale, database_url, replace):
                   if configured else ""))
 
 
-def print_summary(summary):
-    """Print what `seed_edition` made: counts, times and demo login codes."""
+def print_summary(summary, show_codes=True):
+    """Print what `seed_edition` made: counts, times and (unless told not to) demo login
+    codes."""
     c = summary.counts
     click.echo(
         f"edition {summary.edition_year} (seed {summary.seed}, scale {summary.scale:g}) "
@@ -73,11 +81,14 @@ def print_summary(summary):
     )
     click.echo(
         f"  {c['sample_units']:,} sampled: {c['completed']:,} completed, "
+        f"{c['screened_out']:,} screened out (no longer at the address), "
         f"{c['started']:,} started, {c['invited']:,} not started"
     )
     click.echo(f"  {c['answers']:,} answers, {c['page_visits']:,} page visits")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items() if k != "total")
     click.echo(f"  seconds: {stages}")
+    if not show_codes:
+        return
     click.echo("demo login codes:")
     for questionnaire_id, by_status in summary.demo_codes.items():
         for status, codes in by_status.items():

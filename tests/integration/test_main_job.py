@@ -1,6 +1,8 @@
 """The main job end to end on a small demo edition: `wijkprofiel demo run --no-serve` seeds,
 weights, writes the report and a weighting plan that `wijkprofiel weight` runs on the database."""
 
+import re
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -36,6 +38,12 @@ def test_main_job_seeds_weights_and_writes_the_report(demo_run):
     raked = weights.groupby("wijk_code")["weight"].sum()
     pd.testing.assert_series_equal(raked.loc[margin.index], margin, check_names=False, rtol=1e-6)
     assert "demo-statistician" in result.output and "/staff/login" in result.output
+    # the demo codes once, at the end with the addresses, not also in the seed's summary
+    assert "demo login codes:" not in result.output
+    assert result.output.count("demo personal codes") == 1
+    listed = result.output.split("demo personal codes", 1)[1].split("demo staff accounts")[0]
+    codes = re.findall(r"\b[0-9A-Z]{10}\b", listed)
+    assert len(codes) >= 6 and all(result.output.count(code) == 1 for code in codes)
 
 
 def test_a_second_run_reuses_the_edition_and_without_pango_still_reports(demo_run, monkeypatch):
