@@ -12,7 +12,9 @@ The faults, in this order:
   seconds later on the same port (the load balancer, played by the client, sends the requests
   that cannot connect to the first server meanwhile);
 - `postgres`: a restart of PostgreSQL (fast shutdown: open transactions are rolled back, every
-  connection in the pools is broken);
+  connection in the pools is broken); meanwhile a probe logs in with fresh codes every 0.1 s,
+  since a login writes the login limit's count to the database: it must see a clear 503 page
+  or get in, never a 500, and get in again once the database is back;
 - `diskfull`: the SQLite default on a small tmpfs that is filled up while respondents save
   pages, then freed again (needs root for the mount).
 
@@ -21,7 +23,7 @@ one app server on SQLite. Each fault runs inside a load segment (`--users` respo
 `--think` seconds between pages); after each segment the audit runs over everything
 acknowledged so far. Printed per fault: pages acknowledged, the errors respondents saw, how
 many of those respondents carried on afterwards, and the audit. Exit status 1 when an
-acknowledged answer is missing or changed, or a page half written.
+acknowledged answer is missing or changed, a page half written, or a login failed hard.
 """
 
 import argparse
@@ -95,12 +97,46 @@ def fault_server(servers, down_seconds):
     return fault
 
 
-def fault_postgres(pg):
+def fault_postgres(pg, servers=None, codes=None, probe_seconds=6.0):
+    """Restart PostgreSQL. With `servers` and `codes`, also log in with right codes every
+    0.1 s from the restart on for `probe_seconds`: the login path now writes the login limit's
+    count to the database, and a restart must give a clear 503 page, never a 500, and logins
+    must work again once the database is back."""
     async def fault():
         started = time.monotonic()
+        probe = None
+        if servers and codes:
+            probe = asyncio.create_task(asyncio.to_thread(
+                login_probe, [s.port for s in servers], codes.take(int(probe_seconds * 10)),
+                probe_seconds))
         await asyncio.to_thread(pg.restart)
-        return {"postgres_restart_s": round(time.monotonic() - started, 1)}
+        notes = {"postgres_restart_s": round(time.monotonic() - started, 1)}
+        if probe is not None:
+            notes["logins"] = await probe
+        return notes
     return fault
+
+
+def login_probe(ports, codes, seconds) -> dict:
+    """Log in with each of `codes` in turn (alternating servers) for `seconds`; returns how
+    many logins got each answer (303 in, 503 database unavailable, 500 a hard failure) and
+    whether the last ones got in."""
+    from benchmarks.guessing import Guesser
+
+    statuses = []
+    deadline = time.monotonic() + seconds
+    guesser = Guesser(ports, "127.0.0.1")
+    for number, code in enumerate(codes):
+        if time.monotonic() > deadline:
+            break
+        try:
+            statuses.append(str(guesser.enter(code, number)))
+        except OSError as exc:
+            statuses.append(type(exc).__name__)
+        time.sleep(0.1)
+    tally = {status: statuses.count(status) for status in sorted(set(statuses))}
+    tally["last_logged_in"] = bool(statuses) and statuses[-1] == "303"
+    return tally
 
 
 def fault_disk_full(directory, full_seconds):
@@ -177,7 +213,7 @@ def run_postgres_faults(faults, args, work_dir):
         for name in faults:
             fault = {"worker": lambda: fault_worker(servers),
                      "server": lambda: fault_server(servers, args.down),
-                     "postgres": lambda: fault_postgres(pg)}[name]()
+                     "postgres": lambda: fault_postgres(pg, servers, codes)}[name]()
             figures = run_segment(name, codes, servers, log_path, args, fault)
             result = loadclient.audit(url, log_path)
             report(name, figures, result)
@@ -271,6 +307,9 @@ def main(argv=None):
     if "diskfull" in faults:
         results += run_disk_full(args, work_dir)
     failed = [name for name, _figures, result in results if not loadclient.audit_passed(result)]
+    logins = next((f["fault"].get("logins") for n, f, _r in results if n == "postgres"), None)
+    if logins is not None and (logins.get("500") or not logins["last_logged_in"]):
+        failed.append("postgres (logins failed hard or did not come back)")
     stuck = sum(figures["stuck_count"] for _name, figures, _result in results)
     if args.json:
         args.json.write_text(json.dumps(
