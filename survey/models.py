@@ -100,7 +100,9 @@ class SampleUnit(Base):
     household_type: Mapped[str] = mapped_column(String(30))
     # sha256 of the normalised personal code: login finds the unit without storing the code here
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="invited")  # invited|started|completed
+    # invited|started|completed|screened_out (the screening question ended it: AAPOR 4.10,
+    # not eligible, no respondent; survey.respondent.store.complete)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
     disposition: Mapped[str | None] = mapped_column(String(10))  # AAPOR code, e.g. 1.1
     mode: Mapped[str | None] = mapped_column(String(10))  # web|paper|phone, of the completion
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
