@@ -11,8 +11,9 @@ It supports the fixed window, Flask-Limiter's default strategy: a key's row hold
 when its window ends. `incr` is one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement
 (PostgreSQL, and SQLite since 3.35), so concurrent wrong codes on different servers each get
 their own count and none is lost. A row whose window has ended counts as absent; each new
-window deletes the ended rows, so the table holds about one row per address that failed in the
-last window. The key holds the client address, which is personal data: it is kept no longer.
+window deletes the ended rows, and a right code's count given back to 0 is deleted at once, so
+the table holds about one row per address that sent a wrong code in the last window. The key
+holds the client address, which is personal data: it is kept no longer.
 
 Times are the app server's `time.time()`, as in the `limits` storages; servers kept in step by
 NTP differ by milliseconds, nothing against windows of minutes.
@@ -92,7 +93,8 @@ class DatabaseStorage(Storage):
 
     def decr(self, key: str, amount: int = 1) -> int:
         """Take `amount` off the live count of `key` (not below 0); returns the new count.
-        The login gives back the attempt of a right code this way."""
+        The login gives back the attempt of a right code this way; a count back at 0 is
+        deleted, so an address that only ever logged in with right codes is not kept."""
         now = time.time()
         statement = (
             update(_counter)
@@ -100,7 +102,12 @@ class DatabaseStorage(Storage):
             .values(hits=case((_counter.c.hits > amount, _counter.c.hits - amount), else_=0))
             .returning(_counter.c.hits))
         with self._engine().begin() as connection:
-            return connection.execute(statement).scalar() or 0
+            hits = connection.execute(statement).scalar() or 0
+            if hits == 0:
+                # only while still 0: a wrong code counted meanwhile keeps its row
+                connection.execute(delete(_counter).where(_counter.c.limit_key == key,
+                                                          _counter.c.hits == 0))
+        return hits
 
     def get(self, key: str) -> int:
         """The count of `key` in its live window, 0 when it has none."""

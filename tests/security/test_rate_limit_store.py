@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.models import RateLimitCounter
 from survey.rate_limit_storage import DatabaseStorage
-from tests.security.support import RESPONDENT_CODE, build_app
+from tests.security.support import OTHER_CODE, RESPONDENT_CODE, build_app
 from tests.security.test_rate_limit import clock, guess, wrong_code  # noqa: F401 (fixture)
 from tests.staff_support import make_app
 
@@ -81,6 +81,8 @@ def test_a_right_code_gives_its_attempt_back_and_the_count_never_goes_below_zero
     assert store.incr(key, 600) == 1 and store.incr(key, 600) == 2
     assert store.decr(key) == 1 and store.decr(key) == 0 and store.decr(key) == 0
     assert store.decr("LIMITER/never-seen/start") == 0
+    assert rows(database_url) == 0  # back at 0: the address is not kept
+    store.incr(key, 600)
     store.clear(key)
     assert rows(database_url) == 0
     store.incr(key, 600)
@@ -108,6 +110,11 @@ def test_two_app_instances_on_one_database_share_the_count(sqlite_url, clock):
     assert guess(second.test_client(), RESPONDENT_CODE, address).status_code == 429
     clock.now += 10 * 60
     assert guess(first.test_client(), RESPONDENT_CODE, address).status_code == 303
+    # a right code leaves nothing behind: no count, no address
+    assert guess(second.test_client(), OTHER_CODE, "198.51.100.23").status_code == 303
+    with storage.transaction(sqlite_url) as db:
+        assert db.scalar(select(func.count()).select_from(RateLimitCounter).where(
+            RateLimitCounter.limit_key.contains("198.51.100.23"))) == 0
 
 
 def test_memory_store_stays_available_when_asked_for(sqlite_url):
