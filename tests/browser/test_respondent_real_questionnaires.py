@@ -104,3 +104,31 @@ def test_given_the_real_questionnaire_in_arabic_on_a_phone_then_every_page_is_ar
     assert found == {}
     assert len(path) > 20 and len(kinds_checked) > 5
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_given_a_resident_who_moved_when_she_answers_nee_then_a_goodbye_page_and_she_is_not_eligible(
+        chromium, real_questionnaire_server, axe_source, screenshots, language):
+    from survey.models import SampleUnit
+    from tests.browser.server import add_unit
+
+    server = real_questionnaire_server
+    unit_id, code = f"weg-{language}", {"nl": "STUVWXY234", "ar": "TUVWXYZ345"}[language]
+    add_unit(server.database_url, unit_id, code, questionnaire_id="wijkonderzoek")
+    page = new_page(chromium, width=320)
+    page.goto(f"{server.url}/start?lang={language}")
+    page.fill("#code", code)
+    page.click("form.start-form button[type=submit]")
+    assert page.url.endswith("/vragenlijst/pagina/adres")
+    page.check("input[name='woont_adres'][value='nee']")
+    page.click("form.questions button[value=next]")
+
+    assert page.url.endswith("/vragenlijst/bedankt")
+    assert page.locator(".panel__title").inner_text().strip() in ("Bedankt", "شكرًا")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path=str(screenshots / f"screened-out-320-{language}.png"), full_page=True)
+    with storage.transaction(server.database_url) as db:
+        unit = db.get(SampleUnit, unit_id)
+        assert (unit.status, unit.disposition) == ("screened_out", "4.10")
+    page.context.close()
