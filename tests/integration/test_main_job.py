@@ -37,6 +37,14 @@ def test_main_job_seeds_weights_and_writes_the_report(demo_run):
     margin = pd.read_csv(out / "margins" / "margin_sex.csv").groupby("wijk_code")["total"].sum()
     raked = weights.groupby("wijk_code")["weight"].sum()
     pd.testing.assert_series_equal(raked.loc[margin.index], margin, check_names=False, rtol=1e-6)
+    # the demo's register files (one per edition) give the full Veiligheidsindex, flagged on
+    # the full index; Rotterdam's objective part stays near its 2014 score of 100
+    assert {p.name for p in (out / "register").iterdir()} == {"register-2024.csv", "register-2022.csv"}
+    scores = pd.read_csv(out / "index_scores.csv")
+    rotterdam = scores[scores["level"] == "stad"].iloc[0]
+    assert 90 <= rotterdam["Veiligheidsindex -objectief"] <= 110
+    assert scores.loc[scores["level"] == "gebied", "Veiligheidsindex"].notna().all()
+    assert (scores["flag_score"] == "Veiligheidsindex").all()
     assert "demo-statistician" in result.output and "/staff/login" in result.output
     # the demo codes once, at the end with the addresses, not also in the seed's summary
     assert "demo login codes:" not in result.output
