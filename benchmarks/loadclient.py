@@ -163,7 +163,8 @@ class Client:
             self.stats.record(kind or method, started, time.monotonic() - started)
             if response.status >= 500:
                 self.stats.error(f"http_{response.status}", started)
-                self.stats.samples.setdefault(f"http_{response.status}", response.body[:2000])
+                # the whole page (up to 20 kB): its message comes after the head and header
+                self.stats.samples.setdefault(f"http_{response.status}", response.body[:20_000])
                 raise RequestFailed(f"http_{response.status}", f"{method} {path}")
             return response
         raise AssertionError("unreachable")
