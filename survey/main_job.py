@@ -17,7 +17,6 @@ from survey import PROJECT_ROOT, storage
 from survey.demo.commands import demo, seed_and_report
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
-from survey.demo.targets import use_demo_targets
 from survey.models import Edition, IdentityLink, SampleUnit
 from survey.report.edition_report import build_edition_report
 from survey.report.pdf import pdf_unavailable
@@ -129,7 +128,6 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         from werkzeug.serving import run_simple
 
         app = current_app._get_current_object()
-        use_demo_targets(app.config, app.instance_path)  # the seed's scaled targets, if any
         # the demo serves plain http on this machine: a Secure-only cookie would not come back
         # in every browser; production sits behind TLS and keeps the default (deploy/README.md)
         app.config["SESSION_COOKIE_SECURE"] = False

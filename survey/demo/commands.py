@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.demo.seed import EDITION_YEAR, seed_edition
-from survey.demo.targets import targets_path, use_demo_targets, write_targets
+from survey.demo.targets import targets_path, write_targets
 
 __all__ = ["demo", "print_summary", "seed_and_report"]
 
@@ -60,12 +60,11 @@ def seed_and_report(url, *, seed, scale, replace, show_codes=True):
     print_summary(summary, show_codes=show_codes)
     # the dashboard's targets scale with the sample (survey.demo.targets)
     path = write_targets(targets_path(url, current_app.instance_path), summary.targets)
-    use_demo_targets(current_app.config, current_app.instance_path)
-    configured = current_app.config.get("FIELDWORK_TARGETS") != str(path)
+    configured = current_app.config.get("FIELDWORK_TARGETS")
     click.echo(f"fieldwork targets: {sum(summary.targets.values()):,} net responses over "
                f"{len(summary.targets)} wijken in {path}"
                + (" (FIELDWORK_TARGETS names other targets; set it to this file to use these)"
-                  if configured else ""))
+                  if configured not in (None, str(path)) else ""))
 
 
 def print_summary(summary, show_codes=True):

@@ -17,11 +17,13 @@ Otherwise it follows from the unit's status:
 """
 
 import csv
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.engine import make_url
 
 from survey.errors import InputError
 from survey.fieldwork import aapor
@@ -345,6 +347,35 @@ def cumulative_series(daily: list[tuple[date, str, int]]) -> dict[str, list[tupl
             points.append((day, running))
         series[mode] = points
     return series
+
+
+TARGETS_SUFFIX = ".fieldwork-targets.csv"
+
+
+def database_targets_path(database_url: str, instance_path) -> Path:
+    """The targets file that belongs to the database at `database_url` (`demo seed` writes
+    one sized to its sample): beside a SQLite file (`demo.db` ->
+    `demo.db.fieldwork-targets.csv`), else in the instance folder under a name made from the
+    URL (password left out).
+
+    >>> database_targets_path("sqlite:////tmp/demo.db", "/srv/instance").as_posix()
+    '/tmp/demo.db.fieldwork-targets.csv'
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        return database.with_name(database.name + TARGETS_SUFFIX)
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return Path(instance_path) / f"demo-{digest}{TARGETS_SUFFIX}"
+
+
+def targets_setting(config, instance_path):
+    """What to read the targets from: FIELDWORK_TARGETS when it is set; else the database's own
+    targets file (`database_targets_path`) when there is one; else DEFAULT_TARGET per wijk."""
+    if "FIELDWORK_TARGETS" in config:
+        return config["FIELDWORK_TARGETS"]
+    path = database_targets_path(config["DATABASE_URL"], instance_path)
+    return str(path) if path.is_file() else DEFAULT_TARGET
 
 
 def load_targets(setting, wijk_codes) -> dict[int, int]:

@@ -37,7 +37,7 @@ Settings (app config; defaults in brackets):
 | setting            | meaning                                                           |
 |--------------------|-------------------------------------------------------------------|
 | PHONE_MAX_ATTEMPTS | calls to a unit before it leaves the list (appointments stay) [5] |
-| FIELDWORK_TARGETS  | target completes per wijk, for the shortfall (see survey.staff) [420] |
+| FIELDWORK_TARGETS  | target completes per wijk, for the shortfall (see survey.staff) [420, or a demo's own] |
 """
 
 DEFAULTS = {"PHONE_MAX_ATTEMPTS": 5}

@@ -9,8 +9,8 @@ meta refresh of 60 seconds (5 to 3600). The coordinator turns it on and off with
 nothing moves unasked (WCAG 2.2.1, "turn off"); axe's meta-refresh rule, which cannot see
 that, flags the page while it is on. The CSP allows no script, so a meta refresh it is.
 
-Settings: FIELDWORK_TARGETS (a number for every wijk, default 420, or a CSV file
-`wijk_code,target`), FIELDWORK_PARTIAL_MIN_ANSWERS (answers a started unit needs to count as
+Settings: FIELDWORK_TARGETS (a number for every wijk, or a CSV file `wijk_code,target`;
+unset: the database's own targets file that `demo seed` writes, else 420 per wijk), FIELDWORK_PARTIAL_MIN_ANSWERS (answers a started unit needs to count as
 partial, default 20), EDITION_YEAR (which edition to show; else the newest).
 """
 
@@ -59,7 +59,7 @@ def _filters() -> tuple[fieldwork.Filters, list[str]]:
 def _table(db, filters):
     config = current_app.config
     wijk_codes = list(db.scalars(select(Area.wijk_code)))
-    targets = fieldwork.load_targets(config.get("FIELDWORK_TARGETS", fieldwork.DEFAULT_TARGET),
+    targets = fieldwork.load_targets(fieldwork.targets_setting(config, current_app.instance_path),
                                      wijk_codes)
     return fieldwork.fieldwork_table(
         db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,

@@ -69,7 +69,7 @@ def call_list():
     wijk = request.args.get("wijk") or None
     wijk_code = int(wijk) if wijk and wijk.isdigit() else None
     with storage.transaction(_url()) as db:
-        targets = fieldwork.load_targets(config.get("FIELDWORK_TARGETS", fieldwork.DEFAULT_TARGET),
+        targets = fieldwork.load_targets(fieldwork.targets_setting(config, current_app.instance_path),
                                          list(db.scalars(select(Area.wijk_code))))
         edition, rows = calls.wijk_rows(
             db, year=config.get("EDITION_YEAR"), targets=targets,

@@ -14,7 +14,7 @@ Settings (app config; defaults in brackets):
 | STAFF_IDLE_TIMEOUT             | seconds without a request that end a session [1800]         |
 | STAFF_LOGIN_MAX_FAILURES       | failed logins per username in 15 minutes before lock [5]    |
 | STAFF_ARGON2_PROFILE           | argon2-cffi profile for hashing [RFC_9106_LOW_MEMORY]       |
-| FIELDWORK_TARGETS              | target net responses per wijk: a number, or a CSV file `wijk_code,target` [420] |
+| FIELDWORK_TARGETS              | target net responses per wijk: a number, or a CSV file `wijk_code,target`; unset, the database's own file that `demo seed` writes, if any [420] |
 | FIELDWORK_PARTIAL_MIN_ANSWERS  | answers a started unit needs to count as partial (1.2) [20] |
 | EDITION_YEAR                   | the edition the dashboard shows; else the newest            |
 
