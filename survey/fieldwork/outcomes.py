@@ -3,7 +3,7 @@
 A coordinator records what came back in the post, over the phone or from the register. Each
 outcome (`aapor.OUTCOMES`) sets the unit's AAPOR disposition, and a `unit_outcome` row keeps
 the history with who recorded it. A completed questionnaire (1.1) stands: an outcome is never
-recorded over it. A unit is found by the personal code on the letter (through its hash, as at
+recorded over it, nor over a unit its own screening answer closed (4.10). A unit is found by the personal code on the letter (through its hash, as at
 the respondent login) or by its opaque sample unit id.
 
 A batch comes as a CSV file with the columns `code` or `sample_unit_id`, `outcome` and,
@@ -43,7 +43,8 @@ def record(db, reference: str, outcome: str, *, recorded_by: str, note: str | No
     """Set the unit's disposition from `outcome` and keep the history row.
 
     Raises:
-        OutcomeError when the outcome is unknown, no unit matches, or the unit has completed.
+        OutcomeError when the outcome is unknown, no unit matches, or the unit has completed
+        or was screened out.
     """
     if outcome not in aapor.OUTCOMES:
         raise OutcomeError(f"outcome {outcome!r} is unknown; expected one of "
@@ -54,6 +55,10 @@ def record(db, reference: str, outcome: str, *, recorded_by: str, note: str | No
     if unit.status == "completed":
         raise OutcomeError(f"sample unit {unit.id} has completed its questionnaire; "
                            "an outcome is not recorded over a complete")
+    if unit.status == "screened_out":  # its own answer settled it: known not eligible (4.10)
+        raise OutcomeError(f"sample unit {unit.id} answered that it no longer lives at the "
+                           "address (screened out, not eligible: 4.10); an outcome is not "
+                           "recorded over that")
     disposition = aapor.OUTCOMES[outcome][0]
     unit.disposition = disposition
     row = UnitOutcome(sample_unit_id=unit.id, outcome=outcome, disposition=disposition,

@@ -11,6 +11,7 @@ from survey import access_codes, create_app, storage
 from survey.fieldwork import answers as answers_export
 from survey.fieldwork.answers import answers_frame
 from survey.fieldwork.dashboard import fieldwork_table
+from survey.fieldwork.outcomes import OutcomeError, record
 from survey.letters.batches import skip_reason
 from survey.models import Answer, SampleUnit
 from tests.browser.server import FIXTURES, add_unit
@@ -80,6 +81,11 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
     assert table.total.rates["RR1"] == 0.0
     # and no reminder letter
     assert skip_reason("reminder1", unit.status, unit.disposition, {"invitation"}) is not None
+    # a coordinator cannot overwrite the respondent's own answer with a postal outcome
+    with pytest.raises(OutcomeError, match="screened out"):
+        with storage.transaction(url) as db:
+            record(db, "weg", "moved", recorded_by="coordinator")
+    assert unit_and_answers(url, "weg")[0].disposition == "4.10"
 
 
 def staff_app(url):
