@@ -119,7 +119,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     click.echo(f"health check:           {base}/healthz")
     click.echo("demo personal codes (questionnaire, status):")
     for (questionnaire_id, status), codes in sorted(demo_codes(url).items()):
-        click.echo(f"  {questionnaire_id:<20} {status:<10} {'  '.join(codes)}")
+        click.echo(f"  {questionnaire_id:<20} {status:<12} {'  '.join(codes)}")
     if staff:
         click.echo("demo staff accounts (shown once):")
         for username, password in staff.items():
