@@ -97,10 +97,25 @@ def _check_header(path: Path, names: list) -> None:
         seen[key] = position
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """`value` made harmless for a spreadsheet: a text that starts with = + - @ (or a tab or
+    carriage return) would be run as a formula by Excel or LibreOffice ("CSV injection",
+    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text. Numbers
+    are never changed.
+
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12), safe_cell("Delfshaven")
+    ('\\'=HYPERLINK("http://x")', "'-12", -12, 'Delfshaven')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text cell that starts with = + - @ (or a tab or carriage return)
-    prefixed by an apostrophe, so a spreadsheet shows it as text instead of running it as a
-    formula (CSV injection, OWASP). Numbers are left as they are.
+    """`frame` with `safe_cell` applied to every text cell; numbers are left as they are.
 
     >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1, 2]})).to_dict("list")
     {'a': ["'=1+1", 'x'], 'b': [-1, 2]}
@@ -108,12 +123,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+            out[column] = out[column].map(safe_cell)
     return out
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_margin(path) -> Margin:

@@ -74,6 +74,19 @@ def spss_frame(indicators: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
     return frame, variable_labels, value_labels
 
 
+def _write_excel(path: Path, table: pd.DataFrame, *, sheet_name: str, meanings: list[str],
+                 freeze: str) -> None:
+    """`table` as a spreadsheet-safe sheet with its header frozen down to `freeze` and a filter
+    on every column, plus a sheet `toelichting` giving each column's meaning."""
+    about = pd.DataFrame({"kolom": list(table.columns), "betekenis": meanings})
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        spreadsheet_safe(table).to_excel(writer, sheet_name=sheet_name, index=False)
+        about.to_excel(writer, sheet_name="toelichting", index=False)
+        sheet = writer.sheets[sheet_name]
+        sheet.freeze_panes = freeze
+        sheet.auto_filter.ref = sheet.dimensions
+
+
 def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int,
                            previous: int | None = None) -> list[Path]:
     """Write indicators.csv, indicators.xlsx (data plus a sheet explaining every column) and
@@ -85,17 +98,11 @@ def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int
     spreadsheet_safe(indicators).to_csv(csv, index=False)
 
     xlsx = out_dir / "indicators.xlsx"
-    about = pd.DataFrame({"kolom": list(indicators.columns),
-                          "betekenis": [COLUMN_LABELS.get(c, c) for c in indicators.columns]})
     excel = indicators.copy()
     if "significant" in excel:
         excel["significant"] = excel["significant"].astype(object).where(excel["significant"].notna())
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        spreadsheet_safe(excel).to_excel(writer, sheet_name=f"indicatoren {year}", index=False)
-        about.to_excel(writer, sheet_name="toelichting", index=False)
-        sheet = writer.sheets[f"indicatoren {year}"]
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+    _write_excel(xlsx, excel, sheet_name=f"indicatoren {year}",
+                 meanings=[COLUMN_LABELS.get(c, c) for c in indicators.columns], freeze="A2")
 
     sav = out_dir / "indicators.sav"
     frame, variable_labels, value_labels = spss_frame(indicators)
@@ -145,13 +152,8 @@ def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
 
     xlsx = out_dir / "index_scores.xlsx"
     labels = {c: SCORE_COLUMN_LABELS.get(c, c) for c in scores.columns}
-    about = pd.DataFrame({"kolom": list(scores.columns), "betekenis": list(labels.values())})
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        spreadsheet_safe(scores).to_excel(writer, sheet_name=f"indexscores {year}", index=False)
-        about.to_excel(writer, sheet_name="toelichting", index=False)
-        sheet = writer.sheets[f"indexscores {year}"]
-        sheet.freeze_panes = "C2"
-        sheet.auto_filter.ref = sheet.dimensions
+    _write_excel(xlsx, scores, sheet_name=f"indexscores {year}",
+                 meanings=list(labels.values()), freeze="C2")
 
     sav = out_dir / "index_scores.sav"
     frame = scores.copy()
