@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from survey import storage
 from survey.errors import WijkprofielError
+from survey.fieldwork import aapor
+from survey.fieldwork.dashboard import disposition_column
 from survey.models import Area, Edition, PopulationMargin, SampleUnit
 
 MARGIN_VARIABLES = ("age_group", "sex", "migration_background", "household_type")
@@ -69,23 +71,34 @@ def areas(url: str) -> pd.DataFrame:
 
 
 def fieldwork_summary(url: str, year: int) -> dict:
-    """Gross sample, completes, response rate and completes by mode, formatted for the report."""
+    """Gross sample, completes, the response rate (AAPOR RR1, with the dispositions the
+    dashboard shows, so that units screened out as not eligible leave the denominator) and
+    completes by mode, formatted for the report."""
+    disposition = disposition_column()
     with storage.get_engine(url).connect() as connection:
         rows = connection.execute(
-            select(SampleUnit.status, SampleUnit.mode, func.count())
+            select(SampleUnit.status, SampleUnit.mode, disposition, func.count())
             .join(Edition, Edition.id == SampleUnit.edition_id)
             .where(Edition.year == year)
-            .group_by(SampleUnit.status, SampleUnit.mode)
+            .group_by(SampleUnit.status, SampleUnit.mode, disposition)
         ).all()
-    gross = sum(count for _, _, count in rows)
-    completed = {mode: count for status, mode, count in rows if status == "completed"}
+    gross = sum(count for *_, count in rows)
+    completed = {}
+    dispositions = {}
+    for status, mode, code, count in rows:
+        dispositions[code] = dispositions.get(code, 0) + count
+        if status == "completed":
+            completed[mode] = completed.get(mode, 0) + count
     completed_count = sum(completed.values())
+    outcomes = aapor.OutcomeCounts.from_dispositions(dispositions)
+    rr1 = outcomes.rates()["RR1"]
     mode_names = {"web": "via internet", "paper": "op papier", "phone": "telefonisch"}
     return {
         "gross": f"{gross:,}".replace(",", "."),
         "completed": f"{completed_count:,}".replace(",", "."),
         "completed_count": completed_count,
-        "response_rate": f"{100 * completed_count / gross:.1f}%".replace(".", ",") if gross else "–",
+        "not_eligible": f"{outcomes.NE:,}".replace(",", "."),
+        "response_rate": f"{100 * rr1:.1f}%".replace(".", ",") if rr1 is not None else "–",
         "by_mode": [(mode_names.get(m, m), f"{c:,}".replace(",", "."))
                     for m, c in sorted(completed.items(), key=lambda kv: -kv[1])],
     }

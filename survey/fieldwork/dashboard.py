@@ -159,7 +159,7 @@ def disposition_column(partial_min_answers: int = DEFAULT_PARTIAL_MIN_ANSWERS):
     """SQL expression: the unit's final disposition code (stored, or derived from status).
 
     The answer count is a correlated subquery evaluated only for started units (a few
-    thousand), through the index on answer.sample_unit_id.
+    thousand), through the index of answer's unique (sample_unit_id, variable).
     """
     answers = (
         select(func.count())

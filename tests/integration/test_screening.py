@@ -126,3 +126,22 @@ def test_a_phone_interview_with_nee_screens_the_unit_out(database_url):
     assert stored == {"woont_adres": ("nee", "phone")}
     # closed for further calls
     assert "niet meer bellen" in interviewer.get("/staff/phone/telefoon").text
+
+
+def test_the_report_counts_the_screened_out_as_not_eligible(database_url):
+    """The report's fieldwork figures use the dashboard's dispositions: one complete among
+    three eligible units is 33,3% (RR1), not a quarter of the gross sample."""
+    from survey.edition_data import fieldwork_summary
+
+    for unit_id, code, status in [("klaar", "HJSY36UY9B", "completed"),
+                                  ("weg", "VFAUAFNK42", "screened_out"),
+                                  ("stil1", "KQ7MNPX3AR", "invited"),
+                                  ("stil2", "T4WXC9LDHE", "invited")]:
+        add_unit(database_url, unit_id, code, status=status)
+    with storage.transaction(database_url) as db:
+        db.get(SampleUnit, "klaar").mode = "web"
+        db.get(SampleUnit, "weg").disposition = "4.10"
+    summary = fieldwork_summary(database_url, 2024)
+    assert (summary["gross"], summary["completed"], summary["not_eligible"]) == ("4", "1", "1")
+    assert summary["response_rate"] == "33,3%"
+    assert summary["by_mode"] == [("via internet", "1")]
