@@ -36,6 +36,7 @@ _environment = jinja2.Environment(
 DESIGN_VARIABLES = {
     "respondent": ("Respondentnummer (volgnummer in dit bestand)", "number"),
     "questionnaire_id": ("Vragenlijst die de respondent kreeg", "single"),
+    "questionnaire_version": ("Versie van de vragenlijst bij het eerste antwoord", "single"),
     "wijk_code": ("Wijk (code; steekproefstratum)", "single"),
     "gebied": ("Gebied", "text"),
     "mode": ("Wijze van invullen", "single"),
@@ -151,6 +152,10 @@ def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: di
         "questionnaire_id": {q: f"{questionnaires[q].title} (versie {questionnaires[q].version})"
                              if q in questionnaires else q
                              for q in sorted(frame["questionnaire_id"].dropna().unique())},
+        # the version the respondent really answered (stored with the answers), which may
+        # differ from the file's current version; empty for units answered before it was kept
+        "questionnaire_version": {v: f"versie {v}" for v in
+                                  sorted(frame["questionnaire_version"].dropna().unique())},
         "wijk_code": dict(sorted(frame.groupby("wijk_code")["wijk"].first().items())),
         "mode": {m: MODE_LABELS.get(m, m) for m in sorted(frame["mode"].dropna().unique())},
     }
@@ -265,7 +270,9 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
     csv = directory / EDITION_FILES[2]
     spreadsheet_safe(table).to_csv(csv, index=False)  # '-1 = weet_niet' is no formula
     html = directory / EDITION_FILES[1]
-    versions = sorted({f"{q.id} {q.version}" for q in questionnaires.values()})
+    answered = frame[["questionnaire_id", "questionnaire_version"]].dropna().drop_duplicates()
+    versions = sorted({f"{q} {v}" for q, v in answered.itertuples(index=False)}
+                      or {f"{q.id} {q.version}" for q in questionnaires.values()})
     html.write_text(_environment.get_template("codebook.html").render(
         year=year, variables=variables, n=len(frame), versions=versions,
         questionnaires=list(questionnaires.values()),

@@ -66,6 +66,9 @@ def test_no_identity_columns_and_design_variables_labelled(coded):
     assert data["respondent"].tolist() == [1.0, 2.0, 3.0]
     assert data["weight"].tolist() == [20.0, 30.0, 40.0]
     assert by_name["wijk_code"].value_labels == {1: "Stadsdriehoek", 3: "Oude Westen"}
+    # the version answered, as stored with the answers
+    assert by_name["questionnaire_version"].value_labels == {1: "versie 2024.1"}
+    assert data["questionnaire_version"].tolist() == [1.0, 1.0, 1.0]
     table = codebook_table(variables, 2024)
     assert table["variable"].tolist() == list(data.columns)
     assert (table["edition"] == 2024).all()
