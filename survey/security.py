@@ -66,6 +66,9 @@ DEFAULTS = {
     # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
     # behind one address, so the limit is not tighter
     "LOGIN_RATE_LIMIT": "20 per 10 minutes",
+    # staff sign-in per client address, whatever the username: the lock per username
+    # (STAFF_LOGIN_MAX_FAILURES) does not stop one address trying a password on every account
+    "STAFF_LOGIN_RATE_LIMIT": "30 per 15 minutes",
     # the app's own database, shared by every worker and server (survey.rate_limit_storage)
     "RATELIMIT_STORAGE_URI": f"{rate_limit_storage.SCHEME}://",
     "RATELIMIT_STRATEGY": "fixed-window",
@@ -76,7 +79,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
 }
 
-ENVIRONMENT_SETTINGS = ("TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "RATELIMIT_STORAGE_URI")
+ENVIRONMENT_SETTINGS = ("TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "STAFF_LOGIN_RATE_LIMIT",
+                        "RATELIMIT_STORAGE_URI")
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -103,6 +107,27 @@ def login_limit() -> str:
     from flask import current_app
 
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def staff_login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["STAFF_LOGIN_RATE_LIMIT"]
+
+
+def give_back_attempt() -> None:
+    """A successful sign-in does not count against its limit: take the attempt the limiter
+    counted on arrival off the count again. A store that fails here (the database went away
+    since the count) leaves the attempt counted, which only costs the address one attempt."""
+    from flask import current_app
+
+    attempt = limiter.current_limit
+    if attempt is None:  # the limiter is off (RATELIMIT_ENABLED false)
+        return
+    try:
+        limiter.limiter.storage.decr(attempt.key, 1)
+    except Exception:  # noqa: BLE001 (any store's error: the login itself succeeded)
+        current_app.logger.exception("could not give back the attempt of a successful login")
 
 
 def add_security_headers(response):

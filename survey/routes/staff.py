@@ -14,6 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey import storage
+from survey.security import give_back_attempt, limiter, staff_login_limit
 from survey.staff import audit, auth, roles
 from survey.staff.roles import requires_role
 
@@ -50,6 +51,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(staff_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     error = None
@@ -66,6 +68,7 @@ def login():
             if principal is None:
                 error = "Gebruikersnaam of wachtwoord klopt niet."
         if principal is not None:
+            give_back_attempt()
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if request.method == "POST" and error else 200
     return render_template("staff/login.html", form=form, error=error), status
@@ -107,9 +110,17 @@ def form_expired(_error):
     return render_template("staff/form_expired.html"), 400
 
 
+def too_many_attempts(_error):
+    """HTTP 429 from the limiter on the sign-in form: the form again, with why and how long."""
+    return render_template("staff/login.html", form=LoginForm(),
+                           error="Te veel inlogpogingen vanaf dit adres. Probeer het over een "
+                                 "kwartier opnieuw."), 429
+
+
 def register_error_pages(blueprint):
     blueprint.register_error_handler(403, forbidden)
     blueprint.register_error_handler(CSRFError, form_expired)
 
 
 register_error_pages(bp)
+bp.register_error_handler(429, too_many_attempts)

@@ -10,15 +10,15 @@ few milliseconds), so honest logins behind one address can fill the count only i
 the limit of them run at the same moment: at most one per worker thread of all servers.
 """
 
-from flask import (Blueprint, current_app, flash, get_flashed_messages, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, flash, get_flashed_messages, redirect, render_template, request,
+                   url_for)
 
 from flask_wtf.csrf import CSRFError
 
 from survey import access_codes
 from survey.forms.error_messages import message
 from survey.respondent import session as respondent_session
-from survey.security import limiter, login_limit
+from survey.security import give_back_attempt, limiter, login_limit
 
 bp = Blueprint("start", __name__)
 
@@ -41,22 +41,9 @@ def start():
     if unit is None:
         error = error or message("code_unknown")
         return render_template("start.html", code=code, error=error, notices=[]), 200
-    _give_back_attempt()
+    give_back_attempt()
     respondent_session.log_in(unit)
     return redirect(url_for("questionnaire.resume"), code=303)
-
-
-def _give_back_attempt():
-    """A right code does not count against the limit: take its attempt off the count again.
-    A store that fails here (the database went away since the count) leaves the attempt
-    counted, which only costs the address one of its attempts."""
-    attempt = limiter.current_limit
-    if attempt is None:  # the limiter is off (RATELIMIT_ENABLED false)
-        return
-    try:
-        limiter.limiter.storage.decr(attempt.key, 1)
-    except Exception:  # noqa: BLE001 (any store's error: the login itself succeeded)
-        current_app.logger.exception("could not give back the login attempt of a right code")
 
 
 @bp.post("/stoppen")

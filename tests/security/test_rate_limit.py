@@ -16,7 +16,7 @@ import types
 
 import pytest
 
-from tests.security.support import OTHER_CODE, RESPONDENT_CODE, build_app, form_token
+from tests.security.support import OTHER_CODE, PASSWORD, RESPONDENT_CODE, build_app, form_token
 
 
 class FakeClock:
@@ -111,3 +111,35 @@ def test_right_codes_never_count_against_the_limit(sqlite_url, clock):
     for _ in range(30):  # a login clears the session, so each one fetches a fresh form
         clock.now += 1
         assert guess(client, RESPONDENT_CODE, "198.51.100.3").status_code == 303
+
+
+def staff_login(client, username, password, address):
+    environ = {"REMOTE_ADDR": address}
+    token = form_token(client.get("/staff/login", environ_base=environ).text)
+    return client.post("/staff/login", environ_base=environ,
+                       data={"csrf_token": token, "username": username, "password": password})
+
+
+def test_staff_sign_in_is_limited_per_address_across_usernames(sqlite_url, clock):
+    """Password spraying: one address tries a password on many usernames, so the lock per
+    username never trips; the limit per address does, at 30 failures in a quarter of an hour.
+    A right password gives its attempt back, and another address is not affected."""
+    app = build_app(sqlite_url)
+    assert app.config["STAFF_LOGIN_RATE_LIMIT"] == "30 per 15 minutes"
+    sprayer = "203.0.113.7"
+    for attempt in range(30):
+        clock.now += 1
+        response = staff_login(app.test_client(), f"gebruiker{attempt}", "Welkom2024!", sprayer)
+        assert response.status_code == 401, attempt
+    clock.now += 1
+    refused = staff_login(app.test_client(), "coordinator", PASSWORD, sprayer)
+    assert refused.status_code == 429
+    assert "Te veel inlogpogingen vanaf dit adres" in refused.text
+    # a colleague elsewhere signs in; her right password does not fill her address's count
+    for _ in range(35):
+        clock.now += 1
+        assert staff_login(app.test_client(), "coordinator", PASSWORD,
+                           "203.0.113.8").status_code == 302
+    # after the window the sprayer's address may sign in again
+    clock.now += 15 * 60 + 1
+    assert staff_login(app.test_client(), "coordinator", PASSWORD, sprayer).status_code == 302
