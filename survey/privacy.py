@@ -9,7 +9,9 @@ answered.
   unless a unit of another edition still links to the same person;
 - the link from a personal code to its unit: `sample_unit.code_hash` is replaced by a value no
   code hashes to, so a kept copy of a letter can no longer find the unit's answers (and the
-  code no longer logs in).
+  code no longer logs in);
+- the login limits' counts (`rate_limit_counter`): client IP addresses, personal data too,
+  that would otherwise stay until someone next sent a wrong code.
 
 It keeps the statistics side whole: `sample_unit` with its stratum, design weight and register
 auxiliaries, the answers, paradata, outcomes and letters, so the edition can still be weighted,
@@ -31,7 +33,7 @@ from sqlalchemy import delete, exists, func, select, update
 
 from survey import storage
 from survey.errors import WijkprofielError
-from survey.models import Edition, IdentityLink, IdentityPerson, SampleUnit
+from survey.models import Edition, IdentityLink, IdentityPerson, RateLimitCounter, SampleUnit
 
 # sample_unit.code_hash after a purge: never 64 hex digits, so no typed code can match it
 PURGED_PREFIX = "purged-"
@@ -49,12 +51,15 @@ class PurgeResult:
     persons: int = 0
     register_persons: int = 0
     codes_unlinked: int = 0
+    address_counts: int = 0
     persons_kept_for_other_editions: int = 0
 
     def summary(self) -> str:
         text = (f"edition {self.year}: {self.links} identity links with their personal codes and "
                 f"{self.persons} persons (names, addresses) deleted; {self.codes_unlinked} code "
                 f"hashes unlinked; {self.units} sample units with their answers and weights kept")
+        if self.address_counts:
+            text += f"; {self.address_counts} login-limit counts of client addresses deleted"
         if self.persons_kept_for_other_editions:
             text += (f"; {self.persons_kept_for_other_editions} persons kept because a unit of "
                      "another edition links to them")
@@ -128,6 +133,7 @@ def purge_identity(url: str, year: int, *, force: bool = False, with_register: b
                    ~SampleUnit.code_hash.startswith(PURGED_PREFIX))
             .values(code_hash=PURGED_PREFIX + SampleUnit.id)
             .execution_options(synchronize_session=False)).rowcount
+        result.address_counts = db.execute(delete(RateLimitCounter)).rowcount
         if with_register:
             linked = exists().where(IdentityLink.person_id == IdentityPerson.id)
             result.register_persons = db.execute(

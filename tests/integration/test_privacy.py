@@ -10,7 +10,7 @@ from sqlalchemy import String, Text, func, inspect, select, text
 from survey import storage
 from survey.cli import main
 from survey.models import (Answer, AuditEvent, Edition, IdentityLink, IdentityPerson,
-                           SampleUnit)
+                           RateLimitCounter, SampleUnit)
 from survey.privacy import purge_identity
 from tests.fieldwork_data import CODES, add_edition
 from tests.staff_support import add_accounts, make_app, StaffActions
@@ -81,11 +81,15 @@ def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_ap
         weights_before = sorted(db.scalars(select(SampleUnit.design_weight)
                                            .where(SampleUnit.edition_id == 1)))
     assert "Fatima" in _texts(url)
+    with storage.transaction(url) as db:  # a wrong code was sent from this address
+        db.add(RateLimitCounter(limit_key="LIMITER/198.51.100.23/start.start/20/10/minute",
+                                hits=3, window_ends_at=4102444800.0))
 
     result = purge_app.test_cli_runner().invoke(main, ["privacy", "purge-identity", "--edition",
                                                        "2024", "--yes"])
     assert result.exit_code == 0, result.output
     assert "12 identity links with their personal codes and 11 persons" in result.output
+    assert "1 login-limit counts of client addresses deleted" in result.output
     assert "1 persons kept because a unit of another edition links to them" in result.output
 
     texts = _texts(url)
@@ -93,6 +97,7 @@ def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_ap
         assert name not in texts, f"{name!r} is still in the database"
     assert "Naam2" in texts and "NEXTCODE22" in texts  # the 2026 sample keeps its person
     assert "Onbemonsterd" in texts                     # without --with-register
+    assert "198.51.100.23" not in texts
     assert _count(url, Answer) == answers_before
     with storage.transaction(url) as db:
         assert sorted(db.scalars(select(SampleUnit.design_weight)
