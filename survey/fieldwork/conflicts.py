@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 
 from survey.models import Answer, Area, AuditEvent, PaperForm, SampleUnit
 from survey.paper import entry as paper
+from survey.respondent.store import SCREENED_OUT
 
 PAPER, PHONE = "paper", "phone"
 KINDS = {PAPER: "Papieren formulier na voltooiing", PHONE: "Telefonisch interview ingehaald"}
@@ -68,6 +69,8 @@ class Conflict:
     closed_at: datetime | None = None
     closed_by: str | None = None
     note: str | None = None
+    screened_out: bool = False
+    """The earlier questionnaire ended at the screening (not at the address; AAPOR 4.10)."""
 
     @property
     def is_open(self) -> bool:
@@ -99,7 +102,8 @@ def _paper_conflicts(db, edition_id: int) -> list[Conflict]:
     result = []
     for form, unit, wijk in rows:
         conflict = Conflict(PAPER, unit.id, wijk, unit.mode, unit.completed_at,
-                            form.registered_at, form.registered_by)
+                            form.registered_at, form.registered_by,
+                            screened_out=unit.status == SCREENED_OUT)
         if form.status == paper.FILED:
             closing = closings.get(unit.id)
             conflict.closed_at, conflict.closed_by = form.completed_at, form.completed_by
@@ -122,7 +126,7 @@ def _phone_conflicts(db, edition_id: int) -> list[Conflict]:
     for unit, wijk in units:
         event = latest[unit.id]
         conflict = Conflict(PHONE, unit.id, wijk, unit.mode, unit.completed_at, event.at,
-                            event.username)
+                            event.username, screened_out=unit.status == SCREENED_OUT)
         closing = closings.get(unit.id)
         if closing is not None and closing.at >= event.at:
             conflict.closed_at, conflict.closed_by, conflict.note = (

@@ -60,14 +60,16 @@ def previous_page(questionnaire, page_id: str):
 def conflict_text(unit: SampleUnit) -> str:
     when = unit.completed_at.strftime("%Y-%m-%d %H:%M") if unit.completed_at else "eerder"
     how = MODE_LABELS.get(unit.mode, unit.mode or "in een andere vorm")
-    return (f"Eenheid {unit.id} was al voltooid ({how}, {when} UTC) toen dit papieren formulier "
+    closed = (f"al afgesloten als buiten de doelgroep (woont niet meer op het adres, {how}"
+              if unit.status == store.SCREENED_OUT else f"al voltooid ({how}")
+    return (f"Eenheid {unit.id} was {closed}, {when} UTC) toen dit papieren formulier "
             "binnenkwam. Er is niets van het formulier opgeslagen; de eerdere antwoorden blijven staan.")
 
 
 def register(db, reference: str, keyer: str, *, double_entry: bool, at: datetime) -> PaperForm:
     """The paper form of the unit whose code (or id) is `reference`; registered on first use.
 
-    A unit that completed in another mode gets its form flagged as a conflict (returned with
+    A unit that completed, or was screened out, in another mode gets its form flagged as a conflict (returned with
     status `conflict`); nothing is keyed for it.
 
     Raises:
@@ -87,7 +89,7 @@ def register(db, reference: str, keyer: str, *, double_entry: bool, at: datetime
         form = PaperForm(sample_unit_id=unit.id, double_entry=double_entry, status=ENTRY,
                          registered_by=keyer, registered_at=at)
         db.add(form)
-    if unit.status == "completed" and form.status != CONFLICT:
+    if unit.status in store.CLOSED and form.status != CONFLICT:
         form.status, form.conflict = CONFLICT, conflict_text(unit)
     db.flush()
     return form

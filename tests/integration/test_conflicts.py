@@ -134,3 +134,26 @@ def test_a_phone_interview_overtaken_by_a_web_completion_is_closed_with_a_note(d
         modes = set(db.scalars(select(Answer.mode).where(Answer.sample_unit_id == "a1")))
     assert event.target == "a1" and event.detail.startswith("Respondent vulde")
     assert modes == {"web"}
+
+
+def test_a_paper_form_after_a_web_screen_out_is_a_conflict_that_says_so(database_url):
+    """The named person answered on the web that she no longer lives at the address (4.10);
+    a paper questionnaire from that address comes later, filled in by someone else: it is
+    flagged, nothing of it is stored, and the coordinator reads that the unit was screened
+    out, not that it completed."""
+    app = paper.paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
+    with storage.transaction(database_url) as db:
+        unit = db.get(SampleUnit, "p2")
+        unit.status, unit.mode, unit.disposition = "screened_out", "web", "4.10"
+        unit.completed_at = datetime(2023, 4, 2, 10, 30)
+    keyer = paper.login(app, "data_entry")
+    assert paper.post(keyer, "/staff/paper/", {"code": paper.CODES["p2"]}).headers[
+        "Location"] == "/staff/paper/p2/conflict"
+    with storage.transaction(database_url) as db:
+        form = db.get(PaperForm, "p2")
+        assert form.status == "conflict"
+        assert "al afgesloten als buiten de doelgroep (woont niet meer op het adres" in form.conflict
+        assert db.scalar(select(PaperEntry).where(PaperEntry.sample_unit_id == "p2")) is None
+    listing = paper.login(app, "coordinator").get("/staff/conflicten").text
+    assert ("Afgesloten als buiten de doelgroep (woont niet meer op het adres, AAPOR 4.10) via "
+            "internet op 02-04-2023 10:30.") in listing
