@@ -33,7 +33,6 @@ CODES = {f"u{i}": code for i, code in enumerate(
     ["HJSY36UY9B", "VFAUAFNK42", "2345678ABC", "BCDEFGH234", "CDEFGHJ345", "DEFGHJK456",
      "EFGHJKL567", "FGHJKLM678", "GHJKLMN789", "HJKLMNP892", "JKLMNPQ923", "KLMNPQR234",
      "LMNPQRS345", "MNPQRST456", "NPQRSTU567", "PQRSTUV678"], start=1)}
-REAL_CODES = {"veiligheidsmonitor": "QRSTUVW789", "wijkonderzoek": "RSTUVWX892"}
 SCREENSHOTS = Path(os.environ.get("WIJKPROFIEL_SCREENSHOTS", "/tmp/wijkprofiel-screenshots"))
 
 
@@ -95,15 +94,13 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_questionnaire_server(tmp_path_factory):
-    """A server with the real questionnaires in questionnaires/ and one unit for each
-    (`real-veiligheidsmonitor`, `real-wijkonderzoek`, codes in `REAL_CODES`)."""
+    """A server with the real questionnaires in questionnaires/ on an empty edition; each test
+    adds the units it logs in with (`tests.browser.server.add_unit`)."""
     from survey import QUESTIONNAIRES_DIR
 
     tmp_path = tmp_path_factory.mktemp("real")
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     storage.upgrade(url)
-    for questionnaire_id, code in REAL_CODES.items():
-        add_unit(url, f"real-{questionnaire_id}", code, questionnaire_id=questionnaire_id)
     server = LiveServer(url, tmp_path / "server.log", QUESTIONNAIRES_DIR).start()
     yield server
     server.kill()

@@ -1,23 +1,20 @@
-"""Given/When/Then: the real questionnaires in chromium on a 360 px phone, in Arabic (right to
-left). The respondent has answered every page (stored beforehand, as the integration walk in
-tests/integration stores them), so each page on the path can be opened directly: every one must
-fit the screen, be Arabic throughout (no questionnaire text left in Dutch), and axe-core checks
-each page that shows a new mix of question kinds (checking all of them finds nothing more and
-takes a minute longer)."""
-
-from datetime import datetime
+"""Given/When/Then: a resident completes each real questionnaire in chromium on a 360 px phone,
+in Dutch and in Arabic (right to left), answering page after page as a person would (a valid
+answer to every question shown), through the review page to the thank-you page. On the way
+every page must fit the screen, in Arabic be Arabic throughout (no questionnaire text left in
+Dutch), and axe-core checks each page that shows a new mix of question kinds (checking all of
+them finds nothing more and takes a minute longer). At the end the unit is complete with the
+answers of exactly the pages the routing showed."""
 
 import pytest
-from werkzeug.datastructures import MultiDict
+from sqlalchemy import select
 
 from survey import QUESTIONNAIRES_DIR, storage
-from survey.models import Answer, PageVisit
+from survey.models import Answer, PageVisit, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
-from survey.respondent import forms
-from tests.browser.conftest import REAL_CODES
-from tests.browser.test_respondent_web import axe_violations, new_page
-from tests.integration.test_respondent_questionnaires import valid_form
+from tests.browser.server import add_unit
+from tests.browser.test_respondent_web import answer_page, axe_violations, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -44,74 +41,78 @@ def page_kind(page):
     return frozenset((q.type, bool(q.missing_options)) for q in page.questions)
 
 
-def answer_every_page(database_url, unit_id, questionnaire):
-    """Store what a respondent posting `valid_form` on each page would store; returns the path."""
-    router = Router(questionnaire)
-    answers, submitted = {}, set()
-    while (page := router.first_unanswered_page(answers, submitted)) is not None:
-        _forms, values = forms.from_submission(router.visible_questions(page, answers),
-                                               MultiDict(valid_form(page)))
-        answers.update({k: v for k, v in values.items() if v is not None})
-        submitted.add(page.id)
-    at = datetime(2024, 3, 1)
-    with storage.transaction(database_url) as db:
-        for page in router.path(answers):
-            db.add(PageVisit(sample_unit_id=unit_id, page_id=page.id, mode="web",
-                             first_shown_at=at, submitted_at=at))
-            for variable in page.variables():
-                if variable in answers:
-                    db.add(Answer(sample_unit_id=unit_id, variable=variable,
-                                  value=answers[variable], page_id=page.id, mode="web",
-                                  saved_at=at))
-    return router.path(answers)
-
-
 @pytest.fixture(scope="module")
 def kinds_checked():
     """Page kinds axe has checked, shared by both questionnaires: a kind is checked once."""
     return set()
 
 
+# one unit per (questionnaire, language): the server and its database are shared by the module
+RESIDENT_CODES = {("veiligheidsmonitor", "nl"): "UVWXYZ2346",
+                  ("veiligheidsmonitor", "ar"): "VWXYZ23457",
+                  ("wijkonderzoek", "nl"): "WXYZ234568",
+                  ("wijkonderzoek", "ar"): "XYZ2345679"}
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
 @pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
-def test_given_the_real_questionnaire_in_arabic_on_a_phone_then_every_page_is_arabic_and_fits(
-        chromium, real_questionnaire_server, axe_source, questionnaire_id, kinds_checked):
+def test_given_a_resident_on_a_phone_when_she_answers_the_real_questionnaire_page_by_page_then_it_completes(
+        chromium, real_questionnaire_server, axe_source, questionnaire_id, language, kinds_checked):
     server = real_questionnaire_server
     questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / f"{questionnaire_id}.yaml")
-    path = answer_every_page(server.database_url, f"real-{questionnaire_id}", questionnaire)
+    unit_id = f"{questionnaire_id}-{language}"
+    add_unit(server.database_url, unit_id, RESIDENT_CODES[questionnaire_id, language],
+             questionnaire_id=questionnaire_id)
     page = new_page(chromium, width=360)
-    page.goto(f"{server.url}/start?lang=ar")
-    page.fill("#code", REAL_CODES[questionnaire_id])
+    page.goto(f"{server.url}/start?lang={language}")
+    page.fill("#code", RESIDENT_CODES[questionnaire_id, language])
     page.click("form.start-form button[type=submit]")
-    page.wait_for_url("**/vragenlijst/controleren")  # every page answered: straight to review
-    found, dutch_left = {}, {}
-    for shown in ["review"] + [p.id for p in path]:
-        if shown != "review":
-            page.goto(f"{server.url}/vragenlijst/pagina/{shown}")
-            assert page.url.endswith(f"/pagina/{shown}")
+    walked, found, dutch_left = [], {}, {}
+
+    def check(shown, kind):
         # WCAG 1.4.10 reflow, in one call: nothing scrolls sideways on 360 px
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), shown
-        language = page.evaluate(NOT_ARABIC_JS, QUESTIONNAIRE_TEXT)
-        assert (language["lang"], language["dir"]) == ("ar", "rtl"), shown
-        if language["notArabic"] or language["markedDutch"]:
-            dutch_left[shown] = language["notArabic"] + language["markedDutch"]
-        kind = "review" if shown == "review" else page_kind(questionnaire.page(shown))
-        if kind not in kinds_checked:
-            kinds_checked.add(kind)
+        found_language = page.evaluate(NOT_ARABIC_JS, QUESTIONNAIRE_TEXT)
+        assert (found_language["lang"], found_language["dir"]) == (
+            language, "rtl" if language == "ar" else "ltr"), shown
+        if language == "ar" and (found_language["notArabic"] or found_language["markedDutch"]):
+            dutch_left[shown] = found_language["notArabic"] + found_language["markedDutch"]
+        if (language, kind) not in kinds_checked:
+            kinds_checked.add((language, kind))
             violations = axe_violations(page, axe_source)
             if violations:
                 found[shown] = violations
+
+    while "/vragenlijst/pagina/" in page.url:
+        shown = page.url.rsplit("/", 1)[1]
+        check(shown, page_kind(questionnaire.page(shown)))
+        walked.append(shown)
+        answer_page(page, questionnaire)
+    assert page.url.endswith("/vragenlijst/controleren")
+    check("review", "review")
+    page.click("main form button[type=submit]")
+    assert page.url.endswith("/vragenlijst/bedankt")
+    assert page.get_attribute("html", "lang") == language
+    page.context.close()
+
     assert dutch_left == {}
     assert found == {}
-    assert len(path) > 20 and len(kinds_checked) > 5
-    page.context.close()
+    with storage.transaction(server.database_url) as db:
+        unit = db.get(SampleUnit, unit_id)
+        stored = {a.variable: a.value for a in db.scalars(
+            select(Answer).where(Answer.sample_unit_id == unit_id))}
+        visits = {v.page_id: v.language for v in db.scalars(
+            select(PageVisit).where(PageVisit.sample_unit_id == unit_id))}
+    assert (unit.status, unit.mode, unit.disposition) == ("completed", "web", "1.1")
+    # the pages she was shown are exactly the routing's path through her own answers
+    assert [p.id for p in Router(questionnaire).path(stored)] == walked
+    assert len(walked) > 20 and set(visits) == set(walked)
+    assert set(visits.values()) == {language}
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
 def test_given_a_resident_who_moved_when_she_answers_nee_then_a_goodbye_page_and_she_is_not_eligible(
         chromium, real_questionnaire_server, axe_source, screenshots, language):
-    from survey.models import SampleUnit
-    from tests.browser.server import add_unit
-
     server = real_questionnaire_server
     unit_id, code = f"weg-{language}", {"nl": "STUVWXY234", "ar": "TUVWXYZ345"}[language]
     add_unit(server.database_url, unit_id, code, questionnaire_id="wijkonderzoek")

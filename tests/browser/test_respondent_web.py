@@ -11,12 +11,36 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import Answer, PageVisit, SampleUnit
 from tests.browser.conftest import CODES
+from tests.integration.test_respondent_questionnaires import valid_form
 
 pytestmark = pytest.mark.browser
 
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0 Mobile Safari/537.36")
 NEXT = "form.questions button[value=next]"
+
+
+def answer_page(page, questionnaire):
+    """Fill in a valid answer to every question shown on the current page of a real
+    questionnaire (`valid_form`) and go on; the page must be accepted."""
+    page_id = page.url.rsplit("/", 1)[1]
+    page.evaluate(FILL, valid_form(questionnaire.page(page_id)))
+    page.click(NEXT)
+    page.wait_for_load_state()
+    assert not page.url.endswith("/pagina/" + page_id), page.locator(".error-summary").inner_text()
+
+
+FILL = """form => {
+  for (const [name, value] of Object.entries(form)) {
+    for (const input of document.querySelectorAll(`[name="${name}"]`)) {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.value === value) input.checked = true;
+      } else {
+        input.value = value;
+      }
+    }
+  }
+}"""
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 

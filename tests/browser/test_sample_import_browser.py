@@ -20,8 +20,7 @@ from survey import QUESTIONNAIRES_DIR, storage
 from survey.cli import main
 from survey.models import IdentityPerson, MailedLetter, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
-from tests.browser.test_respondent_web import NEXT, axe_violations, new_page
-from tests.integration.test_respondent_questionnaires import valid_form
+from tests.browser.test_respondent_web import answer_page, axe_violations, new_page
 from tests.staff_support import PASSWORD, add_accounts, make_app
 
 pytestmark = pytest.mark.browser
@@ -212,25 +211,3 @@ def dispositions(page):
     table = page.locator("section[aria-labelledby=aapor-heading] table").first
     return {row.locator("th").inner_text(): int(row.locator("td").nth(2).inner_text())
             for row in table.locator("tbody tr").all()}
-
-
-def answer_page(page, questionnaire):
-    """Fill in a valid answer to every question shown on the current page and go on."""
-    page_id = page.url.rsplit("/", 1)[1]
-    page.evaluate(FILL, valid_form(questionnaire.page(page_id)))
-    page.click(NEXT)
-    page.wait_for_load_state()
-    assert not page.url.endswith("/pagina/" + page_id), page.locator(".error-summary").inner_text()
-
-
-FILL = """form => {
-  for (const [name, value] of Object.entries(form)) {
-    for (const input of document.querySelectorAll(`[name="${name}"]`)) {
-      if (input.type === "radio" || input.type === "checkbox") {
-        if (input.value === value) input.checked = true;
-      } else {
-        input.value = value;
-      }
-    }
-  }
-}"""
