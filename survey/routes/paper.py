@@ -51,6 +51,16 @@ def _load(db, unit_id):
     return form, questionnaire_for(unit.questionnaire_id)
 
 
+def _own_pass(unit_id, number, keyer):
+    """The questionnaire, the pages keyed so far and the values of pass `number`, which must
+    be `keyer`'s own (else PaperError)."""
+    with storage.transaction(_url()) as db:
+        _form, questionnaire = _load(db, unit_id)
+        entry.own_pass(db, unit_id, number, keyer)
+        return (questionnaire, entry.keyed_page_ids(db, unit_id, number),
+                entry.pass_values(db, unit_id, number))
+
+
 def _start_page(error=None, code="", status=200):
     with storage.transaction(_url()) as db:
         rows = entry.overview(db)
@@ -117,15 +127,11 @@ def conflict(unit_id):
 @requires_role(*KEY_PAPER)
 def page(unit_id, number, page_id):
     keyer = current_user.username
-    with storage.transaction(_url()) as db:
-        form, questionnaire = _load(db, unit_id)
-        try:
-            entry.own_pass(db, unit_id, number, keyer)
-        except entry.PaperError as exc:
-            flash(str(exc))
-            return redirect(url_for("paper.start"), code=303)
-        keyed = entry.keyed_page_ids(db, unit_id, number)
-        values = entry.pass_values(db, unit_id, number)
+    try:
+        questionnaire, keyed, values = _own_pass(unit_id, number, keyer)
+    except entry.PaperError as exc:
+        flash(str(exc))
+        return redirect(url_for("paper.start"), code=303)
     try:
         current = questionnaire.page(page_id)
     except KeyError:
@@ -186,15 +192,11 @@ def finish(unit_id, number):
             flash(f"Invoer {number} van eenheid {unit_id} is afgerond. De tweede invoer doet "
                   "een collega: geef het formulier door.")
             return redirect(url_for("paper.start"), code=303)
-    with storage.transaction(_url()) as db:
-        form, questionnaire = _load(db, unit_id)
-        try:
-            entry.own_pass(db, unit_id, number, keyer)
-        except entry.PaperError as exc:
-            flash(str(exc))
-            return redirect(url_for("paper.start"), code=303)
-        keyed = entry.keyed_page_ids(db, unit_id, number)
-        values = entry.pass_values(db, unit_id, number)
+    try:
+        questionnaire, keyed, values = _own_pass(unit_id, number, keyer)
+    except entry.PaperError as exc:
+        flash(str(exc))
+        return redirect(url_for("paper.start"), code=303)
     answered = {page.id: sum(values.get(v) is not None for v in page.variables())
                 for page in questionnaire.pages}
     return render_template("staff/paper_finish.html", unit_id=unit_id, number=number,
