@@ -66,9 +66,6 @@ DEFAULTS = {
     # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
     # behind one address, so the limit is not tighter
     "LOGIN_RATE_LIMIT": "20 per 10 minutes",
-    # staff sign-in per client address, whatever the username: the lock per username
-    # (STAFF_LOGIN_MAX_FAILURES) does not stop one address trying a password on every account
-    "STAFF_LOGIN_RATE_LIMIT": "30 per 15 minutes",
     # the app's own database, shared by every worker and server (survey.rate_limit_storage)
     "RATELIMIT_STORAGE_URI": f"{rate_limit_storage.SCHEME}://",
     "RATELIMIT_STRATEGY": "fixed-window",

@@ -35,6 +35,10 @@ DEFAULTS = {
     "STAFF_SESSION_LIFETIME": 8 * 3600,
     "STAFF_IDLE_TIMEOUT": 30 * 60,
     "STAFF_LOGIN_MAX_FAILURES": 5,
+    # sign-ins per client address, whatever the username, counted by the login limiter
+    # (survey.security): the lock per username does not stop one address trying a password on
+    # every account
+    "STAFF_LOGIN_RATE_LIMIT": "30 per 15 minutes",
     "STAFF_ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
 }
 FAILURE_WINDOW = timedelta(minutes=15)
