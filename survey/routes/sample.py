@@ -23,7 +23,7 @@ from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
 
 from survey import storage
 from survey.errors import InputError
-from survey.fieldwork.dashboard import DEFAULT_TARGET
+from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.models import Edition, SampleBatch, SampleUnit
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
@@ -69,8 +69,9 @@ class DrawForm(FlaskForm):
         NumberRange(0, 2**31 - 1, "Een geheel getal van 0 tot 2147483647.")])
     response_rate = StringField("Verwachte respons (bijv. 0,4)",
                                 validators=[DataRequired("Vul de verwachte respons in.")])
-    targets = FileField("Doelen per wijk (CSV wijk_code,target[,response_rate]; leeg: "
-                        f"{DEFAULT_TARGET} per wijk of FIELDWORK_TARGETS)",
+    targets = FileField("Doelen per wijk (CSV wijk_code,target[,response_rate]; leeg: de "
+                        "doelen van het dashboard, zonder die "
+                        f"{DEFAULT_TARGET} per wijk)",
                         validators=[Optional()])
 
 
@@ -245,14 +246,16 @@ def _draw_page(form, plan=None, error=None, status=200):
 
 
 def _targets_setting(form):
-    """The uploaded targets file (kept for this request only), or FIELDWORK_TARGETS."""
+    """The uploaded targets file (kept for this request only), or else the targets the
+    dashboard measures response against (`targets_setting`: FIELDWORK_TARGETS, the database's
+    own targets file, DEFAULT_TARGET per wijk)."""
     file = form.targets.data
     if file and getattr(file, "filename", ""):
         folder = uploads._folder(current_app.instance_path)
         path = folder / f"targets-{secrets.token_hex(8)}.csv"
         path.write_bytes(file.read())
         return path
-    return current_app.config.get("FIELDWORK_TARGETS", DEFAULT_TARGET)
+    return targets_setting(current_app.config, current_app.instance_path)
 
 
 @bp.get("/draw")
