@@ -47,8 +47,11 @@ def create_app(test_config=None):
     app.register_error_handler(429, start.too_many_attempts)
     from survey.routes import dashboard, export, outcomes, paper, phone, staff
     from survey.staff import auth as staff_auth
+    from survey.staff import local_time
 
     staff_auth.init_app(app)
+    # staff pages show the stored UTC times in Rotterdam time: {{ event.at|rotterdam }}
+    app.jinja_env.filters["rotterdam"] = local_time.shown
     for blueprint in (staff.bp, dashboard.bp, export.bp, outcomes.bp, paper.bp, phone.bp):
         app.register_blueprint(blueprint)
     from survey.routes import sample as sample_routes

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from survey.fieldwork import outcomes
 from survey.models import Answer, PaperEntry, PaperForm, PaperPass, PaperResolution, SampleUnit
 from survey.respondent import forms, store
+from survey.staff import local_time
 
 MODE = "paper"
 ENTRY, KEYED, COMPLETED, CONFLICT, FILED = "entry", "keyed", "completed", "conflict", "filed"
@@ -58,11 +59,11 @@ def previous_page(questionnaire, page_id: str):
 
 
 def conflict_text(unit: SampleUnit) -> str:
-    when = unit.completed_at.strftime("%Y-%m-%d %H:%M") if unit.completed_at else "eerder"
+    when = local_time.shown(unit.completed_at) if unit.completed_at else "eerder"
     how = MODE_LABELS.get(unit.mode, unit.mode or "in een andere vorm")
     closed = (f"al afgesloten als buiten de doelgroep (woont niet meer op het adres, {how}"
               if unit.status == store.SCREENED_OUT else f"al voltooid ({how}")
-    return (f"Eenheid {unit.id} was {closed}, {when} UTC) toen dit papieren formulier "
+    return (f"Eenheid {unit.id} was {closed}, {when}) toen dit papieren formulier "
             "binnenkwam. Er is niets van het formulier opgeslagen; de eerdere antwoorden blijven staan.")
 
 

@@ -27,7 +27,7 @@ from survey.fieldwork import aapor, chart, conflicts, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.models import Area
 from survey.routes.staff import register_error_pages
-from survey.staff import audit, roles
+from survey.staff import audit, local_time, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
@@ -144,7 +144,7 @@ def dashboard():
         group_labels=aapor.GROUP_LABELS,
         groups=aapor.GROUPS,
         aapor_group=aapor.group,
-        generated_at=datetime.now(),
+        generated_at=local_time.now(),
     )
 
 

@@ -6,9 +6,6 @@ web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `sto
 (Europe/Amsterdam) and stored in UTC, as every time in the database.
 """
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
@@ -22,36 +19,19 @@ from survey.phone import DEFAULTS, calls
 from survey.respondent import forms, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
-from survey.staff import audit, roles
+from survey.staff import audit, local_time, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("phone", __name__, url_prefix="/staff/phone")
 register_error_pages(bp)
 
 CALL = (roles.INTERVIEWER,)
-LOCAL = ZoneInfo("Europe/Amsterdam")
 
 
 @bp.context_processor
 def staff_context():
     return {"logout_form": LogoutForm(), "role_labels": roles.ROLE_LABELS, "roles": roles,
-            "local_time": local_time, "outcome_labels": calls.OUTCOMES}
-
-
-def local_time(value: datetime | None) -> str:
-    """A stored (naive UTC) time as Rotterdam time, e.g. '2026-11-26 10:00'."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
-
-
-def _from_local(text: str) -> datetime | None:
-    """'2026-11-26T10:00' typed in Rotterdam time -> naive UTC; None if empty or unreadable."""
-    try:
-        typed = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return typed.replace(tzinfo=LOCAL).astimezone(timezone.utc).replace(tzinfo=None)
+            "outcome_labels": calls.OUTCOMES}
 
 
 def _url():
@@ -112,7 +92,7 @@ def _unit_page(found, reason, error=None, status=200):
 def record(unit_id):
     outcome = request.form.get("outcome") or ""
     note = (request.form.get("note") or "").strip()[:500]
-    appointment = _from_local(request.form.get("appointment") or "")
+    appointment = local_time.from_typed(request.form.get("appointment") or "")
     try:
         with storage.transaction(_url()) as db:
             calls.record_call(db, unit_id, outcome, interviewer=current_user.username,
@@ -123,7 +103,7 @@ def record(unit_id):
     detail = outcome + (f" at {appointment:%Y-%m-%d %H:%M} UTC" if outcome == calls.APPOINTMENT else "")
     audit.record("phone_call", target=unit_id, detail=detail)
     flash(f"Vastgelegd voor eenheid {unit_id}: {calls.OUTCOMES[outcome].lower()}"
-          + (f" op {local_time(appointment)}" if outcome == calls.APPOINTMENT else "") + ".")
+          + (f" op {local_time.shown(appointment)}" if outcome == calls.APPOINTMENT else "") + ".")
     return redirect(url_for("phone.call_list"), code=303)
 
 

@@ -274,7 +274,7 @@ def test_given_a_paper_form_after_a_web_completion_when_keyed_then_it_is_flagged
     page.click("button:has-text('Invoeren')")
     # Then no keying page opens: the form is a conflict, to be handed to the coordinator
     assert page.url == base + "/staff/paper/pap3/conflict"
-    assert "was al voltooid (via internet, 2024-03-04 09:15 UTC)" in page.locator("main").inner_text()
+    assert "was al voltooid (via internet, 2024-03-04 10:15)" in page.locator("main").inner_text()
     log_out(page)
 
     # When the coordinator follows the dashboard's notice to the conflicts
@@ -285,7 +285,7 @@ def test_given_a_paper_form_after_a_web_completion_when_keyed_then_it_is_flagged
     assert conflict.count() == 1
     text = conflict.inner_text()
     assert "Eenheid pap3 (Tarwewijk): papieren formulier na voltooiing" in text
-    assert "Voltooid via internet op 04-03-2024 09:15." in text and "door data_entry" in text
+    assert "Voltooid via internet op 04-03-2024 10:15." in text and "door data_entry" in text
     assert "Opgeslagen antwoorden: 1 web." in text
 
     # and tries to close it without a note, she is asked for one

@@ -44,7 +44,8 @@ def test_a_paper_form_after_a_web_completion_is_filed_with_a_note(database_url):
     assert "1 open conflict tussen vormen" in coordinator.get("/staff/dashboard").text
     listing = coordinator.get("/staff/conflicten").text
     assert "Open (1)" in listing and "Eenheid p2 (Stadsdriehoek): papieren formulier na voltooiing" in listing
-    assert "Voltooid via internet op 02-04-2023 10:30." in listing
+    # stored 10:30 UTC, shown in Rotterdam summer time
+    assert "Voltooid via internet op 02-04-2023 12:30." in listing
     assert "geregistreerd op" in listing and "door data_entry" in listing
     assert "Opgeslagen antwoorden: 1 web." in listing
     assert "Conflict afhandelen" in coordinator.get("/staff/paper/").text
@@ -121,7 +122,7 @@ def test_a_phone_interview_overtaken_by_a_web_completion_is_closed_with_a_note(d
     assert "Eenheid a1 (Stadsdriehoek): telefonisch interview ingehaald" in listing
     assert "Open (1)" in listing and "Eenheid a2" not in listing
     assert "Telefonisch interview door interviewer gestopt op" in listing
-    assert "Voltooid via internet op 09-03-2024 18:05." in listing
+    assert "Voltooid via internet op 09-03-2024 19:05." in listing  # 18:05 UTC, winter time
     assert "1 open conflict tussen vormen" in coordinator.get("/staff/dashboard").text
     assert close(coordinator, "phone", "a1", "").status_code == 400
     assert close(coordinator, "phone", "a2", "geen conflict").status_code == 400
@@ -156,4 +157,4 @@ def test_a_paper_form_after_a_web_screen_out_is_a_conflict_that_says_so(database
         assert db.scalar(select(PaperEntry).where(PaperEntry.sample_unit_id == "p2")) is None
     listing = paper.login(app, "coordinator").get("/staff/conflicten").text
     assert ("Afgesloten als buiten de doelgroep (woont niet meer op het adres, AAPOR 4.10) via "
-            "internet op 02-04-2023 10:30.") in listing
+            "internet op 02-04-2023 12:30.") in listing
