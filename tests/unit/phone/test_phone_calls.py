@@ -12,7 +12,7 @@ from survey import access_codes, storage
 from survey.fieldwork.dashboard import Row
 from survey.models import (Area, CallAttempt, Edition, IdentityLink, IdentityPerson, SampleUnit)
 from survey.phone import calls
-from survey.routes import phone as phone_routes
+from survey.staff import local_time
 
 NOW = datetime(2023, 9, 15, 12, 0)
 
@@ -134,10 +134,10 @@ def test_the_callee_shows_name_and_number_but_no_address(db):
 
 
 def test_appointments_are_typed_in_rotterdam_time_and_stored_in_utc():
-    assert phone_routes._from_local("2023-09-16T10:00") == datetime(2023, 9, 16, 8, 0)  # CEST
-    assert phone_routes._from_local("2023-12-16T10:00") == datetime(2023, 12, 16, 9, 0)  # CET
-    assert phone_routes._from_local("morgen") is None
-    assert phone_routes.local_time(datetime(2023, 9, 16, 8, 0)) == "2023-09-16 10:00"
+    assert local_time.from_typed("2023-09-16T10:00") == datetime(2023, 9, 16, 8, 0)  # CEST
+    assert local_time.from_typed("2023-12-16T10:00") == datetime(2023, 12, 16, 9, 0)  # CET
+    assert local_time.from_typed("morgen") is None
+    assert local_time.shown(datetime(2023, 9, 16, 8, 0)) == "2023-09-16 10:00"
 
 
 def test_paper_and_phone_settings_are_documented():
