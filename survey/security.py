@@ -23,8 +23,13 @@
   so that the client address (and https) is read from their X-Forwarded-* headers; otherwise
   every respondent would share the proxy's address and its limit.
 
-`TRUSTED_PROXIES`, `LOGIN_RATE_LIMIT` and `RATELIMIT_STORAGE_URI` may also come from the
-environment, which wins over the config file (as `DATABASE_URL` does in `create_app`).
+- Staff sign-in is limited the same way per client address, whatever the username
+  (`STAFF_LOGIN_RATE_LIMIT`, a staff setting in `survey.staff.auth`), beside the lock per
+  username, so one address cannot try a password on every account.
+
+`TRUSTED_PROXIES`, `LOGIN_RATE_LIMIT`, `STAFF_LOGIN_RATE_LIMIT` and `RATELIMIT_STORAGE_URI` may
+also come from the environment, which wins over the config file (as `DATABASE_URL` does in
+`create_app`).
 
 The settings are listed in `survey.respondent`.
 """
