@@ -31,7 +31,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, exists, func, select, update
 
-from survey import storage
+from survey import clock, storage
 from survey.errors import WijkprofielError
 from survey.models import Edition, IdentityLink, IdentityPerson, RateLimitCounter, SampleUnit
 
@@ -97,7 +97,7 @@ def purge_identity(url: str, year: int, *, force: bool = False, with_register: b
         WijkprofielError: no such edition.
         PurgeRefusedError: fieldwork is open and `force` is not given.
     """
-    today = today or date.today()
+    today = today or clock.today()
     with storage.transaction(url) as db:
         edition = db.scalar(select(Edition).where(Edition.year == year))
         if edition is None:

@@ -7,6 +7,7 @@ is set (CI sets it), where a missing server fails the run instead.
 """
 
 import os
+from datetime import date
 
 import pytest
 
@@ -58,3 +59,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+FIXED_TODAY = date(2026, 10, 1)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """Today is FIXED_TODAY for the toolkit (survey.clock), whatever day the suite runs."""
+    from survey import clock
+    monkeypatch.setattr(clock, "today", lambda: FIXED_TODAY)
+    return FIXED_TODAY

@@ -162,7 +162,7 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
     assert names and not [name for name in names if f"\n{name}\n" in f"\n{texts}\n"]
 
 
-def test_purge_refuses_while_fieldwork_is_open(purge_app):
+def test_purge_refuses_while_fieldwork_is_open(purge_app, fixed_clock):
     url = purge_app.config["DATABASE_URL"]
     runner = purge_app.test_cli_runner()
     result = runner.invoke(main, ["privacy", "purge-identity", "--edition", "2026", "--yes"])
