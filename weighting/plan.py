@@ -4,8 +4,8 @@
 data: respondents.csv          # CSV, Excel or SPSS .sav; relative to the plan; or `db`
 strata: wijk                   # optional
 design_weight: dw              # optional (1 for everyone)
-fpc: N_h                       # optional; population size of the stratum
-cluster: dnum                  # optional
+fpc: N_h                       # optional; population size of the stratum ([fpc1, fpc2]: per stage)
+cluster: dnum                  # optional ([dnum, snum]: a two-stage sample)
 method: raking                 # poststratify | raking | linear | logit
 bounds: [0.7, 1.7]             # logit (required) or linear/raking: bounds on g
 margins: [m1.csv, m2.csv]      # each: the columns of its variables, then `total`
@@ -51,8 +51,8 @@ SETTINGS = {
     "data": "respondents: CSV, Excel or SPSS file relative to the plan, or `db`",
     "strata": "stratum column (optional)",
     "design_weight": "design weight column (optional; 1 for everyone)",
-    "fpc": "population size of the stratum, or sampling fraction (optional)",
-    "cluster": "first-stage cluster column (optional)",
+    "fpc": "population size of the stratum, or sampling fraction (optional); a list for a multistage design, one per stage",
+    "cluster": "cluster column (optional); a list for a multistage design, e.g. [dnum, snum]",
     "method": "poststratify | raking | linear | logit",
     "bounds": "[lower, upper] bounds on g = final / design weight (logit: required)",
     "margins": "list of margin files: variable columns, then `total`",
@@ -86,8 +86,8 @@ class Plan:
     margins: list
     strata: str | None = None
     design_weight: str | None = None
-    fpc: str | None = None
-    cluster: str | None = None
+    fpc: str | list | None = None
+    cluster: str | list | None = None
     bounds: tuple | None = None
     totals: dict = field(default_factory=dict)
     estimates: list = field(default_factory=list)
@@ -203,9 +203,17 @@ def load_plan(path) -> Plan:
         raise err("margins", "give a list of margin files, e.g. [age.csv, sex.csv]")
     if method == "poststratify" and len(margins) != 1:
         raise err("margins", f"poststratify takes one margin table (cross the variables in it), not {len(margins)}")
-    for key in ("strata", "design_weight", "fpc", "cluster", "data", "output"):
+    for key in ("strata", "design_weight", "data", "output"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], str):
             raise err(key, f"{raw[key]!r} should be a name (text)")
+    for key in ("fpc", "cluster"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str) and not (
+                isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            raise err(key, f"{value!r} should be a column name, or a list of them, one per stage (e.g. [dnum, snum])")
+    if isinstance(raw.get("fpc"), list) and len(raw["fpc"]) != len(raw["cluster"] if isinstance(raw.get("cluster"), list) else [0]):
+        raise err("fpc", f"{len(raw['fpc'])} columns for {len(raw['cluster']) if isinstance(raw.get('cluster'), list) else 1} "
+                  f"sampling stage(s); give one fpc per cluster column, first stage first")
     bounds = raw.get("bounds")
     if bounds is not None:
         if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)) or not bounds[0] < 1 < bounds[1]:
