@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from weighting.errors import DesignError
+from weighting.replicates import VARIANCE_METHODS, make_replicates
 
 LONELY_PSU_RULES = ("fail", "remove", "certainty", "adjust")
 
@@ -69,6 +70,9 @@ class Design:
         stages: one `Stage` per sampling stage that adds to the variance (the first holds the
             attributes above; later ones only with an fpc for every stage).
         steps: calibration steps, oldest first (see `weighting.calibration`).
+        variance: 'taylor' (linearisation, default), 'jackknife' or 'bootstrap'; with the latter
+            two `replicates` holds the replicate weights (`weighting.replicates`), recalibrated
+            by every calibration, and standard errors come from them.
         source: name used in error messages (a file name or '<data>').
 
     >>> d = Design(pd.DataFrame({"s": ["a", "a", "b", "b"], "w": [2.0, 2.0, 5.0, 5.0]}), strata="s", design_weight="w")
@@ -77,11 +81,21 @@ class Design:
     """
 
     def __init__(self, frame, *, design_weight=None, strata=None, fpc=None, cluster=None,
-                 lonely_psu="fail", source="<data>"):
+                 lonely_psu="fail", source="<data>", variance="taylor", replicates=None, seed=None,
+                 replicate_factors=None, mse=False):
         self.__dict__.update(_build(frame, design_weight=design_weight, strata=strata, fpc=fpc,
                                     cluster=cluster, lonely_psu=lonely_psu, source=source))
         self.steps = ()
         self.diagnostics = {}
+        self.variance = variance
+        self.replicates = None
+        if variance not in VARIANCE_METHODS:
+            raise DesignError(source, f"variance: {variance!r} is not one of {', '.join(VARIANCE_METHODS)}")
+        if variance == "taylor":
+            if replicates is not None or replicate_factors is not None:
+                raise DesignError(source, "replicates: only with variance: jackknife or bootstrap")
+        else:
+            self.replicates = make_replicates(self, variance, replicates, seed, replicate_factors, mse)
 
     @property
     def n(self) -> int:
@@ -105,6 +119,16 @@ class Design:
         new.steps = self.steps + ((step,) if step is not None else ())
         new.diagnostics = {**self.diagnostics, **(diagnostics or {})}
         new.diagnostics.pop("_components", None)  # a cache of the old calibration (variance.py)
+        if self.replicates is not None and step is not None:
+            new.replicates = self.replicates.recalibrated(step.recalibrate(self.replicates.weights),
+                                                          getattr(step, "keeps_replicate_df", False))
+        return new
+
+    def without_replicates(self) -> "Design":
+        """A copy that uses linearisation (its replicates dropped)."""
+        new = copy.copy(self)
+        new.replicates = None
+        new.variance = "taylor"
         return new
 
     def fpc_factor(self) -> np.ndarray:

@@ -20,6 +20,7 @@ from scipy import stats
 from weighting.calibration import label
 from weighting.design import Design
 from weighting.errors import EstimationError
+from weighting.replicates import replicate_df, replicate_estimates
 from weighting.variance import domain_variance
 
 CI_METHODS = ("logit", "xlogit", "beta", "likelihood", "wilson", "mean")
@@ -112,7 +113,20 @@ def _core(design: Design, kind: str, y: np.ndarray, x: np.ndarray | None, by, le
             est = _sums(dv, D, wv * yv) / X
             u = (yv - est[dv] * xv) / X[dv]
             z[valid] = wv * u
-        var = domain_variance(design, z, d, D)
+        thetas = None
+        if design.replicates is not None:
+            # replicate variance: the estimate redone with each replicate's weights (R's svrVar)
+            reps = design.replicates
+            yy = np.where(valid, y, np.nan)
+            if kind == "mean":
+                thetas = replicate_estimates(reps.weights, d, D, yy, np.where(valid, 1.0, np.nan))
+            elif kind == "total":
+                thetas = replicate_estimates(reps.weights, d, D, yy, None)
+            else:
+                thetas = replicate_estimates(reps.weights, d, D, yy, np.where(valid, x, np.nan))
+            var = reps.variance(thetas, est)
+        else:
+            var = domain_variance(design, z, d, D)
         se = np.sqrt(var)
         # design effect as R's deff=TRUE: variance over that of simple random sampling without
         # replacement of the same size, with the variance of the linearised variable (Kish 1965)
@@ -147,11 +161,18 @@ def _core(design: Design, kind: str, y: np.ndarray, x: np.ndarray | None, by, le
     inside = d_all >= 0
     domain_rows = np.bincount(d_all[inside], minlength=D).astype(float)
     W_rows = np.bincount(d_all[inside], weights=w[inside], minlength=D)
-    return out, dict(W=W, n=n, df=df, d=d, rows=domain_rows, W_rows=W_rows)
+    return out, dict(W=W, n=n, df=df, d=d, rows=domain_rows, W_rows=W_rows, thetas=thetas)
 
 
 def _domain_df(design: Design, d: np.ndarray, D: int) -> np.ndarray:
-    """R's `degf` of each domain's subset: PSUs minus strata among its respondents with weight > 0."""
+    """R's `degf` of each domain's subset: PSUs minus strata among its respondents with weight > 0;
+    with replicate weights, the rank of the domain's replicate weights minus 1 (R's
+    `degf.svyrep.design`)."""
+    if design.replicates is not None:
+        reps = design.replicates
+        if D == 1 and reps.whole_df is not None and np.all(d == 0):
+            return np.array([reps.whole_df])
+        return np.array([replicate_df(reps.weights, np.flatnonzero(d == k)) for k in range(D)])
     inset = (d >= 0) & (design.weights != 0)
     dd = d[inset]
     H = len(design.stratum_labels)
@@ -236,6 +257,9 @@ def proportion(design: Design, variable: str, values, *, by=None, ci: str = "log
     """
     if ci not in CI_METHODS:
         raise EstimationError(design.source, f"ci: {ci!r} is not one of {', '.join(CI_METHODS)}")
+    if ci == "likelihood" and design.replicates is not None:
+        raise EstimationError(design.source, "ci: 'likelihood' needs a linearised (taylor) variance; with replicate "
+                              "weights use logit, xlogit, beta, wilson or mean")
     y = _indicator(design, variable, values)
     out, info = _core(design, "mean", y, None, by, level, variable)
     p = out["estimate"].to_numpy()
@@ -244,14 +268,24 @@ def proportion(design: Design, variable: str, values, *, by=None, ci: str = "log
     alpha = 1 - level
     with np.errstate(divide="ignore", invalid="ignore"):
         t = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, np.nan))
-        if ci in ("logit", "xlogit"):
+        if ci == "logit" and design.replicates is not None:
+            # R's svyglm on replicate weights refits the logit per replicate: the standard error
+            # of logit(p) comes from the replicates' logits, not from the delta method
+            thetas = info["thetas"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logits = np.log(thetas / (1 - thetas))
+            eta = np.log(p / (1 - p))
+            h = t * np.sqrt(design.replicates.variance(logits, eta))
+            lo, hi = _expit(eta - h), _expit(eta + h)
+        elif ci in ("logit", "xlogit"):
             eta = np.log(p / (1 - p))
             h = t * se / (p * (1 - p))
             lo, hi = _expit(eta - h), _expit(eta + h)
         elif ci == "mean":
             lo, hi = p - t * se, p + t * se
         elif ci == "beta":
-            n_rows = design.n if design.is_calibrated else info["rows"]  # R: nrow(design)
+            # R: nrow(design); a calibrated linearised design keeps every row in a domain subset
+            n_rows = design.n if design.is_calibrated and design.replicates is None else info["rows"]
             n_eff = p * (1 - p) / se**2 * (stats.t.ppf(alpha / 2, n_rows - 1) / stats.t.ppf(alpha / 2, df)) ** 2
             lo = np.where(p > 0, stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1), 0.0)
             hi = np.where(p < 1, stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)), 1.0)

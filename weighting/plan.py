@@ -18,7 +18,8 @@ output: out/
 Optional keys: `totals` (numeric calibration totals, linear/logit/raking calibration),
 `epsilon`, `maxit`, `collapse_min` (merge cells with fewer respondents), `tolerance` and
 `on_mismatch` (error | warn) for margins that disagree, `on_nonconvergence` (error | warn),
-`lonely_psu`, `trim` ({lower, upper}), `level` (confidence level). See `SETTINGS`.
+`lonely_psu`, `trim` ({lower, upper}), `level` (confidence level), `variance` (taylor |
+jackknife | bootstrap) with `replicates` and `seed` for the bootstrap. See `SETTINGS`.
 
 `data: db` takes the respondents from `DATA_SOURCES["db"]`, a function of the plan that the
 `survey` package registers (this library cannot import it).
@@ -69,6 +70,9 @@ SETTINGS = {
     "lonely_psu": "fail | remove | certainty | adjust: strata with a single PSU",
     "trim": "{lower, upper}: trim the final weights, redistributing the excess",
     "level": "confidence level of the intervals (0.95)",
+    "variance": "taylor | jackknife | bootstrap: linearisation (default) or replicate weights, recalibrated per replicate",
+    "replicates": "bootstrap replicates (default 200)",
+    "seed": "seed of the bootstrap's draws (same seed, same replicates)",
 }
 ESTIMATE_KEYS = {"name", "variable", "kind", "values", "denominator", "by", "ci", "level", "missing"}
 
@@ -101,6 +105,9 @@ class Plan:
     lonely_psu: str = "fail"
     trim: dict | None = None
     level: float = 0.95
+    variance: str = "taylor"
+    replicates: int | None = None
+    seed: int | None = None
     lines: dict = field(default_factory=dict)
 
     @property
@@ -250,6 +257,20 @@ def load_plan(path) -> Plan:
         if raw["lonely_psu"] not in LONELY_PSU_RULES:
             raise err("lonely_psu", f"{raw['lonely_psu']!r} is not one of {', '.join(LONELY_PSU_RULES)}")
         plan.lonely_psu = raw["lonely_psu"]
+    if "variance" in raw:
+        from weighting.replicates import VARIANCE_METHODS
+
+        if raw["variance"] not in VARIANCE_METHODS:
+            raise err("variance", f"{raw['variance']!r} is not one of {', '.join(VARIANCE_METHODS)}")
+        plan.variance = raw["variance"]
+    for key in ("replicates", "seed"):
+        if raw.get(key) is not None:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < (2 if key == "replicates" else 0):
+                raise err(key, f"{value!r} should be a whole number{' of at least 2' if key == 'replicates' else ' (0 or more)'}")
+            if plan.variance != "bootstrap":
+                raise err(key, f"only with variance: bootstrap (the jackknife makes one replicate per PSU; taylor none)")
+            setattr(plan, key, value)
     if "trim" in raw:
         trim = raw["trim"]
         if not isinstance(trim, dict) or not set(trim) <= {"lower", "upper"} or not all(isinstance(v, (int, float)) for v in trim.values()):
@@ -339,7 +360,8 @@ def run_plan(plan: Plan) -> PlanResult:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         design = Design(frame, design_weight=plan.design_weight, strata=plan.strata, fpc=plan.fpc,
-                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source)
+                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source,
+                        variance=plan.variance, replicates=plan.replicates, seed=plan.seed)
         margins = [read_margin(plan.base / m) for m in plan.margins]
         common = dict(collapse_min=plan.collapse_min)
         if plan.method == "poststratify":
