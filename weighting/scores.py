@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from weighting.errors import InputError
+from weighting.safe_read import YamlLoader
 
 TRANSFORMS = {
     "linear": lambda values: values,
@@ -139,7 +140,7 @@ def load_score_config(path=DEFAULT_CONFIG_PATH):
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YamlLoader)  # noqa: S506 (safe, with size limits)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
