@@ -697,7 +697,7 @@ _kind_cache: dict = {}
 
 def is_questionnaire_file(path) -> bool:
     """Whether a YAML file in questionnaires/ is a questionnaire. Other configuration lives
-    there too (`indicators.yaml`, `index_veiligheid.yaml`): a file whose top level has neither
+    there too: a file whose top level has neither
     `schema_version` nor `sections` is not one. A file that does not parse counts as a
     questionnaire, so that its error is reported rather than the file skipped."""
     path = Path(path)
