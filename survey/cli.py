@@ -49,9 +49,9 @@ from survey.staff.commands import staff  # noqa: E402
 
 main.add_command(staff)
 
-from survey.index_command import index_command  # noqa: E402
+from survey.index_command import index_group  # noqa: E402
 
-main.add_command(index_command)
+main.add_command(index_group)
 
 from survey.letters.commands import letters  # noqa: E402
 
