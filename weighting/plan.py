@@ -42,6 +42,7 @@ from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
 from weighting.io import read_margin, read_table, spreadsheet_safe
+from weighting.safe_read import YamlLoader
 
 METHODS = ("poststratify", "raking", "linear", "logit")
 KINDS = ("mean", "proportion", "total", "ratio")
@@ -178,8 +179,9 @@ def load_plan(path) -> Plan:
         raise PlanError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
                         "save it as UTF-8", line=raw.count(b"\n", 0, exc.start) + 1) from None
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        # the safe loader that refuses alias bombs and deep nesting before building anything
+        node = yaml.compose(text, Loader=YamlLoader)
+        raw = yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PlanError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None) from None
