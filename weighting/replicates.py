@@ -296,3 +296,30 @@ def qr_rank(x: np.ndarray, tol: float = 1e-5) -> int:
         qraux[l] = x[l, l]
         x[l, l] = -nrmxl
     return int(min(k - 1, n))
+
+
+def with_replicates(design, method: str = "bootstrap", replicates: int | None = None,
+                    seed: int | None = None):
+    """A calibrated (or plain) design with replicate weights added afterwards: the replicates
+    are made from its design weights and put through each of its calibration steps in order,
+    exactly as if the design had been declared with `variance=method` before calibrating.
+
+    (Trimming is not a recorded step and is not repeated.)
+
+    >>> import pandas as pd
+    >>> from weighting.design import Design
+    >>> from weighting.calibration import poststratify
+    >>> d = poststratify(Design(pd.DataFrame({"s": ["a", "a", "b", "b"]})), pd.DataFrame({"s": ["a", "b"], "total": [10, 20]}))
+    >>> r = with_replicates(d, "jackknife").replicates
+    >>> r.kind, r.count, r.weights[:, 0].tolist()
+    ('JK1', 4, [0.0, 10.0, 10.0, 10.0])
+    """
+    import copy
+
+    new = copy.copy(design)
+    new.variance = method
+    reps = make_replicates(design, method, replicates, seed)
+    for step in design.steps:
+        reps = reps.recalibrated(step.recalibrate(reps.weights), getattr(step, "keeps_replicate_df", False))
+    new.replicates = reps
+    return new

@@ -17,6 +17,7 @@ from survey.report import charts
 from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
 
 KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
+HEADLINE_INDICATOR = "onveilig_eigen_buurt"  # the headline row of every area page
 TREND_INDICATORS = ("onveilig_eigen_buurt", "onveilig_ooit", "tevreden_met_buurt",
                     "onveilige_plekken_in_buurt")
 OTHER_AREA_INDICATORS = ("rapportcijfer_leven", "sociale_cohesie", "moeite_met_rondkomen")
@@ -97,6 +98,19 @@ def _short_label(label: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _suppressed(row) -> str:
+    reason = getattr(row, "suppressed", "")
+    return reason if isinstance(reason, str) else ""
+
+
+def _estimate_text(row) -> str:
+    """The estimate as published: empty with the reason when suppressed, * when indicative."""
+    if _suppressed(row):
+        return "–"
+    text = _format(row.estimate, row.kind)
+    return f"{text}*" if bool(getattr(row, "indicative", False)) else text
+
+
 def _rows(table, short=False):
     for row in table.itertuples():
         change, change_class = _change(row)
@@ -104,7 +118,8 @@ def _rows(table, short=False):
             "label": _short_label(row.label) if short else row.label,
             "questionnaire": _questionnaires(row.questionnaire),
             "domain": row.domain, "theme": row.theme,
-            "estimate": _format(row.estimate, row.kind), "ci": _interval(row),
+            "estimate": _estimate_text(row), "ci": _suppressed(row) or _interval(row),
+            "suppressed": bool(_suppressed(row)),
             "unweighted": _format(row.unweighted, row.kind), "n": _count(row.n),
             "deff": _format(row.deff, "mean", 2),
             "previous": _format(getattr(row, "previous", np.nan), row.kind),
@@ -182,7 +197,8 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
                  indicators: pd.DataFrame, trend: pd.DataFrame, scores: pd.DataFrame,
                  weights: pd.DataFrame, weight_summary: pd.DataFrame,
                  area_weights: pd.DataFrame, fieldwork: dict, method: list, areas: pd.DataFrame,
-                 files: list, config, flagged_score: str) -> Path:
+                 files: list, config, flagged_score: str, rule=None,
+                 flag_summary: pd.DataFrame | None = None) -> Path:
     """Write `index.html` into `out_dir`; return its path.
 
     `indicators` has one row per indicator and domain (columns of `estimate_indicators`, plus
@@ -190,13 +206,22 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     indicators of every edition with a column `edition`; `scores` the `change.score_table`;
     `weights` one row per respondent (wijk, gebied, questionnaire_id, weight); `areas` maps
     wijk to gebied; `config` is the score configuration and `flagged_score` the score whose
-    change is shown and flagged (`change.flagged_score`).
+    change is shown and flagged (`change.flagged_score`); `rule` the publication rule and
+    `flag_summary` its count of flags per level (`survey.report.publication`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     score_labels = set(config.indicator_columns)
     by_indicator = {name: group for name, group in indicators.groupby("indicator", sort=False)}
     key = [k for k in KEY_INDICATORS if k in by_indicator]
     editions = sorted(trend["edition"].unique().tolist())
+
+    def published(table):
+        """The rows a chart may draw: published estimates (the small-cell rule)."""
+        return table[table["estimate"].notna()]
+
+    def not_shown(table):
+        hidden = len(table) - len(published(table))
+        return f"; {hidden} niet getoond (te weinig respondenten)" if hidden else ""
 
     def city_value(name):
         table = by_indicator[name]
@@ -210,7 +235,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         table = by_indicator[name]
         wijken = table[table["level"] == "wijk"]
         headline_charts.append(charts.ranked_estimates(
-            wijken, f"{wijken['label'].iloc[0]}, per wijk (95%-interval)",
+            published(wijken), f"{wijken['label'].iloc[0]}, per wijk (95%-interval{not_shown(wijken)})",
             city_estimate=city_value(name), percent=wijken["kind"].iloc[0] == "proportion"))
     trend_tables = []
     for name in TREND_INDICATORS:
@@ -220,14 +245,18 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     trend_chart = charts.trend(trend_tables, "Rotterdam per editie (95%-interval)") if trend_tables else None
 
     # ------------------------------------------------------------------ areas
-    area_ids = _area_indicator_ids(indicators, score_labels)
+    # the headline indicator has its own first row on every area page
+    area_ids = [i for i in _area_indicator_ids(indicators, score_labels) if i != HEADLINE_INDICATOR]
     area_table = indicators[indicators["indicator"].isin(area_ids)]
     order = {name: i for i, name in enumerate(area_ids)}
     grouped = {k: g.assign(_o=g["indicator"].map(order)).sort_values("_o")
                for k, g in area_table.groupby(["level", "domain"], sort=False)}
     area_rows = {k: list(_rows(g, short=True)) for k, g in grouped.items()}
-    level_tables = {(name, level): by_indicator[name][by_indicator[name]["level"] == level]
+    level_tables = {(name, level): published(by_indicator[name][by_indicator[name]["level"] == level])
                     for name in key for level in ("gebied", "wijk")}
+    headline = by_indicator.get(HEADLINE_INDICATOR)
+    headline_rows = (dict(zip(zip(headline["level"], headline["domain"]), _rows(headline)))
+                     if headline is not None else {})
     part_now = scores.set_index(["level", "domain"])[flagged_score]
     part_before = (scores.set_index(["level", "domain"])[f"{flagged_score} {previous}"]
                    if previous is not None else None)
@@ -260,6 +289,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
             "score": _score_box(scores, level, domain, previous, config, flagged_score),
             "chart": panel_sets[level].render(domain),
             "rows": area_rows.get((level, domain), []),
+            "headline": headline_rows.get((level, domain)),
         }
 
     gebieden = list(dict.fromkeys(areas.sort_values(["gebied", "wijk_code"])["gebied"]))
@@ -295,8 +325,11 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
                 "change": ("–" if pd.isna(data.get(f"change {flagged_score}", np.nan))
                            else f"{data[f'change {flagged_score}']:+.0f}"),
                 "flag": bool(data.get("flag_5_points", False)),
+                "moved": bool(data.get("moved_5_points", data.get("flag_5_points", False))),
+                "interval": _move_interval(data, flagged_score),
             })
     flagged = [r for r in index_rows if r["level"] == "wijk" and r["flag"]]
+    moved = [r for r in index_rows if r["level"] == "wijk" and r["moved"]]
     index_header = {
         "parts": (["Index", "Subjectief", "Objectief"] if has_register else ["Subjectief"]),
         "groups": ([("subjectieve thema's", len(subjective_themes)),
@@ -320,10 +353,13 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         n_wijken=areas["wijk"].nunique(), n_gebieden=areas["gebied"].nunique(),
         fieldwork=fieldwork, city_rows=list(_rows(city)),
         city_score=_score_box(scores, "stad", "Rotterdam", previous, config, flagged_score),
+        city_headline=headline_rows.get(("stad", "Rotterdam")),
+        rule=rule, flag_summary=_flag_summary_rows(flag_summary, rule),
         headline_charts=headline_charts, trend_chart=trend_chart, editions=editions,
         contents=contents, gebied_pages=gebied_pages, wijk_pages=wijk_pages,
         pages_by_gebied=_pages_by_gebied(gebied_pages, wijk_pages, contents),
-        index_rows=index_rows, flagged=flagged, index_header=index_header,
+        index_rows=index_rows, flagged=flagged, moved=moved, index_header=index_header,
+        has_move_intervals=f"change {flagged_score} ci_low" in scores,
         has_register=has_register, flagged_score=flagged_score,
         flagged_name=_flagged_name(flagged_score, config),
         weight_rows=weight_rows, method=method, files=[str(f) for f in files],
@@ -333,6 +369,24 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     path = out_dir / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _move_interval(data: dict, flagged_score: str) -> str:
+    """The 95% interval of the flagged score's move, from the index replicates."""
+    low, high = data.get(f"change {flagged_score} ci_low"), data.get(f"change {flagged_score} ci_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{_dutch(low, 1)} tot {_dutch(high, 1)}"
+
+
+def _flag_summary_rows(summary, rule):
+    """Per level: tests, flags, and how many flags chance alone would give."""
+    if summary is None or rule is None:
+        return []
+    return [{"level": row.level, "tests": _count(row.tests), "flagged": _count(row.flagged),
+             "raw": _count(row.raw_p_below_alpha),
+             "chance": _dutch(row.expected_by_chance, 0), "suppressed": _count(row.suppressed)}
+            for row in summary.itertuples() if row.tests or row.suppressed]
 
 
 def _flagged_name(flagged_score: str, config) -> str:

@@ -2,6 +2,7 @@
 
     wijkprofiel report [--edition YEAR] [--previous YEAR] [--out DIR] [--pdf/--no-pdf]
                        [--register FILE] [--previous-register FILE]
+                       [--min-n N] [--indicative-n N] [--multiple-testing fdr|none]
 """
 
 import time
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 
 from survey import PROJECT_ROOT
 from survey.report.edition_report import build_edition_report
+from survey.report.publication import MULTIPLE_TESTING, PublicationRule
 
 __all__ = ["report_command"]
 
@@ -34,22 +36,42 @@ __all__ = ["report_command"]
                    "Without it the objective part and the index are missing.")
 @click.option("--previous-register", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Register file of the previous edition, for the change of the full index.")
+@click.option("--min-n", type=click.IntRange(min=1), envvar="REPORT_MIN_N",
+              default=PublicationRule.min_n, show_default=True,
+              help="Estimates on fewer respondents are not published (REPORT_MIN_N).")
+@click.option("--indicative-n", type=click.IntRange(min=1), envvar="REPORT_INDICATIVE_N",
+              default=PublicationRule.indicative_n, show_default=True,
+              help="Estimates on fewer respondents are marked indicative (REPORT_INDICATIVE_N).")
+@click.option("--multiple-testing", type=click.Choice(MULTIPLE_TESTING), envvar="REPORT_MULTIPLE_TESTING",
+              default=PublicationRule.multiple_testing, show_default=True,
+              help="fdr: flag changes by Benjamini-Hochberg per level; none: by their own p "
+                   "(REPORT_MULTIPLE_TESTING).")
+@click.option("--index-replicates", type=click.IntRange(min=0), envvar="REPORT_INDEX_REPLICATES",
+              default=PublicationRule.index_replicates, show_default=True,
+              help="Bootstrap replicates for the index scores' standard errors and intervals; "
+                   "0 leaves them out (REPORT_INDEX_REPLICATES).")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
 def report_command(year, previous, no_previous, out_dir, pdf, register, previous_register,
-                   database_url):
+                   min_n, indicative_n, multiple_testing, index_replicates, database_url):
     """Weight an edition, estimate every indicator per wijk, gebied and city, score the
     Veiligheidsindex (objective part from --register), compare with the previous edition, and
     write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
     labelled SPSS file with codebook per edition."""
     if no_previous and previous is not None:
         raise click.UsageError("--previous and --no-previous exclude each other")
+    if indicative_n < min_n:
+        raise click.UsageError(f"--indicative-n ({indicative_n}) must be at least --min-n ({min_n})")
+    if index_replicates == 1:
+        raise click.UsageError("--index-replicates: 0 (none) or at least 2")
+    rule = PublicationRule(min_n=min_n, indicative_n=indicative_n, multiple_testing=multiple_testing,
+                           index_replicates=index_replicates)
     url = database_url or current_app.config["DATABASE_URL"]
     started = time.perf_counter()
     report = build_edition_report(url, out_dir, year=year, previous=previous,
                                   compare=not no_previous, pdf=pdf, register=register,
-                                  previous_register=previous_register)
+                                  previous_register=previous_register, rule=rule)
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

@@ -14,6 +14,7 @@ estimated over both halves.
 import concurrent.futures
 import multiprocessing
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +28,15 @@ from survey.fieldwork.answers import answers_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, tables
+from survey.report import change, codebook, publication, tables
+from survey.report.publication import PublicationRule
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
+from weighting.replicates import with_replicates
+from weighting.score_uncertainty import IndicatorSpec, replicate_indicator_estimates, score_uncertainty
 from weighting.register_indicators import area_values, read_register
 from weighting.scores import load_score_config
 
@@ -65,9 +69,19 @@ METHOD_TEXT = [
      "vrijheidsgraden respondenten min strata (R `svyciprop`), voor gemiddelden schatting ± "
      "1,96 × se. deff is het design effect: de variantie gedeeld door die van een enkelvoudige "
      "aselecte steekproef van dezelfde omvang (Kish 1965)."),
-    ("Verandering", "Het verschil met de vorige editie heeft standaardfout √(se₁² + se₂²) "
-     "(onafhankelijke steekproeven); het is significant als |verschil / se| ≥ 1,96 (z-toets, "
-     "5%). Een indexverschuiving van 5 punten of meer wordt gemarkeerd (de collegedoelstelling)."),
+    ("Publicatie", "Een schatting op minder dan {min_n} respondenten wordt niet gepubliceerd (leeg, "
+     "met de reden in de kolom suppressed); {min_n} tot {indicative_n} respondenten is "
+     "indicatief (*). Bij 0% of 100% bestaat het logit-interval niet: daar staat het "
+     "Clopper-Pearson-interval op de effectieve steekproefomvang n / deff (Kish; Korn & "
+     "Graubard 1998). Dezelfde regel geldt voor de pagina's, de grafieken en de tabellen."),
+    ("Verandering", "Edities zijn onafhankelijke steekproeven. Een verschil in een aandeel wordt "
+     "getoetst met het hybride score-interval van Newcombe (1998, methode 10), uit de "
+     "Wilson-intervallen op de effectieve steekproefomvang p(1−p)/se² (bij 0% of 100%: n / "
+     "deff): anders dan de z-toets klopt het ook aan de rand en bij kleine aantallen. Een "
+     "verschil in een gemiddelde: z-toets op √(se₁² + se₂²). Geen toets (en geen markering) "
+     "waar een van beide schattingen niet gepubliceerd is (kolom change_test). {testing} "
+     "Een indexverschuiving van 5 punten of meer wordt alleen gemarkeerd als het "
+     "95%-interval van de verschuiving 0 uitsluit."),
     ("Index", "De Veiligheidsindex volgt de reconstructie van de methode van 2014 "
      "(docs/index-reconstruction.md): indicatorscore = 100 + 40 × richting × (t(x) − t(basis "
      "2014)) / sd 2014, begrensd op 20-180; thema = gemiddelde van de groepsgemiddelden; deel = "
@@ -199,6 +213,29 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     return result[columns].reset_index(drop=True)
 
 
+def index_uncertainty(estimates: "EditionEstimates", definitions: dict, config, register,
+                      replicates: int) -> pd.DataFrame:
+    """Standard error and 95% interval of every index score per area: `replicates` Rao-Wu
+    bootstrap replicates of the edition's design (seeded with the edition year, so a report
+    is reproducible), raked per replicate as the weights were, every indicator re-estimated
+    per replicate and the score computation (`change.veiligheid_scores`, clipping included)
+    run on each (`weighting.score_uncertainty`)."""
+    design = with_replicates(estimates.design, "bootstrap", replicates, seed=estimates.year)
+    table = estimates.indicators
+    specs = []
+    for name in table["indicator"].unique():
+        indicator = definitions.get(name)
+        if indicator is None:
+            continue
+        ratio = indicator.kind == "ratio"
+        specs.append(IndicatorSpec(name, name, name + DENOMINATOR_SUFFIX if ratio else None,
+                                   float(indicator.multiplier) if ratio else 1.0))
+    keys, thetas = replicate_indicator_estimates(design, specs, LEVELS)
+    columns = list(config.score_columns)
+    return score_uncertainty(table, keys, thetas, design.replicates,
+                             lambda t: change.veiligheid_scores(t, config, register)[columns])
+
+
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
     """Rake the respondents per wijk to the register margins (one margin file per variable,
     each with the stratum column `wijk_code`)."""
@@ -224,7 +261,11 @@ def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> E
     design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margin_paths)
     seconds["weighting"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    indicators = estimate_indicators(design, definitions)
+    with warnings.catch_warnings():
+        # a wijk where nobody answered an indicator keeps its row (n = 0): the publication
+        # rule shows it as not published, 'geen antwoorden'
+        warnings.filterwarnings("ignore", message=r".*: no answers in \d+ domain")
+        indicators = estimate_indicators(design, definitions)
     seconds["estimation"] = time.perf_counter() - clock
     weights = frame[["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
                      "design_weight"]].copy()
@@ -292,7 +333,17 @@ def area_weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _method(register: Path | None, flagged: str) -> list:
+MULTIPLE_TESTING_TEXT = {
+    "fdr": ("Met ruim duizend toetsen per niveau geeft toeval alleen al bij 5% vele markeringen; "
+            "daarom volgt de markering de false discovery rate van Benjamini & Hochberg (1995) "
+            "per niveau (kolom q): van de gemarkeerde verschillen is naar verwachting hoogstens "
+            "5% toeval. De kolom p blijft de ongecorrigeerde p-waarde."),
+    "none": ("De markering volgt de ongecorrigeerde p-waarde (p < 5%); bij m toetsen geeft "
+             "toeval alleen al ongeveer 0,05 × m markeringen (zie de tabel per niveau)."),
+}
+
+
+def _method(register: Path | None, flagged: str, rule: PublicationRule | None = None) -> list:
     """The method paragraphs, with how the objective part was made (or that it is missing)."""
     if register is None:
         objective = OBJECTIVE_MISSING
@@ -300,7 +351,10 @@ def _method(register: Path | None, flagged: str) -> list:
         compared = ("de volledige Veiligheidsindex" if flagged != change.SUBJECTIVE_PART else
                     "het subjectieve deel (niet beide edities hebben registerdata)")
         objective = OBJECTIVE_FROM_REGISTER.format(files=Path(register).name, flagged=compared)
-    return [(heading, paragraph.format(sparse=SPARSE_CELL, objective=objective))
+    rule = rule or PublicationRule()
+    return [(heading, paragraph.format(sparse=SPARSE_CELL, objective=objective, min_n=rule.min_n,
+                                       indicative_n=rule.indicative_n,
+                                       testing=MULTIPLE_TESTING_TEXT[rule.multiple_testing]))
             for heading, paragraph in METHOD_TEXT]
 
 
@@ -327,7 +381,8 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
 def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
                          pdf: bool = True, register: Path | None = None,
-                         previous_register: Path | None = None) -> EditionReport:
+                         previous_register: Path | None = None,
+                         rule: PublicationRule | None = None) -> EditionReport:
     """Weight the edition in the database at `url`, estimate its indicators, compare them with
     the previous edition and write the report to `out_dir`.
 
@@ -343,6 +398,8 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
             missing.
         previous_register: the register file of the previous edition, for the change of the
             full index.
+        rule: the publication rule (small cells, multiple testing); default from the
+            environment (`survey.report.publication`).
 
     Returns:
         An `EditionReport` with the paths written and the tables.
@@ -380,12 +437,28 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
 
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
+    rule = rule or PublicationRule.from_environment()
     scores = {y: change.veiligheid_scores(e.indicators, config, registers.get(y))
               for y, e in editions.items()}
-    indicators = current.indicators
+    # one small-cell rule for every page, chart and table (survey.report.publication)
+    kish = {y: area_weight_summary(e.weights).set_index(["level", "domain"])["deff_kish"]
+            for y, e in editions.items()}
+    published = {y: publication.apply_small_cells(e.indicators, rule, kish[y])
+                 for y, e in editions.items()}
+    indicators = published[year]
     if previous is not None:
-        indicators = change.indicator_change(indicators, editions[previous].indicators)
-    score_table = _every_area(change.score_table(scores, year, previous, config), areas, year)
+        indicators = change.indicator_change(indicators, published[previous], rule=rule,
+                                             kish={"current": kish[year], "previous": kish[previous]})
+    flag_summary = publication.flag_summary(indicators, rule) if previous is not None else None
+    uncertainty = {}
+    if rule.index_replicates:
+        clock_u = time.perf_counter()
+        definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
+        uncertainty = {y: index_uncertainty(e, definitions, config, registers.get(y), rule.index_replicates)
+                       for y, e in editions.items()}
+        seconds["index uncertainty"] = time.perf_counter() - clock_u
+    score_table = _every_area(change.score_table(scores, year, previous, config, uncertainty=uncertainty),
+                              areas, year)
     flagged = change.flagged_score(scores, year, previous, config)
     seconds["change and scores"] = time.perf_counter() - clock
 
@@ -410,15 +483,15 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    trend = pd.concat([e.indicators.assign(edition=y) for y, e in editions.items()],
-                      ignore_index=True)
+    trend = pd.concat([published[y].assign(edition=y) for y in editions], ignore_index=True)
     html = write_report(
         out_dir, title=f"Wijkprofiel {year}: bewonersoordelen per wijk", edition=year,
         previous=previous, indicators=indicators, trend=trend, scores=score_table,
         weights=current.weights, weight_summary=_weight_summary(current.weights),
         area_weights=area_weight_summary(current.weights),
         fieldwork=edition_data.fieldwork_summary(url, year),
-        method=_method(register if year in registers else None, flagged),
+        method=_method(register if year in registers else None, flagged, rule),
+        rule=rule, flag_summary=flag_summary,
         areas=areas, flagged_score=flagged, config=config,
         files=[f.relative_to(out_dir) for f in files + codebook_files],
     )

@@ -36,9 +36,15 @@ COLUMN_LABELS = {
     "previous_n": "Aantal respondenten vorige editie",
     "change": "Verschil met de vorige editie",
     "change_se": "Standaardfout van het verschil, wortel(se1^2 + se2^2)",
-    "z": "z-waarde van het verschil",
-    "p": "p-waarde (tweezijdig)",
-    "significant": "Verschil significant (5%)",
+    "change_ci_low": "Ondergrens 95%-interval van het verschil (Newcombe voor aandelen)",
+    "change_ci_high": "Bovengrens 95%-interval van het verschil (Newcombe voor aandelen)",
+    "z": "z-waarde van het verschil (bij aandelen: de z van de p-waarde van Newcombe)",
+    "p": "p-waarde (tweezijdig, ongecorrigeerd)",
+    "q": "q-waarde: p gecorrigeerd voor meervoudig toetsen per niveau (Benjamini-Hochberg)",
+    "change_test": "Toets van het verschil (leeg of 'geen toets: reden' als er geen basis is)",
+    "significant": "Verschil gemarkeerd (volgens de publicatieregel: q < 5%, of p < 5% zonder correctie)",
+    "suppressed": "Niet gepubliceerd, met de reden (te weinig respondenten)",
+    "indicative": "Indicatief: gebaseerd op weinig respondenten",
 }
 CODED = {
     "kind": {1: "proportion", 2: "mean", 3: "ratio"},
@@ -52,6 +58,7 @@ CODE_LABELS = {
     "index": {1: "Veiligheidsindex", 2: "Sociale index", 3: "Fysieke index"},
     "direction": {1: "hoger is beter", 2: "hoger is slechter"},
     "significant": {0: "nee", 1: "ja"},
+    "indicative": {0: "nee", 1: "ja"},
 }
 
 
@@ -64,8 +71,9 @@ def spss_frame(indicators: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
         if column in frame:
             lookup = {text: code for code, text in codes.items()}
             frame[column] = frame[column].map(lookup).astype(float)
-    if "significant" in frame:
-        frame["significant"] = frame["significant"].astype("Float64").astype(float)
+    for flag in ("significant", "indicative"):
+        if flag in frame:
+            frame[flag] = frame[flag].astype("Float64").astype(float)
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].fillna("").astype(str)
@@ -120,8 +128,20 @@ SCORE_COLUMN_LABELS = {
     "register_used": "Aantal objectieve indicatoren uit het registerbestand",
     "previous_edition": "Vorige editie",
     "flag_score": "Score waarvan de verschuiving gemarkeerd wordt",
-    "flag_5_points": "Verschuiving van 5 punten of meer (collegedoelstelling)",
+    "moved_5_points": "Verschuiving van 5 punten of meer (collegedoelstelling), zonder rekening met onzekerheid",
+    "flag_5_points": "Verschuiving van 5 punten of meer waarvan het 95%-interval 0 uitsluit (gemarkeerd)",
 }
+
+
+def _score_label(column: str) -> str:
+    """The label of a score column, including the uncertainty columns `<score> se` etc."""
+    if column in SCORE_COLUMN_LABELS:
+        return SCORE_COLUMN_LABELS[column]
+    for suffix, text in ((" se", "standaardfout (bootstrapreplicaten)"),
+                         (" ci_low", "ondergrens 95%-interval"), (" ci_high", "bovengrens 95%-interval")):
+        if column.endswith(suffix):
+            return f"{column[: -len(suffix)]}: {text}"
+    return column
 
 
 def _spss_names(columns) -> dict:
@@ -151,20 +171,22 @@ def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
     spreadsheet_safe(scores).to_csv(csv, index=False)
 
     xlsx = out_dir / "index_scores.xlsx"
-    labels = {c: SCORE_COLUMN_LABELS.get(c, c) for c in scores.columns}
+    labels = {c: _score_label(c) for c in scores.columns}
     _write_excel(xlsx, scores, sheet_name=f"indexscores {year}",
                  meanings=list(labels.values()), freeze="C2")
 
     sav = out_dir / "index_scores.sav"
     frame = scores.copy()
     frame["level"] = frame["level"].map({t: c for c, t in CODED["level"].items()}).astype(float)
-    if "flag_5_points" in frame:
-        frame["flag_5_points"] = frame["flag_5_points"].astype("Float64").astype(float)
+    for flag in ("flag_5_points", "moved_5_points"):
+        if flag in frame:
+            frame[flag] = frame[flag].astype("Float64").astype(float)
     names = _spss_names(frame.columns)
     frame = frame.rename(columns=names)
     value_labels = {names["level"]: CODE_LABELS["level"]}
-    if "flag_5_points" in names:
-        value_labels[names["flag_5_points"]] = CODE_LABELS["significant"]
+    for flag in ("flag_5_points", "moved_5_points"):
+        if flag in names:
+            value_labels[names[flag]] = CODE_LABELS["significant"]
     label = f"Wijkprofiel {year}: Veiligheidsindex per stad, gebied en wijk (100 = Rotterdam 2014)"
     if previous is not None:
         label += f", met verschil ten opzichte van {previous}"

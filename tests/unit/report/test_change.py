@@ -110,3 +110,24 @@ def test_with_register_data_in_both_editions_the_full_index_is_flagged():
     row = score_table({2024: half, 2022: before}, 2024, 2022, config).iloc[0]
     assert row["Veiligheidsindex"] == 98 and row[f"change {SUBJECTIVE_PART}"] == -5
     assert row["change Veiligheidsindex"] == -2 and not bool(row["flag_5_points"])
+
+
+def test_an_index_move_is_flagged_only_when_its_interval_excludes_zero():
+    config = load_score_config()
+    index = pd.MultiIndex.from_tuples([("wijk", "A"), ("wijk", "B")], names=["level", "domain"])
+    columns = list(config.score_columns)
+
+    def scores(values):
+        frame = pd.DataFrame(np.nan, index=index, columns=columns)
+        frame[SUBJECTIVE_PART] = values
+        return frame.assign(indicators_used=30, register_used=0)
+
+    def spread(se):
+        return pd.DataFrame({f"{SUBJECTIVE_PART} se": se}, index=index)
+
+    table = score_table({2024: scores([106, 106]), 2022: scores([100, 100])}, 2024, 2022, config,
+                        uncertainty={2024: spread([1.0, 4.0]), 2022: spread([1.0, 4.0])}).set_index("domain")
+    # A: move 6 ± 1.96 sqrt(2) = 3.2 to 8.8, flagged; B: 6 ± 11.1 includes 0, not flagged
+    assert table["moved_5_points"].tolist() == [True, True]
+    assert table["flag_5_points"].tolist() == [True, False]
+    assert table.loc["A", f"change {SUBJECTIVE_PART} ci_low"] == pytest.approx(6 - 1.96 * np.sqrt(2), abs=0.06)
