@@ -46,20 +46,31 @@ def ranked_estimates(table, title: str, city_estimate: float | None = None,
 
     `table` has columns domain, estimate, ci_low, ci_high. Returns an <img> tag (SVG).
     """
-    table = table.sort_values("estimate")
+    # the publication rule: unpublished estimates (small cells) are not drawn; indicative
+    # ones (few respondents) are drawn hollow
+    table = table[table["estimate"].notna()].sort_values("estimate").reset_index(drop=True)
     scale = _scale(percent)
     height = max(2.5, 0.16 * len(table) + 1.0)
     figure, axes = plt.subplots(figsize=(7.5, height))
+    indicative = (table["indicative"].fillna(False).astype(bool) if "indicative" in table
+                  else np.zeros(len(table), dtype=bool))
+    for hollow, part in ((False, ~indicative), (True, indicative)):
+        rows = table[np.asarray(part)]
+        if rows.empty:
+            continue
+        axes.errorbar(
+            rows["estimate"] * scale, rows.index.to_list(),
+            xerr=[(rows["estimate"] - rows["ci_low"]) * scale,
+                  (rows["ci_high"] - rows["estimate"]) * scale],
+            fmt="o", color=ROTTERDAM_GREEN, ecolor=GREY, markersize=3, elinewidth=0.8, capsize=1.5,
+            markerfacecolor="white" if hollow else ROTTERDAM_GREEN,
+            label="indicatief (weinig respondenten)" if hollow else None,
+        )
     y = range(len(table))
-    axes.errorbar(
-        table["estimate"] * scale, list(y),
-        xerr=[(table["estimate"] - table["ci_low"]) * scale,
-              (table["ci_high"] - table["estimate"]) * scale],
-        fmt="o", color=ROTTERDAM_GREEN, ecolor=GREY, markersize=3, elinewidth=0.8, capsize=1.5,
-    )
     if city_estimate is not None:
         axes.axvline(city_estimate * scale, color=GREY, linestyle="--", linewidth=0.8,
                      label="Rotterdam")
+    if city_estimate is not None or indicative.any():
         axes.legend(loc="lower right", fontsize=7, frameon=False)
     axes.set_yticks(list(y), table["domain"].astype(str), fontsize=6)
     axes.set_xlabel("%" if percent else "", fontsize=8)
@@ -96,7 +107,8 @@ class AreaPanels:
         self.panels = []
         self.overlay = []
         for ax, (table, title, city, percent) in zip(axes, panels):
-            table = table.sort_values("estimate").reset_index(drop=True)
+            # unpublished estimates (the small-cell rule) are not drawn; that area gets no mark
+            table = table[table["estimate"].notna()].sort_values("estimate").reset_index(drop=True)
             scale = _scale(percent)
             x = np.arange(1, len(table) + 1)
             est, low, high = (table[c].to_numpy() * scale for c in ("estimate", "ci_low", "ci_high"))
@@ -168,7 +180,7 @@ class AreaPanels:
             if i is None:
                 bar.set_data([np.nan, np.nan], [np.nan, np.nan])
                 dot.set_data([np.nan], [np.nan])
-                label.set_text("")
+                label.set_text("niet getoond:\nte weinig respondenten")
                 continue
             bar.set_data([x[i], x[i]], [low[i], high[i]])
             dot.set_data([x[i]], [est[i]])

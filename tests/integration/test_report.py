@@ -56,24 +56,32 @@ def indicators(report):
     return pd.read_csv(report["out"] / "indicators.csv")
 
 
-def test_a_wijk_estimate_is_the_weighted_share_of_its_respondents(report, indicators):
-    # % (zeer) tevreden met de buurt in one wijk, by hand: the weighted share of "zeer tevreden"
-    # and "tevreden" among its respondents with a substantive answer ("weet niet" is out)
+def test_an_area_estimate_is_the_weighted_share_of_its_respondents(report, indicators):
+    # % (zeer) tevreden met de buurt in one gebied, by hand: the weighted share of "zeer
+    # tevreden" and "tevreden" among its respondents with a substantive answer ("weet niet" is
+    # out). At 2% of Rotterdam a wijk has fewer than 30 such respondents: not published
     answers = answers_frame(report["url"], 2024)
     weights = pd.read_csv(report["out"] / "weights.csv")
     data = answers.merge(weights[["sample_unit_id", "weight"]], on="sample_unit_id")
-    wijk = data["wijk"].value_counts().index[0]  # the wijk with most respondents
-    rows = data[(data["wijk"] == wijk) & data["tevreden_buurt"].notna()
+    gebied = data["gebied"].value_counts().index[0]  # the gebied with most respondents
+    rows = data[(data["gebied"] == gebied) & data["tevreden_buurt"].notna()
                 & (data["tevreden_buurt"] != "weet_niet")]
     satisfied = rows["tevreden_buurt"].isin(["zeer_tevreden", "tevreden"])
     by_hand = (rows["weight"] * satisfied).sum() / rows["weight"].sum()
 
     row = indicators[(indicators["indicator"] == "tevreden_met_buurt")
-                     & (indicators["level"] == "wijk") & (indicators["domain"] == wijk)].iloc[0]
+                     & (indicators["level"] == "gebied") & (indicators["domain"] == gebied)].iloc[0]
+    assert row["n"] == len(rows) >= 30
     assert row["estimate"] == pytest.approx(by_hand, rel=1e-9)
-    assert row["n"] == len(rows)
     assert row["unweighted"] == pytest.approx(satisfied.mean())
     assert row["ci_low"] < row["estimate"] < row["ci_high"]
+    assert bool(row["indicative"]) == (len(rows) < 100)
+
+    wijk = indicators[(indicators["indicator"] == "tevreden_met_buurt") & (indicators["level"] == "wijk")]
+    small = wijk[wijk["n"] < 30]
+    assert len(small) and small[["estimate", "se", "ci_low", "ci_high"]].isna().all(axis=None)
+    assert small["suppressed"].str.startswith("minder dan 30 respondenten").all()
+    assert wijk.loc[wijk["n"] >= 30, "suppressed"].isna().all()  # empty in the CSV
 
 
 def test_gebied_and_city_come_from_their_own_respondents(report, indicators):
@@ -104,9 +112,15 @@ def test_change_uses_both_editions_standard_errors(report, indicators):
     assert city["previous"] == pytest.approx(previous, rel=1e-9)
     assert city["change"] == pytest.approx(city["estimate"] - previous)
     assert city["change_se"] == pytest.approx(np.hypot(city["se"], city["previous_se"]))
-    changed = indicators.dropna(subset=["z"])
-    assert (changed["significant"] == (changed["z"].abs() >= 1.959964)).all()
-    assert changed["significant"].any() and not changed["significant"].all()
+    assert city["change_test"] == "Newcombe-Wilson (effectieve n)"
+    # flags by Benjamini-Hochberg per level, p raw; no test where an estimate is not published
+    tested = indicators.dropna(subset=["p"])
+    assert (tested["q"] >= tested["p"] - 1e-12).all()
+    assert (tested["significant"] == (tested["q"] < 0.05)).all()
+    untested = indicators[indicators["p"].isna() & indicators["previous_n"].notna()]
+    assert untested["significant"].isna().all()
+    assert untested["change_test"].str.startswith("geen toets").all()
+    assert (indicators.loc[indicators["suppressed"].notna(), "p"].isna()).all()
 
 
 def test_index_scores_have_both_parts_and_flag_five_point_moves_of_the_index(report):
@@ -127,8 +141,15 @@ def test_index_scores_have_both_parts_and_flag_five_point_moves_of_the_index(rep
     both = scores.dropna(subset=["Veiligheidsindex", "Veiligheidsindex 2022"])
     assert len(both) >= 1 + 14 + 60
     assert (both["change Veiligheidsindex"] == both["Veiligheidsindex"] - both["Veiligheidsindex 2022"]).all()
-    assert (both["flag_5_points"] == (both["change Veiligheidsindex"].abs() >= 5)).all()
-    assert both["flag_5_points"].any() and not both["flag_5_points"].all()
+    assert (both["moved_5_points"] == (both["change Veiligheidsindex"].abs() >= 5)).all()
+    assert both["moved_5_points"].any() and not both["moved_5_points"].all()
+    # every score has a standard error and interval from the bootstrap replicates, and a move
+    # is flagged only where its interval excludes 0
+    for column in ("Veiligheidsindex", "Veiligheidsindex -subjectief", "Veiligheidsbeleving"):
+        assert both[f"{column} se"].gt(0).all()
+        assert (both[f"{column} ci_low"] <= both[column] + 0.5).all() and (both[column] - 0.5 <= both[f"{column} ci_high"]).all()
+    excludes = (both["change Veiligheidsindex ci_low"] > 0) | (both["change Veiligheidsindex ci_high"] < 0)
+    assert (both["flag_5_points"] == (both["moved_5_points"] & excludes)).all()
 
 
 def test_objective_values_of_a_gebied_are_summed_from_its_wijken(report):
@@ -260,3 +281,14 @@ def test_a_database_without_the_fieldwork_tables_is_a_clean_error(tmp_path):
     result = runner.invoke(main, ["report", "--no-pdf", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "not a Wijkprofiel fieldwork database" in result.output and "Traceback" not in result.output
+
+
+def test_every_area_page_leads_with_the_headline_row_and_the_report_counts_chance(report, indicators):
+    html = (report["out"] / "index.html").read_text(encoding="utf-8")
+    label = indicators.loc[indicators["indicator"] == "onveilig_eigen_buurt", "label"].iloc[0]
+    pages = html.split('<section class="area"')[1:]
+    assert len(pages) == 14 + 71
+    for page in pages:
+        first_row = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+        assert 'class="headline-row"' in first_row and label in first_row
+    assert "Door toeval alleen" in html and "false discovery rate" in html
