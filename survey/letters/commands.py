@@ -3,6 +3,7 @@ register letters the post brought back."""
 
 import csv
 import getpass
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,23 +68,29 @@ def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes)
     if existing:
         raise WijkprofielError(f"--out: {existing[0]} already exists; choose another folder or "
                                "move the earlier export away")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # names and addresses: the PDFs and the manifest are for the app's user alone (0600), as
+    # the sample uploads are; the print house gets them by a channel of its own
+    private = os.umask(0o077)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
 
-    jobs = [BatchJob(path, label, kind, settings, tuple(chunk))
-            for path, label, chunk in zip(paths, labels, chunks)]
-    # worker processes are forked: close the pooled database connections first, so that no
-    # child inherits (and, on exit, closes) a connection the parent still uses
-    storage.get_engine(url).dispose()
-    results = render_batches(jobs, processes=processes)
-    printed = [letter for result in results for letter in result]
+        jobs = [BatchJob(path, label, kind, settings, tuple(chunk))
+                for path, label, chunk in zip(paths, labels, chunks)]
+        # worker processes are forked: close the pooled database connections first, so that no
+        # child inherits (and, on exit, closes) a connection the parent still uses
+        storage.get_engine(url).dispose()
+        results = render_batches(jobs, processes=processes)
+        printed = [letter for result in results for letter in result]
 
-    with manifest.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(MANIFEST_COLUMNS)
-        for p in printed:
-            # the print house opens it in a spreadsheet: no cell may run as a formula
-            writer.writerow([safe_cell(value) for value in (
-                p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind, p.pages)])
+        with manifest.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(MANIFEST_COLUMNS)
+            for p in printed:
+                # the print house opens it in a spreadsheet: no cell may run as a formula
+                writer.writerow([safe_cell(value) for value in (
+                    p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind, p.pages)])
+    finally:
+        os.umask(private)
     try:
         with storage.transaction(url) as session:
             batches.record_letters(session, printed, wave, printed_at)
