@@ -23,6 +23,7 @@ from survey.fieldwork import aapor, dates, outcomes
 from survey.letters import addressing
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
+from survey.security import control_character_line
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
@@ -106,6 +107,11 @@ def record_batch():
         return _page(OutcomeForm(), batch_form, status=400,
                      error=f"{name} row {row}: not UTF-8 text; save the file as CSV UTF-8. "
                            "Er is niets vastgelegd.")
+    control = control_character_line(text)
+    if control is not None:  # a NUL cannot be stored (PostgreSQL): refuse, naming the row
+        return _page(OutcomeForm(), batch_form, status=400,
+                     error=f"{name} row {control[0]}: holds the control character {control[1]}; "
+                           "save the file as CSV UTF-8. Er is niets vastgelegd.")
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)
