@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from weighting import safe_read
 from weighting.calibration import Margin
 from weighting.errors import InputError, MarginError
 
@@ -45,9 +46,14 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
         if suffix == ".csv":
             return _read_csv(path, what)
         if suffix in (".xlsx", ".xls"):
-            header = pd.read_excel(path, header=None, nrows=1)
+            # limits on the archive and the sheet's extent before pandas fills the sheet
+            try:
+                safe_read.check_xlsx(path, path)
+            except InputError as exc:
+                raise InputError(path, f"cannot read this Excel {what} file: {exc.detail}") from None
+            header = pd.read_excel(path, header=None, nrows=1, engine="openpyxl")
             _check_header(path, list(header.iloc[0]) if len(header) else [])
-            return pd.read_excel(path)
+            return pd.read_excel(path, engine="openpyxl")
         import pyreadstat
 
         frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)

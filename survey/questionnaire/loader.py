@@ -24,6 +24,7 @@ import yaml
 
 from survey import QUESTIONNAIRES_DIR
 from survey.errors import QuestionnaireError
+from weighting.safe_read import YamlLimitError, YamlLoader
 
 SCHEMA_PATH = QUESTIONNAIRES_DIR / "schema.json"
 SCHEMA_VERSION = 1
@@ -346,9 +347,10 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader that records 1-based start lines and refuses duplicate keys. The libyaml
-    parser (CSafeLoader) keeps the same marks and parses about ten times faster."""
+class _LineLoader(YamlLoader):
+    """SafeLoader that records 1-based start lines and refuses duplicate keys, alias bombs and
+    deep nesting (`weighting.safe_read.YamlLoader`). The libyaml parser (CSafeLoader) keeps the
+    same marks and parses about ten times faster."""
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -409,6 +411,10 @@ def read_yaml(path) -> Any:
         raise QuestionnaireError(path, f"cannot read: {exc.strerror}") from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        raise QuestionnaireError(path, f"YAML too large: {exc.problem}",
+                                 line=mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(p for p in (exc.context, exc.problem) if p)
@@ -711,7 +717,7 @@ def is_questionnaire_file(path) -> bool:
     if key not in _kind_cache:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506 (safe loader)
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                             Loader=YamlLoader)
         except (yaml.YAMLError, UnicodeDecodeError):
             data = None
         _kind_cache[key] = not (isinstance(data, dict)

@@ -166,11 +166,22 @@ def _render_check(upload, table, result, context, status=200):
         reference_date=context.reference_date), status
 
 
+def _unreadable(upload, exc):
+    """A kept upload that can no longer be read (kept before a limit existed, or damaged on
+    disk): it is discarded, with the reason, instead of an error page on every view."""
+    uploads.discard(current_app.instance_path, upload.token)
+    audit.record("sample_check", target=upload.filename, detail=f"unreadable: {exc.detail}"[:500])
+    return _index(error=f"{exc} Er is niets geïmporteerd.", status=400)
+
+
 @bp.get("/check")
 @requires_role(*roles.MANAGE_SAMPLE)
 def check_page():
     upload = _load()
-    table, result, context = _checked(upload)
+    try:
+        table, result, context = _checked(upload)
+    except InputError as exc:
+        return _unreadable(upload, exc)
     audit.record("sample_check", target=upload.filename,
                  detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
                         f"{result.error_count} errors")
@@ -187,7 +198,10 @@ def check_submit():
     mapping = {f.name: (request.form.get(f"map-{f.name}") or None)
                for f in importing.fields_for(upload.kind)}
     uploads.save_mapping(current_app.instance_path, upload, mapping)
-    table, result, context = _checked(upload, mapping)
+    try:
+        table, result, context = _checked(upload, mapping)
+    except InputError as exc:
+        return _unreadable(upload, exc)
     if request.form.get("action") != "import":
         audit.record("sample_check", target=upload.filename,
                      detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "

@@ -28,7 +28,6 @@ import hashlib
 import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +45,7 @@ from survey.models import (Area, IdentityFrameMember, IdentityLink, IdentityPers
                            PopulationMargin, SampleBatch, SampleUnit)
 from survey.sampling.frame import (age_group_series, ages_on, default_reference_date,
                                    edition_for, write_margins)
+from weighting import safe_read
 
 KINDS = ("register", "sample")
 MAX_ERRORS = 200
@@ -315,18 +315,10 @@ def _csv_records(content: bytes, source: str) -> list[list[str]]:
 
 
 def _excel_records(content: bytes, source: str) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(source, f"is not a readable Excel workbook ({exc.__class__.__name__}); "
-                         "expected .xlsx or CSV UTF-8") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    # limits on the archive and the sheet's extent before anything is unpacked or filled
+    sheets = safe_read.read_xlsx(content, source, first_only=True)
+    rows = next(iter(sheets.values()), [])
+    return [[_cell_text(v) for v in row] for row in rows]
 
 
 def _cell_text(value) -> str:

@@ -49,6 +49,8 @@ WEIGHTING_BROKEN = {
     "data_text_weight.csv": ["row 2, column 'dw'", "'tien' is not a number"],
     "data_ragged.csv": ["line 3", "6 cells but the header has 4"],
     "data_not_excel.xlsx": ["cannot read this Excel data file"],
+    # 1.5 KB with one cell at XFD1048576: pandas would fill 17 billion cells
+    "data_far_cell.xlsx": ["cannot read this Excel data file", "has a cell in column 16,384"],
     "margin_latin1.csv": ["line 4", "not UTF-8"],
     "margin_empty.csv": ["is empty"],
     "margin_no_total.csv": ["no column 'total'"],
@@ -65,6 +67,8 @@ WEIGHTING_BROKEN = {
     "plan_missing_key.yaml": ["margins: missing"],
     "plan_formula.yaml": ["line 2", "'=cmd|calc' is not one of"],
     "plan_unknown_variable.yaml": ["line 5", "column 'nope'"],
+    "plan_alias_bomb.yaml": ["line 15", "expands to more than 200,000 values"],
+    "plan_deep_nesting.yaml": ["line 9", "nested more than 100 levels deep"],
 }
 WEIGHTING_ACCEPTED = ["data_bom.csv", "data_semicolon.csv", "margin_bom.csv",
                       "margin_semicolon.csv", "plan_bom.yaml", "data_formula_text.csv"]
@@ -391,6 +395,10 @@ QUESTIONNAIRE_BROKEN = {
     "duplicate_variable.yaml": ["line 118", "duplicate variable 'woonjaren' (first on line 31)"],
     "missing_key.yaml": ["line 3", "'id' is missing"],
     "formula_variable.yaml": ["line 89", "is not snake_case"],
+    # a billion values once expanded (took 6 GB in 52 s), and 10,000 nested lists (a
+    # RecursionError traceback)
+    "alias_bomb.yaml": ["line 8", "YAML too large: expands to more than 200,000 values"],
+    "deep_nesting.yaml": ["line 3", "YAML too large: nested more than 100 levels deep"],
 }
 QUESTIONNAIRE_ACCEPTED = ["bom.yaml"]
 
@@ -445,6 +453,8 @@ XLSFORM_BROKEN = {
     "formula_name.xlsx": ["sheet 'survey' row 3, column 'name'", "needs a name"],
     "unknown_type.xlsx": ["sheet 'survey' row 3, column 'type'", "'barcode'"],
     "unknown_choice_list.xlsx": ["sheet 'survey' row 4, column 'type'", "'kleuren'"],
+    "far_cell.xlsx": ["not an .xlsx workbook that can be read", "claims 1,048,576 rows x 16,384"],
+    "damaged.xlsx": ["not an .xlsx workbook", "not a zip archive"],
 }
 
 
@@ -501,6 +511,11 @@ REGISTER_BROKEN = {
     "formula_wijk.csv": ["row 3, column 'wijk'", "is not a Rotterdam wijk"],
     "ragged.csv": ["row 3", "14 values where the header has 12"],
     "not_excel.xlsx": ["is not a readable Excel workbook"],
+    # 1.5 KB claiming the whole sheet with one cell at XFD1048576: 6 GB in 35 s before
+    "far_cell.xlsx": ["claims 1,048,576 rows x 16,384 columns"],
+    "claimed_dimension.xlsx": ["claims 1,048,576 rows x 16,384 columns"],
+    "damaged.xlsx": ["is not a readable Excel workbook (not a zip archive)"],  # a traceback before
+    "corrupted_sheet.xlsx": ["is not a readable Excel workbook (ParseError"],
 }
 REGISTER_ACCEPTED = ["semicolon.csv", "bom_comma.csv"]
 
