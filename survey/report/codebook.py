@@ -119,6 +119,16 @@ def _chosen(series: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(matrix, index=series.index, columns=values)
 
 
+def _text(series: pd.Series) -> pd.Series:
+    """The stored texts (None: no answer) of an answer column, also from the Categoricals of
+    `analysis_frame`."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    column = series.array
+    texts = np.append(np.asarray(column.categories, dtype=object), None)
+    return pd.Series(texts[column.codes], index=series.index, dtype=object)
+
+
 def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: dict,
                      year: int) -> tuple[pd.DataFrame, list[Variable]]:
     """The edition's answers as a coded, labelled table and the codebook describing it.
@@ -188,7 +198,7 @@ def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: di
     answer_columns = [c for c in frame.columns if c not in UNIT_COLUMNS]
     for name in answer_columns:
         infos = _variable_infos(name, questionnaires)
-        series = frame[name]
+        series = _text(frame[name])
         if not infos:
             add(Variable(name, f"{name} (in geen van de vragenlijsten van dit rapport)", "text",
                          name, "onbekend", {}, {}, ()), series.fillna("").astype(str))

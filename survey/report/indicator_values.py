@@ -5,6 +5,10 @@ is outside the indicator's base (not asked, skipped, or answered "weet niet").
 Estimating the mean of these values over a domain, with NaN as "not in the base", is the
 indicator: R's `svymean(~x, design, na.rm=TRUE)` does the same by dropping the NaN units from
 the domain while keeping them in the design.
+
+The analysis frame's answers are Categoricals (`survey.fieldwork.answers.analysis_frame`): a
+rule is then applied once per distinct answer and spread by the codes, with the very
+functions that a plain text column goes through row by row, so both give the same values.
 """
 
 import numpy as np
@@ -14,8 +18,23 @@ from survey.questionnaire.loader import Indicator, Questionnaire
 from survey.questionnaire.rules import evaluate_frame, variables_in
 
 
+def _per_category(series: pd.Series, rule, missing) -> np.ndarray:
+    """`rule` (from a Series of answers to a numpy array) applied once per distinct answer of
+    a categorical column and spread to the rows by its codes; `missing` for no answer. Other
+    columns get `rule` row by row."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        column = series.array
+        per_category = np.asarray(rule(pd.Series(column.categories, dtype=object)))
+        return np.append(per_category, missing)[column.codes]
+    return np.asarray(rule(series))
+
+
 def _chosen(series: pd.Series, values) -> np.ndarray:
     """True where the stored answer is one of `values` (for multiple choice: any chosen)."""
+    return _per_category(series, lambda s: _chosen_rows(s, values), False).astype(bool)
+
+
+def _chosen_rows(series: pd.Series, values) -> np.ndarray:
     wanted = set(values)
     text = series.fillna("").astype(str)
     result = text.isin(wanted).to_numpy(dtype=bool, copy=True)
@@ -30,8 +49,21 @@ def _chosen(series: pd.Series, values) -> np.ndarray:
 
 
 def _substantive(series: pd.Series, missing_values) -> np.ndarray:
-    text = series.astype("string")
-    return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
+    def rule(s):
+        text = s.astype("string")
+        return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
+
+    return _per_category(series, rule, False).astype(bool)
+
+
+def _scored(series: pd.Series, scores: dict) -> np.ndarray:
+    return _per_category(series, lambda s: s.map(lambda v: scores.get(v, np.nan))
+                         .to_numpy(dtype=float), np.nan).astype(float)
+
+
+def _numbers(series: pd.Series) -> np.ndarray:
+    return _per_category(series, lambda s: pd.to_numeric(s, errors="coerce")
+                         .to_numpy(dtype=float), np.nan).astype(float)
 
 
 def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
@@ -55,10 +87,10 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
             if indicator.base == "all":
                 value[routed_past(questionnaire, info.question, frame)] = 0.0
         elif indicator.scores:
-            value = series.map(lambda v: indicator.scores.get(v, np.nan)).to_numpy(dtype=float, copy=True)
+            value = _scored(series, indicator.scores)
             value[~answered] = np.nan
         else:
-            value = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float, copy=True)
+            value = np.where(answered, _numbers(series), np.nan)
         columns.append(value)
     matrix = np.column_stack(columns)
     if indicator.kind == "proportion":
