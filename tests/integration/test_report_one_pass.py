@@ -13,6 +13,7 @@ from survey.fieldwork.answers import answers_frame
 from survey.questionnaire.loader import load_all
 from survey.report.edition_report import (DESIGN_COLUMNS, LEVELS, estimate_edition,
                                           indicator_table, weight_edition)
+from survey.report.indicator_values import DENOMINATOR_SUFFIX
 from weighting import estimation
 
 
@@ -25,13 +26,23 @@ def edition(tmp_path_factory):
 
 
 def _per_indicator(design, definitions):
-    """The report's estimation before the one pass: one call per indicator and level."""
+    """The report's estimation before the one pass (as it was on main): one call per
+    indicator and level."""
     frame = design.frame
-    names = [name for name in definitions if frame[name].notna().any()]
+    names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
     tables, unweighted = [], []
     for level, by in LEVELS:
         domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
+        # the unweighted means of all indicators at once: one groupby per level
         means = frame[names].groupby(domain.to_numpy()).mean()
+        for name in names:  # a ratio's unweighted value: sum above over sum below the line
+            indicator = definitions[name][0]
+            if indicator.kind == "ratio":
+                below = frame[name + DENOMINATOR_SUFFIX]
+                both = frame[name].notna() & below.notna()
+                sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
+                        .groupby(domain.to_numpy()).sum())
+                means[name] = indicator.multiplier * sums["above"] / sums["below"]
         unweighted.append(means.rename_axis("domain").reset_index()
                           .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
                           .assign(level=level))
@@ -39,6 +50,10 @@ def _per_indicator(design, definitions):
             indicator = definitions[name][0]
             if indicator.kind == "proportion":
                 table = estimation.proportion(design, name, [1], by=by, ci="logit")
+            elif indicator.kind == "ratio":
+                table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+                for column in ("estimate", "se", "ci_low", "ci_high"):
+                    table[column] = table[column] * indicator.multiplier
             else:
                 table = estimation.mean(design, name, by=by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
@@ -54,8 +69,8 @@ def _per_indicator(design, definitions):
     } for position, name in enumerate(names)])
     level_order = {level: i for i, (level, _) in enumerate(LEVELS)}
     result = (estimates.merge(meta, on="indicator")
-              .merge(pd.concat(unweighted, ignore_index=True),
-                     on=["indicator", "level", "domain"], how="left"))
+              .merge(pd.concat(unweighted, ignore_index=True), on=["indicator", "level", "domain"],
+                     how="left"))
     result = (result.assign(_level=result["level"].map(level_order))
               .sort_values(["order", "_level", "domain"], kind="stable"))
     columns = ["questionnaire", "indicator", "label", "kind", "index", "theme", "direction",
