@@ -1,8 +1,8 @@
 """the analysis snapshot: each edition's wide answers as one columnar blob, so the report and
 `data: db` no longer pivot millions of answer rows on every run (survey.fieldwork.wide_table)
 
-Revision ID: 0008_analysis_snapshot
-Revises: 0007_rate_limit_sessions
+Revision ID: 0009_analysis_snapshot
+Revises: 0008_fieldwork_coordinator
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_analysis_snapshot"
-down_revision = "0007_rate_limit_sessions"
+revision = "0009_analysis_snapshot"
+down_revision = "0008_fieldwork_coordinator"
 branch_labels = None
 depends_on = None
 
