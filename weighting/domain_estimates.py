@@ -19,6 +19,8 @@ way in well under a second, where the column-by-column loop took about fifteen.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -34,7 +36,7 @@ COLUMNS = ["column", *estimation.COLUMNS]
 
 
 def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None,
-                 ci: str = "logit", level: float = 0.95) -> pd.DataFrame:
+                 ci: str = "logit", level: float = 0.95, names=None) -> pd.DataFrame:
     """Weighted means of every column of `values` per domain, with linearised standard errors.
 
     Args:
@@ -47,11 +49,16 @@ def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None
             mean with estimate ± z se. Default: every column a mean.
         ci: the interval method of the proportions.
         level: confidence level.
+        names: K column names for messages (default: column 0, 1, ...).
 
     Returns:
         DataFrame with the by columns, `column` (0..K-1), estimate, se, ci_low, ci_high, n,
-        deff, df: one row per column and domain with at least one respondent in the column's
-        base, by column then domain (the order of `weighting.estimation`).
+        deff, df: one row per column and domain, by column then domain (the order of
+        `weighting.estimation`); a domain without answers in a column keeps its row with
+        n = 0 and no estimate, with a warning per column, as `weighting.estimation` does.
+
+    Raises:
+        EstimationError: a column without a single answer (as `weighting.estimation`).
 
     >>> d = Design(pd.DataFrame({"g": ["a", "a", "b", "b"]}))
     >>> y = np.array([[1.0, 2.0], [3.0, np.nan], [5.0, 6.0], [7.0, 8.0]])
@@ -65,11 +72,19 @@ def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None
     proportion = np.zeros(K, dtype=bool) if proportion is None else np.asarray(proportion, bool)
     if ci not in ("logit", "xlogit", "mean"):
         raise ValueError(f"ci: {ci!r}; the one-pass estimator does logit, xlogit and mean")
+    names = [f"column {k}" for k in range(K)] if names is None else list(names)
     d, labels = estimation._domains(design, by)
     D = len(labels)
-    owner = domain_attribution(design, d) if D else None
-    if design.cluster_column is not None or owner is None:
-        return _column_by_column(design, Y, by, proportion, ci, level)
+    answered = ((d >= 0)[:, None] & ~np.isnan(Y)).any(axis=0)
+    if not answered.all():
+        # estimation's own error, naming the column
+        k = int(np.flatnonzero(~answered)[0])
+        estimation.mean(_one_column(design, Y[:, k], names[k]), names[k], by=by, level=level)
+    one_stage = (design.cluster_column is None and len(design.stages) == 1
+                 and design.replicates is None)
+    owner = domain_attribution(design, d) if one_stage else None
+    if owner is None:
+        return _column_by_column(design, Y, by, proportion, ci, level, names)
 
     w = design.weights
     valid = (d >= 0)[:, None] & ~np.isnan(Y)
@@ -92,7 +107,8 @@ def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None
         s2 = sums(wv * (yv - est.ravel()[key]) ** 2) / W * n / (n - 1)
         vsrs = s2 * (W - n) / (W * n)
         deff = np.where((vsrs > 0) & (W >= n), var / vsrs, np.nan)
-    df = _df(design, d, rows, cols, K, D)
+    # R's svyby counts degrees of freedom on the domain's rows, answered or not
+    df = np.repeat(estimation._domain_df(design, d, D)[:, None], K, axis=1)
 
     q = stats.norm.ppf(0.5 + level / 2)
     low, high = est - q * se, est + q * se
@@ -109,55 +125,59 @@ def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None
                 lo, hi = estimation._expit(eta - h), estimation._expit(eta + h)
         low[:, proportion], high[:, proportion] = lo, hi
 
-    column, domain = np.meshgrid(np.arange(K), np.arange(D))
-    keep = (n > 0).T.ravel()  # column-major: by column, then domain
-    out = labels.iloc[domain.T.ravel()[keep]].reset_index(drop=True)
-    out["column"] = column.T.ravel()[keep]
+    empty = n == 0
+    for table in (est, se, low, high, deff):
+        table[empty] = np.nan
+    for k in np.flatnonzero(empty.any(axis=0)):
+        domains = np.flatnonzero(empty[:, k])
+        shown = [", ".join(map(str, labels.iloc[i].tolist())) for i in domains[:5]]
+        more = f" and {domains.size - 5} more" if domains.size > 5 else ""
+        warnings.warn(f"{design.source}: {names[k]!r}: no answers in {domains.size} domain(s) "
+                      f"({'; '.join(shown)}{more}); their rows have n = 0 and no estimate",
+                      stacklevel=2)
+    column, domain = np.meshgrid(np.arange(K), np.arange(D))  # out: by column, then domain
+    out = labels.iloc[domain.T.ravel()].reset_index(drop=True)
+    out["column"] = column.T.ravel()
     for name, table in (("estimate", est), ("se", se), ("ci_low", low), ("ci_high", high)):
-        out[name] = table.T.ravel()[keep]
-    out["n"] = n.T.ravel()[keep].astype(int)
-    out["deff"] = deff.T.ravel()[keep]
-    out["df"] = df.T.ravel()[keep]
+        out[name] = table.T.ravel()
+    out["n"] = n.T.ravel().astype(int)
+    out["deff"] = deff.T.ravel()
+    out["df"] = df.T.ravel()
     return out
 
 
 def _variance(design: Design, r: np.ndarray, owner: np.ndarray, D: int, K: int) -> np.ndarray:
     """`variance.stacked_domain_variance` for every column of the residuals `r` at once
-    (one-stage designs). A calibration component whose respondents are all outside a
-    column's base has residuals 0 there, so attributing it to its domain adds nothing."""
-    H = len(design.stratum_labels)
+    (one-stage designs without clusters). A calibration component whose respondents are all
+    outside a column's base has residuals 0 there, so attributing it to its domain adds
+    nothing."""
+    stage = design.stages[0]
+    H = len(stage.stratum_labels)
     inside = owner >= 0
-    cells = design.stratum_codes * D + np.where(inside, owner, 0)
+    cells = stage.stratum_codes * D + np.where(inside, owner, 0)
     r = np.where(inside[:, None], r, 0.0)
     incidence = sp.csr_matrix((np.ones(design.n), (cells, np.arange(design.n))),
                               shape=(H * D, design.n))
     S1 = np.asarray(incidence @ r).reshape(H, D * K)
     S2 = np.asarray(incidence @ (r * r)).reshape(H, D * K)
-    return _combine(design, S1, S2).reshape(D, K)
+    return np.clip(_combine(design, stage, S1, S2), 0.0, None).reshape(D, K)
 
 
-def _df(design: Design, d, rows, cols, K, D) -> np.ndarray:
-    """`estimation._domain_df` per column: respondents (PSUs) minus strata with weight > 0."""
-    H = len(design.stratum_labels)
-    positive = design.weights[rows] != 0
-    r, c = rows[positive], cols[positive]
-    n_psu = np.bincount(d[r] * K + c, minlength=D * K).reshape(D, K)
-    cell = (d[r] * H + design.stratum_codes[r]) * K + c
-    n_strata = np.count_nonzero(np.bincount(cell, minlength=D * H * K).reshape(D, H, K), axis=1)
-    return (n_psu - n_strata).astype(float)
+def _one_column(design: Design, y: np.ndarray, name: str) -> Design:
+    single = design.with_weights(design.weights)
+    single.frame = design.frame.assign(**{name: y})
+    return single
 
 
-def _column_by_column(design, Y, by, proportion, ci, level) -> pd.DataFrame:
+def _column_by_column(design, Y, by, proportion, ci, level, names) -> pd.DataFrame:
     """The general road: each column through `weighting.estimation`."""
-    frame = design.frame
     tables = []
     for k in range(Y.shape[1]):
-        single = design.with_weights(design.weights)
-        single.frame = frame.assign(_y=Y[:, k])
+        single = _one_column(design, Y[:, k], names[k])
         if proportion[k]:
-            table = estimation.proportion(single, "_y", [1], by=by, ci=ci, level=level)
+            table = estimation.proportion(single, names[k], [1], by=by, ci=ci, level=level)
         else:
-            table = estimation.mean(single, "_y", by=by, level=level)
+            table = estimation.mean(single, names[k], by=by, level=level)
         table.insert(len(table.columns) - len(estimation.COLUMNS), "column", k)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)

@@ -175,7 +175,8 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
         # the same numbers as estimation.proportion(..., [1], ci="logit") / estimation.mean
         # per indicator; the few ratios one by one
         if one_pass:
-            table = domain_means(design, values, by=by, proportion=proportion, ci="logit")
+            table = domain_means(design, values, by=by, proportion=proportion, ci="logit",
+                                 names=one_pass)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
             table["indicator"] = np.asarray(one_pass, dtype=object)[table.pop("column").to_numpy()]
             table["level"] = level
