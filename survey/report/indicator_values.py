@@ -106,6 +106,8 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         elif indicator.scores:
             value = _scored(series, indicator.scores)
             value[~answered] = np.nan
+            if variable in indicator.reversed:  # a negatively worded item counts the other way
+                value = min(indicator.scores.values()) + max(indicator.scores.values()) - value
         else:
             value = np.where(answered, _numbers(series), np.nan)
         columns.append(value)
@@ -121,13 +123,14 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         # the numerator is the sum of the counts; one unknown count makes it unknown
         result = matrix.sum(axis=1)
     else:
-        # a scale score needs at least half of its items answered, as usual for sum scores
+        # a scale score needs at least half of its items answered, as usual for sum scores, or
+        # all of them (`items_needed: all`, as CBS computes its Veiligheidsmonitor scales)
         answered_items = np.sum(~np.isnan(matrix), axis=1)
         item_sum = np.nansum(matrix, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             result = item_sum / answered_items
-        result = np.where((answered_items > 0) & (answered_items * 2 >= matrix.shape[1]),
-                          result, np.nan)
+        needed = matrix.shape[1] if indicator.items_needed == "all" else matrix.shape[1] / 2
+        result = np.where((answered_items > 0) & (answered_items >= needed), result, np.nan)
         if indicator.rescale and indicator.scores:
             low, high = min(indicator.scores.values()), max(indicator.scores.values())
             new_low, new_high = indicator.rescale

@@ -47,7 +47,9 @@ def _max_attempts() -> int:
 def call_list():
     config = current_app.config
     wijk = request.args.get("wijk") or None
-    wijk_code = int(wijk) if wijk and wijk.isdigit() else None
+    # a wijk code has a few ASCII digits; a 400-digit one overflowed SQL
+    wijk_code = int(wijk) if wijk and wijk.isascii() and wijk.isdigit() and len(wijk) <= 6 \
+        else None
     with storage.transaction(_url()) as db:
         edition_now = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
         targets = edition_targets.targets_for(db, edition_now.id if edition_now else None,
