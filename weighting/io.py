@@ -106,17 +106,24 @@ def _check_header(path: Path, names: list) -> None:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def safe_cell(value):
     """`value` made harmless for a spreadsheet: a text that starts with = + - @ (or a tab or
     carriage return) would be run as a formula by Excel or LibreOffice ("CSV injection",
-    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text. Numbers
-    are never changed.
+    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text; a control
+    character that an .xlsx cannot hold becomes U+FFFD. Numbers are never changed.
 
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12), safe_cell("Delfshaven")
     ('\\'=HYPERLINK("http://x")', "'-12", -12, 'Delfshaven')
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        # characters XML (so .xlsx) cannot hold: shown as U+FFFD, so one stored \x0b or NUL
+        # can never fail an export
+        value = XML_ILLEGAL.sub("\ufffd", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -19,13 +19,12 @@ from datetime import datetime
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, chart, conflicts, exports
 from survey.fieldwork import dashboard as fieldwork
-from survey.models import Area
+from survey.fieldwork import targets as edition_targets
 from survey.routes.staff import register_error_pages
 from survey.staff import audit, local_time, roles
 from survey.staff.roles import requires_role
@@ -44,7 +43,8 @@ def _filters() -> tuple[fieldwork.Filters, list[str]]:
     problems = []
     wave = request.args.get("wave") or None
     if wave is not None:
-        if wave.isdigit():
+        # ASCII digits only ("²".isdigit() is true), and few: a 30-digit wave overflowed SQL
+        if wave.isascii() and wave.isdigit() and len(wave) <= 4:
             wave = int(wave)
         else:
             problems.append(f"golf {wave!r} is geen getal; het filter op golf is genegeerd")
@@ -57,14 +57,9 @@ def _filters() -> tuple[fieldwork.Filters, list[str]]:
 
 
 def _table(db, filters):
-    config = current_app.config
-    wijk_codes = list(db.scalars(select(Area.wijk_code)))
-    targets = fieldwork.load_targets(fieldwork.targets_setting(config, current_app.instance_path),
-                                     wijk_codes)
-    return fieldwork.fieldwork_table(
-        db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
-        partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+    # the edition's own targets (stored with it at upload or draw), else the old setting
+    return edition_targets.fieldwork_table_with_targets(db, current_app.config,
+                                                        current_app.instance_path, filters)
 
 
 REFRESH_SECONDS = 60
@@ -75,7 +70,8 @@ def _refresh() -> int | None:
     """Seconds between automatic reloads (`?verversen=`), or None: off, or not a number in
     5..3600 (an address typed by hand does not make the page reload every second)."""
     value = request.args.get("verversen") or ""
-    return int(value) if value.isdigit() and 5 <= int(value) <= 3600 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 \
+        and 5 <= int(value) <= 3600 else None
 
 
 def _sort(columns):
