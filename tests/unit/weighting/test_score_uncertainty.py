@@ -76,3 +76,39 @@ def test_score_se_is_the_replicate_spread_of_the_scores(raked):
     # West's mark is clipped at 180 in every replicate: no spread through the clipping
     assert result.loc[("wijk", "West"), "cijfer se"] == 0
     assert result.loc[("wijk", "Zuid"), "cijfer se"] > 0
+
+
+@pytest.mark.parametrize("index_name", ["Veiligheidsindex", "Sociale index", "Fysieke index"])
+def test_every_index_gets_its_uncertainty_through_the_black_box(index_name):
+    # the score computation of each of the three indices (weighting.scores, its own
+    # configuration) run as a black box on replicate estimates of every one of its indicators
+    from weighting.scores import aggregate_scores, indicator_scores, load_index_configs
+
+    config = load_index_configs()[index_name]
+    rng = np.random.default_rng(8)
+    n = 300
+    frame = pd.DataFrame({"wijk": np.repeat(["Noord", "Zuid", "West"], n // 3), "dw": 20.0})
+    for i, indicator in enumerate(config.indicators):
+        # each respondent's value scattered around the 2014 baseline (positive, any transform)
+        base = max(indicator.baseline, 1.0)
+        frame[f"x{i}"] = base * rng.gamma(20.0, 1 / 20.0, n)
+    design = with_replicates(Design(frame, strata="wijk", design_weight="dw"), "bootstrap", 40, seed=3)
+    specs = [IndicatorSpec(indicator.column, f"x{i}") for i, indicator in enumerate(config.indicators)]
+    keys, thetas = replicate_indicator_estimates(design, specs, LEVELS)
+    rows = []
+    for level, by in LEVELS:
+        for i, indicator in enumerate(config.indicators):
+            table = estimation.mean(design.without_replicates(), f"x{i}", by=by)
+            table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
+            rows.append(table.assign(indicator=indicator.column, level=level))
+    estimates = pd.concat(rows, ignore_index=True)
+
+    def scores(table):
+        wide = table.pivot_table(index=["level", "domain"], columns="indicator", values="estimate",
+                                 aggfunc="first").reindex(columns=config.indicator_columns)
+        return aggregate_scores(indicator_scores(wide, config), config, rounded=False)
+
+    result = score_uncertainty(estimates, keys, thetas, design.replicates, scores)
+    for column in config.score_columns:
+        assert (result[f"{column} se"] > 0).all(), column
+        assert (result[f"{column} ci_low"] < result[f"{column} ci_high"]).all()
