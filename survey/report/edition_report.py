@@ -231,7 +231,9 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, config, 
     per replicate and the score computation (`change.veiligheid_scores`, clipping included)
     run on each (`weighting.score_uncertainty`)."""
     design = with_replicates(estimates.design, "bootstrap", replicates, seed=estimates.year)
-    table = estimates.indicators
+    # only the indicators this index reads (its columns are indicator labels): the replicate
+    # work is per indicator and per call of the score computation
+    table = estimates.indicators[estimates.indicators["label"].isin(config.indicator_columns)]
     specs = []
     for name in table["indicator"].unique():
         indicator = definitions.get(name)

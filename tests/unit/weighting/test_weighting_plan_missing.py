@@ -1,6 +1,7 @@
 """`missing:` in a plan's estimate: "weet niet" answers leave the respondent out of that
 estimate's base, as R's na.rm=TRUE after recoding them to NA."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,3 +22,28 @@ def test_missing_answers_leave_the_base(tmp_path):
     # mark: (10*6 + 20*8 + 20*9) / (10 + 20 + 20) = 8.0
     assert row["estimate"] == pytest.approx(8.0)
     assert row["n"] == 3
+
+
+def test_weight_command_stops_on_a_variable_nobody_answered_and_keeps_an_empty_domain(tmp_path):
+    # issue 14: no more exit 0 with silently missing rows
+    from click.testing import CliRunner
+
+    from weighting.cli import weight_command
+
+    data = pd.DataFrame({"wijk": ["Noord"] * 4 + ["Zuid"] * 4, "dw": 5.0,
+                         "cijfer": [7, 8, 6, 7, None, None, None, None], "leeg": None})
+    data.to_csv(tmp_path / "data.csv", index=False)
+    pd.DataFrame({"wijk": ["Noord", "Zuid"], "total": [20, 20]}).to_csv(tmp_path / "wijk.csv", index=False)
+    plan = ("data: data.csv\nstrata: wijk\ndesign_weight: dw\nmethod: poststratify\nmargins: [wijk.csv]\n"
+            "estimates:\n  - {name: cijfer, variable: cijfer, kind: mean, by: [wijk]}\n")
+    (tmp_path / "plan.yaml").write_text(plan)
+    result = CliRunner().invoke(weight_command, [str(tmp_path / "plan.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "data.csv: 'cijfer': no answers in 1 domain(s) (Zuid)" in result.stderr
+    table = pd.read_csv(tmp_path / "out" / "estimates.csv")
+    assert table["domain"].tolist() == ["Noord", "Zuid"] and table["n"].tolist() == [4, 0]
+    assert np.isnan(table.loc[1, "estimate"])
+    (tmp_path / "plan.yaml").write_text(plan + "  - {name: leeg, variable: leeg, kind: mean}\n")
+    result = CliRunner().invoke(weight_command, [str(tmp_path / "plan.yaml")])
+    assert result.exit_code == 1
+    assert "estimate 'leeg'" in result.stderr and "no respondent has an answer to 'leeg'" in result.stderr
