@@ -52,6 +52,10 @@ ERROR_MESSAGES = {
         "zijn niet opgeslagen; wat u eerder opsloeg blijft bewaard. Probeer het over een paar "
         "minuten opnieuw."
     ),
+    # any text field: control characters were taken out (survey.security)
+    "control_characters_removed": lazy_gettext(
+        "Uit wat u intypte zijn onzichtbare stuurtekens weggelaten. Kijk uw antwoord nog even na."
+    ),
     # answers: every message names its question (`question`, the first sentence of its text,
     # see survey.respondent.forms.question_name) and says what that question expects
     "single_required": lazy_gettext("Kies een antwoord bij ‘%(question)s’."),
