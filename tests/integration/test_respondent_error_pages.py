@@ -60,7 +60,7 @@ def test_a_405_is_branded_and_changes_nothing(app):
 
 
 def test_a_500_is_branded_and_says_what_was_saved_is_kept(sqlite_url):
-    app = make_app(sqlite_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    app = make_app(sqlite_url, TESTING=False, PROPAGATE_EXCEPTIONS=False, SECRET_KEY="f3a9c1d7e2b84a6f9c0d5e1b7a3f8c2d")
 
     @app.get("/kapot")
     def broken():
