@@ -57,4 +57,7 @@ def create_app(test_config=None):
     from survey.routes import sample as sample_routes
 
     app.register_blueprint(sample_routes.bp)
+    from survey.routes import public_site
+
+    app.register_blueprint(public_site.bp)
     return app
