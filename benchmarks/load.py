@@ -62,7 +62,8 @@ class AppServer:
 
     def launch(self):
         """Start the server process without waiting for it to answer."""
-        command = ["wijkprofiel", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        # `python -m survey` is the wijkprofiel command, whether or not its bin is on PATH
+        command = [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--workers", str(self.workers),
                    "--access-log", str(self.log_dir / f"access-{self.port}.log")]
         if self.threads:

@@ -13,19 +13,27 @@ TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 DATA_DIR = PROJECT_ROOT / "data"
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, *, serving=None):
     """Build the Flask app: defaults, then `instance/config.py` or `test_config`, then the
-    environment (`DATABASE_URL`, `SECRET_KEY`) which wins so that deployments need no file."""
+    environment (`DATABASE_URL`, `SECRET_KEY`) which wins so that deployments need no file.
+
+    `serving`: whether this app will serve the public (a WSGI server such as gunicorn); it
+    then refuses a weak `SECRET_KEY` and debug mode (`security.check_production`, raises
+    ConfigError). By default it does unless the app is for tests (`TESTING`) or was built by a
+    command line (`wijkprofiel ...`, `flask ...`: commands, the demo and the development
+    server), so `gunicorn 'survey:create_app()'` is checked too."""
     app = Flask(__name__, instance_relative_config=True)
+    from survey import security
+
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
+        SECRET_KEY=security.DEVELOPMENT_SECRET_KEY,
         DATABASE_URL=storage.default_database_url(app.instance_path),
         EDITION_YEAR=2024,
         # respondent session cookie: see survey/security.py (tests over plain http turn it off)
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        # uploads (register extracts, outcome batches): a full register CSV is about 60 MB
-        MAX_CONTENT_LENGTH=256 * 1024 * 1024,
+        # small everywhere; the upload routes allow more (survey.security.UPLOAD_ROUTES)
+        MAX_CONTENT_LENGTH=security.MAX_CONTENT_LENGTH,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -34,9 +42,14 @@ def create_app(test_config=None):
     for key in ("DATABASE_URL", "SECRET_KEY"):
         if os.environ.get(key) and (test_config is None or key not in test_config):
             app.config[key] = os.environ[key]
+    if serving is None:
+        # Flask's command line sets FLASK_RUN_FROM_CLI for every command it runs
+        serving = not app.testing and os.environ.get("FLASK_RUN_FROM_CLI") != "true"
+    if serving:
+        security.check_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from survey import i18n, security
+    from survey import i18n
     from survey.routes import health, questionnaire, start
 
     i18n.init_app(app)
@@ -54,9 +67,11 @@ def create_app(test_config=None):
     app.jinja_env.filters["rotterdam"] = local_time.shown
     for blueprint in (staff.bp, dashboard.bp, export.bp, outcomes.bp, paper.bp, phone.bp):
         app.register_blueprint(blueprint)
+    from survey.routes import letters as letter_routes
     from survey.routes import sample as sample_routes
 
     app.register_blueprint(sample_routes.bp)
+    app.register_blueprint(letter_routes.bp)
     from survey.routes import public_site
 
     app.register_blueprint(public_site.bp)

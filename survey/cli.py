@@ -49,9 +49,9 @@ from survey.staff.commands import staff  # noqa: E402
 
 main.add_command(staff)
 
-from survey.index_command import index_command  # noqa: E402
+from survey.index_command import index_group  # noqa: E402
 
-main.add_command(index_command)
+main.add_command(index_group)
 
 from survey.letters.commands import letters  # noqa: E402
 
@@ -70,7 +70,9 @@ import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to th
 def _database_url() -> str:
     from flask import current_app, has_app_context
 
-    return current_app.config["DATABASE_URL"] if has_app_context() else create_app().config["DATABASE_URL"]
+    # reading answers serves no requests: no production check of the secret key
+    return current_app.config["DATABASE_URL"] if has_app_context() \
+        else create_app(serving=False).config["DATABASE_URL"]
 
 
 register_database_source(_database_url)  # `data: db` in weighting plans

@@ -1,8 +1,15 @@
-"""`wijkprofiel index`: index scores from a Wijkprofiel export.
+"""`wijkprofiel index`: index scores from a Wijkprofiel export, and the index configurations.
 
-The work is done by `weighting.scores` and `weighting.export_format`; this module only wires
-files to them. Our errors (`InputError`) are turned into one-line messages by the `wijkprofiel`
-group, so a bad cell reads `export.csv row 5, column '...': '2,4,1' is not a number ...`.
+    wijkprofiel index EXPORT.csv --out scores.csv [--config FILE] [--previous OLD.csv]
+    wijkprofiel index check [PATH...]
+    wijkprofiel index import-published EXPORT.csv --edition 2014
+
+`index EXPORT.csv` (no subcommand name) computes the scores, as it always did; the group
+dispatches any first argument that is not a subcommand to it. The work is done by
+`weighting.scores`, `weighting.index_check` and `weighting.export_format`; this module only
+wires files to them. Our errors (`InputError`) are turned into one-line messages by the
+`wijkprofiel` group, so a bad cell reads `export.csv row 5, column '...': '2,4,1' is not a
+number ...`.
 """
 
 from pathlib import Path
@@ -10,10 +17,54 @@ from pathlib import Path
 import click
 
 from weighting.export_format import read_export, read_scores, write_scores
+from weighting.index_check import check_index_file, index_files
 from weighting.scores import DEFAULT_CONFIG_PATH, compute_scores, index_change, load_score_config
 
+COMPUTE = "compute"
 
-@click.command("index")
+
+class IndexGroup(click.Group):
+    """A group whose first argument, when it names no subcommand, is the EXPORT of `compute`:
+    `wijkprofiel index EXPORT.csv --out scores.csv` keeps working beside the subcommands."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [COMPUTE, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "EXPORT.csv --out SCORES.csv [OPTIONS] | COMMAND [ARGS]...")
+
+
+@click.group("index", cls=IndexGroup)
+def index_group():
+    """Index scores (Veiligheidsindex, Sociale index, Fysieke index).
+
+    `wijkprofiel index EXPORT.csv --out scores.csv` computes the Veiligheidsindex, its parts and
+    themes from the indicator values of a Wijkprofiel export (see `wijkprofiel index compute
+    --help`); the subcommands check the index configurations and store published editions.
+    """
+
+
+@index_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check_command(paths):
+    """Check index configurations (default: every file in indices/): every problem with file
+    and line."""
+    files = [Path(p) for p in paths] or index_files()
+    count = 0
+    for path in files:
+        problems = check_index_file(path)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        count += len(problems)
+        if not problems:
+            click.echo(f"{path}: ok")
+    if count:
+        raise click.ClickException(f"{count} problem(s) in {len(files)} file(s)")
+
+
+@index_group.command(COMPUTE)
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the scores (semicolon-separated, as the export).")

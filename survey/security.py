@@ -26,6 +26,19 @@
 - Staff sign-in is limited the same way per client address, whatever the username
   (`STAFF_LOGIN_RATE_LIMIT`, a staff setting in `survey.staff.auth`), beside the lock per
   username, so one address cannot try a password on every account.
+- Request bodies are small everywhere (`MAX_CONTENT_LENGTH`, 1 MiB: a questionnaire page or a
+  staff form is a few kB) and larger only on the routes that take a file (`UPLOAD_ROUTES`), so
+  nobody can make a worker hold hundreds of megabytes through the start page. A body over the
+  limit is refused (413) from its Content-Length before it is read.
+- Control characters never reach a handler (`clean_control_characters`, before every view):
+  PostgreSQL refuses a NUL in text (a 500 on ten inputs), and Excel's XML any C0 control (the
+  answers export failed for a whole edition on one `\x0b`). In every form field and query
+  value a vertical tab or form feed (Word's line and page break, pasted) becomes a line break
+  and every other control character but tab, line feed and carriage return is removed; the page
+  then says so (`control_characters_removed`). A path with one is not found (404).
+- In production (`check_production`, called by `create_app` when the app will serve requests)
+  the app refuses to start with a missing, short, low-entropy or development `SECRET_KEY`, or
+  with Flask's debug mode on: a key anyone can guess lets them forge a respondent's cookie.
 
 `TRUSTED_PROXIES`, `LOGIN_RATE_LIMIT`, `STAFF_LOGIN_RATE_LIMIT` and `RATELIMIT_STORAGE_URI` may
 also come from the environment, which wins over the config file (as `DATABASE_URL` does in
@@ -34,15 +47,20 @@ also come from the environment, which wins over the config file (as `DATABASE_UR
 The settings are listed in `survey.respondent`.
 """
 
+import math
 import os
+import re
+from collections import Counter
 
-from flask import request
+from flask import abort, flash, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey import rate_limit_storage
+from survey.errors import ConfigError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -79,7 +97,29 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # a register extract of 535,000 persons is about 60 MB as CSV; 200 MB leaves room for a
+    # wide Excel export of it (survey.sampling.uploads.MAX_BYTES) plus the form around it
+    "MAX_UPLOAD_LENGTH": 210 * 1024 * 1024,
+    # an outcomes batch or a targets file: one line per sample unit or wijk
+    "MAX_CSV_UPLOAD_LENGTH": 20 * 1024 * 1024,
 }
+
+MAX_CONTENT_LENGTH = 1024 * 1024
+"""Largest request body on every route but `UPLOAD_ROUTES` (set in `create_app`)."""
+
+UPLOAD_ROUTES = {
+    "sample.upload": "MAX_UPLOAD_LENGTH",
+    "sample.draw_submit": "MAX_CSV_UPLOAD_LENGTH",
+    "outcomes.record_batch": "MAX_CSV_UPLOAD_LENGTH",
+}
+"""The endpoints that take a file, and the setting that limits their request body."""
+
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_BITS = 88
+"""A key's entropy as estimated from its own characters (length x Shannon entropy of their
+frequencies): `secrets.token_hex(16)`, 128 random bits, scores 92 to 130 (116 typically, over
+200,000 draws); `'a' * 64` scores 0. A key that repeats one short text is refused too."""
 
 ENVIRONMENT_SETTINGS = ("TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "STAFF_LOGIN_RATE_LIMIT",
                         "RATELIMIT_STORAGE_URI")
@@ -97,12 +137,152 @@ def init_app(app):
     for key in ENVIRONMENT_SETTINGS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    # before CSRFProtect's own hook, which reads the form and so the body
+    app.before_request(_allow_upload_body)
+    app.before_request(clean_control_characters)
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.register_error_handler(413, request_too_large)
     app.after_request(add_security_headers)
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+"""Removed from input: C0 controls but tab, line feed, carriage return (and VT, FF below)."""
+LINE_BREAK_CONTROLS = re.compile("[\x0b\x0c]")
+"""Vertical tab and form feed: Word's manual line break and page break, when text is pasted."""
+
+
+def clean_text(value: str) -> str:
+    r"""`value` without control characters; a vertical tab or form feed becomes a line break.
+
+    >>> clean_text("regel\x0bnog een\x00\x1b[31m")
+    'regel\nnog een[31m'
+    """
+    return CONTROL_CHARACTERS.sub("", LINE_BREAK_CONTROLS.sub("\n", value))
+
+
+def control_character_line(text: str) -> tuple[int, str] | None:
+    r"""(line, character as \xNN) of the first control character in an uploaded text file, or
+    None. Files are refused rather than cleaned: a NUL there means a binary or damaged file.
+
+    >>> control_character_line("a,b\nc\x00,d\n")
+    (2, '\\x00')
+    """
+    match = CONTROL_CHARACTERS.search(text) or LINE_BREAK_CONTROLS.search(text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + 1, f"\\x{ord(match.group()):02x}"
+
+
+def _cleaned(data):
+    """(cleaned MultiDict, names of the fields that changed) or (None, []) when clean."""
+    changed = [key for key, value in data.items(multi=True)
+               if CONTROL_CHARACTERS.search(value) or LINE_BREAK_CONTROLS.search(value)
+               or CONTROL_CHARACTERS.search(key)]
+    if not changed:
+        return None, []
+    items = [(clean_text(key), clean_text(value)) for key, value in data.items(multi=True)]
+    return ImmutableMultiDict(items), sorted(set(changed))
+
+
+def clean_control_characters():
+    """Before every view: the form and the query without control characters (see the module
+    docstring), and a note on the page when any were taken out."""
+    if request.view_args and any(isinstance(v, str) and CONTROL_CHARACTERS.search(v)
+                                 for v in request.view_args.values()):
+        abort(404)
+    changed = []
+    args, names = _cleaned(request.args)
+    if args is not None:
+        request.args = args
+        changed += names
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        form, names = _cleaned(request.form)
+        if form is not None:
+            request.form = form
+            changed += names
+    if changed:
+        from survey.forms.error_messages import message
+
+        g.control_characters_removed = changed
+        flash(message("control_characters_removed"), "notice")
+
+
+def _allow_upload_body():
+    setting = UPLOAD_ROUTES.get(request.endpoint)
+    if setting is not None:
+        from flask import current_app
+
+        request.max_content_length = int(current_app.config[setting])
+
+
+def request_too_large(error):
+    """413 with a page that says what happened, in place of werkzeug's bare one. The body was
+    not read, so nothing of it was stored."""
+    from html import escape
+
+    limit = request.max_content_length or MAX_CONTENT_LENGTH
+    size = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit // 1024} kB"
+    body = ("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+            "<title>Te groot</title></head><body><main><h1>Te groot om te versturen</h1>"
+            f"<p>Wat u verstuurde is groter dan {escape(size)}; er is niets opgeslagen. "
+            "Ga terug en probeer het opnieuw met minder tekst of een kleiner bestand.</p>"
+            f"<p lang=\"en\">Request larger than {escape(size)}; nothing was saved.</p>"
+            "</main></body></html>")
+    return body, 413, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def secret_key_problem(key) -> str | None:
+    """What makes `key` unfit to sign production cookies, or None.
+
+    >>> secret_key_problem("a")
+    'is 1 characters long; use at least 32'
+    >>> secret_key_problem(secrets.token_hex(32)) is None      # doctest: +SKIP
+    True
+    """
+    if not key:
+        return "is not set"
+    if isinstance(key, bytes):
+        key = key.decode("latin-1")
+    key = str(key)
+    if key == DEVELOPMENT_SECRET_KEY:
+        return "is the development default"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is {len(key)} characters long; use at least {MIN_SECRET_KEY_LENGTH}"
+    for period in range(1, len(key) // 2 + 1):
+        if key == (key[:period] * (len(key) // period + 1))[:len(key)]:
+            return f"repeats {key[:period]!r}; use a random string"
+    counts = Counter(key)
+    per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    bits = max(per_character * len(key), 0.0)
+    if bits < MIN_SECRET_KEY_BITS:
+        return (f"looks guessable (about {bits:.0f} bits from {len(counts)} different "
+                f"characters; at least {MIN_SECRET_KEY_BITS} expected)")
+    return None
+
+
+def check_production(app) -> None:
+    """Refuse settings that must never serve the public: a weak `SECRET_KEY` (it signs the
+    respondents' session cookies: whoever knows it can open any resident's questionnaire) and
+    Flask's debug mode (its error pages show code and settings).
+
+    Raises:
+        ConfigError: naming the setting, what is wrong and how to fix it.
+    """
+    problem = secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem:
+        raise ConfigError(
+            f"SECRET_KEY: {problem}; set the environment variable SECRET_KEY to a long random "
+            "string, the same on every app server, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    if app.debug:
+        raise ConfigError(
+            "DEBUG: debug mode is on (FLASK_DEBUG, --debug or DEBUG in the config); it must "
+            "never serve the public: its error pages show the code and the settings")
 
 
 def login_limit() -> str:

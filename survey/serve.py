@@ -18,7 +18,6 @@ from pathlib import Path
 import click
 
 from survey import PROJECT_ROOT
-from survey.errors import ConfigError
 
 GUNICORN_CONFIG = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
 
@@ -67,7 +66,8 @@ def run_gunicorn(options: dict, config_file: Path | None = GUNICORN_CONFIG,
                 return app_factory()
             from survey import create_app
 
-            app = create_app()
+            # this process was started by `wijkprofiel serve`, a command line: say it serves
+            app = create_app(serving=True)
             warm_up(app)
             return app
 
@@ -111,13 +111,10 @@ def serve_command(host, port, workers, threads, access_log, migrate, config_file
     """Run the production server: migrations, then gunicorn with several workers."""
     from survey import create_app, storage
 
-    app = create_app()
+    # refuses a weak SECRET_KEY or debug mode here, before the migrations (and again in
+    # every worker)
+    app = create_app(serving=True)
     url = app.config["DATABASE_URL"]
-    if app.config["SECRET_KEY"] == "dev-only-change-me":
-        raise ConfigError(
-            "SECRET_KEY: not set (the development default is in use); set the environment "
-            "variable SECRET_KEY to a long random string, the same on every app server, e.g. "
-            "python3 -c 'import secrets; print(secrets.token_hex(32))'")
     if migrate:
         storage.upgrade(url)
         click.echo(f"database {_safe_url(url)} at revision {storage.current_revision(url)}")

@@ -5,7 +5,9 @@ scores into themes, themes into a subjective and an objective part, and the two 
 index (100 = Rotterdam 2014). No official document states the formula; the one implemented here
 was reconstructed from the published 2014 Veiligheidsindex export and is described, with what
 reproduces the published scores and what does not, in `docs/index-reconstruction.md`. Every
-constant is configuration (`questionnaires/index_veiligheid.yaml`), read by `load_score_config`.
+constant is configuration (`indices/veiligheidsindex.yaml`, `indices/sociale_index.yaml`,
+`indices/fysieke_index.yaml`), read by `load_score_config` after `weighting.index_check` found
+no problem in it.
 
 Indicator score, for value x (Wijkprofiel 2014 reconstruction)::
 
@@ -24,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from weighting.errors import InputError
+from weighting.index_check import INDICES_DIR, load_checked
 
 TRANSFORMS = {
     "linear": lambda values: values,
@@ -38,7 +40,9 @@ THEME_MEANS = ("groups", "indicators")
 MISSING_RULES = ("available", "complete")
 ROUNDING_RULES = ("half_up", "half_even")
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "index_veiligheid.yaml"
+DEFAULT_CONFIG_PATH = INDICES_DIR / "veiligheidsindex.yaml"
+INDEX_FILES = ("veiligheidsindex.yaml", "sociale_index.yaml", "fysieke_index.yaml")
+"""The three indices of the Wijkprofiel, in the published order."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,16 @@ class RegisterSource:
 
 
 @dataclass(frozen=True)
+class DefinitionChange:
+    """A change of an indicator's definition from `edition` on (e.g. police figures recounted
+    under new rules): the series of its theme, part and index is broken there."""
+
+    edition: int
+    change: str
+    bridge: str = ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     column: str
     direction: float
@@ -61,6 +75,12 @@ class Indicator:
     sd: float
     group: str | None = None
     register: RegisterSource | None = None
+    survey: str | None = None
+    """The questionnaire indicator id that measures it (else its label must equal `column`)."""
+    definition: str = ""
+    source: str = ""
+    since: int | None = None
+    changes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,8 @@ class Theme:
 class Part:
     column: str
     themes: tuple
+    kind: str = ""
+    """subjectief (survey) or objectief (registers)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,10 @@ class ScoreConfig:
     decimals: int = 0
     denominators: tuple = ()
     """Names of the denominator columns of the register file (inwoners, adressen, ...)."""
+    id: str = ""
+    baseline_edition: int = 2014
+    status: str = "reconstructed"
+    note: str = ""
 
     @property
     def indicators(self):
@@ -109,6 +135,24 @@ class ScoreConfig:
         """Published column order: index, its parts, then the themes."""
         return [self.index_column] + [p.column for p in self.parts] + [t.column for t in self.themes]
 
+    def part(self, kind):
+        """The part of `kind` (subjectief or objectief), or None."""
+        return next((part for part in self.parts if part.kind == kind), None)
+
+    def part_indicators(self, part_column):
+        """The indicators of the themes of one part."""
+        part = next(p for p in self.parts if p.column == part_column)
+        return [i for t in self.themes if t.column in part.themes for i in t.indicators]
+
+    def breaks(self):
+        """{edition: [(theme, indicator, DefinitionChange), ...]}: where a definition changes."""
+        result = {}
+        for theme in self.themes:
+            for indicator in theme.indicators:
+                for change in indicator.changes:
+                    result.setdefault(change.edition, []).append((theme.column, indicator.column, change))
+        return dict(sorted(result.items()))
+
     def with_method(self, **changes):
         """A copy with other method settings, e.g. `config.with_method(theme_mean="indicators")`."""
         values = {field: getattr(self, field) for field in self.__dataclass_fields__}
@@ -127,24 +171,24 @@ def load_score_config(path=DEFAULT_CONFIG_PATH):
 
     Raises:
         InputError: the file is missing, is not YAML, or a setting is absent or invalid; the
-            message names the file and the setting.
+            message names the file, the line and the setting (`weighting.index_check`).
 
     >>> config = load_score_config()
     >>> config.index_column, len(config.themes), len(config.indicators)
     ('Veiligheidsindex', 11, 54)
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                         line=None if line is None else line + 1) from None
-    return score_config_from_dict(data, source=path)
+    return score_config_from_dict(load_checked(path), source=path)
+
+
+def load_index_configs(directory=INDICES_DIR):
+    """{index column: ScoreConfig} of the three Wijkprofiel indices, in published order.
+
+    >>> list(load_index_configs())
+    ['Veiligheidsindex', 'Sociale index', 'Fysieke index']
+    """
+    configs = [load_score_config(Path(directory) / name) for name in INDEX_FILES]
+    return {config.index_column: config for config in configs}
 
 
 def score_config_from_dict(data, source="score configuration"):
@@ -221,7 +265,7 @@ def score_config_from_dict(data, source="score configuration"):
                 raise InputError(source, f"part '{raw_part['column']}': theme '{name}' is not one of "
                                          f"the themes ({', '.join(theme_names)})")
         used.extend(part_themes)
-        parts.append(Part(raw_part["column"], tuple(part_themes)))
+        parts.append(Part(raw_part["column"], tuple(part_themes), raw_part.get("kind", "")))
     unused = [name for name in theme_names if name not in used]
     if unused:
         raise InputError(source, f"parts: theme(s) {', '.join(unused)} belong to no part")
@@ -236,7 +280,9 @@ def score_config_from_dict(data, source="score configuration"):
 
     return ScoreConfig(index_column=index_column, themes=tuple(themes), parts=tuple(parts),
                        scale=scale, clip=clip, theme_mean=theme_mean, missing=missing,
-                       rounding=rounding, decimals=decimals, denominators=denominators)
+                       rounding=rounding, decimals=decimals, denominators=denominators,
+                       id=str(data.get("id", "")), baseline_edition=int(data.get("baseline_edition", 2014)),
+                       status=str(data.get("status", "reconstructed")), note=str(data.get("note", "")))
 
 
 def _denominators(raw, source):
@@ -284,7 +330,11 @@ def _indicator(raw, source, where, denominators=()):
     if group is not None and not isinstance(group, str):
         raise InputError(source, f"{where}: group {group!r} must be a name")
     register = _register_source(raw.get("register"), source, where, denominators)
-    return Indicator(raw["column"], DIRECTIONS[direction], transform, baseline, sd, group, register)
+    changes = tuple(DefinitionChange(int(c["edition"]), str(c["change"]), str(c.get("bridge", "")))
+                    for c in raw.get("changes") or ())
+    return Indicator(raw["column"], DIRECTIONS[direction], transform, baseline, sd, group, register,
+                     survey=raw.get("survey"), definition=str(raw.get("definition", "")),
+                     source=str(raw.get("source", "")), since=raw.get("since"), changes=changes)
 
 
 def _number(value, source, where):

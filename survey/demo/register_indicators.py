@@ -74,7 +74,7 @@ def register_frame(year: int, seed: int, config=None, wijken=None) -> pd.DataFra
     Args:
         year: the edition (later than 2014).
         seed: the edition's demo seed (draws the edition noise and the Poisson counts).
-        config: ScoreConfig (default: `questionnaires/index_veiligheid.yaml`).
+        config: ScoreConfig (default: `indices/veiligheidsindex.yaml`).
         wijken: the CBS wijken table (default: `load_wijken()`).
 
     Returns:

@@ -239,12 +239,7 @@ def _configured_themes() -> dict:
     """part column -> theme columns, from every index configuration the project has."""
     from weighting import scores
 
-    configs = []
-    loader = getattr(scores, "load_score_configs", None)
-    if loader is not None:  # several index configurations
-        configs = list(loader().values()) if isinstance(loader(), dict) else list(loader())
-    else:
-        configs = [scores.load_score_config()]
+    configs = scores.load_index_configs().values()
     return {part.column: list(part.themes) for config in configs for part in config.parts}
 
 

@@ -20,7 +20,9 @@ Settings (app config; defaults in brackets):
 | RATELIMIT_HEADERS_ENABLED| send X-RateLimit-* headers with limited responses [True]          |
 | QUESTIONNAIRES_DIR       | where `<questionnaire_id>.yaml` is read for a unit [questionnaires/] |
 | TRANSLATIONS_DIR         | the `.po` catalogues, compiled into `<instance>/translations/` at start [translations/] |
-| MAX_CONTENT_LENGTH       | the largest request body, uploads included; larger gets 413 [256 MiB] |
+| MAX_CONTENT_LENGTH       | the largest request body on every route but the uploads; larger gets 413 before it is read [1 MiB] |
+| MAX_UPLOAD_LENGTH        | the largest body of the register upload, /staff/sample/upload (`security.UPLOAD_ROUTES`) [210 MiB] |
+| MAX_CSV_UPLOAD_LENGTH    | the largest body of the outcomes batch and targets uploads [20 MiB] |
 
 The respondent's session is a browser-session cookie holding the sample unit id, its session
 generation and the language; it ends when the browser closes, and the code from the letter

@@ -21,7 +21,7 @@ from weighting.scores import (compute_scores, load_score_config, reproduction_ta
 EXPORT = Path(__file__).parent / "wijkprofiel" / "wijkprofiel-2014-veiligheidsindex.csv"
 
 # (exact, within 1, within 2) of 86 rows, per published column, with the configured method
-# (questionnaires/index_veiligheid.yaml: theme = mean of its perception and victimisation groups).
+# (indices/veiligheidsindex.yaml: theme = mean of its perception and victimisation groups).
 CONFIGURED = {
     "Veiligheidsindex": (52, 83, 85),
     "Veiligheidsindex -subjectief": (24, 63, 76),

@@ -136,14 +136,14 @@ def test_indicator_values_outside_the_transform_domain_are_refused():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"method": {"scale": 0}}, "method.scale: 0.0 must be > 0"),
-    ({"method": {"clip": [180, 20]}}, "method.clip: low 180.0 must be below high 20.0"),
-    ({"method": {"theme_mean": "weighted"}}, "method.theme_mean: 'weighted' is not one of groups, indicators"),
+    ({"method": {"scale": 0}}, "line 6: method.scale: 0 is less than or equal to the minimum of 0"),
+    ({"method": {"clip": [180, 20]}}, "line 6: method.clip: low 180 must be below high 20"),
+    ({"method": {"theme_mean": "weighted"}}, "line 6: method.theme_mean: 'weighted' is not one of ['groups', 'indicators']"),
     ({"parts": [{"column": "P", "themes": ["Inbraak"]}]}, "part 'P': theme 'Inbraak' is not one of the themes"),
-    ({"parts": [{"column": "P", "themes": ["T1"]}]}, "parts: theme(s) T2 belong to no part"),
+    ({"parts": [{"column": "P", "themes": ["T1"]}]}, "theme 'T2' belongs to no part"),
 ])
 def test_config_errors_name_the_file_and_setting(tmp_path, change, message):
-    data = {"index": "I", "parts": [{"column": "P", "themes": ["T1", "T2"]}], "themes": [
+    data = {"kind": "index_scores", "id": "i", "index": "I", "baseline_edition": 2014, "parts": [{"column": "P", "themes": ["T1", "T2"]}], "themes": [
         {"column": "T1", "indicators": [{"column": "a", "direction": "higher_is_worse",
                                          "transform": "sqrt", "baseline": 1.0, "sd": 1.0}]},
         {"column": "T2", "indicators": [{"column": "b", "direction": "higher_is_better",
@@ -249,15 +249,23 @@ def test_write_scores_round_trips(tmp_path):
 
 
 def test_every_setting_of_the_shipped_configuration_is_documented():
-    with open("questionnaires/index_veiligheid.yaml", encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    with open("docs/index-reconstruction.md", encoding="utf-8") as handle:
+    with open("indices/README.md", encoding="utf-8") as handle:
         documented = handle.read()
+    for name in ("veiligheidsindex", "sociale_index", "fysieke_index"):
+        with open(f"indices/{name}.yaml", encoding="utf-8") as handle:
+            assert _undocumented(yaml.safe_load(handle), documented) == [], name
+
+
+def _undocumented(data, documented):
     settings = {f"`{key}`" for key in data if key not in ("themes", "parts", "method")}
     settings |= {f"`method.{key}`" for key in data["method"]}
     settings |= {f"`parts[].{key}`" for part in data["parts"] for key in part}
     settings |= {f"`themes[].{key}`" for theme in data["themes"] for key in theme if key != "indicators"}
     settings |= {f"`themes[].indicators[].{key}`" for theme in data["themes"]
                  for indicator in theme["indicators"] for key in indicator}
-    undocumented = sorted(setting for setting in settings if setting not in documented)
-    assert undocumented == []
+    settings |= {f"`register.{key}`" for theme in data["themes"]
+                 for indicator in theme["indicators"] for key in indicator.get("register", {})}
+    settings |= {f"`changes[].{key}`" for theme in data["themes"]
+                 for indicator in theme["indicators"] for change in indicator.get("changes", [])
+                 for key in change}
+    return sorted(setting for setting in settings if setting not in documented)

@@ -1,0 +1,255 @@
+"""Check an index configuration (`indices/*.yaml`): every problem, each with file and line.
+
+An index configuration says how indicator values become theme, part and index scores
+(`weighting.scores`). The checker reads the YAML keeping the line of every key and list item,
+validates it against `indices/schema.json` and then checks what a schema cannot: that every
+part's themes exist and every theme belongs to exactly one part, that no indicator, theme or
+register count appears twice, that a register indicator's denominator is declared, that a
+baseline lies in its transform's domain, and that definition changes fall after the baseline
+edition. `weighting.scores.load_score_config` refuses a file with any problem;
+`wijkprofiel index check` lists them all.
+
+Plain PyYAML and jsonschema: no Flask, no `survey`.
+"""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from weighting.errors import InputError
+from weighting.safe_read import YamlLoader
+
+INDICES_DIR = Path(__file__).resolve().parent.parent / "indices"
+SCHEMA_PATH = INDICES_DIR / "schema.json"
+
+_validator = None
+
+
+class _Located:
+    """Lines of the nodes of a parsed YAML document, by path (a tuple of keys and indexes)."""
+
+    def __init__(self):
+        self.lines = {}
+
+    def line(self, path):
+        """The line of the node at `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _construct(node, path, located):
+    located.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node)
+            result[key] = _construct(value_node, path + (key,), located)
+            located.lines[path + (key,)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (i,), located) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node):
+    loader = yaml.SafeLoader("")
+    return loader.construct_object(node, deep=True)
+
+
+def read_located(path):
+    """(data, located) from a YAML file; raises InputError (with line) for unreadable YAML."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "is not UTF-8 text") from None
+    try:
+        # refuses alias bombs and deep nesting before anything is built
+        node = yaml.compose(text, Loader=YamlLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                         line=None if mark is None else mark.line + 1) from None
+    located = _Located()
+    if node is None:
+        return None, located
+    try:
+        return _construct(node, (), located), located
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                         line=None if mark is None else mark.line + 1) from None
+
+
+def _schema_validator():
+    global _validator
+    if _validator is None:
+        _validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return _validator
+
+
+def _where(path):
+    text = ""
+    for step in path:
+        text += f"[{step + 1}]" if isinstance(step, int) else (("." if text else "") + str(step))
+    return text or "top level"
+
+
+def _describe(error):
+    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(custom, dict) and custom.get(error.validator):
+        return custom[error.validator]
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is missing")
+    return error.message
+
+
+def check_data(data, located, source):
+    """Every problem of a parsed configuration, as InputErrors with lines, in line order."""
+    if not isinstance(data, dict):
+        return [InputError(source, "expected a mapping with kind, id, index, baseline_edition, "
+                                   "method, parts and themes", line=1)]
+    problems = []
+    for error in _schema_validator().iter_errors(data):
+        path = tuple(error.absolute_path)
+        problems.append(InputError(source, f"{_where(path)}: {_describe(error)}",
+                                   line=located.line(path)))
+    if not problems:
+        problems = _reference_problems(data, located, source)
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _reference_problems(data, located, source):
+    problems = []
+
+    def add(path, message):
+        problems.append(InputError(source, message, line=located.line(path)))
+
+    clip = (data.get("method") or {}).get("clip")
+    if isinstance(clip, list) and clip[0] >= clip[1]:
+        add(("method", "clip"), f"method.clip: low {clip[0]:g} must be below high {clip[1]:g}")
+    denominators = set((data.get("register") or {}).get("denominators") or {})
+    for name in denominators:
+        if not str(name).strip() or name == "wijknr":
+            add(("register", "denominators", name),
+                f"register.denominators: {name!r} is not a usable column name")
+    baseline_edition = data["baseline_edition"]
+
+    theme_names, indicator_first, survey_first, count_first = {}, {}, {}, {}
+    for t, theme in enumerate(data["themes"]):
+        name = theme["column"]
+        if name in theme_names:
+            add(("themes", t, "column"), f"theme {name!r} appears twice (first on line "
+                                         f"{located.line(('themes', theme_names[name], 'column'))})")
+        else:
+            theme_names[name] = t
+        for i, indicator in enumerate(theme["indicators"]):
+            at = ("themes", t, "indicators", i)
+            where = f"theme {name!r}, indicator {indicator['column']!r}"
+            if indicator["column"] in indicator_first:
+                add(at + ("column",), f"{where}: appears twice (first on line "
+                                      f"{indicator_first[indicator['column']]})")
+            else:
+                indicator_first[indicator["column"]] = located.line(at + ("column",))
+            survey = indicator.get("survey")
+            if survey is not None:
+                if survey in survey_first:
+                    add(at + ("survey",), f"{where}: survey indicator {survey!r} is used twice "
+                                          f"(first on line {survey_first[survey]})")
+                survey_first.setdefault(survey, located.line(at + ("survey",)))
+            transform = indicator.get("transform", "linear")
+            baseline = indicator["baseline"]
+            if transform == "sqrt" and baseline < 0 or transform == "log" and baseline <= 0:
+                add(at + ("baseline",), f"{where}: baseline {baseline:g} is outside the domain "
+                                        f"of {transform}")
+            register = indicator.get("register")
+            if register is not None:
+                if survey is not None:
+                    add(at + ("register",), f"{where}: has both 'survey' and 'register'; an "
+                                            "indicator comes from one source")
+                if register["per"] not in denominators:
+                    shown = ", ".join(sorted(denominators)) or "none: add register.denominators"
+                    add(at + ("register", "per"), f"{where}: register.per {register['per']!r} is "
+                                                  f"not one of the denominators ({shown})")
+                count = register["count"]
+                if count in count_first:
+                    add(at + ("register", "count"), f"{where}: register count column {count!r} is "
+                                                    f"also used on line {count_first[count]}")
+                count_first.setdefault(count, located.line(at + ("register", "count")))
+                if count in denominators or count == "wijknr":
+                    add(at + ("register", "count"), f"{where}: register count column {count!r} "
+                                                    "is also a denominator or the key")
+            since = indicator.get("since", baseline_edition)
+            if since < baseline_edition:
+                add(at + ("since",), f"{where}: since {since} is before the baseline edition "
+                                     f"{baseline_edition}")
+            previous = since
+            for c, change in enumerate(indicator.get("changes") or []):
+                if change["edition"] <= previous:
+                    add(at + ("changes", c, "edition"),
+                        f"{where}: definition change in {change['edition']} must come after "
+                        f"{previous} (the baseline or the change before)")
+                previous = max(previous, change["edition"])
+
+    in_part = {}
+    columns = {data["index"]: ("index",)}
+    for p, part in enumerate(data["parts"]):
+        if part["column"] in columns or part["column"] in theme_names:
+            add(("parts", p, "column"), f"part {part['column']!r}: column name is already used "
+                                        "by the index, another part or a theme")
+        columns[part["column"]] = ("parts", p)
+        for k, name in enumerate(part["themes"]):
+            if name not in theme_names:
+                add(("parts", p, "themes", k), f"part {part['column']!r}: theme {name!r} is not "
+                                               f"one of the themes ({', '.join(theme_names)})")
+            elif name in in_part:
+                add(("parts", p, "themes", k), f"part {part['column']!r}: theme {name!r} is "
+                                               f"already in part {in_part[name]!r}")
+            else:
+                in_part[name] = part["column"]
+    for name, t in theme_names.items():
+        if name not in in_part:
+            add(("themes", t, "column"), f"theme {name!r} belongs to no part")
+    return problems
+
+
+def check_index_file(path):
+    """Every problem of the index configuration at `path` (an empty list: the file is good).
+
+    >>> check_index_file(INDICES_DIR / "veiligheidsindex.yaml")
+    []
+    """
+    try:
+        data, located = read_located(path)
+    except InputError as exc:
+        return [exc]
+    return check_data(data, located, Path(path))
+
+
+def load_checked(path):
+    """The parsed configuration at `path`; raises the first problem (naming the count of the
+    others) when it has any."""
+    try:
+        data, located = read_located(path)
+    except InputError:
+        raise
+    problems = check_data(data, located, Path(path))
+    if problems:
+        first = problems[0]
+        more = (f" (and {len(problems) - 1} more problem(s); run `wijkprofiel index check {path}`)"
+                if len(problems) > 1 else "")
+        raise InputError(first.source, first.detail + more, line=first.line)
+    return data
+
+
+def index_files(directory=INDICES_DIR):
+    """The index configurations in `directory`, by name."""
+    return sorted(Path(directory).glob("*.yaml"))
