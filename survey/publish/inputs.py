@@ -5,7 +5,7 @@ The site is published from the statistician's report of an edition
 (`survey.report.edition_report.build_edition_report`), never from estimates of its own:
 
 `indicators.csv` (one row per indicator and area), required columns
-    indicator, label, kind (proportion | mean), index, theme, direction, level (stad | gebied
+    indicator, label, kind (proportion | mean | ratio), index, theme, direction, level (stad | gebied
     | wijk), domain, estimate, ci_low, ci_high, n;
     used when present: previous, change, significant (the report's change rule: a flagged
     change is one the report flags), change_test, q, suppressed (the report's small-cell
@@ -195,10 +195,10 @@ def _check_area_names(table, areas, source):
 
 def _check_indicators(table, areas, source):
     _check_area_names(table, areas, source)
-    kinds = set(table["kind"].dropna()) - {"proportion", "mean"}
+    kinds = set(table["kind"].dropna()) - {"proportion", "mean", "ratio"}
     if kinds:
-        raise InputError(source, f"unknown kind(s) {sorted(kinds)}; expected proportion or mean",
-                         column="kind")
+        raise InputError(source, f"unknown kind(s) {sorted(kinds)}; expected proportion, mean "
+                                 "or ratio", column="kind")
     for column in ("previous", "change", "significant", "change_test", "q", "p", "suppressed",
                    "indicative", "se"):
         if column not in table:

@@ -32,7 +32,8 @@ INDICATOR_DICTIONARY = [
     ("omschrijving", N_("Omschrijving van de indicator, zoals in het rapport"), "text"),
     ("index", N_("Index waartoe de indicator behoort: veiligheid, sociaal of fysiek"), "text"),
     ("thema", N_("Thema binnen de index"), "text"),
-    ("eenheid", N_("Eenheid: procent (van de bewoners van 15 jaar en ouder) of gemiddelde"), "text"),
+    ("eenheid", N_("Eenheid: procent (van de bewoners van 15 jaar en ouder), gemiddelde of "
+                       "verhouding (zoals per 100 auto's, zie de omschrijving)"), "text"),
     ("richting", N_("Of een hogere waarde beter (higher_is_better) of slechter is"), "text"),
     ("waarde", N_("Gewogen schatting; leeg als die niet gepubliceerd wordt"), "number"),
     ("se", N_("Standaardfout van de schatting"), "number"),
@@ -88,7 +89,8 @@ def indicator_table(data: SiteData, level: str) -> pd.DataFrame:
     table["omschrijving"] = rows["label"]
     table["index"] = rows["index"]
     table["thema"] = rows["theme"]
-    table["eenheid"] = np.where(rows["kind"] == "proportion", "procent", "gemiddelde")
+    table["eenheid"] = rows["kind"].map({"proportion": "procent", "mean": "gemiddelde",
+                                         "ratio": "verhouding"})
     table["richting"] = rows["direction"]
     for out, column in (("waarde", "estimate"), ("se", "se"), ("ci_laag", "ci_low"),
                         ("ci_hoog", "ci_high"), ("vorige_waarde", "previous"),
