@@ -81,9 +81,18 @@ def score_lines(chart_id: str, title: str, description: str, editions: list,
     """Scores over editions: `lines` = [(label, {edition: value}, own area?)]; the own area's
     line solid with round marks, the others dashed with square marks; each point labelled when
     there are few editions."""
-    left, right, top, bottom = 34, 12, 16, 40
-    height = 200
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    left, right, top = 34, 24, 16
+    # the legend wraps onto as many rows as its labels need
+    legend_rows, x = 1, left
+    for label, _points, _own in lines:
+        item = 24 + 7 * len(label) + 10
+        if x + item > WIDTH and x > left:
+            legend_rows, x = legend_rows + 1, left
+        x += item
+    bottom = 26 + 16 * legend_rows
+    plot_h = 144
+    height = top + plot_h + bottom
+    plot_w = WIDTH - left - right
     values = [v for _, points, _ in lines for v in points.values() if v == v]
     low = min([80, *values]) // 10 * 10
     high = -(-max([120, *values]) // 10) * 10
@@ -107,9 +116,11 @@ def score_lines(chart_id: str, title: str, description: str, editions: list,
     for edition in editions:
         body.append(f'<text x="{x_of(edition):.1f}" y="{height - bottom + 16}" '
                     f'text-anchor="middle" fill="{MUTED}">{edition}</text>')
-    legend_y = height - 8
+    legend_y = top + plot_h + 40
     legend_x = left
     for number, (label, points, own) in enumerate(lines):
+        if legend_x + 24 + 7 * len(label) + 10 > WIDTH and legend_x > left:
+            legend_x, legend_y = left, legend_y + 16
         colour = HIGHLIGHT if own else MUTED
         dash = "" if own else ' stroke-dasharray="5 3"'
         known = [(e, points[e]) for e in editions if e in points and points[e] == points[e]]
