@@ -63,7 +63,7 @@ def test_the_site_shows_the_reports_estimates_and_scores(published):
     merged = plain.merge(indicators[indicators["level"] == "wijk"],
                          left_on=["indicator", "naam"], right_on=["indicator", "domain"])
     assert len(merged) == (indicators["level"] == "wijk").sum()
-    factor = merged["kind"].map({"proportion": 100.0, "mean": 1.0})
+    factor = merged["kind"].map({"proportion": 100.0, "mean": 1.0, "ratio": 1.0})
     pd.testing.assert_series_equal(merged["waarde"], merged["estimate"] * factor, check_names=False)
 
 
