@@ -235,7 +235,12 @@ def seed_edition(
         + _LATENT_MIGRATION[codes["migration_background"][person]]
         + 0.8 * rng.standard_normal(len(sample))
     )
-    latent = (latent - latent.mean()) / latent.std()
+    # standardised over those who answer: the answer targets are shares among respondents, and
+    # those who respond fare better on average than everyone invited
+    answering = work.status != "invited"
+    if answering.sum() < 2:
+        answering = np.ones(len(latent), dtype=bool)
+    latent = (latent - latent[answering].mean()) / latent[answering].std()
     bar.part("sample", 1.0)
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
