@@ -25,7 +25,11 @@ from survey.publish.texts import INDEX_NAMES, KEY_INDICATORS, band, band_label
 
 PAGES_PER_SHEET = 2
 MOVERS = 5
-MAX_CHANGES = 6  # rises and falls together: what fits on the second page
+# what fits on two pages: rises and falls listed together, and the chart on the first page;
+# a factsheet that still runs over is laid out again more compactly (fewer listed changes, no
+# chart: its numbers are in the table above it)
+LAYOUTS = ({"max_changes": 6, "chart": True}, {"max_changes": 4, "chart": True},
+           {"max_changes": 2, "chart": False})
 
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("survey.publish", "templates"),
@@ -95,7 +99,7 @@ def _change_sentence(row, label: str, previous: int) -> str:
     return f"{label}: van {before} in {previous} naar {now} nu."
 
 
-def changes(page: Page, wijk: str, public: dict) -> dict:
+def changes(page: Page, wijk: str, public: dict, max_changes: int) -> dict:
     """What rose and fell significantly (the report's test), and the five shares that moved
     most (in percentage points; shares only, so that the moves compare)."""
     table = page.indicators
@@ -105,8 +109,8 @@ def changes(page: Page, wijk: str, public: dict) -> dict:
     better = (significant["change"] > 0) == (significant["direction"] == "higher_is_better")
     order = significant.assign(size=significant["change"].abs()
                                * (significant["kind"] == "proportion").map({True: 100, False: 10}))
-    result = {"rose": [], "fell": [], "movers": [], "more": max(0, len(order) - MAX_CHANGES)}
-    for _, row in order.sort_values("size", ascending=False).head(MAX_CHANGES).iterrows():
+    result = {"rose": [], "fell": [], "movers": [], "more": max(0, len(order) - max_changes)}
+    for _, row in order.sort_values("size", ascending=False).head(max_changes).iterrows():
         result["rose" if row["change"] > 0 else "fell"].append({
             "text": _change_sentence(row, plain_label(row, public), page.data.previous),
             "better": bool(better.loc[row.name])})
@@ -126,7 +130,7 @@ def changes(page: Page, wijk: str, public: dict) -> dict:
     return result
 
 
-def factsheet_context(data: SiteData, page: Page, wijk: str) -> dict:
+def factsheet_context(data: SiteData, page: Page, wijk: str, layout: dict = LAYOUTS[0]) -> dict:
     public = {i: label for entries in KEY_INDICATORS.values() for i, label in entries}
     headline = page.estimate_row("onveilig_eigen_buurt", "wijk", wijk)
     city = page.estimate_row("onveilig_eigen_buurt", "stad", "Rotterdam")
@@ -138,21 +142,23 @@ def factsheet_context(data: SiteData, page: Page, wijk: str) -> dict:
         "id": f"w-{slug(wijk)}", "wijk": wijk, "gebied": page.gebied_of[wijk],
         "edition": data.edition, "previous": data.previous,
         "indices": index_sentences(page, wijk), "headline": headline, "city_headline": city,
-        "changes": changes(page, wijk, public) if data.previous else None,
-        "chart": jinja2.utils.markupsafe.Markup(svg), "chart_title": bars["title"],
+        "changes": changes(page, wijk, public, layout["max_changes"]) if data.previous else None,
+        "chart": jinja2.utils.markupsafe.Markup(svg) if layout["chart"] else None,
+        "chart_title": bars["title"],
         "page_url": f"wijk/{slug(wijk)}.html",
     }
 
 
-def render_html(data: SiteData, wijken: list) -> str:
+def render_html(data: SiteData, wijken: list, layout: dict = LAYOUTS[0]) -> str:
     page = Page(data, "nl", lambda text: text)
-    sheets = [factsheet_context(data, page, wijk) for wijk in wijken]
+    sheets = [factsheet_context(data, page, wijk, layout) for wijk in wijken]
     return _environment.get_template("factsheet.html").render(sheets=sheets, edition=data.edition)
 
 
-def _print(html: str, targets: list, base_url: str) -> list:
-    """Lay out `html` (the factsheets of `targets`, in order) once and write each sheet's pages
-    to its file. Runs in a worker process."""
+def _print(html: str, targets: list, base_url: str) -> tuple[list, list]:
+    """Lay out `html` (the factsheets of `targets`, in order) once and write each sheet that
+    fits on two pages to its file. Returns (paths written, targets that ran over). Runs in a
+    worker process."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -163,37 +169,46 @@ def _print(html: str, targets: list, base_url: str) -> list:
         for anchor in page.anchors:
             if anchor.startswith("w-"):
                 starts.setdefault(anchor, number)
-    written = []
+    written, over = [], []
     bounds = [starts[anchor] for anchor, _ in targets] + [len(document.pages)]
-    for (anchor, path), first, end in zip(targets, bounds, bounds[1:]):
+    for target, first, end in zip(targets, bounds, bounds[1:]):
         if end - first != PAGES_PER_SHEET:
-            raise WijkprofielError(f"factsheet {path}: {end - first} pages instead of "
-                                   f"{PAGES_PER_SHEET}; its text does not fit")
-        document.copy(document.pages[first:end]).write_pdf(path)
-        written.append(path)
-    return written
+            over.append(target)
+            continue
+        document.copy(document.pages[first:end]).write_pdf(target[1])
+        written.append(target[1])
+    return written, over
 
 
 def write_factsheets(data: SiteData, out_dir: Path, *, workers: int = 2) -> list[Path]:
-    """Write factsheets/<wijk>.pdf for every wijk; return the paths (wijk code order)."""
+    """Write factsheets/<wijk>.pdf for every wijk; return the paths (wijk code order).
+
+    Raises WijkprofielError naming the wijken whose factsheet runs over two pages even in the
+    most compact layout."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wijken = list(data.areas["wijk"])
-    chunks = [wijken[i::workers] for i in range(workers)] if workers > 1 else [wijken]
-    jobs = []
-    for chunk in chunks:
-        if not chunk:
-            continue
-        targets = [(f"w-{slug(w)}", str(out_dir / f"{slug(w)}.pdf")) for w in chunk]
-        jobs.append((render_html(data, chunk), targets))
     base_url = str(Path(__file__).with_name("static")) + "/"
-    if len(jobs) == 1:
-        written = _print(jobs[0][0], jobs[0][1], base_url)
-    else:
-        with concurrent.futures.ProcessPoolExecutor(
-                len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_print, html, targets, base_url) for html, targets in jobs]
-            written = [path for future in futures for path in future.result()]
+    written, pending = [], wijken
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max(1, workers), mp_context=context) as pool:
+        for layout in LAYOUTS:
+            if not pending:
+                break
+            chunks = [c for c in ([pending[i::workers] for i in range(workers)]
+                                  if workers > 1 else [pending]) if c]
+            futures = [pool.submit(_print, render_html(data, chunk, layout),
+                                   [(f"w-{slug(w)}", str(out_dir / f"{slug(w)}.pdf")) for w in chunk],
+                                   base_url) for chunk in chunks]
+            by_anchor = {f"w-{slug(w)}": w for w in pending}
+            pending = []
+            for future in futures:
+                done, over = future.result()
+                written += done
+                pending += [by_anchor[anchor] for anchor, _ in over]
+    if pending:
+        raise WijkprofielError(f"the factsheet of {', '.join(pending)} does not fit on "
+                               f"{PAGES_PER_SHEET} pages, even without its chart")
     order = {str(out_dir / f"{slug(w)}.pdf"): i for i, w in enumerate(wijken)}
     return [Path(p) for p in sorted(written, key=order.get)]
 
