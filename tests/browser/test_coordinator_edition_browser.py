@@ -80,8 +80,8 @@ def test_a_coordinators_edition_from_register_to_printed_letter_and_its_return(
     assert "Kolommen die niet worden gebruikt: opmerking." in page.locator(
         "#unused-columns").inner_text()
     notes = page.locator("[aria-labelledby=notices-heading]").inner_text()
-    assert "1 person(s) under 15 on the reference date 2023-01-01 are left out" in notes
-    assert "no column for migratieachtergrond and huishoudtype" in notes
+    assert "1 perso(o)n(en) jonger dan 15 op de peildatum 2023-01-01 zijn weggelaten" in notes
+    assert "geen kolom voor migratieachtergrond en huishoudtype" in notes
     page.screenshot(path=str(screenshots / "coordinator-register-check.png"), full_page=True)
     assert axe_violations(page, axe_source) == []
     page.get_by_role("button", name="10 regels importeren").click()
