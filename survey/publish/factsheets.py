@@ -105,7 +105,7 @@ def changes(page: Page, wijk: str, public: dict, max_changes: int) -> dict:
     table = page.indicators
     rows = table[(table["level"] == "wijk") & (table["domain"] == wijk) & table["published"]
                  & table["change"].notna()].copy()
-    significant = rows[rows["significant"].map(lambda v: v is True or v == True)]  # noqa: E712
+    significant = rows[rows["significant"].map(lambda v: v is True or v == True).astype(bool)]  # noqa: E712
     better = (significant["change"] > 0) == (significant["direction"] == "higher_is_better")
     order = significant.assign(size=significant["change"].abs()
                                * (significant["kind"] == "proportion").map({True: 100, False: 10}))
