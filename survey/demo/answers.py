@@ -364,6 +364,9 @@ def _number(question, who, latent, rng):
         y = -y if problem else y
         u = 1 / (1 + np.exp(-y))
         number = low + span * (0.35 + 0.55 * u) + rng.normal(0, 0.06 * span, len(who))
+        aimed = (answer_targets().get(question.variable) or {}).get("mean")
+        if aimed is not None:  # move the mark's city mean (at latent 0, u averages 1/2) to the aim
+            number = number + (float(aimed) - (low + span * (0.35 + 0.55 * 0.5)))
     else:  # a count: mostly small
         y = 0.4 * latent[who] + 0.9 * noise
         scale = max(span * 0.04, 1.0)

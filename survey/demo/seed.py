@@ -39,6 +39,7 @@ from survey.demo.responses import (
     simulate_fieldwork,
     wijk_quality,
 )
+from survey.demo.story import load_story
 from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample, net_targets
 from survey.errors import InputError
 from survey.fieldwork import aapor
@@ -236,6 +237,11 @@ def seed_edition(
         + 0.8 * rng.standard_normal(len(sample))
     )
     latent = (latent - latent.mean()) / latent.std()
+    # the published story (survey/demo/story.yaml): the edition's and some wijken's shift
+    story = load_story()
+    latent = latent + story.latent_shift(year)
+    for wijk, shift in story.wijk_latent_shifts(year).items():
+        latent[(wijken["wijk"].to_numpy()[unit_h] == wijk)] += shift
     bar.part("sample", 1.0)
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
