@@ -26,6 +26,7 @@ non-substantive option ("weet niet") where the question offers one, and about 1-
 non-required question (more on paper).
 """
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,6 +88,9 @@ class Respondents:
     sex: np.ndarray | None = None  # "man" | "vrouw"
     household_type: np.ndarray | None = None
     age: np.ndarray | None = None  # int, on the day of the answers
+    variable_shift: dict | None = None
+    """{variable: extra shift of the latent score for that variable's answers}: lets the demo's
+    story move the answers behind one index more or less than the rest (survey/demo/story.yaml)."""
 
 
 @dataclass
@@ -211,6 +215,22 @@ def _long(parts, fields):
 
 def _answer(question, who, latent, respondents, rng):
     """Yield (variable, object array of stored texts or None) for the respondents `who`."""
+    shifts = respondents.variable_shift or {}
+    if shifts and any(v in shifts for v in question.variables()):
+        # a grid's rows may belong to different indices: answer each row with its own shift
+        for variable in question.variables():
+            single = _one_row(question, variable) if question.type == "grid" else question
+            yield from _answer_plain(single, who, latent + shifts.get(variable, 0.0), respondents, rng)
+        return
+    yield from _answer_plain(question, who, latent, respondents, rng)
+
+
+def _one_row(question, variable):
+    """The grid `question` restricted to its row `variable`."""
+    return dataclasses.replace(question, rows=tuple(r for r in question.rows if r.variable == variable))
+
+
+def _answer_plain(question, who, latent, respondents, rng):
     kind = question.type
     special = _background(question, who, respondents, rng)
     if special is not None:

@@ -247,7 +247,8 @@ def seed_edition(
 
     with clock.stage("answers"):
         answers, visits, screened = _generate_answers(
-            questionnaires, sample, work, register, person, latent, rng, bar
+            questionnaires, sample, work, register, person, latent, rng, bar,
+            variable_shift=story.variable_shifts(year, questionnaires),
         )
     # whoever the screening question stopped (woont_adres = nee) is not eligible, as the web,
     # paper and phone record it (survey.respondent.store.complete): no respondent
@@ -303,7 +304,8 @@ def seed_edition(
     )
 
 
-def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar):
+def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar,
+                      variable_shift=None):
     """Answers and page visits of both questionnaires, in sample-unit id order, and the
     positions in `sample` of the units a `goto: end` rule screened out."""
     answer_parts, visit_parts, screened = [], [], []
@@ -330,6 +332,7 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
             sex=sample["sex"].to_numpy()[rows],
             household_type=sample["household_type"].to_numpy()[rows],
             age=_age_on(birth, day),
+            variable_shift=variable_shift,
         )
         generated = generate_answers(questionnaire, who, rng)
         screened.append(rows[generated.screened_out])

@@ -20,6 +20,8 @@ STORY_PATH = Path(__file__).with_name("story.yaml")
 @dataclass(frozen=True)
 class Story:
     editions: dict
+    index_offset: dict
+    index_response: dict
 
     def _edition(self, year):
         return self.editions.get(int(year)) or {}
@@ -42,6 +44,27 @@ class Story:
 
     def register_factor(self, wijk, year):
         return float((self._edition(year).get("wijk_register_factor") or {}).get(wijk, 1.0))
+
+    def variable_shifts(self, year, questionnaires, configs=None):
+        """{variable: extra latent shift} for the answers behind the Sociale and Fysieke index:
+        their `index_offset` (every edition) plus (`index_response` - 1) times the edition's
+        shift, so that those answers follow the edition's shift at their own strength."""
+        from weighting.scores import load_index_configs
+
+        configs = configs or load_index_configs()
+        by_id = {i.id: i for q in questionnaires.values() for i in q.indicators}
+        shifts = {}
+        for name, config in configs.items():
+            offset = float(self.index_offset.get(name, 0.0))
+            response = float(self.index_response.get(name, 1.0))
+            extra = offset + (response - 1.0) * self.latent_shift(year)
+            if extra == 0.0:
+                continue
+            for indicator in config.indicators:
+                if indicator.survey in by_id:
+                    for variable in by_id[indicator.survey].variables:
+                        shifts.setdefault(variable, extra)
+        return shifts
 
 
 @cache
@@ -66,4 +89,11 @@ def load_story(path=STORY_PATH) -> Story:
             if not isinstance(values, dict) or not all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
                 raise InputError(path, f"editions.{year}.{key}: expected a mapping of names to numbers")
-    return Story(editions)
+    maps = {}
+    for key in ("index_offset", "index_response"):
+        values = data.get(key) or {}
+        if not isinstance(values, dict) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
+            raise InputError(path, f"{key}: expected a mapping of index names to numbers")
+        maps[key] = values
+    return Story(editions, maps["index_offset"], maps["index_response"])
