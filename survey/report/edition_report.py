@@ -395,7 +395,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     files += [out_dir / "index_series.csv", out_dir / "index_targets.csv"]
     files.append(write_index_pages(out_dir, year=year, previous=previous, table=score_table,
                                    configs=configs, series=score_series, targets=target_table,
-                                   ses=ses))
+                                   ses=ses, areas=areas))
     if year in registers:
         register_table = registers[year].reset_index()
         register_table.insert(0, "edition", year)

@@ -67,8 +67,22 @@ def _series_chart(series, configs, editions_breaks):
     return svg[svg.index("<svg"):]
 
 
+def _grouped(table: pd.DataFrame, areas: pd.DataFrame | None) -> pd.DataFrame:
+    """Rotterdam, then each gebied followed by its wijken (as the public site lists them)."""
+    if areas is None:
+        return table
+    keyed = table.set_index(["level", "domain"])
+    order = [("stad", "Rotterdam")]
+    for gebied, wijken in areas.groupby("gebied", sort=True):
+        order.append(("gebied", gebied))
+        order += [("wijk", w) for w in wijken["wijk"]]
+    order = [key for key in order if key in keyed.index]
+    return keyed.loc[order].reset_index()
+
+
 def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame, configs: dict,
-                      series: pd.DataFrame, targets: pd.DataFrame, ses: pd.DataFrame) -> Path:
+                      series: pd.DataFrame, targets: pd.DataFrame, ses: pd.DataFrame,
+                      areas: pd.DataFrame | None = None) -> Path:
     """Write indices.html.
 
     Args:
@@ -77,6 +91,7 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
         series: `survey.report.series.series_table`.
         targets: `survey.report.targets.evaluate`.
         ses: standard errors per (level, domain) (`indices.index_se`, all indices side by side).
+        areas: the edition's wijken with their gebied (to list wijken under their gebied).
     """
     editions = sorted(series["edition"].unique()) if len(series) else [year]
     index_breaks = {name: breaks(config, editions) for name, config in configs.items()}
@@ -95,7 +110,7 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
             "themes": [(t.column, _cell(city[t.column])) for t in config.themes],
         })
     rows = []
-    for _, row in table.iterrows():
+    for _, row in _grouped(table, areas).iterrows():
         rows.append({"level": row["level"], "domain": row["domain"],
                      "cells": [_cell(row[c]) for config in configs.values()
                                for c in [config.index_column] + [p.column for p in config.parts]]})
