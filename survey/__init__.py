@@ -67,7 +67,9 @@ def create_app(test_config=None, *, serving=None):
     app.jinja_env.filters["rotterdam"] = local_time.shown
     for blueprint in (staff.bp, dashboard.bp, export.bp, outcomes.bp, paper.bp, phone.bp):
         app.register_blueprint(blueprint)
+    from survey.routes import letters as letter_routes
     from survey.routes import sample as sample_routes
 
     app.register_blueprint(sample_routes.bp)
+    app.register_blueprint(letter_routes.bp)
     return app

@@ -38,7 +38,9 @@ def write_margin_files(url: str, directory: Path, year: int | None = None) -> li
     """Write one margin CSV per register variable, by wijk: columns `wijk_code`, the variable,
     `total`. A margin that contains the stratum variable calibrates within each wijk.
 
-    Returns the paths written, in MARGIN_VARIABLES order.
+    Returns the paths written, in MARGIN_VARIABLES order. A register without migration
+    background or household type (a plain BRP extract) has no margins for them: those are
+    left out, and the plan calibrates on the margins that exist (age group and sex at least).
     """
     year = edition_year(url, year)
     with storage.get_engine(url).connect() as connection:
@@ -54,7 +56,10 @@ def write_margin_files(url: str, directory: Path, year: int | None = None) -> li
     for variable in MARGIN_VARIABLES:
         table = margins[margins["variable"] == variable]
         if table.empty:
-            raise WijkprofielError(f"edition {year} has no register margins for {variable!r}")
+            if variable in ("age_group", "sex"):
+                raise WijkprofielError(f"edition {year} has no register margins for "
+                                       f"{variable!r}")
+            continue
         path = directory / f"margin_{variable}.csv"
         (table.rename(columns={"category": variable})[["wijk_code", variable, "total"]]
          .sort_values(["wijk_code", variable])

@@ -158,10 +158,20 @@ class IdentityPerson(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     register_id: Mapped[str] = mapped_column(String(20), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
+    # the BRP keeps the voorvoegsel (van, de, van 't, ...) apart from the geslachtsnaam: "van
+    # 't Hoek" is sorted under H and written "Van 't Hoek" when no given name precedes it (0008)
+    name_prefix: Mapped[str | None] = mapped_column(String(20))
     family_name: Mapped[str] = mapped_column(String(100))
     street: Mapped[str] = mapped_column(String(100))
     house_number: Mapped[str] = mapped_column(String(10))
+    # BAG/BRP address parts after the number: huisletter (one letter) and
+    # huisnummertoevoeging (up to four characters), e.g. 392 a rd -> "392a-rd" (0008)
+    house_letter: Mapped[str | None] = mapped_column(String(1))
+    house_number_addition: Mapped[str | None] = mapped_column(String(4))
     postcode: Mapped[str] = mapped_column(String(7))
+    # woonplaats: Rotterdam, Hoek van Holland, Rozenburg, ... (the gemeente has several);
+    # None for persons imported before 0008 or from a register without the column
+    city: Mapped[str | None] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(20))
     wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"), index=True)
     birth_date: Mapped[date] = mapped_column(Date)
@@ -180,6 +190,23 @@ class IdentityLink(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("identity_person.id"), index=True)
     access_code: Mapped[str] = mapped_column(String(20), unique=True)
+
+
+class EditionTarget(Base):
+    """The target net responses (and the expected response rate, if given) of one wijk in one
+    edition: the one set of targets the draw, the dashboard and the call list all use (0008)."""
+
+    __tablename__ = "edition_target"
+    __table_args__ = (UniqueConstraint("edition_id", "wijk_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    wijk_code: Mapped[int] = mapped_column(ForeignKey("area.wijk_code"))
+    target: Mapped[int] = mapped_column(Integer)
+    response_rate: Mapped[float | None] = mapped_column(Float)
+    source_name: Mapped[str] = mapped_column(String(200))
+    stored_by: Mapped[str | None] = mapped_column(String(64))
+    stored_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
 
 
 # --- staff side ------------------------------------------------------------------------------
@@ -277,6 +304,37 @@ class MailedLetter(Base):
     return_reason: Mapped[str | None] = mapped_column(String(30))
 
 
+class LetterReprint(Base):
+    """A letter printed again (lost, damaged): the same kenmerk, the same code, printed by a
+    coordinator on the staff pages. The original `letter` row stays the letter of record."""
+
+    __tablename__ = "letter_reprint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"),
+                                           index=True)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    printed_by: Mapped[str] = mapped_column(String(64))
+    printed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PaperRequest(Base):
+    """A resident asked (through the helpdesk) for a paper questionnaire, as the letter offers,
+    and whether and when it was sent. Statistics side: the address stays in identity_person."""
+
+    __tablename__ = "paper_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_by: Mapped[str | None] = mapped_column(String(64))
+
+
 # --- paper and phone -------------------------------------------------------------------------
 
 
@@ -368,6 +426,20 @@ class CallAttempt(Base):
     note: Mapped[str | None] = mapped_column(Text)
     interviewer: Mapped[str] = mapped_column(String(64))
     called_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CallAssignment(Base):
+    """Which interviewer's call list a unit is on; a coordinator assigns and reassigns. A unit
+    without a row is on nobody's list yet (0008)."""
+
+    __tablename__ = "call_assignment"
+
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    interviewer: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # --- sample: imports and draws -----------------------------------------------------------------

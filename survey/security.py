@@ -30,6 +30,12 @@
   staff form is a few kB) and larger only on the routes that take a file (`UPLOAD_ROUTES`), so
   nobody can make a worker hold hundreds of megabytes through the start page. A body over the
   limit is refused (413) from its Content-Length before it is read.
+- Control characters never reach a handler (`clean_control_characters`, before every view):
+  PostgreSQL refuses a NUL in text (a 500 on ten inputs), and Excel's XML any C0 control (the
+  answers export failed for a whole edition on one `\x0b`). In every form field and query
+  value a vertical tab or form feed (Word's line and page break, pasted) becomes a line break
+  and every other control character but tab, line feed and carriage return is removed; the page
+  then says so (`control_characters_removed`). A path with one is not found (404).
 - In production (`check_production`, called by `create_app` when the app will serve requests)
   the app refuses to start with a missing, short, low-entropy or development `SECRET_KEY`, or
   with Flask's debug mode on: a key anyone can guess lets them forge a respondent's cookie.
@@ -43,9 +49,11 @@ The settings are listed in `survey.respondent`.
 
 import math
 import os
+import re
 from collections import Counter
 
-from flask import request
+from flask import abort, flash, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -131,6 +139,7 @@ def init_app(app):
             app.config[key] = os.environ[key]
     # before CSRFProtect's own hook, which reads the form and so the body
     app.before_request(_allow_upload_body)
+    app.before_request(clean_control_characters)
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -138,6 +147,69 @@ def init_app(app):
     limiter.init_app(app)
     app.register_error_handler(413, request_too_large)
     app.after_request(add_security_headers)
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+"""Removed from input: C0 controls but tab, line feed, carriage return (and VT, FF below)."""
+LINE_BREAK_CONTROLS = re.compile("[\x0b\x0c]")
+"""Vertical tab and form feed: Word's manual line break and page break, when text is pasted."""
+
+
+def clean_text(value: str) -> str:
+    r"""`value` without control characters; a vertical tab or form feed becomes a line break.
+
+    >>> clean_text("regel\x0bnog een\x00\x1b[31m")
+    'regel\nnog een[31m'
+    """
+    return CONTROL_CHARACTERS.sub("", LINE_BREAK_CONTROLS.sub("\n", value))
+
+
+def control_character_line(text: str) -> tuple[int, str] | None:
+    r"""(line, character as \xNN) of the first control character in an uploaded text file, or
+    None. Files are refused rather than cleaned: a NUL there means a binary or damaged file.
+
+    >>> control_character_line("a,b\nc\x00,d\n")
+    (2, '\\x00')
+    """
+    match = CONTROL_CHARACTERS.search(text) or LINE_BREAK_CONTROLS.search(text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + 1, f"\\x{ord(match.group()):02x}"
+
+
+def _cleaned(data):
+    """(cleaned MultiDict, names of the fields that changed) or (None, []) when clean."""
+    changed = [key for key, value in data.items(multi=True)
+               if CONTROL_CHARACTERS.search(value) or LINE_BREAK_CONTROLS.search(value)
+               or CONTROL_CHARACTERS.search(key)]
+    if not changed:
+        return None, []
+    items = [(clean_text(key), clean_text(value)) for key, value in data.items(multi=True)]
+    return ImmutableMultiDict(items), sorted(set(changed))
+
+
+def clean_control_characters():
+    """Before every view: the form and the query without control characters (see the module
+    docstring), and a note on the page when any were taken out."""
+    if request.view_args and any(isinstance(v, str) and CONTROL_CHARACTERS.search(v)
+                                 for v in request.view_args.values()):
+        abort(404)
+    changed = []
+    args, names = _cleaned(request.args)
+    if args is not None:
+        request.args = args
+        changed += names
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        form, names = _cleaned(request.form)
+        if form is not None:
+            request.form = form
+            changed += names
+    if changed:
+        from survey.forms.error_messages import message
+
+        g.control_characters_removed = changed
+        flash(message("control_characters_removed"), "notice")
 
 
 def _allow_upload_body():

@@ -385,6 +385,23 @@ class Step:
     def residualize(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def recalibrate(self, W: np.ndarray) -> np.ndarray:
+        """Replicate weights (n x R) calibrated as this step calibrated the weights, as R's
+        `postStratify`/`rake`/`calibrate` do for a design with replicate weights."""
+        raise NotImplementedError
+
+
+def _safe_factor(target, achieved):
+    """target / achieved, 1 where a replicate left the cell empty (nothing to scale)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(achieved > 0, target / achieved, 1.0)
+
+
+def _rows_to(codes, W, K):
+    """Column sums of W (n x R) per code: K x R."""
+    ind = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(K, len(codes)))
+    return np.asarray(ind @ W)
+
 
 def _cell_means(cells, values, K):
     """Unweighted mean of each column of `values` per cell (R's `ave`)."""
@@ -421,6 +438,10 @@ class PostStratStep(Step):
         den = np.bincount(self.cells, weights=self.oldw, minlength=self.K)
         means = num / (den if x.ndim == 1 else den[:, None])
         return x - means[self.cells] * _bcast(self.psw, x)
+
+    def recalibrate(self, W):
+        pop = np.bincount(self.cells, weights=self.psw, minlength=self.K)
+        return W * _safe_factor(pop[:, None], _rows_to(self.cells, W, self.K))[self.cells]
 
 
 class RakingStep(Step):
@@ -488,6 +509,16 @@ class RakingStep(Step):
             out -= _bcast(self.w0, x) * per_pattern[self.pattern]
         return out
 
+    def recalibrate(self, W):
+        """Each replicate raked for as many passes as the weights were (R's `rake` post-stratifies
+        the replicates in the same loop)."""
+        Wu = _rows_to(self.pattern, W, self.P)
+        Wu0 = Wu.copy()
+        for _ in range(self.passes):
+            for pc, pop, K in zip(self.pcells, self.pops, self.Ks):
+                Wu = Wu * _safe_factor(pop[:, None], _rows_to(pc, Wu, K))[pc]
+        return W * _safe_factor(Wu, Wu0)[self.pattern]
+
     def residualize_direct(self, x):
         """R's loop: 10 rounds of x <- x - psw * ave(x / psw, margin), per respondent."""
         x = np.array(x, dtype=float, copy=True)
@@ -535,6 +566,21 @@ class GregStep(Step):
         b = self.solver.solve(rhs)
         fitted = self.Xu @ b
         return x - _bcast(self.final, x) * fitted[self.pattern]
+
+    def recalibrate(self, W):
+        """Each replicate calibrated to the same totals by the same distance (R's
+        `calibrate.svyrep.design`: `grake`, or `regcalibrate` for linear without bounds)."""
+        calfun, lo, hi, maxit, epsilon = self.settings
+        out = np.empty_like(W)
+        for r in range(W.shape[1]):
+            du = np.bincount(self.pattern, weights=W[:, r], minlength=self.P)
+            if calfun == "linear" and not (np.isfinite(lo) or np.isfinite(hi)):
+                lam = _Solver(self.Xu.T @ sp.diags(du) @ self.Xu).solve(self.target - self.Xu.T @ du)
+                gu = 1 + self.Xu @ lam
+            else:
+                gu, _, _, _ = _grake(self.Xu, du, self.target, calfun, lo, hi, maxit, epsilon)
+            out[:, r] = W[:, r] * gu[self.pattern]
+        return out
 
 
 class _Solver:
@@ -710,6 +756,7 @@ def rake(design: Design, margins, *, epsilon: float = 1e-10, maxit: int = 100,
     new_w = w0 * ratio[pattern]
     comp = _components_from(pattern, _pattern_matrix(pcells, [len(c.pop) for c in coded]))
     step = RakingStep(w0, pattern, pcells, [a / wu0 for a in factors_last], comp)
+    step.pops, step.passes = [c.pop for c in coded], it
     return design.with_weights(new_w, step, _cal_diagnostics("raking", it, converged, coded, new_w, log, gaps))
 
 
@@ -886,6 +933,8 @@ def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun:
     new_w = w0 * g
     step = GregStep(pattern, Xu, du, g, _components_from(pattern, Xu))
     step.final = new_w
+    step.target, step.settings = T, (calfun, lo, hi, maxit, epsilon)
+    step.keeps_replicate_df = not (calfun == "linear" and bounds is None)  # as R, see Replicates.recalibrated
     diag = _cal_diagnostics(calfun, it, converged, coded, new_w, log, gaps) if coded else dict(method=calfun, iterations=it, converged=converged, collapsed=log, margin_disagreements=gaps)
     diag["aliased_margins_nested"] = nested
     return design.with_weights(new_w, step, diag)
@@ -1005,4 +1054,11 @@ def trim_weights(design: Design, lower: float = -np.inf, upper: float = np.inf, 
         if not strict or rounds > 1000:
             break
         outside = (pw < lower - 1e-12) | (pw > upper + 1e-12)
-    return design.with_weights(pw, None, dict(trimmed=int(has_trimmed.sum())))
+    trimmed = design.with_weights(pw, None, dict(trimmed=int(has_trimmed.sum())))
+    if design.replicates is not None:
+        # R's trimWeights trims every replicate too
+        W = np.column_stack([trim_weights(design.without_replicates().with_weights(design.replicates.weights[:, r]),
+                                          lower, upper, strict=strict).weights
+                             for r in range(design.replicates.count)])
+        trimmed.replicates = design.replicates.with_weights(W)
+    return trimmed

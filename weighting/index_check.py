@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from weighting.errors import InputError
+from weighting.safe_read import YamlLoader
 
 INDICES_DIR = Path(__file__).resolve().parent.parent / "indices"
 SCHEMA_PATH = INDICES_DIR / "schema.json"
@@ -69,7 +70,8 @@ def read_located(path):
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        # refuses alias bombs and deep nesting before anything is built
+        node = yaml.compose(text, Loader=YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",

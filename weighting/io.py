@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from weighting import safe_read
 from weighting.calibration import Margin
 from weighting.errors import InputError, MarginError
 
@@ -45,9 +46,14 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
         if suffix == ".csv":
             return _read_csv(path, what)
         if suffix in (".xlsx", ".xls"):
-            header = pd.read_excel(path, header=None, nrows=1)
+            # limits on the archive and the sheet's extent before pandas fills the sheet
+            try:
+                safe_read.check_xlsx(path, path)
+            except InputError as exc:
+                raise InputError(path, f"cannot read this Excel {what} file: {exc.detail}") from None
+            header = pd.read_excel(path, header=None, nrows=1, engine="openpyxl")
             _check_header(path, list(header.iloc[0]) if len(header) else [])
-            return pd.read_excel(path)
+            return pd.read_excel(path, engine="openpyxl")
         import pyreadstat
 
         frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
@@ -100,17 +106,24 @@ def _check_header(path: Path, names: list) -> None:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def safe_cell(value):
     """`value` made harmless for a spreadsheet: a text that starts with = + - @ (or a tab or
     carriage return) would be run as a formula by Excel or LibreOffice ("CSV injection",
-    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text. Numbers
-    are never changed.
+    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text; a control
+    character that an .xlsx cannot hold becomes U+FFFD. Numbers are never changed.
 
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12), safe_cell("Delfshaven")
     ('\\'=HYPERLINK("http://x")', "'-12", -12, 'Delfshaven')
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        # characters XML (so .xlsx) cannot hold: shown as U+FFFD, so one stored \x0b or NUL
+        # can never fail an export
+        value = XML_ILLEGAL.sub("\ufffd", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

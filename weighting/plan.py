@@ -4,8 +4,8 @@
 data: respondents.csv          # CSV, Excel or SPSS .sav; relative to the plan; or `db`
 strata: wijk                   # optional
 design_weight: dw              # optional (1 for everyone)
-fpc: N_h                       # optional; population size of the stratum
-cluster: dnum                  # optional
+fpc: N_h                       # optional; population size of the stratum ([fpc1, fpc2]: per stage)
+cluster: dnum                  # optional ([dnum, snum]: a two-stage sample)
 method: raking                 # poststratify | raking | linear | logit
 bounds: [0.7, 1.7]             # logit (required) or linear/raking: bounds on g
 margins: [m1.csv, m2.csv]      # each: the columns of its variables, then `total`
@@ -18,7 +18,8 @@ output: out/
 Optional keys: `totals` (numeric calibration totals, linear/logit/raking calibration),
 `epsilon`, `maxit`, `collapse_min` (merge cells with fewer respondents), `tolerance` and
 `on_mismatch` (error | warn) for margins that disagree, `on_nonconvergence` (error | warn),
-`lonely_psu`, `trim` ({lower, upper}), `level` (confidence level). See `SETTINGS`.
+`lonely_psu`, `trim` ({lower, upper}), `level` (confidence level), `variance` (taylor |
+jackknife | bootstrap) with `replicates` and `seed` for the bootstrap. See `SETTINGS`.
 
 `data: db` takes the respondents from `DATA_SOURCES["db"]`, a function of the plan that the
 `survey` package registers (this library cannot import it).
@@ -41,6 +42,7 @@ from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
 from weighting.io import read_margin, read_table, spreadsheet_safe
+from weighting.safe_read import YamlLoader
 
 METHODS = ("poststratify", "raking", "linear", "logit")
 KINDS = ("mean", "proportion", "total", "ratio")
@@ -51,8 +53,8 @@ SETTINGS = {
     "data": "respondents: CSV, Excel or SPSS file relative to the plan, or `db`",
     "strata": "stratum column (optional)",
     "design_weight": "design weight column (optional; 1 for everyone)",
-    "fpc": "population size of the stratum, or sampling fraction (optional)",
-    "cluster": "first-stage cluster column (optional)",
+    "fpc": "population size of the stratum, or sampling fraction (optional); a list for a multistage design, one per stage",
+    "cluster": "cluster column (optional); a list for a multistage design, e.g. [dnum, snum]",
     "method": "poststratify | raking | linear | logit",
     "bounds": "[lower, upper] bounds on g = final / design weight (logit: required)",
     "margins": "list of margin files: variable columns, then `total`",
@@ -69,6 +71,9 @@ SETTINGS = {
     "lonely_psu": "fail | remove | certainty | adjust: strata with a single PSU",
     "trim": "{lower, upper}: trim the final weights, redistributing the excess",
     "level": "confidence level of the intervals (0.95)",
+    "variance": "taylor | jackknife | bootstrap: linearisation (default) or replicate weights, recalibrated per replicate",
+    "replicates": "bootstrap replicates (default 200)",
+    "seed": "seed of the bootstrap's draws (same seed, same replicates)",
 }
 ESTIMATE_KEYS = {"name", "variable", "kind", "values", "denominator", "by", "ci", "level", "missing"}
 
@@ -86,8 +91,8 @@ class Plan:
     margins: list
     strata: str | None = None
     design_weight: str | None = None
-    fpc: str | None = None
-    cluster: str | None = None
+    fpc: str | list | None = None
+    cluster: str | list | None = None
     bounds: tuple | None = None
     totals: dict = field(default_factory=dict)
     estimates: list = field(default_factory=list)
@@ -101,6 +106,9 @@ class Plan:
     lonely_psu: str = "fail"
     trim: dict | None = None
     level: float = 0.95
+    variance: str = "taylor"
+    replicates: int | None = None
+    seed: int | None = None
     lines: dict = field(default_factory=dict)
 
     @property
@@ -171,8 +179,9 @@ def load_plan(path) -> Plan:
         raise PlanError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
                         "save it as UTF-8", line=raw.count(b"\n", 0, exc.start) + 1) from None
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        # the safe loader that refuses alias bombs and deep nesting before building anything
+        node = yaml.compose(text, Loader=YamlLoader)
+        raw = yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PlanError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None) from None
@@ -203,9 +212,17 @@ def load_plan(path) -> Plan:
         raise err("margins", "give a list of margin files, e.g. [age.csv, sex.csv]")
     if method == "poststratify" and len(margins) != 1:
         raise err("margins", f"poststratify takes one margin table (cross the variables in it), not {len(margins)}")
-    for key in ("strata", "design_weight", "fpc", "cluster", "data", "output"):
+    for key in ("strata", "design_weight", "data", "output"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], str):
             raise err(key, f"{raw[key]!r} should be a name (text)")
+    for key in ("fpc", "cluster"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str) and not (
+                isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            raise err(key, f"{value!r} should be a column name, or a list of them, one per stage (e.g. [dnum, snum])")
+    if isinstance(raw.get("fpc"), list) and len(raw["fpc"]) != len(raw["cluster"] if isinstance(raw.get("cluster"), list) else [0]):
+        raise err("fpc", f"{len(raw['fpc'])} columns for {len(raw['cluster']) if isinstance(raw.get('cluster'), list) else 1} "
+                  f"sampling stage(s); give one fpc per cluster column, first stage first")
     bounds = raw.get("bounds")
     if bounds is not None:
         if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)) or not bounds[0] < 1 < bounds[1]:
@@ -242,6 +259,20 @@ def load_plan(path) -> Plan:
         if raw["lonely_psu"] not in LONELY_PSU_RULES:
             raise err("lonely_psu", f"{raw['lonely_psu']!r} is not one of {', '.join(LONELY_PSU_RULES)}")
         plan.lonely_psu = raw["lonely_psu"]
+    if "variance" in raw:
+        from weighting.replicates import VARIANCE_METHODS
+
+        if raw["variance"] not in VARIANCE_METHODS:
+            raise err("variance", f"{raw['variance']!r} is not one of {', '.join(VARIANCE_METHODS)}")
+        plan.variance = raw["variance"]
+    for key in ("replicates", "seed"):
+        if raw.get(key) is not None:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < (2 if key == "replicates" else 0):
+                raise err(key, f"{value!r} should be a whole number{' of at least 2' if key == 'replicates' else ' (0 or more)'}")
+            if plan.variance != "bootstrap":
+                raise err(key, f"only with variance: bootstrap (the jackknife makes one replicate per PSU; taylor none)")
+            setattr(plan, key, value)
     if "trim" in raw:
         trim = raw["trim"]
         if not isinstance(trim, dict) or not set(trim) <= {"lower", "upper"} or not all(isinstance(v, (int, float)) for v in trim.values()):
@@ -331,7 +362,8 @@ def run_plan(plan: Plan) -> PlanResult:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         design = Design(frame, design_weight=plan.design_weight, strata=plan.strata, fpc=plan.fpc,
-                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source)
+                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source,
+                        variance=plan.variance, replicates=plan.replicates, seed=plan.seed)
         margins = [read_margin(plan.base / m) for m in plan.margins]
         common = dict(collapse_min=plan.collapse_min)
         if plan.method == "poststratify":

@@ -7,7 +7,10 @@ The variance of an estimator with influence values z_i (its linearisation) is R 
    raking margins or the GREG regression), in the order the calibrations were done;
 2. z is summed per PSU;
 3. per stratum h with n_h PSUs and population N_h:
-   V_h = (1 - n_h/N_h) * n_h/(n_h - 1) * sum_i (z_hi - mean_h z)^2, and V = sum_h V_h.
+   V_h = (1 - n_h/N_h) * n_h/(n_h - 1) * sum_i (z_hi - mean_h z)^2, and V = sum_h V_h;
+4. in a multistage design with an fpc per stage, the same within each unit of a stage over the
+   units of the next stage, times the earlier stages' sampling fractions n/N, added (R's
+   `multistage`; Särndal, Swensson & Wretman 1992, sec. 4.3).
 
 Domain estimates (by wijk, gebied, ...) are many influence vectors, one per domain, each zero
 outside its domain. When every calibration cell lies inside one domain (calibration per wijk,
@@ -90,12 +93,17 @@ def domain_attribution(design: Design, domain: np.ndarray):
     return np.where(touched, hi, -1)[comp]
 
 
-def _lonely(design: Design, lonely_strata):
+def _lonely(design: Design, stage, lonely_strata):
     if lonely_strata.size and design.lonely_psu == "fail":
         h = int(lonely_strata[0])
-        raise DesignError(design.source, f"stratum {design.stratum_labels[h]!r} has only one PSU, so its variance cannot be "
-                          f"estimated; merge it with another stratum or set lonely_psu to 'remove', 'certainty' or 'adjust'",
-                          column=design.strata_column)
+        if stage is design.stages[0]:
+            raise DesignError(design.source, f"stratum {stage.stratum_labels[h]!r} has only one PSU, so its variance cannot be "
+                              f"estimated; merge it with another stratum or set lonely_psu to 'remove', 'certainty' or 'adjust'",
+                              column=design.strata_column)
+        k = design.stages.index(stage)
+        raise DesignError(design.source, f"unit {stage.stratum_labels[h]!r} of stage {k} has only one sampled unit at stage {k + 1}, "
+                          f"so its variance cannot be estimated; set lonely_psu to 'remove', 'certainty' or 'adjust'",
+                          column=design.cluster_columns[k])
 
 
 def stacked_domain_variance(design: Design, r: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
@@ -110,57 +118,67 @@ def stacked_domain_variance(design: Design, r: np.ndarray, domain: np.ndarray, n
     Returns:
         Variance per domain (length n_domains).
     """
-    H = len(design.stratum_labels)
     inside = domain >= 0
     d = np.where(inside, domain, 0)
     r = np.where(inside, r, 0.0)
-    if design.cluster_column is None:
-        s, s_stratum, s_domain = r, design.stratum_codes, d
-    else:
-        key = design.psu_codes.astype(np.int64) * n_domains + d
-        uniq, inv = np.unique(key[inside], return_inverse=True)
-        s = np.bincount(inv.ravel(), weights=r[inside], minlength=len(uniq))
-        psu = uniq // n_domains
-        s_stratum = design.psu_stratum[psu]
-        s_domain = uniq % n_domains
-    hd = s_stratum * n_domains + s_domain
-    S1 = np.bincount(hd, weights=s, minlength=H * n_domains).reshape(H, n_domains)
-    S2 = np.bincount(hd, weights=s * s, minlength=H * n_domains).reshape(H, n_domains)
-    return _combine(design, S1, S2)
+    total = np.zeros(n_domains)
+    for k, stage in enumerate(design.stages):
+        H = len(stage.stratum_labels)
+        if k == 0 and design.cluster_column is None:
+            s, s_stratum, s_domain = r, stage.stratum_codes, d
+        else:
+            key = stage.psu_codes.astype(np.int64) * n_domains + d
+            uniq, inv = np.unique(key[inside], return_inverse=True)
+            s = np.bincount(inv.ravel(), weights=r[inside], minlength=len(uniq))
+            psu = uniq // n_domains
+            s_stratum = stage.psu_stratum[psu]
+            s_domain = uniq % n_domains
+        hd = s_stratum * n_domains + s_domain
+        S1 = np.bincount(hd, weights=s, minlength=H * n_domains).reshape(H, n_domains)
+        S2 = np.bincount(hd, weights=s * s, minlength=H * n_domains).reshape(H, n_domains)
+        total += _combine(design, stage, S1, S2)
+    return np.clip(total, 0.0, None)
 
 
 def column_variance(design: Design, x: np.ndarray) -> np.ndarray:
     """Variance of each (already residualised) column of x (n x k)."""
-    H = len(design.stratum_labels)
-    if design.cluster_column is None:
-        s = x
-        s_stratum = design.stratum_codes
-    else:
-        P = len(design.psu_stratum)
-        ind = sp.csr_matrix((np.ones(design.n), (design.psu_codes, np.arange(design.n))), shape=(P, design.n))
-        s = ind @ x
-        s_stratum = design.psu_stratum
-    ind_h = sp.csr_matrix((np.ones(len(s_stratum)), (s_stratum, np.arange(len(s_stratum)))), shape=(H, len(s_stratum)))
-    S1 = np.asarray(ind_h @ s)
-    S2 = np.asarray(ind_h @ (s * s))
-    return _combine(design, S1, S2)
+    total = np.zeros(x.shape[1])
+    for k, stage in enumerate(design.stages):
+        H = len(stage.stratum_labels)
+        if k == 0 and design.cluster_column is None:
+            s = x
+            s_stratum = stage.stratum_codes
+        else:
+            P = len(stage.psu_stratum)
+            ind = sp.csr_matrix((np.ones(design.n), (stage.psu_codes, np.arange(design.n))), shape=(P, design.n))
+            s = ind @ x
+            s_stratum = stage.psu_stratum
+        ind_h = sp.csr_matrix((np.ones(len(s_stratum)), (s_stratum, np.arange(len(s_stratum)))), shape=(H, len(s_stratum)))
+        S1 = np.asarray(ind_h @ s)
+        S2 = np.asarray(ind_h @ (s * s))
+        total += _combine(design, stage, S1, S2)
+    return np.clip(total, 0.0, None)
 
 
-def _combine(design: Design, S1: np.ndarray, S2: np.ndarray) -> np.ndarray:
-    """sum_h (1 - f_h) n_h/(n_h - 1) [sum z^2 - (sum z)^2 / n_h], R's `onestrat`, with PSU sums z."""
-    n_h = design.n_psu[:, None]
-    f = design.fpc_factor()[:, None]
-    lonely = np.flatnonzero(design.n_psu == 1)
+def _combine(design: Design, stage, S1: np.ndarray, S2: np.ndarray) -> np.ndarray:
+    """One stage's sum_h scale_h (1 - f_h) n_h/(n_h - 1) [sum z^2 - (sum z)^2 / n_h], R's
+    `onestrat`, with unit sums z (zero rows for units outside a domain, as R pads them).
+
+    A stratum sampled completely (f = 1) adds nothing, lonely or not. A lonely unit (n_h = 1)
+    under 'adjust' adds (1 - f_h) z^2: R 4.1.1 leaves it uncentred, that is, centred at zero,
+    which for a mean's influence values is the population mean (Lumley 2010, sec. 3.1.3).
+    """
+    n_h = stage.n_psu[:, None]
+    f = stage.fpc_factor()[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         ss = S2 - S1 * S1 / n_h
         v = np.where(n_h > 1, f * n_h / (n_h - 1) * ss, 0.0)
+    lonely = np.flatnonzero((stage.n_psu == 1) & (f[:, 0] > 1e-7))
     if lonely.size:
-        _lonely(design, lonely)
+        _lonely(design, stage, lonely)
         if design.lonely_psu == "adjust":
-            # R: a lonely PSU is centred at the mean over all PSUs of all strata
-            grand = S1.sum(axis=0, keepdims=True) / len(design.psu_stratum)
-            v[lonely] = (f[lonely] * (S1[lonely] - grand) ** 2)
-    return np.clip(v.sum(axis=0), 0.0, None)
+            v[lonely] = f[lonely] * S1[lonely] ** 2
+    return (v * stage.stratum_scale()[:, None]).sum(axis=0)
 
 
 def domain_variance(design: Design, z: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:

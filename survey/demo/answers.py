@@ -129,6 +129,10 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     page_index = {p.id: i for i, p in enumerate(pages)}
     n = len(respondents.latent)
     latent = np.asarray(respondents.latent, dtype=float)
+    # the targets are shares among those who answer; the caller's score is standardised over
+    # everyone invited, and those who respond fare better on average, so centre it on them
+    if n > 1 and latent.std() > 0:
+        latent = (latent - latent.mean()) / latent.std()
     pointer = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
     screened_out = np.zeros(n, dtype=bool)
@@ -374,6 +378,9 @@ def _multiple(question, who, latent, rng):
 
 
 def _number(question, who, latent, rng):
+    target = answer_targets().get(question.variable) or {}
+    if target and "mean" not in target:  # {mean: m} aims a mark below; else a count's shares
+        return _number_from_target(question, target, who, latent, rng)
     low = float(question.min) if question.min is not None else 0.0
     high = float(question.max) if question.max is not None else low + 100.0
     span = max(high - low, 0.0)
@@ -384,7 +391,7 @@ def _number(question, who, latent, rng):
         y = -y if problem else y
         u = 1 / (1 + np.exp(-y))
         number = low + span * (0.35 + 0.55 * u) + rng.normal(0, 0.06 * span, len(who))
-        aimed = (answer_targets().get(question.variable) or {}).get("mean")
+        aimed = target.get("mean")
         if aimed is not None:  # move the mark's city mean (at latent 0, u averages 1/2) to the aim
             number = number + (float(aimed) - (low + span * (0.35 + 0.55 * 0.5)))
     else:  # a count: mostly small
@@ -395,6 +402,26 @@ def _number(question, who, latent, rng):
     decimals = int(question.decimals or 0)
     number = np.clip(np.round(number, decimals), low, high)
     return _number_text(number, decimals)
+
+
+def _number_from_target(question, target, who, latent, rng):
+    """A count with a target distribution ({number: share}, e.g. the household's cars): the
+    numbers in order are thresholded on the latent score like an ordinal answer, higher
+    numbers going with a worse experience when the topic is a problem (incidents)."""
+    numbers = np.array(sorted(target), dtype=float)
+    shares = np.array([target[k] for k in sorted(target)], dtype=float)
+    shares = shares / shares.sum()
+    problem = any(word in question.variable for word in _PROBLEM_TOPICS)
+    cut = ndtri(np.clip(np.cumsum(shares)[:-1], 1e-9, 1 - 1e-9))
+    loading = 0.4
+    y = loading * latent[who] + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
+    category = np.searchsorted(cut, -y if problem else y)
+    number = numbers[category]
+    if question.min is not None:
+        number = np.maximum(number, float(question.min))
+    if question.max is not None:
+        number = np.minimum(number, float(question.max))
+    return _number_text(number, int(question.decimals or 0))
 
 
 def _number_text(number, decimals):

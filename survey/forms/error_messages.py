@@ -38,6 +38,10 @@ ERROR_MESSAGES = {
         "zijn niet opgeslagen; wat u eerder opsloeg blijft bewaard. Probeer het over een paar "
         "minuten opnieuw."
     ),
+    # any text field: control characters were taken out (survey.security)
+    "control_characters_removed": lazy_gettext(
+        "Uit wat u intypte zijn onzichtbare stuurtekens weggelaten. Kijk uw antwoord nog even na."
+    ),
     # answers
     "single_required": lazy_gettext("Kies een antwoord."),
     "multiple_required": lazy_gettext("Kies ten minste één antwoord."),

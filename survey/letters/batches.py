@@ -115,7 +115,8 @@ def _house_number_key(house_number: str) -> tuple[int, str]:
     return (int(match.group(1)), match.group(2).strip()) if match else (0, house_number or "")
 
 
-def select_recipients(session, kind: str, wave: int, year: int | None = None) -> Selection:
+def select_recipients(session, kind: str, wave: int, year: int | None = None,
+                      wijk_codes=None) -> Selection:
     """The units of `wave` that get a letter of `kind`, sorted for the post.
 
     Args:
@@ -123,6 +124,8 @@ def select_recipients(session, kind: str, wave: int, year: int | None = None) ->
         kind: "invitation", "reminder1" or "reminder2".
         wave: the wave number (1 = spring, 2 = after the summer).
         year: the edition; the newest when None.
+        wijk_codes: only these wijken (say, an extra reminder to wijken lagging behind their
+            targets); every wijk when None.
     Returns:
         a `Selection`.
     Raises:
@@ -131,11 +134,16 @@ def select_recipients(session, kind: str, wave: int, year: int | None = None) ->
     if kind not in KINDS:
         raise WijkprofielError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
     edition = edition_for(session, year)
-    units = session.execute(
+    statement = (
         select(SampleUnit.id, SampleUnit.wijk_code, SampleUnit.questionnaire_id,
                SampleUnit.wave, SampleUnit.status, SampleUnit.disposition)
-        .where(SampleUnit.edition_id == edition.id, SampleUnit.wave == wave)
-    ).all()
+        .where(SampleUnit.edition_id == edition.id, SampleUnit.wave == wave))
+    if wijk_codes is not None:
+        statement = statement.where(SampleUnit.wijk_code.in_([int(c) for c in wijk_codes]))
+    units = session.execute(statement).all()
+    if not units and wijk_codes is not None:
+        raise WijkprofielError(f"edition {edition.year} has no sample units in wave {wave} in "
+                               "the chosen wijken")
     if not units:
         waves = session.scalars(
             select(SampleUnit.wave).where(SampleUnit.edition_id == edition.id).distinct()
@@ -156,7 +164,9 @@ def select_recipients(session, kind: str, wave: int, year: int | None = None) ->
         for row in session.execute(
             select(IdentityLink.sample_unit_id, IdentityLink.access_code,
                    IdentityPerson.given_name, IdentityPerson.family_name, IdentityPerson.street,
-                   IdentityPerson.house_number, IdentityPerson.postcode)
+                   IdentityPerson.house_number, IdentityPerson.postcode,
+                   IdentityPerson.name_prefix, IdentityPerson.house_letter,
+                   IdentityPerson.house_number_addition, IdentityPerson.city)
             .join(IdentityPerson, IdentityPerson.id == IdentityLink.person_id)
             .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
             .where(SampleUnit.edition_id == edition.id, SampleUnit.wave == wave)
@@ -176,20 +186,44 @@ def select_recipients(session, kind: str, wave: int, year: int | None = None) ->
         if reason is not None:
             skipped[reason] += 1
             continue
-        person = identity[unit.id]
-        recipients.append(Recipient(
-            sample_unit_id=unit.id, wijk_code=unit.wijk_code,
-            wijk=wijken.get(unit.wijk_code, str(unit.wijk_code)),
-            questionnaire_id=unit.questionnaire_id, wave=unit.wave,
-            access_code=person.access_code, given_name=person.given_name,
-            family_name=person.family_name, street=person.street,
-            house_number=person.house_number, postcode=person.postcode,
-        ))
+        recipients.append(_recipient(unit, identity[unit.id], wijken))
     recipients.sort(key=lambda r: ("".join(r.postcode.split()).upper(),
-                                   _house_number_key(r.house_number), r.street,
+                                   _house_number_key(r.house_number), r.house_letter.lower(),
+                                   r.house_number_addition.lower(), r.street,
                                    r.sample_unit_id))
     return Selection(kind, wave, edition.year, recipients,
                      {k: v for k, v in skipped.items() if v})
+
+
+def _recipient(unit, person, wijken) -> Recipient:
+    return Recipient(
+        sample_unit_id=unit.id, wijk_code=unit.wijk_code,
+        wijk=wijken.get(unit.wijk_code, str(unit.wijk_code)),
+        questionnaire_id=unit.questionnaire_id, wave=unit.wave,
+        access_code=person.access_code, given_name=person.given_name,
+        family_name=person.family_name, street=person.street,
+        house_number=person.house_number, postcode=person.postcode,
+        name_prefix=person.name_prefix or "", house_letter=person.house_letter or "",
+        house_number_addition=person.house_number_addition or "", city=person.city or "",
+    )
+
+
+def recipient_of(session, unit_id: str) -> Recipient | None:
+    """The unit as a letter needs it, whatever it has had (for a reprint); None when its
+    identity has been deleted."""
+    row = session.execute(
+        select(SampleUnit.id, SampleUnit.wijk_code, SampleUnit.questionnaire_id,
+               SampleUnit.wave, IdentityLink.access_code, IdentityPerson.given_name,
+               IdentityPerson.family_name, IdentityPerson.street, IdentityPerson.house_number,
+               IdentityPerson.postcode, IdentityPerson.name_prefix, IdentityPerson.house_letter,
+               IdentityPerson.house_number_addition, IdentityPerson.city)
+        .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
+        .join(IdentityPerson, IdentityPerson.id == IdentityLink.person_id)
+        .where(SampleUnit.id == unit_id)).first()
+    if row is None:
+        return None
+    wijken = dict(session.execute(select(Area.wijk_code, Area.wijk)).all())
+    return _recipient(row, row, wijken)
 
 
 def batch_label(year: int, wave: int, kind: str, number: int) -> str:

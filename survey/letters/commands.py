@@ -1,25 +1,20 @@
 """`wijkprofiel letters ...`: print invitation and reminder letters for the print house, and
 register letters the post brought back."""
 
-import csv
 import getpass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
 
 from survey import storage
-from survey.errors import WijkprofielError
-from survey.fieldwork.exports import safe_cell
-from survey.letters import batches, returned
-from survey.letters.compose import KINDS, settings_from_config
-from survey.letters.render import BatchJob, render_batches
+from survey.letters import batches, printing, returned
+from survey.letters.compose import KINDS
 from survey.staff import audit
 
-MANIFEST_COLUMNS = ("batch", "sequence", "sample_unit_id", "wijk", "postcode", "kind", "pages")
+MANIFEST_COLUMNS = printing.MANIFEST_COLUMNS
 
 
 @click.group()
@@ -45,65 +40,23 @@ def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes)
     """Write one PDF per batch of letters and a CSV manifest for the print house, and record
     which letter went to which unit."""
     url = current_app.config["DATABASE_URL"]
-    printed_at = datetime.now().replace(microsecond=0)
-    with storage.transaction(url) as session:
-        selection = batches.select_recipients(session, kind, wave, year)
-        first_number = batches.next_batch_number(session, selection.edition_year, wave, kind)
-    skipped = ", ".join(f"{n} {batches.SKIP_REASONS[r]}" for r, n in selection.skipped.items())
-    if not selection.recipients:
+    run = printing.print_run(url, current_app.config, kind, wave, out_dir, year=year,
+                             letter_date=letter_date.date() if letter_date else None,
+                             batch_size=batch_size, processes=processes)
+    skipped = run.skipped_text()
+    if not run.letters:
         click.echo(f"no {kind} letters to print for wave {wave}"
                    + (f" (skipped: {skipped})" if skipped else ""))
         return
-
-    settings = settings_from_config(current_app.config, selection.edition_year,
-                                    (letter_date.date() if letter_date else date.today()))
-    chunks = batches.split_batches(selection.recipients, batch_size)
-    labels = [batches.batch_label(selection.edition_year, wave, kind, first_number + i)
-              for i in range(len(chunks))]
-    span = labels[0] + (f"_to_{labels[-1][-3:]}" if len(labels) > 1 else "")
-    manifest = out_dir / f"{span}-manifest.csv"
-    paths = [out_dir / f"{label}.pdf" for label in labels]
-    existing = [p for p in [manifest, *paths] if p.exists()]
-    if existing:
-        raise WijkprofielError(f"--out: {existing[0]} already exists; choose another folder or "
-                               "move the earlier export away")
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    jobs = [BatchJob(path, label, kind, settings, tuple(chunk))
-            for path, label, chunk in zip(paths, labels, chunks)]
-    # worker processes are forked: close the pooled database connections first, so that no
-    # child inherits (and, on exit, closes) a connection the parent still uses
-    storage.get_engine(url).dispose()
-    results = render_batches(jobs, processes=processes)
-    printed = [letter for result in results for letter in result]
-
-    with manifest.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(MANIFEST_COLUMNS)
-        for p in printed:
-            # the print house opens it in a spreadsheet: no cell may run as a formula
-            writer.writerow([safe_cell(value) for value in (
-                p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind, p.pages)])
-    try:
-        with storage.transaction(url) as session:
-            batches.record_letters(session, printed, wave, printed_at)
-    except IntegrityError:
-        for path in [manifest, *paths]:
-            path.unlink(missing_ok=True)
-        raise WijkprofielError(
-            f"another print run recorded {kind} letters for wave {wave} at the same time; the "
-            "files of this run were removed. Run the command again to print what is left"
-        ) from None
-
     # the PDFs hold names and addresses: the audit log says who made them, and where
     audit.record("print_letters", target=str(out_dir.resolve()), username=_who(),
                  role="command line",
-                 detail=f"{len(printed)} {kind} letters, wave {wave}, edition "
-                        f"{selection.edition_year}, batches {labels[0]} to {labels[-1]}")
-    for path, result in zip(paths, results):
-        click.echo(f"{path}: {len(result)} letters")
-    click.echo(f"{manifest}: {len(printed)} rows")
-    click.echo(f"{len(printed)} {kind} letters for wave {wave} in {len(paths)} batch(es)"
+                 detail=f"{run.letters} {kind} letters, wave {wave}, edition "
+                        f"{run.edition_year}, batches {run.labels[0]} to {run.labels[-1]}")
+    for path, count in zip(run.paths, run.per_batch):
+        click.echo(f"{path}: {count} letters")
+    click.echo(f"{run.manifest}: {run.letters} rows")
+    click.echo(f"{run.letters} {kind} letters for wave {wave} in {len(run.paths)} batch(es)"
                + (f"; skipped: {skipped}" if skipped else ""))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from survey.access_codes import normalise
+from survey.letters import addressing
 from survey.errors import ConfigError, WijkprofielError
 
 KINDS = ("invitation", "reminder1", "reminder2")
@@ -127,6 +128,11 @@ class Recipient:
     street: str
     house_number: str
     postcode: str
+    # the parts a BRP extract keeps apart (`survey.letters.addressing`); empty when absent
+    name_prefix: str = ""
+    house_letter: str = ""
+    house_number_addition: str = ""
+    city: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,16 +197,6 @@ def dutch_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def format_postcode(postcode: str) -> str:
-    """Dutch postcode as PostNL wants it on the envelope: four digits, a space, two capitals.
-
-    >>> format_postcode("3011ab")
-    '3011 AB'
-    """
-    plain = "".join(postcode.split()).upper()
-    return f"{plain[:4]} {plain[4:]}" if len(plain) == 6 else postcode.strip().upper()
-
-
 def compose_letter(kind: str, recipient: Recipient, settings: LetterSettings, *,
                    batch: str, sequence: int) -> Letter:
     """Compose the letter of `kind` for `recipient`.
@@ -238,18 +234,18 @@ def compose_letter(kind: str, recipient: Recipient, settings: LetterSettings, *,
 
     questionnaire, about = QUESTIONNAIRES[recipient.questionnaire_id]
     year = settings.edition_year
-    full_name = " ".join(part for part in (recipient.given_name, recipient.family_name) if part)
+    address = addressing.address_lines(
+        recipient.given_name, recipient.name_prefix, recipient.family_name, recipient.street,
+        recipient.house_number, recipient.house_letter, recipient.house_number_addition,
+        recipient.postcode, recipient.city)
+    full_name = address[0]
     body = _body(kind, recipient.wijk, questionnaire, about, year)
     return Letter(
         kind=kind,
         sample_unit_id=recipient.sample_unit_id,
         batch=batch,
         sequence=sequence,
-        address_lines=(
-            full_name,
-            f"{recipient.street} {recipient.house_number}".strip(),
-            f"{format_postcode(recipient.postcode)}  ROTTERDAM",
-        ),
+        address_lines=address,
         reference=f"{batch}/{sequence:05d}",
         sender_lines=(
             "Onderzoek en Business Intelligence",

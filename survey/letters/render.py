@@ -34,6 +34,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from survey.errors import ConfigError, WijkprofielError
+from survey.letters.addressing import DEFAULT_CITY, house_number_display
 from survey.letters.compose import Letter, LetterSettings, Recipient, compose_letter
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -413,6 +414,10 @@ class PrintedLetter:
     postcode: str
     kind: str
     pages: int
+    # huisnummer with huisletter and toevoeging ("392a-rd") and the woonplaats: what PostNL
+    # sorts by after the postcode, and what tells Hoek van Holland from Rotterdam
+    house_number: str = ""
+    city: str = ""
 
 
 def render_batch(job: BatchJob) -> list[PrintedLetter]:
@@ -425,8 +430,12 @@ def render_batch(job: BatchJob) -> list[PrintedLetter]:
             letter = compose_letter(job.kind, recipient, job.settings, batch=job.batch,
                                     sequence=sequence)
             pages = pdf.add(letter)
-            printed.append(PrintedLetter(job.batch, sequence, recipient.sample_unit_id,
-                                         recipient.wijk, recipient.postcode, job.kind, pages))
+            printed.append(PrintedLetter(
+                job.batch, sequence, recipient.sample_unit_id, recipient.wijk,
+                recipient.postcode, job.kind, pages,
+                house_number_display(recipient.house_number, recipient.house_letter,
+                                     recipient.house_number_addition),
+                (recipient.city or DEFAULT_CITY)))
     return printed
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from survey.errors import InputError, WijkprofielError
-from survey.fieldwork import aapor, outcomes
+from survey.fieldwork import aapor, dates, outcomes
 from survey.letters.batches import stops_letters
 from survey.models import MailedLetter, SampleUnit
 
@@ -32,14 +32,7 @@ REASONS = {key: aapor.OUTCOMES[key]
            for key in ("undeliverable", "moved", "moved_away", "refused_by_addressee",
                        "deceased")}
 # the words PostNL's return stickers and a Dutch clerk use, for the same outcomes
-DUTCH_ALIASES = {
-    "onbestelbaar": "undeliverable",
-    "adres_onbekend": "undeliverable",
-    "verhuisd": "moved",
-    "vertrokken_uit_rotterdam": "moved_away",
-    "geweigerd": "refused_by_addressee",
-    "overleden": "deceased",
-}
+DUTCH_ALIASES = outcomes.DUTCH_ALIASES
 RECORDED_BY = "wijkprofiel letters returned"
 
 
@@ -137,10 +130,9 @@ def _parse_row(path, line, record, has_split) -> _Row:
     returned_on = None
     if record.get("date"):
         try:
-            returned_on = date.fromisoformat(record["date"])
-        except ValueError:
-            raise InputError(path, f"{record['date']!r} is not a date like 2024-03-25",
-                             line=line, column="date") from None
+            returned_on = dates.parse_date(record["date"])
+        except ValueError as exc:
+            raise InputError(path, str(exc), line=line, column="date") from None
     return _Row(line, batch, int(sequence_text), reason, returned_on)
 
 
@@ -187,8 +179,7 @@ def register_returns(session, path: Path, now: datetime) -> ReturnsOutcome:
         if letter.returned_at is not None:
             outcome.already_registered += 1
             continue
-        returned_at = (datetime.combine(row.returned_on, datetime.min.time())
-                       if row.returned_on else now)
+        returned_at = dates.day_start_utc(row.returned_on) if row.returned_on else now
         letter.returned_at = returned_at
         letter.return_reason = row.reason
         unit = session.get(SampleUnit, letter.sample_unit_id)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from survey.fieldwork import outcomes
+from survey.letters import addressing
 from survey.fieldwork import dashboard as fieldwork
 from survey.models import (Area, CallAttempt, IdentityLink, IdentityPerson, PaperForm,
                            SampleUnit)
@@ -198,7 +199,8 @@ def callee(db, unit_id: str) -> Callee | None:
     unit, person, wijk = row
     history = list(db.scalars(select(CallAttempt).where(CallAttempt.sample_unit_id == unit_id)
                               .order_by(CallAttempt.id.desc())))
-    name = f"{person.given_name} {person.family_name}" if person else "(onbekend)"
+    name = (addressing.full_name(person.given_name, person.name_prefix, person.family_name)
+            if person else "(onbekend)")
     return Callee(unit, name, person.phone if person else None, wijk, history)
 
 

@@ -88,6 +88,7 @@ def reference_problems(q: Questionnaire) -> list[QuestionnaireError]:
     _check_conditions(q, stored_at, problems)
     _check_routing(q, problems)
     _check_indicators(q, problems)
+    _check_history(q, problems)
     problems.sort(key=lambda e: e.line or 0)
     return list(problems)
 
@@ -262,7 +263,15 @@ def _check_indicators(q, problems):
             counted = list(indicator.values) + [str(k) for k in (indicator.scores or {})]
             if counted and info.type in ("number", "text", "date"):
                 problems.add(indicator.line, f"{where}: variable {name!r} is a {info.type} "
-                                             f"question; `values`/`scores` need a choice question")
+                                             f"question; `values`/`scores` need a choice question"
+                                             + ("; count numbers with `min`"
+                                                if info.type == "number" else ""))
+                continue
+            if (indicator.kind == "ratio" or indicator.minimum is not None) \
+                    and info.type != "number":
+                what = "a ratio sums" if indicator.kind == "ratio" else "`min` counts"
+                problems.add(indicator.line, f"{where}: {what} number answers; {name!r} is a "
+                                             f"{info.type} question")
                 continue
             for value in counted:
                 if value in missing:
@@ -274,12 +283,56 @@ def _check_indicators(q, problems):
             if indicator.kind == "mean" and not indicator.scores and info.type != "number":
                 problems.add(indicator.line, f"{where}: a mean over choice question {name!r} "
                                              f"needs `scores` for its answers")
-        if indicator.base == "all" and indicator.kind != "proportion":
-            problems.add(indicator.line, f"{where}: `base: all` applies to a proportion "
-                                         f"indicator (routed past counts as not counted)")
+        if indicator.denominator is not None:
+            if indicator.denominator not in variables:
+                problems.add(indicator.line, f"{where}: denominator {indicator.denominator!r} "
+                                             f"is not in the questionnaire")
+            elif q.variable_info(indicator.denominator).type != "number":
+                problems.add(indicator.line, f"{where}: denominator "
+                                             f"{indicator.denominator!r} must be a number question")
+        if indicator.base == "all" and indicator.kind == "mean":
+            problems.add(indicator.line, f"{where}: `base: all` applies to a proportion or ratio "
+                                         f"indicator (routed past counts as none)")
+        if indicator.multiplier != 1.0 and indicator.kind != "ratio":
+            problems.add(indicator.line, f"{where}: `multiplier` applies to a ratio indicator")
         if indicator.rescale is not None:
             if indicator.kind != "mean":
                 problems.add(indicator.line, f"{where}: `rescale` applies to a mean indicator")
             elif indicator.rescale[0] >= indicator.rescale[1]:
                 problems.add(indicator.line, f"{where}: rescale {list(indicator.rescale)} must "
                                              f"go from low to high")
+
+
+def _check_history(q, problems):
+    """The version history names real variables and indicators (a removed one is the
+    exception: it is gone), and the newest entry is the questionnaire's own version."""
+    if q.history and q.history[0].version != q.version:
+        problems.add(q.history[0].line, f"history: the newest entry is version "
+                                        f"{q.history[0].version!r} but the questionnaire is "
+                                        f"version {q.version!r}; list the newest version first")
+    _duplicates(q.history, "history version", problems, key=lambda e: e.version)
+    variables = set(q.variables())
+    indicators = {i.id for i in q.indicators}
+    for entry in q.history:
+        for change in entry.changes:
+            if change.change == "removed":
+                if change.series != "ends":
+                    problems.add(change.line, f"history {entry.version}: a removed item's series "
+                                              f"ends; expected series: ends")
+                continue
+            for name in change.variables:
+                if name not in variables:
+                    problems.add(change.line, f"history {entry.version}: variable {name!r} is "
+                                              f"not in the questionnaire (change: removed for "
+                                              f"one that is gone)")
+            for name in change.indicators:
+                if name not in indicators:
+                    problems.add(change.line, f"history {entry.version}: indicator {name!r} is "
+                                              f"not in the questionnaire")
+            if change.change in ("wording", "scale", "definition") and change.series == "continues":
+                problems.add(change.line, f"history {entry.version}: a change of "
+                                          f"{change.change} breaks the series; expected series: "
+                                          f"break")
+            if change.change == "new" and change.series != "starts":
+                problems.add(change.line, f"history {entry.version}: a new item's series "
+                                          f"starts; expected series: starts")

@@ -24,6 +24,7 @@ import yaml
 
 from survey import QUESTIONNAIRES_DIR
 from survey.errors import QuestionnaireError
+from weighting.safe_read import YamlLimitError, YamlLoader
 
 SCHEMA_PATH = QUESTIONNAIRES_DIR / "schema.json"
 SCHEMA_VERSION = 1
@@ -35,6 +36,8 @@ __all__ = [
     "SCHEMA_PATH",
     "GridRow",
     "Indicator",
+    "HistoryEntry",
+    "HistoryChange",
     "Option",
     "Page",
     "Question",
@@ -173,14 +176,43 @@ class Indicator:
     """`asked`: respondents the question was put to; `all`: also those routed past it, who
     count as not having the counted answer (the 2014 "% of all residents" prevalences)."""
     values: tuple[str, ...] = ()
+    minimum: float | None = None
+    """A proportion over a number question: counts answers of at least this (`min:`)."""
     scores: dict | None = None
     rescale: tuple[float, float] | None = None
+    denominator: str | None = None
+    """A ratio: the number question whose answers are summed below the line; the `variables`
+    are summed above it (e.g. bicycle thefts per bicycle of the household)."""
+    multiplier: float = 1.0
+    """A ratio is reported times this: 100 for "per 100 cars" (a percentage of the cars)."""
     line: int | None = None
 
     @property
     def variable(self) -> str:
         """The first (for single-variable indicators: the) variable."""
         return self.variables[0]
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    """One change to the questionnaire in one version: which variables or indicators, what
+    kind of change, and what it means for their series (`break`: not comparable with earlier
+    editions; `continues`: comparable; `starts`: new; `ends`: no longer asked)."""
+
+    change: str
+    series: str
+    note: str
+    variables: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: str
+    date: str
+    changes: tuple[HistoryChange, ...]
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +255,9 @@ class Questionnaire:
     path: Path
     line: int | None = None
     """The line of the questionnaire's `id`."""
+    history: tuple[HistoryEntry, ...] = ()
+    """The version history, newest first: what changed in each version and whether the
+    series of a variable or indicator breaks there."""
 
     @cached_property
     def pages(self) -> tuple[Page, ...]:
@@ -308,9 +343,10 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader that records 1-based start lines and refuses duplicate keys. The libyaml
-    parser (CSafeLoader) keeps the same marks and parses about ten times faster."""
+class _LineLoader(YamlLoader):
+    """SafeLoader that records 1-based start lines and refuses duplicate keys, alias bombs and
+    deep nesting (`weighting.safe_read.YamlLoader`). The libyaml parser (CSafeLoader) keeps the
+    same marks and parses about ten times faster."""
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -371,6 +407,10 @@ def read_yaml(path) -> Any:
         raise QuestionnaireError(path, f"cannot read: {exc.strerror}") from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        raise QuestionnaireError(path, f"YAML too large: {exc.problem}",
+                                 line=mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(p for p in (exc.context, exc.problem) if p)
@@ -577,10 +617,22 @@ def build(data, path) -> Questionnaire:
             combine=raw.get("combine", "any"),
             base=raw.get("base", "asked"),
             values=tuple(_text(v) for v in raw.get("values", ())),
+            minimum=raw.get("min"),
             scores=_plain(raw["scores"]) if "scores" in raw else None,
             rescale=tuple(raw["rescale"]) if "rescale" in raw else None,
+            denominator=raw.get("denominator"),
+            multiplier=float(raw.get("multiplier", 1.0)),
             line=getattr(raw, "line", None),
         ))
+    history = tuple(
+        HistoryEntry(
+            version=raw["version"], date=raw["date"],
+            changes=tuple(HistoryChange(
+                change=c["change"], series=c["series"], note=c["note"],
+                variables=tuple(c.get("variables", ())), indicators=tuple(c.get("indicators", ())),
+                line=getattr(c, "line", None)) for c in raw["changes"]),
+            line=getattr(raw, "line", None))
+        for raw in data.get("history", ()))
     return Questionnaire(
         id=data["id"],
         version=data["version"],
@@ -592,6 +644,7 @@ def build(data, path) -> Questionnaire:
         indicators=tuple(indicators),
         path=Path(path),
         line=data.key_lines.get("id") if isinstance(data, LineDict) else None,
+        history=history,
     )
 
 
@@ -658,7 +711,7 @@ def is_questionnaire_file(path) -> bool:
     if key not in _kind_cache:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506 (safe loader)
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                             Loader=YamlLoader)
         except (yaml.YAMLError, UnicodeDecodeError):
             data = None
         _kind_cache[key] = not (isinstance(data, dict)

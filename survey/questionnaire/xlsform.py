@@ -39,7 +39,8 @@ from pathlib import Path
 
 import yaml
 
-from survey.errors import QuestionnaireError
+from survey.errors import InputError, QuestionnaireError
+from weighting import safe_read
 
 __all__ = ["ConversionResult", "convert_xlsform", "translate_relevant"]
 
@@ -49,6 +50,8 @@ METADATA_TYPES = {
 }
 DUTCH_LANGUAGE = re.compile(r"^(nl|dutch|nederlands)\b|\(nl\)\s*$", re.IGNORECASE)
 PLACEHOLDER_RANGE = (0, 999999)
+XLSFORM_LIMITS = safe_read.SpreadsheetLimits(max_cells=2_000_000, max_columns=500)
+"""A form has hundreds of rows and some dozens of columns; these leave room for thousands."""
 """min/max written (with a problem reported) when a number has no readable constraint."""
 
 
@@ -90,10 +93,10 @@ def value_name(name) -> str:
 class _Sheet:
     """One worksheet as rows of {column: text}, with the spreadsheet row number of each."""
 
-    def __init__(self, path, worksheet):
-        self.name = worksheet.title
-        self.source = f"{path} sheet '{worksheet.title}'"
-        rows = worksheet.iter_rows(values_only=True)
+    def __init__(self, path, title, values):
+        self.name = title
+        self.source = f"{path} sheet '{title}'"
+        rows = iter(values)
         header = next(rows, None) or ()
         self.columns = [str(h).strip() if h is not None else "" for h in header]
         self.rows = []
@@ -368,17 +371,15 @@ def convert_xlsform(path, questionnaire_id=None, edition=None) -> ConversionResu
     Returns: a ConversionResult; problems list what could not be translated. Raises
         QuestionnaireError when the file is not a readable XLSForm at all.
     """
-    import openpyxl
-
     path = Path(path)
+    if not path.is_file():
+        raise QuestionnaireError(path, "no such file")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise QuestionnaireError(path, "no such file") from None
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise QuestionnaireError(path, f"not an .xlsx workbook ({exc})") from None
-    sheets = {ws.title.strip().lower(): _Sheet(path, ws) for ws in workbook.worksheets}
-    workbook.close()
+        # limits on the archive and every sheet's extent before anything is unpacked
+        workbook = safe_read.read_xlsx(path, path, limits=XLSFORM_LIMITS)
+    except InputError as exc:
+        raise QuestionnaireError(path, f"not an .xlsx workbook that can be read: {exc.detail}") from None
+    sheets = {title.strip().lower(): _Sheet(path, title, rows) for title, rows in workbook.items()}
     if "survey" not in sheets:
         raise QuestionnaireError(path, f"no 'survey' sheet (sheets: {', '.join(sheets)})")
     return _Converter(path, sheets, questionnaire_id, edition).run()

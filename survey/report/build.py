@@ -55,7 +55,8 @@ def _format(value, kind, digits=1):
         return "–"
     if kind == "proportion":
         return f"{_dutch(100 * value, digits)}%"
-    return _dutch(value, digits if kind == "mean" and abs(value) < 100 else 0)
+    # a ratio is a rate such as "per 100 cars": one decimal, like a mean
+    return _dutch(value, digits if kind in ("mean", "ratio") and abs(value) < 100 else 0)
 
 
 def _interval(row):

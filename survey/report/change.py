@@ -58,8 +58,9 @@ def score_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFram
     """The raw indicator values the index needs, per (level, domain): a questionnaire
     indicator measures the 2014 column whose name equals its label (percentages as 0-100); the
     objective indicators come from `register` (`weighting.register_indicators.area_values`,
-    indexed by (level, domain)). Columns with neither (the objective ones without a register,
-    and the 2014 rates per car or bicycle that a resident survey cannot measure) are NaN."""
+    indexed by (level, domain)); a ratio indicator (the 2014 rates per 100 cars or bicycles)
+    is already in the export's unit. Columns with neither (the objective ones without a
+    register) are NaN."""
     columns = set(config.indicator_columns)
     matched = indicators[indicators["label"].isin(columns)]
     values = matched["estimate"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)

@@ -31,7 +31,7 @@ from survey.report import change, codebook, indices, series, tables
 from survey.report.index_pages import write_index_pages
 from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
-from survey.report.indicator_values import indicator_values
+from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
@@ -116,7 +116,8 @@ class EditionReport:
 
 
 def indicator_table(frame: pd.DataFrame, questionnaires) -> tuple[pd.DataFrame, dict]:
-    """One column per indicator (its value per respondent, NaN outside its base) and the
+    """One column per indicator (its value per respondent, NaN outside its base; for a ratio
+    the numerator, with its denominator in the column id + DENOMINATOR_SUFFIX) and the
     definition of each. An indicator that several questionnaires define (same id) takes its
     value from each respondent's own questionnaire."""
     # a variable nobody answered has no column in the answers: it is missing for everyone
@@ -132,6 +133,10 @@ def indicator_table(frame: pd.DataFrame, questionnaires) -> tuple[pd.DataFrame, 
             values = columns.setdefault(indicator.id, np.full(len(frame), np.nan))
             positions = frame.index.get_indexer(groups[questionnaire.id])
             values[positions] = indicator_values(indicator, questionnaire, rows).to_numpy()
+            if indicator.kind == "ratio":
+                below = columns.setdefault(indicator.id + DENOMINATOR_SUFFIX,
+                                           np.full(len(frame), np.nan))
+                below[positions] = denominator_values(indicator, questionnaire, rows).to_numpy()
             sharers = definitions.setdefault(indicator.id, (indicator, []))[1]
             sharers.append(questionnaire.id)
     return pd.DataFrame(columns, index=frame.index), definitions
@@ -151,6 +156,14 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
         domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
         # the unweighted means of all indicators at once: one groupby per level
         means = frame[names].groupby(domain.to_numpy()).mean()
+        for name in names:  # a ratio's unweighted value: sum above over sum below the line
+            indicator = definitions[name][0]
+            if indicator.kind == "ratio":
+                below = frame[name + DENOMINATOR_SUFFIX]
+                both = frame[name].notna() & below.notna()
+                sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
+                        .groupby(domain.to_numpy()).sum())
+                means[name] = indicator.multiplier * sums["above"] / sums["below"]
         unweighted.append(means.rename_axis("domain").reset_index()
                           .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
                           .assign(level=level))
@@ -158,6 +171,10 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
             indicator = definitions[name][0]
             if indicator.kind == "proportion":
                 table = estimation.proportion(design, name, [1], by=by, ci="logit")
+            elif indicator.kind == "ratio":
+                table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+                for column in ("estimate", "se", "ci_low", "ci_high"):
+                    table[column] = table[column] * indicator.multiplier
             else:
                 table = estimation.mean(design, name, by=by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")

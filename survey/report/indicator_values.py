@@ -5,6 +5,11 @@ is outside the indicator's base (not asked, skipped, or answered "weet niet").
 Estimating the mean of these values over a domain, with NaN as "not in the base", is the
 indicator: R's `svymean(~x, design, na.rm=TRUE)` does the same by dropping the NaN units from
 the domain while keeping them in the design.
+
+A ratio indicator has two values per respondent: the numerator (`indicator_values`, e.g. the
+household's bicycle thefts in the own buurt) and the denominator (`denominator_values`, the
+household's bicycles); the indicator is the ratio of their weighted totals, R's
+`svyratio(~y, ~x, design, na.rm=TRUE)`, times the indicator's multiplier.
 """
 
 import numpy as np
@@ -12,6 +17,9 @@ import pandas as pd
 
 from survey.questionnaire.loader import Indicator, Questionnaire
 from survey.questionnaire.rules import evaluate_frame, variables_in
+
+DENOMINATOR_SUFFIX = "__noemer"
+"""A ratio indicator's denominator column is its id with this suffix."""
 
 
 def _chosen(series: pd.Series, values) -> np.ndarray:
@@ -50,9 +58,18 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         info = questionnaire.variable_info(variable)
         series = frame[variable]
         answered = _substantive(series, info.missing_values)
-        if indicator.kind == "proportion":
+        if indicator.kind == "proportion" and indicator.minimum is not None:
+            number = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float)
+            value = np.where(np.isnan(number), np.nan, (number >= indicator.minimum).astype(float))
+            if indicator.base == "all":
+                value[routed_past(questionnaire, info.question, frame)] = 0.0
+        elif indicator.kind == "proportion":
             value = np.where(answered, _chosen(series, indicator.values).astype(float), np.nan)
             if indicator.base == "all":
+                value[routed_past(questionnaire, info.question, frame)] = 0.0
+        elif indicator.kind == "ratio":
+            value = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float, copy=True)
+            if indicator.base == "all":  # not asked because the filter said no: none happened
                 value[routed_past(questionnaire, info.question, frame)] = 0.0
         elif indicator.scores:
             value = series.map(lambda v: indicator.scores.get(v, np.nan)).to_numpy(dtype=float, copy=True)
@@ -68,6 +85,9 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         else:
             hit = np.any(matrix == 1, axis=1)
         result = np.where(any_answered, hit.astype(float), np.nan)
+    elif indicator.kind == "ratio":
+        # the numerator is the sum of the counts; one unknown count makes it unknown
+        result = matrix.sum(axis=1)
     else:
         # a scale score needs at least half of its items answered, as usual for sum scores
         answered_items = np.sum(~np.isnan(matrix), axis=1)
@@ -81,6 +101,19 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
             new_low, new_high = indicator.rescale
             result = new_low + (result - low) * (new_high - new_low) / (high - low)
     return pd.Series(result, index=frame.index, name=indicator.id)
+
+
+def denominator_values(indicator: Indicator, questionnaire: Questionnaire,
+                       frame: pd.DataFrame) -> pd.Series:
+    """A ratio indicator's denominator per row of `frame` (e.g. the household's cars): the
+    number answered, NaN where it was not answered or answered "weet niet"."""
+    name = indicator.denominator
+    if name not in frame.columns:
+        raise KeyError(f"indicator {indicator.id!r}: no column {name!r} in the answers")
+    series = frame[name]
+    answered = _substantive(series, questionnaire.variable_info(name).missing_values)
+    return pd.Series(pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float),
+                     index=frame.index, name=f"{indicator.id}{DENOMINATOR_SUFFIX}")
 
 
 def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame) -> np.ndarray:

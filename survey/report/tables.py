@@ -41,13 +41,13 @@ COLUMN_LABELS = {
     "significant": "Verschil significant (5%)",
 }
 CODED = {
-    "kind": {1: "proportion", 2: "mean"},
+    "kind": {1: "proportion", 2: "mean", 3: "ratio"},
     "level": {1: "stad", 2: "gebied", 3: "wijk"},
     "index": {1: "veiligheid", 2: "sociaal", 3: "fysiek"},
     "direction": {1: "higher_is_better", 2: "higher_is_worse"},
 }
 CODE_LABELS = {
-    "kind": {1: "aandeel", 2: "gemiddelde"},
+    "kind": {1: "aandeel", 2: "gemiddelde", 3: "verhouding"},
     "level": {1: "stad", 2: "gebied", 3: "wijk"},
     "index": {1: "Veiligheidsindex", 2: "Sociale index", 3: "Fysieke index"},
     "direction": {1: "hoger is beter", 2: "hoger is slechter"},

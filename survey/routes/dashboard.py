@@ -19,13 +19,12 @@ from datetime import datetime
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, chart, conflicts, exports
 from survey.fieldwork import dashboard as fieldwork
-from survey.models import Area
+from survey.fieldwork import targets as edition_targets
 from survey.routes.staff import register_error_pages
 from survey.staff import audit, local_time, roles
 from survey.staff.roles import requires_role
@@ -57,14 +56,9 @@ def _filters() -> tuple[fieldwork.Filters, list[str]]:
 
 
 def _table(db, filters):
-    config = current_app.config
-    wijk_codes = list(db.scalars(select(Area.wijk_code)))
-    targets = fieldwork.load_targets(fieldwork.targets_setting(config, current_app.instance_path),
-                                     wijk_codes)
-    return fieldwork.fieldwork_table(
-        db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
-        partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+    # the edition's own targets (stored with it at upload or draw), else the old setting
+    return edition_targets.fieldwork_table_with_targets(db, current_app.config,
+                                                        current_app.instance_path, filters)
 
 
 REFRESH_SECONDS = 60

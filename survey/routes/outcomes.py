@@ -1,20 +1,29 @@
 """Coordinators record postal reality per unit at /staff/outcomes: one at a time from a
-returned letter, or a batch as a CSV file; and look a unit up (`/staff/outcomes/unit`) when a
-resident phones about their letter: its fieldwork status and outcome history, never its
-answers, name or address. Each look-up is audited as `view_unit`. Thin views over
+returned letter (by the kenmerk in the envelope window, the personal code or the unit id, with
+the day it came back), or a batch as a CSV file; and look a unit up (`/staff/outcomes/unit`)
+when a resident phones about their letter: by kenmerk, code or id, or by postcode and house
+number (`/staff/outcomes/address`). The unit page shows its fieldwork status, letters and
+outcome history, never its answers; name and address only on request, to recognise a caller.
+Each look-up is audited (`view_unit`, `view_identity`, `lookup_address`). Thin views over
 `survey.fieldwork.outcomes`."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from survey import storage
 from survey.errors import InputError
-from survey.fieldwork import aapor, outcomes
+from survey.fieldwork import aapor, dates, outcomes
+from survey.letters import addressing
+from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
+from survey.security import control_character_line
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
@@ -23,13 +32,24 @@ register_error_pages(bp)
 
 
 class OutcomeForm(FlaskForm):
-    reference = StringField("Persoonlijke code (van de brief) of steekproefnummer",
-                            validators=[DataRequired("Vul de code of het steekproefnummer in."),
+    reference = StringField("Kenmerk (uit het venster, bijv. 2024-W1-INV-001/00354), "
+                            "persoonlijke code of steekproefnummer",
+                            validators=[DataRequired("Vul het kenmerk, de code of het "
+                                                     "steekproefnummer in."),
                                         Length(max=40)])
     # rendered as a <select> in the template; validated here against the known outcomes
     outcome = StringField("Uitkomst", validators=[AnyOf(list(aapor.OUTCOMES),
                                                         "Kies een van de uitkomsten.")])
+    returned_on = StringField("Datum terug (bijv. 25-03-2024; leeg: vandaag)",
+                              validators=[Length(max=20)])
     note = TextAreaField("Toelichting (geen namen of adressen)", validators=[Length(max=500)])
+
+    def validate_returned_on(self, field):
+        if (field.data or "").strip():
+            try:
+                dates.parse_date(field.data)
+            except ValueError:
+                raise ValidationError("Vul een datum in zoals 25-03-2024.") from None
 
 
 class BatchForm(FlaskForm):
@@ -41,6 +61,7 @@ def _page(form, batch_form, error=None, status=200):
         recent = outcomes.latest(db)
     return render_template("staff/outcomes.html", form=form, batch_form=batch_form, recent=recent,
                            error=error, outcomes=aapor.OUTCOMES,
+                           dutch_aliases=list(outcomes.DUTCH_ALIASES),
                            outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()}), status
 
 
@@ -56,10 +77,12 @@ def record_one():
     form = OutcomeForm()
     if not form.validate_on_submit():
         return _page(form, BatchForm(), status=400)
+    at = (dates.day_start_utc(dates.parse_date(form.returned_on.data))
+          if (form.returned_on.data or "").strip() else None)
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             row = outcomes.record(db, form.reference.data, form.outcome.data,
-                                  recorded_by=current_user.username, note=form.note.data)
+                                  recorded_by=current_user.username, note=form.note.data, at=at)
             unit_id, disposition = row.sample_unit_id, row.disposition
     except outcomes.OutcomeError as exc:
         return _page(form, BatchForm(), error=str(exc), status=400)
@@ -84,6 +107,11 @@ def record_batch():
         return _page(OutcomeForm(), batch_form, status=400,
                      error=f"{name} row {row}: not UTF-8 text; save the file as CSV UTF-8. "
                            "Er is niets vastgelegd.")
+    control = control_character_line(text)
+    if control is not None:  # a NUL cannot be stored (PostgreSQL): refuse, naming the row
+        return _page(OutcomeForm(), batch_form, status=400,
+                     error=f"{name} row {control[0]}: holds the control character {control[1]}; "
+                           "save the file as CSV UTF-8. Er is niets vastgelegd.")
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)
@@ -107,7 +135,74 @@ def unit():
         error = (f"Geen steekproefeenheid met code of nummer {reference!r}." if reference
                  else "Vul een persoonlijke code of steekproefnummer in.")
         return _page(OutcomeForm(), BatchForm(), error=error, status=404 if reference else 400)
-    audit.record("view_unit", target=view["unit"].id)
+    show_identity = request.args.get("identity") == "1"
+    audit.record("view_identity" if show_identity else "view_unit", target=view["unit"].id)
     return render_template("staff/unit.html", view=view, dispositions=aapor.DISPOSITIONS,
                            outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()},
-                           form=OutcomeForm(reference=view["unit"].id))
+                           form=OutcomeForm(reference=view["unit"].id),
+                           show_identity=show_identity, reference=reference,
+                           request_form=PaperRequestForm(), addressing=addressing)
+
+
+@bp.get("/address")
+@requires_role(*roles.RECORD_OUTCOME)
+def by_address():
+    """The helpdesk's search by address: the drawn persons at a postcode and house number."""
+    postcode = request.args.get("postcode", "").strip()[:10]
+    number = request.args.get("huisnummer", "").strip()[:12]
+    if not postcode:
+        return _page(OutcomeForm(), BatchForm(), error="Vul een postcode in, zoals 3151 AB.",
+                     status=400)
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        found = outcomes.find_by_address(db, postcode, number)
+        rows = [(hit["unit"].id, hit["unit"].wave, hit["unit"].status,
+                 addressing.full_name(hit["person"].given_name, hit["person"].name_prefix,
+                                      hit["person"].family_name),
+                 addressing.street_line(hit["person"].street, hit["person"].house_number,
+                                        hit["person"].house_letter,
+                                        hit["person"].house_number_addition),
+                 addressing.city_line(hit["person"].postcode, hit["person"].city))
+                for hit in found]
+    audit.record("lookup_address", target=f"{postcode} {number}".strip(),
+                 detail=f"{len(rows)} units found")
+    return render_template("staff/unit_address.html", rows=rows, postcode=postcode,
+                           number=number)
+
+
+class PaperRequestForm(FlaskForm):
+    note = StringField("Toelichting (niet verplicht)", validators=[Length(max=500)])
+
+
+@bp.post("/unit/<unit_id>/paper-request")
+@requires_role(*roles.RECORD_OUTCOME)
+def paper_request(unit_id):
+    """The caller asked for a paper questionnaire (the letter offers one)."""
+    form = PaperRequestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        if db.get(SampleUnit, unit_id) is None:
+            abort(404)
+        db.add(PaperRequest(sample_unit_id=unit_id, requested_at=datetime.utcnow(),
+                            requested_by=current_user.username, note=form.note.data or None))
+    audit.record("paper_request", target=unit_id)
+    flash("Aanvraag van een papieren vragenlijst vastgelegd. Leg vast wanneer hij is "
+          "verstuurd.")
+    return redirect(url_for("outcomes.unit", reference=unit_id))
+
+
+@bp.post("/unit/<unit_id>/paper-request/<int:request_id>/sent")
+@requires_role(*roles.RECORD_OUTCOME)
+def paper_sent(unit_id, request_id):
+    if not PaperRequestForm().validate_on_submit():
+        abort(400)
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        row = db.get(PaperRequest, request_id)
+        if row is None or row.sample_unit_id != unit_id:
+            abort(404)
+        if row.sent_at is None:
+            row.sent_at = datetime.utcnow()
+            row.sent_by = current_user.username
+    audit.record("paper_sent", target=unit_id)
+    flash("Vastgelegd: de papieren vragenlijst is verstuurd.")
+    return redirect(url_for("outcomes.unit", reference=unit_id))

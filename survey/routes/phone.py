@@ -9,12 +9,12 @@ web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `sto
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey import storage
 from survey.fieldwork import dashboard as fieldwork
+from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
-from survey.models import Area, SampleUnit
+from survey.models import SampleUnit
 from survey.phone import DEFAULTS, calls
 from survey.respondent import forms, paradata, store
 from survey.respondent.context import Respondent
@@ -49,8 +49,9 @@ def call_list():
     wijk = request.args.get("wijk") or None
     wijk_code = int(wijk) if wijk and wijk.isdigit() else None
     with storage.transaction(_url()) as db:
-        targets = fieldwork.load_targets(fieldwork.targets_setting(config, current_app.instance_path),
-                                         list(db.scalars(select(Area.wijk_code))))
+        edition_now = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+        targets = edition_targets.targets_for(db, edition_now.id if edition_now else None,
+                                              config, current_app.instance_path)
         edition, rows = calls.wijk_rows(
             db, year=config.get("EDITION_YEAR"), targets=targets,
             partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",

@@ -10,7 +10,6 @@ Thin views over `survey.sampling`.
 """
 
 import secrets
-from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -19,17 +18,18 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, NumberRange
 
 from survey import storage
 from survey.errors import InputError
+from survey.fieldwork import targets as edition_targets
 from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.models import Edition, SampleBatch, SampleUnit
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.sampling import uploads
-from survey.sampling.frame import latest_register
+from survey.sampling.frame import edition_for, latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
@@ -38,7 +38,9 @@ register_error_pages(bp)
 
 PREVIEW_ROWS = 8
 KIND_LABELS = {"register": "Registeruittreksel (BRP): hieruit wordt getrokken",
-               "sample": "Al getrokken steekproef"}
+               "sample": "Al getrokken steekproef",
+               "contact": "Contactgegevens van getrokken personen (telefoonnummers, "
+                          "gecorrigeerde adressen): de marges blijven zoals ze zijn"}
 
 
 @bp.context_processor
@@ -67,12 +69,16 @@ class DrawForm(FlaskForm):
     seed = IntegerField("Startwaarde (seed)", validators=[
         DataRequired("Vul een startwaarde in."),
         NumberRange(0, 2**31 - 1, "Een geheel getal van 0 tot 2147483647.")])
-    response_rate = StringField("Verwachte respons (bijv. 0,4)",
+    response_rate = StringField("Verwachte respons waar de doelen er geen geven (bijv. 0,4)",
                                 validators=[DataRequired("Vul de verwachte respons in.")])
-    targets = FileField("Doelen per wijk (CSV wijk_code,target[,response_rate]; leeg: de "
-                        "doelen van het dashboard, zonder die "
-                        f"{DEFAULT_TARGET} per wijk)",
-                        validators=[Optional()])
+
+
+class TargetsForm(FlaskForm):
+    edition = IntegerField("Editie (jaar)", validators=[
+        DataRequired("Vul het jaar van de editie in."),
+        NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
+    targets = FileField("Doelen per wijk (CSV wijk_code;target[;response_rate])",
+                        validators=[FileRequired("Kies een CSV-bestand met de doelen.")])
 
 
 def _url():
@@ -166,11 +172,22 @@ def _render_check(upload, table, result, context, status=200):
         reference_date=context.reference_date), status
 
 
+def _unreadable(upload, exc):
+    """A kept upload that can no longer be read (kept before a limit existed, or damaged on
+    disk): it is discarded, with the reason, instead of an error page on every view."""
+    uploads.discard(current_app.instance_path, upload.token)
+    audit.record("sample_check", target=upload.filename, detail=f"unreadable: {exc.detail}"[:500])
+    return _index(error=f"{exc} Er is niets geïmporteerd.", status=400)
+
+
 @bp.get("/check")
 @requires_role(*roles.MANAGE_SAMPLE)
 def check_page():
     upload = _load()
-    table, result, context = _checked(upload)
+    try:
+        table, result, context = _checked(upload)
+    except InputError as exc:
+        return _unreadable(upload, exc)
     audit.record("sample_check", target=upload.filename,
                  detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
                         f"{result.error_count} errors")
@@ -187,7 +204,10 @@ def check_submit():
     mapping = {f.name: (request.form.get(f"map-{f.name}") or None)
                for f in importing.fields_for(upload.kind)}
     uploads.save_mapping(current_app.instance_path, upload, mapping)
-    table, result, context = _checked(upload, mapping)
+    try:
+        table, result, context = _checked(upload, mapping)
+    except InputError as exc:
+        return _unreadable(upload, exc)
     if request.form.get("action") != "import":
         audit.record("sample_check", target=upload.filename,
                      detail=f"{upload.kind}, edition {upload.edition}, {result.rows} rows, "
@@ -209,10 +229,15 @@ def check_submit():
                  detail=f"{upload.kind}, edition {upload.edition}, {summary.rows} rows, "
                         f"batch {summary.batch_id}, persons added {summary.persons_added}, "
                         f"updated {summary.persons_updated}, units {summary.units}")
-    if upload.kind == "register":
+    if upload.kind == "contact":
+        flash(f"{upload.filename}: contactgegevens van {summary.contacts_updated} getrokken "
+              f"personen bijgewerkt in editie {upload.edition}. De marges zijn niet veranderd.")
+    elif upload.kind == "register":
+        young = (f" {summary.left_out_young} personen jonger dan 15 zijn weggelaten."
+                 if summary.left_out_young else "")
         flash(f"{upload.filename}: {summary.rows} personen geïmporteerd als registeruittreksel "
               f"van editie {upload.edition} ({summary.persons_added} nieuw, "
-              f"{summary.persons_updated} bijgewerkt). U kunt nu de steekproef trekken.")
+              f"{summary.persons_updated} bijgewerkt).{young} U kunt nu de steekproef trekken.")
     else:
         flash(f"{upload.filename}: {summary.units} steekproefeenheden geïmporteerd in editie "
               f"{upload.edition}, elk met een persoonlijke code.")
@@ -234,27 +259,28 @@ def discard():
 # --------------------------------------------------------------------------- draw
 
 
-def _draw_page(form, plan=None, error=None, status=200):
+def _draw_page(form, plan=None, error=None, status=200, targets_form=None,
+               targets_error=None):
+    year = form.edition.data or _edition_year()
     with storage.transaction(_url()) as db:
-        edition = db.scalar(select(Edition).where(Edition.year == form.edition.data)) \
-            if form.edition.data else None
+        edition = db.scalar(select(Edition).where(Edition.year == year))
         register = latest_register(db, edition.id) if edition else None
         units = db.scalar(select(func.count()).select_from(SampleUnit)
                           .where(SampleUnit.edition_id == edition.id)) if edition else 0
+        stored = edition_targets.stored_targets(db, edition.id) if edition else []
+        stored = {"source": stored[0].source_name, "stored_at": stored[0].stored_at,
+                  "stored_by": stored[0].stored_by, "wijken": len(stored),
+                  "total": sum(row.target for row in stored)} if stored else None
+    targets_form = targets_form or TargetsForm(formdata=None, edition=year)
     return render_template("staff/sample_draw.html", form=form, plan=plan, error=error,
-                           register=register, units=units), status
+                           register=register, units=units, stored=stored,
+                           targets_form=targets_form, targets_error=targets_error,
+                           fallback=_fallback()), status
 
 
-def _targets_setting(form):
-    """The uploaded targets file (kept for this request only), or else the targets the
-    dashboard measures response against (`targets_setting`: FIELDWORK_TARGETS, the database's
-    own targets file, DEFAULT_TARGET per wijk)."""
-    file = form.targets.data
-    if file and getattr(file, "filename", ""):
-        folder = uploads._folder(current_app.instance_path)
-        path = folder / f"targets-{secrets.token_hex(8)}.csv"
-        path.write_bytes(file.read())
-        return path
+def _fallback():
+    """The targets of an edition that has none stored: FIELDWORK_TARGETS, the database's own
+    targets file, DEFAULT_TARGET per wijk (`targets_setting`)."""
     return targets_setting(current_app.config, current_app.instance_path)
 
 
@@ -266,11 +292,47 @@ def draw_page():
     plan, error = None, None
     try:
         with storage.transaction(_url()) as db:
-            plan, _batch = drawing.plan(db, form.edition.data, current_app.config.get(
-                "FIELDWORK_TARGETS", DEFAULT_TARGET), drawing.DEFAULT_RESPONSE_RATE)
+            plan, _batch = drawing.plan(db, form.edition.data, None,
+                                        drawing.DEFAULT_RESPONSE_RATE, fallback=_fallback())
     except InputError as exc:
         error = str(exc)
     return _draw_page(form, plan, error)
+
+
+@bp.post("/targets")
+@requires_role(*roles.MANAGE_SAMPLE)
+def targets_submit():
+    """Store an uploaded targets file with the edition: checked whole, stored whole."""
+    targets_form = TargetsForm()
+    form = DrawForm(formdata=None, edition=targets_form.edition.data or _edition_year(),
+                    seed=secrets.randbelow(2**31),
+                    response_rate=str(drawing.DEFAULT_RESPONSE_RATE).replace(".", ","))
+    if not targets_form.validate_on_submit():
+        return _draw_page(form, targets_form=targets_form, status=400)
+    file = targets_form.targets.data
+    name = file.filename or "doelen.csv"
+    content = file.read(uploads.MAX_BYTES + 1)
+    try:
+        with storage.transaction(_url()) as db:
+            read = edition_targets.read_targets(content, name, importing.wijk_names(db))
+            importing.add_areas(db, set(read.targets))
+            edition = edition_for(db, targets_form.edition.data)
+            edition_targets.store_targets(db, edition.id, read.targets, read.rates,
+                                          source_name=name, stored_by=current_user.username)
+    except InputError as exc:
+        audit.record("store_targets", target=name, detail=f"refused: {exc.detail}"[:500])
+        return _draw_page(form, targets_form=targets_form, status=400,
+                          targets_error=str(exc))
+    audit.record("store_targets", target=f"edition {targets_form.edition.data}",
+                 detail=f"{name}: {read.in_file} wijken in the file, total "
+                        f"{sum(read.targets.values())}")
+    flash(f"{name}: de doelen van {read.in_file} wijken zijn opgeslagen bij editie "
+          f"{targets_form.edition.data} (samen {sum(read.targets.values())}). De trekking, "
+          "het dashboard en de bellijst gebruiken deze doelen."
+          + (f" {len(read.targets) - read.in_file} wijken staan niet in het bestand en krijgen "
+             f"het standaarddoel van {DEFAULT_TARGET}." if len(read.targets) > read.in_file
+             else ""))
+    return redirect(url_for("sample.draw_page"))
 
 
 @bp.post("/draw")
@@ -279,21 +341,18 @@ def draw_submit():
     form = DrawForm()
     if not form.validate_on_submit():
         return _draw_page(form, status=400)
-    targets = _targets_setting(form)
     rate = form.response_rate.data.strip().replace(",", ".")
     try:
         if request.form.get("action") != "draw":
             with storage.transaction(_url()) as db:
-                plan, _batch = drawing.plan(db, form.edition.data, targets, rate)
+                plan, _batch = drawing.plan(db, form.edition.data, None, rate,
+                                            fallback=_fallback())
             return _draw_page(form, plan)
         summary = drawing.draw_edition(_url(), form.edition.data, form.seed.data,
-                                       targets=targets, response_rate=rate,
-                                       created_by=current_user.username)
+                                       targets=None, response_rate=rate,
+                                       created_by=current_user.username, fallback=_fallback())
     except InputError as exc:
         return _draw_page(form, error=str(exc), status=400)
-    finally:
-        if isinstance(targets, Path) and targets.name.startswith("targets-"):
-            targets.unlink(missing_ok=True)
     audit.record("sample_draw", target=f"edition {form.edition.data}",
                  detail=f"seed {form.seed.data}, response rate {rate}, {summary.units} units "
                         f"from {summary.frame} persons, batch {summary.batch_id}")

@@ -2,6 +2,7 @@
 
     wijkprofiel sample import brp-2023.csv --kind register --edition 2024
     wijkprofiel sample import steekproef.xlsx --kind sample --map register_id=BSN
+    wijkprofiel sample import telefoonnummers.csv --kind contact --edition 2024
     wijkprofiel sample draw --edition 2024 --seed 20240101 --targets targets.csv
 
 A file with bad rows stops the import with every error listed (file, row, column, what is
@@ -9,13 +10,15 @@ wrong and what was expected; the header is row 1) and nothing is stored.
 """
 
 import getpass
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.errors import InputError
-from survey.fieldwork.dashboard import DEFAULT_TARGET
+from survey.fieldwork import targets as edition_targets
+from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.staff import audit
@@ -51,7 +54,9 @@ def sample():
 @sample.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--kind", type=click.Choice(importing.KINDS), default="register",
-              show_default=True, help="register: the extract to draw from; sample: already drawn")
+              show_default=True, help="register: the extract to draw from; sample: already "
+              "drawn; contact: phone numbers or corrected addresses of drawn persons (never "
+              "touches the margins)")
 @click.option("--edition", "year", type=int, default=None,
               help="edition year; EDITION_YEAR (2024) by default")
 @click.option("--map", "pairs", multiple=True, metavar="FIELD=HEADER",
@@ -79,6 +84,9 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
         with storage.transaction(url) as db:
             context = importing.load_context(db, kind, year, on)
         result = importing.check(table, guessed, kind, context)
+        click.echo("unused columns: " + (", ".join(result.unused_columns) or "(none)"))
+        for notice in result.notices:
+            click.echo(f"note: {notice}")
         if not result.ok:
             raise importing.FileErrors(result)
         click.echo(f"{file}: {result.rows} rows, no errors")
@@ -87,10 +95,45 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
                                     created_by=_who())
     audit.record("sample_import", target=file, username=_who(), role="command line",
                  detail=f"{kind}, edition {year}, {summary.rows} rows, batch {summary.batch_id}")
+    for notice in summary.notices:
+        click.echo(f"note: {notice}")
+    if kind == "contact":
+        click.echo(f"{file}: contact data of {summary.contacts_updated} drawn persons updated "
+                   f"in edition {year}; the margins are unchanged")
+        return
     click.echo(f"{file}: {summary.rows} rows imported as {kind} of edition {year} "
                f"(persons added {summary.persons_added}, updated {summary.persons_updated}"
                + (f"; sample units {summary.units}" if kind == "sample" else
-                  f"; margins {summary.margins}") + ")")
+                  f"; margins {summary.margins}")
+               + (f"; {summary.left_out_young} under 15 left out" if summary.left_out_young
+                  else "") + ")")
+
+
+@sample.command("targets")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--edition", "year", type=int, default=None,
+              help="edition year; EDITION_YEAR (2024) by default")
+@with_appcontext
+def targets_command(file, year):
+    """Store FILE (CSV wijk_code;target[;response_rate]) as the edition's targets: the one set
+    the draw, the dashboard and the call list use."""
+    from survey import storage
+    from survey.sampling.frame import edition_for
+
+    url = current_app.config["DATABASE_URL"]
+    year = _edition(year)
+    with storage.transaction(url) as db:
+        read = edition_targets.read_targets(file.read_bytes(), file.name, importing.wijk_names(db))
+        importing.add_areas(db, set(read.targets))
+        edition = edition_for(db, year)
+        stored = edition_targets.store_targets(db, edition.id, read.targets, read.rates,
+                                               source_name=file.name, stored_by=_who())
+    audit.record("store_targets", target=f"edition {year}", username=_who(),
+                 role="command line", detail=f"{file.name}: {read.in_file} wijken in the file")
+    for notice in read.notices:
+        click.echo(f"note: {notice}")
+    click.echo(f"{file.name}: targets of {stored} wijken stored with edition {year} "
+               f"(total {sum(read.targets.values())})")
 
 
 @sample.command("draw")
@@ -100,7 +143,8 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
               help="seed of the random generator: the same register and seed draw the same "
                    "persons")
 @click.option("--targets", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="CSV wijk_code,target[,response_rate]; default FIELDWORK_TARGETS "
+              help="CSV wijk_code;target[;response_rate], stored with the edition; default "
+                   "the edition's stored targets, else FIELDWORK_TARGETS "
                    f"({DEFAULT_TARGET} per wijk)")
 @click.option("--response-rate", type=float, default=drawing.DEFAULT_RESPONSE_RATE,
               show_default=True, help="expected response rate where the targets file has none")
@@ -112,15 +156,22 @@ def draw_command(year, seed, targets, response_rate, dry_run):
 
     url = current_app.config["DATABASE_URL"]
     year = _edition(year)
-    targets = targets or current_app.config.get("FIELDWORK_TARGETS", DEFAULT_TARGET)
+    fallback = targets_setting(current_app.config, current_app.instance_path)
+    if targets:
+        with storage.transaction(url) as db:
+            targets = edition_targets.read_targets(Path(targets).read_bytes(),
+                                                   Path(targets).name, importing.wijk_names(db))
+        for notice in targets.notices:
+            click.echo(f"note: {notice}")
     if dry_run:
         with storage.transaction(url) as db:
-            table, _batch = drawing.plan(db, year, targets, response_rate)
+            table, _batch = drawing.plan(db, year, targets, response_rate, fallback=fallback)
         click.echo(table.to_string(index=False))
         click.echo(f"total {int(table.sample_size.sum())} of {int(table.population.sum())}")
         return
     summary = drawing.draw_edition(url, year, seed, targets=targets,
-                                   response_rate=response_rate, created_by=_who())
+                                   response_rate=response_rate, created_by=_who(),
+                                   fallback=fallback)
     audit.record("sample_draw", target=f"edition {year}", username=_who(), role="command line",
                  detail=f"seed {seed}, {summary.units} units from {summary.frame} persons, "
                         f"batch {summary.batch_id}")

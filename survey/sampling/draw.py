@@ -3,8 +3,10 @@
 Per wijk h (the stratum), from the register frame of N_h residents aged 15+:
 
 - gross sample size n_h = ceil(target_h / r_h), capped at N_h: target_h net responses (the
-  dashboard's FIELDWORK_TARGETS, or a `wijk_code,target` CSV) divided by the expected response
-  rate r_h (one rate for all, or a `response_rate` column in the targets file);
+  edition's stored targets, `survey.fieldwork.targets`; else a `wijk_code,target` CSV given
+  to the draw, else FIELDWORK_TARGETS) divided by the expected response rate r_h (one rate for
+  all, or a `response_rate` column in the targets file). The draw stores the targets it used
+  with the edition, so the dashboard and the call list measure against the same ones;
 - a simple random sample without replacement of n_h persons, drawn with
   `numpy.random.Generator(seed)` over the frame ordered by register id, so that the same
   register and seed give the same persons (`survey.demo.sample.draw_sample`, as the demo);
@@ -31,6 +33,7 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.demo.sample import WAVE_1_SHARE, draw_sample
 from survey.errors import InputError
+from survey.fieldwork import targets as edition_targets
 from survey.fieldwork.dashboard import DEFAULT_TARGET, load_targets
 from survey.models import (Area, Edition, IdentityFrameMember, IdentityLink, IdentityPerson,
                            SampleBatch, SampleUnit)
@@ -120,16 +123,21 @@ def read_rates(path, wijk_codes, default: float) -> dict[int, float]:
     return rates
 
 
-def plan(db, edition_year: int, targets=DEFAULT_TARGET,
-         response_rate: float = DEFAULT_RESPONSE_RATE) -> tuple[pd.DataFrame, SampleBatch]:
+def plan(db, edition_year: int, targets=None,
+         response_rate: float = DEFAULT_RESPONSE_RATE, *, fallback=DEFAULT_TARGET
+         ) -> tuple[pd.DataFrame, SampleBatch]:
     """The gross sample size per wijk a draw would take, from the newest register import.
 
     Args:
         db: a session.
         edition_year: the edition.
-        targets: a whole number for every wijk, or the path of a `wijk_code,target` CSV
-            (optionally with `response_rate`), as FIELDWORK_TARGETS.
-        response_rate: expected response rate where the file gives none.
+        targets: None for the edition's stored targets (`survey.fieldwork.targets`), else
+            a whole number for every wijk, the path of a `wijk_code,target` CSV (optionally
+            with `response_rate`) as FIELDWORK_TARGETS, or a `TargetsFile` already read.
+        response_rate: expected response rate where the targets give none.
+        fallback: the targets when `targets` is None and the edition has none stored.
+    Returns: as below; `table.attrs` holds `targets` (every wijk), `rates` (those given) and
+        `source` (where the targets came from).
     Returns:
         (per wijk: wijk_code, wijk, population, target, response_rate, sample_size; the
         register batch).
@@ -149,8 +157,27 @@ def plan(db, edition_year: int, targets=DEFAULT_TARGET,
         .group_by(IdentityPerson.wijk_code)).all()), dtype=np.int64).sort_index()
     names = dict(db.execute(select(Area.wijk_code, Area.wijk)).all())
     codes = population.index.tolist()
-    target = load_targets(targets, sorted(set(codes) | set(names)))
-    rates = read_rates(targets if isinstance(targets, (str, Path)) else None, codes, rate)
+    every = sorted(set(codes) | set(names))
+    stored = edition_targets.stored_targets(db, edition.id) if targets is None else []
+    if stored:
+        target = {code: DEFAULT_TARGET for code in every}
+        target.update({row.wijk_code: row.target for row in stored})
+        given = {row.wijk_code: row.response_rate for row in stored
+                 if row.response_rate is not None}
+        source = stored[0].source_name
+    elif isinstance(targets, edition_targets.TargetsFile):
+        target = {code: DEFAULT_TARGET for code in every}
+        target.update(targets.targets)
+        given, source = dict(targets.rates), targets.source
+    else:
+        setting = fallback if targets is None else targets
+        target = load_targets(setting, every)
+        file_rates = read_rates(setting if isinstance(setting, (str, Path)) else None, codes,
+                                rate)
+        given = {c: r for c, r in file_rates.items() if r != rate}
+        source = Path(str(setting)).name if isinstance(setting, (str, Path)) and \
+            not str(setting).strip().isdigit() else f"{setting} per wijk"
+    rates = {code: given.get(code, rate) for code in codes}
     table = pd.DataFrame({
         "wijk_code": codes,
         "wijk": [names.get(c, str(c)) for c in codes],
@@ -160,13 +187,14 @@ def plan(db, edition_year: int, targets=DEFAULT_TARGET,
     })
     table["sample_size"] = gross_sizes(table["target"], table["response_rate"],
                                        table["population"])
+    table.attrs.update(targets=target, rates=given, source=source)
     return table, batch
 
 
-def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
+def draw(db, edition_year: int, seed: int, *, targets=None,
          response_rate: float = DEFAULT_RESPONSE_RATE, wave_1_share: float = WAVE_1_SHARE,
-         created_by: str | None = None, secret_rng: np.random.Generator | None = None
-         ) -> DrawSummary:
+         created_by: str | None = None, secret_rng: np.random.Generator | None = None,
+         fallback=DEFAULT_TARGET) -> DrawSummary:
     """Draw the edition's sample from its newest register import, in the caller's transaction.
 
     Args:
@@ -174,7 +202,8 @@ def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
         edition_year: the edition; it must have a register import and no sample units yet.
         seed: the seed, a whole number from 0 to 2**31 - 1; the same register and seed draw
             the same persons, questionnaires and waves.
-        targets, response_rate: as `plan`.
+        targets, response_rate, fallback: as `plan`; the targets used are stored with the
+            edition.
         wave_1_share: the share of each wijk's units in wave 1.
         created_by: who drew it, for the batch row.
         secret_rng: the generator of the unit ids and access codes (default unseeded).
@@ -187,7 +216,7 @@ def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
             not 0 <= seed < 2**31:
         raise InputError("--seed", f"{seed!r} is not a seed; expected a whole number from 0 to "
                          f"{2**31 - 1}")
-    table, batch = plan(db, edition_year, targets, response_rate)
+    table, batch = plan(db, edition_year, targets, response_rate, fallback=fallback)
     edition = db.get(Edition, batch.edition_id)
     existing = db.scalar(select(func.count()).select_from(SampleUnit)
                          .where(SampleUnit.edition_id == edition.id))
@@ -228,7 +257,11 @@ def draw(db, edition_year: int, seed: int, *, targets=DEFAULT_TARGET,
             "access_code": sample["access_code"].tolist()}))
     margins = write_margins(db, edition.id, frame)
     edition.seed = int(seed)
-    detail = (f"targets={targets} response_rate={response_rate} wave_1_share={wave_1_share} "
+    # one set of targets: what this sample was drawn for is what fieldwork measures against
+    edition_targets.store_targets(db, edition.id, table.attrs["targets"], table.attrs["rates"],
+                                  source_name=table.attrs["source"], stored_by=created_by)
+    detail = (f"targets={table.attrs['source']} response_rate={response_rate} "
+              f"wave_1_share={wave_1_share} "
               f"frame={len(frame)} units={len(sample)} wijken={int((table.sample_size > 0).sum())}")
     drawn = SampleBatch(edition_id=edition.id, kind="draw", source_name=f"draw seed {seed}",
                         rows=len(sample), reference_date=batch.reference_date, seed=int(seed),

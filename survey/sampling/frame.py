@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
-from survey.demo.margins import margins_frame
 from survey.demo.register import AGE_GROUPS, CATEGORIES
 from survey.models import (Edition, IdentityFrameMember, IdentityPerson, PopulationMargin,
                            SampleBatch)
@@ -20,7 +19,8 @@ AGE_BOUNDS = (15, 25, 45, 65)
 """Lower bounds of `AGE_GROUPS` (15-24, 25-44, 45-64, 65+)."""
 
 __all__ = ["AGE_BOUNDS", "default_reference_date", "ages_on", "age_group_series", "edition_for",
-           "latest_register", "load_frame", "write_margins"]
+           "latest_register", "load_frame", "margin_variables", "margins_by_wijk",
+           "write_margins"]
 
 
 def default_reference_date(year: int) -> date:
@@ -100,12 +100,59 @@ def load_frame(db, batch: SampleBatch) -> pd.DataFrame:
     return frame
 
 
+def margin_variables(frame: pd.DataFrame) -> list[str]:
+    """The register variables `frame` holds for every person: age group and sex always;
+    migration background and household type only when the register had them (a plain BRP
+    extract has neither).
+
+    >>> margin_variables(pd.DataFrame({"age_group": ["65+"], "sex": ["man"],
+    ...     "migration_background": [""], "household_type": ["alleenstaand"]}))
+    ['age_group', 'sex', 'household_type']
+    """
+    return [v for v in CATEGORIES if v in frame and len(frame)
+            and frame[v].astype(object).fillna("").astype(str).ne("").all()]
+
+
+def margins_by_wijk(frame: pd.DataFrame, wijk_codes, variables) -> pd.DataFrame:
+    """Persons per wijk per category of each of `variables`, as rows wijk_code, variable,
+    category, total; every category of every wijk listed, empty ones as 0, so that weighting
+    sees an empty cell rather than a missing one.
+
+    >>> f = pd.DataFrame({"wijk_code": [1, 1, 2], "sex": ["man", "vrouw", "man"]})
+    >>> margins_by_wijk(f, [1, 2], ["sex"]).total.tolist()
+    [1.0, 1.0, 1.0, 0.0]
+    """
+    wijk_codes = np.asarray(list(wijk_codes))
+    position = pd.Index(wijk_codes).get_indexer(frame["wijk_code"])
+    parts = []
+    for variable in variables:
+        categories = CATEGORIES[variable]
+        codes = pd.Categorical(frame[variable].astype(object), categories=categories).codes
+        if (codes < 0).any():
+            raise ValueError(f"register column {variable!r} holds a value outside {categories}")
+        counts = np.bincount(position * len(categories) + codes,
+                             minlength=len(wijk_codes) * len(categories))
+        parts.append(pd.DataFrame({
+            "wijk_code": np.repeat(wijk_codes, len(categories)),
+            "variable": variable,
+            "category": np.tile(np.array(categories, dtype=object), len(wijk_codes)),
+            "total": counts.reshape(len(wijk_codes), len(categories)).ravel().astype(float)}))
+    if not parts:
+        return pd.DataFrame(columns=["wijk_code", "variable", "category", "total"])
+    order = {v: i for i, v in enumerate(CATEGORIES)}
+    margins = pd.concat(parts, ignore_index=True)
+    margins["_v"] = margins["variable"].map(order)
+    return (margins.sort_values(["wijk_code", "_v"], kind="stable").drop(columns="_v")
+            .reset_index(drop=True))
+
+
 def write_margins(db, edition_id: int, frame: pd.DataFrame) -> int:
     """Replace the edition's register margins with those counted from `frame` (persons 15+
-    per wijk per category of age group, sex, migration background and household type; every
-    category of every wijk in the frame, empty ones as 0). Returns the number of rows."""
+    per wijk per category of age group, sex and, where the register had them, migration
+    background and household type; every category of every wijk in the frame, empty ones as
+    0). Returns the number of rows."""
     wijk_codes = sorted(frame["wijk_code"].unique().tolist())
-    margins = margins_frame(frame[["wijk_code", *CATEGORIES]], wijk_codes)
+    margins = margins_by_wijk(frame, wijk_codes, margin_variables(frame))
     db.execute(delete(PopulationMargin).where(PopulationMargin.edition_id == edition_id))
     if len(margins):
         db.execute(PopulationMargin.__table__.insert(), [

@@ -28,7 +28,6 @@ import hashlib
 import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -46,8 +45,11 @@ from survey.models import (Area, IdentityFrameMember, IdentityLink, IdentityPers
                            PopulationMargin, SampleBatch, SampleUnit)
 from survey.sampling.frame import (age_group_series, ages_on, default_reference_date,
                                    edition_for, write_margins)
+from weighting import safe_read
 
-KINDS = ("register", "sample")
+KINDS = ("register", "sample", "contact")
+PERSON_KINDS = ("register", "sample")
+"""Files that bring whole persons; `contact` only updates phone and address of drawn persons."""
 MAX_ERRORS = 200
 """Errors listed per file; all are counted."""
 MAX_AGE = 115
@@ -72,32 +74,44 @@ FIELDS = {f.name: f for f in [
            "bsn", "burgerservicenummer", "persoonsnummer", "persoon_id", "person_id", "id"),
           KINDS),
     Field("given_name", "Voornaam", ("given_name", "voornaam", "voornamen", "roepnaam",
-                                     "first_name", "firstname", "forename"), KINDS),
+                                     "first_name", "firstname", "forename"), PERSON_KINDS,
+          PERSON_KINDS),
+    Field("name_prefix", "Voorvoegsel (niet verplicht)",
+          ("name_prefix", "voorvoegsel", "voorvoegsels", "voorvoegsel_geslachtsnaam",
+           "voorvoegselgeslachtsnaam", "tussenvoegsel", "tussenvoegsels", "prefix", "infix"),
+          (), PERSON_KINDS),
     Field("family_name", "Achternaam", ("family_name", "achternaam", "geslachtsnaam",
                                         "familienaam", "surname", "last_name", "lastname",
-                                        "naam"), KINDS),
+                                        "naam"), PERSON_KINDS, PERSON_KINDS),
     Field("street", "Straat", ("street", "straat", "straatnaam", "openbare_ruimte",
-                               "street_name"), KINDS),
+                               "openbareruimtenaam", "street_name"), PERSON_KINDS),
     Field("house_number", "Huisnummer", ("house_number", "huisnummer", "huisnr", "nummer",
-                                         "number", "housenumber", "huisnummer_toevoeging"),
-          KINDS),
+                                         "number", "housenumber"), PERSON_KINDS),
+    Field("house_letter", "Huisletter (niet verplicht)",
+          ("house_letter", "huisletter", "letter"), ()),
+    Field("house_number_addition", "Huisnummertoevoeging (niet verplicht)",
+          ("house_number_addition", "huisnummertoevoeging", "huisnummer_toevoeging",
+           "toevoeging", "huisnr_toev", "huisnrtoev", "toev", "addition"), ()),
     Field("postcode", "Postcode", ("postcode", "post_code", "postal_code", "zip", "zipcode",
-                                   "pc6"), KINDS),
+                                   "pc6"), PERSON_KINDS),
+    Field("city", "Woonplaats (niet verplicht: Rotterdam)",
+          ("city", "woonplaats", "woonplaatsnaam", "plaats", "plaatsnaam", "place", "town"), ()),
     Field("phone", "Telefoon (niet verplicht)", ("phone", "telefoon", "telefoonnummer", "tel",
                                                  "mobiel", "phone_number", "telephone"), ()),
     Field("wijk_code", "Wijk (code of naam)",
           ("wijk_code", "wijkcode", "wijknr", "wijknummer", "wijk", "wijknaam", "wijk_naam",
-           "neighbourhood", "neighborhood", "district"), KINDS),
+           "neighbourhood", "neighborhood", "district"), PERSON_KINDS, PERSON_KINDS),
     Field("birth_date", "Geboortedatum", ("birth_date", "geboortedatum", "geb_datum",
                                           "gebdatum", "date_of_birth", "birthdate", "dob"),
-          KINDS),
-    Field("sex", "Geslacht", ("sex", "geslacht", "gender"), KINDS),
-    Field("migration_background", "Migratieachtergrond",
+          PERSON_KINDS, PERSON_KINDS),
+    Field("sex", "Geslacht", ("sex", "geslacht", "gender"), PERSON_KINDS, PERSON_KINDS),
+    # a plain BRP extract has neither; weighting then calibrates on the margins that exist
+    Field("migration_background", "Migratieachtergrond (niet verplicht)",
           ("migration_background", "migratieachtergrond", "herkomst", "herkomstgroepering",
-           "origin", "migration"), KINDS),
-    Field("household_type", "Huishoudtype", ("household_type", "huishoudtype",
-                                             "type_huishouden", "huishouden", "household",
-                                             "huishoudenssamenstelling"), KINDS),
+           "origin", "migration"), (), PERSON_KINDS),
+    Field("household_type", "Huishoudtype (niet verplicht)",
+          ("household_type", "huishoudtype", "type_huishouden", "huishouden", "household",
+           "huishoudenssamenstelling"), (), PERSON_KINDS),
     Field("questionnaire_id", "Vragenlijst", ("questionnaire_id", "vragenlijst",
                                               "questionnaire", "onderzoek"),
           ("sample",), ("sample",)),
@@ -107,6 +121,9 @@ FIELDS = {f.name: f for f in [
           ("inclusion_probability", "inclusiekans", "trekkingskans", "selectiekans",
            "selection_probability", "pi"), ("sample",), ("sample",)),
 ]}
+CONTACT_FIELDS = ("phone", "street", "house_number", "house_letter", "house_number_addition",
+                  "postcode", "city")
+"""What a contact import may change of a drawn person; the address parts go together."""
 
 # accepted spellings of each category (compared after `_key`)
 VALUES = {
@@ -135,12 +152,14 @@ assert all(list(VALUES[v]) == CATEGORIES[v] for v in CATEGORIES if v in VALUES)
 assert list(VALUES["questionnaire_id"]) == list(QUESTIONNAIRE_IDS)
 
 _POSTCODE = r"[1-9][0-9]{3} ?[A-Za-z]{2}"
+# BRP voorvoegsels: van, de, van der, van 't, in 't, d', 's, ter, ... (letters, ' and spaces)
+_PREFIX = r"(?:[^\W\d_]|['’ ])+"
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d")
 _DATE_SHAPE = re.compile(r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{8})$")
 
 __all__ = ["KINDS", "FIELDS", "Table", "Context", "CheckResult", "FileErrors", "ImportSummary",
            "read_table", "read_path", "guess_mapping", "fields_for", "load_context", "check",
-           "store", "import_file"]
+           "store", "import_file", "add_areas", "wijk_names"]
 
 
 # --------------------------------------------------------------------------- results
@@ -159,6 +178,8 @@ class Table:
     sha256: str
     errors: list[InputError] = field(default_factory=list)
     """Rows that cannot be read as rows (too many fields)."""
+    notices: list[str] = field(default_factory=list)
+    """What the reader did that the coordinator should know (a Windows encoding read)."""
 
 
 @dataclass
@@ -169,8 +190,10 @@ class Context:
     """wijk_code -> name, of the area table and the 71 wijken of the CBS table."""
     reference_date: date
     in_sample: set[str] = field(default_factory=set)
-    """Register ids already in the edition's sample (kind `sample`)."""
+    """Register ids already in the edition's sample (kinds `sample` and `contact`)."""
     edition_year: int | None = None
+    sample_size: int = 0
+    """Units the edition's sample has: a register import then would replace its margins."""
 
 
 @dataclass
@@ -184,8 +207,14 @@ class CheckResult:
     error_count: int
     error_rows: set[int]
     frame: pd.DataFrame | None
-    """The clean values, one row per data row (None when there are errors)."""
+    """The clean values, one row per person to store (None when there are errors)."""
     sha256: str = ""
+    notices: list[str] = field(default_factory=list)
+    """What was read differently from the file, or left out, and how many (never silent)."""
+    left_out_young: int = 0
+    """Persons under 15 on the reference date, left out of a register import."""
+    unused_columns: list[str] = field(default_factory=list)
+    """The file's columns no field is mapped to."""
 
     @property
     def ok(self) -> bool:
@@ -218,6 +247,9 @@ class ImportSummary:
     persons_updated: int
     units: int
     margins: int
+    left_out_young: int = 0
+    contacts_updated: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -255,9 +287,9 @@ def read_table(content: bytes, source: str) -> Table:
         raise InputError(source, "old Excel format (.xls) is not read; save it as .xlsx or as "
                          "CSV UTF-8")
     if suffix in (".xlsx", ".xlsm") or content[:4] == b"PK\x03\x04":
-        records = _excel_records(content, source)
+        records, notices = _excel_records(content, source), []
     else:
-        records = _csv_records(content, source)
+        records, notices = _csv_records(content, source)
     digest = hashlib.sha256(content).hexdigest()
     header, *body = records if records else [[]]
     if not any(cell.strip() for cell in header):
@@ -290,18 +322,29 @@ def read_table(content: bytes, source: str) -> Table:
         numbers.append(number)
     data = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else \
         pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
-    return Table(source, headers, data, np.array(numbers, dtype=np.int64), digest, errors)
+    return Table(source, headers, data, np.array(numbers, dtype=np.int64), digest, errors,
+                 notices)
 
 
-def _csv_records(content: bytes, source: str) -> list[list[str]]:
+def _csv_records(content: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
+    notice = None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # Dutch Excel's "CSV (gescheiden door lijstscheidingsteken)" is Windows-1252
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError as cp_exc:
+            row = content[:exc.start].count(b"\n") + 1
+            raise InputError(source, f"is neither UTF-8 nor Windows-1252 text (byte "
+                             f"0x{content[cp_exc.start]:02x}); save it as 'CSV UTF-8' or as "
+                             "an Excel workbook", row=row) from None
         row = content[:exc.start].count(b"\n") + 1
-        raise InputError(source, f"is not UTF-8 text (byte 0x{content[exc.start]:02x}); save "
-                         "it as 'CSV UTF-8' or as an Excel workbook", row=row) from None
+        notice = (f"{source} is not UTF-8 (row {row} has byte 0x{content[exc.start]:02x}); it "
+                  "was read as Windows-1252, the encoding of Dutch Excel's CSV: check that "
+                  "names such as 'Çelik' and 'Müller' look right below")
     if "\x00" in text:
         raise InputError(source, "is not a CSV file (it holds binary data); expected CSV UTF-8 "
                          "or an Excel workbook (.xlsx)")
@@ -309,24 +352,17 @@ def _csv_records(content: bytes, source: str) -> list[list[str]]:
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        records = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise InputError(source, f"is not a readable CSV file ({exc})") from None
+    return records, ([notice] if notice else [])
 
 
 def _excel_records(content: bytes, source: str) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(source, f"is not a readable Excel workbook ({exc.__class__.__name__}); "
-                         "expected .xlsx or CSV UTF-8") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    # limits on the archive and the sheet's extent before anything is unpacked or filled
+    sheets = safe_read.read_xlsx(content, source, first_only=True)
+    rows = next(iter(sheets.values()), [])
+    return [[_cell_text(v) for v in row] for row in rows]
 
 
 def _cell_text(value) -> str:
@@ -389,19 +425,28 @@ def _check_kind(kind):
 # --------------------------------------------------------------------------- checking
 
 
-def load_context(db, kind: str, edition_year: int, reference_date: date | None = None) -> Context:
-    """The wijken (area table, completed with the CBS table's 71), the reference date (default
-    1 January of the year before the edition) and, for a sample, who is already in it."""
-    _check_kind(kind)
+def wijk_names(db) -> dict[int, str]:
+    """wijk_code -> name: the area table's, completed with the 71 wijken of the CBS table."""
     names = {int(w.wijk_code): w.wijk for w in db.scalars(select(Area))}
     taken = {_key(n) for n in names.values()}
     for code, name in load_wijken()[["wijk_code", "wijk"]].itertuples(index=False):
         if int(code) not in names and _key(name) not in taken:
             names[int(code)] = name
-    in_sample = set()
-    if kind == "sample":
-        from survey.models import Edition
+    return names
 
+
+def load_context(db, kind: str, edition_year: int, reference_date: date | None = None) -> Context:
+    """The wijken (area table, completed with the CBS table's 71), the reference date (default
+    1 January of the year before the edition) and, for a sample, who is already in it."""
+    _check_kind(kind)
+    names = wijk_names(db)
+    from survey.models import Edition
+
+    in_sample = set()
+    sample_size = db.scalar(select(func.count()).select_from(SampleUnit)
+                            .join(Edition, Edition.id == SampleUnit.edition_id)
+                            .where(Edition.year == edition_year)) or 0
+    if kind in ("sample", "contact"):
         in_sample = set(db.scalars(
             select(IdentityPerson.register_id)
             .join(IdentityLink, IdentityLink.person_id == IdentityPerson.id)
@@ -409,7 +454,7 @@ def load_context(db, kind: str, edition_year: int, reference_date: date | None =
             .join(Edition, Edition.id == SampleUnit.edition_id)
             .where(Edition.year == edition_year)))
     return Context(names, reference_date or default_reference_date(edition_year), in_sample,
-                   edition_year)
+                   edition_year, sample_size)
 
 
 class _Errors:
@@ -449,14 +494,18 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
     Args:
         table: from `read_table`.
         mapping: {field: header or None}; from `guess_mapping`, perhaps changed.
-        kind: `register` or `sample`.
+        kind: `register`, `sample` or `contact`.
         context: from `load_context`.
     Returns:
         a `CheckResult` with all errors (the first MAX_ERRORS listed, all counted) and, when
-        there are none, the clean frame: register_id, given_name, family_name, street,
-        house_number, postcode ('3011 AB'), phone (None when empty), wijk_code (int),
-        birth_date (date), age_group, sex, migration_background, household_type and, for a
-        sample, questionnaire_id, wave, inclusion_probability.
+        there are none, the clean frame. For a register or sample: register_id, given_name,
+        name_prefix, family_name, street, house_number, house_letter, house_number_addition,
+        postcode ('3011 AB'), city, phone (None when empty), wijk_code (int), birth_date
+        (date), age_group, sex, migration_background and household_type ('' when the file
+        has no such column) and, for a sample, questionnaire_id, wave, inclusion_probability.
+        A register leaves out persons under 15 (counted in `left_out_young`) and repeats of
+        the very same row (a notice). For contact data: register_id and the mapped contact
+        fields, None where a cell leaves the stored value as it is.
     """
     _check_kind(kind)
     mapping = {f.name: (mapping.get(f.name) or None) for f in fields_for(kind)}
@@ -465,6 +514,7 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
         errors.items.append((e.row or 0, -1, e))
         errors.count += 1
         errors.rows.add(e.row)
+    notices = list(table.notices)
 
     position = {h: i for i, h in enumerate(table.headers)}
     used = {}
@@ -484,15 +534,16 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
                             "a column holds one field", f.name)
         else:
             used[header] = f.name
+    unused = [h for h in table.headers if h not in used]
 
     n = len(table.data)
     text = {}
-    for f in fields_for(kind):
-        header = mapping[f.name]
+    for name in FIELDS:
+        header = mapping.get(name)
         if header is None or header not in position:
-            text[f.name] = pd.Series([""] * n, dtype=object)
+            text[name] = pd.Series([""] * n, dtype=object)
         else:
-            text[f.name] = table.data[position[header]].astype(str).str.strip()
+            text[name] = table.data[position[header]].astype(str).str.strip()
     out = pd.DataFrame(index=range(n))
     mapped = {name for name, header in mapping.items() if header in position}
 
@@ -513,56 +564,88 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
     ids = text["register_id"]
     empty("register_id", "the person's register number")
     too_long("register_id", 20)
+    identical = np.zeros(n, dtype=bool)
     if present("register_id"):
         filled = ids.ne("")
         first = ids[filled].groupby(ids[filled], sort=False).head(1)
         first_row = pd.Series(table.row_numbers[first.index.to_numpy()], index=first.to_numpy())
         twice = (filled & ids.duplicated(keep="first")).to_numpy()
-        errors.add("register_id", twice, lambda i: (
+        # the very same row twice (an extract glued from two runs): kept once, and said so
+        identical = twice & table.data.duplicated(keep="first").to_numpy()
+        errors.add("register_id", twice & ~identical, lambda i: (
             f"duplicate person: register number '{ids.iat[i]}' is also on row "
             f"{first_row[ids.iat[i]]}; each person may appear once"))
-        if context.in_sample:
+        if identical.any():
+            notices.append(f"{int(identical.sum())} row(s) repeat an earlier row exactly (rows "
+                           f"{_row_list(table.row_numbers[identical])}); each person is "
+                           "imported once")
+        if kind == "sample" and context.in_sample:
             already = ids.isin(context.in_sample).to_numpy() & ~twice
             errors.add("register_id", already, lambda i: (
                 f"duplicate person: register number '{ids.iat[i]}' is already in the sample of "
                 f"edition {context.edition_year}"))
+        if kind == "contact":
+            outside = filled.to_numpy() & ~ids.isin(context.in_sample).to_numpy()
+            errors.add("register_id", outside, lambda i: (
+                f"register number '{ids.iat[i]}' is not in the sample of edition "
+                f"{context.edition_year}; contact data are imported only for drawn persons"))
     out["register_id"] = ids
 
+    if kind == "register" and context.sample_size:
+        errors.add_file(
+            f"edition {context.edition_year} already has a sample of {context.sample_size} "
+            "units; a new register extract would replace the margins its weighting uses. To add "
+            "phone numbers or corrected addresses of drawn persons, import the file as contact "
+            "data (kind contact), which never touches the margins", "register_id")
+
+    _check_address(kind, text, out, errors, present, empty, too_long)
+
+    if kind == "contact":
+        if not mapped & set(CONTACT_FIELDS):
+            errors.add_file("no contact column is mapped; map phone, or street, house_number "
+                            "and postcode (a corrected address)", "phone")
+        if n == 0:
+            errors.add_file("no data rows: the file has a header but no persons")
+        keep = ~identical
+        frame = out[keep].reset_index(drop=True)
+        return CheckResult(table.source, kind, mapping, n, errors.listed(), errors.count,
+                           errors.rows, None if errors.count else frame, table.sha256,
+                           notices, 0, unused)
+
     for name, what, limit in (("given_name", "the given name", 100),
-                              ("family_name", "the family name", 100),
-                              ("street", "the street name", 100),
-                              ("house_number", "the house number, such as 12 or 12A", 10)):
+                              ("family_name", "the family name", 100)):
         empty(name, what)
         too_long(name, limit)
         out[name] = text[name]
-
-    postcodes = text["postcode"]
-    empty("postcode", "a Dutch postcode such as 3011 AB")
-    # fullmatch and slicing, not str.extract: ten times faster on a full register
-    valid = postcodes.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
-    if present("postcode"):
-        errors.add("postcode", postcodes.ne("").to_numpy() & ~valid, lambda i: (
-            f"'{postcodes.iat[i]}' is not a Dutch postcode; expected four digits and two "
-            "letters, such as 3011 AB"))
-    out["postcode"] = (postcodes.str[:4] + " " + postcodes.str[-2:].str.upper()).where(valid, "")
-
-    phones = text["phone"]
-    if present("phone"):
-        bad = phones.ne("") & ~phones.str.fullmatch(r"\+?[0-9][0-9 ()\-]{5,19}")
-        errors.add("phone", bad.to_numpy(), lambda i: (
-            f"'{phones.iat[i]}' is not a phone number; expected digits, such as 010-1234567 "
-            "or 06-12345678 (or leave it empty)"))
-    out["phone"] = pd.Series(np.where(phones.eq("").to_numpy(), None, phones.to_numpy()),
-                             dtype=object)
+    prefixes = text["name_prefix"]
+    too_long("name_prefix", 20)
+    if present("name_prefix"):
+        errors.add("name_prefix", (prefixes.ne("") & ~prefixes.str.fullmatch(_PREFIX)).to_numpy(),
+                   lambda i: f"'{prefixes.iat[i]}' is not a voorvoegsel; expected words such as "
+                             "van, de, van 't, in 't or d' (or leave it empty)")
+    out["name_prefix"] = prefixes.str.split().str.join(" ").where(prefixes.ne(""), None)
 
     out["wijk_code"] = _check_wijk(text["wijk_code"], context, errors, present("wijk_code"))
     out["birth_date"], ages = _check_birth_date(text["birth_date"], context, errors,
-                                                present("birth_date"))
-    out["age_group"] = age_group_series(np.where(np.isnan(ages), -1, ages).astype(int)) \
+                                                present("birth_date"), young_is_error=(
+                                                    kind != "register"))
+    young = np.zeros(n, dtype=bool) if kind != "register" else (ages < 15) & ~np.isnan(ages)
+    out["age_group"] = age_group_series(np.where(np.isnan(ages) | young, -1, ages).astype(int)) \
         if n else []
 
     for name in ("sex", "migration_background", "household_type"):
         out[name] = _check_category(name, text[name], errors, present(name))
+        if name != "sex" and not present(name):
+            out[name] = ""
+    missing = [FIELDS[name].label.split(" (")[0].lower()
+               for name in ("migration_background", "household_type") if not present(name)]
+    if missing:
+        notices.append(f"no column for {' and '.join(missing)}: those margins are not stored, "
+                       "and weighting calibrates on the margins that exist")
+    if kind == "register" and not present("city") and n:
+        notices.append("no woonplaats column: every letter will say ROTTERDAM, also for "
+                       "Hoek van Holland, Rozenburg and Pernis addresses; map the woonplaats "
+                       "if the extract has it")
 
     if kind == "sample":
         out["questionnaire_id"] = _check_category("questionnaire_id", text["questionnaire_id"],
@@ -590,11 +673,98 @@ def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResu
 
     if n == 0:
         errors.add_file("no data rows: the file has a header but no persons")
+    if young.any():
+        notices.append(f"{int(young.sum())} person(s) under 15 on the reference date "
+                       f"{context.reference_date.isoformat()} are left out: the Wijkprofiel "
+                       "samples residents aged 15 and over")
+    if n and not errors.count and (young | identical).all():
+        errors.add_file("no person of 15 or over: every row is under 15 or a repeat")
 
-    listed = errors.listed()
-    result = CheckResult(table.source, kind, mapping, n, listed, errors.count, errors.rows,
-                         None if errors.count else out, table.sha256)
-    return result
+    keep = ~(young | identical)
+    frame = out[keep].reset_index(drop=True) if not errors.count else None
+    return CheckResult(table.source, kind, mapping, n, errors.listed(), errors.count,
+                       errors.rows, frame, table.sha256, notices, int(young.sum()), unused)
+
+
+def _row_list(numbers, limit=10) -> str:
+    shown = ", ".join(str(int(r)) for r in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _check_address(kind, text, out, errors, present, empty, too_long):
+    """Street, house number with huisletter and toevoeging, postcode, woonplaats and phone.
+    Required for persons; in contact data an address is optional per row, but whole."""
+    contact = kind == "contact"
+    address_parts = ("street", "house_number", "postcode")
+    if contact:
+        given = np.zeros(len(text["street"]), dtype=bool)
+        for name in (*address_parts, "house_letter", "house_number_addition", "city"):
+            given |= text[name].ne("").to_numpy()
+        for name, what in (("street", "the street name"),
+                           ("house_number", "the house number, such as 12"),
+                           ("postcode", "a Dutch postcode such as 3011 AB")):
+            if not present(name) and any(present(p) for p in address_parts):
+                errors.add_file(f"a corrected address needs street, house_number and postcode; "
+                                f"no column is mapped to {name}", name)
+            elif present(name):
+                errors.add(name, given & text[name].eq("").to_numpy(), lambda i, w=what: (
+                    f"empty while this row corrects the address; expected {w}"))
+    else:
+        empty("street", "the street name")
+        empty("house_number", "the house number, such as 12 or 12A")
+        empty("postcode", "a Dutch postcode such as 3011 AB")
+    too_long("street", 100)
+    too_long("house_number", 10)
+    too_long("city", 80)
+
+    numbers, letters, additions = (text["house_number"], text["house_letter"],
+                                   text["house_number_addition"])
+    if present("house_letter") or present("house_number_addition"):
+        # with the parts in their own columns, the number is only digits (BAG: 1 to 99999)
+        bad = numbers.ne("") & ~numbers.str.fullmatch(r"[1-9][0-9]{0,4}")
+        errors.add("house_number", bad.to_numpy(), lambda i: (
+            f"'{numbers.iat[i]}' is not a house number; with huisletter and toevoeging in "
+            "their own columns, expected a whole number such as 392"))
+    if present("house_letter"):
+        bad = letters.ne("") & ~letters.str.fullmatch(r"[A-Za-z]")
+        errors.add("house_letter", bad.to_numpy(), lambda i: (
+            f"'{letters.iat[i]}' is not a huisletter; expected one letter, such as a or B "
+            "(or leave it empty)"))
+    if present("house_number_addition"):
+        bad = additions.ne("") & ~additions.str.fullmatch(r"[A-Za-z0-9]{1,4}")
+        errors.add("house_number_addition", bad.to_numpy(), lambda i: (
+            f"'{additions.iat[i]}' is not a huisnummertoevoeging; expected up to four letters "
+            "or digits, such as 2, rd or bis (or leave it empty)"))
+
+    postcodes = text["postcode"]
+    # fullmatch and slicing, not str.extract: ten times faster on a full register
+    valid = postcodes.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
+    if present("postcode"):
+        errors.add("postcode", postcodes.ne("").to_numpy() & ~valid, lambda i: (
+            f"'{postcodes.iat[i]}' is not a Dutch postcode; expected four digits and two "
+            "letters, such as 3011 AB"))
+    phones = text["phone"]
+    if present("phone"):
+        bad = phones.ne("") & ~phones.str.fullmatch(r"\+?[0-9][0-9 ()\-]{5,19}")
+        errors.add("phone", bad.to_numpy(), lambda i: (
+            f"'{phones.iat[i]}' is not a phone number; expected digits, such as 010-1234567 "
+            "or 06-12345678 (or leave it empty)"))
+
+    def cleaned(values):
+        return pd.Series(np.where(values.eq("").to_numpy(), None, values.to_numpy()),
+                         dtype=object)
+
+    for name in ("street", "house_number"):
+        out[name] = cleaned(text[name]) if contact else text[name]
+    out["house_letter"] = cleaned(letters)
+    out["house_number_addition"] = cleaned(additions)
+    formatted = (postcodes.str[:4] + " " + postcodes.str[-2:].str.upper()).where(valid, "")
+    out["postcode"] = cleaned(formatted) if contact else formatted
+    out["city"] = cleaned(text["city"].str.split().str.join(" "))
+    out["phone"] = cleaned(phones)
+    if contact:
+        # which parts this import changes: the address as a whole where a row gives one
+        out["_address"] = out["street"].notna()
 
 
 def _check_wijk(values, context, errors, present):
@@ -628,7 +798,7 @@ def _check_wijk(values, context, errors, present):
     return codes
 
 
-def _check_birth_date(values, context, errors, present):
+def _check_birth_date(values, context, errors, present, young_is_error=True):
     n = len(values)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     cleaned = values.str.replace(r"[ T]00:00(:00)?(\.0+)?$", "", regex=True)
@@ -654,13 +824,16 @@ def _check_birth_date(values, context, errors, present):
     if ok.any():
         ages[ok] = ages_on(parsed[ok], on)
     future = ok & (parsed > pd.Timestamp(on)).to_numpy()
+    ages[future] = np.nan
     errors.add("birth_date", future, lambda i: (
         f"'{values.iat[i]}' is an impossible birth date: after the register's reference date "
         f"{on.isoformat()}"))
-    young = ok & ~future & (ages < 15)
-    errors.add("birth_date", young, lambda i: (
-        f"'{values.iat[i]}' is an impossible birth date here: {int(ages[i])} years old on "
-        f"{on.isoformat()}, and the Wijkprofiel samples residents aged 15 and over"))
+    if young_is_error:  # a drawn sample holding a child was drawn wrong; a register is not
+        young = ok & ~future & (ages < 15)
+        errors.add("birth_date", young, lambda i: (
+            f"'{values.iat[i]}': {int(ages[i])} years old on {on.isoformat()}, and the "
+            "Wijkprofiel samples residents aged 15 and over; was the sample drawn from the "
+            "whole register?"))
     old = ok & (ages > MAX_AGE)
     errors.add("birth_date", old, lambda i: (
         f"'{values.iat[i]}' is an impossible birth date: {int(ages[i])} years old on "
@@ -705,9 +878,18 @@ def store(db, result: CheckResult, edition_year: int, *, reference_date: date,
     if not result.ok:
         raise FileErrors(result)
     frame = result.frame
-    secret_rng = secret_rng or np.random.default_rng(secrets.randbits(128))
     edition = edition_for(db, edition_year)
-    _add_areas(db, set(frame["wijk_code"].tolist()))
+    if result.kind == "contact":
+        return _store_contacts(db, result, edition, reference_date, created_by)
+    secret_rng = secret_rng or np.random.default_rng(secrets.randbits(128))
+    units_now = db.scalar(select(func.count()).select_from(SampleUnit)
+                          .where(SampleUnit.edition_id == edition.id))
+    if result.kind == "register" and units_now:
+        # checked before too; here again, since a draw may have happened since the check
+        raise InputError(result.source, f"edition {edition_year} already has a sample of "
+                         f"{units_now} units; a new register extract would replace its margins. "
+                         "Import phone numbers and corrected addresses as contact data")
+    add_areas(db, set(frame["wijk_code"].tolist()))
 
     person_ids, added, updated = _upsert_persons(db, frame)
     batch = SampleBatch(edition_id=edition.id, kind=result.kind, source_name=result.source[:200],
@@ -724,12 +906,44 @@ def store(db, result: CheckResult, edition_year: int, *, reference_date: date,
     else:
         units = _write_units(db, edition.id, frame, person_ids, secret_rng)
     batch.detail = (f"persons added {added}, updated {updated}; units {units}; "
-                    f"margins {margins}")
+                    f"margins {margins}; under 15 left out {result.left_out_young}")
     return ImportSummary(batch.id, result.kind, edition_year, len(frame), added, updated,
-                         units, margins)
+                         units, margins, result.left_out_young, 0, list(result.notices))
 
 
-def _add_areas(db, codes):
+def _store_contacts(db, result, edition, reference_date, created_by) -> ImportSummary:
+    """Update phone and address of drawn persons; nothing else (no frame, no margins)."""
+    frame = result.frame
+    ids = _existing_ids(db, frame["register_id"].tolist())
+    table = IdentityPerson.__table__
+    mapped = {name for name, header in result.mapping.items() if header}
+    changed = 0
+    for record in frame.to_dict("records"):
+        values = {}
+        if "phone" in mapped and record["phone"] is not None:
+            values["phone"] = record["phone"]
+        if record.get("_address"):
+            for name in ("street", "house_number", "postcode"):
+                values[name] = record[name]
+            # a corrected address replaces the old one whole: no stale huisletter or woonplaats
+            for name in ("house_letter", "house_number_addition", "city"):
+                values[name] = record[name]
+        if values:
+            db.execute(table.update().where(table.c.id == ids[record["register_id"]])
+                       .values(values))
+            changed += 1
+    batch = SampleBatch(edition_id=edition.id, kind="contact", source_name=result.source[:200],
+                        sha256=result.sha256 or None, rows=len(frame),
+                        reference_date=reference_date, created_by=created_by,
+                        detail=f"contact data of {changed} drawn persons; margins untouched")
+    db.add(batch)
+    db.flush()
+    return ImportSummary(batch.id, "contact", edition.year, len(frame), 0, changed, 0, 0, 0,
+                         changed, list(result.notices))
+
+
+def add_areas(db, codes):
+    """Add the CBS wijken among `codes` that the area table does not have yet."""
     present = set(db.scalars(select(Area.wijk_code)))
     missing = codes - present
     if missing:
@@ -740,7 +954,8 @@ def _add_areas(db, codes):
         db.flush()
 
 
-_PERSON_COLUMNS = ["given_name", "family_name", "street", "house_number", "postcode", "phone",
+_PERSON_COLUMNS = ["given_name", "name_prefix", "family_name", "street", "house_number",
+                   "house_letter", "house_number_addition", "postcode", "city", "phone",
                    "wijk_code", "birth_date", "sex", "migration_background", "household_type"]
 
 

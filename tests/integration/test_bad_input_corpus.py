@@ -10,6 +10,7 @@ The already drawn sample (`--kind sample`) and paper entry (keyed forms) are in
 """
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,8 @@ WEIGHTING_BROKEN = {
     "data_text_weight.csv": ["row 2, column 'dw'", "'tien' is not a number"],
     "data_ragged.csv": ["line 3", "6 cells but the header has 4"],
     "data_not_excel.xlsx": ["cannot read this Excel data file"],
+    # 1.5 KB with one cell at XFD1048576: pandas would fill 17 billion cells
+    "data_far_cell.xlsx": ["cannot read this Excel data file", "has a cell in column 16,384"],
     "margin_latin1.csv": ["line 4", "not UTF-8"],
     "margin_empty.csv": ["is empty"],
     "margin_no_total.csv": ["no column 'total'"],
@@ -65,6 +68,8 @@ WEIGHTING_BROKEN = {
     "plan_missing_key.yaml": ["margins: missing"],
     "plan_formula.yaml": ["line 2", "'=cmd|calc' is not one of"],
     "plan_unknown_variable.yaml": ["line 5", "column 'nope'"],
+    "plan_alias_bomb.yaml": ["line 15", "expands to more than 200,000 values"],
+    "plan_deep_nesting.yaml": ["line 9", "nested more than 100 levels deep"],
 }
 WEIGHTING_ACCEPTED = ["data_bom.csv", "data_semicolon.csv", "margin_bom.csv",
                       "margin_semicolon.csv", "plan_bom.yaml", "data_formula_text.csv"]
@@ -213,10 +218,14 @@ OUTCOMES_BROKEN = {
     "empty.csv": ["row 1", "found none"],
     "duplicate.csv": ["row 4, column 'sample_unit_id'", "sample unit s6 is also in row 2"],
     "duplicate_code_and_id.csv": ["row 3, column 'sample_unit_id'", "also in row 2"],
-    "formula.csv": ["row 3, column 'sample_unit_id'", "no sample unit has the code or id"],
+    "formula.csv": ["row 3, column 'sample_unit_id'", "no sample unit has the code, kenmerk or id"],
     "unknown_outcome.csv": ["row 3, column 'outcome'", "'geweigerd_per_brief' is unknown"],
     "completed_unit.csv": ["row 3, column 'sample_unit_id'", "s1 has completed"],
     "empty_reference.csv": ["row 3, column 'sample_unit_id'", "empty"],
+    "bad_kenmerk.csv": ["row 2, column 'kenmerk'", "'abc/12' is not a kenmerk like "
+                        "2024-W1-INV-001/00354"],
+    "unknown_kenmerk.csv": ["row 2, column 'kenmerk'", "no letter with kenmerk"],
+    "bad_date.csv": ["row 3, column 'date'", "'31-02-2024' is an impossible date"],
 }
 OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112", "s7": "2.31"}}
 
@@ -305,11 +314,12 @@ RETURNS_BROKEN = {
     "duplicate.csv": ["line 4", "letter 2024-W1-INV-001/00001 is already on line 2"],
     "formula.csv": ["line 3, column 'kenmerk'", "'=1+1' is not a kenmerk"],
     "unknown_outcome.csv": ["line 3, column 'outcome'", "'kwijt' is not one of"],
-    "bad_date.csv": ["line 2, column 'date'", "'25-03-2024' is not a date"],
+    "bad_date.csv": ["line 2, column 'date'", "'31-02-2024' is an impossible date"],
     "unknown_letter.csv": ["line 3", "no letter 2024-W1-INV-009/00001 was printed"],
     "bad_kenmerk.csv": ["line 3, column 'kenmerk'", "is not a kenmerk"],
 }
-RETURNS_ACCEPTED = {"bom.csv": {"s6": "3.30"}, "semicolon.csv": {"s6": "3.30", "s7": "3.40"}}
+RETURNS_ACCEPTED = {"bom.csv": {"s6": "3.30"}, "semicolon.csv": {"s6": "3.30", "s7": "3.40"},
+                    "dutch_dates.csv": {"s6": "3.30", "s7": "3.40"}}
 
 
 @pytest.fixture
@@ -360,8 +370,11 @@ def test_returns_with_bom_or_semicolons_are_read(letters_app, name):
     url = letters_app.config["DATABASE_URL"]
     result = run_cli(["letters", "returned", RETURNS / name], app=letters_app)
     assert result.exit_code == 0, result.output
-    (_count, dispositions), _letters = returns_state(url)
+    (_count, dispositions), letters = returns_state(url)
     assert {unit: dispositions[unit] for unit in RETURNS_ACCEPTED[name]} == RETURNS_ACCEPTED[name]
+    if name == "dutch_dates.csv":  # the day as typed: 00:00 Rotterdam time, stored as UTC
+        assert [returned_at for _id, returned_at, _reason in letters] == [
+            datetime(2024, 3, 24, 23, 0), datetime(2024, 4, 4, 22, 0)]
 
 
 def test_a_huge_returns_file_with_one_bad_row_registers_nothing(letters_app, tmp_path):
@@ -391,6 +404,10 @@ QUESTIONNAIRE_BROKEN = {
     "duplicate_variable.yaml": ["line 118", "duplicate variable 'woonjaren' (first on line 31)"],
     "missing_key.yaml": ["line 3", "'id' is missing"],
     "formula_variable.yaml": ["line 89", "is not snake_case"],
+    # a billion values once expanded (took 6 GB in 52 s), and 10,000 nested lists (a
+    # RecursionError traceback)
+    "alias_bomb.yaml": ["line 8", "YAML too large: expands to more than 200,000 values"],
+    "deep_nesting.yaml": ["line 3", "YAML too large: nested more than 100 levels deep"],
 }
 QUESTIONNAIRE_ACCEPTED = ["bom.yaml"]
 
@@ -445,6 +462,8 @@ XLSFORM_BROKEN = {
     "formula_name.xlsx": ["sheet 'survey' row 3, column 'name'", "needs a name"],
     "unknown_type.xlsx": ["sheet 'survey' row 3, column 'type'", "'barcode'"],
     "unknown_choice_list.xlsx": ["sheet 'survey' row 4, column 'type'", "'kleuren'"],
+    "far_cell.xlsx": ["not an .xlsx workbook that can be read", "claims 1,048,576 rows x 16,384"],
+    "damaged.xlsx": ["not an .xlsx workbook", "not a zip archive"],
 }
 
 
@@ -492,7 +511,7 @@ def test_a_huge_xlsform_with_one_bad_row(tmp_path):
 
 REGISTER = CORPUS / "register"
 REGISTER_BROKEN = {
-    "latin1.csv": ["row 3", "not UTF-8"],
+    "not_text.csv": ["row 3", "neither UTF-8 nor Windows-1252"],
     "empty.csv": ["row 1", "no header"],
     "header_only.csv": ["no data rows"],
     "missing_column.csv": ["no column is mapped to wijk_code"],
@@ -501,8 +520,26 @@ REGISTER_BROKEN = {
     "formula_wijk.csv": ["row 3, column 'wijk'", "is not a Rotterdam wijk"],
     "ragged.csv": ["row 3", "14 values where the header has 12"],
     "not_excel.xlsx": ["is not a readable Excel workbook"],
+    "bad_huisletter.csv": ["row 2, column 'huisletter'", "'ab' is not a huisletter"],
+    "bad_toevoeging.csv": ["row 3, column 'huisnummertoevoeging'",
+                           "'=1+1' is not a huisnummertoevoeging"],
+    "letter_twice.csv": ["row 2, column 'huisnummer'", "'392a' is not a house number"],
+    "bad_voorvoegsel.csv": ["row 2, column 'voorvoegsel'", "'v@n' is not a voorvoegsel"],
+    "only_children.csv": ["no person of 15 or over"],
+    # 1.5 KB claiming the whole sheet with one cell at XFD1048576: 6 GB in 35 s before
+    "far_cell.xlsx": ["claims 1,048,576 rows x 16,384 columns"],
+    "claimed_dimension.xlsx": ["claims 1,048,576 rows x 16,384 columns"],
+    "damaged.xlsx": ["is not a readable Excel workbook (not a zip archive)"],  # a traceback before
+    "corrupted_sheet.xlsx": ["is not a readable Excel workbook (ParseError"],
 }
 REGISTER_ACCEPTED = ["semicolon.csv", "bom_comma.csv"]
+# accepted with a note the command prints: (file, persons stored, note)
+REGISTER_NOTED = {
+    "latin1.csv": (2, "read as Windows-1252"),
+    "under_15.csv": (2, "1 person(s) under 15 on the reference date 2022-01-01 are left out"),
+    "plain_brp.csv": (2, "no column for migratieachtergrond and huishoudtype"),
+    "dutch_address.csv": (2, None),
+}
 
 
 def identity_counts(url):
@@ -524,7 +561,20 @@ def register_app(sqlite_url):
 
 
 def test_the_register_corpus_is_complete():
-    assert {p.name for p in REGISTER.iterdir()} == set(REGISTER_BROKEN) | set(REGISTER_ACCEPTED)
+    assert {p.name for p in REGISTER.iterdir()} == (
+        set(REGISTER_BROKEN) | set(REGISTER_ACCEPTED) | set(REGISTER_NOTED))
+
+
+@pytest.mark.parametrize("name", sorted(REGISTER_NOTED))
+def test_register_read_with_a_note_says_what_it_did(register_app, name):
+    url = register_app.config["DATABASE_URL"]
+    result = run_cli(["sample", "import", REGISTER / name, "--kind", "register", "--edition",
+                      "2023"], app=register_app)
+    persons, note = REGISTER_NOTED[name]
+    assert result.exit_code == 0, result.output
+    assert identity_counts(url)[0] == persons
+    if note:
+        assert f"note: " in result.output and note in result.output
 
 
 @pytest.mark.parametrize("name", sorted(REGISTER_BROKEN))

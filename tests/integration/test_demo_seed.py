@@ -269,7 +269,9 @@ def test_who_no_longer_lives_at_the_address_is_screened_out_not_a_respondent(see
     assert set(answered.loc[answered.sample_unit_id.isin(nee), "variable"]) == {"woont_adres"}
     # every unit with answers records the questionnaire version it answered; none without
     with_answers = units[units.status != "invited"]
-    assert (with_answers["questionnaire_version"] == "2024.1").all()
+    versions = {q: load_questionnaire(QUESTIONNAIRES_DIR / f"{q}.yaml").version
+                for q in ("veiligheidsmonitor", "wijkonderzoek")}
+    assert (with_answers["questionnaire_version"] == with_answers["questionnaire_id"].map(versions)).all()
     assert units.loc[units.status == "invited", "questionnaire_version"].isna().all()
     # not in the analysis file that weighting reads
     frame = answers_frame(url)

@@ -61,11 +61,12 @@ def test_the_dashboard_shows_response_against_target_in_a_realistic_range(seeded
 
 
 def test_a_draw_without_a_targets_file_aims_at_the_dashboards_targets(seeded_app):
-    """The sample-draw page and the dashboard read one rule (`targets_setting`): with no file
-    uploaded, a draw is sized for the targets the dashboard measures response against."""
-    from survey.routes.sample import DrawForm, _targets_setting
+    """The sample-draw page and the dashboard read one rule (`targets_setting`): with no
+    targets stored with the edition, a draw is sized for the targets the dashboard measures
+    response against."""
+    from survey.routes.sample import _fallback
 
     app, _ = seeded_app
     with app.test_request_context("/staff/steekproef/trekken", method="POST"):
-        chosen = _targets_setting(DrawForm(formdata=None))
+        chosen = _fallback()
     assert chosen == app.config["DATABASE_URL"].removeprefix("sqlite:///") + ".fieldwork-targets.csv"

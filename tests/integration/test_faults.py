@@ -10,6 +10,7 @@ benchmarks/faults.py runs the same faults with more respondents and prints the f
 
 import asyncio
 import os
+import secrets
 import shutil
 import subprocess
 
@@ -116,7 +117,7 @@ def test_given_sqlite_when_the_disk_is_full_then_a_clear_page_and_nothing_half_w
         url = f"sqlite:///{directory / 'wijkprofiel.db'}"
         seed_edition(url, seed=7, scale=0.005)
         truncate_wal(url)
-        server = AppServer(url, free_port(), 2, "disk-full-test", tmp_path).start()
+        server = AppServer(url, free_port(), 2, "disk-full-test-" + secrets.token_hex(16), tmp_path).start()
         env = {"codes": iter(uninvited_codes(url)), "log": tmp_path / "acknowledged.jsonl"}
         try:
             figures = load_with_fault(env, fault_disk_full(directory, full_seconds=2.0),

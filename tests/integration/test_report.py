@@ -11,11 +11,12 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 
-from survey import edition_data
+from survey import QUESTIONNAIRES_DIR, edition_data
 from survey.cli import main
 from survey.fieldwork.answers import answers_frame
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
+from survey.questionnaire.loader import load_questionnaire
 from weighting.register_indicators import area_values, read_register
 from weighting.scores import load_score_config
 
@@ -213,7 +214,8 @@ def test_each_edition_has_labelled_answers_and_a_codebook(report, year):
     assert codebook["variable"].tolist() == list(data.columns)
     assert (codebook["edition"] == year).all()
     html = (folder / "codebook.html").read_text(encoding="utf-8")
-    assert f"Codeboek Wijkprofiel {year}" in html and "versie 2024.1" in html
+    version = load_questionnaire(QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml").version
+    assert f"Codeboek Wijkprofiel {year}" in html and f"versie {version}" in html
     for name in data.columns:
         assert f'id="{name}"' in html
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.models import (AuditEvent, IdentityFrameMember, IdentityLink, IdentityPerson,
+from survey.models import (AuditEvent, EditionTarget, IdentityFrameMember, IdentityLink, IdentityPerson,
                            PopulationMargin, SampleBatch, SampleUnit)
 from tests.staff_support import StaffActions, add_accounts, csrf_token, make_app
 
@@ -151,17 +151,21 @@ def test_the_coordinator_draws_the_sample_from_the_register(sample_app, coordina
     page = coordinator.client.get("/staff/sample/draw")
     assert page.status_code == 200 and "Bruto steekproef per wijk" in page.text
     token = csrf_token(coordinator.client, "/staff/sample/draw")
-    form = {"csrf_token": token, "edition": "2024", "seed": "11", "response_rate": "0,5",
-            "targets": (io.BytesIO(b"wijk_code,target\n71,1\n17,1\n10,2\n"), "targets.csv")}
-    plan = coordinator.client.post("/staff/sample/draw", data={**form, "action": "plan"},
-                                   content_type="multipart/form-data")
+    stored = coordinator.client.post("/staff/sample/targets", data={
+        "csrf_token": token, "edition": "2024",
+        "targets": (io.BytesIO(b"wijk_code;target\n71;1\n17;1\nStadsdriehoek;2\n"),
+                    "doelen.csv")}, content_type="multipart/form-data")
+    assert stored.status_code == 302
+    page = coordinator.client.get("/staff/sample/draw").text
+    assert "Editie 2024 heeft eigen doelen: <strong>doelen.csv</strong>" in page
+    form = {"csrf_token": token, "edition": "2024", "seed": "11", "response_rate": "0,5"}
+    plan = coordinator.client.post("/staff/sample/draw", data={**form, "action": "plan"})
     assert plan.status_code == 200
     assert re.search(r"Tarwewijk</th><td class=\"num\">4</td><td class=\"num\">1</td>"
                      r"<td class=\"num\">50%</td><td class=\"num\">2</td>", plan.text)
     assert count(url, SampleUnit) == 0
-    form["targets"] = (io.BytesIO(b"wijk_code,target\n71,1\n17,1\n10,2\n"), "targets.csv")
-    drawn = coordinator.client.post("/staff/sample/draw", data={**form, "action": "draw"},
-                                    content_type="multipart/form-data")
+    # the plan page keeps the stored targets: drawing right after uses them, not 420
+    drawn = coordinator.client.post("/staff/sample/draw", data={**form, "action": "draw"})
     assert drawn.status_code == 302
     with storage.transaction(url) as db:
         sizes = dict(db.execute(select(SampleUnit.wijk_code, func.count())
@@ -169,10 +173,29 @@ def test_the_coordinator_draws_the_sample_from_the_register(sample_app, coordina
         event = db.scalar(select(AuditEvent).where(AuditEvent.action == "sample_draw"))
     assert sizes == {71: 2, 17: 2, 10: 4}  # ceil(1/0.5), ceil(1/0.5), ceil(2/0.5) capped at 4
     assert event.username == "coordinator" and "seed 11" in event.detail
-    again = coordinator.client.post("/staff/sample/draw", data={
-        **form, "targets": (io.BytesIO(b"wijk_code,target\n"), "t.csv"), "action": "draw"},
-        content_type="multipart/form-data")
+    again = coordinator.client.post("/staff/sample/draw", data={**form, "action": "draw"})
     assert again.status_code == 400 and "already has a sample of 8 units" in again.text
+    # the dashboard measures against the same targets
+    dashboard = coordinator.client.get("/staff/dashboard").text
+    assert re.search(r"Stadsdriehoek.*?<td class=\"num\">2</td>", dashboard, re.S)
+
+
+def test_a_bad_targets_file_is_refused_with_every_row_and_nothing_stored(sample_app,
+                                                                         coordinator):
+    token = csrf_token(coordinator.client, "/staff/sample/draw")
+    response = coordinator.client.post("/staff/sample/targets", data={
+        "csrf_token": token, "edition": "2024",
+        "targets": (io.BytesIO(b"wijk;doel;respons\nTarwewyk;200;0,4\n71;veel;0,4\n"
+                               b"72;200;1,5\n"), "doelen.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    text = response.text.replace("&#39;", "'")
+    assert "doelen.csv row 2, column 'wijk': 'Tarwewyk' is not a Rotterdam wijk" in text
+    assert "doelen.csv row 3, column 'doel': 'veel' is not a target" in text
+    assert "doelen.csv row 4, column 'respons': '1,5' is not a response rate" in text
+    assert "Er is niets opgeslagen." in text
+    with storage.transaction(sample_app.config["DATABASE_URL"]) as db:
+        assert db.scalar(select(func.count()).select_from(EditionTarget)) == 0
 
 
 @pytest.mark.parametrize("role", ["interviewer", "data_entry", "statistician"])
@@ -197,4 +220,4 @@ def test_an_unreadable_file_is_refused_on_the_upload_page(sample_app, coordinato
     response = upload(coordinator.client, None, content=b"\x00\x01binary\xff\xfe",
                       name="photo.csv")
     assert response.status_code == 400
-    assert "photo.csv row 1: is not UTF-8 text" in response.text
+    assert "photo.csv: is not a CSV file (it holds binary data)" in response.text

@@ -54,7 +54,7 @@ def test_a_completed_questionnaire_stands(staff_app, staff):
     assert "sample unit s1 has completed its questionnaire" in response.text
     assert unit(url, "s1").disposition == "1.1"
     response = record(staff.client, "GEENCODE99", "refused")
-    assert response.status_code == 400 and "no sample unit has the code or id" in response.text
+    assert response.status_code == 400 and "no sample unit has the code, kenmerk or id" in response.text
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):

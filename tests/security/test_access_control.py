@@ -26,6 +26,8 @@ STAFF_PAGES = {
     "/staff/export/answers.xlsx": {"statistician"},
     "/staff/outcomes/": {"coordinator"},
     "/staff/outcomes/unit?reference=s1": {"coordinator"},
+    "/staff/outcomes/address?postcode=3011AD": {"coordinator"},
+    "/staff/letters/": {"coordinator"},
 }
 
 

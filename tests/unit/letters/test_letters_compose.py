@@ -115,3 +115,25 @@ def test_every_letter_setting_is_documented_with_its_default():
         row = next((line for line in doc.splitlines() if line.startswith(f"| {key} |")), None)
         assert row is not None, f"{key} is not documented in survey/letters/__init__.py"
         assert f"| {getattr(LetterSettings, name)} |" in row, f"{key}: default differs"
+
+
+def test_voorvoegsel_huisletter_toevoeging_and_woonplaats_on_the_envelope():
+    recipient = Recipient("u2", 1, "Hoek van Holland", "wijkonderzoek", 1, "HJSY36UY9B",
+                          "Johannes Cornelis", "Hoek", "Burgemeester Hoffmanplein", "392",
+                          "3151ab", name_prefix="van 't", house_letter="a",
+                          house_number_addition="rd", city="Hoek van Holland")
+    letter = compose_letter("invitation", recipient, SETTINGS, batch="2024-W1-INV-001",
+                            sequence=354)
+    assert letter.address_lines == ("Johannes Cornelis van 't Hoek",
+                                     "Burgemeester Hoffmanplein 392a-rd",
+                                     "3151 AB  HOEK VAN HOLLAND")
+    assert letter.salutation == "Beste Johannes Cornelis van 't Hoek,"
+    assert letter.reference == "2024-W1-INV-001/00354"
+
+
+def test_a_surname_standing_alone_takes_a_capital_voorvoegsel():
+    from survey.letters.addressing import full_name, sort_name
+
+    assert full_name("", "van 't", "Hoek") == "Van 't Hoek"
+    assert full_name(None, "'t", "Hart") == "'t Hart"
+    assert sort_name("Johannes Cornelis", "van 't", "Hoek") == "Hoek, Johannes Cornelis van 't"

@@ -146,11 +146,12 @@ def test_breaking_a_real_questionnaire_is_caught_at_the_right_line(name, tmp_pat
      "when: {variable: leeftijd, all: [{variable: leeftijd, max: 17}]}",
      [(114, "when: a condition is {variable: ..., in/not_in/answered/min/max: ...} or {all: [...]}")]),
     ("    values: [vaak, soms]\n", "    scores: {vaak: 1}\n",
-     [(116, "'values' is missing"), (116, "`scores` belong to a mean indicator")]),
+     [(116, "a proportion indicator counts `values` (or, for a number question, answers of at least `min`)"),
+      (116, "`scores` belong to a mean indicator")]),
     ("    label: Rapportcijfer buurt\n", "    label: Rapportcijfer buurt\n    variables: [leeftijd]\n",
      [(133, "an indicator needs exactly one of `variable` or `variables`")]),
     ("    rescale: [0, 10]\n", "    rescale: [0, 10]\n    base: all\n",
-     [(124, "`base: all` applies to a proportion indicator")]),
+     [(124, "`base: all` applies to a proportion or ratio indicator")]),
     ("    values: [vaak, soms]\n", "    values: [vaak, soms]\n    base: everyone\n",
      [(121, "base: 'everyone' is not one of")]),
     ("              - {id: thuis,", "              - {id: kennen,",
@@ -165,3 +166,21 @@ def test_more_problems_in_a_copy_of_the_good_fixture(old, new, expected, minimal
     assert len(found) == len(expected), found
     for (line, message), (want_line, want) in zip(found, expected):
         assert (line, want in message) == (want_line, True), message
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("      - variables: [buurt_cijfer]\n        change: wording\n        series: continues\n"
+     "        note: Andere tekst.\n", "a change of wording breaks the series"),
+    ("      - variables: [bestaat_niet]\n        change: new\n        series: starts\n"
+     "        note: Nieuw.\n", "variable 'bestaat_niet' is not in the questionnaire"),
+    ("      - indicators: [buurt_cijfer_gemiddeld_x]\n        change: new\n        series: break\n"
+     "        note: Nieuw.\n", "a new item's series starts"),
+])
+def test_the_version_history_is_held_to_the_file(change, expected, tmp_path):
+    from survey import QUESTIONNAIRES_DIR
+    text = (QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml").read_text(encoding="utf-8")
+    text = text.replace("    changes:\n", "    changes:\n" + change, 1)
+    path = tmp_path / "veiligheidsmonitor.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [str(p) for p in check_file(path).problems]
+    assert any(expected in m for m in messages), messages

@@ -51,3 +51,36 @@ def test_cohesion_scale_score_is_rescaled_to_0_10_and_needs_half_the_items(vm):
     assert result[0] == pytest.approx(10.0)
     assert result[1] == pytest.approx(5.625)
     assert np.isnan(result[2]) and np.isnan(result[3])
+
+
+def test_victim_in_own_buurt_is_at_least_one_incident_there(vm):
+    # threatened twice in the buurt -> 1; only elsewhere (0 in the buurt) -> 0; not threatened
+    # (routed past the counts) -> 0; count "weet niet" or the screening skipped -> out of the base
+    frame = pd.DataFrame({
+        "slachtoffer_bedreiging": ["ja", "ja", "nee", "ja", None],
+        "slachtoffer_bedreiging_aantal_buurt": ["2", "0", None, "weet_niet", None],
+    })
+    result = values(vm, "slachtoffer_bedreiging_buurt", frame)
+    assert result[:3] == [1.0, 0.0, 0.0]
+    assert np.isnan(result[3:]).all()
+
+
+def test_bicycle_thefts_per_100_bicycles_is_a_ratio_of_sums(vm):
+    from survey.report.indicator_values import denominator_values
+    from weighting.design import Design
+    from weighting import estimation
+    # household 1: 3 bicycles, 2 stolen in the buurt; 2: 2 bicycles, none stolen (routed past);
+    # 3: no bicycle (not asked: adds 0/0); 4: bicycles unknown -> out of the base
+    frame = pd.DataFrame({
+        "aantal_fietsen": ["3", "2", "0", "weet_niet"],
+        "slachtoffer_fietsdiefstal": ["ja", "nee", None, "ja"],
+        "slachtoffer_fietsdiefstal_aantal_buurt": ["2", None, None, "1"],
+    })
+    indicator = vm.indicator("fietsdiefstal_per_100_fietsen")
+    above = indicator_values(indicator, vm, frame).tolist()
+    below = denominator_values(indicator, vm, frame).tolist()
+    assert above[:2] == [2.0, 0.0] and np.isnan(above[2]) and above[3] == 1.0
+    assert below[:3] == [3.0, 2.0, 0.0] and np.isnan(below[3])
+    design = Design(pd.DataFrame({"y": above, "x": below}))
+    estimate = estimation.ratio(design, "y", "x")["estimate"].iloc[0] * indicator.multiplier
+    assert estimate == pytest.approx(100 * 2 / 5)  # 2 thefts on 5 bicycles

@@ -55,9 +55,19 @@ def test_excel_cells_read_as_text_dates_as_iso_and_whole_numbers_without_decimal
     assert table.data.iloc[0].tolist() == ["1234567", "1961-03-14", "12", "0.125"]
 
 
+def test_dutch_excel_windows_1252_csv_is_read_with_a_notice():
+    table = read_table("a;b\n1;2\nÇelik;Müller\n".encode("cp1252"), "x.csv")
+    assert table.data.iloc[1].tolist() == ["Çelik", "Müller"]
+    assert len(table.notices) == 1
+    assert "x.csv is not UTF-8 (row 3 has byte 0xc7); it was read as Windows-1252" \
+        in table.notices[0]
+
+
 def test_unreadable_files_are_named():
-    with pytest.raises(InputError, match=r"x.csv row 3: is not UTF-8 text \(byte 0xe9\)"):
-        read_table(b"a;b\n1;2\ncaf\xe9;3\n", "x.csv")
+    # 0x81 is no character in Windows-1252 either
+    with pytest.raises(InputError, match=r"x.csv row 3: is neither UTF-8 nor Windows-1252 "
+                                         r"text \(byte 0x81\)"):
+        read_table(b"a;b\n1;2\ncaf\x81;3\n", "x.csv")
     with pytest.raises(InputError, match="old Excel format"):
         read_table(b"whatever", "x.xls")
     with pytest.raises(InputError, match="is not a readable Excel workbook"):
@@ -79,8 +89,9 @@ def test_mapping_guessed_from_dutch_and_english_headers():
     english = guess_mapping(["Person ID", "First name", "Surname", "Date of birth", "Gender",
                              "Wijkcode", "Inclusion probability", "Questionnaire"], "sample")
     assert english == {
-        "register_id": "Person ID", "given_name": "First name", "family_name": "Surname",
-        "street": None, "house_number": None, "postcode": None, "phone": None,
+        "register_id": "Person ID", "given_name": "First name", "name_prefix": None,
+        "family_name": "Surname", "street": None, "house_number": None, "house_letter": None,
+        "house_number_addition": None, "postcode": None, "city": None, "phone": None,
         "wijk_code": "Wijkcode", "birth_date": "Date of birth", "sex": "Gender",
         "migration_background": None, "household_type": None,
         "questionnaire_id": "Questionnaire", "wave": None,
@@ -108,8 +119,8 @@ def test_every_bad_row_is_listed_with_row_and_column_not_only_the_first():
         GOOD.replace("R1", "R2").replace(";Tarwewijk;", ";;"),                   # 3 no wijk
         GOOD.replace("R1", "R3").replace("14-03-1961", "31-02-1961"),            # 4 no such day
         GOOD.replace("R1", "R4").replace("14-03-1961", "14-03-2030"),            # 5 future
-        GOOD.replace("R1", "R5").replace("14-03-1961", "14-03-2010"),            # 6 aged 12
-        GOOD,                                                                    # 7 duplicate
+        GOOD.replace("R1", "R5").replace("4-03-1961", "4-03-1900"),              # 6 aged 122
+        GOOD.replace("Anna", "Anne"),                                            # 7 duplicate
         GOOD.replace("R1", "R7").replace(";Tarwewijk;", ";Tarwewyk;"),           # 8 misspelt
         GOOD.replace("R1", "R8").replace(";Tarwewijk;", ";99;"),                 # 9 unknown code
         GOOD.replace("R1", "R9").replace(";v;", ";x;").replace("3081 AB", "308 AB"),  # 10 two
@@ -123,9 +134,8 @@ def test_every_bad_row_is_listed_with_row_and_column_not_only_the_first():
         "such day); expected a date such as 1980-02-28 or 28-02-1980",
         "extract.csv row 5, column 'geboortedatum': '14-03-2030' is an impossible birth date: "
         "after the register's reference date 2023-01-01",
-        "extract.csv row 6, column 'geboortedatum': '14-03-2010' is an impossible birth date "
-        "here: 12 years old on 2023-01-01, and the Wijkprofiel samples residents aged 15 and "
-        "over",
+        "extract.csv row 6, column 'geboortedatum': '14-03-1900' is an impossible birth date: "
+        "122 years old on 2023-01-01",
         "extract.csv row 7, column 'registernummer': duplicate person: register number 'R1' is "
         "also on row 2; each person may appear once",
         "extract.csv row 8, column 'wijk': 'Tarwewyk' is not a Rotterdam wijk; did you mean "
@@ -201,3 +211,90 @@ def test_a_newer_extract_updates_the_persons_and_is_the_new_frame(sqlite_url, tm
                             .where(PopulationMargin.variable == "sex"))
     assert (anna.street, anna.house_number, anna.postcode) == ("Rozenlaan", "7", "3081 AC")
     assert margins == 12  # replaced, not added up
+
+
+def test_persons_under_15_are_left_out_of_a_register_and_counted():
+    result = checked(GOOD, GOOD.replace("R1", "R2").replace("14-03-1961", "14-03-2010"),
+                     GOOD.replace("R1", "R3").replace("14-03-1961", "02-01-2008"))
+    assert result.ok and result.left_out_young == 2
+    assert result.frame["register_id"].tolist() == ["R1"]
+    assert any("2 person(s) under 15 on the reference date 2023-01-01 are left out" in n
+               for n in result.notices)
+
+
+def test_a_drawn_sample_holding_a_child_is_an_error():
+    header = HEADER + ";vragenlijst;inclusiekans"
+    row = GOOD.replace("14-03-1961", "14-03-2010") + ";vm;0,1"
+    result = checked(row, kind="sample", header=header)
+    assert messages(result) == [
+        "extract.csv row 2, column 'geboortedatum': '14-03-2010': 12 years old on 2023-01-01, "
+        "and the Wijkprofiel samples residents aged 15 and over; was the sample drawn from the "
+        "whole register?"]
+
+
+def test_the_very_same_row_twice_is_imported_once_with_a_notice():
+    result = checked(GOOD, GOOD)
+    assert result.ok and result.frame["register_id"].tolist() == ["R1"]
+    assert any("1 row(s) repeat an earlier row exactly (rows 3)" in n for n in result.notices)
+
+
+def test_a_plain_brp_extract_without_migration_background_and_household_type():
+    header = "registernummer;voornaam;achternaam;straat;huisnummer;postcode;wijk;geboortedatum;geslacht"
+    result = checked("R1;Anna;de Vries;Lindenstraat;12;3081 AB;Tarwewijk;14-03-1961;v",
+                     header=header)
+    assert result.ok
+    assert result.frame["migration_background"].tolist() == [""]
+    assert any("no column for migratieachtergrond and huishoudtype" in n for n in result.notices)
+
+
+DUTCH_HEADER = ("registernummer;voornamen;voorvoegsel;geslachtsnaam;straatnaam;huisnummer;"
+                "huisletter;huisnummertoevoeging;postcode;woonplaats;wijk;geboortedatum;geslacht")
+
+
+def test_voorvoegsel_huisletter_toevoeging_and_woonplaats_are_fields_of_their_own():
+    table = table_of("R1;Johannes Cornelis;van 't;Hoek;Burgemeester Hoffmanplein;392;a;rd;"
+                     "3151 AB;Hoek van Holland;Tarwewijk;14-03-1961;m",
+                     "R2;Anna;;Jansen;Lindenstraat;12;;;3081AB;Rotterdam;Tarwewijk;14-03-1961;v",
+                     header=DUTCH_HEADER)
+    mapping = guess_mapping(table.headers, "register")
+    assert (mapping["name_prefix"], mapping["house_letter"], mapping["house_number_addition"],
+            mapping["city"]) == ("voorvoegsel", "huisletter", "huisnummertoevoeging",
+                                 "woonplaats")
+    result = check(table, mapping, "register", CONTEXT)
+    assert result.ok and result.unused_columns == []
+    first = result.frame.iloc[0]
+    assert (first.name_prefix, first.house_letter, first.house_number_addition, first.city) == (
+        "van 't", "a", "rd", "Hoek van Holland")
+    second = result.frame.iloc[1]
+    assert (second.name_prefix, second.house_letter, second.city) == (None, None, "Rotterdam")
+
+
+def test_bad_address_parts_are_named():
+    result = checked("R1;Jan;van der;Berg;Straat;12a;b;toolong;3081 AB;Rotterdam;Tarwewijk;"
+                     "14-03-1961;m",
+                     "R2;Jan;v4n;Berg;Straat;12;bb;1;3081 AB;Rotterdam;Tarwewijk;14-03-1961;m",
+                     header=DUTCH_HEADER)
+    assert messages(result) == [
+        "extract.csv row 2, column 'huisnummer': '12a' is not a house number; with huisletter "
+        "and toevoeging in their own columns, expected a whole number such as 392",
+        "extract.csv row 2, column 'huisnummertoevoeging': 'toolong' is not a "
+        "huisnummertoevoeging; expected up to four letters or digits, such as 2, rd or bis (or "
+        "leave it empty)",
+        "extract.csv row 3, column 'voorvoegsel': 'v4n' is not a voorvoegsel; expected words "
+        "such as van, de, van 't, in 't or d' (or leave it empty)",
+        "extract.csv row 3, column 'huisletter': 'bb' is not a huisletter; expected one letter, "
+        "such as a or B (or leave it empty)"]
+
+
+def test_unused_columns_are_listed():
+    table = table_of(GOOD + ";x", header=HEADER + ";opmerking")
+    result = check(table, guess_mapping(table.headers, "register"), "register", CONTEXT)
+    assert result.unused_columns == ["opmerking"]
+
+
+def test_a_register_for_an_edition_that_has_a_sample_is_refused():
+    context = Context(CONTEXT.wijk_names, CONTEXT.reference_date, set(), 2024, sample_size=852)
+    result = checked(GOOD, context=context)
+    assert not result.ok
+    assert "edition 2024 already has a sample of 852 units; a new register extract would " \
+           "replace the margins" in messages(result)[0]
