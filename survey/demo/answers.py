@@ -88,6 +88,9 @@ class Respondents:
     sex: np.ndarray | None = None  # "man" | "vrouw"
     household_type: np.ndarray | None = None
     age: np.ndarray | None = None  # int, on the day of the answers
+    shift: np.ndarray | float = 0.0
+    """Added to the latent score after it is centred on the respondents: an edition's and a
+    wijk's place in the demo's story (survey/demo/story.yaml), which centring must not undo."""
     variable_shift: dict | None = None
     """{variable: extra shift of the latent score for that variable's answers}: lets the demo's
     story move the answers behind one index more or less than the rest (survey/demo/story.yaml)."""
@@ -133,6 +136,7 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     # everyone invited, and those who respond fare better on average, so centre it on them
     if n > 1 and latent.std() > 0:
         latent = (latent - latent.mean()) / latent.std()
+    latent = latent + np.asarray(respondents.shift, dtype=float)
     pointer = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
     screened_out = np.zeros(n, dtype=bool)

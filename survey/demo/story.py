@@ -2,8 +2,8 @@
 shift of the survey's latent experience score (city-wide and per wijk), where the objective
 parts of the reconstructed indices land, and factors on a wijk's police counts.
 
-An edition the file does not name gets no shift (the 2024 reference edition's answers) and its
-objective parts at 100 + the scale's trend of the Veiligheidsindex register (none here).
+An edition the file does not name gets no shift (the answer targets' shares among respondents)
+and the objective parts of the reconstructed indices at 100.
 """
 
 from dataclasses import dataclass

@@ -22,14 +22,20 @@ def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
     per indicator of `config` measured by the survey (percentages as 0-100). An indicator with
     `survey: <id>` takes the estimate of that questionnaire indicator; one without takes the
     questionnaire indicator whose label equals its column (the VI's 2014 export names)."""
-    by_id = {i.survey: i.column for i in config.indicators if i.survey}
-    by_label = {i.column: i.column for i in config.indicators if not i.survey and i.register is None}
-    column = indicators["indicator"].map(by_id).fillna(indicators["label"].map(by_label))
-    matched = indicators.assign(column=column).dropna(subset=["column"])
+    matched = _matched(indicators, config)
     values = matched["estimate"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)
     return (matched.assign(value=values)
             .pivot_table(index=["level", "domain"], columns="column", values="value",
                          aggfunc="first", sort=False))
+
+
+def _matched(indicators: pd.DataFrame, config) -> pd.DataFrame:
+    """The questionnaire estimates of `config`'s survey indicators, with their index column."""
+    by_id = {i.survey: i.column for i in config.indicators if i.survey}
+    by_label = {i.column: i.column for i in config.indicators if not i.survey and i.register is None}
+    by_indicator = indicators["indicator"].map(by_id)
+    column = by_indicator.where(by_indicator.notna(), indicators["label"].map(by_label))
+    return indicators.assign(column=column).dropna(subset=["column"])
 
 
 def index_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFrame:
@@ -148,10 +154,7 @@ def index_se(indicators: pd.DataFrame, config) -> pd.DataFrame:
 
 
 def _survey_ses(indicators, config):
-    by_id = {i.survey: i.column for i in config.indicators if i.survey}
-    by_label = {i.column: i.column for i in config.indicators if not i.survey and i.register is None}
-    column = indicators["indicator"].map(by_id).fillna(indicators["label"].map(by_label))
-    matched = indicators.assign(column=column).dropna(subset=["column"])
+    matched = _matched(indicators, config)
     ses = matched["se"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)
     return (matched.assign(value=ses)
             .pivot_table(index=["level", "domain"], columns="column", values="value",
