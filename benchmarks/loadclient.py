@@ -525,14 +525,15 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
     has no answer (or, for a question left open, *changed* when it has one), *changed* when
     the stored text differs; a variable that later answers routed off the respondent's path
     (the router's rules) is counted as *routed_off*, not lost. Each acknowledged page must also
-    be marked submitted in the paradata, and a completed respondent must be completed.
+    be marked submitted in the paradata, and a respondent who reached the thanks page must be
+    completed, or screened out when its stored answers screen it out (*screened_out*).
 
     A page is written whole or not at all: answers of a page that is not marked submitted
     (a transaction half applied) count as *half_written*.
 
     Returns {"pages", "variables", "missing", "changed", "routed_off", "pages_not_marked",
-    "not_completed", "half_written", "examples"}; the audit passes (`audit_passed`) when all
-    but pages, variables and routed_off are 0.
+    "not_completed", "half_written", "screened_out", "examples"}; the audit passes
+    (`audit_passed`) when all but pages, variables, routed_off and screened_out are 0.
     """
     from sqlalchemy import select
 
@@ -558,7 +559,8 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
             pages[record["code"]].add(record["page"])
 
     result = {"pages": page_count, "variables": 0, "missing": 0, "changed": 0, "routed_off": 0,
-              "pages_not_marked": 0, "not_completed": 0, "half_written": 0, "examples": []}
+              "pages_not_marked": 0, "not_completed": 0, "half_written": 0, "screened_out": 0,
+              "examples": []}
     routers = {}
     codes = sorted(set(expected) | completed)
     with storage.transaction(database_url) as db:
@@ -596,13 +598,20 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
                     result["missing"] += len(expected.get(code, {}))
                     result["examples"].append(f"{code}: no sample unit with this code")
                     continue
-                if code in completed and unit.status != "completed":
-                    result["not_completed"] += 1
-                    result["examples"].append(f"{code}: completed but status {unit.status}")
                 answers = stored[unit.id]
                 if unit.questionnaire_id not in routers:
                     routers[unit.questionnaire_id] = Router(load_questionnaire(
                         QUESTIONNAIRES_DIR / f"{unit.questionnaire_id}.yaml"))
+                # the thanks page also ends a questionnaire whose screening answer closed the
+                # unit (4.10): that unit is rightly screened out, not lost
+                finished = unit.status == "completed" or (
+                    unit.status == "screened_out"
+                    and routers[unit.questionnaire_id].screened_out(answers))
+                if code in completed and not finished:
+                    result["not_completed"] += 1
+                    result["examples"].append(f"{code}: completed but status {unit.status}")
+                if code in completed and unit.status == "screened_out" and finished:
+                    result["screened_out"] += 1
                 on_path = set(routers[unit.questionnaire_id].variables_on_path(answers))
                 for variable, value in expected.get(code, {}).items():
                     result["variables"] += 1

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -128,6 +129,21 @@ class Answer(Base):
     page_id: Mapped[str] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(10))
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class AnalysisSnapshot(Base):
+    """The analysis-ready wide answers of an edition's completed units, as one columnar blob
+    (`survey.fieldwork.wide_table`): built once, extended as units complete. Derived data:
+    deleting it only costs one rebuild."""
+
+    __tablename__ = "analysis_snapshot"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    format: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
 
 
 class PageVisit(Base):

@@ -439,7 +439,8 @@ def write_outputs(result: PlanResult, directory) -> list[Path]:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(directory, f"cannot create the output directory: {exc}") from None
+        raise InputError(directory, f"cannot create the output directory: {exc.strerror or exc}; "
+                         "choose another output folder (--output)") from None
     written = []
     for name, table in (("weights.csv", result.weights), ("estimates.csv", result.estimates),
                         ("diagnostics.csv", result.diagnostics), ("collapsed.csv", result.collapsed),
@@ -447,7 +448,11 @@ def write_outputs(result: PlanResult, directory) -> list[Path]:
         if name in ("collapsed.csv", "margin_gaps.csv") and table.empty:
             continue
         # the data's own text cells (open answers) must not run as formulas in a spreadsheet
-        spreadsheet_safe(table).to_csv(directory / name, index=False)
+        try:
+            spreadsheet_safe(table).to_csv(directory / name, index=False)
+        except OSError as exc:  # an existing folder we may not write, a full disk
+            raise InputError(directory / name, f"cannot be written: {exc.strerror or exc}; "
+                             "choose another output folder (--output)") from None
         written.append(directory / name)
     return written
 

@@ -44,8 +44,8 @@ MISSING_SHARE = 0.03
 SKIP_SHARE = {"web": 0.01, "paper": 0.03, "phone": 0.005}
 TEXT_SHARE = 0.08
 
-_GOOD_WORDS = {"tevreden", "goed", "vooruit", "makkelijk", "eens", "veilig", "uitstekend"}
-_BAD_WORDS = {"ontevreden", "slecht", "achteruit", "moeilijk", "oneens", "onveilig"}
+_GOOD_WORDS = {"tevreden", "goed", "vooruit", "makkelijk", "eens", "veilig", "uitstekend", "beter"}
+_BAD_WORDS = {"ontevreden", "slecht", "achteruit", "moeilijk", "oneens", "onveilig", "slechter"}
 _MORE_WORDS = {"vaak", "veel", "ja", "zeer_groot", "groot", "ja_zeker", "regelmatig", "altijd"}
 _LESS_WORDS = {"nooit", "geen", "nee", "zeer_klein", "klein"}
 _PROBLEM_TOPICS = (
@@ -54,6 +54,9 @@ _PROBLEM_TOPICS = (
     "angst", "letsel", "bedreig", "zonder", "diefstal", "inbraak", "vernieling", "drugs",
     "geluid", "afval", "hondenpoep", "graffiti", "eenzaam", "armoede",
 )
+# a statement worded negatively ("De mensen kennen elkaar in deze buurt nauwelijks"): agreeing
+# is the bad end, so an evaluative scale counts the other way round
+_NEGATIVE_STATEMENTS = ("nauwelijks",)
 _REMARKS = np.array(
     [
         "Meer blauw op straat graag.",
@@ -88,9 +91,6 @@ class Respondents:
     sex: np.ndarray | None = None  # "man" | "vrouw"
     household_type: np.ndarray | None = None
     age: np.ndarray | None = None  # int, on the day of the answers
-    shift: np.ndarray | float = 0.0
-    """Added to the latent score after it is centred on the respondents: an edition's and a
-    wijk's place in the demo's story (survey/demo/story.yaml), which centring must not undo."""
     variable_shift: dict | None = None
     """{variable: extra shift of the latent score for that variable's answers}: lets the demo's
     story move the answers behind one index more or less than the rest (survey/demo/story.yaml)."""
@@ -132,11 +132,6 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     page_index = {p.id: i for i, p in enumerate(pages)}
     n = len(respondents.latent)
     latent = np.asarray(respondents.latent, dtype=float)
-    # the targets are shares among those who answer; the caller's score is standardised over
-    # everyone invited, and those who respond fare better on average, so centre it on them
-    if n > 1 and latent.std() > 0:
-        latent = (latent - latent.mean()) / latent.std()
-    latent = latent + np.asarray(respondents.shift, dtype=float)
     pointer = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
     screened_out = np.zeros(n, dtype=bool)
@@ -288,6 +283,8 @@ def _orientation(question, variable):
     bad = np.array([bool(words(v) & _BAD_WORDS) for v in values])
     if good.any() and bad.any():
         first_is_good = position[good].mean() > position[bad].mean()
+        if any(word in variable for word in _NEGATIVE_STATEMENTS):
+            first_is_good = not first_is_good
         return (position if first_is_good else 1 - position), 0.65, problem
     if values[0] in _MORE_WORDS and values[-1] in _LESS_WORDS:
         return (1 - position if problem else position), (0.55 if problem else 0.4), problem
@@ -319,9 +316,17 @@ def _ordinal(question, variable, who, latent, rng):
         p = fixed.dirichlet(np.full(k, 3.0))
     p = _aim(p, values[order], answer_targets().get(variable))
     cut = ndtri(np.clip(np.cumsum(p)[:-1], 1e-9, 1 - 1e-9))
-    y = loading * latent[who] + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
+    y = loading * _asked(latent, who) + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
     category = np.searchsorted(cut, y)
     return values[order[category]]
+
+
+def _asked(latent, who):
+    """The latent score of those asked, shifted so that their mean is that of everyone: a
+    follow-up question reaches those a filter selected (who feel unsafe fare worse), and its
+    targets are shares among them."""
+    z = latent[who]
+    return z - (z.mean() - latent.mean()) if len(z) else z
 
 
 @cache
@@ -418,7 +423,7 @@ def _number_from_target(question, target, who, latent, rng):
     problem = any(word in question.variable for word in _PROBLEM_TOPICS)
     cut = ndtri(np.clip(np.cumsum(shares)[:-1], 1e-9, 1 - 1e-9))
     loading = 0.4
-    y = loading * latent[who] + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
+    y = loading * _asked(latent, who) + np.sqrt(1 - loading**2) * rng.standard_normal(len(who))
     category = np.searchsorted(cut, -y if problem else y)
     number = numbers[category]
     if question.min is not None:

@@ -236,20 +236,25 @@ def seed_edition(
         + _LATENT_MIGRATION[codes["migration_background"][person]]
         + 0.8 * rng.standard_normal(len(sample))
     )
-    latent = (latent - latent.mean()) / latent.std()
-    # the published story (survey/demo/story.yaml): the edition's and some wijken's shift,
-    # applied by the answer generator after it centres the latent score on the respondents
+    # standardised over those who answer: the answer targets are shares among respondents, and
+    # those who respond fare better on average than everyone invited
+    answering = work.status != "invited"
+    if answering.sum() < 2:
+        answering = np.ones(len(latent), dtype=bool)
+    latent = (latent - latent[answering].mean()) / latent[answering].std()
+    # the published story (survey/demo/story.yaml): the edition's and some wijken's shift, on
+    # top of the standardised score
     story = load_story()
-    shift = np.full(len(latent), story.latent_shift(year))
+    latent = latent + story.latent_shift(year)
     for wijk, extra in story.wijk_latent_shifts(year).items():
-        shift[(wijken["wijk"].to_numpy()[unit_h] == wijk)] += extra
+        latent[(wijken["wijk"].to_numpy()[unit_h] == wijk)] += extra
     bar.part("sample", 1.0)
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
     with clock.stage("answers"):
         answers, visits, screened = _generate_answers(
             questionnaires, sample, work, register, person, latent, rng, bar,
-            shift=shift, variable_shift=story.variable_shifts(year, questionnaires),
+            variable_shift=story.variable_shifts(year, questionnaires),
         )
     # whoever the screening question stopped (woont_adres = nee) is not eligible, as the web,
     # paper and phone record it (survey.respondent.store.complete): no respondent
@@ -306,7 +311,7 @@ def seed_edition(
 
 
 def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar,
-                      shift=0.0, variable_shift=None):
+                      variable_shift=None):
     """Answers and page visits of both questionnaires, in sample-unit id order, and the
     positions in `sample` of the units a `goto: end` rule screened out."""
     answer_parts, visit_parts, screened = [], [], []
@@ -333,7 +338,6 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
             sex=sample["sex"].to_numpy()[rows],
             household_type=sample["household_type"].to_numpy()[rows],
             age=_age_on(birth, day),
-            shift=np.broadcast_to(shift, len(latent))[rows],
             variable_shift=variable_shift,
         )
         generated = generate_answers(questionnaire, who, rng)

@@ -74,7 +74,8 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
     if existing:
         raise WijkprofielError(f"--out: {existing[0]} already exists; choose another folder or "
                                "move the earlier export away")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # names and addresses: a new folder for the app's user alone (0700), the files 0600 below
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     jobs = [BatchJob(path, label, kind, settings, tuple(chunk))
             for path, label, chunk in zip(run.paths, run.labels, chunks)]
@@ -93,6 +94,8 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
             writer.writerow([safe_cell(value) for value in (
                 p.batch, p.sequence, p.sample_unit_id, p.wijk, p.postcode, p.kind, p.pages,
                 p.house_number, p.city)])
+    for path in [run.manifest, *run.paths]:
+        path.chmod(0o600)
     try:
         with storage.transaction(url) as session:
             batches.record_letters(session, printed, wave, printed_at)
@@ -129,6 +132,7 @@ def reprint(url: str, config, letter_id: int, path: Path, *, printed_by: str,
         with LetterPdf(path, title=f"Wijkprofiel {edition_year}, herdruk {composed.reference}")\
                 as pdf:
             pdf.add(composed)
+        Path(path).chmod(0o600)
         session.add(LetterReprint(letter_id=letter.id, reason=reason or None,
                                   printed_by=printed_by,
                                   printed_at=datetime.utcnow().replace(microsecond=0)))

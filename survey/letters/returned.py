@@ -87,20 +87,28 @@ def read_returns(path: Path) -> list[_Row]:
         # Dutch Excel saves "CSV" with semicolons
         delimiter = ";" if ";" in first_line and "," not in first_line else ","
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
+        try:
+            fieldnames = reader.fieldnames or []
+        except csv.Error as exc:
+            raise InputError(path, f"is not a readable CSV file ({exc})", line=1) from None
+        columns = {c.strip().lower() for c in fieldnames if c}
         has_split = {"batch", "sequence"} <= columns
         if not ((has_split or "kenmerk" in columns) and "outcome" in columns):
             found = ", ".join(sorted(columns)) or "no header"
             raise InputError(path, "expected the columns kenmerk and outcome (or batch, "
                              f"sequence and outcome), optionally date; found {found}", line=1)
         rows, errors = [], []
-        for raw in reader:
-            line = reader.line_num
-            record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            try:
-                rows.append(_parse_row(path, line, record, has_split))
-            except InputError as exc:
-                errors.append(exc)
+        try:
+            for raw in reader:
+                line = reader.line_num
+                record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+                try:
+                    rows.append(_parse_row(path, line, record, has_split))
+                except InputError as exc:
+                    errors.append(exc)
+        except csv.Error as exc:  # a cell over csv's field limit (128 kB), a NUL ...
+            raise InputError(path, f"is not a readable CSV file ({exc}); expected short cells "
+                             "kenmerk, outcome and date", line=reader.line_num + 1) from None
     if errors:
         raise ReturnedLettersError(path, errors)
     return rows

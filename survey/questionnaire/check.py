@@ -283,6 +283,12 @@ def _check_indicators(q, problems):
             if indicator.kind == "mean" and not indicator.scores and info.type != "number":
                 problems.add(indicator.line, f"{where}: a mean over choice question {name!r} "
                                              f"needs `scores` for its answers")
+        for name in indicator.reversed:
+            if name not in indicator.variables:
+                problems.add(indicator.line, f"{where}: reversed item {name!r} is not one of the "
+                                             f"indicator's variables")
+        if indicator.reversed and not indicator.scores:
+            problems.add(indicator.line, f"{where}: `reversed` mirrors `scores`; give the scores")
         if indicator.denominator is not None:
             if indicator.denominator not in variables:
                 problems.add(indicator.line, f"{where}: denominator {indicator.denominator!r} "

@@ -57,6 +57,12 @@ def import_xlsform_command(xlsform, out, force, partial, edition):
     from survey.questionnaire.check import check_file
     from survey.questionnaire.xlsform import convert_xlsform
 
+    from survey.questionnaire.xlsform import snake
+
+    if out is not None and snake(out.stem) != out.stem:
+        # the check wants the id to equal the file name, and an id is snake_case
+        raise QuestionnaireError(out, f"--out: the file name must be the questionnaire id, in "
+                                      f"lower case with _ between words: {snake(out.stem)}.yaml")
     result = convert_xlsform(xlsform, questionnaire_id=out.stem if out else None, edition=edition)
     for note in result.notes:
         click.echo(note)

@@ -179,6 +179,10 @@ class Indicator:
     minimum: float | None = None
     """A proportion over a number question: counts answers of at least this (`min:`)."""
     scores: dict | None = None
+    reversed: tuple[str, ...] = ()
+    """A scale's negatively worded items: their `scores` count mirrored (high becomes low)."""
+    items_needed: str = "half"
+    """A mean over several items: `half` of them answered suffices, or `all` (CBS scale scores)."""
     rescale: tuple[float, float] | None = None
     denominator: str | None = None
     """A ratio: the number question whose answers are summed below the line; the `variables`
@@ -619,6 +623,8 @@ def build(data, path) -> Questionnaire:
             values=tuple(_text(v) for v in raw.get("values", ())),
             minimum=raw.get("min"),
             scores=_plain(raw["scores"]) if "scores" in raw else None,
+            reversed=tuple(raw.get("reversed", ())),
+            items_needed=raw.get("items_needed", "half"),
             rescale=tuple(raw["rescale"]) if "rescale" in raw else None,
             denominator=raw.get("denominator"),
             multiplier=float(raw.get("multiplier", 1.0)),

@@ -142,7 +142,13 @@ class _Columns:
 
     def factors(self, variable) -> tuple[np.ndarray, list]:
         if variable not in self._factors:
-            if variable in self.frame.columns:
+            if variable in self.frame.columns and isinstance(self.frame[variable].dtype,
+                                                             pd.CategoricalDtype):
+                # the analysis frame's columns are factorised already
+                column = self.frame[variable].array
+                texts = [answer_text(c) for c in column.categories] + [None]
+                codes = np.where(column.codes < 0, len(texts) - 1, column.codes)
+            elif variable in self.frame.columns:
                 column = self.frame[variable]
                 codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
                 if column.dtype == object and any(

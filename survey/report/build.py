@@ -36,7 +36,8 @@ SHORTER = [
     (r"^gemiddeld rapportcijfer voor (de )?", "Rapportcijfer "),
     (r" van iemandandres in het hh$", " (huisgenoot)"),
     (r"^% ", ""),
-    (r" \(% inwoners; 2014: .*\)$", " (%)"),
+    (r" (uit )?eigen buurt afgelopen jaar als percentage van totaal aantal (auto's|fietsen)$",
+     r" in de buurt per 100 \2"),
     (r", onder wie .*\(", " ("),
 ]
 

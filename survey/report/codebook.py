@@ -14,6 +14,7 @@ Coding, the same in every edition so that editions stay comparable:
 - no identity column: respondents are numbered 1..n, the database's unit id is not exported.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from survey.fieldwork.answers import UNIT_COLUMNS
 from weighting.io import spreadsheet_safe
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
+FINGERPRINT_FILE = ".made-of"
+FILES_FORMAT = 1  # raise when the files' content changes for the same input
 SPSS_NAME_BYTES = 64
 MISSING_RANGE = {"lo": -99, "hi": -1}
 _environment = jinja2.Environment(
@@ -137,7 +140,7 @@ def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: di
 
     def add(variable: Variable, values):
         variable.name = _spss_name(variable.name, taken)
-        values = pd.Series(values, index=frame.index)
+        values = pd.Series(np.asarray(values), index=frame.index)
         if variable.type in ("text", "date"):
             variable.valid = int((values.fillna("") != "").sum())
         else:
@@ -187,50 +190,69 @@ def edition_codebook(frame: pd.DataFrame, weights: pd.Series, questionnaires: di
 
     answer_columns = [c for c in frame.columns if c not in UNIT_COLUMNS]
     for name in answer_columns:
-        infos = _variable_infos(name, questionnaires)
         series = frame[name]
-        if not infos:
-            add(Variable(name, f"{name} (in geen van de vragenlijsten van dit rapport)", "text",
-                         name, "onbekend", {}, {}, ()), series.fillna("").astype(str))
-            continue
-        questionnaire, info = infos[0]
-        where = ", ".join(f"{q.id} {q.version}" for q, _ in infos)
-        section = next((s.title for s in questionnaire.sections if s.id == info.question.section_id), "")
-        common = dict(source=name, questionnaires=where, question_id=info.question.id,
-                      section=section)
-        kind = info.type
-        if kind == "multiple":
-            codes = _choice_codes(infos)
-            chosen = _chosen(series)
-            answered = (series.notna() & (series.astype(str).str.strip() != "")).to_numpy()
-            for code, (value, text) in sorted(codes.items(), key=lambda kv: (kv[0] < 0, abs(kv[0]))):
-                hit = chosen[value].to_numpy(dtype=float) if value in chosen else np.zeros(len(series))
-                values = np.where(answered, hit, np.nan)
-                add(Variable(f"{name}_{value}", f"{info.label}: {text}", "multiple (0/1)",
-                             value_labels={0: "niet gekozen", 1: "gekozen"},
-                             stored_values={0: "", 1: value}, missing_codes=(), **common),
-                    values)
-        elif kind == "single":
-            codes = _choice_codes(infos)
-            lookup = {value: code for code, (value, _) in codes.items()}
-            values = _coded(series, lookup)
-            add(Variable(name, info.label, "single", value_labels={c: t for c, (_, t) in codes.items()},
-                         stored_values={c: v for c, (v, _) in codes.items()},
-                         missing_codes=tuple(c for c in codes if c < 0), **common), values)
-        elif kind == "number":
-            codes = {-(i + 1): (o.value, o.label) for i, o in enumerate(info.question.missing_options)}
-            lookup = {value: code for code, (value, _) in codes.items()}
-            numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-            values = np.where(np.isnan(numbers), _coded(series, lookup) if lookup else np.nan, numbers)
-            unit = f" ({info.question.unit})" if info.question.unit else ""
-            add(Variable(name, info.label + unit, "number",
-                         value_labels={c: t for c, (_, t) in codes.items()},
-                         stored_values={c: v for c, (v, _) in codes.items()},
-                         missing_codes=tuple(codes), **common), values)
-        else:  # text, date
-            add(Variable(name, info.label, kind, value_labels={}, stored_values={},
-                         missing_codes=(), **common), series.fillna("").astype(str))
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            # code each distinct answer once (the categories, then None for no answer) and
+            # spread the results to the rows
+            column = series.array
+            distinct = pd.Series(np.append(np.asarray(column.categories, dtype=object), None),
+                                 dtype=object)
+            rows = np.where(column.codes < 0, len(distinct) - 1, column.codes)
+            for variable, values in _answer_variables(name, distinct, questionnaires):
+                add(variable, np.asarray(values)[rows])
+        else:
+            for variable, values in _answer_variables(name, series, questionnaires):
+                add(variable, values)
     return pd.DataFrame(data, index=frame.index), variables
+
+
+def _answer_variables(name: str, series: pd.Series, questionnaires: dict):
+    """The exported variables of one stored variable with their values per row of `series`
+    (the stored texts, None for no answer): a choice coded, a multiple choice as one 0/1
+    variable per option, a number with its missing codes, text as text."""
+    series = series.reset_index(drop=True)
+    infos = _variable_infos(name, questionnaires)
+    if not infos:
+        yield (Variable(name, f"{name} (in geen van de vragenlijsten van dit rapport)", "text",
+                        name, "onbekend", {}, {}, ()), series.fillna("").astype(str))
+        return
+    questionnaire, info = infos[0]
+    where = ", ".join(f"{q.id} {q.version}" for q, _ in infos)
+    section = next((s.title for s in questionnaire.sections if s.id == info.question.section_id), "")
+    common = dict(source=name, questionnaires=where, question_id=info.question.id,
+                  section=section)
+    kind = info.type
+    if kind == "multiple":
+        codes = _choice_codes(infos)
+        chosen = _chosen(series)
+        answered = (series.notna() & (series.astype(str).str.strip() != "")).to_numpy()
+        for code, (value, text) in sorted(codes.items(), key=lambda kv: (kv[0] < 0, abs(kv[0]))):
+            hit = chosen[value].to_numpy(dtype=float) if value in chosen else np.zeros(len(series))
+            yield (Variable(f"{name}_{value}", f"{info.label}: {text}", "multiple (0/1)",
+                            value_labels={0: "niet gekozen", 1: "gekozen"},
+                            stored_values={0: "", 1: value}, missing_codes=(), **common),
+                   np.where(answered, hit, np.nan))
+    elif kind == "single":
+        codes = _choice_codes(infos)
+        lookup = {value: code for code, (value, _) in codes.items()}
+        yield (Variable(name, info.label, "single",
+                        value_labels={c: t for c, (_, t) in codes.items()},
+                        stored_values={c: v for c, (v, _) in codes.items()},
+                        missing_codes=tuple(c for c in codes if c < 0), **common),
+               _coded(series, lookup))
+    elif kind == "number":
+        codes = {-(i + 1): (o.value, o.label) for i, o in enumerate(info.question.missing_options)}
+        lookup = {value: code for code, (value, _) in codes.items()}
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        values = np.where(np.isnan(numbers), _coded(series, lookup) if lookup else np.nan, numbers)
+        unit = f" ({info.question.unit})" if info.question.unit else ""
+        yield (Variable(name, info.label + unit, "number",
+                        value_labels={c: t for c, (_, t) in codes.items()},
+                        stored_values={c: v for c, (v, _) in codes.items()},
+                        missing_codes=tuple(codes), **common), values)
+    else:  # text, date
+        yield (Variable(name, info.label, kind, value_labels={}, stored_values={},
+                        missing_codes=(), **common), series.fillna("").astype(str))
 
 
 def codebook_table(variables: list[Variable], year: int) -> pd.DataFrame:
@@ -248,11 +270,43 @@ def codebook_table(variables: list[Variable], year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def fingerprint(frame: pd.DataFrame, weights: np.ndarray, questionnaires: dict,
+                year: int) -> str:
+    """What the edition's files are made of: the answers and design columns, the weights, and
+    the questionnaire files (their text, so a changed label counts too)."""
+    digest = hashlib.sha256(f"{FILES_FORMAT} {year} {list(frame.columns)}".encode())
+    for name in frame.columns[len(UNIT_COLUMNS):]:
+        # the same answers give the same digest as text or as Categoricals
+        column = frame[name]
+        values = (column.array.remove_unused_categories()
+                  if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column))
+        digest.update(np.ascontiguousarray(values.codes).tobytes())
+        digest.update("\x1f".join(map(str, values.categories)).encode())
+    for name in frame.columns[:len(UNIT_COLUMNS)]:
+        digest.update(pd.util.hash_pandas_object(frame[name], index=False).to_numpy().tobytes())
+    digest.update(np.ascontiguousarray(weights, dtype=float).tobytes())
+    for questionnaire in sorted(questionnaires.values(), key=lambda q: q.id):
+        digest.update(Path(questionnaire.path).read_bytes())
+    return digest.hexdigest()
+
+
 def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFrame,
                         questionnaires: dict, year: int) -> list[Path]:
-    """answers.sav, codebook.html and codebook.csv of one edition into `directory`."""
+    """answers.sav, codebook.html and codebook.csv of one edition into `directory`.
+
+    The files are written only when what they are made of changed (`fingerprint`, kept in
+    `FINGERPRINT_FILE` beside them): a second report on the same answers and weights, such as
+    the previous edition's in every run, keeps them (writing the labelled answers of a full
+    edition takes a few seconds)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / name for name in EDITION_FILES]
+    stamp = directory / FINGERPRINT_FILE
+    made_of = fingerprint(frame, weights["weight"].to_numpy(), questionnaires, year)
+    if (all(path.exists() for path in paths) and stamp.exists()
+            and stamp.read_text(encoding="utf-8").strip() == made_of):
+        return [paths[0], paths[1], paths[2]]
+    stamp.unlink(missing_ok=True)  # written last: files interrupted halfway never match
     data, variables = edition_codebook(frame, weights["weight"].to_numpy(), questionnaires, year)
     sav = directory / EDITION_FILES[0]
     numeric = {v.name for v in variables if v.type not in ("text", "date")}
@@ -277,4 +331,5 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
         year=year, variables=variables, n=len(frame), versions=versions,
         questionnaires=list(questionnaires.values()),
     ), encoding="utf-8")
+    stamp.write_text(made_of + "\n", encoding="utf-8")
     return [sav, html, csv]

@@ -23,7 +23,7 @@ import sqlalchemy
 from sqlalchemy import select
 
 from survey import edition_data, storage
-from survey.fieldwork.answers import answers_frame
+from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
@@ -33,6 +33,7 @@ from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
+from weighting.domain_estimates import domain_means
 from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
 from weighting.scores import load_index_configs
@@ -151,6 +152,10 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     """
     frame = design.frame
     names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
+    ratios = [name for name in names if definitions[name][0].kind == "ratio"]
+    one_pass = [name for name in names if name not in ratios]
+    values = frame[one_pass].to_numpy(dtype=float)
+    proportion = [definitions[name][0].kind == "proportion" for name in one_pass]
     tables, unweighted = [], []
     for level, by in LEVELS:
         domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
@@ -167,16 +172,21 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
         unweighted.append(means.rename_axis("domain").reset_index()
                           .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
                           .assign(level=level))
-        for name in names:
+        # the means and proportions of the level in one pass (weighting.domain_estimates),
+        # the same numbers as estimation.proportion(..., [1], ci="logit") / estimation.mean
+        # per indicator; the few ratios one by one
+        if one_pass:
+            table = domain_means(design, values, by=by, proportion=proportion, ci="logit",
+                                 names=one_pass)
+            table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
+            table["indicator"] = np.asarray(one_pass, dtype=object)[table.pop("column").to_numpy()]
+            table["level"] = level
+            tables.append(table)
+        for name in ratios:
             indicator = definitions[name][0]
-            if indicator.kind == "proportion":
-                table = estimation.proportion(design, name, [1], by=by, ci="logit")
-            elif indicator.kind == "ratio":
-                table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
-                for column in ("estimate", "se", "ci_low", "ci_high"):
-                    table[column] = table[column] * indicator.multiplier
-            else:
-                table = estimation.mean(design, name, by=by)
+            table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+            for column in ("estimate", "se", "ci_low", "ci_high"):
+                table[column] = table[column] * indicator.multiplier
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
             table["indicator"] = name
             table["level"] = level
@@ -213,7 +223,7 @@ def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> E
     """Read, weight and estimate one edition; its margin files go to `margin_dir`."""
     seconds = {}
     clock = time.perf_counter()
-    frame = answers_frame(url, year)
+    frame = analysis_frame(url, year, questionnaires)
     if frame.empty:
         raise WijkprofielError(f"edition {year} has no completed questionnaires to report on")
     seconds["read"] = time.perf_counter() - clock

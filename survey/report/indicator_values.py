@@ -10,6 +10,10 @@ A ratio indicator has two values per respondent: the numerator (`indicator_value
 household's bicycle thefts in the own buurt) and the denominator (`denominator_values`, the
 household's bicycles); the indicator is the ratio of their weighted totals, R's
 `svyratio(~y, ~x, design, na.rm=TRUE)`, times the indicator's multiplier.
+
+The analysis frame's answers are Categoricals (`survey.fieldwork.answers.analysis_frame`): a
+rule is then applied once per distinct answer and spread by the codes, with the very
+functions that a plain text column goes through row by row, so both give the same values.
 """
 
 import numpy as np
@@ -22,8 +26,23 @@ DENOMINATOR_SUFFIX = "__noemer"
 """A ratio indicator's denominator column is its id with this suffix."""
 
 
+def _per_category(series: pd.Series, rule, missing) -> np.ndarray:
+    """`rule` (from a Series of answers to a numpy array) applied once per distinct answer of
+    a categorical column and spread to the rows by its codes; `missing` for no answer. Other
+    columns get `rule` row by row."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        column = series.array
+        per_category = np.asarray(rule(pd.Series(column.categories, dtype=object)))
+        return np.append(per_category, missing)[column.codes]
+    return np.asarray(rule(series))
+
+
 def _chosen(series: pd.Series, values) -> np.ndarray:
     """True where the stored answer is one of `values` (for multiple choice: any chosen)."""
+    return _per_category(series, lambda s: _chosen_rows(s, values), False).astype(bool)
+
+
+def _chosen_rows(series: pd.Series, values) -> np.ndarray:
     wanted = set(values)
     text = series.fillna("").astype(str)
     result = text.isin(wanted).to_numpy(dtype=bool, copy=True)
@@ -38,8 +57,21 @@ def _chosen(series: pd.Series, values) -> np.ndarray:
 
 
 def _substantive(series: pd.Series, missing_values) -> np.ndarray:
-    text = series.astype("string")
-    return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
+    def rule(s):
+        text = s.astype("string")
+        return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
+
+    return _per_category(series, rule, False).astype(bool)
+
+
+def _scored(series: pd.Series, scores: dict) -> np.ndarray:
+    return _per_category(series, lambda s: s.map(lambda v: scores.get(v, np.nan))
+                         .to_numpy(dtype=float), np.nan).astype(float)
+
+
+def _numbers(series: pd.Series) -> np.ndarray:
+    return _per_category(series, lambda s: pd.to_numeric(s, errors="coerce")
+                         .to_numpy(dtype=float), np.nan).astype(float)
 
 
 def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
@@ -59,7 +91,7 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         series = frame[variable]
         answered = _substantive(series, info.missing_values)
         if indicator.kind == "proportion" and indicator.minimum is not None:
-            number = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float)
+            number = np.where(answered, _numbers(series), np.nan)
             value = np.where(np.isnan(number), np.nan, (number >= indicator.minimum).astype(float))
             if indicator.base == "all":
                 value[routed_past(questionnaire, info.question, frame)] = 0.0
@@ -68,14 +100,16 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
             if indicator.base == "all":
                 value[routed_past(questionnaire, info.question, frame)] = 0.0
         elif indicator.kind == "ratio":
-            value = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float, copy=True)
+            value = np.where(answered, _numbers(series), np.nan)
             if indicator.base == "all":  # not asked because the filter said no: none happened
                 value[routed_past(questionnaire, info.question, frame)] = 0.0
         elif indicator.scores:
-            value = series.map(lambda v: indicator.scores.get(v, np.nan)).to_numpy(dtype=float, copy=True)
+            value = _scored(series, indicator.scores)
             value[~answered] = np.nan
+            if variable in indicator.reversed:  # a negatively worded item counts the other way
+                value = min(indicator.scores.values()) + max(indicator.scores.values()) - value
         else:
-            value = pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float, copy=True)
+            value = np.where(answered, _numbers(series), np.nan)
         columns.append(value)
     matrix = np.column_stack(columns)
     if indicator.kind == "proportion":
@@ -89,13 +123,14 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
         # the numerator is the sum of the counts; one unknown count makes it unknown
         result = matrix.sum(axis=1)
     else:
-        # a scale score needs at least half of its items answered, as usual for sum scores
+        # a scale score needs at least half of its items answered, as usual for sum scores, or
+        # all of them (`items_needed: all`, as CBS computes its Veiligheidsmonitor scales)
         answered_items = np.sum(~np.isnan(matrix), axis=1)
         item_sum = np.nansum(matrix, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             result = item_sum / answered_items
-        result = np.where((answered_items > 0) & (answered_items * 2 >= matrix.shape[1]),
-                          result, np.nan)
+        needed = matrix.shape[1] if indicator.items_needed == "all" else matrix.shape[1] / 2
+        result = np.where((answered_items > 0) & (answered_items >= needed), result, np.nan)
         if indicator.rescale and indicator.scores:
             low, high = min(indicator.scores.values()), max(indicator.scores.values())
             new_low, new_high = indicator.rescale
@@ -112,8 +147,7 @@ def denominator_values(indicator: Indicator, questionnaire: Questionnaire,
         raise KeyError(f"indicator {indicator.id!r}: no column {name!r} in the answers")
     series = frame[name]
     answered = _substantive(series, questionnaire.variable_info(name).missing_values)
-    return pd.Series(pd.to_numeric(series.where(answered), errors="coerce").to_numpy(dtype=float),
-                     index=frame.index, name=f"{indicator.id}{DENOMINATOR_SUFFIX}")
+    return pd.Series(np.where(answered, _numbers(series), np.nan), index=frame.index, name=f"{indicator.id}{DENOMINATOR_SUFFIX}")
 
 
 def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame) -> np.ndarray:

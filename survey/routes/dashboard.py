@@ -43,7 +43,8 @@ def _filters() -> tuple[fieldwork.Filters, list[str]]:
     problems = []
     wave = request.args.get("wave") or None
     if wave is not None:
-        if wave.isdigit():
+        # ASCII digits only ("²".isdigit() is true), and few: a 30-digit wave overflowed SQL
+        if wave.isascii() and wave.isdigit() and len(wave) <= 4:
             wave = int(wave)
         else:
             problems.append(f"golf {wave!r} is geen getal; het filter op golf is genegeerd")
@@ -69,7 +70,8 @@ def _refresh() -> int | None:
     """Seconds between automatic reloads (`?verversen=`), or None: off, or not a number in
     5..3600 (an address typed by hand does not make the page reload every second)."""
     value = request.args.get("verversen") or ""
-    return int(value) if value.isdigit() and 5 <= int(value) <= 3600 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 \
+        and 5 <= int(value) <= 3600 else None
 
 
 def _sort(columns):

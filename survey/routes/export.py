@@ -8,6 +8,7 @@ database, so a full edition starts downloading at once and never sits whole in m
 
 import csv
 import io
+import re
 
 from flask import (Blueprint, Response, abort, current_app, render_template, request,
                    stream_with_context)
@@ -24,6 +25,18 @@ bp = Blueprint("export", __name__, url_prefix="/staff/export")
 register_error_pages(bp)
 
 CSV_BATCH = 500  # rows per chunk sent
+
+
+def download_name(year: int, questionnaire_id: str | None, kind: str) -> str:
+    r"""The export's file name. The questionnaire filter comes from the query string: anything
+    but a plain id (letters, digits, _ and -) becomes _, so that no quote, CR/LF or non-Latin-1
+    character reaches the Content-Disposition header (a 500 before, or a forged header).
+
+    >>> download_name(2024, 'mini"\r\nX: ü', "csv")
+    'antwoorden-2024-mini___X___.csv'
+    """
+    part = re.sub(r"[^A-Za-z0-9_-]", "_", questionnaire_id)[:64] if questionnaire_id else ""
+    return f"antwoorden-{year}{'-' + part if part else ''}.{kind}"
 
 
 @bp.get("/")
@@ -67,7 +80,7 @@ def answers_file(kind):
     audit.record("export_answers", target=f"answers.{kind}",
                  detail=f"edition={edition.year} questionnaire={query.questionnaire_id or 'all'} "
                         f"completed_only={query.completed_only} units={units}")
-    name = f"antwoorden-{edition.year}{'-' + query.questionnaire_id if query.questionnaire_id else ''}.{kind}"
+    name = download_name(edition.year, query.questionnaire_id, kind)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
         return Response(stream_with_context(_csv_chunks(url, query)), mimetype=EXPORT_TYPES[kind],

@@ -8,7 +8,10 @@ import pytest
 from survey import QUESTIONNAIRES_DIR
 from survey.fieldwork.answers import UNIT_COLUMNS
 from survey.questionnaire import load_questionnaire
-from survey.report.codebook import codebook_table, edition_codebook
+import pyreadstat
+
+from survey.report.codebook import (EDITION_FILES, codebook_table, edition_codebook,
+                                   write_edition_files)
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +34,47 @@ def coded():
     })[UNIT_COLUMNS + ["tevreden_buurt", "buurt_cijfer", "verhuisreden"]]
     data, variables = edition_codebook(frame, np.array([20.0, 30.0, 40.0]),
                                        {"veiligheidsmonitor": vm}, 2024)
-    return data, {v.name: v for v in variables}, variables
+    return data, {v.name: v for v in variables}, variables, frame, vm
+
+
+def _categorical(frame):
+    """The frame as `analysis_frame` gives it: answers as Categoricals."""
+    typed = frame.copy()
+    for name in ("tevreden_buurt", "buurt_cijfer", "verhuisreden"):
+        typed[name] = typed[name].astype("category")
+    return typed
+
+
+def test_categorical_answers_are_coded_exactly_as_text(coded):
+    data, _, variables, frame, vm = coded
+    typed_data, typed_variables = edition_codebook(
+        _categorical(frame), np.array([20.0, 30.0, 40.0]), {"veiligheidsmonitor": vm}, 2024)
+    pd.testing.assert_frame_equal(typed_data, data, check_exact=True)
+    assert [v.__dict__ for v in typed_variables] == [v.__dict__ for v in variables]
+
+
+def test_edition_files_are_rewritten_only_when_their_input_changed(coded, tmp_path):
+    _, _, _, frame, vm = coded
+    questionnaires = {"veiligheidsmonitor": vm}
+    weights = pd.DataFrame({"weight": [20.0, 30.0, 40.0]})
+    paths = write_edition_files(tmp_path, frame, weights, questionnaires, 2024)
+    assert [p.name for p in paths] == list(EDITION_FILES)
+    for path in paths:
+        path.write_bytes(path.read_bytes() + b" ")  # mark: a rewrite would drop it
+    write_edition_files(tmp_path, _categorical(frame), weights, questionnaires, 2024)
+    assert all(p.read_bytes().endswith(b" ") for p in paths)  # same answers: kept
+    write_edition_files(tmp_path, frame, weights * 1.01, questionnaires, 2024)
+    assert not any(p.read_bytes().endswith(b" ") for p in paths)  # new weights: rewritten
+    read, meta = pyreadstat.read_sav(str(paths[0]))
+    assert read["weight"].tolist() == pytest.approx([20.2, 30.3, 40.4])
+    changed = frame.assign(buurt_cijfer=["8", "weet_niet", None])
+    paths[0].write_bytes(paths[0].read_bytes() + b" ")
+    write_edition_files(tmp_path, changed, weights * 1.01, questionnaires, 2024)
+    assert not paths[0].read_bytes().endswith(b" ")  # another answer: rewritten
 
 
 def test_single_choice_is_coded_in_option_order_with_dont_know_negative(coded):
-    data, by_name, _ = coded
+    data, by_name, *_ = coded
     # options: zeer_tevreden 1, tevreden 2, neutraal 3, ontevreden 4, zeer_ontevreden 5;
     # weet_niet (a missing option) -1; not answered: system missing
     assert data["tevreden_buurt"].tolist()[:2] == [2.0, -1.0] and np.isnan(data["tevreden_buurt"][2])
@@ -47,13 +86,13 @@ def test_single_choice_is_coded_in_option_order_with_dont_know_negative(coded):
 
 
 def test_number_keeps_its_value_and_codes_dont_know(coded):
-    data, by_name, _ = coded
+    data, by_name, *_ = coded
     assert data["buurt_cijfer"].tolist()[:2] == [7.0, -1.0]
     assert by_name["buurt_cijfer"].value_labels == {-1: "Weet ik niet"}
 
 
 def test_multiple_choice_is_one_dummy_per_option(coded):
-    data, by_name, _ = coded
+    data, by_name, *_ = coded
     assert data["verhuisreden_woning_te_klein"].tolist()[:2] == [1.0, 0.0]
     assert data["verhuisreden_overlast"].tolist()[:2] == [1.0, 0.0]
     assert data["verhuisreden_anders"].tolist()[:2] == [0.0, 1.0]
@@ -62,7 +101,7 @@ def test_multiple_choice_is_one_dummy_per_option(coded):
 
 
 def test_no_identity_columns_and_design_variables_labelled(coded):
-    data, by_name, variables = coded
+    data, by_name, variables, *_ = coded
     assert "sample_unit_id" not in data.columns
     assert data["respondent"].tolist() == [1.0, 2.0, 3.0]
     assert data["weight"].tolist() == [20.0, 30.0, 40.0]

@@ -39,17 +39,16 @@ def test_satisfaction_share_leaves_dont_know_out_of_the_base(vm):
     assert np.isnan(result[3:]).all()
 
 
-def test_cohesion_scale_score_is_rescaled_to_0_10_and_needs_half_the_items(vm):
+def test_a_mean_score_needs_half_its_items_unless_it_says_all(vm):
+    # avoidance (1 nooit .. 3 vaak, four items): two of four answered is enough, one is not
     frame = pd.DataFrame({
-        "cohesie_kennen": ["helemaal_eens", "eens", "oneens", None],
-        "cohesie_omgang": ["helemaal_eens", "neutraal", None, None],
-        "cohesie_thuis": ["helemaal_eens", "eens", None, "eens"],
-        "cohesie_saamhorig": ["helemaal_eens", "oneens", None, None],
+        "verm_deur_niet_open": ["vaak", "soms", "vaak", None],
+        "verm_plekken_mijden": ["vaak", "nooit", None, None],
+        "verm_spullen_thuis": ["vaak", None, None, "soms"],
+        "verm_omlopen": ["vaak", None, None, None],
     })
-    result = values(vm, "sociale_cohesie", frame)
-    # all items 4 -> 10; (3 + 2 + 3 + 1) / 4 = 2.25 -> 5.625; one item of four -> too few
-    assert result[0] == pytest.approx(10.0)
-    assert result[1] == pytest.approx(5.625)
+    result = values(vm, "vermijdingsgedrag", frame)
+    assert result[:2] == pytest.approx([3.0, 1.5])
     assert np.isnan(result[2]) and np.isnan(result[3])
 
 
@@ -84,3 +83,26 @@ def test_bicycle_thefts_per_100_bicycles_is_a_ratio_of_sums(vm):
     design = Design(pd.DataFrame({"y": above, "x": below}))
     estimate = estimation.ratio(design, "y", "x")["estimate"].iloc[0] * indicator.multiplier
     assert estimate == pytest.approx(100 * 2 / 5)  # 2 thefts on 5 bicycles
+
+
+def test_cohesion_is_the_cbs_scale_score_with_the_negative_item_reversed(vm):
+    # all six "helemaal mee eens" except "kennen elkaar nauwelijks" (helemaal mee oneens, which is
+    # the best answer there) -> 10; all "neutraal" -> 5; one "weet niet" -> no score (CBS: all six)
+    items = ["cohesie_kennen_nauwelijks", "cohesie_omgang", "cohesie_gezellig", "cohesie_thuis",
+             "cohesie_contact", "cohesie_samenstelling"]
+    rows = [["helemaal_oneens"] + ["helemaal_eens"] * 5,
+            ["neutraal"] * 6,
+            ["eens", "eens", "oneens", "eens", "neutraal", "helemaal_eens"],
+            ["weet_niet"] + ["eens"] * 5]
+    frame = pd.DataFrame(rows, columns=items)
+    result = values(vm, "sociale_cohesie", frame)
+    # row 3: 4 - 3 = 1, 3, 1, 3, 2, 4 -> 14 of 24 -> 5.8333
+    assert result[:3] == pytest.approx([10.0, 5.0, 14 / 24 * 10])
+    assert np.isnan(result[3])
+
+
+def test_unsafe_in_own_buurt_has_a_literal_alternative_that_counts_zelden(vm):
+    frame = pd.DataFrame({"onveilig_ooit": ["ja", "ja", "ja", "nee"],
+                          "onveilig_buurt": ["soms", "zelden", "nooit", None]})
+    assert values(vm, "onveilig_eigen_buurt", frame) == [1.0, 0.0, 0.0, 0.0]
+    assert values(vm, "onveilig_eigen_buurt_incl_zelden", frame) == [1.0, 1.0, 0.0, 0.0]

@@ -1,0 +1,196 @@
+"""Benchmark: the statistician's report of two editions, end to end, and its estimates against R.
+
+    python benchmarks/report.py [--scale 1.0] [--database-url URL] [--r-indicators 8]
+
+In one run it
+
+1. seeds the demo's two editions (2024 and 2022) at `--scale` into a fresh SQLite file, or uses
+   `--database-url` (a database that already holds two editions); seeding is timed apart;
+2. runs `wijkprofiel report --no-pdf` three times, each as a child process into a fresh
+   output folder, and prints for each its wall time, its CPU time (user + system, the child's
+   and its own children's, from `os.wait4`) and its peak resident memory (`ru_maxrss`):
+   - cold: the first report on the database (it builds each edition's wide snapshot);
+   - warm, without the PDF: the statistician's loop, the report as it costs from then on;
+   - warm, with the PDF: the same plus `report.pdf` (WeasyPrint, in a second process);
+3. times our estimation of every indicator of the 2024 edition for the city, each gebied and
+   each wijk (`estimate_indicators`, best of 3, CPU time) and R survey's `svyby(~x, ~wijk,
+   design, svymean)`, `svyby(~x, ~gebied, ...)` and `svymean(~x, ...)` on the same respondents
+   with the same final weights (strata wijk, fpc), timed inside R for `--r-indicators`
+   indicators spread over the list and scaled to all of them (stated as such), and prints
+   the ratio and how far the estimates agree.
+
+R gets the calibrated weights as fixed weights: its standard errors then leave the calibration
+out, which is less work than ours (we residualise after the raking), so the ratio understates
+ours. Proportions get `svymean` in R, not `svyciprop`, for the same reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# this folder holds benchmarks/weighting.py, which would shadow the `weighting` package
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from survey import edition_data  # noqa: E402
+from survey.fieldwork.answers import analysis_frame  # noqa: E402
+from survey.questionnaire.loader import load_all  # noqa: E402
+from survey.report.edition_report import (DESIGN_COLUMNS, estimate_indicators,  # noqa: E402
+                                          indicator_table, weight_edition)
+from weighting.design import Design  # noqa: E402
+from weighting.domain_estimates import domain_means  # noqa: E402
+
+GOALS = {"report": 10.0, "pdf": 15.0, "memory_gib": 1.0, "ratio": 100.0}
+
+R_SCRIPT = r"""
+suppressMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+r <- read.csv(args[1])
+vars <- strsplit(args[2], ",")[[1]]
+d <- svydesign(ids = ~1, strata = ~wijk_code, weights = ~weight, fpc = ~stratum_population, data = r)
+out <- list()
+t0 <- proc.time()
+for (v in vars) {
+  f <- as.formula(paste0("~", v))
+  w <- svyby(f, ~wijk, d, svymean, na.rm = TRUE)
+  g <- svyby(f, ~gebied, d, svymean, na.rm = TRUE)
+  s <- svymean(f, d, na.rm = TRUE)
+  out[[v]] <- list(wijk = as.character(w$wijk), estimate = as.numeric(coef(w)),
+                   se = as.numeric(SE(w)), city = as.numeric(coef(s)), city_se = as.numeric(SE(s)))
+}
+elapsed <- proc.time() - t0
+cat(jsonlite::toJSON(list(seconds = unname(elapsed["user.self"] + elapsed["sys.self"]),
+                          indicators = out), digits = NA, auto_unbox = TRUE))
+"""
+
+
+def run_child(argv: list[str]) -> dict:
+    """Run a command; its wall time, CPU time (with its children) and peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} ... failed:\n{output}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_gib": usage.ru_maxrss / 2**20, "output": output}
+
+
+def report_run(url: str, out: Path, pdf: bool) -> dict:
+    return run_child([sys.executable, "-c", "from survey.cli import main; main()", "report",
+                      "--database-url", url, "--out", str(out), "--pdf" if pdf else "--no-pdf"])
+
+
+def seed(url: str, scale: float) -> float:
+    started = time.perf_counter()
+    code = ("from survey.demo.seed import seed_edition; import sys; "
+            "seed_edition(sys.argv[1], seed=2024, scale=float(sys.argv[2]), year=2024); "
+            "seed_edition(sys.argv[1], seed=2022, scale=float(sys.argv[2]), year=2022, replace=True)")
+    run_child([sys.executable, "-c", code, url, str(scale)])
+    return time.perf_counter() - started
+
+
+def ours_and_r(url: str, r_count: int, workdir: Path) -> None:
+    questionnaires = load_all()
+    frame = analysis_frame(url, 2024, questionnaires)
+    values, definitions = indicator_table(frame, questionnaires)
+    margins = edition_data.write_margin_files(url, workdir / "margins", 2024)
+    design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margins)
+    best = np.inf
+    for _ in range(3):
+        clock = time.process_time()
+        table = estimate_indicators(design, definitions)
+        best = min(best, time.process_time() - clock)
+    names = list(table["indicator"].unique())
+    means = [n for n in names if definitions[n][0].kind != "ratio"]
+    print(f"\nestimates of edition 2024: {len(names)} indicators x (city + "
+          f"{frame['gebied'].nunique()} gebieden + {frame['wijk'].nunique()} wijken) = "
+          f"{len(table):,} estimates, {design.n:,} respondents")
+    print(f"  ours: {best:7.3f} s CPU (estimate_indicators, best of 3: one pass per level)")
+    if shutil.which("Rscript") is None:
+        print("  R   : Rscript not found (apt-get install -y r-cran-survey r-cran-jsonlite)")
+        return
+    sample = [means[i] for i in np.linspace(0, len(means) - 1, min(r_count, len(means))).astype(int)]
+    data = design.frame[["wijk_code", "wijk", "gebied", "stratum_population", *sample]].copy()
+    data["weight"] = design.weights
+    csv, script = workdir / "r-input.csv", workdir / "bench.R"
+    data.to_csv(csv, index=False)
+    script.write_text(R_SCRIPT)
+    done = subprocess.run(["Rscript", str(script), str(csv), ",".join(sample)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print("  R   : failed: " + (done.stderr.strip().splitlines() or ["?"])[-1])
+        return
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    r_all = r["seconds"] / len(sample) * len(names)
+    print(f"  R   : {r['seconds']:7.3f} s CPU for {len(sample)} indicators (svyby by wijk and by "
+          f"gebied + svymean), scaled to all {len(names)}: {r_all:7.1f} s")
+    print(f"  ratio: ours is {r_all / best:,.0f} x faster than R (goal: at least "
+          f"{GOALS['ratio']:.0f} x)")
+    # the same estimates: against ours on the same fixed weights (R's design)
+    fixed = Design(data.assign(weight=design.weights), strata="wijk_code", design_weight="weight",
+                   fpc="stratum_population")
+    columns = data[sample].to_numpy(dtype=float)
+    by_wijk = domain_means(fixed, columns, by="wijk")
+    est_gap = se_gap = 0.0
+    for k, name in enumerate(sample):
+        ours = by_wijk[by_wijk["column"] == k].set_index("wijk").loc[r["indicators"][name]["wijk"]]
+        est_gap = max(est_gap, np.max(np.abs(ours["estimate"] - r["indicators"][name]["estimate"])
+                                      / np.abs(ours["estimate"])))
+        se_gap = max(se_gap, np.max(np.abs(ours["se"] - r["indicators"][name]["se"])
+                                    / np.abs(ours["se"])))
+    print(f"  agreement with R on the same fixed weights, by wijk: estimates {est_gap:.1e}, "
+          f"standard errors {se_gap:.1e} (largest relative difference)")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database-url", default=None,
+                        help="a database with editions 2024 and 2022 (default: seed a new one)")
+    parser.add_argument("--r-indicators", type=int, default=8,
+                        help="indicators R computes (its time is scaled to all of them)")
+    args = parser.parse_args(argv)
+    print(f"# report benchmark ({os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f} at the start)")
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        url = args.database_url
+        if url is None:
+            url = f"sqlite:///{work / 'benchmark.db'}"
+            print(f"seeding editions 2024 and 2022 at scale {args.scale}: "
+                  f"{seed(url, args.scale):.1f} s (not part of the report's time)")
+        runs = {}
+        for name, pdf in (("cold, no PDF", False), ("warm, no PDF", False),
+                          ("warm, with PDF", True)):
+            runs[name] = report_run(url, work / name.replace(" ", "").replace(",", "-"), pdf)
+            run = runs[name]
+            print(f"report {name:15}: {run['wall']:6.1f} s wall, {run['cpu']:6.1f} s CPU, "
+                  f"peak {run['rss_gib']:.2f} GiB")
+        steps = [line for line in runs["warm, no PDF"]["output"].splitlines() if "seconds:" in line]
+        print("  steps of the warm run (wall s): " + (steps[0].split("seconds:")[1].strip()
+                                                      if steps else "?"))
+        warm, with_pdf = runs["warm, no PDF"], runs["warm, with PDF"]
+        print(f"goals: report without PDF {warm['cpu']:.1f} s CPU (goal {GOALS['report']:.0f}); "
+              f"the PDF adds {with_pdf['cpu'] - warm['cpu']:.1f} s CPU (goal {GOALS['pdf']:.0f}); "
+              f"peak {max(r['rss_gib'] for r in runs.values()):.2f} GiB "
+              f"(goal {GOALS['memory_gib']:.0f})")
+        ours_and_r(url, args.r_indicators, work)
+
+
+if __name__ == "__main__":
+    main()
