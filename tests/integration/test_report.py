@@ -305,6 +305,7 @@ def test_the_series_starts_in_2014_with_the_police_break_and_the_targets(report_
     assert city["value"].iloc[0] == 100
     html = (report_with_series / "indices.html").read_text(encoding="utf-8")
     assert "gereconstrueerd" in html and "Breuk 2022" in html and "BVI" in html
+    assert "Breuk 2024" in html and "CBS-schaal sociale cohesie" in html
     assert 'title="breuk in de reeks"' in html
     for band in ("ver onder het Rotterdamse gemiddelde", "ver boven het Rotterdamse gemiddelde"):
         assert band in html

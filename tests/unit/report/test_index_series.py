@@ -99,7 +99,12 @@ def test_series_joins_published_and_computed_editions_and_marks_the_police_break
             "Overlast objectief"} <= broken
     assert "Veiligheidsindex -subjectief" not in broken and "Veiligheidsbeleving" not in broken
     assert breaks(vi, [2022, 2024]) == {}  # both after the change: no break inside the series
-    assert breaks(configs["Sociale index"], [2014, 2022, 2024]) == {}
+    # the CBS cohesion scale replaces our own in 2024: the Sociale index breaks there, in binding
+    social = breaks(configs["Sociale index"], [2014, 2022, 2024])
+    assert list(social) == [2024]
+    assert broken_columns(configs["Sociale index"], social[2024]) == {
+        "Binding-subjectief", "Sociale index -subjectief", "Sociale index"}
+    assert breaks(configs["Fysieke index"], [2014, 2022, 2024]) == {}
 
 
 def test_five_bands_with_documented_thresholds():
