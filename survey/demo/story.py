@@ -22,6 +22,7 @@ class Story:
     editions: dict
     index_offset: dict
     index_response: dict
+    answer_offset: dict
 
     def _edition(self, year):
         return self.editions.get(int(year)) or {}
@@ -46,14 +47,15 @@ class Story:
         return float((self._edition(year).get("wijk_register_factor") or {}).get(wijk, 1.0))
 
     def variable_shifts(self, year, questionnaires, configs=None):
-        """{variable: extra latent shift} for the answers behind the Sociale and Fysieke index:
-        their `index_offset` (every edition) plus (`index_response` - 1) times the edition's
-        shift, so that those answers follow the edition's shift at their own strength."""
+        """{variable: extra latent shift}: `answer_offset` per variable, and for the answers
+        behind the Sociale and Fysieke index their `index_offset` (every edition) plus
+        (`index_response` - 1) times the edition's shift, so that those answers follow the
+        edition's shift at their own strength."""
         from weighting.scores import load_index_configs
 
         configs = configs or load_index_configs()
         by_id = {i.id: i for q in questionnaires.values() for i in q.indicators}
-        shifts = {}
+        shifts = {variable: float(offset) for variable, offset in self.answer_offset.items()}
         for name, config in configs.items():
             offset = float(self.index_offset.get(name, 0.0))
             response = float(self.index_response.get(name, 1.0))
@@ -90,10 +92,10 @@ def load_story(path=STORY_PATH) -> Story:
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
                 raise InputError(path, f"editions.{year}.{key}: expected a mapping of names to numbers")
     maps = {}
-    for key in ("index_offset", "index_response"):
+    for key in ("index_offset", "index_response", "answer_offset"):
         values = data.get(key) or {}
         if not isinstance(values, dict) or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values()):
             raise InputError(path, f"{key}: expected a mapping of index names to numbers")
         maps[key] = values
-    return Story(editions, maps["index_offset"], maps["index_response"])
+    return Story(editions, maps["index_offset"], maps["index_response"], maps["answer_offset"])

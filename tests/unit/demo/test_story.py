@@ -28,7 +28,8 @@ def test_answers_behind_the_reconstructed_indices_get_their_own_shift():
     expected = (story.index_offset["Sociale index"]
                 + (story.index_response["Sociale index"] - 1) * story.latent_shift(2022))
     assert shifts["leven_cijfer"] == pytest.approx(expected)
-    assert "onveilig_buurt" not in shifts  # the Veiligheidsindex's answers follow the edition
+    assert shifts["onveilig_buurt"] == story.answer_offset["onveilig_buurt"]
+    assert "tevreden_buurt" not in shifts  # the Veiligheidsindex's answers follow the edition
 
 
 def test_a_bad_story_names_the_setting(tmp_path):

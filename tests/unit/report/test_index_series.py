@@ -144,3 +144,10 @@ def test_bad_targets_file_names_the_target(tmp_path, configs):
                     "baseline_edition: 2022, by_edition: 2026}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"targets\[1\] \(x\): score 'Veiligheid' is not an index"):
         load_targets(path, score_columns=configs["Veiligheidsindex"].score_columns)
+
+
+def test_the_main_report_uses_the_same_five_bands():
+    from survey.report.build import _band
+
+    assert [_band(s) for s in (50, 75, 100, 115, 140, np.nan)] == [
+        "band-ver_onder", "band-onder", "band-rond", "band-boven", "band-ver_boven", ""]
