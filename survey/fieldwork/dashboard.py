@@ -346,6 +346,36 @@ def daily_completes(db, edition_id: int, filters: Filters = Filters()) -> list[t
     return result
 
 
+OVER_TIME_COLUMNS = ("Dag", "Web", "Papier", "Telefoon", "Voltooid die dag", "Voltooid totaal",
+                     "Respons (totaal/bruto)", "% van doel")
+"""The response-over-time table: one row per day with completes."""
+
+
+def response_over_time(daily: list[tuple[date, str, int]], gross: int,
+                       target: int) -> list[list]:
+    """Completes per day by mode, the running total and the running response (completes over
+    the gross sample, and over the target): the table behind the chart.
+
+    >>> from datetime import date
+    >>> response_over_time([(date(2023, 3, 1), "web", 2), (date(2023, 3, 3), "paper", 3)],
+    ...                    10, 20)[-1]
+    [datetime.date(2023, 3, 3), 0, 3, 0, 3, 5, 0.5, 0.25]
+    """
+    per_day: dict[date, dict[str, int]] = {}
+    for day, mode, n in daily:
+        per_day.setdefault(day, {}).setdefault(mode or "onbekend", 0)
+        per_day[day][mode or "onbekend"] += n
+    rows, running = [], 0
+    for day in sorted(per_day):
+        counts = per_day[day]
+        total = sum(counts.values())
+        running += total
+        rows.append([day, counts.get("web", 0), counts.get("paper", 0), counts.get("phone", 0),
+                     total, running, running / gross if gross else None,
+                     running / target if target else None])
+    return rows
+
+
 def cumulative_series(daily: list[tuple[date, str, int]]) -> dict[str, list[tuple[date, int]]]:
     """Cumulative completes per day for each mode and in total ("all").
 

@@ -7,6 +7,7 @@ formula (CSV injection, OWASP). Numbers are written as numbers and never changed
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,7 +59,7 @@ def xlsx_bytes(sheets: dict[str, tuple]) -> bytes:
 
 
 def _formatted(sheet, value, number_format):
-    if number_format is None or not isinstance(value, (int, float)):
+    if number_format is None or not isinstance(value, (int, float, date)):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = number_format
