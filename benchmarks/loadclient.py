@@ -247,7 +247,9 @@ def answer_form(page_html: str, rng: random.Random) -> tuple[dict, dict]:
             if not name or name == "csrf_token":
                 continue
             if kind == "radio":
-                radios[name].append(html.unescape(attrs.get("value", "")))
+                value = html.unescape(attrs.get("value", ""))
+                if value:  # "" is the hidden "no answer" radio every group starts with
+                    radios[name].append(value)
             elif kind == "checkbox":
                 boxes[name].append(html.unescape(attrs.get("value", "")))
             elif kind == "text":
@@ -382,6 +384,14 @@ async def run_respondent(code: str, servers: Servers, stats: Stats, log: AckLog,
             token = _CSRF_RE.search(response.body)
             if not token:
                 raise RequestFailed("unexpected", f"no form on {path}")
+            if path == "/vragenlijst/beeindigen":
+                # the screening answer ends it: confirm, as a resident who moved would
+                await asyncio.sleep(rng.uniform(*think))
+                posted = await client.request("POST", response.path,
+                                              {"csrf_token": token.group(1), "action": "end"},
+                                              kind="review")
+                response = await follow(posted, "page_get")
+                continue
             if path == "/vragenlijst/controleren":
                 await asyncio.sleep(rng.uniform(*think))
                 posted = await client.request("POST", response.path,

@@ -49,7 +49,7 @@ def create_app(test_config=None, *, serving=None):
         security.check_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from survey import i18n
+    from survey import error_pages, i18n
     from survey.routes import health, questionnaire, start
 
     i18n.init_app(app)
@@ -57,7 +57,7 @@ def create_app(test_config=None, *, serving=None):
     app.register_blueprint(health.bp)
     app.register_blueprint(start.bp)
     app.register_blueprint(questionnaire.bp)
-    app.register_error_handler(429, start.too_many_attempts)
+    error_pages.init_app(app)  # 404, 405, 429, 500 in the resident's language
     from survey.routes import dashboard, export, outcomes, paper, phone, staff
     from survey.staff import auth as staff_auth
     from survey.staff import local_time

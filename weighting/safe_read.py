@@ -60,6 +60,8 @@ LIMITS = SpreadsheetLimits()
 _XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 file: .xls of Excel 97-2003
 _CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# a cell that holds something: not `<c r="IUW1" s="3"/>`, an empty cell kept for its style
+_VALUE_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*(?<!/)>")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=\"[A-Z]*[0-9]*:?([A-Z]{1,3})?([0-9]{1,7})?\"")
 _CHUNK = 1024 * 1024
@@ -85,13 +87,17 @@ def refuse_xls(content: bytes, source) -> None:
                                  "save it as .xlsx (Excel workbook) or as CSV UTF-8")
 
 
-def check_xlsx(content, source,
-               limits: SpreadsheetLimits = LIMITS) -> dict[str, tuple[int, int, int]]:
+def check_xlsx(content, source, limits: SpreadsheetLimits = LIMITS, *,
+               trust_dimension: bool = True) -> dict[str, tuple[int, int, int]]:
     """Check a workbook against `limits` without unpacking more than one sheet at a time.
 
     Args:
         content: the file's bytes, or a path.
         source: the name used in messages.
+        trust_dimension: whether the reader will fill what each sheet's `<dimension>` claims
+            (pandas does): then a claim over the limits is refused too. `read_xlsx` reads only
+            as far as the cells reach, and passes False: Excel often claims formatted, empty
+            columns far to the right.
 
     Returns:
         For each worksheet member (`xl/worksheets/sheet1.xml`, ...): (last row, last column,
@@ -130,7 +136,7 @@ def check_xlsx(content, source,
         for member in members:
             name = member.filename
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                extents[name] = _sheet_extent(archive, member, source, limits)
+                extents[name] = _sheet_extent(archive, member, source, limits, trust_dimension)
         return extents
 
 
@@ -149,7 +155,7 @@ def read_xlsx(content, source, *, first_only: bool = False,
     if isinstance(content, (str, Path)):
         with open(content, "rb") as handle:
             content = handle.read()
-    extents = check_xlsx(content, source, limits)
+    extents = check_xlsx(content, source, limits, trust_dimension=False)
     from openpyxl import load_workbook
 
     try:
@@ -185,12 +191,16 @@ def _reason(exc) -> str:
     return f"{exc.__class__.__name__}: {text[:120]}" if text else exc.__class__.__name__
 
 
-def _sheet_extent(archive, member, source, limits) -> tuple[int, int, int]:
+def _sheet_extent(archive, member, source, limits, trust_dimension=True) -> tuple[int, int, int]:
     """Stream one sheet's XML: the cells present and their extent, stopping at a limit. A
     regular expression over the bytes, not an XML parser: about ten times faster, and a
     malformed sheet is left for openpyxl to report."""
     sheet = Path(member.filename).stem
     cells = last_row = last_column = 0
+    declared = None
+    # a reader that fills what the sheet claims also fills its styled empty cells; ours
+    # (read_xlsx) reads as far as the cells with content, whatever lies beyond
+    refs = _CELL_REF if trust_dimension else _VALUE_CELL_REF
     tail = b""
     unpacked = 0
     try:
@@ -200,17 +210,10 @@ def _sheet_extent(archive, member, source, limits) -> tuple[int, int, int]:
                 if not chunk:
                     break
                 if not unpacked:
-                    # openpyxl fills every row and column the sheet claims: check the claim
                     declared = _DIMENSION.search(chunk)
-                    if declared and declared.group(1) and declared.group(2):
-                        rows = int(declared.group(2))
-                        columns = column_number(declared.group(1).decode())
-                        if columns > limits.max_columns or rows * columns > limits.max_cells:
-                            raise InputError(
-                                source, f"sheet {sheet} claims {rows:,} rows x {columns:,} "
-                                        f"columns (its dimension), more than the "
-                                        f"{limits.max_cells:,} cells or {limits.max_columns:,} "
-                                        "columns read; save it again from Excel or as CSV UTF-8")
+                    if trust_dimension:
+                        # openpyxl fills every row and column the sheet claims: check it
+                        _check_claim(source, sheet, declared, limits)
                 unpacked += len(chunk)
                 if unpacked > member.file_size + _CHUNK:  # the directory lied about the size
                     raise InputError(source, f"{member.filename} unpacks to more than its "
@@ -219,21 +222,36 @@ def _sheet_extent(archive, member, source, limits) -> tuple[int, int, int]:
                 cut = chunk.rfind(b"<")
                 data, tail = tail + chunk[:cut], chunk[cut:]
                 cells += len(_CELL.findall(data))
-                for letters, row in _CELL_REF.findall(data):
+                for letters, row in refs.findall(data):
                     last_column = max(last_column, column_number(letters.decode()))
                     last_row = max(last_row, int(row))
-                for row in _ROW_REF.findall(data):
-                    last_row = max(last_row, int(row))
+                if trust_dimension:
+                    for row in _ROW_REF.findall(data):
+                        last_row = max(last_row, int(row))
                 _check_extent(source, sheet, cells, last_row, last_column, limits)
             cells += len(_CELL.findall(tail))
-            for letters, row in _CELL_REF.findall(tail):
+            for letters, row in refs.findall(tail):
                 last_column = max(last_column, column_number(letters.decode()))
                 last_row = max(last_row, int(row))
             _check_extent(source, sheet, cells, last_row, last_column, limits)
+            if cells and not (last_row and last_column):
+                # cells without references: a reader falls back on the claimed dimension
+                _check_claim(source, sheet, declared, limits)
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:  # RuntimeError: encrypted
         raise InputError(source, f"{member.filename} cannot be unpacked ({exc}); the workbook "
                                  "is damaged: save it again as .xlsx or as CSV UTF-8") from None
     return last_row, last_column, cells
+
+
+def _check_claim(source, sheet, declared, limits):
+    if declared and declared.group(1) and declared.group(2):
+        rows, columns = int(declared.group(2)), column_number(declared.group(1).decode())
+        if columns > limits.max_columns or rows * columns > limits.max_cells:
+            raise InputError(
+                source, f"sheet {sheet} claims {rows:,} rows x {columns:,} columns (its "
+                        f"dimension), more than the {limits.max_cells:,} cells or "
+                        f"{limits.max_columns:,} columns read; save it again from Excel or as "
+                        "CSV UTF-8")
 
 
 def _check_extent(source, sheet, cells, last_row, last_column, limits):

@@ -28,6 +28,38 @@ def nice_step(maximum: float, ticks: int = 5) -> int:
     return 10 * power
 
 
+LABEL_SPACE = 72
+"""Pixels a time-axis label needs ("sep 2023" at 12 px is about 52) plus a gap."""
+
+
+def axis_ticks(first: date, last: date, plot_width: float) -> list[tuple[date, str]]:
+    """The days the time axis labels, at least LABEL_SPACE pixels apart so no two labels
+    overlap: every day, 2 days or week (labelled "4 mrt") for a short span, else every 1, 2,
+    3, 6 or 12 months (labelled "sep 2023").
+
+    >>> [label for _, label in axis_ticks(date(2023, 3, 1), date(2023, 3, 20), 700)][:3]
+    ['1 mrt', '3 mrt', '5 mrt']
+    >>> len(axis_ticks(date(2022, 1, 1), date(2024, 12, 31), 700)) <= 700 // LABEL_SPACE
+    True
+    """
+    span = max((last - first).days, 1)
+    per_day = plot_width / span
+    if span <= 45:
+        step = next((s for s in (1, 2, 7, 14) if s * per_day >= LABEL_SPACE), 28)
+        return [(first + timedelta(days=d), f"{(first + timedelta(days=d)).day} "
+                 f"{MONTHS[(first + timedelta(days=d)).month - 1]}")
+                for d in range(0, span + 1, step)
+                if (span - d) * per_day >= LABEL_SPACE / 2 or d == 0]
+    months = next((m for m in (1, 2, 3, 6, 12) if m * 30.4 * per_day >= LABEL_SPACE), 24)
+    ticks = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first and (month.month - 1) % months == 0:
+            ticks.append((month, f"{MONTHS[month.month - 1]} {month.year}"))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return ticks
+
+
 def cumulative_svg(series: dict, *, target: int | None = None, start: date | None = None,
                    end: date | None = None, width: int = 900, height: int = 320) -> Markup:
     """An SVG line chart of cumulative completes.
@@ -71,14 +103,11 @@ def cumulative_svg(series: dict, *, target: int | None = None, start: date | Non
                      'stroke="#d8d8d8" stroke-width="1"/>')
         parts.append(f'<text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end" '
                      f'font-size="12" fill="#333">{value:,}</text>'.replace(",", "."))
-    month = date(first.year, first.month, 1)
-    while month <= last:
-        if month >= first:
-            parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{upper}" '
-                         f'y2="{upper + plot_h}" stroke="#ececec" stroke-width="1"/>')
-            parts.append(f'<text x="{x(month):.1f}" y="{height - lower + 18}" text-anchor="middle" '
-                         f'font-size="12" fill="#333">{MONTHS[month.month - 1]} {month.year}</text>')
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    for tick, label in axis_ticks(first, last, plot_w):
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{upper}" '
+                     f'y2="{upper + plot_h}" stroke="#ececec" stroke-width="1"/>')
+        parts.append(f'<text x="{x(tick):.1f}" y="{height - lower + 18}" text-anchor="middle" '
+                     f'font-size="12" fill="#333">{label}</text>')
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{upper + plot_h}" '
                  f'y2="{upper + plot_h}" stroke="#333" stroke-width="1"/>')
     if target:

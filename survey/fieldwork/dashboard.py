@@ -13,6 +13,9 @@ Otherwise it follows from the unit's status:
 - started, with at least `partial_min_answers` stored answers -> 1.2 (partial), with fewer ->
   2.12 (break-off). AAPOR leaves the partial threshold to the researcher; set it with
   FIELDWORK_PARTIAL_MIN_ANSWERS (default 20);
+- invited, phoned, and every call unanswered or busy -> 2.20 (non-contact);
+- invited while no letter went to it, in an edition whose letters are printed here -> 3.11
+  (no invitation sent);
 - invited and nothing heard -> 3.19 (nothing ever returned).
 """
 
@@ -22,12 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import aliased
 
 from survey.errors import InputError
 from survey.fieldwork import aapor
-from survey.models import Answer, Area, Edition, SampleUnit
+from survey.models import Answer, Area, CallAttempt, Edition, MailedLetter, SampleUnit
 
 MODES = ("web", "paper", "phone")
 MODE_LABELS = {"web": "Web", "paper": "Papier", "phone": "Telefoon"}
@@ -155,6 +159,9 @@ class Table:
         return columns(self.waves)
 
 
+_EDITION_UNIT = aliased(SampleUnit)
+
+
 def disposition_column(partial_min_answers: int = DEFAULT_PARTIAL_MIN_ANSWERS):
     """SQL expression: the unit's final disposition code (stored, or derived from status).
 
@@ -167,10 +174,26 @@ def disposition_column(partial_min_answers: int = DEFAULT_PARTIAL_MIN_ANSWERS):
         .correlate(SampleUnit)
         .scalar_subquery()
     )
+    # phoned, and every call went unanswered or was busy: a non-contact (2.20), not "nothing
+    # heard"; any other call outcome (an appointment) is contact
+    called = select(CallAttempt.id).where(CallAttempt.sample_unit_id == SampleUnit.id)
+    not_reached = and_(
+        exists(called.where(CallAttempt.outcome.in_(("no_answer", "busy")))),
+        ~exists(called.where(CallAttempt.outcome.not_in(("no_answer", "busy")))))
+    # no letter went to this unit while the edition's letters are printed here: 3.11, "no
+    # invitation sent", not 3.19 (an edition whose letters were printed elsewhere has no
+    # letter rows at all, and keeps 3.19)
+    mailed = exists(select(MailedLetter.id).where(MailedLetter.sample_unit_id == SampleUnit.id))
+    edition_mails = exists(
+        select(MailedLetter.id)
+        .join(_EDITION_UNIT, _EDITION_UNIT.id == MailedLetter.sample_unit_id)
+        .where(_EDITION_UNIT.edition_id == SampleUnit.edition_id))
     derived = case(
         (SampleUnit.status == "completed", literal("1.1")),
         (SampleUnit.status == "started",
          case((answers >= partial_min_answers, literal("1.2")), else_=literal("2.12"))),
+        (not_reached, literal("2.20")),
+        (and_(~mailed, edition_mails), literal("3.11")),
         else_=literal("3.19"),
     )
     return func.coalesce(SampleUnit.disposition, derived)
@@ -321,6 +344,36 @@ def daily_completes(db, edition_id: int, filters: Filters = Filters()) -> list[t
             value = date.fromisoformat(value)
         result.append((value, mode, n))
     return result
+
+
+OVER_TIME_COLUMNS = ("Dag", "Web", "Papier", "Telefoon", "Voltooid die dag", "Voltooid totaal",
+                     "Respons (totaal/bruto)", "% van doel")
+"""The response-over-time table: one row per day with completes."""
+
+
+def response_over_time(daily: list[tuple[date, str, int]], gross: int,
+                       target: int) -> list[list]:
+    """Completes per day by mode, the running total and the running response (completes over
+    the gross sample, and over the target): the table behind the chart.
+
+    >>> from datetime import date
+    >>> response_over_time([(date(2023, 3, 1), "web", 2), (date(2023, 3, 3), "paper", 3)],
+    ...                    10, 20)[-1]
+    [datetime.date(2023, 3, 3), 0, 3, 0, 3, 5, 0.5, 0.25]
+    """
+    per_day: dict[date, dict[str, int]] = {}
+    for day, mode, n in daily:
+        per_day.setdefault(day, {}).setdefault(mode or "onbekend", 0)
+        per_day[day][mode or "onbekend"] += n
+    rows, running = [], 0
+    for day in sorted(per_day):
+        counts = per_day[day]
+        total = sum(counts.values())
+        running += total
+        rows.append([day, counts.get("web", 0), counts.get("paper", 0), counts.get("phone", 0),
+                     total, running, running / gross if gross else None,
+                     running / target if target else None])
+    return rows
 
 
 def cumulative_series(daily: list[tuple[date, str, int]]) -> dict[str, list[tuple[date, int]]]:

@@ -5,8 +5,8 @@ are %-style names, filled by `message(key, **values)`.
 
 >>> from survey import create_app
 >>> with create_app({"TESTING": True}).test_request_context():   # doctest: +SKIP
-...     message("number_range", min=0, max=100)
-'Vul een getal in van 0 tot en met 100.'
+...     message("number_range", question="Hoe oud bent u?", min=15, max=110)
+'Vul bij ‘Hoe oud bent u?’ een getal in van 15 tot en met 110.'
 """
 
 from flask_babel import lazy_gettext
@@ -20,9 +20,18 @@ ERROR_MESSAGES = {
     "code_unknown": lazy_gettext(
         "Deze code kennen we niet. Controleer de code in uw brief en probeer het opnieuw."
     ),
+    # the login limit: the code typed was not checked, so it is not called wrong
     "too_many_attempts": lazy_gettext(
-        "U heeft te vaak een verkeerde code ingevuld. Wacht een kwartier en probeer het dan "
-        "opnieuw."
+        "We hebben uw code nu niet gecontroleerd, omdat vanaf uw internetverbinding te vaak "
+        "een verkeerde code is ingevuld."
+    ),
+    "attempts_none_left": lazy_gettext("U kunt nu even geen code meer proberen."),
+    "call_us": lazy_gettext("Lukt het niet? Bel de gemeente Rotterdam op 14 010."),
+    "cookies_needed": lazy_gettext(
+        "Uw browser stuurde ons cookie niet terug. Deze vragenlijst heeft één cookie nodig om "
+        "te onthouden dat u bent ingelogd; het verdwijnt als u de browser sluit. Zet cookies "
+        "aan voor deze website, of gebruik een andere browser, en klik dan nog een keer op "
+        "Start."
     ),
     "session_ended": lazy_gettext(
         "Uw sessie is afgelopen. Vul de code uit uw brief opnieuw in om verder te gaan. Uw "
@@ -31,6 +40,11 @@ ERROR_MESSAGES = {
     "form_expired": lazy_gettext(
         "Deze pagina was verlopen. Uw antwoorden staan er nog; controleer ze en klik nog een "
         "keer op de knop."
+    ),
+    # "save and continue later" with answers that did not check out: the rest was stored
+    "not_saved": lazy_gettext(
+        "Uw andere antwoorden zijn opgeslagen, maar dit antwoord niet, omdat het niet klopte: "
+        "%(questions)s. U ziet die vraag weer als u verder gaat."
     ),
     # the database could not be reached or written (full disk, restart): nothing was stored
     "database_unavailable": lazy_gettext(
@@ -42,30 +56,70 @@ ERROR_MESSAGES = {
     "control_characters_removed": lazy_gettext(
         "Uit wat u intypte zijn onzichtbare stuurtekens weggelaten. Kijk uw antwoord nog even na."
     ),
-    # answers
-    "single_required": lazy_gettext("Kies een antwoord."),
-    "multiple_required": lazy_gettext("Kies ten minste één antwoord."),
+    # answers: every message names its question (`question`, the first sentence of its text,
+    # see survey.respondent.forms.question_name) and says what that question expects
+    "single_required": lazy_gettext("Kies een antwoord bij ‘%(question)s’."),
+    "multiple_required": lazy_gettext("Kies ten minste één antwoord bij ‘%(question)s’."),
     "grid_row_required": lazy_gettext("Kies een antwoord bij ‘%(row)s’."),
-    "option_unknown": lazy_gettext("Kies een van de antwoorden die er staan."),
-    "exclusive": lazy_gettext("U kunt ‘%(label)s’ niet samen met een ander antwoord kiezen."),
-    "number_required": lazy_gettext("Vul een getal in."),
-    "number_required_or_missing": lazy_gettext("Vul een getal in of kies ‘%(label)s’."),
-    "number_invalid": lazy_gettext("Vul een getal in met alleen cijfers, bijvoorbeeld 12."),
-    "number_whole": lazy_gettext("Vul een heel getal in, zonder komma."),
+    "option_unknown": lazy_gettext("Kies bij ‘%(question)s’ een van de antwoorden die er staan."),
+    "exclusive": lazy_gettext(
+        "U kunt bij ‘%(question)s’ niet ‘%(label)s’ en ook een ander antwoord kiezen. Kies "
+        "‘%(label)s’ of de andere antwoorden."
+    ),
+    "number_required": lazy_gettext(
+        "Vul bij ‘%(question)s’ een getal in van %(min)s tot en met %(max)s."
+    ),
+    "number_required_or_missing": lazy_gettext(
+        "Vul bij ‘%(question)s’ een getal in van %(min)s tot en met %(max)s, of kies "
+        "‘%(label)s’."
+    ),
+    "number_invalid": lazy_gettext(
+        "Vul bij ‘%(question)s’ een getal in van %(min)s tot en met %(max)s, met alleen "
+        "cijfers, bijvoorbeeld %(example)s."
+    ),
+    "number_whole": lazy_gettext(
+        "Vul bij ‘%(question)s’ een heel getal in van %(min)s tot en met %(max)s, zonder komma."
+    ),
     "number_decimals": lazy_gettext(
-        "Vul een getal in met hoogstens %(decimals)s cijfers achter de komma."
+        "Vul bij ‘%(question)s’ een getal in van %(min)s tot en met %(max)s, met hoogstens "
+        "%(decimals)s cijfers achter de komma."
     ),
-    "number_range": lazy_gettext("Vul een getal in van %(min)s tot en met %(max)s."),
-    "number_and_missing": lazy_gettext("Vul een getal in of kies ‘%(label)s’, niet allebei."),
-    "text_required": lazy_gettext("Vul een antwoord in."),
+    "number_range": lazy_gettext(
+        "Vul bij ‘%(question)s’ een getal in van %(min)s tot en met %(max)s."
+    ),
+    "number_and_missing": lazy_gettext(
+        "Vul bij ‘%(question)s’ een getal in of kies ‘%(label)s’, niet allebei."
+    ),
+    "text_required": lazy_gettext("Vul een antwoord in bij ‘%(question)s’."),
     "text_too_long": lazy_gettext(
-        "Uw antwoord mag hoogstens %(max)s tekens lang zijn; het is nu %(count)s tekens."
+        "Uw antwoord bij ‘%(question)s’ mag hoogstens %(max)s tekens lang zijn; het is nu "
+        "%(count)s tekens."
     ),
-    "date_required": lazy_gettext("Vul een datum in."),
-    "date_incomplete": lazy_gettext("Vul een dag, een maand en een jaar in."),
-    "date_invalid": lazy_gettext("Vul een bestaande datum in, bijvoorbeeld 27 3 1980."),
-    "date_too_early": lazy_gettext("Vul een datum in op of na %(min)s."),
-    "date_too_late": lazy_gettext("Vul een datum in op of voor %(max)s."),
+    "date_required": lazy_gettext(
+        "Vul bij ‘%(question)s’ een datum in: dag, maand en jaar, bijvoorbeeld %(example)s."
+    ),
+    "date_no_day": lazy_gettext(
+        "Vul bij ‘%(question)s’ ook de dag in, bijvoorbeeld %(example)s."
+    ),
+    "date_no_month": lazy_gettext(
+        "Vul bij ‘%(question)s’ ook de maand in, bijvoorbeeld %(example)s."
+    ),
+    "date_no_year": lazy_gettext(
+        "Vul bij ‘%(question)s’ ook het jaar in, bijvoorbeeld %(example)s."
+    ),
+    "date_year_digits": lazy_gettext(
+        "Vul bij ‘%(question)s’ het jaar in met 4 cijfers, bijvoorbeeld %(example)s."
+    ),
+    "date_invalid": lazy_gettext(
+        "Vul bij ‘%(question)s’ een bestaande datum in, met dag, maand en jaar in cijfers, "
+        "bijvoorbeeld %(example)s."
+    ),
+    "date_too_early": lazy_gettext(
+        "Vul bij ‘%(question)s’ een datum in op of na %(min)s, bijvoorbeeld %(example)s."
+    ),
+    "date_too_late": lazy_gettext(
+        "Vul bij ‘%(question)s’ een datum in op of voor %(max)s, bijvoorbeeld %(example)s."
+    ),
 }
 
 

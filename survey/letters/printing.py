@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from survey import storage
+from survey import clock, storage
 from survey.errors import WijkprofielError
 from survey.fieldwork.exports import safe_cell
 from survey.letters import batches
@@ -62,7 +62,7 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
     if not selection.recipients:
         return run
     settings = settings_from_config(config, selection.edition_year,
-                                    letter_date or date.today())
+                                    letter_date or clock.today())
     chunks = batches.split_batches(selection.recipients, batch_size)
     run.labels = [batches.batch_label(selection.edition_year, wave, kind, first_number + i)
                   for i in range(len(chunks))]
@@ -126,7 +126,7 @@ def reprint(url: str, config, letter_id: int, path: Path, *, printed_by: str,
             raise WijkprofielError(f"letter {letter.batch}/{letter.sequence:05d}: the name and "
                                    "address of its unit have been deleted; it cannot be printed")
         edition_year = int(letter.batch[:4])
-        settings = settings_from_config(config, edition_year, letter_date or date.today())
+        settings = settings_from_config(config, edition_year, letter_date or clock.today())
         composed = compose_letter(letter.kind, recipient, settings, batch=letter.batch,
                                   sequence=letter.sequence)
         with LetterPdf(path, title=f"Wijkprofiel {edition_year}, herdruk {composed.reference}")\

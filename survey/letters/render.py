@@ -154,6 +154,48 @@ def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
     return len(qr.matrix), runs
 
 
+FOLDS = (99 * mm, 198 * mm)
+"""Where a tri-folded A4 (297 mm) is folded for a C5/6 or EA5/6 window envelope."""
+FOLD_CLEARANCE = 3 * mm
+"""No part of the code box within this of a fold: the code and QR code stay flat."""
+
+
+def code_box_place(body_end: float, help_height: float, closing_height: float
+                   ) -> tuple[float, bool]:
+    """Where the code box goes: (its top, whether the help paragraph goes before it).
+
+    Right after the body if the box clears both folds; else pushed below the fold when the
+    rest still fits above the footer; else after the help paragraph, which then moves the
+    box below the fold. A layout that cannot clear the fold is an error, not a letter the
+    post creases through the code.
+
+    >>> top, last = code_box_place(188 * mm, 22 * mm, 18 * mm)
+    >>> top / mm > 198 + 2, last
+    (True, False)
+    >>> code_box_place(120 * mm, 22 * mm, 18 * mm)[0] / mm
+    120.5
+    """
+    def clear(top):
+        return all(not (top - FOLD_CLEARANCE < fold < top + CODE_BOX_HEIGHT + FOLD_CLEARANCE)
+                   for fold in FOLDS)
+
+    def fits(end):
+        return end <= FOOTER_TOP - 2 * mm
+
+    first = body_end + 0.5 * mm
+    if clear(first):
+        return first, False
+    below = next(fold + FOLD_CLEARANCE for fold in FOLDS if fold > first)
+    rest = CODE_BOX_HEIGHT + 1 * mm + help_height + closing_height
+    if clear(below) and fits(below + rest):
+        return below, False
+    after_help = body_end + help_height + 0.5 * mm
+    if clear(after_help) and fits(after_help + CODE_BOX_HEIGHT + 1 * mm + closing_height):
+        return after_help, True
+    raise WijkprofielError("letter layout: the code box cannot clear the folds of a tri-folded "
+                           "A4 (99 and 198 mm); shorten the body text")
+
+
 def _y(from_top: float) -> float:
     return PAGE_HEIGHT - from_top
 
@@ -280,10 +322,15 @@ class LetterPdf:
         # salutation goes at 118 mm (personal); the body follows
         top = 121 * mm
         top = self._paragraphs(body, top)
-        code_top = top + 0.5 * mm
+        code_top, code_last = code_box_place(top, self._height(after_code),
+                                             self._closing_height(closing))
+        if code_last:  # the help paragraph first, so the box clears the fold
+            top = self._paragraphs(after_code, top)
         self._code_box(code_top, code_label, start_url)
         top = code_top + CODE_BOX_HEIGHT + 1 * mm
-        top = self._paragraphs(after_code, top) - BODY_LEADING * 0.4
+        if not code_last:
+            top = self._paragraphs(after_code, top)
+        top -= BODY_LEADING * 0.4
         c.setFont(SANS, BODY_SIZE)
         for i, line in enumerate(closing):
             if i == len(closing) - 1:
@@ -296,6 +343,16 @@ class LetterPdf:
                 f"footer at {FOOTER_TOP / mm:.0f} mm; shorten the body text"
             )
         return code_top
+
+    @staticmethod
+    def _height(paragraphs) -> float:
+        """What `_paragraphs` would add to `top`."""
+        lines = sum(len(wrap(p, SANS, BODY_SIZE, TEXT_WIDTH)) for p in paragraphs)
+        return lines * BODY_LEADING + len(paragraphs) * PARAGRAPH_GAP + BODY_LEADING * 0.4
+
+    @staticmethod
+    def _closing_height(closing) -> float:
+        return len(closing) * BODY_LEADING + PARAGRAPH_GAP - BODY_LEADING * 0.4
 
     def _paragraphs(self, paragraphs, top: float) -> float:
         c = self.canvas

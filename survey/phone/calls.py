@@ -14,8 +14,8 @@ from sqlalchemy.orm import aliased
 from survey.fieldwork import outcomes
 from survey.letters import addressing
 from survey.fieldwork import dashboard as fieldwork
-from survey.models import (Area, CallAttempt, IdentityLink, IdentityPerson, PaperForm,
-                           SampleUnit)
+from survey.models import (Area, CallAssignment, CallAttempt, IdentityLink, IdentityPerson,
+                           PaperForm, SampleUnit)
 
 MODE = "phone"
 NO_ANSWER, BUSY, APPOINTMENT, REFUSAL, WRONG_NUMBER, COMPLETED = (
@@ -102,9 +102,16 @@ class CallList:
 
 
 def candidates(db, edition_id: int, max_attempts: int, now: datetime,
-               wijk_code: int | None = None) -> list[Entry]:
+               wijk_code: int | None = None, *, interviewer: str | None = None,
+               only_unit: str | None = None) -> list[Entry]:
     """Every unit of the edition that may be called now or at an appointment (see the
-    package docstring for the rules). One query; the call history is summarised per unit."""
+    package docstring for the rules). One query; the call history is summarised per unit.
+
+    Args:
+        interviewer: only the units on this interviewer's list: assigned to them, or to
+            nobody (`survey.phone.supervision`); None: every unit (the coordinator's view).
+        only_unit: only this unit (is it callable?).
+    """
     summary = (
         select(CallAttempt.sample_unit_id.label("unit_id"),
                func.count().label("attempts"),
@@ -136,11 +143,19 @@ def candidates(db, edition_id: int, max_attempts: int, now: datetime,
     )
     if wijk_code is not None:
         statement = statement.where(SampleUnit.wijk_code == wijk_code)
+    if only_unit is not None:
+        statement = statement.where(SampleUnit.id == only_unit)
+    if interviewer is not None:
+        statement = (statement
+                     .outerjoin(CallAssignment, CallAssignment.sample_unit_id == SampleUnit.id)
+                     .where(or_(CallAssignment.interviewer == interviewer,
+                                CallAssignment.sample_unit_id.is_(None))))
     return [Entry(*row) for row in db.execute(statement)]
 
 
 def call_list(db, edition_id: int, wijk_rows, *, max_attempts: int, now: datetime,
-              wijk_code: int | None = None, per_wijk: int = 25) -> CallList:
+              wijk_code: int | None = None, per_wijk: int = 25,
+              interviewer: str | None = None) -> CallList:
     """The call list in calling order.
 
     Args:
@@ -152,7 +167,8 @@ def call_list(db, edition_id: int, wijk_rows, *, max_attempts: int, now: datetim
                                         row.target)
                for row in wijk_rows if row.target - row.completed > 0}
     due, later = [], []
-    for entry in candidates(db, edition_id, max_attempts, now, wijk_code):
+    for entry in candidates(db, edition_id, max_attempts, now, wijk_code,
+                            interviewer=interviewer):
         if entry.last_outcome == APPOINTMENT and entry.appointment_at is not None:
             (due if entry.appointment_at <= now else later).append(entry)
         elif entry.wijk_code in lagging:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from survey.questionnaire.loader import END, Page, Question, Questionnaire
-from survey.questionnaire.rules import answer_text, evaluate
+from survey.questionnaire.rules import answer_text, evaluate, variables_in
 
 __all__ = ["Router"]
 
@@ -81,11 +81,25 @@ class Router:
         >>> router.screened_out({"woont_adres": "nee"}), router.screened_out({})  # doctest: +SKIP
         (True, False)
         """
+        return self.screening(answers) is not None
+
+    def screening(self, answers: Mapping[str, Any]) -> tuple[Page, list[str]] | None:
+        """The page whose `goto: end` rule the answers meet, with the variables that rule
+        names (the answers that end the questionnaire), or None when they end nothing. The
+        web asks the respondent to confirm such an answer before the unit is closed.
+
+        >>> page, variables = router.screening({"woont_adres": "nee"})   # doctest: +SKIP
+        >>> page.id, variables                                            # doctest: +SKIP
+        ('adres', ['woont_adres'])
+        """
         path = self.path(answers)
         if not path:
-            return False
+            return None
         rule = next((r for r in path[-1].routing if evaluate(r.when, answers)), None)
-        return rule is not None and rule.goto == END
+        if rule is None or rule.goto != END:
+            return None
+        named = variables_in(rule.when)
+        return path[-1], [v for v in path[-1].variables() if v in named]
 
     def is_on_path(self, page_id: str, answers: Mapping[str, Any]) -> bool:
         return any(p.id == page_id for p in self.path(answers))
@@ -121,6 +135,22 @@ class Router:
             if page.id not in submitted:
                 return page
         return None
+
+    def progress(self, page_id: str) -> tuple[int, int, int, int]:
+        """Where a page stands in the questionnaire, for a progress indicator that never runs
+        backwards: (its section's number, the number of sections, its position among all
+        pages counting from 1, the number of pages). Routing only jumps forward and pages are
+        in questionnaire order, so along any path both numbers only grow, and neither total
+        depends on the answers (a count of the pages on the path so far would grow while
+        answering, "4 of 32" becoming "5 of 33").
+
+        >>> router.progress("cohesie")        # doctest: +SKIP
+        (1, 3, 2, 4)
+        """
+        page = self.questionnaire.page(page_id)
+        sections = [s.id for s in self.questionnaire.sections]
+        return (sections.index(page.section_id) + 1, len(sections),
+                self._position[page_id] + 1, len(self._pages))
 
     # ---------------------------------------------------------------- questions
 

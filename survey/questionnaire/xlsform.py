@@ -1,10 +1,17 @@
 """Import an ODK XLSForm (sheets survey, choices, settings) into our questionnaire format.
 
-What translates (see https://xlsform.org for the XLSForm side):
+What translates (see https://xlsform.org for the XLSForm side), spelled as pyxform reads it:
+sheet and column names in any case, `list name` as `list_name`, a language after `::` or `:`
+(`label::English`, `label:English (en)`), type words with spaces or _ (`begin group`,
+`select one from L`, `select all that apply L`, `int`, `string`):
 
-    select_one L / select_multiple L   single / multiple with scale L (from the choices sheet)
+    select_one L / select_multiple L   single / multiple with scale L (from the choices sheet;
+                                       a choice name twice in a list is a problem, its first
+                                       row kept)
     integer / decimal                  number; min/max from a constraint such as
-                                       `. >= 0 and . <= 120` (decimal: 2 decimals)
+                                       `. >= 0 and . <= 120` (decimal: 2 decimals); a bound
+                                       the form lacks is 0 or 999999, with a note
+    note                               the help text of the question after it in its group
     text                               text; max_length from `string-length(.) <= N`
     date                               date; min/max from `. >= date('2020-01-01')`, `. <= today()`
     begin group ... end group          a group of questions is a page; a group of groups is a
@@ -15,14 +22,18 @@ What translates (see https://xlsform.org for the XLSForm side):
                                        `${x} = ''`, `and`, `or`, `not(...)`, parentheses
     required                           yes / true / true()
     label, hint                        text, help: the Dutch column (`label::Nederlands (nl)`,
-                                       `label::nl`, ...) or else the default `label`
+                                       `label::nl`, ...), else the default `label`, else the
+                                       settings' default_language, else the first language
+                                       (with a note: the texts are to be translated)
+    begin group (appearance field-list) a page
 
 Names become our ids and variables: `buurtCijfer` gives variable `buurtcijfer`, id `buurtcijfer`;
 `buurt_cijfer` gives variable `buurt_cijfer`, id `buurt-cijfer`. Choice names become snake_case
 values the same way (in `relevant` too).
 
-Everything else (notes, calculations, repeats, other question types, expressions we cannot
-read) is reported as a problem with its sheet, row and column, never silently dropped.
+Everything else (calculations, repeats, choice filters, or_other, notes showing ${values},
+other question types, expressions we cannot read) is reported as a problem with its sheet, row
+and column, never silently dropped; `--partial` writes the rest.
 Metadata fields (start, end, today, deviceid, ...) hold no question; they are listed as notes.
 
 >>> result = convert_xlsform("form.xlsx")            # doctest: +SKIP
@@ -39,6 +50,7 @@ from pathlib import Path
 
 import yaml
 
+from survey import clock
 from survey.errors import InputError, QuestionnaireError
 from weighting import safe_read
 
@@ -50,9 +62,10 @@ METADATA_TYPES = {
 }
 DUTCH_LANGUAGE = re.compile(r"^(nl|dutch|nederlands)\b|\(nl\)\s*$", re.IGNORECASE)
 PLACEHOLDER_RANGE = (0, 999999)
+"""min/max written when a number has no bound in its constraint (with a note; a problem when
+the constraint cannot be read)."""
 XLSFORM_LIMITS = safe_read.SpreadsheetLimits(max_cells=2_000_000, max_columns=500)
 """A form has hundreds of rows and some dozens of columns; these leave room for thousands."""
-"""min/max written (with a problem reported) when a number has no readable constraint."""
 
 
 @dataclass
@@ -98,7 +111,16 @@ class _Sheet:
         self.source = f"{path} sheet '{title}'"
         rows = iter(values)
         header = next(rows, None) or ()
-        self.columns = [str(h).strip() if h is not None else "" for h in header]
+        # pyxform reads headers without regard to case, `list name` as `list_name` and
+        # `label:English` as `label::English`; rows are keyed by that normal form, messages
+        # name the header as the sheet has it
+        self.headers = {}
+        self.columns = []
+        for h in header:
+            key = column_key(h) if h is not None else ""
+            self.columns.append(key if key not in self.headers else "")
+            if key and key not in self.headers:
+                self.headers[key] = str(h).strip()
         self.rows = []
         for number, values in enumerate(rows, start=2):
             row = {}
@@ -108,17 +130,65 @@ class _Sheet:
             if row:
                 self.rows.append((number, row))
 
-    def pick(self, base) -> str | None:
-        """The column to read `base` (label, hint) from: the Dutch one if there is one."""
-        for column in self.columns:
-            if column.lower().startswith(f"{base}::") and DUTCH_LANGUAGE.search(column.split("::", 1)[1]):
+    def header(self, key) -> str | None:
+        """The sheet's own header for a normalised column key (for messages)."""
+        return self.headers.get(key, key)
+
+    def pick(self, base, language=None) -> str | None:
+        """The column to read `base` (label, hint) from: the Dutch one if there is one, else
+        `base` itself, else the form's default language, else the first language."""
+        localized = [c for c in self.columns if c.startswith(f"{base}::")]
+        for column in localized:
+            if DUTCH_LANGUAGE.search(column.split("::", 1)[1]):
                 return column
         if base in self.columns:
             return base
-        for column in self.columns:
-            if column.lower().startswith(f"{base}::"):
+        for column in localized:
+            if language and column.split("::", 1)[1].strip().lower() == language.strip().lower():
                 return column
-        return None
+        return localized[0] if localized else None
+
+
+def column_key(header) -> str:
+    """A header as pyxform reads it: the column's name without case, spaces as _, and its
+    language after `::` (one `:` also separates it).
+
+    >>> column_key("LABEL::EN"), column_key("label:English (en)"), column_key("list name")
+    ('label::EN', 'label::English (en)', 'list_name')
+    """
+    text = str(header).strip()
+    base, separator, language = text.partition("::")
+    if not separator:
+        base, separator, language = text.partition(":")
+    base = re.sub(r"\s+", "_", base.strip().lower())
+    return f"{base}::{language.strip()}" if separator and language.strip() else base
+
+
+_SELECT = re.compile(r"^(select[_ ]one|select[_ ]multiple|select all that apply)(?:\s+from)?"
+                     r"\s+(\S+)(\s+or[_ ]other)?$", re.IGNORECASE)
+_TYPE_ALIASES = {"int": "integer", "string": "text", "begin group": "begin_group",
+                 "end group": "end_group", "begin repeat": "begin_repeat",
+                 "end repeat": "end_repeat", "begin_group": "begin_group",
+                 "end_group": "end_group", "begin_repeat": "begin_repeat",
+                 "end_repeat": "end_repeat"}
+
+
+def parse_type(raw) -> tuple[str, str | None, bool]:
+    """(kind, choice list, or_other) of a `type` cell, with pyxform's spellings.
+
+    >>> parse_type("select one from yes_or_no"), parse_type("Select_Multiple kleuren or_other")
+    (('select_one', 'yes_or_no', False), ('select_multiple', 'kleuren', True))
+    >>> parse_type("begin group"), parse_type("INT")
+    (('begin_group', None, False), ('integer', None, False))
+    """
+    text = " ".join(_text(raw).split())
+    select = _SELECT.match(text)
+    if select:
+        multiple = not select.group(1).lower().replace(" ", "_").startswith("select_one")
+        return ("select_multiple" if multiple else "select_one"), select.group(2), \
+            bool(select.group(3))
+    low = text.lower()
+    return _TYPE_ALIASES.get(low, low), None, False
 
 
 def _text(value) -> str:
@@ -398,16 +468,23 @@ class _Converter:
         self.numeric = set()
         self.scales = {}
         self.name_rows = {}  # question name -> the survey row it is first on
+        self.choice_rows = {}  # list -> {value: choices row}
+        self.language = None  # settings: default_language
 
     def problem(self, sheet, row, column, message):
+        if column is not None and sheet is not None:
+            column = sheet.header(column)
         self.problems.append(QuestionnaireError(sheet.source, message, row=row, column=column))
+
+    def note(self, sheet, row, message):
+        self.notes.append(f"{sheet.source} row {row}: {message}")
 
     # -------------------------------------------------------------- choices and settings
 
     def read_choices(self):
         if self.choices is None:
             return
-        label_column = self.choices.pick("label")
+        label_column = self.choices.pick("label", self.language)
         for number, row in self.choices.rows:
             list_name, name = row.get("list_name"), row.get("name")
             if list_name is None or name is None:
@@ -420,17 +497,27 @@ class _Converter:
                              f"choice {_text(name)!r} of list {list_name!r} has no label")
                 label = _text(name)
             scale = self.scales.setdefault(snake(list_name), {"options": []})
-            scale["options"].append({"value": value_name(_text(name)), "label": _text(label)})
+            rows = self.choice_rows.setdefault(snake(list_name), {})
+            value = value_name(_text(name))
+            if value in rows:
+                self.problem(self.choices, number, "name",
+                             f"choice {_text(name)!r} is also in list {list_name!r} on row "
+                             f"{rows[value]}; a list needs each name once (this row is left out)")
+                continue
+            rows[value] = number
+            scale["options"].append({"value": value, "label": _text(label)})
 
     def read_settings(self):
         settings = dict(self.settings.rows[0][1]) if self.settings and self.settings.rows else {}
+        if settings.get("default_language") is not None:
+            self.language = _text(settings["default_language"])
         form_id = self.questionnaire_id or settings.get("form_id") or self.path.stem
         self.questionnaire_id = snake(form_id)
         version = _text(settings.get("version", "1"))
         title = _text(settings.get("form_title") or self.questionnaire_id.replace("_", " ").capitalize())
         if self.edition is None:
             year = re.match(r"(20[0-9]{2})", version)
-            self.edition = int(year.group(1)) if year else dt.date.today().year
+            self.edition = int(year.group(1)) if year else clock.today().year
         return title, version
 
     # -------------------------------------------------------------- survey rows
@@ -485,10 +572,13 @@ class _Converter:
                     bounds = _constraint_bounds(_text(constraint), kind)
                 except ValueError as exc:
                     self.problem(self.survey, number, "constraint", f"{exc}")
-            if "min" not in bounds or "max" not in bounds:
-                self.problem(self.survey, number, "constraint",
-                             f"number question {name!r} needs a constraint giving both bounds, "
-                             f"such as `. >= 0 and . <= 120`")
+            missing = [key for key in ("min", "max") if key not in bounds]
+            if missing:
+                # pyxform needs no bounds; we do: a wide range, said out loud
+                self.note(self.survey, number,
+                          f"number question {name!r} has no {' and no '.join(missing)} in the "
+                          f"form; imported as {PLACEHOLDER_RANGE[0]} to {PLACEHOLDER_RANGE[1]} "
+                          "there: set the real range")
             question["min"] = bounds.get("min", PLACEHOLDER_RANGE[0])
             question["max"] = bounds.get("max", PLACEHOLDER_RANGE[1])
             if kind == "decimal":
@@ -525,23 +615,38 @@ class _Converter:
         return question
 
     def read_survey(self):
-        label_column = self.survey.pick("label")
-        hint_column = self.survey.pick("hint")
+        label_column = self.survey.pick("label", self.language)
+        hint_column = self.survey.pick("hint", self.language)
+        if label_column and label_column != "label" and not DUTCH_LANGUAGE.search(
+                label_column.split("::", 1)[1]):
+            self.notes.append(f"{self.survey.source}: no Dutch label column; the texts are read "
+                              f"from {self.survey.header(label_column)!r} (translate them)")
         root = _Group(None, None, None, None)
         stack = [root]
+        notes = []  # (row, text) of notes waiting for the next question of their group
         for number, row in self.survey.rows:
             raw_type = row.get("type")
             if raw_type is None:
                 self.problem(self.survey, number, "type", "a row with content but no type")
                 continue
-            words = _text(raw_type).strip().split(None, 1)
-            kind = words[0].lower().replace("-", "_") if words[0].lower() != "start-geopoint" else words[0]
-            rest = words[1].strip() if len(words) > 1 else ""
-            if kind == "begin" and rest.lower() in ("group", "repeat"):
-                kind = f"begin_{rest.lower()}"
-            elif kind == "end" and rest.lower() in ("group", "repeat"):
-                kind = f"end_{rest.lower()}"
-            if kind == "begin_group":
+            kind, list_name, or_other = parse_type(raw_type)
+            rest = (list_name or "") + (" or_other" if or_other else "")
+            if row.get("choice_filter") is not None:
+                self.problem(self.survey, number, "choice_filter",
+                             f"choice_filter `{row['choice_filter']}` (cascading choices) has no "
+                             "counterpart; the whole list is imported")
+            if kind in ("begin_group", "end_group", "begin_repeat", "end_repeat"):
+                self.unplaced_notes(notes)
+            if kind == "note":
+                label = row.get(label_column) if label_column else None
+                if label is None or "${" in _text(label):
+                    self.problem(self.survey, number, "type",
+                                 f"note {row.get('name')!r}: " + (
+                                     "has no label" if label is None else
+                                     "shows a calculated value (${...}), which has no counterpart"))
+                else:
+                    notes.append((number, _text(label)))
+            elif kind == "begin_group":
                 label = row.get(label_column) if label_column else None
                 group = _Group(row.get("name") or f"groep-{number}", label,
                                self.condition(number, row.get("relevant")), number)
@@ -559,17 +664,30 @@ class _Converter:
             elif kind in ("select_one", "select_multiple", "integer", "decimal", "text", "date"):
                 question = self.question(number, row, kind, rest, label_column, hint_column)
                 if question is not None:
+                    if notes:
+                        # a note shows above what follows it: the question's help text
+                        question["help"] = "\n\n".join(
+                            [text for _, text in notes] + ([question["help"]] if "help" in question else []))
+                        notes.clear()
                     stack[-1].children.append(question)
-            elif _text(raw_type).strip() in METADATA_TYPES:
+            elif kind in METADATA_TYPES:
                 self.notes.append(f"{self.survey.source} row {number}: metadata field "
                                   f"{row.get('name', raw_type)!r} ({raw_type}) left out: it holds "
                                   f"no question")
             else:
                 self.problem(self.survey, number, "type",
                              f"type {_text(raw_type)!r} has no counterpart in our format")
+        self.unplaced_notes(notes)
         for group in stack[1:]:
             self.problem(self.survey, group.row, "type", f"group {group.name!r} is never ended")
         return root
+
+    def unplaced_notes(self, notes):
+        for number, text in notes:
+            self.problem(self.survey, number, "type",
+                         f"note {text[:40]!r} has no question after it in its group; our format "
+                         "has no notes of their own (put the text in a question's hint)")
+        notes.clear()
 
     # -------------------------------------------------------------- structure
 
@@ -650,8 +768,8 @@ class _Converter:
         return sections
 
     def run(self) -> ConversionResult:
-        self.read_choices()
         title, version = self.read_settings()
+        self.read_choices()
         root = self.read_survey()
         sections = self.sections(root, title)
         if not sections:

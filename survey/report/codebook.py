@@ -28,7 +28,7 @@ from weighting.io import spreadsheet_safe
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 FINGERPRINT_FILE = ".made-of"
-FILES_FORMAT = 1  # raise when the files' content changes for the same input
+FILES_FORMAT = 2  # raise when the files' content changes for the same input
 SPSS_NAME_BYTES = 64
 MISSING_RANGE = {"lo": -99, "hi": -1}
 _environment = jinja2.Environment(
@@ -69,6 +69,23 @@ class Variable:
     valid: int = 0
     question_id: str = ""
     section: str = ""
+    series: str = ""  # from the questionnaire's version history: "nieuw in 2024.2", a break, ...
+
+
+SERIES_WORDS = {"starts": "nieuw in {version}", "break": "breuk in de reeks in {version}",
+                "continues": "reeks loopt door in {version}", "ends": "vervallen in {version}"}
+
+
+def series_note(questionnaire, variable: str) -> str:
+    """What the questionnaire's version history says about `variable`, newest first, e.g.
+    "breuk in de reeks in 2024.2 (wording): ..."; empty when the history does not name it."""
+    notes = []
+    for entry in questionnaire.history:
+        for change in entry.changes:
+            if variable in change.variables:
+                words = SERIES_WORDS[change.series].format(version=entry.version)
+                notes.append(f"{words} ({change.change}): {change.note}")
+    return " | ".join(notes)
 
 
 def _spss_name(name: str, taken: set) -> str:
@@ -219,8 +236,10 @@ def _answer_variables(name: str, series: pd.Series, questionnaires: dict):
     questionnaire, info = infos[0]
     where = ", ".join(f"{q.id} {q.version}" for q, _ in infos)
     section = next((s.title for s in questionnaire.sections if s.id == info.question.section_id), "")
+    history = "; ".join(dict.fromkeys(
+        note for note in (series_note(q, name) for q, _ in infos) if note))
     common = dict(source=name, questionnaires=where, question_id=info.question.id,
-                  section=section)
+                  section=section, series=history)
     kind = info.type
     if kind == "multiple":
         codes = _choice_codes(infos)
@@ -266,6 +285,7 @@ def codebook_table(variables: list[Variable], year: int) -> pd.DataFrame:
             "values": "; ".join(f"{c} = {v.stored_values.get(c, '')} = {t}"
                                 for c, t in v.value_labels.items()),
             "missing_codes": " ".join(str(c) for c in v.missing_codes), "valid": v.valid,
+            "series": v.series,
         })
     return pd.DataFrame(rows)
 

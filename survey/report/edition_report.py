@@ -186,6 +186,9 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
             table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
             for column in ("estimate", "se", "ci_low", "ci_high"):
                 table[column] = table[column] * indicator.multiplier
+            # counts over counts: a rate is never negative, so neither is its lower bound (the
+            # Wald interval of a small wijk would reach below zero)
+            table["ci_low"] = table["ci_low"].clip(lower=0.0)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
             table["indicator"] = name
             table["level"] = level

@@ -46,12 +46,15 @@ class Respondent:
                 return None
             answers = store.load_answers(db, unit_id)
             submitted = paradata.submitted_page_ids(db, unit_id)
+            unsubmitted = paradata.shown_not_submitted_page_ids(db, unit_id)
             status, questionnaire_id = unit.status, unit.questionnaire_id
         questionnaire = questionnaire_for(questionnaire_id)
         # a page with a stored answer counts as done even without web paradata: answers that
-        # came by phone, or from an earlier import, are not asked again
+        # came by phone, or from an earlier import, are not asked again. Not a page shown on
+        # the web and left unsubmitted with part of its answers ("save and continue later").
         submitted |= {page.id for page in questionnaire.pages
-                      if any(variable in answers for variable in page.variables())}
+                      if page.id not in unsubmitted
+                      and any(variable in answers for variable in page.variables())}
         return cls(unit_id, status, questionnaire, router_for(questionnaire), answers, submitted)
 
     @property
@@ -62,6 +65,14 @@ class Respondent:
     @property
     def screened_out(self) -> bool:
         return self.status == store.SCREENED_OUT
+
+    @property
+    def screening(self):
+        """(page, variables) of a screening answer that would end the questionnaire and waits
+        for the respondent's confirmation; None when there is none or the unit is closed."""
+        if self.completed:
+            return None
+        return self.router.screening(self.answers)
 
     def path(self) -> list:
         """The pages on the respondent's path, given the answers so far."""
@@ -104,9 +115,15 @@ class Respondent:
         return list(self.router.visible_questions(page, self.answers))
 
     def progress(self, page_id: str) -> tuple[int, int]:
-        """(number of this page, pages on the path so far); the total can change with routing."""
+        """(number of this page, pages on the path so far); the total can change with routing
+        (the interviewer's count; the resident sees `standing`)."""
         ids = [p.id for p in self.path()]
         return (ids.index(page_id) + 1 if page_id in ids else len(ids)), len(ids)
+
+    def standing(self, page_id: str) -> tuple[int, int, int, int]:
+        """(section number, sections, page position, pages), which never run backwards:
+        see `Router.progress`."""
+        return self.router.progress(page_id)
 
     def review_pages(self) -> list:
         """(page, [(question, [(row or None, stored text or None)])]) for each page on the path."""
@@ -121,6 +138,17 @@ class Respondent:
                 questions.append((question, rows))
             items.append((page, questions))
         return items
+
+    def review_sections(self) -> list:
+        """`review_pages` grouped by section, in order: (section, [(page, questions)]), so
+        the long review of a phone screen can be read and reached section by section."""
+        grouped = []
+        for page, questions in self.review_pages():
+            if not grouped or grouped[-1][0].id != page.section_id:
+                section = next(s for s in self.questionnaire.sections if s.id == page.section_id)
+                grouped.append((section, []))
+            grouped[-1][1].append((page, questions))
+        return grouped
 
     def _page(self, page_or_id):
         if page_or_id is None or not isinstance(page_or_id, str):

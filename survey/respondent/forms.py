@@ -32,6 +32,9 @@ class FieldError:
     anchor: str
     """The id of the input the error summary links to."""
     text: str
+    missing: bool = False
+    """True for a required answer left open; False for an answer given that does not check
+    out (which "save and continue later" cannot store)."""
 
 
 @dataclass
@@ -141,53 +144,86 @@ def has_errors(forms) -> bool:
     return any(f.errors for f in forms)
 
 
+def not_storable(forms) -> list[QuestionForm]:
+    """The questions whose given answer did not check out and so cannot be stored (a required
+    question left open can: it stays empty)."""
+    return [f for f in forms if any(not e.missing for e in f.errors)]
+
+
+def question_name(question, row=None) -> str:
+    """How an error message names a question: the first sentence of its text (or of the grid
+    row's text) in the current language, cut at a word before 80 characters.
+
+    >>> question_name(q)                      # doctest: +SKIP
+    'Wanneer had u voor het laatst contact met de politie?'
+    """
+    text = " ".join(_label(row.text if row is not None else question.text).split())
+    first = re.match(r"^(.+?[?.!؟])(?:\s|$)", text)
+    if first:
+        text = first.group(1)
+    if len(text) > 80:
+        text = text[:80].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
 def _read_single(question, form, qf):
     allowed = [o.value for o in question.all_options()]
+    # "" is the hidden "no answer" choice that comes first in every radio group, so that a
+    # browser that checks the first radio of a group by itself (lynx) sends no answer
     value = form.get(question.variable) or None
     qf.data[question.variable] = value
+    name = question_name(question)
     if value is not None and value not in allowed:
-        qf.errors.append(FieldError(qf.anchor, message("option_unknown")))
+        qf.errors.append(FieldError(qf.anchor, message("option_unknown", question=name)))
         return {}
     if value is None and question.required:
-        qf.errors.append(FieldError(qf.anchor, message("single_required")))
+        qf.errors.append(FieldError(qf.anchor, message("single_required", question=name),
+                                    missing=True))
     return {question.variable: value}
 
 
 def _read_multiple(question, form, qf):
     allowed = [o.value for o in question.all_options()]
-    chosen = set(form.getlist(question.variable))
+    chosen = set(form.getlist(question.variable)) - {""}
     qf.data[question.variable] = chosen
+    name = question_name(question)
     if chosen - set(allowed):
-        qf.errors.append(FieldError(qf.anchor, message("option_unknown")))
+        qf.errors.append(FieldError(qf.anchor, message("option_unknown", question=name)))
         return {}
     if not chosen:
         if question.required:
-            qf.errors.append(FieldError(qf.anchor, message("multiple_required")))
+            qf.errors.append(FieldError(qf.anchor, message("multiple_required", question=name),
+                                        missing=True))
         return {question.variable: None}
     labels = question.value_labels()
     for value in question.exclusive:
         if value in chosen and len(chosen) > 1:
             label = _label(labels[value])
-            qf.errors.append(FieldError(qf.anchor, message("exclusive", label=label)))
+            qf.errors.append(FieldError(qf.anchor, message("exclusive", question=name,
+                                                           label=label)))
             return {}
     return {question.variable: " ".join(v for v in allowed if v in chosen)}
 
 
 def _read_grid(question, form, qf):
+    """Every row is read on its own: the rows that check out are returned even when another
+    row has an error (the view stores nothing then, except for "save and continue later")."""
     allowed = {o.value for o in question.all_options()}
     values = {}
     for row in question.rows:
         value = form.get(row.variable) or None
         qf.data[row.variable] = value
         anchor = f"{row.variable}-0"
+        name = question_name(question, row)
         if value is not None and value not in allowed:
-            qf.errors.append(FieldError(anchor, message("option_unknown")))
+            qf.errors.append(FieldError(anchor, message("option_unknown", question=name)))
             continue
         if value is None and question.required:
-            qf.errors.append(FieldError(anchor, message("grid_row_required", row=_label(row.text))))
+            qf.errors.append(FieldError(anchor, message("grid_row_required", row=name),
+                                        missing=True))
             continue
         values[row.variable] = value
-    return values if not qf.errors else {}
+    return values
 
 
 def _read_number(question, form, qf):
@@ -199,38 +235,39 @@ def _read_number(question, form, qf):
     if missing is not None:
         qf.data[f"{name}-missing"] = missing
     missing_label = _label(question.missing_options[0].label) if missing_values else None
-    if missing is not None and missing not in missing_values:
-        qf.errors.append(FieldError(qf.anchor, message("option_unknown")))
+    low, high = _plain_number(question.min), _plain_number(question.max)
+    said = {"question": question_name(question), "min": low, "max": high,
+            "label": missing_label}
+
+    def error(key, **more):
+        qf.errors.append(FieldError(qf.anchor, message(key, **said, **more)))
         return {}
+
+    if missing is not None and missing not in missing_values:
+        return error("option_unknown")
     if missing is not None:
         if text:
-            qf.errors.append(FieldError(qf.anchor, message("number_and_missing", label=missing_label)))
-            return {}
+            return error("number_and_missing")
         return {name: missing}
     if not text:
         if question.required:
             key = "number_required_or_missing" if missing_values else "number_required"
-            qf.errors.append(FieldError(qf.anchor, message(key, label=missing_label)))
+            qf.errors.append(FieldError(qf.anchor, message(key, **said), missing=True))
         return {name: None}
     if not _NUMBER_RE.match(text):
-        qf.errors.append(FieldError(qf.anchor, message("number_invalid")))
-        return {}
+        return error("number_invalid", example=_example_number(question))
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:  # the pattern admits only what Decimal reads; kept for safety
-        qf.errors.append(FieldError(qf.anchor, message("number_invalid")))
-        return {}
+        return error("number_invalid", example=_example_number(question))
     decimals = question.decimals or 0
     if -number.normalize().as_tuple().exponent > decimals:  # 2.50 has one decimal
-        key = "number_whole" if decimals == 0 else "number_decimals"
-        qf.errors.append(FieldError(qf.anchor, message(key, decimals=decimals)))
-        return {}
-    low, high = question.min, question.max
-    if (low is not None and number < Decimal(str(low))) or (
-            high is not None and number > Decimal(str(high))):
-        qf.errors.append(FieldError(qf.anchor, message(
-            "number_range", min=_plain_number(low), max=_plain_number(high))))
-        return {}
+        if decimals == 0:
+            return error("number_whole")
+        return error("number_decimals", decimals=decimals)
+    if (question.min is not None and number < Decimal(str(question.min))) or (
+            question.max is not None and number > Decimal(str(question.max))):
+        return error("number_range")
     return {name: _plain_number(number)}
 
 
@@ -238,12 +275,15 @@ def _read_text(question, form, qf):
     text = (form.get(question.variable) or "").replace("\r\n", "\n").strip()
     qf.data[question.variable] = form.get(question.variable) or ""
     limit = question.max_length or 2000
+    name = question_name(question)
     if not text:
         if question.required:
-            qf.errors.append(FieldError(qf.anchor, message("text_required")))
+            qf.errors.append(FieldError(qf.anchor, message("text_required", question=name),
+                                        missing=True))
         return {question.variable: None}
     if len(text) > limit:
-        qf.errors.append(FieldError(qf.anchor, message("text_too_long", max=limit, count=len(text))))
+        qf.errors.append(FieldError(qf.anchor, message(
+            "text_too_long", question=name, max=limit, count=len(text))))
         return {}
     return {question.variable: text}
 
@@ -255,28 +295,34 @@ def _read_date(question, form, qf):
         raw = form.get(f"{name}-{part}") or ""
         qf.data[f"{name}-{part}"] = raw
         parts[part] = raw.strip()
+    low, high = _date_bound(question.min), _date_bound(question.max)
+    said = {"question": question_name(question), "example": _show_parts(_example_date(low, high))}
+
+    def error(key, anchor=qf.anchor, **more):
+        qf.errors.append(FieldError(anchor, message(key, **said, **more)))
+        return {}
+
     if not any(parts.values()):
         if question.required:
-            qf.errors.append(FieldError(qf.anchor, message("date_required")))
+            qf.errors.append(FieldError(qf.anchor, message("date_required", **said),
+                                        missing=True))
         return {name: None}
-    if not all(parts.values()):
-        empty = next(p for p in ("day", "month", "year") if not parts[p])
-        qf.errors.append(FieldError(f"{name}-{empty}", message("date_incomplete")))
-        return {}
+    empty = [p for p in ("day", "month", "year") if not parts[p]]
+    if empty:
+        return error(f"date_no_{empty[0]}", anchor=f"{name}-{empty[0]}")
+    if not all(p.isdigit() for p in parts.values()):
+        return error("date_invalid")
+    if len(parts["year"]) != 4:
+        return error("date_year_digits", anchor=f"{name}-year")
     try:
-        if not all(p.isdigit() for p in parts.values()) or len(parts["year"]) != 4:
-            raise ValueError
+        # a 20-digit day is no date either (OverflowError in C, not ValueError)
         value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        qf.errors.append(FieldError(qf.anchor, message("date_invalid")))
-        return {}
-    low, high = _date_bound(question.min), _date_bound(question.max)
+    except (ValueError, OverflowError):
+        return error("date_invalid")
     if low and value < low:
-        qf.errors.append(FieldError(qf.anchor, message("date_too_early", min=_show_date(low))))
-        return {}
+        return error("date_too_early", min=_show_date(low))
     if high and value > high:
-        qf.errors.append(FieldError(qf.anchor, message("date_too_late", max=_show_date(high))))
-        return {}
+        return error("date_too_late", max=_show_date(high))
     return {name: value.isoformat()}
 
 
@@ -304,13 +350,46 @@ def _plain_number(number) -> str:
     return text
 
 
+def _example_number(question) -> str:
+    """A whole number inside the question's range, for "for example ..."."""
+    low = Decimal(str(question.min if question.min is not None else 0))
+    high = Decimal(str(question.max if question.max is not None else low + 20))
+    return _plain_number(((low + high) / 2).to_integral_value(rounding="ROUND_HALF_UP"))
+
+
+def _example_date(low: date | None, high: date | None) -> date:
+    """A date inside the question's bounds for "for example ...": the 27th of March of a year
+    in the middle of the range, a year before the upper bound, or 1980."""
+    if low and high:
+        year = (low.year + high.year) // 2
+    elif high:
+        year = high.year - 1
+    elif low:
+        year = low.year + 1
+    else:
+        year = 1980
+    example = date(year, 3, 27)
+    if high and example > high:
+        example = high
+    if low and example < low:
+        example = low
+    return example
+
+
+def _show_parts(value: date) -> str:
+    """A date as typed in the three boxes: '27 3 1980'."""
+    return f"{value.day} {value.month} {value.year}"
+
+
 def _date_bound(bound) -> date | None:
+    from survey import clock
+
     if bound is None:
         return None
     if isinstance(bound, date):
         return bound
     if str(bound) == "today":
-        return date.today()
+        return clock.today()
     return date.fromisoformat(str(bound))
 
 

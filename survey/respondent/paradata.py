@@ -76,3 +76,10 @@ def page_submitted(db, unit_id: str, page_id: str, language: str, device: str, a
 def submitted_page_ids(db, unit_id: str) -> set[str]:
     return set(db.scalars(select(PageVisit.page_id).where(
         PageVisit.sample_unit_id == unit_id, PageVisit.submitted_at.is_not(None))))
+
+
+def shown_not_submitted_page_ids(db, unit_id: str) -> set[str]:
+    """Pages shown but not (or not yet) submitted: left with "save and continue later" while an
+    answer did not check out, or never sent."""
+    return set(db.scalars(select(PageVisit.page_id).where(
+        PageVisit.sample_unit_id == unit_id, PageVisit.submitted_at.is_(None))))

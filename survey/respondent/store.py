@@ -6,8 +6,12 @@
    the same unit wait for each other instead of racing; the first claim also records the
    questionnaire version the answers are given in (web, paper and phone alike);
 2. upserts the page's variables (a question left open deletes its old answer);
-3. deletes the answers that the new answers route off the path (the router says which);
-4. marks the page submitted in the paradata.
+3. deletes the answers that the new answers route off the path (the router says which),
+   except while the answers end the questionnaire by the screening (`goto: end`): then
+   everything after it stays stored, so that a screening answer given by mistake and undone
+   brings every earlier answer back, and confirming it deletes nothing either;
+4. marks the page submitted in the paradata (not for "save and continue later" with an
+   answer that did not check out: the page is asked again).
 Only after the commit does the view show the next page, so an acknowledged page is stored.
 
 `complete` closes the questionnaire: `completed` (AAPOR 1.1), or `screened_out` (4.10, not
@@ -45,7 +49,8 @@ def get_unit(db, unit_id: str) -> SampleUnit | None:
     return db.get(SampleUnit, unit_id)
 
 
-def save_page(db, unit_id, page, values, router, language, device, mode=MODE) -> dict[str, str]:
+def save_page(db, unit_id, page, values, router, language, device, mode=MODE,
+              submitted=True) -> dict[str, str]:
     """Store a validated page. Returns the unit's answers after the save.
 
     Args:
@@ -56,6 +61,8 @@ def save_page(db, unit_id, page, values, router, language, device, mode=MODE) ->
         router: the questionnaire's router, for the answers now off the path.
         language, device: paradata.
         mode: how the answers came: web, paper (keyed in by data entry) or phone.
+        submitted: whether the page counts as submitted; False stores the values but leaves
+            the page to be asked again (part of a page, or a page left with an error).
     Raises:
         UnitCompletedError if the unit's questionnaire is over (nothing is written).
     """
@@ -89,13 +96,15 @@ def save_page(db, unit_id, page, values, router, language, device, mode=MODE) ->
     db.flush()
 
     answers = load_answers(db, unit_id)
-    off_path = [v for v in router.answers_off_path(answers) if v in answers]
+    off_path = [] if router.screened_out(answers) else [
+        v for v in router.answers_off_path(answers) if v in answers]
     if off_path:
         db.execute(delete(Answer).where(
             Answer.sample_unit_id == unit_id, Answer.variable.in_(off_path)))
         for variable in off_path:
             answers.pop(variable, None)
-    paradata.page_submitted(db, unit_id, page.id, language, device, at, mode)
+    if submitted:
+        paradata.page_submitted(db, unit_id, page.id, language, device, at, mode)
     return answers
 
 

@@ -162,6 +162,55 @@ def _export_rows(table, sort_key, descending):
     return header, wijken, gebieden, [line(table.total)]
 
 
+def _dutch_csv() -> bool:
+    """`?scheiding=puntkomma`: the CSV variant Dutch Excel opens in columns."""
+    return request.args.get("scheiding") == "puntkomma"
+
+
+@bp.get("/dashboard/respons-per-dag")
+@requires_role(*roles.VIEW_DASHBOARD)
+def over_time():
+    """Response over time: completes per day by mode, the running total and response."""
+    filters, problems = _filters()
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        table = _table(db, filters)
+        rows = [] if table.edition is None else fieldwork.response_over_time(
+            fieldwork.daily_completes(db, table.edition.id, filters), table.total.gross,
+            table.total.target)
+    return render_template("staff/over_time.html", table=table, rows=rows, problems=problems,
+                           columns=fieldwork.OVER_TIME_COLUMNS,
+                           export_url=lambda kind, **extra: url_for(
+                               "dashboard.over_time_export", kind=kind, **extra, **{
+                                   k: v for k, v in request.args.items()
+                                   if k in ("gebied", "questionnaire", "wave")}))
+
+
+@bp.get("/dashboard/respons-per-dag.<kind>")
+@requires_role(*roles.EXPORT_DASHBOARD)
+def over_time_export(kind):
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    filters, _ = _filters()
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        table = _table(db, filters)
+        rows = [] if table.edition is None else fieldwork.response_over_time(
+            fieldwork.daily_completes(db, table.edition.id, filters), table.total.gross,
+            table.total.target)
+    header = list(fieldwork.OVER_TIME_COLUMNS)
+    if kind == "csv":
+        body = exports.csv_bytes(header, [[r[0].isoformat(), *r[1:]] for r in rows],
+                                 dutch=_dutch_csv())
+    else:
+        body = exports.xlsx_bytes({"Respons per dag": (
+            header, rows, {0: "dd-mm-yyyy", 6: "0.0%", 7: "0.0%"})})
+    audit.record("export_dashboard", target=f"respons-per-dag.{kind}",
+                 detail=f"gebied={filters.gebied} questionnaire={filters.questionnaire_id} "
+                        f"wave={filters.wave}")
+    year = table.edition.year if table.edition else "geen-editie"
+    return Response(body, mimetype=EXPORT_TYPES[kind], headers={
+        "Content-Disposition": f'attachment; filename="respons-per-dag-{year}.{kind}"'})
+
+
 @bp.get("/dashboard/export.<kind>")
 @requires_role(*roles.EXPORT_DASHBOARD)
 def export_table(kind):
@@ -177,12 +226,15 @@ def export_table(kind):
     header, wijken, gebieden, total = _export_rows(table, sort_key, descending)
     year = table.edition.year if table.edition else "geen-editie"
     if kind == "csv":
-        body = exports.csv_bytes(header, [*wijken, *gebieden, *total])
+        body = exports.csv_bytes(header, [*wijken, *gebieden, *total], dutch=_dutch_csv())
     else:
         counts = sorted(table.total.dispositions.items())
+        # shares stay exact fractions in the cells; Excel shows them as percentages
+        percent = {i: "0.0%" for i, column in enumerate(table.columns, start=1)
+                   if column.kind == "share"}
         body = exports.xlsx_bytes({
-            "Per wijk": (header, wijken),
-            "Per gebied": (header, [*gebieden, *total]),
+            "Per wijk": (header, wijken, percent),
+            "Per gebied": (header, [*gebieden, *total], percent),
             "Disposities": (["AAPOR-code", "Omschrijving", "Groep", "Eenheden"],
                             [[code, aapor.DISPOSITIONS.get(code, ""), aapor.group(code), n]
                              for code, n in counts]),

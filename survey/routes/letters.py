@@ -12,7 +12,6 @@ import io
 import secrets
 import shutil
 import zipfile
-from datetime import date
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from survey import storage
+from survey import clock, storage
 from survey.errors import WijkprofielError
 from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
@@ -111,7 +110,7 @@ def print_batch():
     if not form.validate_on_submit():
         return _page(form, status=400)
     letter_date = (dates.parse_date(form.letter_date.data)
-                   if (form.letter_date.data or "").strip() else date.today())
+                   if (form.letter_date.data or "").strip() else clock.today())
     folder = Path(current_app.instance_path) / "letters_out" / secrets.token_hex(8)
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     wijken = form.wijken.data or None

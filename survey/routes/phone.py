@@ -1,4 +1,8 @@
-"""Interviewers phone non-respondents at /staff/phone (role interviewer).
+"""Interviewers phone non-respondents at /staff/phone (role interviewer); the coordinator
+supervises at /staff/phone/toezicht: calls and appointments per interviewer, the call outcomes
+as CSV, and who calls which unit (assign, reassign). The coordinator sees the whole call list;
+an interviewer sees, and may open, only the units on their own list
+(`survey.phone.supervision`).
 
 Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
 web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `store`) with mode
@@ -6,16 +10,19 @@ web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `sto
 (Europe/Amsterdam) and stored in UTC, as every time in the database.
 """
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from survey import storage
 from survey.fieldwork import dashboard as fieldwork
+from survey.fieldwork import exports
 from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
-from survey.models import SampleUnit
-from survey.phone import DEFAULTS, calls
+from survey.models import Area, CallAssignment, SampleUnit
+from survey.phone import DEFAULTS, calls, supervision
 from survey.respondent import forms, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -26,6 +33,7 @@ bp = Blueprint("phone", __name__, url_prefix="/staff/phone")
 register_error_pages(bp)
 
 CALL = (roles.INTERVIEWER,)
+SUPERVISE = roles.SUPERVISE_PHONE
 
 
 @bp.context_processor
@@ -43,7 +51,7 @@ def _max_attempts() -> int:
 
 
 @bp.get("/")
-@requires_role(*CALL)
+@requires_role(*CALL, *SUPERVISE)
 def call_list():
     config = current_app.config
     wijk = request.args.get("wijk") or None
@@ -60,11 +68,29 @@ def call_list():
                                                fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
         listing = None if edition is None else calls.call_list(
             db, edition.id, rows, max_attempts=_max_attempts(), now=paradata.now(),
-            wijk_code=wijk_code)
+            wijk_code=wijk_code, interviewer=_interviewer())
     lagging = sorted((r for r in rows if r.target > r.completed),
                      key=lambda r: (r.completed - r.target, r.name))
     return render_template("staff/phone_list.html", edition=edition, listing=listing,
                            lagging=lagging, wijk_code=wijk_code, max_attempts=_max_attempts())
+
+
+def _interviewer() -> str | None:
+    """The signed-in interviewer, whose own list is shown; None for the coordinator."""
+    return current_user.username if current_user.role == roles.INTERVIEWER else None
+
+
+def _on_own_list(unit_id):
+    """403 (audited) when the open unit is not on this interviewer's list: assigned to
+    someone else, or not offered by the call list and never called by them."""
+    with storage.transaction(_url()) as db:
+        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+        allowed = supervision.may_call(db, unit_id, current_user.username,
+                                       edition.id if edition else None, _max_attempts(),
+                                       paradata.now())
+    if not allowed:
+        audit.record("forbidden", target=request.path, detail="not on the interviewer's list")
+        abort(403)
 
 
 def _callee(unit_id):
@@ -73,6 +99,8 @@ def _callee(unit_id):
         if found is None:
             abort(404)
         reason = calls.closed_reason(db, found.unit)
+    if reason is None:  # a closed unit's page shows no name, number or answers
+        _on_own_list(unit_id)
     return found, reason
 
 
@@ -93,6 +121,7 @@ def _unit_page(found, reason, error=None, status=200):
 @bp.post("/<unit_id>/uitkomst")
 @requires_role(*CALL)
 def record(unit_id):
+    _callee(unit_id)  # 404 or 403 before anything is recorded
     outcome = request.form.get("outcome") or ""
     note = (request.form.get("note") or "").strip()[:500]
     appointment = local_time.from_typed(request.form.get("appointment") or "")
@@ -127,6 +156,8 @@ def _respondent(unit_id, answering=False):
                      and sample_unit.mode != calls.MODE)
     if overtaken:
         return None, _conflict(unit_id)
+    if reason is None:
+        _on_own_list(unit_id)
     if reason:
         flash(reason)
         return None, redirect(url_for("phone.unit", unit_id=unit_id), code=303)
@@ -240,3 +271,95 @@ def review(unit_id):
                            questionnaire=respondent.questionnaire,
                            review_pages=respondent.review_pages(),
                            previous=path[-1] if path else None)
+
+
+# --------------------------------------------------------------------------- supervision
+
+
+def _edition_or_none(db):
+    return fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+
+
+@bp.get("/toezicht")
+@requires_role(*SUPERVISE)
+def supervision_page():
+    now = paradata.now()
+    with storage.transaction(_url()) as db:
+        edition = _edition_or_none(db)
+        rows = supervision.per_interviewer(db, edition.id, now) if edition else []
+        names = supervision.interviewers(db)
+        wijken = db.execute(select(Area.wijk_code, Area.wijk).order_by(Area.wijk)).all()
+        unassigned = len([e for e in calls.candidates(db, edition.id, _max_attempts(), now)
+                          if supervision.assignment_of(db, e.unit_id) is None]) \
+            if edition else 0
+    return render_template("staff/phone_supervision.html", edition=edition, rows=rows,
+                           names=names, wijken=wijken, unassigned=unassigned)
+
+
+class SupervisionForm(FlaskForm):
+    """Only the CSRF token: the fields are read from the request."""
+
+
+@bp.post("/toezicht/toewijzen")
+@requires_role(*SUPERVISE)
+def assign():
+    if not SupervisionForm().validate_on_submit():
+        abort(400)
+    interviewer = request.form.get("interviewer") or ""
+    count_text = request.form.get("count") or ""
+    wijk = request.form.get("wijk") or ""
+    with storage.transaction(_url()) as db:
+        if interviewer not in supervision.interviewers(db):
+            flash("Kies een interviewer.")
+            return redirect(url_for("phone.supervision_page"), code=303)
+        if not count_text.isdigit() or not 1 <= int(count_text) <= 5000:
+            flash("Vul het aantal eenheden in: een geheel getal van 1 tot 5000.")
+            return redirect(url_for("phone.supervision_page"), code=303)
+        edition = _edition_or_none(db)
+        done = supervision.assign(db, edition.id, interviewer, int(count_text),
+                                  by=current_user.username, now=paradata.now(),
+                                  wijk_code=int(wijk) if wijk.isdigit() else None,
+                                  max_attempts=_max_attempts()) if edition else 0
+    audit.record("phone_assign", target=interviewer,
+                 detail=f"{done} units" + (f" in wijk {wijk}" if wijk.isdigit() else ""))
+    flash(f"{done} eenheden op de bellijst van {interviewer} gezet.")
+    return redirect(url_for("phone.supervision_page"), code=303)
+
+
+@bp.post("/toezicht/overdragen")
+@requires_role(*SUPERVISE)
+def reassign():
+    if not SupervisionForm().validate_on_submit():
+        abort(400)
+    source = request.form.get("from") or ""
+    target = request.form.get("to") or ""
+    with storage.transaction(_url()) as db:
+        names = supervision.interviewers(db)
+        known = set(names) | {row.interviewer for row in db.scalars(select(CallAssignment))}
+        if source not in known or (target and target not in names) or source == target:
+            flash("Kies van wie en naar wie (een andere interviewer, of niemand).")
+            return redirect(url_for("phone.supervision_page"), code=303)
+        edition = _edition_or_none(db)
+        moved = supervision.reassign(db, edition.id, source, target or None,
+                                     by=current_user.username, now=paradata.now()) \
+            if edition else 0
+    audit.record("phone_reassign", target=source, detail=f"{moved} units to {target or 'nobody'}")
+    flash(f"{moved} eenheden van {source} " + (f"overgedragen aan {target}." if target
+                                              else "teruggezet op de gedeelde bellijst."))
+    return redirect(url_for("phone.supervision_page"), code=303)
+
+
+@bp.get("/uitkomsten.csv")
+@requires_role(*SUPERVISE)
+def outcomes_export():
+    """Every call of the edition: unit, wijk, interviewer, when, outcome, appointment; no names
+    or numbers. `?scheiding=puntkomma` for Dutch Excel."""
+    dutch = request.args.get("scheiding") == "puntkomma"
+    with storage.transaction(_url()) as db:
+        edition = _edition_or_none(db)
+        rows = list(supervision.outcome_rows(db, edition.id)) if edition else []
+    audit.record("export_calls", target="uitkomsten.csv", detail=f"{len(rows)} calls")
+    body = exports.csv_bytes(list(supervision.EXPORT_COLUMNS), rows, dutch=dutch)
+    year = edition.year if edition else "geen-editie"
+    return Response(body, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="belpogingen-{year}.csv"'})

@@ -5,14 +5,16 @@ Every view is POST-redirect-GET and needs no JavaScript. The work is done by
 `survey.respondent` (context, forms, store, paradata) and the questionnaire's router.
 """
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import refresh
 
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from survey import storage
 from survey.forms.error_messages import message
-from survey.i18n import current_language
+from survey.i18n import LANGUAGES, current_language
 from survey.respondent import forms, paradata, store
 from survey.respondent.context import Respondent
 from survey.respondent import session as respondent_session
@@ -31,6 +33,10 @@ def load_respondent():
     g.respondent = respondent
     if respondent.completed and request.endpoint != "questionnaire.thanks":
         return redirect(url_for("questionnaire.thanks"), code=303)
+    if respondent.screening is not None and request.endpoint in (
+            "questionnaire.resume", "questionnaire.review", "questionnaire.thanks"):
+        # a screening answer waits for confirmation: nothing is closed yet
+        return redirect(url_for("questionnaire.confirm_end", **_back_to_review()), code=303)
     return None
 
 
@@ -55,7 +61,18 @@ def page(page_id):
         return _render_page(page, forms.from_answers(questions, respondent.answers))
 
     page_forms, values = forms.from_submission(questions, request.form)
-    if forms.has_errors(page_forms):
+    if request.form.get("lang") is not None:
+        # the language menu of a questionnaire page submits the page's form: the page comes
+        # back in the new language with everything typed, nothing stored and no errors yet
+        if request.form["lang"] in LANGUAGES:
+            session["lang"] = request.form["lang"]
+            refresh()
+        for qf in page_forms:
+            qf.errors.clear()
+        return _render_page(page, page_forms)
+    stopping = request.form.get("action") == "stop"
+    has_errors = forms.has_errors(page_forms)
+    if has_errors and not stopping:
         return _render_page(page, page_forms)
     # variables of questions hidden by their `when` are cleared with the page
     for question in page.questions:
@@ -63,28 +80,56 @@ def page(page_id):
             values.update({variable: None for variable in question.variables()})
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            # "save and continue later" stores what checks out even when something on the
+            # page does not; the page is then asked again when the respondent comes back
             answers = store.save_page(db, respondent.unit_id, page, values, respondent.router,
-                                      current_language(), _device())
-            # a screening answer ends it here, without a review: whoever closes the window
-            # after it is still counted as not eligible, not as a break-off
-            screened_out = respondent.router.screened_out(answers)
-            if screened_out:
-                store.complete(db, respondent.unit_id, respondent.router)
+                                      current_language(), _device(), submitted=not has_errors)
     except store.UnitCompletedError:
         return redirect(url_for("questionnaire.thanks"), code=303)
-    if screened_out:
-        return redirect(url_for("questionnaire.thanks"), code=303)
     respondent.answers = answers
-    respondent.submitted.add(page.id)
-    if request.form.get("action") == "stop":
+    if not has_errors:
+        respondent.submitted.add(page.id)
+    if stopping:
         respondent_session.log_out()
+        unsaved = forms.not_storable(page_forms)
+        if unsaved:
+            flash(message("not_saved", questions="; ".join(
+                f"‘{forms.question_name(qf.question)}’" for qf in unsaved)))
         return redirect(url_for("start.saved"), code=303)
-    if request.args.get("terug") == "controleren" and respondent.first_incomplete_page() is None:
+    if respondent.router.screened_out(answers):
+        # the answer would end the questionnaire: the respondent confirms it first, and
+        # until then nothing is closed and every stored answer stays
+        return redirect(url_for("questionnaire.confirm_end", **_back_to_review()), code=303)
+    if _back_to_review() and respondent.first_incomplete_page() is None:
         return redirect(url_for("questionnaire.review"), code=303)
     following = respondent.next_page(page.id)
     if following is None:
         return redirect(url_for("questionnaire.review"), code=303)
     return redirect(url_for("questionnaire.page", page_id=following.id), code=303)
+
+
+@bp.route("/beeindigen", methods=["GET", "POST"])
+def confirm_end():
+    """A screening answer (`goto: end`) ends the questionnaire only when the respondent
+    confirms it here; "change my answer" goes back to its page. The unit is closed as
+    screened out (AAPOR 4.10) on confirmation only, and no stored answer is deleted."""
+    respondent = g.respondent
+    screening = respondent.screening
+    if screening is None:
+        return redirect(url_for("questionnaire.resume"), code=303)
+    screening_page, variables = screening
+    if request.method == "POST":
+        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+            store.complete(db, respondent.unit_id, respondent.router)
+        return redirect(url_for("questionnaire.thanks"), code=303)
+    given = []
+    for variable in variables:
+        info = respondent.questionnaire.variable_info(variable)
+        value = respondent.answers.get(variable)
+        given.append((info.question, info.row, info.labels.get(value, value)))
+    return render_template(
+        "confirm_end.html", questionnaire=respondent.questionnaire, given=given,
+        change=url_for("questionnaire.page", page_id=screening_page.id, **_back_to_review()))
 
 
 @bp.route("/controleren", methods=["GET", "POST"])
@@ -99,7 +144,7 @@ def review():
         return redirect(url_for("questionnaire.thanks"), code=303)
     path = respondent.path()
     return render_template("review.html", questionnaire=respondent.questionnaire,
-                           review_pages=respondent.review_pages(),
+                           review_sections=respondent.review_sections(),
                            previous=path[-1] if path else None)
 
 
@@ -159,9 +204,14 @@ def database_unavailable(_error):
     return response
 
 
+def _back_to_review() -> dict:
+    """The query that brings the respondent back to the review page after a change."""
+    return {"terug": "controleren"} if request.args.get("terug") == "controleren" else {}
+
+
 def _render_page(page, page_forms, notice=None):
     respondent = g.respondent
-    number, total = respondent.progress(page.id)
+    section_number, sections, position, pages = respondent.standing(page.id)
     errors = [error for qf in page_forms for error in qf.errors]
     section = next((s for s in respondent.questionnaire.sections if s.id == page.section_id), None)
     return render_template(
@@ -173,9 +223,11 @@ def _render_page(page, page_forms, notice=None):
         forms=page_forms,
         errors=errors,
         previous=respondent.previous_page(page.id),
-        first=number == 1,
-        progress=(number, total),
-        from_review=request.args.get("terug") == "controleren",
+        first=position == 1,
+        progress={"section": section_number, "sections": sections, "position": position,
+                  "pages": pages},
+        from_review=bool(_back_to_review()),
+        page_form=url_for("questionnaire.page", page_id=page.id, **_back_to_review()),
         notice=notice,
     )
 

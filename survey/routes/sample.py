@@ -18,11 +18,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, NumberRange
+from wtforms.validators import AnyOf, DataRequired, NumberRange, ValidationError
 
 from survey import storage
 from survey.errors import InputError
+from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
+from survey.fieldwork.period import set_period
 from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.models import Edition, SampleBatch, SampleUnit
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -56,6 +58,29 @@ class UploadForm(FlaskForm):
         DataRequired("Vul het jaar van de editie in."),
         NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
     upload = FileField("Bestand (CSV of Excel)", validators=[FileRequired("Kies een bestand.")])
+
+
+class PeriodForm(FlaskForm):
+    edition = IntegerField("Editie (jaar)", validators=[
+        DataRequired("Vul het jaar van de editie in."),
+        NumberRange(2014, 2100, "Een editie tussen 2014 en 2100.")])
+    start = StringField("Eerste veldwerkdag (bijv. 01-03-2023)",
+                        validators=[DataRequired("Vul de eerste dag in.")])
+    end = StringField("Laatste veldwerkdag (bijv. 30-11-2023)",
+                      validators=[DataRequired("Vul de laatste dag in.")])
+
+    def validate_start(self, field):
+        _dutch_date(field)
+
+    def validate_end(self, field):
+        _dutch_date(field)
+
+
+def _dutch_date(field):
+    try:
+        dates.parse_date(field.data)
+    except ValueError:
+        raise ValidationError("Vul een datum in zoals 30-11-2023.") from None
 
 
 class CheckForm(FlaskForm):
@@ -100,11 +125,39 @@ def _overview():
     return batches, units
 
 
-def _index(form=None, draw_form=None, error=None, status=200):
+def _index(form=None, draw_form=None, error=None, status=200, period_form=None):
     batches, units = _overview()
     form = form or UploadForm(edition=_edition_year())
+    with storage.transaction(_url()) as db:
+        edition = db.scalar(select(Edition).where(Edition.year == _edition_year()))
+        period = (edition.fieldwork_start, edition.fieldwork_end) if edition else (None, None)
+    period_form = period_form or PeriodForm(
+        formdata=None, prefix="period", edition=_edition_year(),
+        start=period[0].strftime("%d-%m-%Y") if period[0] else "",
+        end=period[1].strftime("%d-%m-%Y") if period[1] else "")
     return render_template("staff/sample_index.html", form=form, batches=batches, units=units,
-                           error=error, kind_labels=KIND_LABELS), status
+                           error=error, kind_labels=KIND_LABELS, period_form=period_form,
+                           period=period), status
+
+
+@bp.post("/period")
+@requires_role(*roles.MANAGE_SAMPLE)
+def period_submit():
+    form = PeriodForm(prefix="period")
+    if not form.validate_on_submit():
+        return _index(period_form=form, status=400)
+    start, end = dates.parse_date(form.start.data), dates.parse_date(form.end.data)
+    try:
+        with storage.transaction(_url()) as db:
+            set_period(db, form.edition.data, start, end)
+    except InputError:
+        form.end.errors.append("De laatste dag ligt vóór de eerste.")
+        return _index(period_form=form, status=400)
+    audit.record("set_period", target=f"edition {form.edition.data}",
+                 detail=f"{start.isoformat()} to {end.isoformat()}")
+    flash(f"Veldwerkperiode van editie {form.edition.data}: {start:%d-%m-%Y} tot en met "
+          f"{end:%d-%m-%Y}.")
+    return redirect(url_for("sample.index"))
 
 
 @bp.get("/")

@@ -10,8 +10,9 @@ few milliseconds), so honest logins behind one address can fill the count only i
 the limit of them run at the same moment: at most one per worker thread of all servers.
 """
 
-from flask import (Blueprint, flash, get_flashed_messages, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, current_app, flash, get_flashed_messages, redirect,
+                   render_template, request, url_for)
+from flask_babel import ngettext
 
 from flask_wtf.csrf import CSRFError
 
@@ -40,6 +41,11 @@ def start():
     unit = None if error else respondent_session.find_unit(code)
     if unit is None:
         error = error or message("code_unknown")
+        left = attempts_left()
+        if left is not None and left <= WARN_FROM:
+            # say how many tries are left before the pause, so that it never comes unexpected
+            # (earlier wrong codes from this connection count too)
+            error = f"{error} {_attempts_left_text(left)}"
         return render_template("start.html", code=code, error=error, notices=[]), 200
     give_back_attempt()
     respondent_session.log_in(unit)
@@ -69,18 +75,46 @@ def _code_error(code: str) -> str | None:
 
 
 def too_many_attempts(_error):
-    """Rendered for HTTP 429 from the limiter: the start page with an explanation."""
-    return render_template("start.html", code="", error=message("too_many_attempts"),
+    """Rendered for HTTP 429 from the limiter on the start form: the code was not checked at
+    all (so a right code is not called wrong), the real wait from the limiter's window, and
+    the phone number. The code as typed stays in the box for the next try."""
+    from survey.error_pages import retry_minutes, wait_text
+
+    text = f"{message('too_many_attempts')} {wait_text(retry_minutes())} {message('call_us')}"
+    return render_template("start.html", code=request.form.get("code", ""), error=text,
                            notices=[]), 429
 
 
 @bp.errorhandler(CSRFError)
 def form_expired(_error):
     """The start form (or the stop button) with a CSRF token that does not check out: show the
-    start page again with the code as typed and a fresh token."""
+    start page again with the code as typed and a fresh token. Without any cookie in the
+    request the browser is not sending ours back (cookies blocked, or a browser that keeps a
+    secure cookie off plain http): saying "expired" would only repeat, so say that instead."""
     code = request.form.get("code", "") if request.endpoint == "start.start" else ""
-    return render_template("start.html", code=code, error=message("form_expired"),
-                           notices=[]), 400
+    key = "form_expired" if request.cookies.get(
+        current_app.config["SESSION_COOKIE_NAME"]) else "cookies_needed"
+    return render_template("start.html", code=code, error=message(key), notices=[]), 400
+
+
+WARN_FROM = 5
+"""Wrong codes left before the pause from which the start page counts them down."""
+
+
+def attempts_left() -> int | None:
+    """How many more wrong codes this connection may send in the limiter's window (None when
+    the limiter is off)."""
+    limit = limiter.current_limit
+    return None if limit is None else max(0, limit.remaining)
+
+
+def _attempts_left_text(left: int) -> str:
+    if left == 0:
+        from survey.error_pages import retry_minutes, wait_text
+
+        return f"{message('attempts_none_left')} {wait_text(retry_minutes())}"
+    return ngettext("U kunt het nog %(num)s keer proberen; daarna moet u even wachten.",
+                    "U kunt het nog %(num)s keer proberen; daarna moet u even wachten.", left)
 
 
 def session_ended():

@@ -136,6 +136,33 @@ def targets_command(file, year):
                f"(total {sum(read.targets.values())})")
 
 
+@sample.command("period")
+@click.option("--edition", "year", type=int, default=None,
+              help="edition year; EDITION_YEAR (2024) by default")
+@click.option("--start", required=True, help="first day of fieldwork, such as 01-03-2023")
+@click.option("--end", required=True, help="last day of fieldwork, such as 30-11-2023")
+@with_appcontext
+def period_command(year, start, end):
+    """Set the edition's fieldwork period (the dashboard's time axis; privacy purge-identity
+    waits until it has ended)."""
+    from survey import storage
+    from survey.fieldwork import dates
+    from survey.fieldwork.period import set_period
+
+    year = _edition(year)
+    days = []
+    for option, text in (("--start", start), ("--end", end)):
+        try:
+            days.append(dates.parse_date(text))
+        except ValueError as exc:
+            raise InputError(option, str(exc)) from None
+    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        set_period(db, year, *days)
+    audit.record("set_period", target=f"edition {year}", username=_who(), role="command line",
+                 detail=f"{days[0].isoformat()} to {days[1].isoformat()}")
+    click.echo(f"edition {year}: fieldwork from {days[0]:%d-%m-%Y} to {days[1]:%d-%m-%Y}")
+
+
 @sample.command("draw")
 @click.option("--edition", "year", type=int, default=None,
               help="edition year; EDITION_YEAR (2024) by default")

@@ -33,6 +33,17 @@ def from_typed(text: str) -> datetime | None:
     return typed.replace(tzinfo=ROTTERDAM).astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def day_start(moment: datetime) -> datetime:
+    """00:00 Rotterdam time on the Rotterdam day of `moment` (naive UTC), as naive UTC.
+
+    >>> day_start(datetime(2024, 3, 25, 22, 30))
+    datetime.datetime(2024, 3, 24, 23, 0)
+    """
+    local = moment.replace(tzinfo=timezone.utc).astimezone(ROTTERDAM)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def now() -> datetime:
     """This moment in Rotterdam time (aware), for 'as of' lines."""
     return datetime.now(ROTTERDAM)

@@ -4,9 +4,9 @@ A role sees only what it needs for its job:
 
 | role         | does                                                         |
 |--------------|--------------------------------------------------------------|
-| coordinator  | follows fieldwork on the dashboard, records postal outcomes  |
+| coordinator  | follows fieldwork, records outcomes, supervises the phoning  |
 | data_entry   | keys in paper questionnaires (never sees others' answers)    |
-| interviewer  | phones non-respondents (never sees others' answers)          |
+| interviewer  | phones the non-respondents on their own call list            |
 | statistician | follows fieldwork, exports answers (never names, addresses)  |
 | admin        | follows fieldwork, manages accounts, reads the audit log     |
 
@@ -41,6 +41,7 @@ EXPORT_ANSWERS = (STATISTICIAN,)
 RECORD_OUTCOME = (COORDINATOR,)
 READ_AUDIT_LOG = (ADMIN,)
 MANAGE_SAMPLE = (COORDINATOR, ADMIN)  # import the register or a sample, draw the sample
+SUPERVISE_PHONE = (COORDINATOR,)  # see the call list and calls per interviewer, (re)assign
 
 
 def check_role(role: str, *, source: str = "--role") -> str:

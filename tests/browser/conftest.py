@@ -43,9 +43,10 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, log_path: Path, questionnaires_dir=None):
+    def __init__(self, database_url: str, log_path: Path, questionnaires_dir=None, env=None):
         self.database_url = database_url
         self.questionnaires_dir = questionnaires_dir
+        self.env = env
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -56,7 +57,8 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.browser.server", self.database_url, str(self.port)]
             + ([str(self.questionnaires_dir)] if self.questionnaires_dir else []),
-            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env} if self.env else None)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

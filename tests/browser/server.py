@@ -2,11 +2,15 @@
 
     python -m tests.browser.server DATABASE_URL PORT [QUESTIONNAIRES_DIR]
 
+(with PLAIN_HTTP_COOKIE=1 in the environment the session cookie is not Secure, for the text
+browsers, which do not send a Secure cookie over plain http)
+
 serves the app on 127.0.0.1:PORT with the mini fixture questionnaire (or the questionnaires in
 QUESTIONNAIRES_DIR). `add_unit` puts a sample
 unit with a known letter code in the database (the integration tests use it too).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +48,11 @@ def add_unit(url, unit_id, code, questionnaire_id="mini", status="invited"):
 
 def main(argv):
     database_url, port = argv[1], int(argv[2])
-    app = create_app(test_config(database_url, *argv[3:4]))
+    config = test_config(database_url, *argv[3:4])
+    if os.environ.get("PLAIN_HTTP_COOKIE"):
+        # text browsers (lynx, w3m) keep a Secure cookie off plain http, as they should
+        config["SESSION_COOKIE_SECURE"] = False
+    app = create_app(config)
     server = make_server("127.0.0.1", port, app, threaded=True)
     print(f"serving on 127.0.0.1:{port}", flush=True)
     server.serve_forever()

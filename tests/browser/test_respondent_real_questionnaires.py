@@ -122,7 +122,20 @@ def test_given_a_resident_who_moved_when_she_answers_nee_then_a_goodbye_page_and
     page.click("form.start-form button[type=submit]")
     assert page.url.endswith("/vragenlijst/pagina/adres")
     page.check("input[name='woont_adres'][value='nee']")
-    page.click("form.questions button[value=next]")
+    page.click("main button[value=next]")
+
+    # one tap does not end it: she is asked to confirm, and can go back
+    assert page.url.endswith("/vragenlijst/beeindigen")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path=str(screenshots / f"confirm-end-320-{language}.png"), full_page=True)
+    with storage.transaction(server.database_url) as db:
+        assert db.get(SampleUnit, unit_id).status == "started"
+    page.click(".back-link")
+    assert page.url.endswith("/vragenlijst/pagina/adres")
+    assert page.is_checked("input[name='woont_adres'][value='nee']")
+    page.click("main button[value=next]")
+    page.click("main button[value=end]")
 
     assert page.url.endswith("/vragenlijst/bedankt")
     assert page.locator(".panel__title").inner_text().strip() in ("Bedankt", "شكرًا")

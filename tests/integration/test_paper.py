@@ -109,7 +109,7 @@ def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
     # a typed value is checked as the web checks it
     bad = post(second, "/staff/paper/p1/verschillen", {
         "keuze-woonjaren": "typed", "waarde-woonjaren": "130"})
-    assert bad.status_code == 400 and "Vul een getal in van 0 tot en met 100." in bad.text
+    assert bad.status_code == 400 and "een getal in van 0 tot en met 100." in bad.text
     resolved = post(second, "/staff/paper/p1/verschillen", {
         "keuze-woonjaren": "pass1", "keuze-cohesie_omgang": "typed",
         "waarde-cohesie_omgang": "oneens"})

@@ -219,6 +219,7 @@ def test_a_web_completion_during_the_call_is_not_overwritten(database_url, tmp_p
 
 def test_only_interviewers_phone(database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
-    for role, status in (("data_entry", 403), ("statistician", 403), ("interviewer", 200)):
+    for role, status in (("data_entry", 403), ("statistician", 403), ("interviewer", 200),
+                         ("coordinator", 200)):
         assert login(app, role).get("/staff/phone/").status_code == status
     assert login(app, "interviewer").get("/staff/export/").status_code == 403

@@ -74,7 +74,8 @@ def purge_app(database_url):
     return make_app(database_url)
 
 
-def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_app):
+def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_app, fixed_clock):
+    # fieldwork of the fixture edition ended 30 November 2023: over on the fixed day
     url = purge_app.config["DATABASE_URL"]
     answers_before = _count(url, Answer)
     with storage.transaction(url) as db:

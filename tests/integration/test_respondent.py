@@ -89,7 +89,8 @@ def test_given_the_letters_code_when_typed_loosely_then_the_first_page_is_shown(
     browser.log_in(" hjsy-36uy 9b ")
     assert browser.path == "/vragenlijst/pagina/woonduur"
     assert "Hoeveel jaar woont u in deze buurt?" in browser.text
-    assert "Pagina 1 van 5" in browser.text
+    assert "Onderdeel 1 van 2" in browser.text
+    assert 'max="6" value="1"' in browser.text  # the bar: page 1 of the questionnaire's 6
     assert '<p class="caption">Uw buurt</p>' in browser.text
     assert 'Hoeveel jaar woont u in deze buurt? <span class="required">(verplicht)</span>' in (
         browser.text)  # the section, above the page title
@@ -146,7 +147,8 @@ def test_a_whole_questionnaire_with_routing_review_and_thanks(respondent_app_eac
     browser.submit({"onveilig_ooit": "nooit"})
     # routing: who never feels unsafe skips the page about unsafe places
     assert browser.path == "/vragenlijst/pagina/achtergrond"
-    assert "Pagina 4 van 4" in browser.text
+    # the progress never runs back: the skipped page counts as passed (page 5 of 6)
+    assert "Onderdeel 2 van 2" in browser.text and 'max="6" value="5"' in browser.text
     browser.submit({"geboortedatum-day": "7", "geboortedatum-month": "3",
                     "geboortedatum-year": "1980", "aantal_kinderen": "2"})
     # a page `when`: with children the children page comes up
@@ -180,14 +182,15 @@ def test_validation_errors_are_summarised_and_keep_the_other_answers(respondent_
     browser.log_in("HJSY36UY9B")
     browser.submit({"woonjaren": "150"})
     assert title(browser.text).startswith("Fout:")
-    assert "Vul een getal in van 0 tot en met 100." in browser.text
+    assert "Vul bij ‘Hoeveel jaar woont u in deze buurt?’ een getal in van 0 tot en met 100." in (
+        browser.text)
     assert 'href="#woonjaren"' in browser.text
     assert stored(sqlite_url) == {}
     browser.submit({"woonjaren": "12", "woonjaren-missing": "weet_niet"})
     assert "niet allebei" in browser.text
     browser.submit({"woonjaren": "3"})
     browser.submit({"cohesie_kennen": "eens"})  # the required single choice left open
-    assert "Kies een antwoord." in browser.text
+    assert "Kies een antwoord bij ‘Woont u prettig in deze buurt?’." in browser.text
     assert 'href="#buurt_prettig-0"' in browser.text
     assert re.search(r'value="eens" checked', browser.text)  # the grid answer is kept
     assert stored(sqlite_url) == {"woonjaren": "3"}
@@ -195,7 +198,7 @@ def test_validation_errors_are_summarised_and_keep_the_other_answers(respondent_
     browser.submit({"onveilig_ooit": "soms"})
     assert browser.path == "/vragenlijst/pagina/onveilig-plekken"
     browser.submit({"onveilig_plekken": ["straat", "geen"], "onveilig_toelichting": "Donker"})
-    assert "niet samen met een ander antwoord" in browser.text
+    assert "en ook een ander antwoord kiezen" in browser.text
     assert ">Donker</textarea>" in browser.text
     browser.submit({"onveilig_plekken": ["park", "straat"], "onveilig_toelichting": "x" * 201})
     assert "hoogstens 200 tekens" in browser.text
@@ -203,10 +206,10 @@ def test_validation_errors_are_summarised_and_keep_the_other_answers(respondent_
     assert stored(sqlite_url)["onveilig_plekken"] == "straat park"  # questionnaire order
     browser.submit({"geboortedatum-day": "31", "geboortedatum-month": "2",
                     "geboortedatum-year": "1980"})
-    assert "Vul een bestaande datum in" in browser.text
+    assert "Vul bij ‘Wat is uw geboortedatum?’ een bestaande datum in" in browser.text
     browser.submit({"geboortedatum-day": "1", "geboortedatum-month": "2",
                     "geboortedatum-year": "2999"})
-    assert "Vul een datum in op of voor" in browser.text
+    assert "een datum in op of voor" in browser.text
     browser.submit({"geboortedatum-day": "1", "geboortedatum-month": "",
                     "geboortedatum-year": "1980"})
     assert 'href="#geboortedatum-month"' in browser.text
@@ -335,7 +338,7 @@ def test_language_choice_is_remembered_and_sets_lang_and_dir(respondent_app):
     browser.get("/vragenlijst/?lang=pl")
     assert '<html lang="pl" dir="ltr">' in browser.text
     browser.submit({"buurt_prettig": "misschien"})
-    assert "Proszę wybrać jedną z podanych odpowiedzi." in browser.text  # from the error table
+    assert "Proszę wybrać jedną z podanych odpowiedzi na pytanie" in browser.text  # error table
     assert title(browser.text).startswith("Błąd:")
 
 
@@ -423,7 +426,7 @@ def test_answers_stored_by_another_mode_count_as_done_when_resuming_on_the_web(
     browser = Browser(respondent_app)
     browser.log_in("HJSY36UY9B")
     assert browser.path == "/vragenlijst/pagina/onveilig"
-    assert "Pagina 3 van 5" in browser.text
+    assert "Onderdeel 1 van 2" in browser.text and 'max="6" value="3"' in browser.text
 
 
 def test_the_review_cannot_be_submitted_with_a_required_answer_missing(respondent_app, sqlite_url):
@@ -477,8 +480,22 @@ def test_catalogues_compile_into_the_instance_folder_only_when_stale(tmp_path):
 
 def test_a_start_form_without_csrf_token_keeps_the_code_and_asks_again(respondent_app):
     client = respondent_app.test_client()
+    client.get("/start")  # the session cookie is set and comes back: the form just expired
     response = client.post("/start", data={"code": "HJSY36UY9B"})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "Deze pagina was verlopen" in text and 'value="HJSY36UY9B"' in text
     assert title(text).startswith("Fout:")
+
+
+def test_a_start_form_without_any_cookie_says_cookies_are_needed(respondent_app):
+    """A browser that does not send the cookie back (cookies off, or a secure cookie kept off
+    plain http) would get "expired" at every try: it is told what is wrong instead."""
+    client = respondent_app.test_client(use_cookies=False)
+    page = client.get("/start").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/start", data={"code": "HJSY36UY9B", "csrf_token": token})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Uw browser stuurde ons cookie niet terug." in text
+    assert "Deze pagina was verlopen" not in text and 'value="HJSY36UY9B"' in text

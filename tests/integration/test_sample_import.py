@@ -221,3 +221,32 @@ def test_an_unreadable_file_is_refused_on_the_upload_page(sample_app, coordinato
                       name="photo.csv")
     assert response.status_code == 400
     assert "photo.csv: is not a CSV file (it holds binary data)" in response.text
+
+
+def test_the_fieldwork_period_is_set_on_the_sample_page_and_by_command(sample_app, coordinator):
+    from survey.cli import main
+    from survey.models import Edition
+
+    url = sample_app.config["DATABASE_URL"]
+    token = csrf_token(coordinator.client, "/staff/sample/")
+    bad = coordinator.client.post("/staff/sample/period", data={
+        "csrf_token": token, "period-edition": "2024", "period-start": "30-11-2023",
+        "period-end": "01-03-2023"})
+    assert bad.status_code == 400 and "De laatste dag ligt vóór de eerste." in bad.text
+    good = coordinator.client.post("/staff/sample/period", data={
+        "csrf_token": token, "period-edition": "2024", "period-start": "01-03-2023",
+        "period-end": "30-11-2023"})
+    assert good.status_code == 302
+    page = coordinator.client.get("/staff/sample/").text
+    assert "Editie 2024: van 01-03-2023 tot en met 30-11-2023." in page
+    result = sample_app.test_cli_runner().invoke(main, [
+        "sample", "period", "--edition", "2024", "--start", "1-3-2023", "--end", "31-12-2023"])
+    assert result.exit_code == 0 and "fieldwork from 01-03-2023 to 31-12-2023" in result.output
+    with storage.transaction(url) as db:
+        edition = db.scalar(select(Edition).where(Edition.year == 2024))
+        assert (edition.fieldwork_start.isoformat(), edition.fieldwork_end.isoformat()) == (
+            "2023-03-01", "2023-12-31")
+    wrong = sample_app.test_cli_runner().invoke(main, [
+        "sample", "period", "--start", "31-02-2023", "--end", "31-12-2023"])
+    assert wrong.exit_code != 0 and "Traceback" not in wrong.output
+    assert "'31-02-2023' is an impossible date" in wrong.output

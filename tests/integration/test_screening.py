@@ -45,7 +45,17 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
     assert browser.path == "/vragenlijst/pagina/adres"
     browser.submit({"woont_adres": "nee"})
 
-    # straight to the goodbye page: no review, no "your answers have been sent"
+    # one tap does not end it: the answer is asked to be confirmed, and nothing is closed yet
+    assert browser.path == "/vragenlijst/beeindigen"
+    assert "Wilt u de vragenlijst hier beëindigen?" in browser.text
+    assert "Woont u op het adres waar wij de uitnodiging" in browser.text and ">Nee<" in browser.text
+    assert unit_and_answers(url, "weg")[0].status == "started"
+    # the address bar, resume and the review all lead back to the question, not past it
+    for address in ("/vragenlijst/", "/vragenlijst/controleren", "/vragenlijst/bedankt"):
+        assert browser.get(address).request.path == "/vragenlijst/beeindigen"
+    browser.submit({}, action="end")
+
+    # then the goodbye page: no review, no "your answers have been sent"
     assert browser.path == "/vragenlijst/bedankt"
     assert GOODBYE in browser.text and "U kunt dit venster nu sluiten." in browser.text
     assert "Bedankt voor het invullen" not in browser.text
@@ -88,6 +98,45 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
         with storage.transaction(url) as db:
             record(db, "weg", "moved", recorded_by="coordinator")
     assert unit_and_answers(url, "weg")[0].disposition == "4.10"
+
+
+def test_a_screening_answer_given_by_mistake_is_undone_and_every_answer_stays(sqlite_url):
+    """Changing the screening answer to "nee" from the review asks for confirmation; "change my
+    answer" goes back, and changing it back to "ja" finds every earlier answer still stored:
+    the review is reached again with nothing to re-enter."""
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
+                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    add_unit(sqlite_url, "spijt", "HJSY36UY9B", questionnaire_id="screening")
+    browser = Browser(app)
+    browser.log_in("HJSY36UY9B")
+    browser.submit({"woont_adres": "ja"})
+    browser.submit({"buurt_prettig": "ja"})
+    assert browser.path == "/vragenlijst/controleren"
+    before = unit_and_answers(sqlite_url, "spijt")[1]
+    assert before == {"woont_adres": ("ja", "web"), "buurt_prettig": ("ja", "web")}
+
+    browser.get("/vragenlijst/pagina/adres?terug=controleren")
+    browser.submit({"woont_adres": "nee"})
+    assert browser.path == "/vragenlijst/beeindigen"
+    unit, stored = unit_and_answers(sqlite_url, "spijt")
+    assert unit.status == "started"  # screened_out only on confirmation
+    assert stored == {"woont_adres": ("nee", "web"), "buurt_prettig": ("ja", "web")}
+    # "Nee, mijn antwoord veranderen" and the back link go to the question, from the review
+    assert 'href="/vragenlijst/pagina/adres?terug=controleren"' in browser.text
+    browser.get("/vragenlijst/pagina/adres?terug=controleren")
+    assert 'value="nee" checked' in browser.text
+    browser.submit({"woont_adres": "ja"})
+    assert browser.path == "/vragenlijst/controleren"
+    assert unit_and_answers(sqlite_url, "spijt")[1] == before
+
+    # confirmed, it closes the unit as not eligible and still deletes nothing
+    browser.get("/vragenlijst/pagina/adres?terug=controleren")
+    browser.submit({"woont_adres": "nee"})
+    browser.submit({}, action="end")
+    assert browser.path == "/vragenlijst/bedankt" and GOODBYE in browser.text
+    unit, stored = unit_and_answers(sqlite_url, "spijt")
+    assert (unit.status, unit.disposition) == ("screened_out", "4.10")
+    assert stored == {"woont_adres": ("nee", "web"), "buurt_prettig": ("ja", "web")}
 
 
 def staff_app(url):

@@ -28,6 +28,9 @@ STAFF_PAGES = {
     "/staff/outcomes/unit?reference=s1": {"coordinator"},
     "/staff/outcomes/address?postcode=3011AD": {"coordinator"},
     "/staff/letters/": {"coordinator"},
+    "/staff/phone/": {"interviewer", "coordinator"},
+    "/staff/phone/toezicht": {"coordinator"},
+    "/staff/phone/uitkomsten.csv": {"coordinator"},
 }
 
 

@@ -133,3 +133,33 @@ def test_every_kind_fits_its_pages_with_a_long_wijk_name(tmp_path, kind):
     people = tuple(Recipient(**{**r.__dict__, "wijk": long_wijk}) for r in RECIPIENTS)
     printed = render_batch(BatchJob(tmp_path / "k.pdf", "B", kind, SETTINGS, people))
     assert [p.pages for p in printed] == [2, 2]
+
+
+def test_the_code_box_clears_both_folds_of_a_tri_folded_a4(tmp_path, monkeypatch):
+    """The post folds A4 in three for the window envelope (at 99 and 198 mm): no fold may run
+    through the code box, for any kind, questionnaire or long wijk name."""
+    from reportlab.lib.units import mm
+
+    from survey.letters import render
+    from survey.letters.compose import KINDS
+
+    placed = []
+    original = render.code_box_place
+
+    def spy(*args):
+        placed.append(original(*args)[0])
+        return placed[-1], original(*args)[1]
+
+    monkeypatch.setattr(render, "code_box_place", spy)
+    with render.LetterPdf(tmp_path / "folds.pdf", title="folds") as pdf:
+        for recipient in RECIPIENTS:
+            for kind in KINDS:
+                for wijk in (recipient.wijk, "Kralingen-Oost/Kralingse Bos"):
+                    pdf.add(compose_letter(kind, Recipient(**{**recipient.__dict__,
+                                                              "wijk": wijk}),
+                                           SETTINGS, batch="2024-W1-INV-001", sequence=1))
+    assert len(placed) == len(RECIPIENTS) * len(KINDS) * 2
+    for top in placed:
+        for fold in render.FOLDS:
+            assert not (top - render.FOLD_CLEARANCE < fold
+                        < top + render.CODE_BOX_HEIGHT + render.FOLD_CLEARANCE), top / mm

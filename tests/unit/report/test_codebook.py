@@ -113,3 +113,11 @@ def test_no_identity_columns_and_design_variables_labelled(coded):
     assert table["variable"].tolist() == list(data.columns)
     assert (table["edition"] == 2024).all()
     assert "2 = tevreden = Tevreden" in table.set_index("variable").loc["tevreden_buurt", "values"]
+
+
+def test_the_codebook_says_where_a_series_breaks():
+    from survey.report.codebook import series_note
+    vm = load_questionnaire(QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml")
+    assert series_note(vm, "cohesie_kennen_nauwelijks").startswith(f"nieuw in {vm.version} (new)")
+    assert series_note(vm, "kans_diefstal").startswith(f"breuk in de reeks in {vm.version} (scale)")
+    assert series_note(vm, "buurt_cijfer") == ""
