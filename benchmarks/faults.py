@@ -30,7 +30,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -236,7 +236,7 @@ def run_disk_full(args, work_dir):
         print(f"diskfull  SQLite on a {args.tmpfs_mib} MiB tmpfs, {used.used / 2**20:.1f} MiB used "
               "after seeding", flush=True)
         codes = Codes(uninvited_codes(url))
-        server = AppServer(url, free_port(), args.workers, "faults-" + os.urandom(8).hex(),
+        server = AppServer(url, free_port(), args.workers, secrets.token_hex(32),
                            work_dir).start()
         log_path = work_dir / "acknowledged-sqlite.jsonl"
         try:

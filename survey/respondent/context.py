@@ -139,6 +139,19 @@ class Respondent:
             items.append((page, questions))
         return items
 
+    def screens(self, page) -> list[list]:
+        """The page's visible questions by screen (`forms.screens`): a long grid in parts."""
+        from survey.respondent.forms import screens
+
+        return screens(self.visible_questions(page))
+
+    def part_of(self, page, variable: str) -> int:
+        """The screen (from 1) of the page that asks `variable` (1 when none does)."""
+        for number, screen in enumerate(self.screens(page), start=1):
+            if any(variable in question.variables() for question in screen):
+                return number
+        return 1
+
     def review_sections(self) -> list:
         """`review_pages` grouped by section, in order: (section, [(page, questions)]), so
         the long review of a phone screen can be read and reached section by section."""

@@ -18,7 +18,7 @@ ISO date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -81,6 +81,49 @@ class QuestionForm:
         if value is None:
             return set()
         return value if isinstance(value, set) else {value}
+
+
+# --------------------------------------------------------------------------- screens
+
+GRID_ROWS_PER_SCREEN = 6
+"""A grid with more rows is shown in parts of at most this many rows, one part a screen: on a
+360 px phone the 15 rows of the buurtproblemen grid were 5,760 px and 23 Tab stops long."""
+GRID_LINES_PER_SCREEN = 24
+"""On a phone each answer of a row is a line of its own (about 50 px), and so is the row's
+text: a grid part holds at most this many lines, so a scale of five answers and "weet ik
+niet" gets three rows a screen, one of three answers and "weet ik niet" four."""
+
+
+def rows_per_screen(question) -> int:
+    """How many rows of the grid `question` one screen shows (at least 2)."""
+    lines = len(question.all_options()) + 1
+    return max(2, min(GRID_ROWS_PER_SCREEN, GRID_LINES_PER_SCREEN // lines))
+
+
+def screens(questions) -> list[list]:
+    """The screens a page's visible `questions` are shown on, in order: each long grid in parts
+    of at most `rows_per_screen` rows (as near equal as can be, each part the grid with
+    some of its rows), each part a screen of its own; the other questions together on the
+    screens between. A page without a long grid is one screen.
+
+    >>> [[len(q.rows) for q in s] for s in screens([grid_of_7_rows_3_answers_and_weet_niet])]
+    [[4], [3]]                                                            # doctest: +SKIP
+    """
+    found, current = [], []
+    for question in questions:
+        if question.type != "grid" or len(question.rows) <= rows_per_screen(question):
+            current.append(question)
+            continue
+        if current:
+            found.append(current)
+            current = []
+        parts = -(-len(question.rows) // rows_per_screen(question))
+        size = -(-len(question.rows) // parts)
+        for start in range(0, len(question.rows), size):
+            found.append([replace(question, rows=question.rows[start:start + size])])
+    if current or not found:
+        found.append(current)
+    return found
 
 
 # --------------------------------------------------------------------------- showing

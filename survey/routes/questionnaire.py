@@ -1,8 +1,11 @@
 """The questionnaire pages: show a page, store a submitted page, review, thank you (or,
-for whom the screening question ends it, thank you and goodbye).
+for whom the screening question ends it, confirm that answer first, then thank you and
+goodbye).
 
 Every view is POST-redirect-GET and needs no JavaScript. The work is done by
-`survey.respondent` (context, forms, store, paradata) and the questionnaire's router.
+`survey.respondent` (context, forms, store, paradata) and the questionnaire's router. A page
+with a long grid is shown in parts (`?deel=2`, see `forms.screens`); the language buttons of a
+page submit it, so the page comes back in the new language with what was typed.
 """
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
@@ -54,11 +57,17 @@ def page(page_id):
     if not respondent.may_show(page_id):
         return redirect(url_for("questionnaire.resume"), code=303)
     page = respondent.questionnaire.page(page_id)
-    questions = respondent.visible_questions(page)
+    # a page with a long grid is shown in parts (?deel=2): each part is checked and stored on
+    # its own, and the page counts as submitted with its last part
+    screens = respondent.screens(page)
+    part = _part(len(screens))
+    questions = screens[part - 1]
+    last_part = part == len(screens)
     if request.method == "GET":
         paradata.page_shown(storage.session_factory(current_app.config["DATABASE_URL"]),
                             respondent.unit_id, page.id, current_language(), _device())
-        return _render_page(page, forms.from_answers(questions, respondent.answers))
+        return _render_page(page, forms.from_answers(questions, respondent.answers), part=part,
+                            parts=len(screens))
 
     page_forms, values = forms.from_submission(questions, request.form)
     if request.form.get("lang") is not None:
@@ -69,25 +78,27 @@ def page(page_id):
             refresh()
         for qf in page_forms:
             qf.errors.clear()
-        return _render_page(page, page_forms)
+        return _render_page(page, page_forms, part=part, parts=len(screens))
     stopping = request.form.get("action") == "stop"
     has_errors = forms.has_errors(page_forms)
     if has_errors and not stopping:
-        return _render_page(page, page_forms)
+        return _render_page(page, page_forms, part=part, parts=len(screens))
     # variables of questions hidden by their `when` are cleared with the page
+    visible = respondent.visible_questions(page)
     for question in page.questions:
-        if question not in questions:
+        if question not in visible:
             values.update({variable: None for variable in question.variables()})
     try:
         with storage.transaction(current_app.config["DATABASE_URL"]) as db:
             # "save and continue later" stores what checks out even when something on the
             # page does not; the page is then asked again when the respondent comes back
             answers = store.save_page(db, respondent.unit_id, page, values, respondent.router,
-                                      current_language(), _device(), submitted=not has_errors)
+                                      current_language(), _device(),
+                                      submitted=last_part and not has_errors)
     except store.UnitCompletedError:
         return redirect(url_for("questionnaire.thanks"), code=303)
     respondent.answers = answers
-    if not has_errors:
+    if last_part and not has_errors:
         respondent.submitted.add(page.id)
     if stopping:
         respondent_session.log_out()
@@ -102,6 +113,9 @@ def page(page_id):
         return redirect(url_for("questionnaire.confirm_end", **_back_to_review()), code=303)
     if _back_to_review() and respondent.first_incomplete_page() is None:
         return redirect(url_for("questionnaire.review"), code=303)
+    if not last_part:
+        return redirect(url_for("questionnaire.page", page_id=page.id, deel=part + 1,
+                                **_back_to_review()), code=303)
     following = respondent.next_page(page.id)
     if following is None:
         return redirect(url_for("questionnaire.review"), code=303)
@@ -145,6 +159,7 @@ def review():
     path = respondent.path()
     return render_template("review.html", questionnaire=respondent.questionnaire,
                            review_sections=respondent.review_sections(),
+                           part_of=respondent.part_of,
                            previous=path[-1] if path else None)
 
 
@@ -166,11 +181,13 @@ def form_expired(_error):
         page_id = request.view_args.get("page_id")
         if respondent.may_show(page_id):
             page = respondent.questionnaire.page(page_id)
-            page_forms, _values = forms.from_submission(
-                respondent.visible_questions(page), request.form)
+            screens = respondent.screens(page)
+            part = _part(len(screens))
+            page_forms, _values = forms.from_submission(screens[part - 1], request.form)
             for qf in page_forms:
                 qf.errors.clear()
-            return _render_page(page, page_forms, notice=message("form_expired")), 400
+            return _render_page(page, page_forms, notice=message("form_expired"), part=part,
+                                parts=len(screens)), 400
     return session_ended()
 
 
@@ -184,7 +201,9 @@ def database_unavailable(_error):
                 and g.respondent.may_show(request.view_args.get("page_id"))):
             respondent = g.respondent
             page = respondent.questionnaire.page(request.view_args["page_id"])
-            questions = respondent.visible_questions(page)
+            screens = respondent.screens(page)
+            part = _part(len(screens))
+            questions = screens[part - 1]
             if request.method == "POST":
                 page_forms, _values = forms.from_submission(questions, request.form)
                 for qf in page_forms:
@@ -192,7 +211,8 @@ def database_unavailable(_error):
             else:
                 page_forms = forms.from_answers(questions, respondent.answers)
             response = current_app.make_response(
-                (_render_page(page, page_forms, notice=message("database_unavailable")), 503))
+                (_render_page(page, page_forms, notice=message("database_unavailable"),
+                              part=part, parts=len(screens)), 503))
         else:
             response = current_app.make_response((render_template(
                 "start.html", code="", error=message("database_unavailable"), notices=[]), 503))
@@ -209,7 +229,28 @@ def _back_to_review() -> dict:
     return {"terug": "controleren"} if request.args.get("terug") == "controleren" else {}
 
 
-def _render_page(page, page_forms, notice=None):
+def _part(parts: int) -> int:
+    """The part of the page asked for (?deel=), within 1..parts."""
+    try:
+        return min(max(int(request.args.get("deel", 1)), 1), parts)
+    except ValueError:
+        return 1
+
+
+def _previous_address(page, part: int) -> str | None:
+    """The back link: the page's previous part, or the last part of the previous page."""
+    respondent = g.respondent
+    if part > 1:
+        return url_for("questionnaire.page", page_id=page.id, deel=part - 1)
+    previous = respondent.previous_page(page.id)
+    if previous is None:
+        return None
+    parts = len(respondent.screens(previous))
+    return url_for("questionnaire.page", page_id=previous.id,
+                   **({"deel": parts} if parts > 1 else {}))
+
+
+def _render_page(page, page_forms, notice=None, part=1, parts=1):
     respondent = g.respondent
     section_number, sections, position, pages = respondent.standing(page.id)
     errors = [error for qf in page_forms for error in qf.errors]
@@ -222,12 +263,15 @@ def _render_page(page, page_forms, notice=None):
         heading=page.title or (section.title if section else respondent.questionnaire.title),
         forms=page_forms,
         errors=errors,
-        previous=respondent.previous_page(page.id),
-        first=position == 1,
+        previous=_previous_address(page, part),
+        part=part,
+        parts=parts,
+        first=position == 1 and part == 1,
         progress={"section": section_number, "sections": sections, "position": position,
                   "pages": pages},
         from_review=bool(_back_to_review()),
-        page_form=url_for("questionnaire.page", page_id=page.id, **_back_to_review()),
+        page_form=url_for("questionnaire.page", page_id=page.id,
+                          **({"deel": part} if part > 1 else {}), **_back_to_review()),
         notice=notice,
     )
 

@@ -31,12 +31,15 @@ from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.sampling import uploads
+from survey.sampling.messages_nl import dutch, dutch_error
 from survey.sampling.frame import edition_for, latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
 bp = Blueprint("sample", __name__, url_prefix="/staff/sample")
 register_error_pages(bp)
+# the import words its messages in English for the command line; these pages are Dutch
+bp.add_app_template_filter(dutch, "dutch_import")
 
 PREVIEW_ROWS = 8
 KIND_LABELS = {"register": "Registeruittreksel (BRP): hieruit wordt getrokken",
@@ -182,7 +185,7 @@ def upload():
         table = importing.read_table(content, name)
     except InputError as exc:
         audit.record("sample_upload", target=name, detail=f"unreadable: {exc.detail}"[:500])
-        return _index(form, error=f"{exc} Er is niets geïmporteerd.", status=400)
+        return _index(form, error=f"{dutch_error(exc)}. Er is niets geïmporteerd.", status=400)
     token = uploads.save(current_app.instance_path, content, name, form.kind.data,
                          form.edition.data, current_user.username)
     audit.record("sample_upload", target=name,
@@ -276,7 +279,7 @@ def check_submit():
                                       reference_date=context.reference_date,
                                       created_by=current_user.username)
     except InputError as exc:
-        return _index(error=f"{exc} Er is niets geïmporteerd.", status=400)
+        return _index(error=f"{dutch_error(exc)}. Er is niets geïmporteerd.", status=400)
     uploads.discard(current_app.instance_path, upload.token)
     audit.record("sample_import", target=upload.filename,
                  detail=f"{upload.kind}, edition {upload.edition}, {summary.rows} rows, "
@@ -375,7 +378,7 @@ def targets_submit():
     except InputError as exc:
         audit.record("store_targets", target=name, detail=f"refused: {exc.detail}"[:500])
         return _draw_page(form, targets_form=targets_form, status=400,
-                          targets_error=str(exc))
+                          targets_error=dutch_error(exc))
     audit.record("store_targets", target=f"edition {targets_form.edition.data}",
                  detail=f"{name}: {read.in_file} wijken in the file, total "
                         f"{sum(read.targets.values())}")

@@ -80,8 +80,8 @@ def test_a_coordinators_edition_from_register_to_printed_letter_and_its_return(
     assert "Kolommen die niet worden gebruikt: opmerking." in page.locator(
         "#unused-columns").inner_text()
     notes = page.locator("[aria-labelledby=notices-heading]").inner_text()
-    assert "1 person(s) under 15 on the reference date 2023-01-01 are left out" in notes
-    assert "no column for migratieachtergrond and huishoudtype" in notes
+    assert "1 perso(o)n(en) jonger dan 15 op de peildatum 2023-01-01 zijn weggelaten" in notes
+    assert "geen kolom voor migratieachtergrond en huishoudtype" in notes
     page.screenshot(path=str(screenshots / "coordinator-register-check.png"), full_page=True)
     assert axe_violations(page, axe_source) == []
     page.get_by_role("button", name="10 regels importeren").click()
@@ -139,6 +139,13 @@ def test_a_coordinators_edition_from_register_to_printed_letter_and_its_return(
     interviewer.screenshot(path=str(screenshots / "interviewer-call-list-targets.png"),
                            full_page=True)
     interviewer.context.close()
+    # and so does the coordinator's view of the call list, next to her supervision page
+    page.goto(base + "/staff/phone/")
+    assert "Heijplaat (3 tekort)" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Toezicht per interviewer").click()
+    assert page.locator("h1").inner_text().startswith("Toezicht telefonisch veldwerk")
+    page.screenshot(path=str(screenshots / "coordinator-phone-supervision.png"), full_page=True)
+    assert axe_violations(page, axe_source) == []
 
     # When she prints the invitations of the Hoek van Holland resident's wave, for that wijk
     with storage.transaction(url) as db:

@@ -73,8 +73,8 @@ def test_given_a_sample_file_with_bad_rows_when_the_coordinator_imports_it_print
     rows = summary.locator("tbody tr").all_inner_texts()
     assert [r.split("\t")[:2] for r in rows] == [["3", "wijk"], ["4", "birth_date"],
                                                   ["6", "register_id"]]
-    assert "missing wijk" in rows[0] and "'2004-02-30' is an impossible date" in rows[1]
-    assert "duplicate person: register number '2001' is also on row 2" in rows[2]
+    assert "wijk ontbreekt" in rows[0] and "'2004-02-30' is een onmogelijke datum" in rows[1]
+    assert "dubbele persoon: registernummer '2001' staat ook op rij 2" in rows[2]
     assert page.get_by_role("button", name="regels importeren").count() == 0
     preview = page.locator("table.preview tbody tr")
     assert preview.count() == 6 and preview.nth(1).locator("th").inner_text() == "3 (fout)"

@@ -152,3 +152,55 @@ def test_the_login_limit_counts_down_then_states_the_real_wait_and_never_calls_a
     assert minutes == -(-retry_after // 60)  # the page says what Retry-After says, rounded up
     assert "Bel de gemeente Rotterdam op 14 010." in text.split("<main")[1].split("</main>")[0]
     assert 'value="HJSY36UY9B"' in text  # the code stays typed for the next try
+
+
+def test_a_long_grid_is_asked_in_parts_each_stored_and_the_review_links_to_its_part(sqlite_url):
+    """The wijkonderzoek's buurtproblemen page (grids of 7 and 8 rows) comes in four screens
+    of at most 6 rows; each part is stored when sent, the page counts as done after the last,
+    Back walks the parts, and the review's change link opens the part with that row."""
+    from survey import QUESTIONNAIRES_DIR, storage
+    from survey.questionnaire.loader import load_questionnaire
+    from survey.questionnaire.router import Router
+    from survey.respondent import store
+
+    app = make_app(sqlite_url, QUESTIONNAIRES_DIR=str(QUESTIONNAIRES_DIR))
+    add_unit(sqlite_url, "grid", "VFAUAFNK42", questionnaire_id="wijkonderzoek")
+    questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / "wijkonderzoek.yaml")
+    router = Router(questionnaire)
+    with storage.transaction(sqlite_url) as db:  # the pages before it were answered
+        for page in router.path({"woont_adres": "ja"}):
+            if page.id == "buurtproblemen":
+                break
+            store.save_page(db, "grid", page, {"woont_adres": "ja"} if page.id == "adres" else {},
+                            router, "nl", "phone")
+    browser = Browser(app)
+    browser.log_in("VFAUAFNK42")
+    assert browser.path == "/vragenlijst/pagina/buurtproblemen"
+    grids = questionnaire.page("buurtproblemen").questions
+    rows = [row.variable for grid in grids for row in grid.rows]
+    shown = []
+    for part in range(1, 5):
+        text = browser.text
+        assert f"(deel {part} van 4)" in text
+        names = sorted(set(re.findall(r'type="radio" id="[^"]+" name="([a-z_]+)" value="[a-z_]+"', text)))
+        assert 1 <= len(names) <= 6
+        shown += names
+        browser.submit({name: "soms" for name in names})
+        if part < 4:
+            assert browser.response.request.full_path == f"/vragenlijst/pagina/buurtproblemen?deel={part + 1}"
+            assert stored(sqlite_url, "grid").keys() >= set(names)
+    assert sorted(shown) == sorted(rows)
+    assert browser.path != "/vragenlijst/pagina/buurtproblemen"  # on to the next page
+    # Back from the next page opens the last part
+    assert '/vragenlijst/pagina/buurtproblemen?deel=4" class' in browser.text or \
+        'href="/vragenlijst/pagina/buurtproblemen?deel=4"' in browser.text
+    with storage.transaction(sqlite_url) as db:  # the rest answered too: the review opens
+        answers = store.load_answers(db, "grid")
+        for page in router.path(answers):
+            if not any(v in answers for v in page.variables()) and page.id != "buurtproblemen":
+                store.save_page(db, "grid", page, {}, router, "nl", "phone")
+    review = Browser(app)
+    review.log_in("VFAUAFNK42")
+    review.get("/vragenlijst/controleren")
+    last_row = grids[1].rows[-1].variable
+    assert f'pagina/buurtproblemen?terug=controleren&amp;deel=4#{last_row}-0' in review.text

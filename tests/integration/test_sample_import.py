@@ -68,11 +68,11 @@ def test_bad_rows_are_listed_with_row_and_column_and_nothing_is_imported(sample_
     assert page.status_code == 200
     text = page.text
     assert "3 fouten in 3 rijen: er is niets geïmporteerd" in text
-    assert re.search(r'<td class="num">4</td><td>wijk</td><td class="wrap">missing wijk', text)
+    assert re.search(r'<td class="num">4</td><td>wijk</td><td class="wrap">wijk ontbreekt', text)
     assert re.search(r"<td class=\"num\">7</td><td>geboortedatum</td><td class=\"wrap\">"
-                     r"&#39;31-02-1990&#39; is an impossible date", text)
+                     r"&#39;31-02-1990&#39; is een onmogelijke datum", text)
     assert re.search(r"<td class=\"num\">11</td><td>registernummer</td><td class=\"wrap\">"
-                     r"duplicate person: register number &#39;BRP-0000004&#39; is also on row 5",
+                     r"dubbele persoon: registernummer &#39;BRP-0000004&#39; staat ook op rij 5",
                      text)
     assert "regels importeren</button>" not in text  # no import button while there are errors
     # the preview shows the first rows as mapped, and flags the bad ones
@@ -117,7 +117,7 @@ def test_the_mapping_can_be_changed_when_the_guess_is_wrong(sample_app, coordina
     check_url = upload(coordinator.client, None, content=text.encode(),
                        name="odd.csv").headers["Location"]
     page = coordinator.client.get(check_url).text
-    assert "no column is mapped to birth_date" in page
+    assert "geen kolom hoort bij geboortedatum" in page  # the pages speak Dutch
     rechecked = submit(coordinator.client, check_url, "check", {"birth_date": "gd"}, page=page)
     assert rechecked.status_code == 200
     assert "Geen fouten: alle 12 regels" in rechecked.text
@@ -141,7 +141,7 @@ def test_an_already_drawn_sample_from_excel_becomes_units_with_codes(sample_app,
     # a second time, everyone is a duplicate person
     again = upload(coordinator.client, FIXTURES / "sample.xlsx", kind="sample")
     page = coordinator.client.get(again.headers["Location"]).text
-    assert "already in the sample of edition 2024" in page and count(url, SampleUnit) == 4
+    assert "zit al in de steekproef van editie 2024" in page and count(url, SampleUnit) == 4
 
 
 def test_the_coordinator_draws_the_sample_from_the_register(sample_app, coordinator):
@@ -190,9 +190,9 @@ def test_a_bad_targets_file_is_refused_with_every_row_and_nothing_stored(sample_
         content_type="multipart/form-data")
     assert response.status_code == 400
     text = response.text.replace("&#39;", "'")
-    assert "doelen.csv row 2, column 'wijk': 'Tarwewyk' is not a Rotterdam wijk" in text
-    assert "doelen.csv row 3, column 'doel': 'veel' is not a target" in text
-    assert "doelen.csv row 4, column 'respons': '1,5' is not a response rate" in text
+    assert "doelen.csv rij 2, kolom 'wijk': 'Tarwewyk' is geen Rotterdamse wijk" in text
+    assert "doelen.csv rij 3, kolom 'doel': 'veel' is geen doel" in text
+    assert "doelen.csv rij 4, kolom 'respons': '1,5' is geen responspercentage" in text
     assert "Er is niets opgeslagen." in text
     with storage.transaction(sample_app.config["DATABASE_URL"]) as db:
         assert db.scalar(select(func.count()).select_from(EditionTarget)) == 0
@@ -220,7 +220,7 @@ def test_an_unreadable_file_is_refused_on_the_upload_page(sample_app, coordinato
     response = upload(coordinator.client, None, content=b"\x00\x01binary\xff\xfe",
                       name="photo.csv")
     assert response.status_code == 400
-    assert "photo.csv: is not a CSV file (it holds binary data)" in response.text
+    assert "photo.csv: is geen CSV-bestand (het bevat binaire gegevens)" in response.text
 
 
 def test_the_fieldwork_period_is_set_on_the_sample_page_and_by_command(sample_app, coordinator):
