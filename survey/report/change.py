@@ -224,9 +224,6 @@ def score_table(scores: dict, year: int, previous: int | None, config,
     table = published.copy()
     table.insert(0, "edition", year)
     table[counts] = now[counts]
-    uncertainty = uncertainty or {}
-    if year in uncertainty:
-        table = table.join(uncertainty[year].round(1), how="left")
     if previous is not None:
         before = round_scores(scores[previous].drop(columns=counts))
         table["previous_edition"] = previous
@@ -236,15 +233,36 @@ def score_table(scores: dict, year: int, previous: int | None, config,
             table[f"change {column}"] = moved["change"]
         flagged = flagged_score(scores, year, previous, config)
         table["flag_score"] = flagged
-        moved = index_change(before, published, column=flagged, threshold=threshold)
-        table["moved_5_points"] = moved["flagged"]
-        flag = moved["flagged"].copy()
-        if year in uncertainty and previous in uncertainty and f"{flagged} se" in uncertainty[year]:
+        table["flag_5_points"] = index_change(before, published, column=flagged,
+                                              threshold=threshold)["flagged"]
+    return with_uncertainty(table.reset_index(), uncertainty or {}, year, previous,
+                            flagged_score(scores, year, previous, config) if previous is not None else None,
+                            level=level)
+
+
+def with_uncertainty(table: pd.DataFrame, uncertainty: dict, year: int, previous: int | None,
+                     flagged: str | None, *, level: float = 0.95) -> pd.DataFrame:
+    """A score table (one row per level and domain, columns `change <score>` and
+    `flag_5_points` as `score_table` or `survey.report.indices.score_table` make them) with the
+    uncertainty of `year` joined (`<column> se`, `ci_low`, `ci_high`, one decimal) and, when both
+    editions have it, the 5-point flag kept only where the move's interval,
+    change ± z sqrt(se1^2 + se2^2) (independent samples), excludes 0; the interval goes to
+    `change <score> ci_low` / `ci_high` and the plain size rule to `moved_5_points`."""
+    if year not in uncertainty:
+        return table
+    keyed = table.set_index(["level", "domain"])
+    extra = uncertainty[year].round(1)
+    keyed = keyed.join(extra[[c for c in extra.columns if c not in keyed.columns]], how="left")
+    if flagged is not None and "flag_5_points" in keyed:
+        moved = keyed["flag_5_points"].fillna(False).astype(bool)
+        keyed["moved_5_points"] = moved
+        if previous in uncertainty and f"{flagged} se" in uncertainty[year]:
             se = np.sqrt(uncertainty[year][f"{flagged} se"] ** 2 + uncertainty[previous][f"{flagged} se"] ** 2)
+            se = se.reindex(keyed.index)
             z = stats.norm.ppf(0.5 + level / 2)
-            low, high = moved["change"] - z * se.reindex(moved.index), moved["change"] + z * se.reindex(moved.index)
-            table[f"change {flagged} ci_low"] = low.round(1)
-            table[f"change {flagged} ci_high"] = high.round(1)
-            flag &= ((low > 0) | (high < 0)).fillna(False)
-        table["flag_5_points"] = flag
-    return table.reset_index()
+            change = keyed[f"change {flagged}"]
+            low, high = change - z * se, change + z * se
+            keyed[f"change {flagged} ci_low"] = low.round(1)
+            keyed[f"change {flagged} ci_high"] = high.round(1)
+            keyed["flag_5_points"] = moved & ((low > 0) | (high < 0)).fillna(False)
+    return keyed.reset_index()

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey import PROJECT_ROOT
+from survey.index_command import published_dir
 from survey.report.edition_report import build_edition_report
 from survey.report.publication import MULTIPLE_TESTING, PublicationRule
 
@@ -50,11 +51,16 @@ __all__ = ["report_command"]
               default=PublicationRule.index_replicates, show_default=True,
               help="Bootstrap replicates for the index scores' standard errors and intervals; "
                    "0 leaves them out (REPORT_INDEX_REPLICATES).")
+@click.option("--published", "published", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Directory of published editions stored by `wijkprofiel index "
+                                 "import-published` (default: PUBLISHED_SCORES_DIR, else "
+                                 "instance/published): they join the series since 2014.")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
 def report_command(year, previous, no_previous, out_dir, pdf, register, previous_register,
-                   min_n, indicative_n, multiple_testing, index_replicates, database_url):
+                   min_n, indicative_n, multiple_testing, index_replicates, published,
+                   database_url):
     """Weight an edition, estimate every indicator per wijk, gebied and city, score the
     Veiligheidsindex (objective part from --register), compare with the previous edition, and
     write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
@@ -71,7 +77,8 @@ def report_command(year, previous, no_previous, out_dir, pdf, register, previous
     started = time.perf_counter()
     report = build_edition_report(url, out_dir, year=year, previous=previous,
                                   compare=not no_previous, pdf=pdf, register=register,
-                                  previous_register=previous_register, rule=rule)
+                                  previous_register=previous_register, rule=rule,
+                                  published=published or published_dir())
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

@@ -28,8 +28,10 @@ from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, publication, tables
+from survey.report import change, codebook, indices, publication, series, tables
+from survey.report.index_pages import write_index_pages
 from survey.report.publication import PublicationRule
+from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
@@ -38,8 +40,7 @@ from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
 from weighting.replicates import with_replicates
 from weighting.score_uncertainty import IndicatorSpec, replicate_indicator_estimates, score_uncertainty
-from weighting.register_indicators import area_values, read_register
-from weighting.scores import load_score_config
+from weighting.scores import load_index_configs
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
 SPARSE_CELL = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
@@ -226,17 +227,21 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     return result[columns].reset_index(drop=True)
 
 
-def index_uncertainty(estimates: "EditionEstimates", definitions: dict, config, register,
+def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs: dict, register,
                       replicates: int) -> pd.DataFrame:
-    """Standard error and 95% interval of every index score per area: `replicates` Rao-Wu
-    bootstrap replicates of the edition's design (seeded with the edition year, so a report
-    is reproducible), raked per replicate as the weights were, every indicator re-estimated
-    per replicate and the score computation (`change.veiligheid_scores`, clipping included)
-    run on each (`weighting.score_uncertainty`)."""
+    """Standard error and 95% interval of every index, part and theme score (all three
+    indices) per area: `replicates` Rao-Wu bootstrap replicates of the edition's design (seeded
+    with the edition year, so a report is reproducible), raked per replicate as the weights
+    were, every indicator an index reads re-estimated per replicate, and the score computation
+    (`indices.all_scores`, clipping included) run on each as a black box
+    (`weighting.score_uncertainty`)."""
     design = with_replicates(estimates.design, "bootstrap", replicates, seed=estimates.year)
-    # only the indicators this index reads (its columns are indicator labels): the replicate
-    # work is per indicator and per call of the score computation
-    table = estimates.indicators[estimates.indicators["label"].isin(config.indicator_columns)]
+    # only the indicators the indices read (by questionnaire id or by label): the replicate work
+    # is per indicator and per call of the score computation
+    ids = {i.survey for c in configs.values() for i in c.indicators if i.survey}
+    labels = {i.column for c in configs.values() for i in c.indicators if not i.survey and i.register is None}
+    table = estimates.indicators
+    table = table[table["indicator"].isin(ids) | table["label"].isin(labels)]
     specs = []
     for name in table["indicator"].unique():
         indicator = definitions.get(name)
@@ -246,9 +251,9 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, config, 
         specs.append(IndicatorSpec(name, name, name + DENOMINATOR_SUFFIX if ratio else None,
                                    float(indicator.multiplier) if ratio else 1.0))
     keys, thetas = replicate_indicator_estimates(design, specs, LEVELS)
-    columns = list(config.score_columns)
+    columns = indices.score_columns(configs)
     return score_uncertainty(table, keys, thetas, design.replicates,
-                             lambda t: change.veiligheid_scores(t, config, register)[columns])
+                             lambda t: indices.all_scores(t, configs, register)[columns])
 
 
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
@@ -373,14 +378,6 @@ def _method(register: Path | None, flagged: str, rule: PublicationRule | None = 
             for heading, paragraph in METHOD_TEXT]
 
 
-def read_registers(paths: dict, config, areas: pd.DataFrame) -> dict:
-    """{year: register values per (level, domain)} from {year: register file or None}; read
-    before any estimation, so that a bad file stops the report at once."""
-    wijken = dict(zip(areas["wijk_code"].astype(int), areas["wijk"]))
-    return {year: area_values(read_register(path, config, wijken), config, areas)
-            for year, path in paths.items() if path is not None}
-
-
 def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
     """One row per area, Rotterdam first, then the gebieden and the wijken: an area whose
     respondents answered none of the index indicators (a tiny wijk) keeps its row, empty."""
@@ -388,7 +385,7 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
              + [("wijk", w) for w in areas["wijk"]])
     full = table.set_index(["level", "domain"]).reindex(pd.MultiIndex.from_tuples(order, names=["level", "domain"]))
     full["edition"] = year
-    for column in ("indicators_used", "register_used"):
+    for column in [c for c in full.columns if c.endswith(indices.COUNTS)]:
         full[column] = full[column].fillna(0).astype(int)
     return full.reset_index()
 
@@ -397,6 +394,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
                          pdf: bool = True, register: Path | None = None,
                          previous_register: Path | None = None,
+                         published: Path | None = None,
                          rule: PublicationRule | None = None) -> EditionReport:
     """Weight the edition in the database at `url`, estimate its indicators, compare them with
     the previous edition and write the report to `out_dir`.
@@ -413,6 +411,8 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
             missing.
         previous_register: the register file of the previous edition, for the change of the
             full index.
+        published: directory of published editions stored by `wijkprofiel index
+            import-published` (their scores join the series since 2014).
         rule: the publication rule (small cells, multiple testing); default from the
             environment (`survey.report.publication`).
 
@@ -435,9 +435,10 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     if previous_register is not None and previous is None:
         raise WijkprofielError("--previous-register is given but there is no previous edition "
                                "to compare with")
-    config = load_score_config()
+    configs = load_index_configs()
+    config = configs["Veiligheidsindex"]
     areas = edition_data.areas(url)
-    registers = read_registers({year: register, previous: previous_register}, config, areas)
+    registers = indices.read_registers({year: register, previous: previous_register}, configs, areas)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     questionnaires = load_all()
@@ -453,28 +454,41 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
     rule = rule or PublicationRule.from_environment()
-    scores = {y: change.veiligheid_scores(e.indicators, config, registers.get(y))
+    scores = {y: indices.all_scores(e.indicators, configs, registers.get(y))
               for y, e in editions.items()}
     # one small-cell rule for every page, chart and table (survey.report.publication)
     kish = {y: area_weight_summary(e.weights).set_index(["level", "domain"])["deff_kish"]
             for y, e in editions.items()}
-    published = {y: publication.apply_small_cells(e.indicators, rule, kish[y])
-                 for y, e in editions.items()}
-    indicators = published[year]
+    public = {y: publication.apply_small_cells(e.indicators, rule, kish[y])
+              for y, e in editions.items()}
+    indicators = public[year]
     if previous is not None:
-        indicators = change.indicator_change(indicators, published[previous], rule=rule,
+        indicators = change.indicator_change(indicators, public[previous], rule=rule,
                                              kish={"current": kish[year], "previous": kish[previous]})
     flag_summary = publication.flag_summary(indicators, rule) if previous is not None else None
     uncertainty = {}
     if rule.index_replicates:
         clock_u = time.perf_counter()
         definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
-        uncertainty = {y: index_uncertainty(e, definitions, config, registers.get(y), rule.index_replicates)
+        uncertainty = {y: index_uncertainty(e, definitions, configs, registers.get(y), rule.index_replicates)
                        for y, e in editions.items()}
         seconds["index uncertainty"] = time.perf_counter() - clock_u
-    score_table = _every_area(change.score_table(scores, year, previous, config, uncertainty=uncertainty),
-                              areas, year)
     flagged = change.flagged_score(scores, year, previous, config)
+    score_table = _every_area(change.with_uncertainty(
+        indices.score_table(scores, year, previous, configs, flagged), uncertainty, year, previous,
+        flagged), areas, year)
+    per_edition = {y: _every_area(indices.score_table(scores, y, None, configs, flagged), areas, y)
+                   for y in sorted(scores)}
+    score_series = series.series_table(published, per_edition, configs)
+    if year in uncertainty:
+        # the replicate standard errors (through the whole index computation) where we have them
+        ses = uncertainty[year][[c for c in uncertainty[year].columns if c.endswith(" se")]]
+    else:
+        ses = pd.concat([indices.index_se(current.indicators, c) for c in configs.values()], axis=1)
+    se_long = {(column[:-3], domain): value for (level, domain), row in ses.iterrows()
+               for column, value in row.items()}
+    target_table = evaluate_targets(load_targets(score_columns=indices.score_columns(configs)),
+                                    score_series, year, pd.Series(se_long, dtype=float))
     seconds["change and scores"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -488,6 +502,13 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
     files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
+    # the series, targets and index pages (documented in docs/index-reconstruction.md)
+    spreadsheet_safe(score_series).to_csv(out_dir / "index_series.csv", index=False)
+    spreadsheet_safe(target_table).to_csv(out_dir / "index_targets.csv", index=False)
+    files += [out_dir / "index_series.csv", out_dir / "index_targets.csv"]
+    files.append(write_index_pages(out_dir, year=year, previous=previous, table=score_table,
+                                   configs=configs, series=score_series, targets=target_table,
+                                   ses=ses, areas=areas))
     if year in registers:
         register_table = registers[year].reset_index()
         register_table.insert(0, "edition", year)
@@ -498,7 +519,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    trend = pd.concat([published[y].assign(edition=y) for y in editions], ignore_index=True)
+    trend = pd.concat([public[y].assign(edition=y) for y in editions], ignore_index=True)
     html = write_report(
         out_dir, title=f"Wijkprofiel {year}: bewonersoordelen per wijk", edition=year,
         previous=previous, indicators=indicators, trend=trend, scores=score_table,
