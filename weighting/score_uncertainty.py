@@ -111,7 +111,7 @@ def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.nd
         scores = score_fn(table).reindex(full.index)
         stacked[:, :, r] = scores[columns].to_numpy(dtype=float)
     z = stats.norm.ppf(0.5 + level / 2)
-    out = pd.DataFrame(index=full.index)
+    out = {}
     for j, column in enumerate(columns):
         estimate = full[column].to_numpy(dtype=float)
         se = np.sqrt(replicates.variance(stacked[:, j, :], estimate))
@@ -119,4 +119,4 @@ def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.nd
         out[f"{column} se"] = se
         out[f"{column} ci_low"] = estimate - z * se
         out[f"{column} ci_high"] = estimate + z * se
-    return out
+    return pd.DataFrame(out, index=full.index)
