@@ -72,4 +72,7 @@ def create_app(test_config=None, *, serving=None):
 
     app.register_blueprint(sample_routes.bp)
     app.register_blueprint(letter_routes.bp)
+    from survey.routes import public_site
+
+    app.register_blueprint(public_site.bp)
     return app

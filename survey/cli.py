@@ -87,3 +87,6 @@ main.add_command(sample)
 
 from survey.report.commands import report_command  # noqa: E402
 main.add_command(report_command)
+
+from survey.publish.commands import publish_command  # noqa: E402
+main.add_command(publish_command)

@@ -18,6 +18,7 @@ from survey.demo.commands import demo, seed_and_report
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
 from survey.models import Edition, IdentityLink, SampleUnit
+from survey.publish.commands import publish_from_report
 from survey.report.edition_report import build_edition_report
 from survey.report.pdf import pdf_unavailable
 from survey.staff.auth import add_user
@@ -110,6 +111,13 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'index_scores.csv'}, "
                f"{out_dir / 'weights.csv'}, {out_dir / 'diagnostics.csv'}")
     click.echo(f"register (objective indicators): {registers[0]}, {registers[1]}")
+    # the public site from the report's own tables (wijkprofiel publish --report)
+    site_dir = out_dir / "site"
+    _, site = publish_from_report(url, out_dir, site_dir, edition=DEMO_YEAR,
+                                  factsheets=missing_pdf is None)
+    click.echo(f"public site: {site_dir / 'index.html'} ({len(site.pages)} pages, "
+               f"{len(site.factsheets)} factsheets, {site.size_bytes / 1e6:.1f} MB)")
+    current_app.config["PUBLIC_SITE_DIR"] = str(site_dir)
     click.echo(f"main job done in {time.perf_counter() - started:.1f} s")
 
     base = f"http://{host}:{port}"
@@ -117,6 +125,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     click.echo(f"respondent start page:  {base}/")
     click.echo(f"staff login:            {base}/staff/login")
     click.echo(f"health check:           {base}/healthz")
+    click.echo(f"public Wijkprofiel:     {base}/wijkprofiel/")
     click.echo("demo personal codes (questionnaire, status):")
     for (questionnaire_id, status), codes in sorted(demo_codes(url).items()):
         click.echo(f"  {questionnaire_id:<20} {status:<12} {'  '.join(codes)}")

@@ -139,6 +139,13 @@ def test_a_coordinators_edition_from_register_to_printed_letter_and_its_return(
     interviewer.screenshot(path=str(screenshots / "interviewer-call-list-targets.png"),
                            full_page=True)
     interviewer.context.close()
+    # and so does the coordinator's view of the call list, next to her supervision page
+    page.goto(base + "/staff/phone/")
+    assert "Heijplaat (3 tekort)" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Toezicht per interviewer").click()
+    assert page.locator("h1").inner_text().startswith("Toezicht telefonisch veldwerk")
+    page.screenshot(path=str(screenshots / "coordinator-phone-supervision.png"), full_page=True)
+    assert axe_violations(page, axe_source) == []
 
     # When she prints the invitations of the Hoek van Holland resident's wave, for that wijk
     with storage.transaction(url) as db:

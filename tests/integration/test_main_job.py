@@ -73,3 +73,11 @@ def test_the_written_plan_weights_the_database_edition(demo_run):
     city = estimates[(estimates["name"] == "buurt_cijfer") & (estimates["domain_var"] == "")]
     assert 1 <= float(city["estimate"].iloc[0]) <= 10
     assert set(estimates.loc[estimates["domain_var"] == "gebied", "domain"]) >= {"Charlois", "Noord"}
+
+
+def test_main_job_publishes_the_public_site_and_prints_its_address(demo_run):
+    _, _, root, result = demo_run
+    site = root / "out" / "site"
+    assert (site / "index.html").exists() and len(list((site / "wijk").glob("*.html"))) == 71
+    assert len(list((site / "factsheets").glob("*.pdf"))) == 71
+    assert "http://127.0.0.1:5000/wijkprofiel/" in result.output

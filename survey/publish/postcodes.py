@@ -1,0 +1,84 @@
+"""The PC4 -> wijk table behind "find your wijk by postcode".
+
+A CSV (UTF-8, semicolons or commas) with columns `postcode` (the four digits of a Dutch
+postcode), `wijk_code` and optionally `wijk` (the name, checked against the code). A postcode
+that covers several wijken has a row for each; the site then offers each of them.
+
+`DEMO_POSTCODES` ships with the package for the demo: an approximate table made for it from the
+rough location of Rotterdam's postcode areas, not an official one. An edition supplies its own
+with `wijkprofiel publish --postcodes FILE` (for example from CBS's "postcode-huisnummer" table
+aggregated to PC4 and wijk).
+"""
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from survey.errors import InputError
+
+DEMO_POSTCODES = Path(__file__).with_name("pc4_wijk.csv")
+
+
+def read_postcodes(path: Path, areas: pd.DataFrame) -> pd.DataFrame:
+    """The checked table: columns postcode (str, 4 digits), wijk_code (int), wijk, gebied;
+    sorted by postcode.
+
+    Raises InputError naming the file, the row (header = row 1) and the column for a missing
+    column, a postcode that is not four digits (1000-9999), an unknown wijk code, a name that
+    does not match its code, or a repeated postcode-wijk pair.
+
+    >>> from survey.demo.areas import load_wijken
+    >>> table = read_postcodes(DEMO_POSTCODES, load_wijken())
+    >>> table[table["postcode"] == "3081"]["wijk"].tolist()
+    ['Tarwewijk']
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(path, "file not found; expected a PC4 -> wijk table (CSV with columns "
+                               "postcode and wijk_code)") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError(path, "is empty; expected a header with postcode and wijk_code")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    for column in ("postcode", "wijk_code"):
+        if column not in header:
+            raise InputError(path, f"no column '{column}' in the header {header}; expected "
+                                   "postcode and wijk_code (and optionally wijk)", row=1)
+    by_code = {int(c): (w, g) for c, w, g in zip(areas["wijk_code"], areas["wijk"], areas["gebied"])}
+    rows, seen = [], {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = dict(zip(header, (cell.strip() for cell in cells)))
+        postcode = record.get("postcode", "")
+        if not (len(postcode) == 4 and postcode.isdigit() and postcode[0] != "0"):
+            raise InputError(path, f"{postcode!r} is not a PC4 postcode; expected four digits "
+                                   "such as 3071", row=number, column="postcode")
+        raw_code = record.get("wijk_code", "")
+        try:
+            code = int(raw_code)
+        except ValueError:
+            code = None
+        if code not in by_code:
+            raise InputError(path, f"{raw_code!r} is not a wijk code of this edition; expected "
+                                   "one such as 71 (Tarwewijk)", row=number, column="wijk_code")
+        wijk, gebied = by_code[code]
+        name = record.get("wijk", "")
+        if name and name != wijk:
+            raise InputError(path, f"{name!r} is not the name of wijk {code} ({wijk!r})",
+                             row=number, column="wijk")
+        if (postcode, code) in seen:
+            raise InputError(path, f"postcode {postcode} with wijk {code} is also on row "
+                                   f"{seen[(postcode, code)]}; list each pair once", row=number)
+        seen[(postcode, code)] = number
+        rows.append({"postcode": postcode, "wijk_code": code, "wijk": wijk, "gebied": gebied})
+    if not rows:
+        raise InputError(path, "has a header but no postcodes")
+    return pd.DataFrame(rows).sort_values(["postcode", "wijk"], kind="stable").reset_index(drop=True)

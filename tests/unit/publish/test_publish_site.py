@@ -1,0 +1,154 @@
+"""The public site written from report tables: the contract's files, the report's figures on
+the pages in Dutch and English, charts with their numbers, and the open data."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey.publish.inputs import site_data
+from survey.publish.site import publish_site
+from tests import publish_support as support
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    indicators = support.indicator_table()
+    indicators["suppressed"] = ""
+    hidden = indicators.index[(indicators["indicator"] == "onveilig_eigen_buurt")
+                              & (indicators["level"] == "wijk")
+                              & (indicators["domain"] == "Pernis")][0]
+    indicators.loc[hidden, ["estimate", "ci_low", "ci_high", "se", "suppressed"]] = [
+        np.nan, np.nan, np.nan, np.nan, "minder dan 30 respondenten"]
+    data = site_data(indicators, support.score_table(), areas=support.areas(),
+                     postcodes=support.postcodes())
+    out = tmp_path_factory.mktemp("site")
+    published = publish_site(data, out, factsheets=False)
+    return out, data, published
+
+
+def page(out, path):
+    return (out / path).read_text(encoding="utf-8")
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_contract_files_are_written_for_both_languages(site):
+    out, data, published = site
+    for root in ("", "en/"):
+        assert (out / root / "index.html").exists()
+        assert len(list((out / root / "gebied").glob("*.html"))) == 14
+        assert len(list((out / root / "wijk").glob("*.html"))) == 71
+    names = {p.name for p in (out / "data").iterdir()}
+    for level in ("stad", "gebieden", "wijken"):
+        assert {f"wijkprofiel-2024-indicatoren-{level}.csv", f"wijkprofiel-2024-indicatoren-{level}.utf8.csv",
+                f"wijkprofiel-2024-indexscores-{level}.csv", f"wijkprofiel-2024-{level}.json"} <= names
+    assert {"datawoordenboek.csv", "LICENTIE.txt", "postcodes-pc4-wijk.csv"} <= names
+    assert len(published.pages) == 2 * (1 + 14 + 71 + 3)
+
+
+def test_a_wijk_page_shows_the_reports_figures_beside_gebied_and_rotterdam(site):
+    out, data, _ = site
+    html = page(out, "wijk/tarwewijk.html")
+    ind = data.indicators
+    row = ind[(ind["indicator"] == "onveilig_eigen_buurt") & (ind["domain"] == "Tarwewijk")].iloc[0]
+    city = ind[(ind["indicator"] == "onveilig_eigen_buurt") & (ind["level"] == "stad")].iloc[0]
+    shown = text(html)
+    assert f"{100 * row.estimate:.0f}%" in shown and f"{100 * city.estimate:.0f}%" in shown
+    assert f"({100 * row.ci_low:.0f}%–{100 * row.ci_high:.0f}%)" in shown
+    assert "Voelt zich wel eens onveilig in de eigen buurt" in shown
+    score = data.score("wijk", "Tarwewijk", "Veiligheidsindex")
+    assert f"{score:.0f} – " in shown and "ten opzichte van 2022" in shown
+    assert "gebied Charlois" in shown and 'lang="nl"' in html
+    assert 'href="../factsheets/tarwewijk.pdf"' in html
+
+
+def test_a_change_is_called_risen_only_where_the_report_flags_it(site):
+    out, data, _ = site
+    ind = data.indicators
+    flagged = ind[(ind["level"] == "wijk") & (ind["significant"] == True)  # noqa: E712
+                  & (ind["indicator"] == "onveilig_eigen_buurt")].iloc[0]
+    html = text(page(out, f"wijk/{flagged.domain.lower().replace(' ', '-').replace('/', '-')}.html"))
+    word = "gestegen" if flagged.change > 0 else "gedaald"
+    assert re.search(rf"{word}, [+−]\d+ procentpunt \((beter|slechter)\)", html)
+    quiet = ind[(ind["level"] == "wijk") & (ind["significant"] == False)]  # noqa: E712
+    assert len(quiet) and "geen duidelijke verandering" in text(page(out, "wijk/tarwewijk.html"))
+
+
+def test_what_the_report_suppresses_is_not_shown_nor_in_the_open_data(site):
+    out, _, _ = site
+    shown = text(page(out, "wijk/pernis.html"))
+    assert "niet gepubliceerd (minder dan 30 respondenten)" in shown
+    wijken = pd.read_csv(out / "data" / "wijkprofiel-2024-indicatoren-wijken.utf8.csv")
+    row = wijken[(wijken["naam"] == "Pernis") & (wijken["indicator"] == "onveilig_eigen_buurt")].iloc[0]
+    assert pd.isna(row["waarde"]) and pd.isna(row["ci_laag"]) and row["niet_gepubliceerd"]
+
+
+def test_the_english_site_is_english_and_links_back(site):
+    out, _, _ = site
+    html = page(out, "en/wijk/tarwewijk.html")
+    shown = text(html)
+    assert '<html lang="en">' in html
+    assert "District Tarwewijk" in shown and "Sometimes feels unsafe in their own neighbourhood" in shown
+    assert "compared with 2022" in shown and "ten opzichte van" not in shown
+    assert 'href="../../wijk/tarwewijk.html" hreflang="nl"' in html
+    assert 'href="../../factsheets/tarwewijk.pdf" hreflang="nl"' in html
+    assert "Find your district" in text(page(out, "en/find-your-district.html"))
+
+
+def test_every_chart_is_an_image_with_its_numbers_as_text_and_in_a_table(site):
+    out, data, _ = site
+    html = page(out, "wijk/tarwewijk.html")
+    images = re.findall(r'<img class="chart" src="([^"]+)" alt="([^"]+)"', html)
+    assert len(images) == 3
+    index = data.score("wijk", "Tarwewijk", "Veiligheidsindex")
+    for src, alt in images:
+        svg = ET.parse(out / "wijk" / src)  # well-formed SVG
+        assert svg.getroot().find("{http://www.w3.org/2000/svg}title") is not None
+    comparison = images[0][1]
+    assert f"Tarwewijk {index:.0f}" in comparison and "Rotterdam 105" in comparison
+    assert html.count("<caption") >= 3 and "Tabel: Veiligheidsindex: Tarwewijk vergeleken" in html
+
+
+def test_the_city_page_lists_every_gebied_and_wijk_with_its_band(site):
+    out, _, _ = site
+    html = page(out, "index.html")
+    assert len(re.findall(r'href="wijk/[a-z0-9-]+\.html"', html)) >= 71
+    assert len(re.findall(r'class="gebied"', html)) == 14
+    for band in ("ver onder", "rond het Rotterdamse gemiddelde", "ver boven"):
+        assert band in html
+
+
+def test_dutch_excel_csv_has_semicolons_and_decimal_commas_and_equals_the_plain_one(site):
+    out, data, _ = site
+    excel = (out / "data" / "wijkprofiel-2024-indicatoren-stad.csv").read_bytes()
+    assert excel.startswith("\ufeff".encode())  # Excel reads UTF-8 only with a BOM
+    first = excel.decode("utf-8-sig").splitlines()[1]
+    assert ";" in first and re.search(r";\d+,\d+;", first)
+    dutch = pd.read_csv(out / "data" / "wijkprofiel-2024-indicatoren-stad.csv", sep=";", decimal=",",
+                        encoding="utf-8-sig")
+    plain = pd.read_csv(out / "data" / "wijkprofiel-2024-indicatoren-stad.utf8.csv")
+    pd.testing.assert_frame_equal(dutch, plain)
+    city = data.indicators[(data.indicators["level"] == "stad")
+                           & (data.indicators["indicator"] == "tevreden_met_buurt")].iloc[0]
+    assert plain.set_index("indicator").loc["tevreden_met_buurt", "waarde"] == pytest.approx(100 * city.estimate)
+    document = json.loads((out / "data" / "wijkprofiel-2024-wijken.json").read_text(encoding="utf-8"))
+    assert document["licentie"] == "CC BY 4.0" and len(document["indexscores"]) == 71
+    dictionary = pd.read_csv(out / "data" / "datawoordenboek.csv", sep=";", encoding="utf-8-sig")
+    assert set(plain.columns) <= set(dictionary["kolom"])
+    assert dictionary["meaning"].str.len().gt(0).all()
+    assert "CC BY 4.0" in (out / "data" / "LICENTIE.txt").read_text(encoding="utf-8")
+
+
+def test_the_find_page_holds_every_postcode_and_works_without_script(site):
+    out, data, _ = site
+    html = page(out, "zoek-je-wijk.html")
+    assert 'action="#postcodes" method="get"' in html
+    assert len(re.findall(r'<tr id="pc-\d{4}"', html)) == data.postcodes["postcode"].nunique()
+    row = re.search(r'<tr id="pc-3081".*?</tr>', html).group(0)
+    assert 'href="wijk/tarwewijk.html"' in row
