@@ -6,12 +6,17 @@ In one run it
 
 1. seeds the demo's two editions (2024 and 2022) at `--scale` into a fresh SQLite file, or uses
    `--database-url` (a database that already holds two editions); seeding is timed apart;
-2. runs `wijkprofiel report --no-pdf` three times, each as a child process into a fresh
-   output folder, and prints for each its wall time, its CPU time (user + system, the child's
-   and its own children's, from `os.wait4`) and its peak resident memory (`ru_maxrss`):
-   - cold: the first report on the database (it builds each edition's wide snapshot);
-   - warm, without the PDF: the statistician's loop, the report as it costs from then on;
-   - warm, with the PDF: the same plus `report.pdf` (WeasyPrint, in a second process);
+2. runs `wijkprofiel report` four times, each as a child process, and prints for each its
+   wall time, its CPU time (user + system, the child's and its own children's, from
+   `os.wait4`) and its peak resident memory (`ru_maxrss`):
+   - cold: the first report on the database, without the PDF (it builds each edition's wide
+     snapshot);
+   - again, without the PDF, into the same folder: the statistician's loop, the report as it
+     costs from then on (answers and weights unchanged, so the editions' labelled answers
+     files stay as they are);
+   - again, with the PDF, into the same folder (WeasyPrint, in a second process);
+   - new folder, without the PDF: every file written, the labelled answers of both editions
+     too (what a changed margin costs at most);
 3. times our estimation of every indicator of the 2024 edition for the city, each gebied and
    each wijk (`estimate_indicators`, best of 3, CPU time) and R survey's `svyby(~x, ~wijk,
    design, svymean)`, `svyby(~x, ~gebied, ...)` and `svymean(~x, ...)` on the same respondents
@@ -175,16 +180,17 @@ def main(argv=None) -> None:
             print(f"seeding editions 2024 and 2022 at scale {args.scale}: "
                   f"{seed(url, args.scale):.1f} s (not part of the report's time)")
         runs = {}
-        for name, pdf in (("cold, no PDF", False), ("warm, no PDF", False),
-                          ("warm, with PDF", True)):
-            runs[name] = report_run(url, work / name.replace(" ", "").replace(",", "-"), pdf)
+        for name, folder, pdf in (("cold, no PDF", "report", False),
+                                  ("again, no PDF", "report", False),
+                                  ("again, with PDF", "report", True),
+                                  ("new folder, no PDF", "fresh", False)):
+            runs[name] = report_run(url, work / folder, pdf)
             run = runs[name]
-            print(f"report {name:15}: {run['wall']:6.1f} s wall, {run['cpu']:6.1f} s CPU, "
+            print(f"report {name:19}: {run['wall']:6.1f} s wall, {run['cpu']:6.1f} s CPU, "
                   f"peak {run['rss_gib']:.2f} GiB")
-        steps = [line for line in runs["warm, no PDF"]["output"].splitlines() if "seconds:" in line]
-        print("  steps of the warm run (wall s): " + (steps[0].split("seconds:")[1].strip()
-                                                      if steps else "?"))
-        warm, with_pdf = runs["warm, no PDF"], runs["warm, with PDF"]
+            steps = [line for line in run["output"].splitlines() if "seconds:" in line]
+            print("  steps (wall s): " + (steps[0].split("seconds:")[1].strip() if steps else "?"))
+        warm, with_pdf = runs["again, no PDF"], runs["again, with PDF"]
         print(f"goals: report without PDF {warm['cpu']:.1f} s CPU (goal {GOALS['report']:.0f}); "
               f"the PDF adds {with_pdf['cpu'] - warm['cpu']:.1f} s CPU (goal {GOALS['pdf']:.0f}); "
               f"peak {max(r['rss_gib'] for r in runs.values()):.2f} GiB "

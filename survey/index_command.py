@@ -18,7 +18,9 @@ import click
 
 from weighting.export_format import read_export, read_scores, write_scores
 from weighting.index_check import check_index_file, index_files
-from weighting.scores import DEFAULT_CONFIG_PATH, compute_scores, index_change, load_score_config
+from weighting.published import read_published, store_published
+from weighting.scores import (DEFAULT_CONFIG_PATH, compute_scores, index_change, load_index_configs,
+                              load_score_config)
 
 COMPUTE = "compute"
 
@@ -62,6 +64,42 @@ def check_command(paths):
             click.echo(f"{path}: ok")
     if count:
         raise click.ClickException(f"{count} problem(s) in {len(files)} file(s)")
+
+
+def published_dir():
+    """Where published editions are stored: PUBLISHED_SCORES_DIR, else `published/` in the
+    app's instance folder (beside the SQLite database)."""
+    from flask import current_app
+
+    configured = current_app.config.get("PUBLISHED_SCORES_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "published"
+
+
+@index_group.command("import-published")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--edition", required=True, type=int, help="The edition the export publishes, e.g. 2014.")
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory of stored editions (default: PUBLISHED_SCORES_DIR, else "
+                   "instance/published).")
+@click.option("--replace", is_flag=True, help="Overwrite an edition that is stored already.")
+def import_published_command(export, edition, store, replace):
+    """Store the published index scores in EXPORT as edition EDITION, so that the report shows
+    it in the series of every edition since 2014.
+
+    Every index whose columns the export has is stored (the 2014 export: the Veiligheidsindex,
+    its parts and its eleven themes), for every wijk, gebied and Rotterdam; a bad cell stops
+    the import with file, row and column, and nothing is stored.
+    """
+    from flask.cli import ScriptInfo
+
+    frame = read_published(export, load_index_configs(), edition)
+    if store is None:
+        with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
+            store = published_dir()
+    path = store_published(frame, store, replace=replace)
+    indices = [c for c in load_index_configs() if c in set(frame["column"])]
+    click.echo(f"edition {edition}: {frame['wijknr'].nunique()} areas, {len(frame)} published "
+               f"scores of {', '.join(indices)} stored in {path}")
 
 
 @index_group.command(COMPUTE)

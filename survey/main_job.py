@@ -15,7 +15,10 @@ from sqlalchemy import select
 
 from survey import PROJECT_ROOT, storage
 from survey.demo.commands import demo, seed_and_report
-from survey.demo.register_indicators import write_register
+from survey.demo.register_indicators import EXPORT_2014, write_register
+from survey.index_command import published_dir
+from weighting.published import read_published, store_published
+from weighting.scores import load_index_configs
 from survey.demo.seed import seed_edition
 from survey.models import Edition, IdentityLink, SampleUnit
 from survey.publish.commands import publish_from_report
@@ -101,13 +104,20 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     # police and municipal counts per wijk for the objective part of the Veiligheidsindex
     registers = [write_register(out_dir / "register" / f"register-{year}.csv", year, seed=year_seed)
                  for year, year_seed in ((DEMO_YEAR, seed), (DEMO_YEAR - 2, seed - 2))]
+    # the published 2014 edition (the shared export) opens the series since 2014
+    published = published_dir()
+    stored = store_published(read_published(EXPORT_2014, load_index_configs(), 2014), published,
+                             replace=True)
+    click.echo(f"published edition 2014 (Veiligheidsindex) stored in {stored}")
     report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None,
-                                  register=registers[0], previous_register=registers[1])
+                                  register=registers[0], previous_register=registers[1],
+                                  published=published)
     click.echo(f"  {len(report.weights):,} respondents raked in "
                f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                f"{report.indicators['indicator'].nunique()} indicators x "
                f"{len(report.indicators):,} domain estimates in {time.perf_counter() - t0:.1f} s")
     click.echo(f"report:  {report.html}" + (f", {report.pdf}" if report.pdf else ""))
+    click.echo(f"indices, series and college targets: {out_dir / 'indices.html'}")
     click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'index_scores.csv'}, "
                f"{out_dir / 'weights.csv'}, {out_dir / 'diagnostics.csv'}")
     click.echo(f"register (objective indicators): {registers[0]}, {registers[1]}")

@@ -251,5 +251,13 @@ def load_checked(path):
 
 
 def index_files(directory=INDICES_DIR):
-    """The index configurations in `directory`, by name."""
-    return sorted(Path(directory).glob("*.yaml"))
+    """The index configurations in `directory` (files saying `kind: index_scores`; the bands and
+    targets beside them are not), by name."""
+    def is_index(path):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            return True  # a broken file is checked, so that its error is reported
+        return not isinstance(data, dict) or "bands" not in data and "targets" not in data
+
+    return sorted(p for p in Path(directory).glob("*.yaml") if is_index(p))

@@ -26,6 +26,7 @@ non-substantive option ("weet niet") where the question offers one, and about 1-
 non-required question (more on paper).
 """
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,6 +91,9 @@ class Respondents:
     sex: np.ndarray | None = None  # "man" | "vrouw"
     household_type: np.ndarray | None = None
     age: np.ndarray | None = None  # int, on the day of the answers
+    variable_shift: dict | None = None
+    """{variable: extra shift of the latent score for that variable's answers}: lets the demo's
+    story move the answers behind one index more or less than the rest (survey/demo/story.yaml)."""
 
 
 @dataclass
@@ -214,6 +218,22 @@ def _long(parts, fields):
 
 def _answer(question, who, latent, respondents, rng):
     """Yield (variable, object array of stored texts or None) for the respondents `who`."""
+    shifts = respondents.variable_shift or {}
+    if shifts and any(v in shifts for v in question.variables()):
+        # a grid's rows may belong to different indices: answer each row with its own shift
+        for variable in question.variables():
+            single = _one_row(question, variable) if question.type == "grid" else question
+            yield from _answer_plain(single, who, latent + shifts.get(variable, 0.0), respondents, rng)
+        return
+    yield from _answer_plain(question, who, latent, respondents, rng)
+
+
+def _one_row(question, variable):
+    """The grid `question` restricted to its row `variable`."""
+    return dataclasses.replace(question, rows=tuple(r for r in question.rows if r.variable == variable))
+
+
+def _answer_plain(question, who, latent, respondents, rng):
     kind = question.type
     special = _background(question, who, respondents, rng)
     if special is not None:
@@ -367,8 +387,8 @@ def _multiple(question, who, latent, rng):
 
 
 def _number(question, who, latent, rng):
-    target = answer_targets().get(question.variable)
-    if target:
+    target = answer_targets().get(question.variable) or {}
+    if target and "mean" not in target:  # {mean: m} aims a mark below; else a count's shares
         return _number_from_target(question, target, who, latent, rng)
     low = float(question.min) if question.min is not None else 0.0
     high = float(question.max) if question.max is not None else low + 100.0
@@ -380,6 +400,9 @@ def _number(question, who, latent, rng):
         y = -y if problem else y
         u = 1 / (1 + np.exp(-y))
         number = low + span * (0.35 + 0.55 * u) + rng.normal(0, 0.06 * span, len(who))
+        aimed = target.get("mean")
+        if aimed is not None:  # move the mark's city mean (at latent 0, u averages 1/2) to the aim
+            number = number + (float(aimed) - (low + span * (0.35 + 0.55 * 0.5)))
     else:  # a count: mostly small
         y = 0.4 * latent[who] + 0.9 * noise
         scale = max(span * 0.04, 1.0)

@@ -39,6 +39,7 @@ from survey.demo.responses import (
     simulate_fieldwork,
     wijk_quality,
 )
+from survey.demo.story import load_story
 from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample, net_targets
 from survey.errors import InputError
 from survey.fieldwork import aapor
@@ -241,12 +242,19 @@ def seed_edition(
     if answering.sum() < 2:
         answering = np.ones(len(latent), dtype=bool)
     latent = (latent - latent[answering].mean()) / latent[answering].std()
+    # the published story (survey/demo/story.yaml): the edition's and some wijken's shift, on
+    # top of the standardised score
+    story = load_story()
+    latent = latent + story.latent_shift(year)
+    for wijk, extra in story.wijk_latent_shifts(year).items():
+        latent[(wijken["wijk"].to_numpy()[unit_h] == wijk)] += extra
     bar.part("sample", 1.0)
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
     with clock.stage("answers"):
         answers, visits, screened = _generate_answers(
-            questionnaires, sample, work, register, person, latent, rng, bar
+            questionnaires, sample, work, register, person, latent, rng, bar,
+            variable_shift=story.variable_shifts(year, questionnaires),
         )
     # whoever the screening question stopped (woont_adres = nee) is not eligible, as the web,
     # paper and phone record it (survey.respondent.store.complete): no respondent
@@ -302,7 +310,8 @@ def seed_edition(
     )
 
 
-def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar):
+def _generate_answers(questionnaires, sample, work, register, person, latent, rng, bar,
+                      variable_shift=None):
     """Answers and page visits of both questionnaires, in sample-unit id order, and the
     positions in `sample` of the units a `goto: end` rule screened out."""
     answer_parts, visit_parts, screened = [], [], []
@@ -329,6 +338,7 @@ def _generate_answers(questionnaires, sample, work, register, person, latent, rn
             sex=sample["sex"].to_numpy()[rows],
             household_type=sample["household_type"].to_numpy()[rows],
             age=_age_on(birth, day),
+            variable_shift=variable_shift,
         )
         generated = generate_answers(questionnaire, who, rng)
         screened.append(rows[generated.screened_out])

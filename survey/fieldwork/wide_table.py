@@ -37,7 +37,8 @@ from survey.models import AnalysisSnapshot, Answer, SampleUnit
 
 FORMAT = 1
 """Raised when the payload's layout changes: an older snapshot is then rebuilt."""
-_IN_LIST = 500  # unit ids per IN (...) when only some units are new
+BUILD_UNITS = 4000  # units pivoted at a time
+_IN_LIST = 500  # unit ids per IN (...)
 _SEP_FIELD, _SEP_RECORD = "\x1f", "\x1e"
 # a stored text travels as "t" + text, a NULL as "n", so that no text can pass for a NULL
 _TEXT, _NULL = "t", "n"
@@ -91,11 +92,13 @@ def read_edition(db, edition_id: int, conditions, unit_ids, stamps) -> WideAnswe
     new_ids = ids[~valid]
     if len(new_ids) == 0 and len(kept.unit_ids) == len(stored.unit_ids):
         return stored
-    if len(new_ids) * 2 > len(ids):  # mostly new: read the edition's answers in one query
-        added = _pivot_units(db, conditions, None, new_ids, stamps[~valid])
-    else:
-        added = _pivot_units(db, conditions, list(new_ids), new_ids, stamps[~valid])
-    merged = _merge(kept, added)
+    # a few thousand units at a time, so that a first build holds no more than that many
+    # units' answers as text (all 4.5 million at once took a gigabyte)
+    merged, new_stamps = kept, stamps[~valid]
+    for start in range(0, len(new_ids), BUILD_UNITS):
+        chunk = new_ids[start:start + BUILD_UNITS]
+        merged = _merge(merged, _pivot_units(db, conditions, list(chunk), chunk,
+                                             new_stamps[start:start + BUILD_UNITS]))
     db.execute(delete(AnalysisSnapshot).where(AnalysisSnapshot.edition_id == edition_id))
     db.add(AnalysisSnapshot(edition_id=edition_id, format=FORMAT, units=len(merged.unit_ids),
                             payload=_dump(merged)))
@@ -104,24 +107,26 @@ def read_edition(db, edition_id: int, conditions, unit_ids, stamps) -> WideAnswe
 
 
 def _pivot_units(db, conditions, only, ids, stamps) -> WideAnswers:
-    """The wide answers of units `ids` (sorted) from the long answer table: all completed
-    units of the query when `only` is None, else those listed."""
+    """The wide answers of units `ids` (sorted; `only`, the same as a list) from the long
+    answer table."""
     blobs = {}
     record = func.aggregate_strings(
         Answer.variable + _SEP_FIELD + func.coalesce(_TEXT + Answer.value, _NULL), _SEP_RECORD)
     base = (select(Answer.sample_unit_id, record, func.count())
             .join(SampleUnit, SampleUnit.id == Answer.sample_unit_id).where(*conditions)
             .group_by(Answer.sample_unit_id))
-    chunks = [None] if only is None else [only[i:i + _IN_LIST] for i in range(0, len(only), _IN_LIST)]
-    for chunk in chunks:
-        statement = base if chunk is None else base.where(Answer.sample_unit_id.in_(chunk))
+    for i in range(0, len(only), _IN_LIST):
+        statement = base.where(Answer.sample_unit_id.in_(only[i:i + _IN_LIST]))
         blobs.update((unit, (blob, count)) for unit, blob, count in db.execute(statement))
     found = [blobs.get(unit, ("", 0)) for unit in ids]
     wide = _pivot_blobs(ids, [blob for blob, _ in found], [count for _, count in found])
     if wide is None:  # an answer holds a separator character: the slow, exact road
-        rows = db.execute(select(Answer.sample_unit_id, Answer.variable, Answer.value)
-                          .join(SampleUnit, SampleUnit.id == Answer.sample_unit_id)
-                          .where(*conditions, Answer.sample_unit_id.in_(list(ids)))).all()
+        rows = []
+        for i in range(0, len(only), _IN_LIST):
+            rows += db.execute(select(Answer.sample_unit_id, Answer.variable, Answer.value)
+                               .join(SampleUnit, SampleUnit.id == Answer.sample_unit_id)
+                               .where(*conditions,
+                                      Answer.sample_unit_id.in_(only[i:i + _IN_LIST]))).all()
         wide = _pivot_triples(ids, rows)
     wide.stamps = np.asarray(stamps, dtype=str)
     return wide

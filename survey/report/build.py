@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from survey.report import charts
+from survey.report.bands import band_of, load_bands, thresholds_text
 from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
 
 KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
@@ -118,16 +119,10 @@ def _score(value) -> str:
 
 
 def _band(value) -> str:
-    """The public site's colour bands."""
-    if pd.isna(value):
-        return ""
-    if value > 110:
-        return "band-high"
-    if value >= 90:
-        return "band-mid"
-    if value >= 70:
-        return "band-low"
-    return "band-lowest"
+    """The CSS class of a score's band: the five bands of indices/bands.yaml (ver onder ... ver
+    boven het Rotterdamse gemiddelde), shared with the index pages (survey.report.bands)."""
+    band = band_of(None if pd.isna(value) else float(value))
+    return "" if band is None else f"band-{band.id}"
 
 
 def _theme_name(theme: str) -> str:
@@ -316,6 +311,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
 
     html = _environment.get_template("report.html").render(
         title=title, edition=edition, previous=previous,
+        bands=load_bands(), band_thresholds=thresholds_text(),
         generated_at=datetime.now().strftime("%d-%m-%Y %H:%M"),
         n_respondents=_count(fieldwork["completed_count"]),
         n_wijken=areas["wijk"].nunique(), n_gebieden=areas["gebied"].nunique(),

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey import PROJECT_ROOT
+from survey.index_command import published_dir
 from survey.report.edition_report import build_edition_report
 
 __all__ = ["report_command"]
@@ -34,11 +35,15 @@ __all__ = ["report_command"]
                    "Without it the objective part and the index are missing.")
 @click.option("--previous-register", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Register file of the previous edition, for the change of the full index.")
+@click.option("--published", "published", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Directory of published editions stored by `wijkprofiel index "
+                                 "import-published` (default: PUBLISHED_SCORES_DIR, else "
+                                 "instance/published): they join the series since 2014.")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
 def report_command(year, previous, no_previous, out_dir, pdf, register, previous_register,
-                   database_url):
+                   published, database_url):
     """Weight an edition, estimate every indicator per wijk, gebied and city, score the
     Veiligheidsindex (objective part from --register), compare with the previous edition, and
     write the report (HTML, PDF), its tables (CSV, Excel, SPSS) and a
@@ -49,7 +54,8 @@ def report_command(year, previous, no_previous, out_dir, pdf, register, previous
     started = time.perf_counter()
     report = build_edition_report(url, out_dir, year=year, previous=previous,
                                   compare=not no_previous, pdf=pdf, register=register,
-                                  previous_register=previous_register)
+                                  previous_register=previous_register,
+                                  published=published or published_dir())
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

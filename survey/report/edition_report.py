@@ -27,15 +27,16 @@ from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, tables
+from survey.report import change, codebook, indices, series, tables
+from survey.report.index_pages import write_index_pages
+from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
 from weighting.domain_estimates import domain_means
 from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
-from weighting.register_indicators import area_values, read_register
-from weighting.scores import load_score_config
+from weighting.scores import load_index_configs
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
 SPARSE_CELL = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
@@ -317,14 +318,6 @@ def _method(register: Path | None, flagged: str) -> list:
             for heading, paragraph in METHOD_TEXT]
 
 
-def read_registers(paths: dict, config, areas: pd.DataFrame) -> dict:
-    """{year: register values per (level, domain)} from {year: register file or None}; read
-    before any estimation, so that a bad file stops the report at once."""
-    wijken = dict(zip(areas["wijk_code"].astype(int), areas["wijk"]))
-    return {year: area_values(read_register(path, config, wijken), config, areas)
-            for year, path in paths.items() if path is not None}
-
-
 def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
     """One row per area, Rotterdam first, then the gebieden and the wijken: an area whose
     respondents answered none of the index indicators (a tiny wijk) keeps its row, empty."""
@@ -332,7 +325,7 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
              + [("wijk", w) for w in areas["wijk"]])
     full = table.set_index(["level", "domain"]).reindex(pd.MultiIndex.from_tuples(order, names=["level", "domain"]))
     full["edition"] = year
-    for column in ("indicators_used", "register_used"):
+    for column in [c for c in full.columns if c.endswith(indices.COUNTS)]:
         full[column] = full[column].fillna(0).astype(int)
     return full.reset_index()
 
@@ -340,7 +333,8 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
 def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
                          pdf: bool = True, register: Path | None = None,
-                         previous_register: Path | None = None) -> EditionReport:
+                         previous_register: Path | None = None,
+                         published: Path | None = None) -> EditionReport:
     """Weight the edition in the database at `url`, estimate its indicators, compare them with
     the previous edition and write the report to `out_dir`.
 
@@ -356,6 +350,8 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
             missing.
         previous_register: the register file of the previous edition, for the change of the
             full index.
+        published: directory of published editions stored by `wijkprofiel index
+            import-published` (their scores join the series since 2014).
 
     Returns:
         An `EditionReport` with the paths written and the tables.
@@ -376,9 +372,10 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     if previous_register is not None and previous is None:
         raise WijkprofielError("--previous-register is given but there is no previous edition "
                                "to compare with")
-    config = load_score_config()
+    configs = load_index_configs()
+    config = configs["Veiligheidsindex"]
     areas = edition_data.areas(url)
-    registers = read_registers({year: register, previous: previous_register}, config, areas)
+    registers = indices.read_registers({year: register, previous: previous_register}, configs, areas)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     questionnaires = load_all()
@@ -393,13 +390,22 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
 
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
-    scores = {y: change.veiligheid_scores(e.indicators, config, registers.get(y))
+    scores = {y: indices.all_scores(e.indicators, configs, registers.get(y))
               for y, e in editions.items()}
     indicators = current.indicators
     if previous is not None:
         indicators = change.indicator_change(indicators, editions[previous].indicators)
-    score_table = _every_area(change.score_table(scores, year, previous, config), areas, year)
     flagged = change.flagged_score(scores, year, previous, config)
+    score_table = _every_area(indices.score_table(scores, year, previous, configs, flagged),
+                              areas, year)
+    per_edition = {y: _every_area(indices.score_table(scores, y, None, configs, flagged), areas, y)
+                   for y in sorted(scores)}
+    score_series = series.series_table(published, per_edition, configs)
+    ses = pd.concat([indices.index_se(current.indicators, c) for c in configs.values()], axis=1)
+    se_long = {(column[:-3], domain): value for (level, domain), row in ses.iterrows()
+               for column, value in row.items()}
+    target_table = evaluate_targets(load_targets(score_columns=indices.score_columns(configs)),
+                                    score_series, year, pd.Series(se_long, dtype=float))
     seconds["change and scores"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -413,6 +419,13 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
     files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
+    # the series, targets and index pages (documented in docs/index-reconstruction.md)
+    spreadsheet_safe(score_series).to_csv(out_dir / "index_series.csv", index=False)
+    spreadsheet_safe(target_table).to_csv(out_dir / "index_targets.csv", index=False)
+    files += [out_dir / "index_series.csv", out_dir / "index_targets.csv"]
+    files.append(write_index_pages(out_dir, year=year, previous=previous, table=score_table,
+                                   configs=configs, series=score_series, targets=target_table,
+                                   ses=ses, areas=areas))
     if year in registers:
         register_table = registers[year].reset_index()
         register_table.insert(0, "edition", year)

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import re
 
+import numpy as np
+import openpyxl
 import pandas as pd
 import pyreadstat
+from openpyxl.utils import get_column_letter
 
 from weighting.io import spreadsheet_safe
 
@@ -77,14 +80,31 @@ def spss_frame(indicators: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
 def _write_excel(path: Path, table: pd.DataFrame, *, sheet_name: str, meanings: list[str],
                  freeze: str) -> None:
     """`table` as a spreadsheet-safe sheet with its header frozen down to `freeze` and a filter
-    on every column, plus a sheet `toelichting` giving each column's meaning."""
+    on every column, plus a sheet `toelichting` giving each column's meaning.
+
+    Written row by row in openpyxl's write-only mode: a report's 9,000 indicator rows took
+    seconds through pandas' cell-by-cell workbook."""
     about = pd.DataFrame({"kolom": list(table.columns), "betekenis": meanings})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        spreadsheet_safe(table).to_excel(writer, sheet_name=sheet_name, index=False)
-        about.to_excel(writer, sheet_name="toelichting", index=False)
-        sheet = writer.sheets[sheet_name]
-        sheet.freeze_panes = freeze
-        sheet.auto_filter.ref = sheet.dimensions
+    workbook = openpyxl.Workbook(write_only=True)
+    for name, frame, pane in ((sheet_name, spreadsheet_safe(table), freeze),
+                              ("toelichting", about, None)):
+        sheet = workbook.create_sheet(name)
+        if pane:
+            sheet.freeze_panes = pane
+            sheet.auto_filter.ref = (f"A1:{get_column_letter(max(len(frame.columns), 1))}"
+                                     f"{len(frame) + 1}")
+        sheet.append([str(column) for column in frame.columns])
+        columns = [_excel_values(frame[column]) for column in frame.columns]
+        for row in zip(*columns):
+            sheet.append(row)
+    workbook.save(path)
+
+
+def _excel_values(column: pd.Series) -> list:
+    """A column as cell values: missing (NaN, None, NA) as an empty cell, numpy numbers as
+    Python numbers."""
+    values = column.astype(object).where(column.notna(), None).tolist()
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
 
 
 def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int,

@@ -81,8 +81,10 @@ def _page(form, error=None, status=200):
             sent = batches.letters_sent(db, current_app.config.get("EDITION_YEAR"))
             table = edition_targets.fieldwork_table_with_targets(db, current_app.config,
                                                                  current_app.instance_path)
-            lagging = [row for row in table.wijken
-                       if row.target and row.completed < LAGGING_SHARE * row.target]
+            # only wijken with a sample: a wijk nobody was drawn in gets no reminder
+            lagging = sorted((row for row in table.wijken if row.gross and row.target
+                              and row.completed < LAGGING_SHARE * row.target),
+                             key=lambda row: (row.completed / row.target, row.name))
         except WijkprofielError:
             sent, lagging = [], []
     form.wijken.choices = [(code, name) for code, name in areas]

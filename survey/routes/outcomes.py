@@ -170,7 +170,8 @@ def by_address():
 
 
 class PaperRequestForm(FlaskForm):
-    note = StringField("Toelichting (niet verplicht)", validators=[Length(max=500)])
+    note = StringField("Toelichting (niet verplicht; geen namen of adressen)",
+                       validators=[Length(max=500)])
 
 
 @bp.post("/unit/<unit_id>/paper-request")

@@ -141,7 +141,8 @@ def test_objective_values_of_a_gebied_are_summed_from_its_wijken(report):
     by_hand = 1000 * wijken[burglary].sum() / wijken["adressen"].sum()
     assert values.loc[("gebied", "Charlois"), f"{burglary} per duizend adressen"] == pytest.approx(by_hand)
     expected = area_values(register, config, areas)
-    pd.testing.assert_frame_equal(values.drop(columns="edition"), expected, check_names=False)
+    # the file holds the register values of all three indices; the Veiligheidsindex's are these
+    pd.testing.assert_frame_equal(values[expected.columns], expected, check_names=False)
 
 
 def test_the_report_shows_the_full_index(report):
@@ -260,3 +261,57 @@ def test_a_database_without_the_fieldwork_tables_is_a_clean_error(tmp_path):
     result = runner.invoke(main, ["report", "--no-pdf", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "not a Wijkprofiel fieldwork database" in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="session")
+def report_with_series(report):
+    """The report again, with the published 2014 edition stored (the shared export)."""
+    store = report["out"].parent / "published"
+    export = "tests/reference/wijkprofiel/wijkprofiel-2014-veiligheidsindex.csv"
+    imported = report["runner"].invoke(main, ["index", "import-published", export, "--edition", "2014",
+                                              "--store", str(store)])
+    assert imported.exit_code == 0, imported.output
+    out = report["out"].parent / "series"
+    result = report["runner"].invoke(main, ["report", "--no-pdf", "--out", str(out),
+                                            "--register", str(report["registers"][2024]),
+                                            "--previous-register", str(report["registers"][2022]),
+                                            "--published", str(store)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_index_scores_hold_all_three_indices_for_every_area(report):
+    scores = pd.read_csv(report["out"] / "index_scores.csv")
+    for index in ("Veiligheidsindex", "Sociale index", "Fysieke index"):
+        for column in (index, f"{index} -subjectief", f"{index} -objectief"):
+            assert column in scores.columns
+        assert scores[f"{index} -objectief"].notna().all(), index
+        answered = scores[f"{index} -subjectief"].notna()
+        assert answered.sum() >= 1 + 14 + 65, index
+    for theme in ("Kwaliteit van leven", "Binding-objectief", "Woonbeleving", "Milieu-objectief",
+                  "Inbraak-subjectief"):
+        assert theme in scores.columns
+    city = scores[scores["level"] == "stad"].iloc[0]
+    for index in ("Sociale index", "Fysieke index"):
+        assert 60 <= city[index] <= 140, (index, city[index])
+        assert city[f"change {index}"] == city[index] - city[f"{index} 2022"]
+
+
+def test_the_series_starts_in_2014_with_the_police_break_and_the_targets(report_with_series):
+    series = pd.read_csv(report_with_series / "index_series.csv")
+    city = series[(series["level"] == "stad") & (series["column"] == "Veiligheidsindex")]
+    assert city["edition"].tolist() == [2014, 2022, 2024]
+    assert city["source"].tolist() == ["gepubliceerd", "berekend", "berekend"]
+    assert city["value"].iloc[0] == 100
+    html = (report_with_series / "indices.html").read_text(encoding="utf-8")
+    assert "gereconstrueerd" in html and "Breuk 2022" in html and "BVI" in html
+    assert "Breuk 2024" in html and "CBS-schaal sociale cohesie" in html
+    assert 'title="breuk in de reeks"' in html
+    for band in ("ver onder het Rotterdamse gemiddelde", "ver boven het Rotterdamse gemiddelde"):
+        assert band in html
+    targets = pd.read_csv(report_with_series / "index_targets.csv")
+    assert targets["area"].tolist() == ["Rotterdam", "Carnisse", "Hillesluis", "Tussendijken",
+                                        "Tarwewijk", "Lombardijen"]
+    assert targets["baseline_edition"].eq(2022).all() and targets["latest_edition"].eq(2024).all()
+    assert targets["latest"].notna().all() and targets["se"].gt(0).all()
+    assert "Collegedoelen" in html and "nog te gaan" in html

@@ -54,6 +54,7 @@ def _per_indicator(design, definitions):
                 table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
                 for column in ("estimate", "se", "ci_low", "ci_high"):
                     table[column] = table[column] * indicator.multiplier
+                table["ci_low"] = table["ci_low"].clip(lower=0.0)
             else:
                 table = estimation.mean(design, name, by=by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")

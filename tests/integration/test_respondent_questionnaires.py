@@ -52,10 +52,11 @@ def test_a_respondent_answers_every_page_of_the_real_questionnaire(sqlite_url, q
     browser.log_in("HJSY36UY9B")
     visited = []
     while browser.path.startswith("/vragenlijst/pagina/"):
-        page_id = browser.path.rsplit("/", 1)[1]
-        assert page_id not in visited, f"{page_id} shown twice"
+        page_id = browser.path.rsplit("/", 1)[1].split("?")[0]
         assert browser.response.status_code == 200
-        visited.append(page_id)
+        if not visited or visited[-1] != page_id:  # the parts of a long grid are one page
+            assert page_id not in visited, f"{page_id} shown twice"
+            visited.append(page_id)
         browser.submit(valid_form(questionnaire.page(page_id)))
         assert "error-summary" not in browser.text, (page_id, re.findall(
             r'<li><a href="#[^"]+">([^<]+)</a>', browser.text))

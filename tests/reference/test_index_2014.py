@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from survey.cli import main
 from weighting.export_format import read_export, read_half_widths, read_rows, read_scores
 from weighting.scores import (compute_scores, load_score_config, reproduction_table, round_scores,
+                              rounding_only_reproduction,
                               rounding_consistency, score_range)
 
 EXPORT = Path(__file__).parent / "wijkprofiel" / "wijkprofiel-2014-veiligheidsindex.csv"
@@ -242,3 +243,33 @@ def test_index_command_flags_index_moves_of_5_points(tmp_path):
     assert written.loc[71, "Veiligheidsindex verschil"] == 5
     assert written.loc[71, "Veiligheidsindex verschil >= 5"] == "ja"
     assert written.loc[72, "Veiligheidsindex verschil >= 5"] == "nee"
+
+
+def _documented_columns():
+    """The per-column table of docs/index-reconstruction.md, parsed."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "index-reconstruction.md").read_text(encoding="utf-8")
+    block = text.split("<!-- per-column table: asserted by tests/reference/test_index_2014.py -->")[1]
+    block = block.split("<!-- end of per-column table -->")[0]
+    rows = {}
+    for line in block.strip().splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        within_1, share = cells[2].split(" ")
+        rows[cells[0]] = (int(cells[1]), int(within_1), share.strip("()"), int(cells[3]),
+                          int(cells[4]), int(cells[5]))
+    return rows
+
+
+def test_the_documented_per_column_table_is_what_the_code_computes(config, values, table):
+    documented = _documented_columns()
+    assert list(documented) == config.score_columns
+    ceiling = rounding_only_reproduction(values, read_half_widths(EXPORT, config), config,
+                                         fixed=[5000])
+    for column, (exact, within_1, share, within_2, max_diff, rounding_only) in documented.items():
+        row = table.loc[column]
+        assert (exact, within_1, within_2, max_diff) == (row.exact, row.within_1, row.within_2,
+                                                         row.max_diff), column
+        assert share == f"{row.within_1 / row.rows:.0%}", column
+        assert rounding_only == round(ceiling[column]), column
+    met = [c for c, r in documented.items() if r[1] >= 0.9 * 86]
+    unreachable = [c for c, r in documented.items() if r[5] < 0.9 * 86]
+    assert len(met) == 5 and len(unreachable) == 6

@@ -70,3 +70,17 @@ def test_file_errors_keep_english_for_the_command_line():
     context = Context(WIJKEN, date(2023, 1, 1))
     result = check(table, guess_mapping(table.headers, "register"), "register", context)
     assert "is not a Rotterdam wijk" in str(FileErrors(result))
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "targets").iterdir()), ids=lambda p: p.name)
+def test_every_targets_corpus_message_has_its_dutch(path):
+    try:
+        read = read_targets(path.read_bytes(), path.name, WIJKEN)
+    except InputError as exc:
+        head, *lines = str(exc.detail).split("\n")
+        details = [head] + [line.split(": ", 1)[1] for line in lines]
+        for detail in details:
+            assert translated(detail), f"no Dutch for: {detail}"
+        return
+    for notice in read.notices:
+        assert translated(notice), f"no Dutch for: {notice}"

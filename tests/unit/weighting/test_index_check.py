@@ -125,3 +125,37 @@ def test_index_check_command_lists_problems_and_fails(tmp_path):
     assert f"{bad} line 1: kind: kind must be index_scores" in outcome.output
     assert "1 problem(s) in 2 file(s)" in outcome.output
     assert CliRunner().invoke(main, ["index", "check"]).exit_code == 0
+
+
+def test_reconstructed_indices_document_every_indicator_with_definition_and_source():
+    documented = (INDICES.parent / "docs" / "index-reconstruction.md").read_text(encoding="utf-8")
+    register_doc = (INDICES.parent / "docs" / "register-indicators.md").read_text(encoding="utf-8")
+    for name in ("Sociale index", "Fysieke index"):
+        config = load_index_configs()[name]
+        assert config.status == "reconstructed" and "gereconstrueerd" in config.note
+        for indicator in config.indicators:
+            assert indicator.definition and indicator.source, indicator.column
+            assert f"| {indicator.column} | {indicator.definition} | {indicator.source} |" in documented
+            if indicator.register is not None:
+                assert f"`{indicator.register.count}`" in register_doc
+
+
+def test_reconstructed_indices_use_existing_questionnaire_indicators_outside_the_2024_modules():
+    from survey.questionnaire import load_all
+
+    module_of, indicators = {}, {}
+    for questionnaire in load_all().values():
+        for section in questionnaire.sections:
+            for page in section.pages:
+                for variable in page.variables():
+                    module_of[variable] = section.module
+        indicators.update({i.id: i for i in questionnaire.indicators})
+    used = 0
+    for config in load_index_configs().values():
+        for indicator in config.indicators:
+            if indicator.survey:
+                assert indicator.survey in indicators, indicator.survey
+                modules = {module_of[v] for v in indicators[indicator.survey].variables}
+                assert modules == {"kern"}, (indicator.survey, modules)
+                used += 1
+    assert used == 39

@@ -1,0 +1,186 @@
+"""The three Wijkprofiel indices per area: Veiligheidsindex, Sociale index, Fysieke index.
+
+Each index is computed by `weighting.scores` from its configuration (`indices/*.yaml`): the
+subjective part from the questionnaire estimates of an edition, the objective part from the
+edition's register file (`weighting.register_indicators`). The computation per index is a clean
+function of the indicator values per domain (`index_values` -> `weighting.scores.compute_scores`),
+so that another module can recompute it, e.g. per replicate weight for a standard error.
+"""
+
+import numpy as np
+import pandas as pd
+
+from survey.report.change import THRESHOLD
+from weighting.register_indicators import area_values, read_register
+from weighting.scores import aggregate_scores, index_change, indicator_scores, round_scores
+
+COUNTS = ("indicators_used", "register_used")
+
+
+def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
+    """The questionnaire estimates an index needs, wide: one row per (level, domain), one column
+    per indicator of `config` measured by the survey (percentages as 0-100). An indicator with
+    `survey: <id>` takes the estimate of that questionnaire indicator; one without takes the
+    questionnaire indicator whose label equals its column (the VI's 2014 export names)."""
+    matched = _matched(indicators, config)
+    values = matched["estimate"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)
+    return (matched.assign(value=values)
+            .pivot_table(index=["level", "domain"], columns="column", values="value",
+                         aggfunc="first", sort=False))
+
+
+def _matched(indicators: pd.DataFrame, config) -> pd.DataFrame:
+    """The questionnaire estimates of `config`'s survey indicators, with their index column."""
+    by_id = {i.survey: i.column for i in config.indicators if i.survey}
+    by_label = {i.column: i.column for i in config.indicators if not i.survey and i.register is None}
+    by_indicator = indicators["indicator"].map(by_id)
+    column = by_indicator.where(by_indicator.notna(), indicators["label"].map(by_label))
+    return indicators.assign(column=column).dropna(subset=["column"])
+
+
+def index_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFrame:
+    """Every indicator value of `config` per (level, domain): survey estimates and, from
+    `register` (indexed by (level, domain)), the register indicators; what neither gives is NaN."""
+    wide = survey_values(indicators, config)
+    if register is not None:
+        objective = [i.column for i in config.register_indicators if i.column in register.columns]
+        wide = wide.drop(columns=[c for c in objective if c in wide.columns])
+        wide = wide.join(register[objective], how="outer", sort=False)
+    return wide.reindex(columns=config.indicator_columns)
+
+
+def index_scores(values: pd.DataFrame, config) -> pd.DataFrame:
+    """Unrounded theme, part and index scores of one index from its indicator values, with the
+    number of subjective (`indicators_used`) and objective (`register_used`) values per row."""
+    scores = aggregate_scores(indicator_scores(values, config, source="indicator estimates"),
+                              config, rounded=False)
+    for name, kind in zip(COUNTS, ("subjectief", "objectief")):
+        part = config.part(kind)
+        columns = [i.column for i in config.part_indicators(part.column)] if part else []
+        scores[name] = values[columns].notna().sum(axis=1)
+    return scores
+
+
+def all_scores(indicators: pd.DataFrame, configs: dict, register=None) -> pd.DataFrame:
+    """All three indices per (level, domain), unrounded, side by side in published order; the
+    counts `indicators_used` and `register_used` are the Veiligheidsindex's, and per index as
+    `<index> indicators_used` / `<index> register_used`."""
+    frames = []
+    for position, (name, config) in enumerate(configs.items()):
+        scores = index_scores(index_values(indicators, config, register), config)
+        if position:
+            scores = scores.rename(columns={c: f"{name} {c}" for c in COUNTS})
+        frames.append(scores)
+    return pd.concat(frames, axis=1)
+
+
+def read_registers(paths: dict, configs: dict, areas: pd.DataFrame) -> dict:
+    """{year: register values of every index per (level, domain)} from {year: file or None}.
+
+    One register file per edition holds the counts and denominators of all indices; each
+    index's configuration checks its own columns (file, row and column in every error)."""
+    wijken = dict(zip(areas["wijk_code"].astype(int), areas["wijk"]))
+    result = {}
+    for year, path in paths.items():
+        if path is None:
+            continue
+        parts = [area_values(read_register(path, config, wijken), config, areas)
+                 for config in configs.values() if config.register_indicators]
+        result[year] = pd.concat(parts, axis=1)
+    return result
+
+
+def score_columns(configs: dict) -> list:
+    return [column for config in configs.values() for column in config.score_columns]
+
+
+def score_table(scores: dict, year: int, previous: int | None, configs: dict, flagged: str,
+                threshold: float = THRESHOLD) -> pd.DataFrame:
+    """One row per (level, domain): every index, part and theme of `year` rounded as published;
+    with a `previous` edition, per index and part its value then (`<column> <previous>`) and
+    the change (`change <column>`), and the flag for moves of `threshold` points or more of
+    `flagged` (`flag_score`, `flag_5_points`)."""
+    columns = score_columns(configs)
+    now = scores[year]
+    published = round_scores(now[columns])
+    table = published.copy()
+    table.insert(0, "edition", year)
+    counts = [c for c in now.columns if c not in columns]
+    table[counts] = now[counts]
+    if previous is not None:
+        before = round_scores(scores[previous][columns])
+        table["previous_edition"] = previous
+        for config in configs.values():
+            for column in [config.index_column] + [p.column for p in config.parts]:
+                moved = index_change(before, published, column=column, threshold=threshold)
+                table[f"{column} {previous}"] = moved["before"]
+                table[f"change {column}"] = moved["change"]
+        table["flag_score"] = flagged
+        table["flag_5_points"] = index_change(before, published, column=flagged,
+                                              threshold=threshold)["flagged"]
+    return table.reset_index()
+
+
+def index_se(indicators: pd.DataFrame, config) -> pd.DataFrame:
+    """Approximate standard errors of the subjective part and of the index per (level, domain).
+
+    Delta method on the questionnaire estimates' standard errors: an indicator score moves by
+    scale * d / sd * t'(x) per unit of x (0 where it is clipped); a theme, part and index are
+    means, so their variance is the weighted sum of indicator variances. The register figures
+    of the objective part count as fixed (they are counts, not samples), and the indicators are
+    treated as independent, so the standard error is a lower bound where indicators correlate
+    (issue 14 adds replicate-weight standard errors for the index columns).
+
+    Returns:
+        DataFrame indexed by (level, domain) with `<part> se` and `<index> se`.
+    """
+    part = config.part("subjectief")
+    values = index_values(indicators, config)
+    ses = _survey_ses(indicators, config).reindex(index=values.index, columns=values.columns)
+    scores = indicator_scores(values, config, source="indicator estimates")
+    themes = [t for t in config.themes if t.column in part.themes]
+    variance = pd.Series(0.0, index=values.index)
+    for theme in themes:
+        weights = _theme_weights(theme, config, values)
+        for indicator in theme.indicators:
+            x = values[indicator.column]
+            slope = config.scale / indicator.sd * _derivative(indicator.transform, x)
+            inside = (scores[indicator.column] > config.clip[0]) & (scores[indicator.column] < config.clip[1])
+            contribution = (weights[indicator.column] * slope * ses[indicator.column]) ** 2
+            variance = variance + contribution.where(inside, 0.0).fillna(0.0)
+    part_se = np.sqrt(variance) / len(themes)
+    n_parts = len(config.parts)
+    return pd.DataFrame({f"{part.column} se": part_se, f"{config.index_column} se": part_se / n_parts})
+
+
+def _survey_ses(indicators, config):
+    matched = _matched(indicators, config)
+    ses = matched["se"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)
+    return (matched.assign(value=ses)
+            .pivot_table(index=["level", "domain"], columns="column", values="value",
+                         aggfunc="first", sort=False))
+
+
+def _theme_weights(theme, config, values):
+    """Each indicator's weight in its theme's mean, per row (only indicators with a value)."""
+    present = values[[i.column for i in theme.indicators]].notna()
+    if config.theme_mean == "groups":
+        groups = [i.group or "" for i in theme.indicators]
+        weights = pd.DataFrame(0.0, index=values.index, columns=present.columns)
+        group_names = list(dict.fromkeys(groups))
+        group_present = pd.DataFrame({g: present[[c for c, h in zip(present.columns, groups) if h == g]].sum(axis=1)
+                                      for g in group_names})
+        n_groups = (group_present > 0).sum(axis=1).replace(0, np.nan)
+        for column, group in zip(present.columns, groups):
+            weights[column] = present[column] / group_present[group].replace(0, np.nan) / n_groups
+        return weights.fillna(0.0)
+    return present.div(present.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+
+
+def _derivative(transform, x):
+    x = x.astype(float)
+    if transform == "sqrt":
+        return 0.5 / np.sqrt(x.clip(lower=0.25))  # bounded near 0, where sqrt is steepest
+    if transform == "log":
+        return 1.0 / x.clip(lower=1e-6)
+    return pd.Series(1.0, index=x.index)
