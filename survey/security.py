@@ -109,7 +109,7 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 
 UPLOAD_ROUTES = {
     "sample.upload": "MAX_UPLOAD_LENGTH",
-    "sample.draw_submit": "MAX_CSV_UPLOAD_LENGTH",
+    "sample.targets_submit": "MAX_CSV_UPLOAD_LENGTH",
     "outcomes.record_batch": "MAX_CSV_UPLOAD_LENGTH",
 }
 """The endpoints that take a file, and the setting that limits their request body."""

@@ -65,6 +65,7 @@ SCORE_DENOMINATOR = "schouwpunten graffiti"  # its count is a sum of scores, not
 INVERSE = {"linear": lambda v: v, "sqrt": lambda v: np.maximum(v, 0) ** 2, "log": np.exp}
 DEPRIVATION_LOADING = 0.9  # in baseline sds: how far the most deprived wijken sit from the city
 PLACE_SD = 0.4  # the rest of a wijk's character, in baseline sds
+CITY_SPREAD = 0.1  # sd of an indicator's city level around the story's, in baseline sds
 EXTRA_DENOMINATORS = {  # denominators of the Sociale and Fysieke index, from the CBS wijk table
     "huishoudens": lambda w: w["households"],
     "inwoners 18-22": lambda w: np.round(w["age_15_24"] * 0.5),
@@ -161,13 +162,18 @@ def reconstructed_frame(year: int, seed: int, config, wijken, base, story=None) 
     edition = np.random.default_rng([seed, year, len(config.indicators)])
     shift = story.objective_shift(config.index_column, year) / config.scale
     denominators = {n: (frame[n] if n in frame else base[n]) for n in config.denominators}
-    for indicator in config.register_indicators:
+    spread = place.normal(0.0, CITY_SPREAD, len(config.register_indicators))
+    spread -= spread.mean()
+    for position, indicator in enumerate(config.register_indicators):
         source = indicator.register
         character = (DEPRIVATION_LOADING * deprivation
                      + place.normal(0.0, PLACE_SD, len(codes))
                      + edition.normal(0.0, EDITION_NOISE, len(codes)))
         transform, inverse = TRANSFORMS[indicator.transform], INVERSE[indicator.transform]
-        aim = transform(indicator.baseline) + indicator.direction * indicator.sd * shift
+        # the story's city level, give or take a little per indicator (themes differ, as real
+        # ones do; the deviations average out over the index, so its objective part stays put)
+        aim = transform(indicator.baseline) + indicator.direction * indicator.sd * (
+            shift + spread[position])
         denominator = denominators[source.per].to_numpy()
         offset = 0.0
         # the city's value is a ratio of sums, not a mean of wijk values: move every wijk by

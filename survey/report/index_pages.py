@@ -36,24 +36,30 @@ def _cell(value):
             "title": band.label if band else "ontbreekt"}
 
 
-def _series_chart(series, configs, editions_breaks):
-    """Rotterdam's three indices over the editions; a dashed line where a series breaks."""
+SHORT_NAMES = {"Veiligheidsindex": "VI", "Sociale index": "SI", "Fysieke index": "FI"}
+
+
+def _series_chart(series, configs, index_breaks):
+    """Rotterdam's three indices over the editions; a dashed line per definition change, just
+    before the edition from which the new definition holds, labelled with its index."""
     figure, axis = plt.subplots(figsize=(7.2, 3.0), dpi=100)
     for band in load_bands():
         if band.below is not None:
             axis.axhline(band.below, color="#bbbbbb", linewidth=0.6, linestyle=":")
     city = series[series["level"] == "stad"]
-    for name in configs:
+    for offset, name in zip((8, -12, 18), configs):
         line = city[city["column"] == name].sort_values("edition")
         if len(line):
             axis.plot(line["edition"], line["value"], marker="o", label=name)
             for x, y in zip(line["edition"], line["value"]):
-                axis.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 6),
+                axis.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, offset),
                               ha="center", fontsize=7)
-    for edition in editions_breaks:
-        axis.axvline(edition - 1, color="#a00000", linestyle="--", linewidth=1)
-        axis.annotate("breuk", (edition - 1, axis.get_ylim()[1]), fontsize=7, color="#a00000",
-                      ha="center", va="bottom")
+    top = axis.get_ylim()[1]
+    for name, changes in index_breaks.items():
+        for edition in sorted({change.edition for _, _, change in changes}):
+            axis.axvline(edition - 1, color="#a00000", linestyle="--", linewidth=1)
+            axis.annotate(f"breuk {SHORT_NAMES.get(name, name)} ({edition})", (edition - 1, top),
+                          fontsize=7, color="#a00000", ha="center", va="bottom")
     axis.set_ylabel("score (100 = Rotterdam 2014)")
     editions = sorted(city["edition"].unique())
     axis.set_xticks(editions)
@@ -95,7 +101,6 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
     """
     editions = sorted(series["edition"].unique()) if len(series) else [year]
     index_breaks = {name: breaks(config, editions) for name, config in configs.items()}
-    all_breaks = sorted({e for b in index_breaks.values() for e in b})
     overview = []
     city = table[table["level"] == "stad"].iloc[0]
     for name, config in configs.items():
@@ -138,7 +143,9 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
         year=year, previous=previous, overview=overview, header=header, rows=rows,
         level_names=LEVEL_NAMES, bands=load_bands(), thresholds=thresholds_text(),
         editions=editions, series_tables=series_tables,
-        chart=_series_chart(series, configs, all_breaks) if len(series) else "",
+        chart=_series_chart(series, configs, {name: [c for changes in found.values() for c in changes]
+                                              for name, found in index_breaks.items()})
+        if len(series) else "",
         targets=_target_rows(targets),
     )
     path = Path(out_dir) / PAGE

@@ -18,9 +18,9 @@ TWO_MIB = b"a=" + b"x" * (2 * 1024 * 1024)
 def post_routes(app):
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods:
-            values = {name: ("1" if name in ("number",) else "x") for name in rule.arguments}
-            if "number" in rule.arguments:
-                values["number"] = 1
+            # 1 where the route takes a number (<int:...>), else a word
+            values = {name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter"
+                      else "x" for name in rule.arguments}
             yield rule.endpoint, app.url_map.bind("localhost").build(
                 rule.endpoint, values, method="POST")
 

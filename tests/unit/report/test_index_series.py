@@ -151,3 +151,28 @@ def test_the_main_report_uses_the_same_five_bands():
 
     assert [_band(s) for s in (50, 75, 100, 115, 140, np.nan)] == [
         "band-ver_onder", "band-onder", "band-rond", "band-boven", "band-ver_boven", ""]
+
+
+def test_index_page_shows_bands_breaks_chart_and_targets(tmp_path, configs):
+    from survey.report.index_pages import write_index_pages
+
+    store_published(read_published(EXPORT, configs, 2014), tmp_path / "store")
+    columns = [c for config in configs.values() for c in config.score_columns]
+    areas = pd.DataFrame({"wijk_code": [71], "wijk": ["Tarwewijk"], "gebied": ["Charlois"]})
+    table = pd.DataFrame([("stad", "Rotterdam", 104.0), ("gebied", "Charlois", 84.0),
+                          ("wijk", "Tarwewijk", 63.0)], columns=["level", "domain", "value"])
+    table = pd.concat([table[["level", "domain"]],
+                       pd.DataFrame({c: table["value"] for c in columns})], axis=1)
+    series = series_table(tmp_path / "store", {2024: table}, configs)
+    targets = evaluate(load_targets(score_columns=columns), series, 2024, None)
+    ses = pd.DataFrame({f"{name} se": [0.5, 1.0, 3.0] for name in configs},
+                       index=pd.MultiIndex.from_frame(table[["level", "domain"]]))
+    page = write_index_pages(tmp_path, year=2024, previous=None, table=table, configs=configs,
+                             series=series, targets=targets, ses=ses, areas=areas)
+    html = page.read_text(encoding="utf-8")
+    assert html.count("gereconstrueerd") >= 3  # the note and both reconstructed indices
+    assert 'class="ver_onder" title="ver onder het Rotterdamse gemiddelde">63<' in html
+    assert "breuk VI (2018)" in html and "breuk SI (2024)" in html  # in the chart
+    assert "<strong>Breuk 2024</strong>: politiecijfers opnieuw geteld" in html
+    assert 'title="breuk in de reeks"' in html
+    assert "Tarwewijk</td>" in html and "geen gegevens" in html  # no 2022 baseline stored
