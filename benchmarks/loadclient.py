@@ -411,8 +411,11 @@ async def run_respondent(code: str, servers: Servers, stats: Stats, log: AckLog,
                 stats.ack_times.append(time.monotonic())
                 if journey.errors:
                     journey.continued_after_error = True
+                # a part of a page with a long grid (?deel=) leads to the page's next part:
+                # its answers are stored, the page is marked submitted only with its last part
+                part_only = _location_path(posted).split("?")[0] == path
                 log.write({"code": code, "page": page_id, "values": expected,
-                           "t": round(time.time(), 3)})
+                           "t": round(time.time(), 3), **({"part": True} if part_only else {})})
                 failures_in_a_row = 0
                 response = await follow(posted, "page_get")
             elif posted.status == 200 and "error-summary" in posted.body:
@@ -554,6 +557,7 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
 
     expected: dict[str, dict] = defaultdict(dict)
     pages: dict[str, set] = defaultdict(set)
+    partial: dict[str, set] = defaultdict(set)  # pages of which only parts were acknowledged
     completed: set[str] = set()
     page_count = 0
     with open(log_path, encoding="utf-8") as log:
@@ -566,7 +570,10 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
                 continue
             page_count += 1
             expected[record["code"]].update(record["values"])
-            pages[record["code"]].add(record["page"])
+            if record.get("part"):
+                partial[record["code"]].add(record["page"])
+            else:
+                pages[record["code"]].add(record["page"])
 
     result = {"pages": page_count, "variables": 0, "missing": 0, "changed": 0, "routed_off": 0,
               "pages_not_marked": 0, "not_completed": 0, "half_written": 0, "screened_out": 0,
@@ -637,7 +644,8 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
                         result["examples"].append(
                             f"{code} ({unit.id}) {variable}: acknowledged {value!r}, stored {have!r}")
                 # a page is stored whole or not at all: its answers come with its mark
-                for page_id in answered_pages[unit.id] - marked[unit.id]:
+                unfinished = partial.get(code, set()) - pages.get(code, set())
+                for page_id in answered_pages[unit.id] - marked[unit.id] - unfinished:
                     result["half_written"] += 1
                     if len(result["examples"]) < 10:
                         result["examples"].append(

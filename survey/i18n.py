@@ -155,6 +155,8 @@ def show_iso_date(value: str | None) -> str:
     if not value:
         return ""
     try:
+        if re.fullmatch(r"\d{4}-\d{2}", value):  # an estimate: year and month only
+            return format_date(date(int(value[:4]), int(value[5:]), 1), format="LLLL y")
         return format_date(date.fromisoformat(value), format="long")
     except ValueError:
         return value

@@ -18,9 +18,12 @@ The site is published from the statistician's report of an edition
     (earlier editions, a series), `change <score>`, `flag_5_points` and `flag_score` (the
     report's 5-point rule), `<score> se`, `<score> ci_low`, `<score> ci_high` (uncertainty
     of a score), `<score> band` (a band the report assigns).
-`index_series.csv` (optional): level, domain, edition and score columns, one row per edition:
-    the editions since 2014 as a series; merged with the `<score> <year>` columns.
-`targets.csv` (optional): the college targets as the report evaluates them; shown as given.
+`index_series.csv` (optional): the editions since 2014 as a series, long (edition, level,
+    domain, column, value, as the report writes it) or wide (level, domain, edition and score
+    columns); merged with the `<score> <year>` columns, this edition's own scores win.
+`index_targets.csv` (optional): the college targets as the report evaluates them (title, area,
+    baseline_edition, baseline, goal, latest_edition, latest, ci_low, ci_high, to_go,
+    on_track); shown on the city page.
 
 An index, part, theme, series, interval or target the report lacks is left off the site (and
 the site says the objective part is missing where it is); nothing is filled in.
@@ -40,6 +43,8 @@ SUBJECTIVE, OBJECTIVE = " -subjectief", " -objectief"
 LEVELS = ("stad", "gebied", "wijk")
 INDICATOR_COLUMNS = ("indicator", "label", "kind", "index", "theme", "direction", "level",
                      "domain", "estimate", "ci_low", "ci_high", "n")
+TARGET_COLUMNS = ("title", "area", "baseline_edition", "baseline", "goal", "latest_edition",
+                  "latest", "ci_low", "ci_high", "to_go", "on_track")
 _YEAR_COLUMN = re.compile(r"^(?P<score>.+) (?P<year>(?:19|20)\d\d)$")
 _SCORE_SUFFIXES = (" se", " ci_low", " ci_high", " band")
 
@@ -140,8 +145,9 @@ def read_report(report_dir: Path, *, areas: pd.DataFrame, postcodes: pd.DataFram
     series_path = report_dir / "index_series.csv"
     series = (read_table(series_path, ("level", "domain", "edition"), "index series")
               if series_path.exists() else None)
-    targets_path = report_dir / "targets.csv"
-    targets = read_table(targets_path, (), "targets table") if targets_path.exists() else None
+    targets_path = report_dir / "index_targets.csv"
+    targets = (read_table(targets_path, TARGET_COLUMNS, "college targets table")
+               if targets_path.exists() else None)
     return site_data(indicators, scores, areas=areas, postcodes=postcodes, edition=edition,
                      series=series, targets=targets, source=str(report_dir),
                      paths={"indicators": report_dir / "indicators.csv",
@@ -257,7 +263,10 @@ def score_series(scores: pd.DataFrame, edition: int, indices, extra=None) -> pd.
         if match and match["score"] in wanted:
             frames.append(scores[["level", "domain", column]].rename(columns={column: "value"})
                           .assign(score=match["score"], edition=int(match["year"])))
-    if extra is not None:
+    if extra is not None and {"column", "value"} <= set(extra.columns):  # the report's long form
+        frames.append(extra[extra["column"].isin(wanted)]
+                      .rename(columns={"column": "score"})[["level", "domain", "edition", "score", "value"]])
+    elif extra is not None:
         columns = [c for c in wanted if c in extra]
         if columns:
             frames.append(extra.melt(id_vars=["level", "domain", "edition"], value_vars=columns,

@@ -11,7 +11,7 @@ import pandas as pd
 
 from survey.publish import charts, numbers
 from survey.publish.inputs import SiteData
-from survey.publish.texts import (BANDS, HEADLINE, INDEX_ABOUT, INDEX_NAMES, KEY_INDICATORS,
+from survey.publish.texts import (HEADLINE, bands, INDEX_ABOUT, INDEX_NAMES, KEY_INDICATORS,
                                   PART_NAMES, THEME_NAMES, band, band_label, theme_key)
 
 LEVEL_DIRS = {"gebied": "gebied", "wijk": "wijk"}
@@ -297,9 +297,32 @@ class Page:
         name = self._(INDEX_NAMES[spec.column]) if column == spec.column else self.part_name(column)
         return {"score_name": name, "gebieden": gebieden}
 
+    def targets(self):
+        """The college targets as the report evaluates them, formatted."""
+        table = self.data.targets
+        if table is None or table.empty:
+            return None
+        _ = self._
+        rows = []
+        for row in table.to_dict("records"):
+            track = str(row["on_track"]).strip().lower()
+            rows.append({
+                "title": row["title"], "area": row["area"],
+                "baseline": f"{numbers.score(row['baseline'])} ({row['baseline_edition']:.0f})",
+                "goal": numbers.score(row["goal"]),
+                "latest": (f"{numbers.score(row['latest'])} ({row['latest_edition']:.0f})"
+                           if not numbers.is_missing(row["latest"]) else numbers.MISSING),
+                "interval": (f"{numbers.score(row['ci_low'])}–{numbers.score(row['ci_high'])}"
+                             if not numbers.is_missing(row["ci_low"]) else ""),
+                "to_go": numbers.score(row["to_go"]),
+                "on_track": (_("ja") if track in ("true", "1", "1.0") else
+                             _("nee") if track in ("false", "0", "0.0") else numbers.MISSING),
+            })
+        return rows
+
     def bands_legend(self):
         rows = []
-        for key, label, low, high in BANDS:
+        for key, label, low, high in bands():
             if low is None:
                 span = self._("lager dan %(high)s") % {"high": high}
             elif high is None:

@@ -109,9 +109,7 @@ class SiteWriter:
             context["wijken"] = list(members)
         if level == "stad":
             context["overview"] = page.overview()
-            context["targets"] = (None if data.targets is None else
-                                  {"columns": list(data.targets.columns),
-                                   "rows": data.targets.fillna("").astype(str).values.tolist()})
+            context["targets"] = page.targets()
         return context
 
     def write_language(self, language, gettext_object):

@@ -83,44 +83,49 @@ THEME_NAMES = {
     "milieu": N_("Milieu"),
 }
 
-# Five bands, as rotterdam.nl names them. The report will carry its own thresholds (a column
-# `<score> band`); until it does these are used: 90-110 is "around the average" on the public
-# site, 70-90 and below 70 its two yellow bands, above 110 its green one, split at 130.
-BANDS = [
-    ("ver-onder", N_("ver onder het Rotterdamse gemiddelde"), None, 70),
-    ("onder", N_("onder het Rotterdamse gemiddelde"), 70, 90),
-    ("rond", N_("rond het Rotterdamse gemiddelde"), 90, 110),
-    ("boven", N_("boven het Rotterdamse gemiddelde"), 110, 130),
-    ("ver-boven", N_("ver boven het Rotterdamse gemiddelde"), 130, None),
-]
-_BAND_BY_NAME = {re.sub(r"\s+", " ", str(label)).lower(): key for key, label, *_ in BANDS}
+# The five bands are the report's (`indices/bands.yaml`, `survey.report.bands`); their labels
+# are marked here for the catalogues. A band key is the report's id with a hyphen (CSS class).
+BAND_LABELS = {
+    "ver-onder": N_("ver onder het Rotterdamse gemiddelde"),
+    "onder": N_("onder het Rotterdamse gemiddelde"),
+    "rond": N_("rond het Rotterdamse gemiddelde"),
+    "boven": N_("boven het Rotterdamse gemiddelde"),
+    "ver-boven": N_("ver boven het Rotterdamse gemiddelde"),
+}
+
+
+def bands():
+    """[(key, label, lower bound or None, upper bound or None)], lowest first."""
+    from survey.report.bands import load_bands
+
+    result, lower = [], None
+    for item in load_bands():
+        key = item.id.replace("_", "-")
+        result.append((key, BAND_LABELS.get(key, item.label), lower, item.below))
+        lower = item.below
+    return result
 
 
 def band(value, given=None):
-    """The band key of a score: the report's own band (`given`, a band name or key) when it
-    has one, else by the thresholds above (90 and 110 inclusive in "rond").
+    """The band key of a score: the report's own band (`given`, a band name or key) when a
+    table carries one, else the report's bands (a score on a bound is in the band above).
 
-    >>> band(105), band(110), band(111), band(69.5), band(float('nan'))
-    ('rond', 'rond', 'boven', 'ver-onder', None)
+    >>> band(105), band(110), band(89.9), band(69.5), band(float('nan'))
+    ('rond', 'boven', 'onder', 'ver-onder', None)
     """
     if given is not None and isinstance(given, str) and given.strip():
-        text = given.strip().lower()
-        return _BAND_BY_NAME.get(text, text.replace(" ", "-"))
+        text = re.sub(r"\s+", " ", given.strip().lower())
+        by_label = {str(label).lower(): key for key, label in BAND_LABELS.items()}
+        return by_label.get(text, text.replace(" ", "-").replace("_", "-"))
     if value is None or value != value:
         return None
-    if value < 70:
-        return "ver-onder"
-    if value < 90:
-        return "onder"
-    if value <= 110:
-        return "rond"
-    if value <= 130:
-        return "boven"
-    return "ver-boven"
+    from survey.report.bands import band_of
+
+    return band_of(value).id.replace("_", "-")
 
 
 def band_label(key):
-    return next((label for k, label, *_ in BANDS if k == key), key)
+    return BAND_LABELS.get(key, key)
 
 
 def theme_key(column: str) -> tuple[str, str | None]:

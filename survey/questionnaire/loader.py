@@ -116,6 +116,8 @@ class Question:
     """Name of the `missing` scale, if any."""
     page_id: str | None = None
     section_id: str | None = None
+    estimate: bool = False
+    """For a date: an estimate is fine, so the day may be left open (stored as YYYY-MM)."""
 
     @property
     def is_choice(self) -> bool:
@@ -580,6 +582,7 @@ def _question(raw, scales, page_id, section_id) -> Question:
         missing=missing_name,
         page_id=page_id,
         section_id=section_id,
+        estimate=bool(raw.get("estimate", False)),
     )
 
 

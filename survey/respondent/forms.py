@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from survey.forms.error_messages import message
 
 _NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_YEAR_MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 
 
 @dataclass
@@ -75,6 +76,13 @@ class QuestionForm:
         if self.question.type == "grid":
             return None
         return self.errors[0].text if self.errors else None
+
+    @property
+    def date_example(self) -> tuple[str, str]:
+        """For a date question: an example inside its bounds as typed in the boxes, with and
+        without the day ('27 3 2025', '3 2025')."""
+        example = _example_date(_date_bound(self.question.min), _date_bound(self.question.max))
+        return _show_parts(example), f"{example.month} {example.year}"
 
     def chosen(self, name: str) -> set[str]:
         value = self.data.get(name)
@@ -151,8 +159,11 @@ def from_answers(questions, answers: dict) -> list[QuestionForm]:
             day = month = year = ""
             if stored:
                 try:
-                    parsed = date.fromisoformat(stored)
-                    day, month, year = str(parsed.day), str(parsed.month), str(parsed.year)
+                    if _YEAR_MONTH_RE.match(stored):  # an estimate without a day
+                        year, month = stored[:4], str(int(stored[5:]))
+                    else:
+                        parsed = date.fromisoformat(stored)
+                        day, month, year = str(parsed.day), str(parsed.month), str(parsed.year)
                 except ValueError:
                     pass
             data.update({f"{question.variable}-day": day, f"{question.variable}-month": month,
@@ -350,13 +361,27 @@ def _read_date(question, form, qf):
             qf.errors.append(FieldError(qf.anchor, message("date_required", **said),
                                         missing=True))
         return {name: None}
-    empty = [p for p in ("day", "month", "year") if not parts[p]]
+    # "an estimate is fine": month and year are enough, stored as YYYY-MM
+    month_only = question.estimate and not parts["day"]
+    empty = [p for p in ("day", "month", "year") if not parts[p] and not (
+        p == "day" and month_only)]
     if empty:
         return error(f"date_no_{empty[0]}", anchor=f"{name}-{empty[0]}")
-    if not all(p.isdigit() for p in parts.values()):
+    if not all(p.isdigit() for p in parts.values() if p):
         return error("date_invalid")
     if len(parts["year"]) != 4:
         return error("date_year_digits", anchor=f"{name}-year")
+    if month_only:
+        try:
+            first = date(int(parts["year"]), int(parts["month"]), 1)
+        except (ValueError, OverflowError):
+            return error("date_invalid")
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        if low and following <= low:  # the whole month before the first day allowed
+            return error("date_too_early", min=_show_date(low))
+        if high and first > high:
+            return error("date_too_late", max=_show_date(high))
+        return {name: f"{first.year:04d}-{first.month:02d}"}
     try:
         # a 20-digit day is no date either (OverflowError in C, not ValueError)
         value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))

@@ -24,6 +24,8 @@ def site_dir():
 
 @bp.get("/wijkprofiel")
 def root_without_slash():
+    if not site_dir():
+        abort(404)
     # the site's links are relative: they need the trailing slash
     return redirect(url_for("public_site.page", path=""), code=308)
 

@@ -9,6 +9,7 @@ import subprocess
 import threading
 
 import numpy as np
+import pandas as pd
 import pytest
 from werkzeug.serving import make_server
 
@@ -39,8 +40,12 @@ def site_server(tmp_path_factory):
     indicators.loc[wijk[1], ["estimate", "ci_low", "ci_high", "suppressed"]] = [
         np.nan, np.nan, np.nan, "minder dan 30 respondenten"]
     indicators.loc[wijk[2], "suppressed"] = "indicatief: 30 tot 100 respondenten"
+    targets = pd.DataFrame([{
+        "title": "Veiligheidsindex van de stad minstens op het niveau van 2022", "area": "Rotterdam",
+        "baseline_edition": 2022, "baseline": 110.0, "goal": 110.0, "latest_edition": 2024,
+        "latest": 105.0, "ci_low": 103.0, "ci_high": 107.0, "to_go": 5.0, "on_track": False}])
     data = site_data(indicators, support.score_table(), areas=support.areas(),
-                     postcodes=support.postcodes())
+                     postcodes=support.postcodes(), targets=targets)
     publish_site(data, root / "site", factsheets=False)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{root / 'w.db'}",
                       "PUBLIC_SITE_DIR": str(root / "site")})

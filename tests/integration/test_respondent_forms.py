@@ -194,3 +194,30 @@ def test_every_respondent_setting_is_documented():
                                      "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR", "MAX_CONTENT_LENGTH"}
     assert documented == used
     assert f"[{security.DEFAULTS['LOGIN_RATE_LIMIT']}]" in survey.respondent.__doc__
+
+
+def test_a_date_where_an_estimate_is_fine_takes_month_and_year_and_gives_an_example(
+        request_context, fixed_clock):
+    """"Wanneer had u voor het laatst contact met de politie? Een schatting is goed." (estimate:
+    true): the day may stay empty, stored as year and month; the other parts are still needed."""
+    question = Question(id="p", variable="p", type="date", estimate=True, min="2022-01-01",
+                        max="today", text="Wanneer had u voor het laatst contact met de politie? "
+                                          "Een schatting is goed.")
+    assert read(question, **{"p-day": "", "p-month": "3", "p-year": "2025"}) == (
+        {"p": "2025-03"}, [])
+    assert read(question, **{"p-day": "9", "p-month": "3", "p-year": "2025"}) == (
+        {"p": "2025-03-09"}, [])
+    # the month of the bound counts: October 2026 is fine on 1 October 2026, November not
+    assert read(question, **{"p-month": "10", "p-year": "2026"}) == ({"p": "2026-10"}, [])
+    assert read(question, **{"p-month": "11", "p-year": "2026"})[1] == [
+        "Vul bij ‘Wanneer had u voor het laatst contact met de politie?’ een datum in op of voor "
+        "1 oktober 2026, bijvoorbeeld 27 3 2024."]
+    assert read(question, **{"p-month": "12", "p-year": "2021"})[1][0].startswith(
+        "Vul bij ‘Wanneer had u voor het laatst contact met de politie?’ een datum in op of na")
+    assert read(question, **{"p-year": "2025"})[1] == [
+        "Vul bij ‘Wanneer had u voor het laatst contact met de politie?’ ook de maand in, "
+        "bijvoorbeeld 27 3 2024."]
+    # shown again from the stored value, and the example the page gives
+    shown = forms.from_answers([question], {"p": "2025-03"})[0]
+    assert (shown.data["p-day"], shown.data["p-month"], shown.data["p-year"]) == ("", "3", "2025")
+    assert shown.date_example == ("27 3 2024", "3 2024")

@@ -41,14 +41,14 @@ def _add(db, unit, variable, value, page="p9"):
                   mode="web", saved_at=datetime(2023, 3, 10)))
 
 
-def test_snapshot_is_built_once_and_follows_completions(sqlite_url):
-    add_edition(sqlite_url)
-    with storage.transaction(sqlite_url) as db:
+def test_snapshot_is_built_once_and_follows_completions(database_url):
+    add_edition(database_url)
+    with storage.transaction(database_url) as db:
         _add(db, "s1", "opmerking", "tekst met spaties, komma's en é")
         _add(db, "s2", "opmerking", None)  # a stored NULL: the column exists, no answer
-    first = answers_frame(sqlite_url, 2024)
-    assert _snapshot_units(sqlite_url) == 5
-    expected = _long_pivot(sqlite_url)
+    first = answers_frame(database_url, 2024)
+    assert _snapshot_units(database_url) == 5
+    expected = _long_pivot(database_url)
     got = _answers(first)
     assert list(got.index) == sorted(expected.index)
     assert got.to_dict() == expected.reindex(columns=got.columns).astype(object).where(
@@ -57,35 +57,35 @@ def test_snapshot_is_built_once_and_follows_completions(sqlite_url):
     assert got.loc["s2", "opmerking"] is None
 
     # a started unit completes later with a new variable: it joins, the others stay
-    with storage.transaction(sqlite_url) as db:
+    with storage.transaction(database_url) as db:
         _add(db, "s5", "nieuw", "ja")
         db.execute(update(SampleUnit).where(SampleUnit.id == "s5")
                    .values(status="completed", completed_at=datetime(2023, 3, 20, 8)))
-    second = _answers(answers_frame(sqlite_url, 2024))
-    assert _snapshot_units(sqlite_url) == 6
+    second = _answers(answers_frame(database_url, 2024))
+    assert _snapshot_units(database_url) == 6
     assert second.loc["s5", "nieuw"] == "ja" and second.loc["s1", "nieuw"] is None
     assert second.loc["s5", "rapportcijfer-buurt"] == "7"
 
     # a unit that is gone leaves; a unit completed anew (another completion time, as after a
     # reseed) is read again from the long table
-    with storage.transaction(sqlite_url) as db:
+    with storage.transaction(database_url) as db:
         db.execute(delete(Answer).where(Answer.sample_unit_id == "s4"))
         db.execute(delete(SampleUnit).where(SampleUnit.id == "s4"))
         db.execute(update(Answer).where(Answer.sample_unit_id == "s3",
                                         Answer.variable == "veilig-buurt").values(value="4"))
         db.execute(update(SampleUnit).where(SampleUnit.id == "s3")
                    .values(completed_at=datetime(2023, 4, 1, 9)))
-    third = _answers(answers_frame(sqlite_url, 2024))
-    assert "s4" not in third.index and _snapshot_units(sqlite_url) == 5
+    third = _answers(answers_frame(database_url, 2024))
+    assert "s4" not in third.index and _snapshot_units(database_url) == 5
     assert third.loc["s3", "veilig-buurt"] == "4"
-    expected = _long_pivot(sqlite_url)
+    expected = _long_pivot(database_url)
     assert third.to_dict() == expected.reindex(columns=third.columns).astype(object).where(
         expected.notna(), None).to_dict()
 
 
-def test_typed_frame_holds_categoricals_of_the_stored_text(sqlite_url):
-    add_edition(sqlite_url)
-    frame = analysis_frame(sqlite_url, 2024)
+def test_typed_frame_holds_categoricals_of_the_stored_text(database_url):
+    add_edition(database_url)
+    frame = analysis_frame(database_url, 2024)
     column = frame["rapportcijfer-buurt"]
     assert isinstance(column.dtype, pd.CategoricalDtype)
     assert list(column.cat.categories) == ["7"] and column.notna().all()
@@ -93,32 +93,32 @@ def test_typed_frame_holds_categoricals_of_the_stored_text(sqlite_url):
 
 
 @pytest.mark.parametrize("text", ["a\x1fb\x1ec", "x\x1ey\x1fz", "p\x1fq", "r\x1es", "\x1d"])
-def test_an_answer_holding_a_separator_takes_the_exact_road(sqlite_url, text):
-    add_edition(sqlite_url)
-    with storage.transaction(sqlite_url) as db:
+def test_an_answer_holding_a_separator_takes_the_exact_road(database_url, text):
+    add_edition(database_url)
+    with storage.transaction(database_url) as db:
         _add(db, "s1", "opmerking", text)
-    got = _answers(answers_frame(sqlite_url, 2024))
+    got = _answers(answers_frame(database_url, 2024))
     assert got.loc["s1", "opmerking"] == text
     assert set(got.columns) == {"opmerking", "rapportcijfer-buurt", "veilig-buurt"}
 
 
-def test_a_snapshot_of_an_older_format_is_rebuilt(sqlite_url, monkeypatch):
-    add_edition(sqlite_url)
-    answers_frame(sqlite_url, 2024)
+def test_a_snapshot_of_an_older_format_is_rebuilt(database_url, monkeypatch):
+    add_edition(database_url)
+    answers_frame(database_url, 2024)
     monkeypatch.setattr(wide_table, "FORMAT", wide_table.FORMAT + 1)
-    with storage.transaction(sqlite_url) as db:
+    with storage.transaction(database_url) as db:
         db.execute(update(Answer).where(Answer.sample_unit_id == "s1",
                                         Answer.variable == "veilig-buurt").values(value="3"))
     # the old snapshot is not read (it would still say 2)
-    assert _answers(answers_frame(sqlite_url, 2024)).loc["s1", "veilig-buurt"] == "3"
-    with storage.transaction(sqlite_url) as db:
+    assert _answers(answers_frame(database_url, 2024)).loc["s1", "veilig-buurt"] == "3"
+    with storage.transaction(database_url) as db:
         assert db.scalar(select(AnalysisSnapshot.format)) == wide_table.FORMAT
 
 
 @pytest.mark.parametrize("year", [2031])
-def test_no_such_edition_is_a_clear_error(sqlite_url, year):
+def test_no_such_edition_is_a_clear_error(database_url, year):
     from survey.errors import InputError
 
-    add_edition(sqlite_url)
+    add_edition(database_url)
     with pytest.raises(InputError, match=f"no edition {year}"):
-        answers_frame(sqlite_url, year)
+        answers_frame(database_url, year)

@@ -23,8 +23,18 @@ def site(tmp_path_factory):
                               & (indicators["domain"] == "Pernis")][0]
     indicators.loc[hidden, ["estimate", "ci_low", "ci_high", "se", "suppressed"]] = [
         np.nan, np.nan, np.nan, np.nan, "minder dan 30 respondenten"]
-    data = site_data(indicators, support.score_table(), areas=support.areas(),
-                     postcodes=support.postcodes())
+    scores = support.score_table()
+    # the report's long series (index_series.csv) with a published 2014, and its targets
+    series = scores[["level", "domain"]].assign(edition=2014, column="Veiligheidsindex", value=100.0,
+                                                source="gepubliceerd")
+    targets = pd.DataFrame([{
+        "target": "vi_stad", "title": "Veiligheidsindex van de stad minstens op het niveau van 2022",
+        "score": "Veiligheidsindex", "area": "Rotterdam", "baseline_edition": 2022, "baseline": 110.0,
+        "goal": 110.0, "by_edition": 2026, "latest_edition": 2024, "latest": 105.0, "se": 1.0,
+        "ci_low": 103.0, "ci_high": 107.0, "change": -5.0, "to_go": 5.0, "on_track": False,
+        "certain": True}])
+    data = site_data(indicators, scores, areas=support.areas(), postcodes=support.postcodes(),
+                     series=series, targets=targets)
     out = tmp_path_factory.mktemp("site")
     published = publish_site(data, out, factsheets=False)
     return out, data, published
@@ -152,3 +162,14 @@ def test_the_find_page_holds_every_postcode_and_works_without_script(site):
     assert len(re.findall(r'<tr id="pc-\d{4}"', html)) == data.postcodes["postcode"].nunique()
     row = re.search(r'<tr id="pc-3081".*?</tr>', html).group(0)
     assert 'href="wijk/tarwewijk.html"' in row
+
+
+def test_the_city_page_shows_the_college_targets_and_the_series_since_2014(site):
+    out, _, _ = site
+    shown = text(page(out, "index.html"))
+    assert "Doelen van het college" in shown
+    assert ("Veiligheidsindex van de stad minstens op het niveau van 2022 Rotterdam 110 (2022) 110 "
+            "105 (2024) (95%-interval 103–107) 5 nee") in shown
+    assert "Veiligheidsindex per editie" in shown and " 2014 2022 2024 " in shown
+    english = text(page(out, "en/index.html"))
+    assert "Targets of the city executive" in english and "On track" in english
