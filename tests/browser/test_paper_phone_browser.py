@@ -238,7 +238,9 @@ def test_the_keying_discrepancy_check_and_phone_pages_pass_axe(server, chromium,
     page.check("input[name='waarde-onveilig_plekken'][value=geen]")
     page.check("input[name='waarde-onveilig_plekken'][value=park]")
     page.click("button:has-text('Keuzes opslaan')")
-    assert "niet samen met een ander antwoord" in page.locator(".error-summary").inner_text()
+    # the message names the question and the exclusive choice
+    assert ("niet ‘Geen van deze plekken’ en ook een ander antwoord" in
+            page.locator(".error-summary").inner_text())
     check("discrepancy error")
     page.check("input[name='keuze-onveilig_plekken'][value=pass1]")
     page.click("button:has-text('Keuzes opslaan')")
