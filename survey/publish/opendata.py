@@ -107,27 +107,30 @@ def indicator_table(data: SiteData, level: str) -> pd.DataFrame:
 
 def score_table(data: SiteData, level: str) -> pd.DataFrame:
     rows = data.scores[data.scores["level"] == level]
-    table = _area_columns(rows, data)
+    # columns gathered first and joined once: inserting them one by one fragments the frame
+    columns: dict[str, object] = {}
     for spec in data.indices:
         for column in [spec.column, *spec.parts, *[t for p in spec.parts for t in spec.themes.get(p, [])]]:
             if column not in rows:
                 continue
-            table[column] = rows[column]
+            columns[column] = rows[column]
             for year in sorted({int(c.rsplit(" ", 1)[1]) for c in rows.columns
                                 if c.startswith(column + " ") and c.rsplit(" ", 1)[1].isdigit()}):
-                table[f"{column} {year}"] = rows[f"{column} {year}"]
+                columns[f"{column} {year}"] = rows[f"{column} {year}"]
             if f"change {column}" in rows:
-                table[f"verschil {column}"] = rows[f"change {column}"]
+                columns[f"verschil {column}"] = rows[f"change {column}"]
             for suffix in (" se", " ci_low", " ci_high"):
                 if column + suffix in rows:
-                    table[column + suffix] = rows[column + suffix]
+                    columns[column + suffix] = rows[column + suffix]
             given = rows[f"{column} band"] if f"{column} band" in rows else None
-            table[f"band {column}"] = [band(v, None if given is None else g) or ""
-                                       for v, g in zip(rows[column], given if given is not None
-                                                       else [None] * len(rows))]
+            columns[f"band {column}"] = pd.Series(
+                [band(v, None if given is None else g) or ""
+                 for v, g in zip(rows[column], given if given is not None else [None] * len(rows))],
+                index=rows.index)
     if "flag_5_points" in rows:
-        table["markering_5_punten"] = rows["flag_5_points"].map(
+        columns["markering_5_punten"] = rows["flag_5_points"].map(
             lambda v: "" if pd.isna(v) else ("ja" if str(v) == "True" or v is True else "nee"))
+    table = pd.concat([_area_columns(rows, data), pd.DataFrame(columns, index=rows.index)], axis=1)
     return table.reset_index(drop=True)
 
 
