@@ -6,7 +6,12 @@ Actions written: `login`, `login_failed`, `login_refused` (locked by failures), 
 `sample_check`, `sample_import`, `sample_discard`, `sample_draw`, `paper_register`,
 `paper_conflict`, `paper_pass_finished`, `paper_resolve`, `paper_complete` (`survey.paper`),
 `phone_view_unit`, `phone_call`, `phone_interview_start`, `phone_interview_complete`,
-`phone_conflict` (`survey.phone`). Each event is committed in its own transaction, so a view
+`phone_conflict`, and the coordinator's phone supervision `phone_assign`, `phone_reassign`,
+`export_calls` (`survey.phone`); `view_identity` (a unit's name and address shown on request),
+`lookup_address` (the helpdesk's lookup), `paper_request`, `paper_sent` (a paper questionnaire
+asked for and sent), `print_letters`, `reprint_letter`, `register_returns` (letters),
+`store_targets`, `set_period` (an edition's targets and fieldwork period), `purge_identity`
+(`survey.privacy`). Each event is committed in its own transaction, so a view
 that fails afterwards still leaves its trace; except `paper_conflict_closed` and
 `phone_conflict_closed` (`survey.fieldwork.conflicts`), which are the closing of a conflict
 and so are committed with it.

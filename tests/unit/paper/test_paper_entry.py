@@ -100,15 +100,22 @@ def test_differences_in_questionnaire_order_with_labels(db):
 @pytest.mark.parametrize("variable, form, expected", [
     ("woonjaren", {"w": "12"}, ("12", None)),
     ("woonjaren", {"w": "weet_niet"}, ("weet_niet", None)),
-    ("woonjaren", {"w": "1,5"}, (None, "Vul een heel getal in, zonder komma.")),
+    ("woonjaren", {"w": "1,5"},
+     (None, "Vul bij ‘Hoeveel jaar woont u in deze buurt?’ een heel getal in van 0 tot en met 100, "
+            "zonder komma.")),
     ("cohesie_omgang", {"w": "oneens"}, ("oneens", None)),  # a grid row
-    ("cohesie_omgang", {"w": "nooit"}, (None, "Kies een van de antwoorden die er staan.")),
+    ("cohesie_omgang", {"w": "nooit"},
+     (None, "Kies bij ‘De mensen in deze buurt gaan op een prettige manier met elkaar om.’ een van "
+            "de antwoorden die er staan.")),
     ("onveilig_plekken", {"w": ["ov", "straat"]}, ("straat ov", None)),
     ("onveilig_plekken", {"w": ["geen", "park"]},
-     (None, "U kunt ‘Geen van deze plekken’ niet samen met een ander antwoord kiezen.")),
+     (None, "U kunt bij ‘Waar voelt u zich wel eens onveilig?’ niet ‘Geen van deze plekken’ en ook "
+            "een ander antwoord kiezen. Kies ‘Geen van deze plekken’ of de andere antwoorden.")),
     ("geboortedatum", {"w": "27-3-1980"}, ("1980-03-27", None)),
     ("geboortedatum", {"w": "1980-03-27"}, ("1980-03-27", None)),
-    ("geboortedatum", {"w": "31-2-1980"}, (None, "Vul een bestaande datum in, bijvoorbeeld 27 3 1980.")),
+    ("geboortedatum", {"w": "31-2-1980"},
+     (None, "Vul bij ‘Wat is uw geboortedatum?’ een bestaande datum in, met dag, maand en jaar in "
+            "cijfers, bijvoorbeeld 27 3 1963.")),
     ("onveilig_toelichting", {"w": "  bij het station "}, ("bij het station", None)),
     ("buurt_prettig", {"w": ""}, (None, None)),  # typed empty: the paper is blank there
 ])
