@@ -167,16 +167,22 @@ def _dutch_csv() -> bool:
     return request.args.get("scheiding") == "puntkomma"
 
 
-@bp.get("/dashboard/respons-per-dag")
-@requires_role(*roles.VIEW_DASHBOARD)
-def over_time():
-    """Response over time: completes per day by mode, the running total and response."""
-    filters, problems = _filters()
+def _over_time(filters):
+    """The dashboard table and its response per day, for the page and its downloads alike."""
     with storage.transaction(current_app.config["DATABASE_URL"]) as db:
         table = _table(db, filters)
         rows = [] if table.edition is None else fieldwork.response_over_time(
             fieldwork.daily_completes(db, table.edition.id, filters), table.total.gross,
             table.total.target)
+    return table, rows
+
+
+@bp.get("/dashboard/respons-per-dag")
+@requires_role(*roles.VIEW_DASHBOARD)
+def over_time():
+    """Response over time: completes per day by mode, the running total and response."""
+    filters, problems = _filters()
+    table, rows = _over_time(filters)
     return render_template("staff/over_time.html", table=table, rows=rows, problems=problems,
                            columns=fieldwork.OVER_TIME_COLUMNS,
                            export_url=lambda kind, **extra: url_for(
@@ -191,11 +197,7 @@ def over_time_export(kind):
     if kind not in EXPORT_TYPES:
         abort(404)
     filters, _ = _filters()
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-        table = _table(db, filters)
-        rows = [] if table.edition is None else fieldwork.response_over_time(
-            fieldwork.daily_completes(db, table.edition.id, filters), table.total.gross,
-            table.total.target)
+    table, rows = _over_time(filters)
     header = list(fieldwork.OVER_TIME_COLUMNS)
     if kind == "csv":
         body = exports.csv_bytes(header, [[r[0].isoformat(), *r[1:]] for r in rows],
