@@ -172,20 +172,7 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     proportion = [definitions[name][0].kind == "proportion" for name in one_pass]
     tables, unweighted = [], []
     for level, by in LEVELS:
-        domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
-        # the unweighted means of all indicators at once: one groupby per level
-        means = frame[names].groupby(domain.to_numpy()).mean()
-        for name in names:  # a ratio's unweighted value: sum above over sum below the line
-            indicator = definitions[name][0]
-            if indicator.kind == "ratio":
-                below = frame[name + DENOMINATOR_SUFFIX]
-                both = frame[name].notna() & below.notna()
-                sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
-                        .groupby(domain.to_numpy()).sum())
-                means[name] = indicator.multiplier * sums["above"] / sums["below"]
-        unweighted.append(means.rename_axis("domain").reset_index()
-                          .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
-                          .assign(level=level))
+        unweighted.append(unweighted_means(frame, names, definitions, by).assign(level=level))
         # the means and proportions of the level in one pass (weighting.domain_estimates),
         # the same numbers as estimation.proportion(..., [1], ci="logit") / estimation.mean
         # per indicator; the few ratios one by one
@@ -197,18 +184,49 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
             table["level"] = level
             tables.append(table)
         for name in ratios:
-            indicator = definitions[name][0]
-            table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
-            for column in ("estimate", "se", "ci_low", "ci_high"):
-                table[column] = table[column] * indicator.multiplier
-            # counts over counts: a rate is never negative, so neither is its lower bound (the
-            # Wald interval of a small wijk would reach below zero)
-            table["ci_low"] = table["ci_low"].clip(lower=0.0)
+            table = ratio_estimates(design, name, definitions[name][0], by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
             table["indicator"] = name
             table["level"] = level
             tables.append(table)
-    estimates = pd.concat(tables, ignore_index=True)
+    return indicator_rows(pd.concat(tables, ignore_index=True),
+                          pd.concat(unweighted, ignore_index=True), names, definitions)
+
+
+def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) -> pd.DataFrame:
+    """The unweighted value of every indicator in `names` per domain of `by` (None: the city),
+    all at once: one groupby; a ratio's is its sum above over its sum below the line.
+
+    Returns long rows: domain, indicator, unweighted."""
+    domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
+    means = frame[names].groupby(domain.to_numpy()).mean()
+    for name in names:
+        indicator = definitions[name][0]
+        if indicator.kind == "ratio":
+            below = frame[name + DENOMINATOR_SUFFIX]
+            both = frame[name].notna() & below.notna()
+            sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
+                    .groupby(domain.to_numpy()).sum())
+            means[name] = indicator.multiplier * sums["above"] / sums["below"]
+    return (means.rename_axis("domain").reset_index()
+            .melt(id_vars="domain", var_name="indicator", value_name="unweighted"))
+
+
+def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
+    """A ratio indicator (counts over counts) per domain of `by`, times its multiplier."""
+    table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        table[column] = table[column] * indicator.multiplier
+    # a rate is never negative, so neither is its lower bound (the Wald interval of a small
+    # wijk would reach below zero)
+    table["ci_low"] = table["ci_low"].clip(lower=0.0)
+    return table
+
+
+def indicator_rows(estimates: pd.DataFrame, unweighted: pd.DataFrame, names: list,
+                   definitions: dict) -> pd.DataFrame:
+    """The report's indicator table from the estimates per indicator, level and domain and
+    the unweighted values: each indicator's labels, in questionnaire order, city first."""
     meta = pd.DataFrame([{
         "indicator": name, "questionnaire": "+".join(definitions[name][1]),
         "label": definitions[name][0].label, "kind": definitions[name][0].kind,
@@ -217,8 +235,7 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     } for position, name in enumerate(names)])
     level_order = {level: i for i, (level, _) in enumerate(LEVELS)}
     result = (estimates.merge(meta, on="indicator")
-              .merge(pd.concat(unweighted, ignore_index=True), on=["indicator", "level", "domain"],
-                     how="left"))
+              .merge(unweighted, on=["indicator", "level", "domain"], how="left"))
     result = (result.assign(_level=result["level"].map(level_order))
               .sort_values(["order", "_level", "domain"], kind="stable"))
     columns = ["questionnaire", "indicator", "label", "kind", "index", "theme", "direction",

@@ -12,8 +12,8 @@ from survey.demo.seed import seed_edition
 from survey.fieldwork.answers import answers_frame
 from survey.questionnaire.loader import load_all
 from survey.report.edition_report import (DESIGN_COLUMNS, LEVELS, estimate_edition,
-                                          indicator_table, weight_edition)
-from survey.report.indicator_values import DENOMINATOR_SUFFIX
+                                          indicator_rows, indicator_table, ratio_estimates,
+                                          unweighted_means, weight_edition)
 from weighting import estimation
 
 
@@ -32,52 +32,21 @@ def _per_indicator(design, definitions):
     names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
     tables, unweighted = [], []
     for level, by in LEVELS:
-        domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
-        # the unweighted means of all indicators at once: one groupby per level
-        means = frame[names].groupby(domain.to_numpy()).mean()
-        for name in names:  # a ratio's unweighted value: sum above over sum below the line
-            indicator = definitions[name][0]
-            if indicator.kind == "ratio":
-                below = frame[name + DENOMINATOR_SUFFIX]
-                both = frame[name].notna() & below.notna()
-                sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
-                        .groupby(domain.to_numpy()).sum())
-                means[name] = indicator.multiplier * sums["above"] / sums["below"]
-        unweighted.append(means.rename_axis("domain").reset_index()
-                          .melt(id_vars="domain", var_name="indicator", value_name="unweighted")
-                          .assign(level=level))
+        unweighted.append(unweighted_means(frame, names, definitions, by).assign(level=level))
         for name in names:
             indicator = definitions[name][0]
             if indicator.kind == "proportion":
                 table = estimation.proportion(design, name, [1], by=by, ci="logit")
             elif indicator.kind == "ratio":
-                table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
-                for column in ("estimate", "se", "ci_low", "ci_high"):
-                    table[column] = table[column] * indicator.multiplier
-                table["ci_low"] = table["ci_low"].clip(lower=0.0)
+                table = ratio_estimates(design, name, indicator, by)
             else:
                 table = estimation.mean(design, name, by=by)
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
             table["indicator"] = name
             table["level"] = level
             tables.append(table)
-    estimates = pd.concat(tables, ignore_index=True)
-    meta = pd.DataFrame([{
-        "indicator": name, "questionnaire": "+".join(definitions[name][1]),
-        "label": definitions[name][0].label, "kind": definitions[name][0].kind,
-        "index": definitions[name][0].index, "theme": definitions[name][0].theme,
-        "direction": definitions[name][0].direction, "order": position,
-    } for position, name in enumerate(names)])
-    level_order = {level: i for i, (level, _) in enumerate(LEVELS)}
-    result = (estimates.merge(meta, on="indicator")
-              .merge(pd.concat(unweighted, ignore_index=True), on=["indicator", "level", "domain"],
-                     how="left"))
-    result = (result.assign(_level=result["level"].map(level_order))
-              .sort_values(["order", "_level", "domain"], kind="stable"))
-    columns = ["questionnaire", "indicator", "label", "kind", "index", "theme", "direction",
-               "level", "domain", "estimate", "se", "ci_low", "ci_high", "n", "deff", "df",
-               "unweighted"]
-    return result[columns].reset_index(drop=True)
+    return indicator_rows(pd.concat(tables, ignore_index=True),
+                          pd.concat(unweighted, ignore_index=True), names, definitions)
 
 
 def test_one_pass_report_table_equals_the_per_indicator_table(edition):
