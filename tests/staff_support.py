@@ -2,11 +2,13 @@
 AuthActions-style login and logout through the real forms (with their CSRF tokens)."""
 
 import re
+from datetime import date
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
-from survey import create_app
+from survey import create_app, storage
+from survey.models import IdentityLink, IdentityPerson
 from survey.staff import auth
 from survey.staff.roles import ROLES
 
@@ -56,6 +58,18 @@ def add_accounts(url):
     """One account per role, named after the role."""
     for role in ROLES:
         auth.add_user(url, role, PASSWORD, role, profile=FAST_PROFILE)
+
+
+def put_on_call_list(url, unit_id, *, person_id, code):
+    """A register person with a phone number behind the unit, so that it is on the
+    interviewers' call list (an interviewer may open only units on their list)."""
+    with storage.transaction(url) as db:
+        db.add(IdentityPerson(id=person_id, register_id=f"R{person_id:07d}", given_name="Bel",
+                              family_name="Baar", street="Coolsingel", house_number="1",
+                              postcode="3011AD", phone="0101234567", wijk_code=1, birth_date=date(1970, 1, 1),
+                              sex="man", migration_background="", household_type=""))
+        db.flush()
+        db.add(IdentityLink(sample_unit_id=unit_id, person_id=person_id, access_code=code))
 
 
 @pytest.fixture

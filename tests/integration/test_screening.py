@@ -4,8 +4,6 @@ screened out (status `screened_out`, AAPOR 4.10 not eligible): no respondent in 
 the exports or the weighting, out of the response rates' denominators, and no more letters
 or calls. The respondent gets a thank-you-and-goodbye page instead of the normal one."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -15,13 +13,13 @@ from survey.fieldwork.answers import answers_frame
 from survey.fieldwork.dashboard import fieldwork_table
 from survey.fieldwork.outcomes import OutcomeError, record
 from survey.letters.batches import skip_reason
-from survey.models import Answer, IdentityLink, IdentityPerson, SampleUnit
+from survey.models import Answer, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 from tests.browser.server import FIXTURES, add_unit
 from tests.integration.test_respondent import Browser
 from tests.integration.test_paper import key_pass, login, post
 from tests.integration.test_phone import post as phone_post
-from tests.staff_support import add_accounts, make_app
+from tests.staff_support import add_accounts, make_app, put_on_call_list
 
 GOODBYE = "Volgens uw antwoord hoort u niet bij de groep die wij voor dit onderzoek zoeken."
 
@@ -141,23 +139,11 @@ def test_a_screening_answer_given_by_mistake_is_undone_and_every_answer_stays(sq
     assert stored == {"woont_adres": ("nee", "web"), "buurt_prettig": ("ja", "web")}
 
 
-def _with_phone_number(url, unit_id, code):
-    """A register person with a phone number behind the unit, so that it is on the
-    interviewers' call list (an interviewer may open only units on their list)."""
-    with storage.transaction(url) as db:
-        db.add(IdentityPerson(id=70, register_id="R0000070", given_name="Bel", family_name="Baar",
-                              street="Coolsingel", house_number="7", postcode="3011AD",
-                              phone="0101234567", wijk_code=1, birth_date=date(1970, 1, 1),
-                              sex="man", migration_background="", household_type=""))
-        db.flush()
-        db.add(IdentityLink(sample_unit_id=unit_id, person_id=70, access_code=code))
-
-
 def staff_app(url):
     add_accounts(url)
     add_unit(url, "papier", "PAPR234567", questionnaire_id="screening")
     add_unit(url, "telefoon", "TELF234567", questionnaire_id="screening")
-    _with_phone_number(url, "telefoon", "TELF234567")
+    put_on_call_list(url, "telefoon", person_id=70, code="TELF234567")
     return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), PAPER_DOUBLE_ENTRY=False)
 
 

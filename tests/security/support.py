@@ -8,7 +8,8 @@ import pytest
 
 from tests.fieldwork_data import add_edition
 from tests.integration.test_respondent import FIXTURES, add_unit
-from tests.staff_support import PASSWORD, StaffActions, add_accounts, csrf_token, make_app
+from tests.staff_support import (PASSWORD, StaffActions, add_accounts, csrf_token, make_app,
+                                 put_on_call_list)
 
 RESPONDENT_CODE = "HJSY36UY9B"
 OTHER_CODE = "VFAUAFNK42"
@@ -24,7 +25,7 @@ def build_app(url, **config):
     """The app over a database with the fieldwork edition, staff accounts and two mini units
     (`m1` with RESPONDENT_CODE, `m2` with OTHER_CODE)."""
     add_edition(url)
-    _on_the_call_list(url, "s6")
+    put_on_call_list(url, "s6", person_id=60, code="BELBAAR606")
     add_unit(url, "m1", RESPONDENT_CODE)
     add_unit(url, "m2", OTHER_CODE)
     add_accounts(url)
@@ -33,21 +34,6 @@ def build_app(url, **config):
     return make_app(url, **settings)
 
 
-def _on_the_call_list(url, unit_id):
-    """Give the unit a phone number, so that it is on the interviewers' call list (an
-    interviewer may open only units on their list)."""
-    from datetime import date
-
-    from survey import storage
-    from survey.models import IdentityLink, IdentityPerson
-
-    with storage.transaction(url) as db:
-        db.add(IdentityPerson(id=60, register_id="R0000060", given_name="Bel", family_name="Baar",
-                              street="Coolsingel", house_number="6", postcode="3011AD",
-                              phone="0101234567", wijk_code=1, birth_date=date(1970, 1, 1),
-                              sex="man", migration_background="", household_type=""))
-        db.flush()
-        db.add(IdentityLink(sample_unit_id=unit_id, person_id=60, access_code="BELBAAR606"))
 
 
 def form_token(text: str) -> str:
