@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey import storage
 from survey.demo.seed import EDITION_YEAR, seed_edition
 from survey.population.targets import database_targets_path, write_targets
 
@@ -33,7 +34,7 @@ def demo():
 @with_appcontext
 def seed_command(seed, scale, database_url, replace):
     """Seed the demo edition: register, margins, sample, fieldwork and answers."""
-    seed_and_report(database_url or current_app.config["DATABASE_URL"], seed=seed, scale=scale,
+    seed_and_report(database_url or storage.database_url(), seed=seed, scale=scale,
                     replace=replace)
 
 
