@@ -52,6 +52,7 @@ def create_app(test_config=None, *, serving=None):
     from survey import error_pages, i18n
     from survey.routes import health, questionnaire, start
 
+    storage.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.bp)

@@ -79,7 +79,7 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
 @with_appcontext
 def run_command(seed, scale, out_dir, reseed, host, port, serve):
     """The main job: seed the demo edition, weight it, write the report, serve the app."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     started = time.perf_counter()
     storage.upgrade(url)
     with storage.transaction(url) as session:

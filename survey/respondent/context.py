@@ -40,7 +40,7 @@ class Respondent:
 
     @classmethod
     def load(cls, unit_id: str) -> Respondent | None:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             unit = store.get_unit(db, unit_id)
             if unit is None:
                 return None

@@ -64,7 +64,7 @@ def page(page_id):
     questions = screens[part - 1]
     last_part = part == len(screens)
     if request.method == "GET":
-        paradata.page_shown(storage.session_factory(current_app.config["DATABASE_URL"]),
+        paradata.page_shown(storage.transaction,
                             respondent.unit_id, page.id, current_language(), _device())
         return _render_page(page, forms.from_answers(questions, respondent.answers), part=part,
                             parts=len(screens))
@@ -89,7 +89,7 @@ def page(page_id):
         if question not in visible:
             values.update({variable: None for variable in question.variables()})
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             # "save and continue later" stores what checks out even when something on the
             # page does not; the page is then asked again when the respondent comes back
             answers = store.save_page(db, respondent.unit_id, page, values, respondent.router,
@@ -133,7 +133,7 @@ def confirm_end():
         return redirect(url_for("questionnaire.resume"), code=303)
     screening_page, variables = screening
     if request.method == "POST":
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             store.complete(db, respondent.unit_id, respondent.router)
         return redirect(url_for("questionnaire.thanks"), code=303)
     given = []
@@ -153,7 +153,7 @@ def review():
     if incomplete is not None:
         return redirect(url_for("questionnaire.page", page_id=incomplete.id), code=303)
     if request.method == "POST":
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             store.complete(db, respondent.unit_id, respondent.router)
         return redirect(url_for("questionnaire.thanks"), code=303)
     path = respondent.path()
