@@ -25,8 +25,8 @@ from survey.errors import InputError
 from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
 from survey.fieldwork.period import set_period
-from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.models import Edition, SampleBatch, SampleUnit
+from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
-from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
+from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.staff import audit
