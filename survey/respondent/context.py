@@ -13,7 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import load_questionnaire
 from survey.respondent import paradata, store
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from survey import storage
 from survey.models import PaperForm, SampleUnit
 from survey.paper import DEFAULTS, entry
-from survey.respondent import forms
+from survey.respondent import forms, page_handler
 from survey.respondent.context import questionnaire_for, router_for
 from survey.respondent.paradata import now
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -141,12 +141,13 @@ def page(unit_id, number, page_id):
     if request.method == "GET":
         return _render_page(unit_id, number, questionnaire, current,
                             forms.from_answers(questions, values))
-    page_forms, submitted = forms.from_submission(questions, request.form)
-    if forms.has_errors(page_forms):
-        return _render_page(unit_id, number, questionnaire, current, page_forms), 400
+    submission = page_handler.read(questions, request.form)
+    if submission.has_errors:
+        return _render_page(unit_id, number, questionnaire, current, submission.forms), 400
     try:
         with storage.transaction() as db:
-            entry.save_pass_page(db, unit_id, number, keyer, current, submitted, at=now())
+            entry.save_pass_page(db, unit_id, number, keyer, current, submission.values,
+                                 at=now())
     except entry.PaperError as exc:
         flash(str(exc))
         return redirect(url_for("paper.start"), code=303)

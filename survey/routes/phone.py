@@ -23,7 +23,7 @@ from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
 from survey.models import Area, CallAssignment, SampleUnit
 from survey.phone import DEFAULTS, calls, supervision
-from survey.respondent import forms, paradata, store
+from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.staff import audit, local_time, roles
@@ -197,20 +197,13 @@ def page(unit_id, page_id):
                             current_language(), None, mode=calls.MODE)
         return _render_page(unit_id, respondent, current,
                             forms.from_answers(questions, respondent.answers))
-    page_forms, values = forms.from_submission(questions, request.form)
-    if forms.has_errors(page_forms):
-        return _render_page(unit_id, respondent, current, page_forms), 400
-    for question in current.questions:
-        if question not in questions:
-            values.update({variable: None for variable in question.variables()})
-    try:
-        with storage.transaction() as db:
-            respondent.answers = store.save_page(db, unit_id, current, values, respondent.router,
-                                                 current_language(), None, mode=calls.MODE)
-    except store.UnitCompletedError:
+    result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,
+                                 language=current_language(), device=None)
+    if result.closed:
         return _conflict(unit_id)
-    respondent.submitted.add(current.id)
-    following = respondent.next_page(current.id)
+    if not result.saved:
+        return _render_page(unit_id, respondent, current, result.forms), 400
+    following = result.next_page()
     if following is None:
         return redirect(url_for("phone.review", unit_id=unit_id), code=303)
     return redirect(url_for("phone.page", unit_id=unit_id, page_id=following.id), code=303)
@@ -251,10 +244,10 @@ def review(unit_id):
         return redirect(url_for("phone.page", unit_id=unit_id, page_id=incomplete.id), code=303)
     if request.method == "POST":
         at = paradata.now()
-        with storage.transaction() as db:
-            done = store.complete(db, unit_id, respondent.router, mode=calls.MODE)
-            if done:
-                calls.record_completed(db, unit_id, interviewer=current_user.username, at=at)
+        done = page_handler.complete(
+            unit_id, respondent.router, mode=calls.MODE,
+            also=lambda db: calls.record_completed(db, unit_id,
+                                                   interviewer=current_user.username, at=at))
         if not done:
             return _conflict(unit_id)
         audit.record("phone_interview_complete", target=unit_id)
