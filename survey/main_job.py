@@ -13,7 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey import PROJECT_ROOT, storage
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.demo.commands import demo, seed_and_report
 from survey.demo.register_indicators import EXPORT_2014, write_register
 from survey.index_command import published_dir

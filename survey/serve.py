@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 
 GUNICORN_CONFIG = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
 

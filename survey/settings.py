@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from survey.paths import PROJECT_ROOT, QUESTIONNAIRES_DIR, TRANSLATIONS_DIR
 
 
 class _Unset:
@@ -71,9 +71,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EDITION_YEAR", 2024, int,
             "the edition the staff pages show and letters are printed for; else the newest",
             "app"),
-    Setting("QUESTIONNAIRES_DIR", PROJECT_ROOT / "questionnaires", (str, Path),
+    Setting("QUESTIONNAIRES_DIR", QUESTIONNAIRES_DIR, (str, Path),
             "where `<questionnaire_id>.yaml` is read for a unit", "app"),
-    Setting("TRANSLATIONS_DIR", PROJECT_ROOT / "translations", (str, Path),
+    Setting("TRANSLATIONS_DIR", TRANSLATIONS_DIR, (str, Path),
             "the `.po` catalogues, compiled into `<instance>/translations/` at start", "app"),
     Setting("BABEL_DEFAULT_LOCALE", "nl", str,
             "the language of a visitor who chose none and whose browser asks for none we have",

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 from survey.population.wijken import load_wijken
 from weighting.export_format import read_export, write_scores
 from survey.demo.story import load_story

@@ -26,7 +26,8 @@ import pandas as pd
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.demo.answers import Respondents, generate_answers
 from survey.demo.register import build_register
 from survey.demo.responses import (

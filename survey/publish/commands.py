@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey import PROJECT_ROOT, edition_data, storage
+from survey import edition_data, storage
+from survey.paths import PROJECT_ROOT
 from survey.publish.inputs import read_report
 from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
 from survey.publish.site import publish_site

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey import PROJECT_ROOT, storage
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.index_command import published_dir
 from survey.report.edition_report import build_edition_report
 from survey.report.publication import MULTIPLE_TESTING, PublicationRule

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.demo.register import age_counts
 from survey.demo.seed import EditionExistsError, seed_edition
 from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame

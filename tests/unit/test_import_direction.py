@@ -9,6 +9,8 @@ a change that turns an arrow around fails here rather than in review.
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +76,15 @@ def test_the_walk_sees_every_spelling_of_an_import():
     found = imports_in(text, "survey.sampling")
     assert {"survey.demo", "survey.demo.seed", "survey.demo.register",
             "survey.demo.story"} <= found
+
+
+def test_paths_questionnaires_and_the_population_load_without_the_web_app():
+    """`survey/__init__.py` builds the app lazily, so what needs only a path, a questionnaire or
+    the population tables does not load Flask or the database session layer."""
+    probe = ("import sys\n"
+             "import survey.paths, survey.questionnaire.loader, survey.questionnaire.check\n"
+             "import survey.population.selection, survey.population.wijken\n"
+             "print(sorted(m for m in ('flask', 'survey.storage') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
