@@ -1,16 +1,12 @@
-"""The Wijkprofiel survey web application and command line."""
+"""The Wijkprofiel survey web application and command line.
+
+Importing the package is cheap: Flask and the database layer load when an app is built, so
+that a module needing only a path (`survey.paths`), a questionnaire or the population tables
+does not pull in the web application.
+"""
 
 import os
 from pathlib import Path
-
-from flask import Flask
-
-from survey import storage
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-QUESTIONNAIRES_DIR = PROJECT_ROOT / "questionnaires"
-TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
-DATA_DIR = PROJECT_ROOT / "data"
 
 
 def create_app(test_config=None, *, serving=None):
@@ -22,8 +18,11 @@ def create_app(test_config=None, *, serving=None):
     ConfigError). By default it does unless the app is for tests (`TESTING`) or was built by a
     command line (`wijkprofiel ...`, `flask ...`: commands, the demo and the development
     server), so `gunicorn 'survey:create_app()'` is checked too."""
+    from flask import Flask
+
+    from survey import security, storage
+
     app = Flask(__name__, instance_relative_config=True)
-    from survey import security
 
     app.config.from_mapping(
         SECRET_KEY=security.DEVELOPMENT_SECRET_KEY,
@@ -52,6 +51,7 @@ def create_app(test_config=None, *, serving=None):
     from survey import error_pages, i18n
     from survey.routes import health, questionnaire, start
 
+    storage.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.bp)

@@ -22,7 +22,7 @@ from flask import redirect, request, session
 from flask_babel import Babel, format_date, get_locale, get_translations
 from markupsafe import Markup, escape
 
-from survey import TRANSLATIONS_DIR
+from survey.paths import TRANSLATIONS_DIR
 
 # code -> (name in its own language, text direction)
 LANGUAGES = {

@@ -1,7 +1,9 @@
 """The respondent's side of the web questionnaire: who is logged in (`session`), the answers
 they stored (`store`), the forms built from question definitions (`forms`), where they are in
-their questionnaire (`context`) and the paradata of their page visits (`paradata`). The views
-in `survey.routes.start` and `survey.routes.questionnaire` stay thin and call these; response
+their questionnaire (`context`), the paradata of their page visits (`paradata`), and the one
+way a submitted page is taken in, for web, phone and paper alike (`page_handler`: read the
+form, clear hidden answers, save, route, complete). The views in `survey.routes.start` and
+`survey.routes.questionnaire` stay thin and call these; response
 headers, CSRF and the login limit are in `survey.security`, languages in `survey.i18n`.
 
 Settings (app config; defaults in brackets):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import load_questionnaire
 from survey.respondent import paradata, store
 
@@ -40,7 +41,7 @@ class Respondent:
 
     @classmethod
     def load(cls, unit_id: str) -> Respondent | None:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             unit = store.get_unit(db, unit_id)
             if unit is None:
                 return None

@@ -126,9 +126,8 @@ def authenticate(username: str, password: str) -> StaffPrincipal | None:
     Returns the principal, or None for a wrong username or password (audited as
     `login_failed`). Raises LoginRefused while the username is locked by failed attempts.
     """
-    url = current_app.config["DATABASE_URL"]
     username = username.strip()
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         failures = audit.recent_failures(db, username, FAILURE_WINDOW)
         if failures >= current_app.config["STAFF_LOGIN_MAX_FAILURES"]:
             refused = True
@@ -147,7 +146,7 @@ def authenticate(username: str, password: str) -> StaffPrincipal | None:
 
     token = secrets.token_urlsafe(32)
     at = audit.now()
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == username))
         profile = current_app.config["STAFF_ARGON2_PROFILE"]
         if password_hasher(profile).check_needs_rehash(user.password_hash):
@@ -166,7 +165,7 @@ def authenticate(username: str, password: str) -> StaffPrincipal | None:
 
 def end_session(principal: StaffPrincipal) -> None:
     """Log out: end the session on the server and clear the cookie."""
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         db.execute(
             update(StaffSession)
             .where(StaffSession.token_hash == token_hash(principal.token))
@@ -183,7 +182,7 @@ def load_principal(token: str) -> StaffPrincipal | None:
     anonymous). Ends and audits a session past its lifetime or idle timeout."""
     config = current_app.config
     at = audit.now()
-    with storage.transaction(config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         row = db.execute(
             select(StaffSession, StaffUser)
             .join(StaffUser, StaffUser.id == StaffSession.user_id)
