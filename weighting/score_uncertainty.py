@@ -2,7 +2,7 @@
 index computation.
 
 An index score is a non-smooth function of many estimates (transformed, standardised, clipped
-to [20, 180], averaged into themes, parts and the index), so no simple linearisation gives its
+to the configured bounds, averaged into themes, parts and the index), so no simple linearisation gives its
 variance. We redo the computation on every replicate: each replicate's weights give every
 indicator's estimate for every domain (one matrix product per indicator and level), the score
 computation runs on those estimates as a black box (`score_fn`: whatever index, Veiligheid,

@@ -25,13 +25,14 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from survey import settings
 from survey.fieldwork import aapor
 from survey.models import Answer, Area, CallAttempt, Edition, MailedLetter, SampleUnit
 from survey.population.targets import DEFAULT_TARGET
 
 MODES = ("web", "paper", "phone")
 MODE_LABELS = {"web": "Web", "paper": "Papier", "phone": "Telefoon"}
-DEFAULT_PARTIAL_MIN_ANSWERS = 20
+DEFAULT_PARTIAL_MIN_ANSWERS = settings.default("FIELDWORK_PARTIAL_MIN_ANSWERS")
 
 
 @dataclass(frozen=True)

@@ -31,14 +31,8 @@ completion is kept and the paper form is filed (status `filed`, its keyed passes
 note, audited as `paper_conflict_closed`. Why the first completion counts and the paper never
 replaces it: see that module.
 
-Settings (app config; defaults in brackets):
-
-| setting            | meaning                                                          |
-|--------------------|------------------------------------------------------------------|
-| PAPER_DOUBLE_ENTRY | every paper form is keyed twice by different people [True]      |
+Settings: PAPER_DOUBLE_ENTRY (default on; `survey.settings`).
 
 Audit actions: `paper_register`, `paper_conflict`, `paper_pass_finished`, `paper_resolve`,
 `paper_complete`, `paper_conflict_closed` (by the coordinator).
 """
-
-DEFAULTS = {"PAPER_DOUBLE_ENTRY": True}

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import storage
 from survey.models import PaperForm, SampleUnit
-from survey.paper import DEFAULTS, entry
+from survey.paper import entry
 from survey.respondent import forms, page_handler
 from survey.respondent.context import questionnaire_for, router_for
 from survey.respondent.paradata import now
@@ -35,7 +35,7 @@ def staff_context():
 
 
 def _double_entry() -> bool:
-    return bool(current_app.config.get("PAPER_DOUBLE_ENTRY", DEFAULTS["PAPER_DOUBLE_ENTRY"]))
+    return bool(current_app.config["PAPER_DOUBLE_ENTRY"])
 
 
 def _load(db, unit_id):

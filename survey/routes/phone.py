@@ -22,7 +22,7 @@ from survey.fieldwork import exports
 from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
 from survey.models import Area, CallAssignment, SampleUnit
-from survey.phone import DEFAULTS, calls, supervision
+from survey.phone import calls, supervision
 from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -43,7 +43,7 @@ def staff_context():
 
 
 def _max_attempts() -> int:
-    return int(current_app.config.get("PHONE_MAX_ATTEMPTS", DEFAULTS["PHONE_MAX_ATTEMPTS"]))
+    return int(current_app.config["PHONE_MAX_ATTEMPTS"])
 
 
 @bp.get("/")
@@ -60,8 +60,7 @@ def call_list():
                                               config, current_app.instance_path)
         edition, rows = calls.wijk_rows(
             db, year=config.get("EDITION_YEAR"), targets=targets,
-            partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                               fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+            partial_min_answers=int(config["FIELDWORK_PARTIAL_MIN_ANSWERS"]))
         listing = None if edition is None else calls.call_list(
             db, edition.id, rows, max_attempts=_max_attempts(), now=paradata.now(),
             wijk_code=wijk_code, interviewer=_interviewer())

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, ValidationError
 
-from survey import storage
+from survey import settings, storage
 from survey.errors import InputError
 from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
@@ -110,7 +110,7 @@ class TargetsForm(FlaskForm):
 
 
 def _edition_year():
-    return int(current_app.config.get("EDITION_YEAR") or 2024)
+    return int(current_app.config.get("EDITION_YEAR") or settings.default("EDITION_YEAR"))
 
 
 def _overview():
