@@ -161,8 +161,9 @@ def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
     def cell(column):
         """(score, band class, 95% interval from the index replicates or "")."""
         low, high = row.get(f"{column} ci_low"), row.get(f"{column} ci_high")
+        # register-only scores have no sampling error: no zero-width interval
         interval = ("" if low is None or high is None or pd.isna(low) or pd.isna(high)
-                    else f"{_score(low)}–{_score(high)}")
+                    or _score(low) == _score(high) else f"{_score(low)}–{_score(high)}")
         return _score(row[column]), _band(row[column]), interval
 
     def themes(part):
