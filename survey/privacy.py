@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, exists, func, select, update
 
@@ -160,7 +159,7 @@ def purge_identity_command(year, yes, force, with_register):
     from survey.letters.commands import _who
     from survey.staff import audit
 
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     if not yes:
         click.confirm(f"Delete the names, addresses and personal codes of edition {year}'s "
                       "sample? This cannot be undone", abort=True)

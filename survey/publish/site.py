@@ -16,7 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from survey import TRANSLATIONS_DIR
+from survey.paths import TRANSLATIONS_DIR
 from survey.publish import opendata
 from survey.publish.inputs import SiteData
 from survey.publish.pages import Page, area_path, factsheet_path, slug

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.errors import QuestionnaireError
 from survey.questionnaire.loader import END, Question, Questionnaire, parse, questionnaire_files
 from survey.questionnaire.rules import variables_in

@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.errors import QuestionnaireError
 from weighting.safe_read import YamlLimitError, YamlLoader
 

@@ -39,7 +39,8 @@ from weighting.domain_estimates import domain_means
 from weighting.design import Design
 from weighting.io import read_margin, spreadsheet_safe
 from weighting.replicates import with_replicates
-from weighting.score_uncertainty import IndicatorSpec, replicate_indicator_estimates, score_uncertainty
+from weighting.score_uncertainty import (IndicatorSpec, replicate_indicator_estimates, score_uncertainty,
+                                         stack_areas)
 from weighting.scores import load_index_configs
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
@@ -269,8 +270,12 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs:
                                    float(indicator.multiplier) if ratio else 1.0))
     keys, thetas = replicate_indicator_estimates(design, specs, LEVELS)
     columns = indices.score_columns(configs)
+    # an area's scores come from its own estimates (fixed 2014 baselines) and its own register
+    # values, so all replicates are scored in one call on a stacked table
+    stacked_register = None if register is None else stack_areas(register, design.replicates.count)
     return score_uncertainty(table, keys, thetas, design.replicates,
-                             lambda t: indices.all_scores(t, configs, register)[columns])
+                             lambda t: indices.all_scores(t, configs, register)[columns],
+                             stacked_fn=lambda t: indices.all_scores(t, configs, stacked_register)[columns])
 
 
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:

@@ -42,7 +42,7 @@ def download_name(year: int, questionnaire_id: str | None, kind: str) -> str:
 @bp.get("/")
 @requires_role(*roles.EXPORT_ANSWERS)
 def answers_page():
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
         options = fieldwork.filter_options(db, edition.id) if edition else {"questionnaires": []}
     return render_template("staff/export.html", edition=edition, options=options)
@@ -69,7 +69,7 @@ def _csv_chunks(url, query):
 def answers_file(kind):
     if kind not in EXPORT_TYPES:
         abort(404)
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     with storage.transaction(url) as db:
         edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
         if edition is None:

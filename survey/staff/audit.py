@@ -19,7 +19,7 @@ and so are committed with it.
 
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -46,7 +46,7 @@ def record(action, *, target=None, detail=None, username=None, role=None, url=No
         remote_addr = request.remote_addr
         if username is None and current_user.is_authenticated:
             username, role = current_user.username, current_user.role
-    url = url or current_app.config["DATABASE_URL"]
+    url = url or storage.database_url()
     with storage.transaction(url) as db:
         db.add(
             AuditEvent(

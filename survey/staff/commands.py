@@ -30,7 +30,7 @@ def staff():
 @with_appcontext
 def add(username, role, password):
     """Create the staff account USERNAME with ROLE."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     try:
         auth.add_user(url, username, password, role,
                       profile=current_app.config["STAFF_ARGON2_PROFILE"])
@@ -44,7 +44,7 @@ def add(username, role, password):
 @with_appcontext
 def list_():
     """List the staff accounts: username, role, active, last login."""
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         users = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
     if not users:
         click.echo("no staff accounts; add one with: wijkprofiel staff add USER --role ROLE")
@@ -60,8 +60,7 @@ def list_():
 @with_appcontext
 def disable(username):
     """Disable USERNAME and end its open sessions."""
-    url = current_app.config["DATABASE_URL"]
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == username))
         if user is None:
             raise click.ClickException(f"username {username!r}: no such staff account")
@@ -69,7 +68,7 @@ def disable(username):
         db.execute(update(StaffSession)
                    .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
                    .values(ended_at=audit.now()))
-    audit.record("staff_disable", target=username, username="cli", url=url)
+    audit.record("staff_disable", target=username, username="cli")
     click.echo(f"disabled {username}")
 
 
@@ -79,7 +78,7 @@ def disable(username):
 @with_appcontext
 def password(username, password):
     """Give USERNAME a new password and end its open sessions."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     try:
         auth.set_password(url, username, password,
                           profile=current_app.config["STAFF_ARGON2_PROFILE"])

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.cli import main
 from survey.models import IdentityPerson, MailedLetter, SampleUnit
 from survey.questionnaire.loader import load_questionnaire

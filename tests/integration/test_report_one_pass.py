@@ -80,3 +80,61 @@ def test_one_pass_report_table_equals_the_per_indicator_table(edition):
             np.testing.assert_array_equal(got, expected, err_msg=column)
         else:
             assert got.tolist() == expected.tolist(), column
+
+
+def test_index_uncertainty_scored_in_one_stacked_call_equals_one_call_per_replicate(edition):
+    # the index scores of all bootstrap replicates computed at once (one table, the replicate
+    # in the domain's name, the register stacked alike) are the scores computed replicate by
+    # replicate with the black box, as before
+    from survey.demo.register_indicators import write_register
+    from survey.report import indices
+    from survey.report.edition_report import index_uncertainty
+    from weighting import score_uncertainty as su
+    from weighting.replicates import with_replicates
+    from weighting.scores import load_index_configs
+
+    url, root = edition
+    questionnaires = load_all()
+    estimates = estimate_edition(url, 2024, root / "stacked", questionnaires)
+    configs = load_index_configs()
+    areas = edition_data.areas(url)
+    path = write_register(root / "register-2024.csv", 2024, seed=31)
+    register = indices.read_registers({2024: path}, configs, areas)[2024]
+    definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
+    stacked = index_uncertainty(estimates, definitions, configs, register, 12)
+
+    calls = []
+
+    def one_by_one(estimates_table, keys, thetas, replicates, score_fn, **_):
+        def counted(table):
+            calls.append(1)
+            return score_fn(table)
+        return original(estimates_table, keys, thetas, replicates, counted)
+
+    original = su.score_uncertainty
+    import survey.report.edition_report as edition_report
+    edition_report.score_uncertainty = one_by_one
+    try:
+        looped = index_uncertainty(estimates, definitions, configs, register, 12)
+    finally:
+        edition_report.score_uncertainty = original
+    assert len(calls) == 13  # the full table and each of the 12 replicates
+    assert list(stacked.columns) == list(looped.columns)
+    assert stacked.index.equals(looped.index)
+    assert stacked.notna().sum().sum() > 1000
+    np.testing.assert_allclose(stacked.to_numpy(float), looped.to_numpy(float), rtol=1e-12, atol=1e-9)
+
+    # and the replicate estimates are each replicate's weighted means, as one matrix product
+    design = with_replicates(estimates.design, "bootstrap", 12, seed=2024)
+    name = "onveilig_eigen_buurt"  # a proportion with respondents outside its base
+    keys, thetas = su.replicate_indicator_estimates(design, [su.IndicatorSpec(name, name)], LEVELS)
+    y = design.frame[name].to_numpy(float)
+    W = design.replicates.weights
+    for r in (0, 11):
+        for level, by in LEVELS:
+            rows = (keys["level"] == level).to_numpy()
+            groups = np.zeros(len(y), dtype=int) if by is None else pd.factorize(design.frame[by], sort=True)[0]
+            ok = ~np.isnan(y)
+            expected = (np.bincount(groups[ok], weights=W[ok, r] * y[ok], minlength=rows.sum())
+                        / np.bincount(groups[ok], weights=W[ok, r], minlength=rows.sum()))
+            np.testing.assert_allclose(thetas[rows, r], expected, rtol=1e-12)

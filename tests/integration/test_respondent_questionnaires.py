@@ -11,7 +11,7 @@ from survey import create_app, storage
 from survey.models import Answer, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from tests.browser.server import add_unit
 from tests.integration.test_respondent import Browser
 

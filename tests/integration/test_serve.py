@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from benchmarks import loadclient
 from benchmarks.load import AppServer, free_port
-from survey import PROJECT_ROOT, storage
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.serve import GUNICORN_CONFIG, _read_config, gunicorn_options, serve_command
 from tests.browser.server import add_unit

@@ -8,7 +8,7 @@ import re
 import pytest
 from werkzeug.routing import Map
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 from survey.security import MAX_CONTENT_LENGTH, UPLOAD_ROUTES
 from tests.security.support import build_app, staff_client
 

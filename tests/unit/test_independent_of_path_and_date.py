@@ -11,7 +11,8 @@ dashboard, conflicts, screening, sample import, respondent forms) were also run 
 import re
 from pathlib import Path
 
-from survey import PROJECT_ROOT, clock
+from survey import clock
+from survey.paths import PROJECT_ROOT
 
 SHELL_OUT = re.compile(r"""(?:Popen|run|check_output|check_call)\(\s*\[\s*["'](wijkprofiel|flask|gunicorn|pytest)["']""")
 TODAY = re.compile(r"\b(?:date|datetime)\.today\(\)|\bdate\.today\b")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from weighting import calibration, estimation, variance
+from weighting.calibration.cells import code_margin
 from weighting.design import Design
 from weighting.diagnostics import collapse_log, weight_diagnostics
 from weighting.errors import EmptyCellError
@@ -60,7 +61,7 @@ def test_after_collapsing_cells_have_enough_respondents(design, edition):
     raked = calibration.rake(design, edition[1], collapse_min=10)
     for margin in edition[1]:
         var = margin.columns[1]
-        coded = calibration._code_margin(design, calibration.Margin(margin, "m"), 10, [])
+        coded = code_margin(design, calibration.Margin(margin, "m"), 10, [])
         # a cell below 10 remains only when its whole wijk has fewer than 10 respondents
         small = coded.count < 10
         wijk_n = design.frame.groupby("wijk").size()

@@ -1,0 +1,90 @@
+"""The direction of imports between the toolkit's packages, read from the sources (ast), so that
+a change that turns an arrow around fails here rather than in review.
+
+- Real code never imports the demo: `survey/demo/` uses the product, never the other way. The
+  only modules outside it that may name `survey.demo` are the command wiring: `survey/cli.py`
+  registers the `demo` command group, and `survey/main_job.py` is `wijkprofiel demo run` (the
+  demo's own main job, added to that group; nothing else imports it).
+- `weighting/` is a library on its own: it never imports `survey`.
+"""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_WIRING = {"survey/cli.py", "survey/main_job.py"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports (absolute names; relative imports resolved), also inside
+    functions; for `from a import b` both `a` and `a.b` (b may be a module)."""
+    # the package a relative import starts from: the folder, for a module and an __init__ alike
+    package = ".".join(path.relative_to(ROOT).parts[:-1])
+    return imports_in(path.read_text(encoding="utf-8"), package, str(path))
+
+
+def imports_in(text: str, package: str, filename: str = "<text>") -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(text, filename)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def sources(folder: str):
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def _is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_nothing_outside_the_demo_imports_the_demo_but_its_command_wiring():
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("survey", "weighting")
+        for path in sources(folder)
+        if "demo" not in path.relative_to(ROOT).parts
+        and path.relative_to(ROOT).as_posix() not in DEMO_WIRING
+        and any(_is_within(m, "survey.demo") for m in imported_modules(path))
+    )
+    assert offenders == [], "real code must not depend on the demo; move what it needs to " \
+                            "survey.population (or another real package)"
+
+
+def test_the_weighting_library_never_imports_the_survey_app():
+    offenders = sorted(str(path.relative_to(ROOT)) for path in sources("weighting")
+                       if any(_is_within(m, "survey") for m in imported_modules(path)))
+    assert offenders == []
+
+
+def test_the_walk_sees_every_spelling_of_an_import():
+    """Both spellings, imports inside functions, and relative imports."""
+    assert "survey.population.selection" in imported_modules(ROOT / "survey/sampling/draw.py")
+    text = ("def f():\n    from survey.demo import seed\nimport survey.demo.register\n"
+            "from ..demo.story import load_story\n")
+    found = imports_in(text, "survey.sampling")
+    assert {"survey.demo", "survey.demo.seed", "survey.demo.register",
+            "survey.demo.story"} <= found
+
+
+def test_paths_questionnaires_and_the_population_load_without_the_web_app():
+    """`survey/__init__.py` builds the app lazily, so what needs only a path, a questionnaire or
+    the population tables does not load Flask or the database session layer."""
+    probe = ("import sys\n"
+             "import survey.paths, survey.questionnaire.loader, survey.questionnaire.check\n"
+             "import survey.population.selection, survey.population.wijken\n"
+             "print(sorted(m for m in ('flask', 'survey.storage') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
