@@ -60,10 +60,11 @@ SCORE_DICTIONARY = [
     ("band <index>", N_("Band: ver onder, onder, rond, boven of ver boven het Rotterdamse "
                         "gemiddelde"), "text"),
     ("<index> se", N_("Standaardfout van de score"), "number"),
-    ("<index> ci_low", N_("Ondergrens van het 95%-interval van de score"), "number"),
-    ("<index> ci_high", N_("Bovengrens van het 95%-interval van de score"), "number"),
-    ("markering_5_punten", N_("Verschuiving van 5 punten of meer waarvan het 95%-interval 0 "
-                              "uitsluit, volgens het rapport (ja of nee)"), "text"),
+    ("<index> ci_low", N_("Ondergrens van het 95%-betrouwbaarheidsinterval van de score"), "number"),
+    ("<index> ci_high", N_("Bovengrens van het 95%-betrouwbaarheidsinterval van de score"), "number"),
+    ("markering_5_punten", N_("Verschuiving van 5 punten of meer waarvan het "
+                              "95%-betrouwbaarheidsinterval 0 uitsluit, volgens het rapport "
+                              "(ja of nee)"), "text"),
 ]
 
 
