@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from survey.publish.inputs import SiteData
-from survey.publish.texts import N_, band
+from survey.publish.texts import N_, band, translations
 from weighting.io import spreadsheet_safe
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
@@ -212,8 +212,6 @@ def licence_text(edition: int) -> str:
 
 def write_dictionary(path: Path) -> Path:
     """The data dictionary: table, column, type, meaning in Dutch and in English."""
-    from survey.publish.site import translations
-
     english = translations("en").gettext
     rows = [{"tabel": table, "kolom": column, "type": kind, "betekenis": meaning,
              "meaning": english(meaning)}
