@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey import create_app
 from survey.forms.error_messages import ERROR_MESSAGES, message
-from survey.questionnaire.loader import GridRow, Option, Question
+from survey.questionnaire.model import GridRow, Option, Question
 from survey.respondent import forms
 from survey.respondent.paradata import device_class
 
