@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from survey import QUESTIONNAIRES_DIR
 from survey.demo.areas import load_wijken
-from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
 from survey.demo.register import age_counts
 from survey.demo.seed import EditionExistsError, seed_edition
+from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
 from survey.questionnaire.loader import load_questionnaire
-from tests.unit.demo.walk import path_of
+from tests.support.demo_walk import path_of
 
 SCALE = 0.02
 IDENTITY_COLUMNS = {
