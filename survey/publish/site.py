@@ -22,6 +22,7 @@ PAGE_FILES = {  # the site's own pages, per language
     "find": {"nl": "zoek-je-wijk.html", "en": "find-your-district.html"},
     "data": {"nl": "open-data.html", "en": "open-data.html"},
     "method": {"nl": "methode.html", "en": "method.html"},
+    "indices": {"nl": "indices-en-doelen.html", "en": "indices-and-targets.html"},
 }
 STATIC = Path(__file__).with_name("static")
 
@@ -125,6 +126,10 @@ class SiteWriter:
             language, files["data"][language], "data.html", other_relative=files["data"][other],
             downloads=opendata.listing(self.data), dictionary=opendata.dictionary(language, page._),
             licence=opendata.LICENCE_URL))
+        written.append(self.write_page(
+            language, files["indices"][language], "indices.html",
+            other_relative=files["indices"][other], legend=legend,
+            indices=page.index_tables(), targets=page.targets(), series=page.city_series()))
         written.append(self.write_page(
             language, files["method"][language], "method.html",
             other_relative=files["method"][other], legend=legend,
