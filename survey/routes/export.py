@@ -69,8 +69,7 @@ def _csv_chunks(url, query):
 def answers_file(kind):
     if kind not in EXPORT_TYPES:
         abort(404)
-    url = storage.database_url()
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         if edition is None:
             abort(404)
@@ -83,9 +82,10 @@ def answers_file(kind):
     name = download_name(edition.year, query.questionnaire_id, kind)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
-        return Response(stream_with_context(_csv_chunks(url, query)), mimetype=EXPORT_TYPES[kind],
-                        headers=headers)
-    with storage.transaction(url) as db:
+        # streamed after the view returns, in a session of its own on the app's database
+        return Response(stream_with_context(_csv_chunks(storage.database_url(), query)),
+                        mimetype=EXPORT_TYPES[kind], headers=headers)
+    with storage.transaction() as db:
         columns = answers.header(db, query)
         body = exports.xlsx_bytes({"Antwoorden": (columns, answers.rows(db, query, columns))})
     return Response(body, mimetype=EXPORT_TYPES[kind], headers=headers)
