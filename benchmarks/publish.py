@@ -22,8 +22,8 @@ from pathlib import Path
 # the weighting package that survey imports
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from survey import PROJECT_ROOT  # noqa: E402
-from survey.demo.areas import load_wijken  # noqa: E402
+from survey.paths import PROJECT_ROOT  # noqa: E402
+from survey.population.wijken import load_wijken  # noqa: E402
 from survey.publish.factsheets import render_html  # noqa: E402
 from survey.publish.inputs import read_report  # noqa: E402
 from survey.publish.pages import slug  # noqa: E402

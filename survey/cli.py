@@ -5,7 +5,6 @@ status 1, never a traceback.
 """
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from survey import create_app, storage
@@ -36,7 +35,7 @@ def db():
 @with_appcontext
 def db_upgrade(revision):
     """Apply the Alembic migrations to DATABASE_URL."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     storage.upgrade(url, revision)
     click.echo(f"database at revision {storage.current_revision(url)}")
 
@@ -68,10 +67,10 @@ import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to th
 
 
 def _database_url() -> str:
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     # reading answers serves no requests: no production check of the secret key
-    return current_app.config["DATABASE_URL"] if has_app_context() \
+    return storage.database_url() if has_app_context() \
         else create_app(serving=False).config["DATABASE_URL"]
 
 

@@ -13,7 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey import PROJECT_ROOT, storage
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.demo.commands import demo, seed_and_report
 from survey.demo.register_indicators import EXPORT_2014, write_register
 from survey.index_command import published_dir
@@ -57,7 +58,8 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
         username = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         try:
-            add_user(url, username, password, role)
+            with storage.transaction(url) as db:
+                add_user(db, username, password, role)
         except ValueError:
             continue  # exists from an earlier run; its password was printed then
         created[username] = password
@@ -79,7 +81,7 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
 @with_appcontext
 def run_command(seed, scale, out_dir, reseed, host, port, serve):
     """The main job: seed the demo edition, weight it, write the report, serve the app."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     started = time.perf_counter()
     storage.upgrade(url)
     with storage.transaction(url) as session:

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, exists, func, select, update
 
@@ -160,12 +159,10 @@ def purge_identity_command(year, yes, force, with_register):
     from survey.letters.commands import _who
     from survey.staff import audit
 
-    url = current_app.config["DATABASE_URL"]
     if not yes:
         click.confirm(f"Delete the names, addresses and personal codes of edition {year}'s "
                       "sample? This cannot be undone", abort=True)
-    result = purge_identity(url, year, force=force, with_register=with_register)
+    result = purge_identity(storage.database_url(), year, force=force, with_register=with_register)
     audit.record("purge_identity", target=f"edition {year}", username=_who(), role="command line",
-                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""),
-                 url=url)
+                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""))
     click.echo(result.summary())

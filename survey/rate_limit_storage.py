@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
 from limits.storage import Storage
 from sqlalchemy import case, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,7 +64,7 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def _engine(self):
-        return storage.get_engine(self.database_url or current_app.config["DATABASE_URL"])
+        return storage.get_engine(self.database_url or storage.database_url())
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the count of `key` and return the new count; a key without a live

@@ -3,10 +3,19 @@
 SQLite is the embedded default (WAL so readers never block the writer, foreign keys on);
 PostgreSQL is chosen by `DATABASE_URL`. The schema is only ever changed by Alembic migrations
 in `survey/migrations/`, never by `create_all`.
+
+A Flask extension too (`init_app`): inside an app context (a request, a command) the app's
+database is implied, so views and commands write `with storage.transaction() as db:` and pass
+`db` to the domain functions, which take a session and never a URL. Each app context has one
+session (`session()`), closed when the context ends (teardown), so nothing stays open after a
+request, even one that failed. `transaction(url)` with a URL is for code without an app (tests,
+benchmarks, the demo seeding another database).
 """
 
 from contextlib import contextmanager
 from pathlib import Path
+
+from flask import current_app, g
 
 from alembic import command
 from alembic.config import Config
@@ -21,10 +30,6 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
 
 
-def default_database_url(instance_path) -> str:
-    return f"sqlite:///{Path(instance_path) / 'wijkprofiel.db'}"
-
-
 def get_engine(url: str) -> Engine:
     """The process-wide engine for `url`, created on first use."""
     if url not in _engines:
@@ -32,25 +37,31 @@ def get_engine(url: str) -> Engine:
     return _engines[url]
 
 
-def _create_engine(url: str) -> Engine:
+def _check_url(url: str):
+    """The parsed `url`; ConfigError when it cannot be parsed or names another database."""
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
         raise ConfigError(f"DATABASE_URL: cannot parse {url!r} ({exc})") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL: backend {parsed.get_backend_name()!r} is not supported; "
+            "use sqlite:///path or postgresql://user@host/db"
+        )
+    return parsed
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = _check_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
-    raise ConfigError(
-        f"DATABASE_URL: backend {parsed.get_backend_name()!r} is not supported; "
-        "use sqlite:///path or postgresql://user@host/db"
-    )
+        sqlite = create_engine(url, connect_args={"timeout": 30})
+        event.listen(sqlite, "connect", _sqlite_pragmas)
+        return sqlite
+    if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -66,11 +77,65 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
 
 
+def init_app(app) -> None:
+    """Register the extension: the app context's session is closed at teardown. The URL is
+    checked when the database is first used (a command such as `--help` needs none)."""
+    app.extensions["storage"] = _SESSION_KEY
+    app.teardown_appcontext(_close_session)
+
+
+_SESSION_KEY = "_storage_session"
+
+
+def database_url() -> str:
+    """The database of the current app (`DATABASE_URL`)."""
+    return current_app.config["DATABASE_URL"]
+
+
+def engine() -> Engine:
+    """The engine of the current app's database."""
+    return get_engine(database_url())
+
+
+def session() -> Session:
+    """The current app context's session (one per request or command), opened on first use
+    and closed at teardown. Prefer `transaction()`, which commits or rolls back its block."""
+    current = g.get(_SESSION_KEY)
+    if current is None:
+        current = session_factory(database_url())()
+        setattr(g, _SESSION_KEY, current)
+    return current
+
+
+def _close_session(_exception=None) -> None:
+    current = g.pop(_SESSION_KEY, None)
+    if current is not None:
+        current.close()  # rolls back whatever was left uncommitted
+
+
 @contextmanager
-def transaction(url: str):
-    """A session that commits when the block ends and rolls back if it raises."""
-    with session_factory(url).begin() as session:
-        yield session
+def transaction(url: str | None = None):
+    """A session that commits when the block ends and rolls back if it raises.
+
+    Without `url`: the current app's database, on the app context's session. Each block is a
+    transaction of its own, committed before the block's caller goes on (so a view answers
+    only after its page is stored), and the objects it loaded stay readable after it, as
+    with a closed session. A block opened inside another block gets a session of its own,
+    as with a URL."""
+    if url is None:
+        current = session()
+        if not current.in_transaction():
+            try:
+                with current.begin():
+                    yield current
+            finally:
+                # the next block reads afresh, as a new session would; the loaded objects
+                # stay usable, detached
+                current.expunge_all()
+            return
+        url = database_url()
+    with session_factory(url).begin() as independent:
+        yield independent
 
 
 def alembic_config(url: str) -> Config:

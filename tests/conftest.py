@@ -57,8 +57,9 @@ def sqlite_url(tmp_path):
 def make_app(request):
     """Builds the app: `make_app()` over this test's SQLite database, `make_app(url)` over
     another; keyword arguments override settings (`make_app(url, QUESTIONNAIRES_DIR=...)`)."""
-    def build(url=None, **overrides):
-        return apps.make_app(url or request.getfixturevalue("sqlite_url"), **overrides)
+    def build(url=None, *, serving=None, **overrides):
+        return apps.make_app(url or request.getfixturevalue("sqlite_url"), serving=serving,
+                             **overrides)
     return build
 
 

@@ -7,8 +7,9 @@ import ast
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-# the one test whose subject is the app factory itself (its refusals without a key)
-CALLS_CREATE_APP = {"security/test_secret_key.py", "support/apps.py"}
+# tests whose subject is the app factory itself: its refusals without a key, its settings'
+# defaults (they pass only what they test)
+CALLS_CREATE_APP = {"security/test_secret_key.py", "unit/test_settings.py", "support/apps.py"}
 
 
 def modules():

@@ -99,8 +99,10 @@ def domain_means(design: Design, values: np.ndarray, *, by=None, proportion=None
     n = np.bincount(key, minlength=D * K).reshape(D, K).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         est = sums(wv * yv) / W
-        z = np.zeros((design.n, K))
-        z[rows, cols] = wv * (yv - est.ravel()[key]) / W.ravel()[key]
+        # the influence values as one dense product (the same operations per element as the
+        # sums above, so the same numbers; a scatter into the valid cells is slower)
+        at = np.where(d >= 0, d, 0)
+        z = np.where(valid, w[:, None] * (Y - est[at]) / W[at], 0.0)
         var = _variance(design, residualize(design, z), owner, D, K)
         se = np.sqrt(var)
         # design effect as `estimation._core` (Kish 1965), with u = y for a mean

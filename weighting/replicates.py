@@ -75,8 +75,11 @@ class Replicates:
         `postStratify`, `rake` and linear `calibrate`, but `calibrate` by `grake` (raking, logit
         or bounded distances) keeps the value from before; we do the same for the whole
         population's df (a domain's is always recomputed, as R's subsets do)."""
-        before = self.whole_df if self.whole_df is not None else replicate_df(self.weights, np.arange(len(self.weights)))
-        return replace(self, weights=np.asarray(weights, dtype=float), whole_df=before if keeps_df else None)
+        before = None
+        if keeps_df:
+            # the rank of the replicate weights is a QR of an n x R matrix: only when it is kept
+            before = self.whole_df if self.whole_df is not None else replicate_df(self.weights, np.arange(len(self.weights)))
+        return replace(self, weights=np.asarray(weights, dtype=float), whole_df=before)
 
     def variance(self, thetas: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """Variance per row of `thetas` (k x R), R's `svrVar`; replicates with a NaN estimate

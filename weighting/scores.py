@@ -15,8 +15,9 @@ Indicator score, for value x (Wijkprofiel 2014 reconstruction)::
 
 d is +1 when a higher value is better and -1 when it is worse, t the indicator's transform
 (linear, sqrt or log), baseline the Rotterdam 2014 value and sd the standard deviation of t(x)
-across the 71 wijken in 2014 (n - 1 denominator). Baseline and sd stay fixed, so later
-editions are measured against 2014.
+across the wijken in 2014 (n - 1 denominator; how both were derived from the export:
+`weighting.index_baselines`). Baseline and sd stay fixed, so later editions are measured
+against 2014.
 
 This module is plain pandas and numpy: no Flask, no `survey`.
 """

@@ -7,8 +7,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey import storage
 from survey.demo.seed import EDITION_YEAR, seed_edition
-from survey.demo.targets import targets_path, write_targets
+from survey.population.targets import database_targets_path, write_targets
 
 __all__ = ["demo", "print_summary", "seed_and_report"]
 
@@ -33,7 +34,7 @@ def demo():
 @with_appcontext
 def seed_command(seed, scale, database_url, replace):
     """Seed the demo edition: register, margins, sample, fieldwork and answers."""
-    seed_and_report(database_url or current_app.config["DATABASE_URL"], seed=seed, scale=scale,
+    seed_and_report(database_url or storage.database_url(), seed=seed, scale=scale,
                     replace=replace)
 
 
@@ -58,8 +59,8 @@ def seed_and_report(url, *, seed, scale, replace, show_codes=True):
         summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace)
         bar.update(_STEPS - shown, current_item="done")
     print_summary(summary, show_codes=show_codes)
-    # the dashboard's targets scale with the sample (survey.demo.targets)
-    path = write_targets(targets_path(url, current_app.instance_path), summary.targets)
+    # the dashboard's targets scale with the sample (survey.population.targets)
+    path = write_targets(database_targets_path(url, current_app.instance_path), summary.targets)
     configured = current_app.config.get("FIELDWORK_TARGETS")
     click.echo(f"fieldwork targets: {sum(summary.targets.values()):,} net responses over "
                f"{len(summary.targets)} wijken in {path}"

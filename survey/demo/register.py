@@ -33,21 +33,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-AGE_GROUPS = ["15-24", "25-44", "45-64", "65+"]
-AGE_COLUMNS = ["age_15_24", "age_25_44", "age_45_64", "age_65_plus"]
-SEXES = ["man", "vrouw"]
-MIGRATION_BACKGROUNDS = ["nederlands", "westers", "niet_westers"]
-HOUSEHOLD_TYPES = ["alleenstaand", "zonder_kinderen", "met_kinderen"]
-CATEGORIES = {
-    "age_group": AGE_GROUPS,
-    "sex": SEXES,
-    "migration_background": MIGRATION_BACKGROUNDS,
-    "household_type": HOUSEHOLD_TYPES,
-}
-"""The register variables and their categories: the contract with margins and weighting."""
+from survey.population.categories import (AGE_COLUMNS, AGE_GROUPS, HOUSEHOLD_TYPES,
+                                          MIGRATION_BACKGROUNDS, SEXES)
 
 REFERENCE_DATE = date(2023, 1, 1)
-"""Ages are taken on the date of the register extract."""
+"""Ages are taken on the date of the register extract (`survey.population.categories`
+holds the variables and their categories)."""
 
 # starting odds for iterative proportional fitting: rows are age groups, columns categories
 _MIGRATION_ODDS = np.array(
@@ -60,11 +51,6 @@ _MEN_OFFSET = np.array([0.01, 0.01, 0.0, -0.06])
 _PHONE_RATE = np.array([0.55, 0.60, 0.62, 0.63])
 
 __all__ = [
-    "AGE_GROUPS",
-    "SEXES",
-    "MIGRATION_BACKGROUNDS",
-    "HOUSEHOLD_TYPES",
-    "CATEGORIES",
     "REFERENCE_DATE",
     "age_counts",
     "wijk_distributions",
@@ -76,7 +62,7 @@ def age_counts(wijken: pd.DataFrame, scale: float = 1.0) -> np.ndarray:
     """Residents 15+ per wijk (rows, in `wijken` order) and age group (columns), times `scale`,
     rounded; every wijk keeps at least 2 residents so that it can be sampled.
 
-    >>> from survey.demo.areas import load_wijken
+    >>> from survey.population.wijken import load_wijken
     >>> age_counts(load_wijken(), 0.01)[0].tolist()    # Tarwewijk
     [20, 46, 27, 8]
     """
@@ -153,7 +139,7 @@ def build_register(
     """The synthetic register: one row per resident aged 15+.
 
     Args:
-        wijken: from `survey.demo.areas.load_wijken`.
+        wijken: from `survey.population.wijken.load_wijken`.
         rng: seeded generator.
         scale: fraction of the real population (1.0 gives about 535,000 persons).
         year: the edition; register ids read `demo-<year>-<7 digits>`.
@@ -161,7 +147,7 @@ def build_register(
         DataFrame with `register_id`, `wijk_code`, `age_group`, `age`, `birth_date`, `sex`,
         `migration_background`, `household_type`, `given_name`, `family_name`, `street`,
         `house_number`, `postcode`, `phone` (None for about 40%). The category columns are
-        pandas Categoricals with the categories of `CATEGORIES`.
+        pandas Categoricals with the categories of `survey.population.categories.CATEGORIES`.
     """
     counts = age_counts(wijken, scale)
     wijk_index = np.repeat(np.arange(len(wijken)), counts.sum(axis=1))

@@ -16,7 +16,7 @@ Kralingen-Oost its low one. On top of it:
   hundredths, as the 2014 spread between wijken is only 0.25.
 
 Denominators: inhabitants and households (as addresses) from the CBS wijk table of 1-1-2018
-(`survey/demo/rotterdam-wijken-2018.csv`), the same in both demo editions, as the demo's
+(`survey/population/rotterdam-wijken-2018.csv`), the same in both demo editions, as the demo's
 population. Area is not in that table, so it is an assumption: small outdoor fires are taken to
 occur at the same rate per inhabitant everywhere (3 per 1,000 a year), which makes a wijk's area
 `0.3 * inhabitants / fires per 100 ha in 2014` hectares, bounded to 40-1,500 ha; the 71 wijken
@@ -39,8 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from survey import PROJECT_ROOT
-from survey.demo.areas import load_wijken
+from survey.paths import PROJECT_ROOT
+from survey.population.wijken import load_wijken
 from weighting.export_format import read_export, write_scores
 from survey.demo.story import load_story
 from weighting.register_indicators import register_columns

@@ -24,7 +24,7 @@ FIELDWORK_START = date(2023, 3, 1)
 FIELDWORK_END = date(2023, 11, 30)
 WAVES = {1: (date(2023, 3, 6), date(2023, 6, 30)), 2: (date(2023, 9, 4), date(2023, 11, 30))}
 
-# logit effects; categories in register.CATEGORIES order
+# logit effects; categories in survey.population.categories.CATEGORIES order
 AGE_EFFECT = np.array([-0.55, -0.45, 0.05, 0.55])
 MIGRATION_EFFECT = np.array([0.30, 0.0, -0.60])
 HOUSEHOLD_EFFECT = np.array([-0.10, 0.05, 0.0])
@@ -105,7 +105,7 @@ def simulate_fieldwork(
     """Draw response, mode and dates for every sample unit.
 
     Args:
-        age, migration, household: category codes per unit (register.CATEGORIES order).
+        age, migration, household: category codes per unit (`survey.population.categories.CATEGORIES` order).
         quality: the unit's wijk quality.
         has_phone: whether the register has a phone number.
         wave: 1 or 2.

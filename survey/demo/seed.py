@@ -26,11 +26,10 @@ import pandas as pd
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.demo.answers import Respondents, generate_answers
-from survey.demo.areas import load_wijken
-from survey.demo.margins import margins_frame
-from survey.demo.register import CATEGORIES, build_register
+from survey.demo.register import build_register
 from survey.demo.responses import (
     FIELDWORK_END,
     FIELDWORK_START,
@@ -40,9 +39,13 @@ from survey.demo.responses import (
     wijk_quality,
 )
 from survey.demo.story import load_story
-from survey.demo.sample import GROSS_SAMPLE, QUESTIONNAIRE_IDS, draw_sample, net_targets
 from survey.errors import InputError
 from survey.fieldwork import aapor
+from survey.population.allocation import GROSS_SAMPLE, net_targets
+from survey.population.categories import CATEGORIES
+from survey.population.margins import margins_by_wijk
+from survey.population.selection import QUESTIONNAIRE_IDS, draw_sample
+from survey.population.wijken import load_wijken
 from survey.respondent.store import SCREENED_OUT
 from weighting.errors import WijkprofielError
 
@@ -198,7 +201,7 @@ def seed_edition(
     wijken = load_wijken()
     register = build_register(wijken, rng, scale, year)
     codes = {v: pd.Categorical(register[v]).codes.astype(np.int64) for v in CATEGORIES}
-    margins = margins_frame(register, wijken["wijk_code"])
+    margins = margins_by_wijk(register, wijken["wijk_code"])
     bar.part("register", 1.0)
     clock.seconds["register"] = round(time.perf_counter() - register_clock, 2)
 

@@ -4,39 +4,22 @@
 by wijk, wave, mode and disposition; about a thousand groups for 75,000 units) and rolls the
 groups up into wijk rows, gebied rows and a city total in Python. `daily_completes` is a second
 aggregate for the chart. Nothing is cached: every request sees the answers stored so far.
-
-A unit's disposition is the stored AAPOR code when fieldwork set one (the questionnaire sets
-1.1 at submission; a coordinator records returned letters, refusals, deaths and moves).
-Otherwise it follows from the unit's status:
-
-- completed -> 1.1 (complete);
-- started, with at least `partial_min_answers` stored answers -> 1.2 (partial), with fewer ->
-  2.12 (break-off). AAPOR leaves the partial threshold to the researcher; set it with
-  FIELDWORK_PARTIAL_MIN_ANSWERS (default 20);
-- invited, phoned, and every call unanswered or busy -> 2.20 (non-contact);
-- invited while no letter went to it, in an edition whose letters are printed here -> 3.11
-  (no invitation sent);
-- invited and nothing heard -> 3.19 (nothing ever returned).
+A unit's disposition is `survey.fieldwork.dispositions.disposition_column`.
 """
 
-import csv
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, or_, select
 
-from survey.errors import InputError
 from survey.fieldwork import aapor
-from survey.models import Answer, Area, CallAttempt, Edition, MailedLetter, SampleUnit
+from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS, disposition_column
+from survey.editions import current_edition
+from survey.models import Area, Edition, SampleUnit
+from survey.population.targets import DEFAULT_TARGET
 
 MODES = ("web", "paper", "phone")
 MODE_LABELS = {"web": "Web", "paper": "Papier", "phone": "Telefoon"}
-DEFAULT_TARGET = 420
-DEFAULT_PARTIAL_MIN_ANSWERS = 20
 
 
 @dataclass(frozen=True)
@@ -157,55 +140,6 @@ class Table:
     @property
     def columns(self) -> list[Column]:
         return columns(self.waves)
-
-
-_EDITION_UNIT = aliased(SampleUnit)
-
-
-def disposition_column(partial_min_answers: int = DEFAULT_PARTIAL_MIN_ANSWERS):
-    """SQL expression: the unit's final disposition code (stored, or derived from status).
-
-    The answer count is a correlated subquery evaluated only for started units (a few
-    thousand), through the index of answer's unique (sample_unit_id, variable).
-    """
-    answers = (
-        select(func.count())
-        .where(Answer.sample_unit_id == SampleUnit.id)
-        .correlate(SampleUnit)
-        .scalar_subquery()
-    )
-    # phoned, and every call went unanswered or was busy: a non-contact (2.20), not "nothing
-    # heard"; any other call outcome (an appointment) is contact
-    called = select(CallAttempt.id).where(CallAttempt.sample_unit_id == SampleUnit.id)
-    not_reached = and_(
-        exists(called.where(CallAttempt.outcome.in_(("no_answer", "busy")))),
-        ~exists(called.where(CallAttempt.outcome.not_in(("no_answer", "busy")))))
-    # no letter went to this unit while the edition's letters are printed here: 3.11, "no
-    # invitation sent", not 3.19 (an edition whose letters were printed elsewhere has no
-    # letter rows at all, and keeps 3.19)
-    mailed = exists(select(MailedLetter.id).where(MailedLetter.sample_unit_id == SampleUnit.id))
-    edition_mails = exists(
-        select(MailedLetter.id)
-        .join(_EDITION_UNIT, _EDITION_UNIT.id == MailedLetter.sample_unit_id)
-        .where(_EDITION_UNIT.edition_id == SampleUnit.edition_id))
-    derived = case(
-        (SampleUnit.status == "completed", literal("1.1")),
-        (SampleUnit.status == "started",
-         case((answers >= partial_min_answers, literal("1.2")), else_=literal("2.12"))),
-        (not_reached, literal("2.20")),
-        (and_(~mailed, edition_mails), literal("3.11")),
-        else_=literal("3.19"),
-    )
-    return func.coalesce(SampleUnit.disposition, derived)
-
-
-def current_edition(db, year: int | None = None) -> Edition | None:
-    """The edition of `year`, or else the newest edition; None when there is none."""
-    if year is not None:
-        edition = db.scalar(select(Edition).where(Edition.year == year))
-        if edition is not None:
-            return edition
-    return db.scalar(select(Edition).order_by(Edition.year.desc()).limit(1))
 
 
 def filter_options(db, edition_id: int) -> dict:
@@ -400,80 +334,3 @@ def cumulative_series(daily: list[tuple[date, str, int]]) -> dict[str, list[tupl
             points.append((day, running))
         series[mode] = points
     return series
-
-
-TARGETS_SUFFIX = ".fieldwork-targets.csv"
-
-
-def database_targets_path(database_url: str, instance_path) -> Path:
-    """The targets file that belongs to the database at `database_url` (`demo seed` writes
-    one sized to its sample): beside a SQLite file (`demo.db` ->
-    `demo.db.fieldwork-targets.csv`), else in the instance folder under a name made from the
-    URL (password left out).
-
-    >>> database_targets_path("sqlite:////tmp/demo.db", "/srv/instance").as_posix()
-    '/tmp/demo.db.fieldwork-targets.csv'
-    """
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        database = Path(url.database)
-        return database.with_name(database.name + TARGETS_SUFFIX)
-    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
-    return Path(instance_path) / f"demo-{digest}{TARGETS_SUFFIX}"
-
-
-def targets_setting(config, instance_path):
-    """What to read the targets from: FIELDWORK_TARGETS when it is set; else the database's own
-    targets file (`database_targets_path`) when there is one; else DEFAULT_TARGET per wijk."""
-    if "FIELDWORK_TARGETS" in config:
-        return config["FIELDWORK_TARGETS"]
-    path = database_targets_path(config["DATABASE_URL"], instance_path)
-    return str(path) if path.is_file() else DEFAULT_TARGET
-
-
-def load_targets(setting, wijk_codes) -> dict[int, int]:
-    """Target net responses per wijk from FIELDWORK_TARGETS.
-
-    Args:
-        setting: a whole number for every wijk (default 420), or the path of a CSV file with
-            columns `wijk_code,target`; wijken missing from the file get DEFAULT_TARGET.
-        wijk_codes: the wijken there are.
-    Raises:
-        InputError naming the file, row and column of a bad line.
-    """
-    if isinstance(setting, bool):
-        raise InputError("FIELDWORK_TARGETS", f"{setting!r} is neither a number nor a CSV file")
-    if isinstance(setting, (int, float)) or (isinstance(setting, str) and setting.strip().isdigit()):
-        if float(setting) < 0 or float(setting) != int(float(setting)):
-            raise InputError("FIELDWORK_TARGETS", f"{setting!r} is not a whole number of 0 or more")
-        return {code: int(float(setting)) for code in wijk_codes}
-    path = Path(str(setting))
-    if not path.is_file():
-        raise InputError("FIELDWORK_TARGETS", f"{setting!r} is neither a number nor a CSV file")
-    known = set(wijk_codes)
-    targets = {code: DEFAULT_TARGET for code in wijk_codes}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"wijk_code", "target"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}; "
-                             "expected a header wijk_code,target", line=1)
-        for number, record in enumerate(reader, start=2):
-            try:
-                code = int(record["wijk_code"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"{record['wijk_code']!r} is not a wijk code (a whole number)",
-                                 row=number, column="wijk_code") from None
-            if code not in known:
-                raise InputError(path, f"wijk code {code} is not one of the wijken in the area table",
-                                 row=number, column="wijk_code")
-            try:
-                target = int(record["target"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"{record['target']!r} is not a whole number",
-                                 row=number, column="target") from None
-            if target < 0:
-                raise InputError(path, f"{target} is negative; a target is 0 or more",
-                                 row=number, column="target")
-            targets[code] = target
-    return targets

@@ -7,7 +7,7 @@ A coordinator uploads them as a CSV file (`wijk_code;target[;response_rate]`, as
 saves it, or with commas; the wijk as code or name; the rate as 0,4, 0.4 or 40%): the whole
 file is checked, every bad row named, and nothing is stored unless all of it is right. Wijken
 the file leaves out get DEFAULT_TARGET, and the check says how many. An edition without
-stored targets falls back to the old setting (`dashboard.targets_setting`: FIELDWORK_TARGETS,
+stored targets falls back to the old setting (`survey.population.targets`: FIELDWORK_TARGETS,
 the database's own targets file, DEFAULT_TARGET per wijk); a draw stores the targets it used,
 so from the draw on, the dashboard and call list measure against what the sample was drawn for.
 """
@@ -20,10 +20,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from survey import editions
 from survey.errors import InputError
 from survey.fieldwork import dashboard as fieldwork
-from survey.fieldwork.dashboard import DEFAULT_TARGET
+from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS
 from survey.models import Area, EditionTarget
+from survey.population.targets import DEFAULT_TARGET, load_targets, targets_setting
 
 WIJK_HEADERS = ("wijk_code", "wijkcode", "wijknr", "wijknummer", "wijk")
 TARGET_HEADERS = ("target", "doel", "doel_netto", "netto", "streefaantal")
@@ -184,7 +186,7 @@ def targets_for(db, edition_id: int | None, config, instance_path) -> dict[int, 
         targets = {code: DEFAULT_TARGET for code in wijk_codes}
         targets.update({row.wijk_code: row.target for row in rows})
         return targets
-    return fieldwork.load_targets(fieldwork.targets_setting(config, instance_path), wijk_codes)
+    return load_targets(targets_setting(config, instance_path), wijk_codes)
 
 
 def rates_for(db, edition_id: int) -> dict[int, float]:
@@ -194,9 +196,9 @@ def rates_for(db, edition_id: int) -> dict[int, float]:
 
 def fieldwork_table_with_targets(db, config, instance_path, filters=fieldwork.Filters()):
     """The dashboard's table of the configured edition, against the edition's targets."""
-    edition = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+    edition = editions.current_edition(db, config.get("EDITION_YEAR"))
     targets = targets_for(db, edition.id if edition else None, config, instance_path)
     return fieldwork.fieldwork_table(
         db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
         partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+                                           DEFAULT_PARTIAL_MIN_ANSWERS)))

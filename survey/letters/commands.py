@@ -39,7 +39,7 @@ def letters():
 def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes):
     """Write one PDF per batch of letters and a CSV manifest for the print house, and record
     which letter went to which unit."""
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     run = printing.print_run(url, current_app.config, kind, wave, out_dir, year=year,
                              letter_date=letter_date.date() if letter_date else None,
                              batch_size=batch_size, processes=processes)
@@ -70,8 +70,7 @@ def returned_letters(csv_path):
     FILE.csv has the columns `kenmerk` (printed in the envelope window, e.g.
     2024-W1-INV-001/00042; or `batch` and `sequence`), `outcome` and optionally `date`
     (YYYY-MM-DD). Outcomes: """
-    url = current_app.config["DATABASE_URL"]
-    with storage.transaction(url) as session:
+    with storage.transaction() as session:
         outcome = returned.register_returns(session, csv_path,
                                             datetime.now().replace(microsecond=0))
     audit.record("register_returns", target=str(csv_path.resolve()), username=_who(),
@@ -103,8 +102,7 @@ def _who() -> str:
 @with_appcontext
 def sent(year):
     """What was printed: letters and returns per wave, kind and batch."""
-    url = current_app.config["DATABASE_URL"]
-    with storage.transaction(url) as session:
+    with storage.transaction() as session:
         rows = batches.letters_sent(session, year)
     if not rows:
         click.echo("no letters printed yet")

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey.fieldwork import outcomes
 from survey.models import Answer, PaperEntry, PaperForm, PaperPass, PaperResolution, SampleUnit
-from survey.respondent import forms, store
+from survey.respondent import page_handler, store
 from survey.staff import local_time
 
 MODE = "paper"
@@ -292,10 +292,10 @@ def check_typed(info, form, name: str) -> tuple[str | None, str | None]:
             data[question.variable] = text
     else:
         data[question.variable] = form.get(name) or ""
-    page_forms, values = forms.from_submission([question], data)
-    if forms.has_errors(page_forms):
-        return None, page_forms[0].errors[0].text
-    return values.get(question.variable), None
+    submission = page_handler.read([question], data)
+    if submission.has_errors:
+        return None, submission.forms[0].errors[0].text
+    return submission.values.get(question.variable), None
 
 
 def resolve(db, form: PaperForm, difference: Difference, source: str, value: str | None,
@@ -377,10 +377,13 @@ def complete(db, form: PaperForm, questionnaire, router, keyer: str, *,
         Answer.sample_unit_id == form.sample_unit_id, Answer.mode != MODE))
     try:
         for page in router.path(check.answers):
-            shown = router.visible_questions(page, check.answers)
-            values = {variable: (check.answers.get(variable) if question in shown else None)
-                      for question in page.questions for variable in question.variables()}
-            store.save_page(db, form.sample_unit_id, page, values, router, "nl", None, mode=MODE)
+            # every variable of the page: the keyed answer, and for a question the routing
+            # hides, nothing (the page handler clears it)
+            page_handler.save(db, form.sample_unit_id, page,
+                              {variable: check.answers.get(variable)
+                               for variable in page.variables()},
+                              router, router.visible_questions(page, check.answers), mode=MODE,
+                              language="nl", device=None)
     except store.UnitCompletedError:
         db.refresh(unit)
         form.status, form.conflict = CONFLICT, conflict_text(unit)

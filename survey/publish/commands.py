@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from survey import PROJECT_ROOT, edition_data
+from survey import edition_data, storage
+from survey.paths import PROJECT_ROOT
 from survey.publish.inputs import read_report
 from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
 from survey.publish.site import publish_site
@@ -60,7 +60,7 @@ def publish_command(year, out_dir, report_dir, postcodes, register, previous_reg
                     factsheets, database_url):
     """Write the public Wijkprofiel site: pages for Rotterdam, every gebied and every wijk in
     Dutch and English, open data and a factsheet per wijk."""
-    url = database_url or current_app.config["DATABASE_URL"]
+    url = database_url or storage.database_url()
     started = time.perf_counter()
     if factsheets:
         from survey.report.pdf import pdf_unavailable

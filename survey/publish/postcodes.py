@@ -28,7 +28,7 @@ def read_postcodes(path: Path, areas: pd.DataFrame) -> pd.DataFrame:
     column, a postcode that is not four digits (1000-9999), an unknown wijk code, a name that
     does not match its code, or a repeated postcode-wijk pair.
 
-    >>> from survey.demo.areas import load_wijken
+    >>> from survey.population.wijken import load_wijken
     >>> table = read_postcodes(DEMO_POSTCODES, load_wijken())
     >>> table[table["postcode"] == "3081"]["wijk"].tolist()
     ['Tarwewijk']

@@ -53,7 +53,7 @@ def import_xlsform_command(xlsform, out, force, partial, edition):
     only when everything was translated (unless --partial), and then checked like any
     questionnaire.
     """
-    from survey import QUESTIONNAIRES_DIR
+    from survey.paths import QUESTIONNAIRES_DIR
     from survey.questionnaire.check import check_file
     from survey.questionnaire.xlsform import convert_xlsform
 

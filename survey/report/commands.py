@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from survey import PROJECT_ROOT
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.index_command import published_dir
 from survey.report.edition_report import build_edition_report
 from survey.report.publication import MULTIPLE_TESTING, PublicationRule
@@ -73,7 +73,7 @@ def report_command(year, previous, no_previous, out_dir, pdf, register, previous
         raise click.UsageError("--index-replicates: 0 (none) or at least 2")
     rule = PublicationRule(min_n=min_n, indicative_n=indicative_n, multiple_testing=multiple_testing,
                            index_replicates=index_replicates)
-    url = database_url or current_app.config["DATABASE_URL"]
+    url = database_url or storage.database_url()
     started = time.perf_counter()
     report = build_edition_report(url, out_dir, year=year, previous=previous,
                                   compare=not no_previous, pdf=pdf, register=register,

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from flask import current_app
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
 from survey.questionnaire.loader import load_questionnaire
 from survey.respondent import paradata, store
 
 
 def questionnaire_for(questionnaire_id: str):
-    directory = Path(current_app.config.get("QUESTIONNAIRES_DIR", QUESTIONNAIRES_DIR))
+    directory = Path(current_app.config["QUESTIONNAIRES_DIR"])
     return load_questionnaire(directory / f"{questionnaire_id}.yaml")
 
 
@@ -40,7 +40,7 @@ class Respondent:
 
     @classmethod
     def load(cls, unit_id: str) -> Respondent | None:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             unit = store.get_unit(db, unit_id)
             if unit is None:
                 return None

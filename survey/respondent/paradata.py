@@ -42,11 +42,12 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def page_shown(session_factory, unit_id: str, page_id: str, language: str, device: str,
+def page_shown(transaction, unit_id: str, page_id: str, language: str, device: str,
                mode: str = MODE) -> None:
-    """Record the first time `page_id` was shown to the unit (later showings change nothing)."""
+    """Record the first time `page_id` was shown to the unit (later showings change nothing),
+    in a transaction of its own opened by `transaction` (`storage.transaction`)."""
     try:
-        with session_factory.begin() as db:
+        with transaction() as db:
             exists = db.scalar(select(PageVisit.id).where(
                 PageVisit.sample_unit_id == unit_id, PageVisit.page_id == page_id))
             if exists is None:

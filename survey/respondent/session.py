@@ -16,7 +16,7 @@ each login would let anyone who has the code throw the respondent out mid-questi
 would bounce a household sharing the code between two devices.
 """
 
-from flask import current_app, session
+from flask import session
 from sqlalchemy import select, update
 
 from survey import access_codes, storage
@@ -32,7 +32,7 @@ def find_unit(code: str) -> SampleUnit | None:
     normalised = access_codes.normalise(code)
     if not normalised:
         return None
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         return db.scalar(
             select(SampleUnit).where(SampleUnit.code_hash == access_codes.code_hash(normalised)))
 
@@ -60,7 +60,7 @@ def log_out() -> None:
     if language:
         session["lang"] = language
     if unit_id is not None:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             db.execute(update(SampleUnit)
                        .where(SampleUnit.id == unit_id,
                               SampleUnit.session_generation == generation)
@@ -74,7 +74,7 @@ def current_unit_id() -> str | None:
     unit_id = session.get(UNIT_KEY)
     if unit_id is None:
         return None
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         generation = db.scalar(select(SampleUnit.session_generation)
                                .where(SampleUnit.id == unit_id))
     if generation is None or generation != session.get(GENERATION_KEY, 0):

@@ -1,6 +1,7 @@
 """The answer store: one row per (sample unit, variable), written a page at a time.
 
-`save_page` is the one place answers are written from the web. In a single transaction it
+`save_page` is the one place answers are written, in every mode; the page handler
+(`survey.respondent.page_handler`) calls it for web, phone and paper. In a single transaction it
 1. claims the sample unit with an UPDATE (a row lock on PostgreSQL, the write lock on SQLite),
    which refuses a unit that is already completed and makes two tabs or a double submit of
    the same unit wait for each other instead of racing; the first claim also records the

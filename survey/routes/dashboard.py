@@ -20,9 +20,9 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from flask_login import current_user
 
-from survey import storage
+from survey import conflicts, editions, storage
 from survey.errors import InputError
-from survey.fieldwork import aapor, chart, conflicts, exports
+from survey.fieldwork import aapor, chart, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork import targets as edition_targets
 from survey.routes.staff import register_error_pages
@@ -87,7 +87,7 @@ def _sort(columns):
 def dashboard():
     filters, problems = _filters()
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             table = _table(db, filters)
             options = {"gebieden": [], "questionnaires": [], "waves": []}
             svg, open_conflicts = None, 0
@@ -169,7 +169,7 @@ def _dutch_csv() -> bool:
 
 def _over_time(filters):
     """The dashboard table and its response per day, for the page and its downloads alike."""
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         table = _table(db, filters)
         rows = [] if table.edition is None else fieldwork.response_over_time(
             fieldwork.daily_completes(db, table.edition.id, filters), table.total.gross,
@@ -220,7 +220,7 @@ def export_table(kind):
         abort(404)
     filters, _ = _filters()
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             table = _table(db, filters)
     except InputError as exc:
         return render_template("staff/dashboard_error.html", message=str(exc)), 500
@@ -252,8 +252,8 @@ def export_table(kind):
 
 
 def _conflicts_page(errors=None, notes=None, status=200):
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+    with storage.transaction() as db:
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         found = [] if edition is None else conflicts.conflicts(db, edition.id)
     return render_template("staff/conflicts.html", edition=edition, conflicts=found,
                            errors=errors or {}, notes=notes or {}, kinds=conflicts.KINDS,
@@ -275,7 +275,7 @@ def close_conflict(kind, unit_id):
     """Close one conflict: the earlier completion stays; the note is required."""
     note = request.form.get("note") or ""
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             closed = conflicts.close(db, kind, unit_id, note, by=current_user.username,
                                      role=current_user.role, remote_addr=request.remote_addr,
                                      at=datetime.utcnow())

@@ -70,12 +70,8 @@ class ReprintForm(FlaskForm):
     reason = StringField("Reden (bijv. brief kwijt)", validators=[Length(max=200)])
 
 
-def _url():
-    return current_app.config["DATABASE_URL"]
-
-
 def _page(form, error=None, status=200):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         areas = db.execute(select(Area.wijk_code, Area.wijk).order_by(Area.wijk)).all()
         try:
             sent = batches.letters_sent(db, current_app.config.get("EDITION_YEAR"))
@@ -107,7 +103,7 @@ def index():
 @requires_role(*roles.RECORD_OUTCOME)
 def print_batch():
     form = PrintForm()
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         form.wijken.choices = [(c, n) for c, n in db.execute(select(Area.wijk_code, Area.wijk))]
     if not form.validate_on_submit():
         return _page(form, status=400)
@@ -117,8 +113,9 @@ def print_batch():
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     wijken = form.wijken.data or None
     try:
-        run = printing.print_run(_url(), current_app.config, form.kind.data, form.wave.data,
-                                 folder, year=current_app.config.get("EDITION_YEAR"),
+        run = printing.print_run(storage.database_url(), current_app.config, form.kind.data,
+                                 form.wave.data, folder,
+                                 year=current_app.config.get("EDITION_YEAR"),
                                  letter_date=letter_date, batch_size=form.batch_size.data,
                                  processes=1, wijk_codes=wijken)
     except WijkprofielError as exc:
@@ -147,7 +144,7 @@ def print_batch():
 @bp.get("/reprint/<int:letter_id>")
 @requires_role(*roles.RECORD_OUTCOME)
 def reprint_page(letter_id):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         letter = db.get(MailedLetter, letter_id)
         if letter is None:
             abort(404)
@@ -166,7 +163,7 @@ def reprint(letter_id):
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"reprint-{secrets.token_hex(8)}.pdf"
     try:
-        letter = printing.reprint(_url(), current_app.config, letter_id, path,
+        letter = printing.reprint(storage.database_url(), current_app.config, letter_id, path,
                                   printed_by=current_user.username, reason=form.reason.data)
     except WijkprofielError as exc:
         path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ Each look-up is audited (`view_unit`, `view_identity`, `lookup_address`). Thin v
 
 from datetime import datetime
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,10 +17,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from survey import storage
+from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
-from survey.letters import addressing
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
 from survey.security import control_character_line
@@ -57,7 +56,7 @@ class BatchForm(FlaskForm):
 
 
 def _page(form, batch_form, error=None, status=200):
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         recent = outcomes.latest(db)
     return render_template("staff/outcomes.html", form=form, batch_form=batch_form, recent=recent,
                            error=error, outcomes=aapor.OUTCOMES,
@@ -80,7 +79,7 @@ def record_one():
     at = (dates.day_start_utc(dates.parse_date(form.returned_on.data))
           if (form.returned_on.data or "").strip() else None)
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             row = outcomes.record(db, form.reference.data, form.outcome.data,
                                   recorded_by=current_user.username, note=form.note.data, at=at)
             unit_id, disposition = row.sample_unit_id, row.disposition
@@ -113,7 +112,7 @@ def record_batch():
                      error=f"{name} row {control[0]}: holds the control character {control[1]}; "
                            "save the file as CSV UTF-8. Er is niets vastgelegd.")
     try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+        with storage.transaction() as db:
             rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)
             summary = [(row.sample_unit_id, row.outcome, row.disposition) for row in rows]
     except InputError as exc:
@@ -129,7 +128,7 @@ def record_batch():
 @requires_role(*roles.RECORD_OUTCOME)
 def unit():
     reference = request.args.get("reference", "").strip()
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         view = outcomes.unit_view(db, reference) if reference else None
     if view is None:
         error = (f"Geen steekproefeenheid met code of nummer {reference!r}." if reference
@@ -141,7 +140,7 @@ def unit():
                            outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()},
                            form=OutcomeForm(reference=view["unit"].id),
                            show_identity=show_identity, reference=reference,
-                           request_form=PaperRequestForm(), addressing=addressing)
+                           request_form=PaperRequestForm(), addressing=addresses)
 
 
 @bp.get("/address")
@@ -153,15 +152,15 @@ def by_address():
     if not postcode:
         return _page(OutcomeForm(), BatchForm(), error="Vul een postcode in, zoals 3151 AB.",
                      status=400)
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         found = outcomes.find_by_address(db, postcode, number)
         rows = [(hit["unit"].id, hit["unit"].wave, hit["unit"].status,
-                 addressing.full_name(hit["person"].given_name, hit["person"].name_prefix,
+                 addresses.full_name(hit["person"].given_name, hit["person"].name_prefix,
                                       hit["person"].family_name),
-                 addressing.street_line(hit["person"].street, hit["person"].house_number,
+                 addresses.street_line(hit["person"].street, hit["person"].house_number,
                                         hit["person"].house_letter,
                                         hit["person"].house_number_addition),
-                 addressing.city_line(hit["person"].postcode, hit["person"].city))
+                 addresses.city_line(hit["person"].postcode, hit["person"].city))
                 for hit in found]
     audit.record("lookup_address", target=f"{postcode} {number}".strip(),
                  detail=f"{len(rows)} units found")
@@ -181,7 +180,7 @@ def paper_request(unit_id):
     form = PaperRequestForm()
     if not form.validate_on_submit():
         abort(400)
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         if db.get(SampleUnit, unit_id) is None:
             abort(404)
         db.add(PaperRequest(sample_unit_id=unit_id, requested_at=datetime.utcnow(),
@@ -197,7 +196,7 @@ def paper_request(unit_id):
 def paper_sent(unit_id, request_id):
     if not PaperRequestForm().validate_on_submit():
         abort(400)
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         row = db.get(PaperRequest, request_id)
         if row is None or row.sample_unit_id != unit_id:
             abort(404)

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import storage
 from survey.models import PaperForm, SampleUnit
-from survey.paper import DEFAULTS, entry
-from survey.respondent import forms
+from survey.paper import entry
+from survey.respondent import forms, page_handler
 from survey.respondent.context import questionnaire_for, router_for
 from survey.respondent.paradata import now
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -34,12 +34,8 @@ def staff_context():
     return {"logout_form": LogoutForm(), "role_labels": roles.ROLE_LABELS, "roles": roles}
 
 
-def _url():
-    return current_app.config["DATABASE_URL"]
-
-
 def _double_entry() -> bool:
-    return bool(current_app.config.get("PAPER_DOUBLE_ENTRY", DEFAULTS["PAPER_DOUBLE_ENTRY"]))
+    return bool(current_app.config["PAPER_DOUBLE_ENTRY"])
 
 
 def _load(db, unit_id):
@@ -54,7 +50,7 @@ def _load(db, unit_id):
 def _own_pass(unit_id, number, keyer):
     """The questionnaire, the pages keyed so far and the values of pass `number`, which must
     be `keyer`'s own (else PaperError)."""
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         _form, questionnaire = _load(db, unit_id)
         entry.own_pass(db, unit_id, number, keyer)
         return (questionnaire, entry.keyed_page_ids(db, unit_id, number),
@@ -62,7 +58,7 @@ def _own_pass(unit_id, number, keyer):
 
 
 def _start_page(error=None, code="", status=200):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         rows = entry.overview(db)
         keyers = {form.sample_unit_id: entry.passes(db, form.sample_unit_id) for form in rows}
     return render_template("staff/paper_start.html", forms=rows, keyers=keyers, error=error,
@@ -85,7 +81,7 @@ def register():
         return _start_page("Vul de code van het formulier in.", status=400)
     keyer, at = current_user.username, now()
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             form = entry.register(db, code, keyer, double_entry=_double_entry(), at=at)
             unit_id, status, conflict = form.sample_unit_id, form.status, form.conflict
             number = None if status == entry.CONFLICT else entry.pass_for(db, form, keyer, at=at)
@@ -105,7 +101,7 @@ def register():
 def _where_next(unit_id, number):
     if number is None:
         return url_for("paper.differences", unit_id=unit_id)
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         form, questionnaire = _load(db, unit_id)
         page = entry.first_unkeyed_page(questionnaire, entry.keyed_page_ids(db, unit_id, number))
     if page is None:
@@ -116,7 +112,7 @@ def _where_next(unit_id, number):
 @bp.get("/<unit_id>/conflict")
 @requires_role(*VIEW_PAPER)
 def conflict(unit_id):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         form = db.get(PaperForm, unit_id)
         if form is None or form.status != entry.CONFLICT:
             abort(404)
@@ -145,12 +141,13 @@ def page(unit_id, number, page_id):
     if request.method == "GET":
         return _render_page(unit_id, number, questionnaire, current,
                             forms.from_answers(questions, values))
-    page_forms, submitted = forms.from_submission(questions, request.form)
-    if forms.has_errors(page_forms):
-        return _render_page(unit_id, number, questionnaire, current, page_forms), 400
+    submission = page_handler.read(questions, request.form)
+    if submission.has_errors:
+        return _render_page(unit_id, number, questionnaire, current, submission.forms), 400
     try:
-        with storage.transaction(_url()) as db:
-            entry.save_pass_page(db, unit_id, number, keyer, current, submitted, at=now())
+        with storage.transaction() as db:
+            entry.save_pass_page(db, unit_id, number, keyer, current, submission.values,
+                                 at=now())
     except entry.PaperError as exc:
         flash(str(exc))
         return redirect(url_for("paper.start"), code=303)
@@ -179,7 +176,7 @@ def finish(unit_id, number):
     error = None
     if request.method == "POST":
         try:
-            with storage.transaction(_url()) as db:
+            with storage.transaction() as db:
                 form, questionnaire = _load(db, unit_id)
                 entry.finish_pass(db, form, number, keyer, questionnaire, at=now())
                 status = form.status
@@ -210,7 +207,7 @@ def differences(unit_id):
     """The discrepancy screen: each variable on which the passes differ, with both values;
     take one or type what the paper says."""
     errors = {}
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         form, questionnaire = _load(db, unit_id)
         if form.status == entry.CONFLICT:
             return redirect(url_for("paper.conflict", unit_id=unit_id), code=303)
@@ -257,7 +254,7 @@ def check(unit_id):
     """The last screen: the answers as they will be stored, what the routing leaves out, and
     the button that completes the unit with mode paper."""
     error = None
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         form, questionnaire = _load(db, unit_id)
         if form.status == entry.CONFLICT:
             return redirect(url_for("paper.conflict", unit_id=unit_id), code=303)

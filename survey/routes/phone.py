@@ -16,14 +16,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from survey import storage
+from survey import editions, storage
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork import exports
 from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
 from survey.models import Area, CallAssignment, SampleUnit
-from survey.phone import DEFAULTS, calls, supervision
-from survey.respondent import forms, paradata, store
+from survey.phone import calls, supervision
+from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.staff import audit, local_time, roles
@@ -42,12 +42,8 @@ def staff_context():
             "outcome_labels": calls.OUTCOMES}
 
 
-def _url():
-    return current_app.config["DATABASE_URL"]
-
-
 def _max_attempts() -> int:
-    return int(current_app.config.get("PHONE_MAX_ATTEMPTS", DEFAULTS["PHONE_MAX_ATTEMPTS"]))
+    return int(current_app.config["PHONE_MAX_ATTEMPTS"])
 
 
 @bp.get("/")
@@ -58,14 +54,15 @@ def call_list():
     # a wijk code has a few ASCII digits; a 400-digit one overflowed SQL
     wijk_code = int(wijk) if wijk and wijk.isascii() and wijk.isdigit() and len(wijk) <= 6 \
         else None
-    with storage.transaction(_url()) as db:
-        edition_now = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+    with storage.transaction() as db:
+        edition_now = editions.current_edition(db, config.get("EDITION_YEAR"))
         targets = edition_targets.targets_for(db, edition_now.id if edition_now else None,
                                               config, current_app.instance_path)
-        edition, rows = calls.wijk_rows(
+        # the dashboard's per-wijk rows (completes against targets) say which wijken lag
+        table = fieldwork.fieldwork_table(
             db, year=config.get("EDITION_YEAR"), targets=targets,
-            partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                               fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+            partial_min_answers=int(config["FIELDWORK_PARTIAL_MIN_ANSWERS"]))
+        edition, rows = table.edition, table.wijken
         listing = None if edition is None else calls.call_list(
             db, edition.id, rows, max_attempts=_max_attempts(), now=paradata.now(),
             wijk_code=wijk_code, interviewer=_interviewer())
@@ -83,8 +80,8 @@ def _interviewer() -> str | None:
 def _on_own_list(unit_id):
     """403 (audited) when the open unit is not on this interviewer's list: assigned to
     someone else, or not offered by the call list and never called by them."""
-    with storage.transaction(_url()) as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+    with storage.transaction() as db:
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         allowed = supervision.may_call(db, unit_id, current_user.username,
                                        edition.id if edition else None, _max_attempts(),
                                        paradata.now())
@@ -94,7 +91,7 @@ def _on_own_list(unit_id):
 
 
 def _callee(unit_id):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         found = calls.callee(db, unit_id)
         if found is None:
             abort(404)
@@ -126,7 +123,7 @@ def record(unit_id):
     note = (request.form.get("note") or "").strip()[:500]
     appointment = local_time.from_typed(request.form.get("appointment") or "")
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             calls.record_call(db, unit_id, outcome, interviewer=current_user.username,
                               at=paradata.now(), appointment_at=appointment, note=note)
     except calls.CallError as exc:
@@ -147,7 +144,7 @@ def _respondent(unit_id, answering=False):
     interviewed (completed in another mode, paper received, refused...). Interview answers
     posted (`answering`) for a unit that completed in another mode meanwhile are a conflict,
     audited for the coordinator, not only a refusal."""
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         sample_unit = db.get(SampleUnit, unit_id)
         if sample_unit is None:
             abort(404)
@@ -197,31 +194,24 @@ def page(unit_id, page_id):
     current = respondent.questionnaire.page(page_id)
     questions = respondent.visible_questions(current)
     if request.method == "GET":
-        paradata.page_shown(storage.session_factory(_url()), unit_id, current.id,
+        paradata.page_shown(storage.transaction, unit_id, current.id,
                             current_language(), None, mode=calls.MODE)
         return _render_page(unit_id, respondent, current,
                             forms.from_answers(questions, respondent.answers))
-    page_forms, values = forms.from_submission(questions, request.form)
-    if forms.has_errors(page_forms):
-        return _render_page(unit_id, respondent, current, page_forms), 400
-    for question in current.questions:
-        if question not in questions:
-            values.update({variable: None for variable in question.variables()})
-    try:
-        with storage.transaction(_url()) as db:
-            respondent.answers = store.save_page(db, unit_id, current, values, respondent.router,
-                                                 current_language(), None, mode=calls.MODE)
-    except store.UnitCompletedError:
+    result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,
+                                 language=current_language(), device=None)
+    if result.closed:
         return _conflict(unit_id)
-    respondent.submitted.add(current.id)
-    following = respondent.next_page(current.id)
+    if not result.saved:
+        return _render_page(unit_id, respondent, current, result.forms), 400
+    following = result.next_page()
     if following is None:
         return redirect(url_for("phone.review", unit_id=unit_id), code=303)
     return redirect(url_for("phone.page", unit_id=unit_id, page_id=following.id), code=303)
 
 
 def _conflict(unit_id):
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         sample_unit = db.get(SampleUnit, unit_id)
         detail = f"completed {sample_unit.mode} at {sample_unit.completed_at:%Y-%m-%d %H:%M} UTC"
     audit.record("phone_conflict", target=unit_id, detail=detail)
@@ -234,7 +224,7 @@ def _render_page(unit_id, respondent, current, page_forms):
     number, total = respondent.progress(current.id)
     section = next((s for s in respondent.questionnaire.sections if s.id == current.section_id),
                    None)
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         found = calls.callee(db, unit_id)
     return render_template(
         "staff/phone_page.html", unit_id=unit_id, callee=found,
@@ -255,10 +245,10 @@ def review(unit_id):
         return redirect(url_for("phone.page", unit_id=unit_id, page_id=incomplete.id), code=303)
     if request.method == "POST":
         at = paradata.now()
-        with storage.transaction(_url()) as db:
-            done = store.complete(db, unit_id, respondent.router, mode=calls.MODE)
-            if done:
-                calls.record_completed(db, unit_id, interviewer=current_user.username, at=at)
+        done = page_handler.complete(
+            unit_id, respondent.router, mode=calls.MODE,
+            also=lambda db: calls.record_completed(db, unit_id,
+                                                   interviewer=current_user.username, at=at))
         if not done:
             return _conflict(unit_id)
         audit.record("phone_interview_complete", target=unit_id)
@@ -277,14 +267,14 @@ def review(unit_id):
 
 
 def _edition_or_none(db):
-    return fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+    return editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
 
 
 @bp.get("/toezicht")
 @requires_role(*SUPERVISE)
 def supervision_page():
     now = paradata.now()
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         edition = _edition_or_none(db)
         rows = supervision.per_interviewer(db, edition.id, now) if edition else []
         names = supervision.interviewers(db)
@@ -308,7 +298,7 @@ def assign():
     interviewer = request.form.get("interviewer") or ""
     count_text = request.form.get("count") or ""
     wijk = request.form.get("wijk") or ""
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         if interviewer not in supervision.interviewers(db):
             flash("Kies een interviewer.")
             return redirect(url_for("phone.supervision_page"), code=303)
@@ -333,7 +323,7 @@ def reassign():
         abort(400)
     source = request.form.get("from") or ""
     target = request.form.get("to") or ""
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         names = supervision.interviewers(db)
         known = set(names) | {row.interviewer for row in db.scalars(select(CallAssignment))}
         if source not in known or (target and target not in names) or source == target:
@@ -355,7 +345,7 @@ def outcomes_export():
     """Every call of the edition: unit, wijk, interviewer, when, outcome, appointment; no names
     or numbers. `?scheiding=puntkomma` for Dutch Excel."""
     dutch = request.args.get("scheiding") == "puntkomma"
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         edition = _edition_or_none(db)
         rows = list(supervision.outcome_rows(db, edition.id)) if edition else []
     audit.record("export_calls", target="uitkomsten.csv", detail=f"{len(rows)} calls")

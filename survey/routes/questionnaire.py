@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from survey import storage
 from survey.forms.error_messages import message
 from survey.i18n import LANGUAGES, current_language
-from survey.respondent import forms, paradata, store
+from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.respondent import session as respondent_session
 from survey.routes.start import session_ended
@@ -64,50 +64,37 @@ def page(page_id):
     questions = screens[part - 1]
     last_part = part == len(screens)
     if request.method == "GET":
-        paradata.page_shown(storage.session_factory(current_app.config["DATABASE_URL"]),
-                            respondent.unit_id, page.id, current_language(), _device())
+        paradata.page_shown(storage.transaction, respondent.unit_id, page.id,
+                            current_language(), _device())
         return _render_page(page, forms.from_answers(questions, respondent.answers), part=part,
                             parts=len(screens))
 
-    page_forms, values = forms.from_submission(questions, request.form)
     if request.form.get("lang") is not None:
         # the language menu of a questionnaire page submits the page's form: the page comes
         # back in the new language with everything typed, nothing stored and no errors yet
         if request.form["lang"] in LANGUAGES:
             session["lang"] = request.form["lang"]
             refresh()
-        for qf in page_forms:
-            qf.errors.clear()
-        return _render_page(page, page_forms, part=part, parts=len(screens))
+        return _render_page(page, page_handler.read(questions, request.form).as_typed(),
+                            part=part, parts=len(screens))
     stopping = request.form.get("action") == "stop"
-    has_errors = forms.has_errors(page_forms)
-    if has_errors and not stopping:
-        return _render_page(page, page_forms, part=part, parts=len(screens))
-    # variables of questions hidden by their `when` are cleared with the page
-    visible = respondent.visible_questions(page)
-    for question in page.questions:
-        if question not in visible:
-            values.update({variable: None for variable in question.variables()})
-    try:
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-            # "save and continue later" stores what checks out even when something on the
-            # page does not; the page is then asked again when the respondent comes back
-            answers = store.save_page(db, respondent.unit_id, page, values, respondent.router,
-                                      current_language(), _device(),
-                                      submitted=last_part and not has_errors)
-    except store.UnitCompletedError:
+    # "save and continue later" stores what checks out even when something on the page does
+    # not; the page is then asked again when the respondent comes back
+    result = page_handler.submit(respondent, page, questions, request.form,
+                                 mode=store.MODE, language=current_language(),
+                                 device=_device(), last_part=last_part, partial=stopping)
+    if result.closed:
         return redirect(url_for("questionnaire.thanks"), code=303)
-    respondent.answers = answers
-    if last_part and not has_errors:
-        respondent.submitted.add(page.id)
+    if not result.saved:
+        return _render_page(page, result.forms, part=part, parts=len(screens))
     if stopping:
         respondent_session.log_out()
-        unsaved = forms.not_storable(page_forms)
+        unsaved = result.submission.not_storable
         if unsaved:
             flash(message("not_saved", questions="; ".join(
                 f"‘{forms.question_name(qf.question)}’" for qf in unsaved)))
         return redirect(url_for("start.saved"), code=303)
-    if respondent.router.screened_out(answers):
+    if result.screened_out:
         # the answer would end the questionnaire: the respondent confirms it first, and
         # until then nothing is closed and every stored answer stays
         return redirect(url_for("questionnaire.confirm_end", **_back_to_review()), code=303)
@@ -116,7 +103,7 @@ def page(page_id):
     if not last_part:
         return redirect(url_for("questionnaire.page", page_id=page.id, deel=part + 1,
                                 **_back_to_review()), code=303)
-    following = respondent.next_page(page.id)
+    following = result.next_page()
     if following is None:
         return redirect(url_for("questionnaire.review"), code=303)
     return redirect(url_for("questionnaire.page", page_id=following.id), code=303)
@@ -133,8 +120,7 @@ def confirm_end():
         return redirect(url_for("questionnaire.resume"), code=303)
     screening_page, variables = screening
     if request.method == "POST":
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-            store.complete(db, respondent.unit_id, respondent.router)
+        page_handler.complete(respondent.unit_id, respondent.router, mode=store.MODE)
         return redirect(url_for("questionnaire.thanks"), code=303)
     given = []
     for variable in variables:
@@ -153,8 +139,7 @@ def review():
     if incomplete is not None:
         return redirect(url_for("questionnaire.page", page_id=incomplete.id), code=303)
     if request.method == "POST":
-        with storage.transaction(current_app.config["DATABASE_URL"]) as db:
-            store.complete(db, respondent.unit_id, respondent.router)
+        page_handler.complete(respondent.unit_id, respondent.router, mode=store.MODE)
         return redirect(url_for("questionnaire.thanks"), code=303)
     path = respondent.path()
     return render_template("review.html", questionnaire=respondent.questionnaire,
@@ -183,9 +168,7 @@ def form_expired(_error):
             page = respondent.questionnaire.page(page_id)
             screens = respondent.screens(page)
             part = _part(len(screens))
-            page_forms, _values = forms.from_submission(screens[part - 1], request.form)
-            for qf in page_forms:
-                qf.errors.clear()
+            page_forms = page_handler.read(screens[part - 1], request.form).as_typed()
             return _render_page(page, page_forms, notice=message("form_expired"), part=part,
                                 parts=len(screens)), 400
     return session_ended()
@@ -205,9 +188,7 @@ def database_unavailable(_error):
             part = _part(len(screens))
             questions = screens[part - 1]
             if request.method == "POST":
-                page_forms, _values = forms.from_submission(questions, request.form)
-                for qf in page_forms:
-                    qf.errors.clear()
+                page_forms = page_handler.read(questions, request.form).as_typed()
             else:
                 page_forms = forms.from_answers(questions, respondent.answers)
             response = current_app.make_response(

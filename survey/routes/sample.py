@@ -20,19 +20,20 @@ from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, ValidationError
 
-from survey import storage
+from survey import settings, storage
 from survey.errors import InputError
 from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
 from survey.fieldwork.period import set_period
-from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
 from survey.models import Edition, SampleBatch, SampleUnit
+from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.sampling import uploads
 from survey.sampling.messages_nl import dutch, dutch_error
-from survey.sampling.frame import edition_for, latest_register
+from survey.editions import edition_for
+from survey.sampling.frame import latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
@@ -109,16 +110,12 @@ class TargetsForm(FlaskForm):
                         validators=[FileRequired("Kies een CSV-bestand met de doelen.")])
 
 
-def _url():
-    return current_app.config["DATABASE_URL"]
-
-
 def _edition_year():
-    return int(current_app.config.get("EDITION_YEAR") or 2024)
+    return int(current_app.config.get("EDITION_YEAR") or settings.default("EDITION_YEAR"))
 
 
 def _overview():
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         batches = db.execute(
             select(SampleBatch, Edition.year).join(Edition, Edition.id == SampleBatch.edition_id)
             .order_by(SampleBatch.id.desc()).limit(20)).all()
@@ -131,7 +128,7 @@ def _overview():
 def _index(form=None, draw_form=None, error=None, status=200, period_form=None):
     batches, units = _overview()
     form = form or UploadForm(edition=_edition_year())
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         edition = db.scalar(select(Edition).where(Edition.year == _edition_year()))
         period = (edition.fieldwork_start, edition.fieldwork_end) if edition else (None, None)
     period_form = period_form or PeriodForm(
@@ -151,7 +148,7 @@ def period_submit():
         return _index(period_form=form, status=400)
     start, end = dates.parse_date(form.start.data), dates.parse_date(form.end.data)
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             set_period(db, form.edition.data, start, end)
     except InputError:
         form.end.errors.append("De laatste dag ligt vóór de eerste.")
@@ -207,7 +204,7 @@ def _checked(upload, mapping=None):
     table = importing.read_table(upload.content(), upload.filename)
     guessed = importing.guess_mapping(table.headers, upload.kind)
     mapping = mapping if mapping is not None else (upload.mapping or guessed)
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         context = importing.load_context(db, upload.kind, upload.edition)
     result = importing.check(table, mapping, upload.kind, context)
     return table, result, context
@@ -274,7 +271,7 @@ def check_submit():
                      detail=f"refused: {result.error_count} errors; nothing imported")
         return _render_check(upload, table, result, context, status=400)
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             summary = importing.store(db, result, upload.edition,
                                       reference_date=context.reference_date,
                                       created_by=current_user.username)
@@ -318,7 +315,7 @@ def discard():
 def _draw_page(form, plan=None, error=None, status=200, targets_form=None,
                targets_error=None):
     year = form.edition.data or _edition_year()
-    with storage.transaction(_url()) as db:
+    with storage.transaction() as db:
         edition = db.scalar(select(Edition).where(Edition.year == year))
         register = latest_register(db, edition.id) if edition else None
         units = db.scalar(select(func.count()).select_from(SampleUnit)
@@ -347,7 +344,7 @@ def draw_page():
                     response_rate=str(drawing.DEFAULT_RESPONSE_RATE).replace(".", ","))
     plan, error = None, None
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             plan, _batch = drawing.plan(db, form.edition.data, None,
                                         drawing.DEFAULT_RESPONSE_RATE, fallback=_fallback())
     except InputError as exc:
@@ -369,7 +366,7 @@ def targets_submit():
     name = file.filename or "doelen.csv"
     content = file.read(uploads.MAX_BYTES + 1)
     try:
-        with storage.transaction(_url()) as db:
+        with storage.transaction() as db:
             read = edition_targets.read_targets(content, name, importing.wijk_names(db))
             importing.add_areas(db, set(read.targets))
             edition = edition_for(db, targets_form.edition.data)
@@ -400,11 +397,11 @@ def draw_submit():
     rate = form.response_rate.data.strip().replace(",", ".")
     try:
         if request.form.get("action") != "draw":
-            with storage.transaction(_url()) as db:
+            with storage.transaction() as db:
                 plan, _batch = drawing.plan(db, form.edition.data, None, rate,
                                             fallback=_fallback())
             return _draw_page(form, plan)
-        summary = drawing.draw_edition(_url(), form.edition.data, form.seed.data,
+        summary = drawing.draw_edition(storage.database_url(), form.edition.data, form.seed.data,
                                        targets=None, response_rate=rate,
                                        created_by=current_user.username, fallback=_fallback())
     except InputError as exc:

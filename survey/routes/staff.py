@@ -6,7 +6,7 @@ in `survey.staff.roles`, the trail in `survey.staff.audit`.
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -92,7 +92,7 @@ def home():
 @bp.get("/audit")
 @requires_role(*roles.READ_AUDIT_LOG)
 def audit_log():
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         events = audit.latest(db, limit=500)
     return render_template("staff/audit.html", events=events)
 

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
-from survey.fieldwork.dashboard import DEFAULT_TARGET, targets_setting
+from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.staff import audit
@@ -71,7 +71,7 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
     """Import FILE (CSV or Excel): all rows, or none when any row is bad."""
     from survey import storage
 
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     year = _edition(year)
     mapping = _mapping(pairs)
     on = reference_date.date() if reference_date else None
@@ -118,9 +118,9 @@ def targets_command(file, year):
     """Store FILE (CSV wijk_code;target[;response_rate]) as the edition's targets: the one set
     the draw, the dashboard and the call list use."""
     from survey import storage
-    from survey.sampling.frame import edition_for
+    from survey.editions import edition_for
 
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     year = _edition(year)
     with storage.transaction(url) as db:
         read = edition_targets.read_targets(file.read_bytes(), file.name, importing.wijk_names(db))
@@ -156,7 +156,7 @@ def period_command(year, start, end):
             days.append(dates.parse_date(text))
         except ValueError as exc:
             raise InputError(option, str(exc)) from None
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         set_period(db, year, *days)
     audit.record("set_period", target=f"edition {year}", username=_who(), role="command line",
                  detail=f"{days[0].isoformat()} to {days[1].isoformat()}")
@@ -181,7 +181,7 @@ def draw_command(year, seed, targets, response_rate, dry_run):
     """Draw the stratified sample per wijk from the edition's newest register import."""
     from survey import storage
 
-    url = current_app.config["DATABASE_URL"]
+    url = storage.database_url()
     year = _edition(year)
     fallback = targets_setting(current_app.config, current_app.instance_path)
     if targets:

@@ -2,14 +2,16 @@
 
 Per wijk h (the stratum), from the register frame of N_h residents aged 15+:
 
-- gross sample size n_h = ceil(target_h / r_h), capped at N_h: target_h net responses (the
-  edition's stored targets, `survey.fieldwork.targets`; else a `wijk_code,target` CSV given
-  to the draw, else FIELDWORK_TARGETS) divided by the expected response rate r_h (one rate for
-  all, or a `response_rate` column in the targets file). The draw stores the targets it used
-  with the edition, so the dashboard and the call list measure against the same ones;
+- gross sample size n_h = ceil(target_h / r_h), capped at N_h (`survey.population.allocation`):
+  target_h net responses (the edition's stored targets, `survey.fieldwork.targets`; else a
+  `wijk_code,target` CSV given to the draw, else FIELDWORK_TARGETS) divided by the expected
+  response rate r_h (one rate for all, or a `response_rate` column in the targets file). The
+  draw stores the targets it used with the edition, so the dashboard and the call list measure
+  against the same ones;
 - a simple random sample without replacement of n_h persons, drawn with
   `numpy.random.Generator(seed)` over the frame ordered by register id, so that the same
-  register and seed give the same persons (`survey.demo.sample.draw_sample`, as the demo);
+  register and seed give the same persons (`survey.population.selection.draw_sample`, which
+  the demo uses too);
 - the Veiligheidsmonitor for half of each wijk and the Wijkonderzoek for the other half (the
   odd one drawn), 60% in wave 1;
 - inclusion probability pi_h = n_h / N_h and design weight N_h / n_h (Horvitz & Thompson 1952);
@@ -31,18 +33,19 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.demo.sample import WAVE_1_SHARE, draw_sample
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
-from survey.fieldwork.dashboard import DEFAULT_TARGET, load_targets
 from survey.models import (Area, Edition, IdentityFrameMember, IdentityLink, IdentityPerson,
                            SampleBatch, SampleUnit)
+from survey.population.allocation import gross_sizes
+from survey.population.selection import WAVE_1_SHARE, draw_sample
+from survey.population.targets import DEFAULT_TARGET, load_targets
 from survey.sampling.frame import latest_register, load_frame, write_margins
 
 DEFAULT_RESPONSE_RATE = 0.4
 """About 30,000 of 75,000 respond (domain notes)."""
 
-__all__ = ["DEFAULT_RESPONSE_RATE", "DrawSummary", "gross_sizes", "read_rates", "plan",
+__all__ = ["DEFAULT_RESPONSE_RATE", "DrawSummary", "read_rates", "plan",
            "draw", "draw_edition"]
 
 
@@ -56,27 +59,6 @@ class DrawSummary:
     margins: int
     per_wijk: pd.DataFrame
     """wijk_code, wijk, population, target, response_rate, sample_size."""
-
-
-def gross_sizes(target, response_rate, population) -> np.ndarray:
-    """Gross sample size per wijk: ceil(target / response rate), at most the population.
-
-    Args:
-        target: target net responses per wijk (>= 0).
-        response_rate: expected response rate per wijk, in (0, 1].
-        population: N_h, register persons 15+ per wijk.
-    Returns:
-        integer n_h.
-
-    >>> gross_sizes([420, 420, 100], [0.4, 0.35, 0.4], [5000, 5000, 180]).tolist()
-    [1050, 1200, 180]
-    """
-    target = np.asarray(target, dtype=float)
-    rate = np.asarray(response_rate, dtype=float)
-    population = np.asarray(population, dtype=np.int64)
-    # the small tolerance keeps 420 / 0.4 = 1050.0000000000002 at 1050
-    wanted = np.ceil(target / rate - 1e-9).astype(np.int64)
-    return np.minimum(np.maximum(wanted, 0), population)
 
 
 def _check_rate(rate, source="--response-rate", **where):

@@ -37,14 +37,15 @@ import pandas as pd
 from sqlalchemy import bindparam, func, select
 
 from survey.access_codes import code_hash, new_codes
-from survey.demo.areas import load_wijken
-from survey.demo.register import CATEGORIES
-from survey.demo.sample import QUESTIONNAIRE_IDS, unit_ids
 from survey.errors import InputError
 from survey.models import (Area, IdentityFrameMember, IdentityLink, IdentityPerson,
                            PopulationMargin, SampleBatch, SampleUnit)
-from survey.sampling.frame import (age_group_series, ages_on, default_reference_date,
-                                   edition_for, write_margins)
+from survey.population.categories import (CATEGORIES, age_group_series, ages_on,
+                                          default_reference_date)
+from survey.population.selection import QUESTIONNAIRE_IDS, unit_ids
+from survey.population.wijken import load_wijken
+from survey.editions import edition_for
+from survey.sampling.frame import write_margins
 from weighting import safe_read
 
 KINDS = ("register", "sample", "contact")

@@ -30,13 +30,13 @@ def staff():
 @with_appcontext
 def add(username, role, password):
     """Create the staff account USERNAME with ROLE."""
-    url = current_app.config["DATABASE_URL"]
     try:
-        auth.add_user(url, username, password, role,
-                      profile=current_app.config["STAFF_ARGON2_PROFILE"])
+        with storage.transaction() as db:
+            auth.add_user(db, username, password, role,
+                          profile=current_app.config["STAFF_ARGON2_PROFILE"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    audit.record("staff_add", target=username, detail=f"role {role}", username="cli", url=url)
+    audit.record("staff_add", target=username, detail=f"role {role}", username="cli")
     click.echo(f"added {username} ({role})")
 
 
@@ -44,7 +44,7 @@ def add(username, role, password):
 @with_appcontext
 def list_():
     """List the staff accounts: username, role, active, last login."""
-    with storage.transaction(current_app.config["DATABASE_URL"]) as db:
+    with storage.transaction() as db:
         users = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
     if not users:
         click.echo("no staff accounts; add one with: wijkprofiel staff add USER --role ROLE")
@@ -60,8 +60,7 @@ def list_():
 @with_appcontext
 def disable(username):
     """Disable USERNAME and end its open sessions."""
-    url = current_app.config["DATABASE_URL"]
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == username))
         if user is None:
             raise click.ClickException(f"username {username!r}: no such staff account")
@@ -69,7 +68,7 @@ def disable(username):
         db.execute(update(StaffSession)
                    .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
                    .values(ended_at=audit.now()))
-    audit.record("staff_disable", target=username, username="cli", url=url)
+    audit.record("staff_disable", target=username, username="cli")
     click.echo(f"disabled {username}")
 
 
@@ -79,11 +78,11 @@ def disable(username):
 @with_appcontext
 def password(username, password):
     """Give USERNAME a new password and end its open sessions."""
-    url = current_app.config["DATABASE_URL"]
     try:
-        auth.set_password(url, username, password,
-                          profile=current_app.config["STAFF_ARGON2_PROFILE"])
+        with storage.transaction() as db:
+            auth.set_password(db, username, password,
+                              profile=current_app.config["STAFF_ARGON2_PROFILE"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    audit.record("staff_password", target=username, username="cli", url=url)
+    audit.record("staff_password", target=username, username="cli")
     click.echo(f"new password set for {username}; open sessions ended")

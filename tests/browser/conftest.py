@@ -36,8 +36,8 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def real_questionnaire_server(tmp_path_factory):
     """A server with the real questionnaires in questionnaires/ on an empty edition; each test
-    adds the units it logs in with (`tests.support.live_server.add_unit`)."""
-    from survey import QUESTIONNAIRES_DIR
+    adds the units it logs in with (`tests.support.respondent.add_unit`)."""
+    from survey.paths import QUESTIONNAIRES_DIR
 
     tmp_path = tmp_path_factory.mktemp("real")
     url = f"sqlite:///{tmp_path / 'browser.db'}"

@@ -26,6 +26,7 @@ PAGE_TYPES = {  # name -> path under /wijkprofiel/
     "city-en": "en/index.html", "wijk-en": "en/wijk/tarwewijk.html",
     "find-en": "en/find-your-district.html", "data-en": "en/open-data.html",
     "method-en": "en/method.html",
+    "indices": "indices-en-doelen.html", "indices-en": "en/indices-and-targets.html",
 }
 
 

@@ -9,7 +9,8 @@ answers of exactly the pages the routing showed."""
 import pytest
 from sqlalchemy import select
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.models import Answer, PageVisit, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router

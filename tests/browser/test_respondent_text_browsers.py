@@ -5,7 +5,8 @@ that does not send the cookie back is told so instead of going round in circles.
 import pytest
 from sqlalchemy import select
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.models import Answer
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router

@@ -14,7 +14,8 @@ import pypdf
 import pytest
 from sqlalchemy import func, select
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.cli import main
 from survey.models import IdentityPerson, MailedLetter, SampleUnit
 from survey.questionnaire.loader import load_questionnaire

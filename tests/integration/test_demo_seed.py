@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from survey import QUESTIONNAIRES_DIR
-from survey.demo.areas import load_wijken
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.demo.register import age_counts
 from survey.demo.seed import EditionExistsError, seed_edition
 from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
+from survey.population.wijken import load_wijken
 from survey.questionnaire.loader import load_questionnaire
 from tests.support.demo_walk import path_of
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey import QUESTIONNAIRES_DIR, access_codes, storage
+from survey import access_codes, storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.models import Answer, Area, Edition, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 

@@ -11,7 +11,8 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 
-from survey import QUESTIONNAIRES_DIR, edition_data
+from survey import edition_data
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.cli import main
 from survey.fieldwork.answers import answers_frame
 from survey.demo.register_indicators import write_register

@@ -80,3 +80,91 @@ def test_one_pass_report_table_equals_the_per_indicator_table(edition):
             np.testing.assert_array_equal(got, expected, err_msg=column)
         else:
             assert got.tolist() == expected.tolist(), column
+
+
+def test_index_uncertainty_scored_in_one_stacked_call_equals_one_call_per_replicate(edition):
+    # the index scores of all bootstrap replicates computed at once (one table, the replicate
+    # in the domain's name, the register stacked alike) are the scores computed replicate by
+    # replicate with the black box, as before
+    from survey.demo.register_indicators import write_register
+    from survey.report import indices
+    from survey.report.edition_report import index_uncertainty
+    from weighting import score_uncertainty as su
+    from weighting.replicates import with_replicates
+    from weighting.scores import load_index_configs
+
+    url, root = edition
+    questionnaires = load_all()
+    estimates = estimate_edition(url, 2024, root / "stacked", questionnaires)
+    configs = load_index_configs()
+    areas = edition_data.areas(url)
+    path = write_register(root / "register-2024.csv", 2024, seed=31)
+    register = indices.read_registers({2024: path}, configs, areas)[2024]
+    definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
+    stacked = index_uncertainty(estimates, definitions, configs, register, 12)
+
+    calls = []
+
+    def one_by_one(estimates_table, keys, thetas, replicates, score_fn, **_):
+        def counted(table):
+            calls.append(1)
+            return score_fn(table)
+        return original(estimates_table, keys, thetas, replicates, counted)
+
+    original = su.score_uncertainty
+    import survey.report.edition_report as edition_report
+    edition_report.score_uncertainty = one_by_one
+    try:
+        looped = index_uncertainty(estimates, definitions, configs, register, 12)
+    finally:
+        edition_report.score_uncertainty = original
+    assert len(calls) == 13  # the full table and each of the 12 replicates
+    assert list(stacked.columns) == list(looped.columns)
+    assert stacked.index.equals(looped.index)
+    assert stacked.notna().sum().sum() > 1000
+    np.testing.assert_allclose(stacked.to_numpy(float), looped.to_numpy(float), rtol=1e-12, atol=1e-9)
+
+    # and the replicate estimates are each replicate's weighted means, as one matrix product
+    design = with_replicates(estimates.design, "bootstrap", 12, seed=2024)
+    name = "onveilig_eigen_buurt"  # a proportion with respondents outside its base
+    keys, thetas = su.replicate_indicator_estimates(design, [su.IndicatorSpec(name, name)], LEVELS)
+    y = design.frame[name].to_numpy(float)
+    W = design.replicates.weights
+    for r in (0, 11):
+        for level, by in LEVELS:
+            rows = (keys["level"] == level).to_numpy()
+            groups = np.zeros(len(y), dtype=int) if by is None else pd.factorize(design.frame[by], sort=True)[0]
+            ok = ~np.isnan(y)
+            expected = (np.bincount(groups[ok], weights=W[ok, r] * y[ok], minlength=rows.sum())
+                        / np.bincount(groups[ok], weights=W[ok, r], minlength=rows.sum()))
+            np.testing.assert_allclose(thetas[rows, r], expected, rtol=1e-12)
+
+
+def test_the_plan_next_to_the_report_states_and_gives_the_reports_weighting(edition, tmp_path):
+    # one statement of the edition's design (edition_data.EDITION_DESIGN): the plan written
+    # beside the margins names it, and running that plan gives the report's weights
+    import yaml
+
+    from survey.fieldwork.answers import answers_frame
+    from weighting.plan import DATA_SOURCES, load_plan, run_plan
+
+    url, root = edition
+    design = edition_data.EDITION_DESIGN
+    estimates = estimate_edition(url, 2024, tmp_path / "margins", load_all())
+    plan_path = edition_data.write_plan(tmp_path, sorted((tmp_path / "margins").glob("margin_*.csv")))
+    stated = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
+    assert {key: stated[key] for key in ("strata", "design_weight", "fpc", "method", "collapse_min")} == {
+        "strata": design.strata, "design_weight": design.design_weight, "fpc": design.fpc,
+        "method": design.method, "collapse_min": design.collapse_min}
+    with plan_path.open("a", encoding="utf-8") as handle:
+        handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
+    saved = dict(DATA_SOURCES)
+    DATA_SOURCES["db"] = lambda plan: answers_frame(url)
+    try:
+        planned = run_plan(load_plan(plan_path)).weights
+    finally:
+        DATA_SOURCES.clear()
+        DATA_SOURCES.update(saved)
+    report = estimates.weights.set_index("sample_unit_id")["weight"]
+    by_plan = planned.set_index("sample_unit_id")["weight"].reindex(report.index)
+    np.testing.assert_allclose(by_plan.to_numpy(), report.to_numpy(), rtol=1e-9)

@@ -401,7 +401,7 @@ def test_without_a_choice_the_browser_language_decides(respondent_app):
 
 def test_catalogues_compile_into_the_instance_folder_only_when_stale(tmp_path):
     from survey.i18n import compile_catalogues
-    from survey import TRANSLATIONS_DIR
+    from survey.paths import TRANSLATIONS_DIR
 
     written = compile_catalogues(TRANSLATIONS_DIR, tmp_path)
     assert sorted(p.parent.parent.name for p in written) == ["ar", "en", "pl", "tr"]

@@ -159,7 +159,8 @@ def test_a_long_grid_is_asked_in_parts_each_stored_and_the_review_links_to_its_p
     """The wijkonderzoek's buurtproblemen page (grids of 7 and 8 rows) comes in four screens
     of at most 6 rows; each part is stored when sent, the page counts as done after the last,
     Back walks the parts, and the review's change link opens the part with that row."""
-    from survey import QUESTIONNAIRES_DIR, storage
+    from survey import storage
+    from survey.paths import QUESTIONNAIRES_DIR
     from survey.questionnaire.loader import load_questionnaire
     from survey.questionnaire.router import Router
     from survey.respondent import store

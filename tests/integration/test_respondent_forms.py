@@ -5,7 +5,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey.forms.error_messages import ERROR_MESSAGES, message
-from survey.questionnaire.loader import GridRow, Option, Question
+from survey.questionnaire.model import GridRow, Option, Question
 from survey.respondent import forms
 from survey.respondent.paradata import device_class
 
@@ -180,19 +180,6 @@ def test_every_message_key_fills_in(request_context):
     (None, "unknown")])
 def test_device_class_from_the_user_agent(user_agent, kind):
     assert device_class(user_agent) == kind
-
-
-def test_every_respondent_setting_is_documented():
-    import re
-
-    import survey.respondent
-    from survey import security
-
-    documented = set(re.findall(r"^\| ([A-Z0-9_]+) *\|", survey.respondent.__doc__, re.M))
-    used = set(security.DEFAULTS) | {"SESSION_COOKIE_SECURE", "SESSION_COOKIE_SAMESITE",
-                                     "QUESTIONNAIRES_DIR", "TRANSLATIONS_DIR", "MAX_CONTENT_LENGTH"}
-    assert documented == used
-    assert f"[{security.DEFAULTS['LOGIN_RATE_LIMIT']}]" in survey.respondent.__doc__
 
 
 def test_a_date_where_an_estimate_is_fine_takes_month_and_year_and_gives_an_example(

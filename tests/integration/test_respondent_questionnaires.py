@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
 from survey.models import Answer, SampleUnit
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
 from tests.support.respondent import Browser, add_unit, valid_form

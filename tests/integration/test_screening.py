@@ -7,7 +7,8 @@ or calls. The respondent gets a thank-you-and-goodbye page instead of the normal
 import pytest
 from sqlalchemy import select
 
-from survey import QUESTIONNAIRES_DIR, storage
+from survey import storage
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.fieldwork import answers as answers_export
 from survey.fieldwork.answers import answers_frame
 from survey.fieldwork.dashboard import fieldwork_table

@@ -13,7 +13,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from survey import PROJECT_ROOT, storage
+from survey import storage
+from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.serve import GUNICORN_CONFIG, _read_config, gunicorn_options, serve_command
 from tests.support import loadclient

@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / ".ci" / "audit_report.py"
 NOT_FOUND = "Dependency not found on PyPI and could not be audited: {} (1.0)"

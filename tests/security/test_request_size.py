@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 from survey.security import MAX_CONTENT_LENGTH, UPLOAD_ROUTES
 from tests.support.security import build_app, staff_client
 from tests.support.staff import csrf_token

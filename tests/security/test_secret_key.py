@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from flask.sessions import SecureCookieSessionInterface
 
-from survey import PROJECT_ROOT, create_app
+from survey import create_app
+from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.errors import ConfigError
 from survey.security import DEVELOPMENT_SECRET_KEY, secret_key_problem

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 from survey.sampling import import_file, uploads
 from tests.support import bombs
 from tests.support.security import build_app, staff_client

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from survey import PROJECT_ROOT, QUESTIONNAIRES_DIR
+from survey.paths import PROJECT_ROOT, QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import questionnaire_files
 from tests.support import bombs
 from weighting.safe_read import MAX_YAML_DEPTH, YamlLimitError, YamlLoader, measure_yaml

@@ -21,6 +21,7 @@ BASE_SETTINGS = {
 }
 
 
-def make_app(url: str, **overrides):
-    """The app over the database at `url` with the base settings and `overrides`."""
-    return create_app({**BASE_SETTINGS, "DATABASE_URL": url, **overrides})
+def make_app(url: str, *, serving=None, **overrides):
+    """The app over the database at `url` with the base settings and `overrides` (`serving`
+    as in `create_app`)."""
+    return create_app({**BASE_SETTINGS, "DATABASE_URL": url, **overrides}, serving=serving)

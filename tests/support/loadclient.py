@@ -550,7 +550,8 @@ def audit(database_url: str, log_path, units: dict | None = None) -> dict:
     """
     from sqlalchemy import select
 
-    from survey import QUESTIONNAIRES_DIR, storage
+    from survey import storage
+    from survey.paths import QUESTIONNAIRES_DIR
     from survey.models import Answer, IdentityLink, PageVisit, SampleUnit
     from survey.questionnaire.loader import load_questionnaire
     from survey.questionnaire.router import Router

@@ -6,7 +6,7 @@ report."""
 import numpy as np
 import pandas as pd
 
-from survey.demo.areas import load_wijken
+from survey.population.wijken import load_wijken
 from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
 from weighting.scores import load_score_config
 

@@ -10,7 +10,8 @@ dashboard, conflicts, screening, sample import, respondent forms) were also run 
 
 import re
 
-from survey import PROJECT_ROOT, clock
+from survey import clock
+from survey.paths import PROJECT_ROOT
 from tests.support.clock import FIXED_TODAY
 
 SHELL_OUT = re.compile(r"""(?:Popen|run|check_output|check_call)\(\s*\[\s*["'](wijkprofiel|flask|gunicorn|pytest)["']""")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 
 STATIC = PROJECT_ROOT / "survey" / "static"
 TEMPLATES = PROJECT_ROOT / "survey" / "templates"

@@ -91,9 +91,11 @@ class RakingStep(Step):
     significant digit on `apistrat`).
 
     Speed: after k projections x = x0 - sum_j psw_j * A_j[cell_j], and psw_j / psw_k depends
-    only on the respondent's pattern of cells, so the 10 rounds run on cell and pattern sums
-    (a few thousand numbers); respondents are touched once to sum and once to subtract.
-    `residualize_direct` is R's loop over respondents, kept to check the fast form.
+    only on the respondent's pattern of cells, so the 10 rounds run on cell sums: what margin
+    j's cells see of margin k's corrections is a fixed cells x cells matrix (`_transfer`), so a
+    round is M x M small sparse products on cells x columns; respondents are touched once to
+    sum and once to subtract. `residualize_direct` is R's loop over respondents, kept to check
+    the fast form.
     """
 
     ITERATIONS = 10
@@ -108,6 +110,7 @@ class RakingStep(Step):
         self.n_pattern = np.bincount(pattern, minlength=self.P).astype(float)
         self.cell_count = [np.bincount(pc, weights=self.n_pattern, minlength=K) for pc, K in zip(pcells, self.Ks)]
         self.components = components
+        self._operators = None
 
     @property
     def margin_cells(self):
@@ -117,34 +120,35 @@ class RakingStep(Step):
     def margin_weights(self):
         return [self.w0 * f[self.pattern] for f in self.factors]
 
+    def _sparse_operators(self):
+        """(respondents -> patterns sum, per margin patterns -> cells gather, per margin pair
+        the transfer G_j' diag(n_pattern F_k / F_j) G_k), built once per step."""
+        if self._operators is None:
+            n = len(self.pattern)
+            to_pattern = sp.csr_matrix((np.ones(n), (self.pattern, np.arange(n))), shape=(self.P, n))
+            gather = [sp.csr_matrix((np.ones(self.P), (np.arange(self.P), pc)), shape=(self.P, K))
+                      for pc, K in zip(self.pcells, self.Ks)]
+            transfer = [[(gather[j].T @ sp.diags(self.n_pattern * self.factors[k] / self.factors[j]) @ gather[k]).tocsr()
+                         for k in range(len(self.pcells))] for j in range(len(self.pcells))]
+            self._operators = (to_pattern, gather, transfer)
+        return self._operators
+
     def residualize(self, x):
         x = np.asarray(x, dtype=float)
+        X = x[:, None] if x.ndim == 1 else x
+        to_pattern, gather, transfer = self._sparse_operators()
         M = len(self.pcells)
-        cols = None if x.ndim == 1 else x.shape[1]
-        shape = (lambda K: (K,)) if cols is None else (lambda K: (K, cols))
         # B_j[c] = sum over cell c of margin j of x0 / psw_j (one pass over respondents)
-        xw = x / _bcast(self.w0, x)
-        if cols is None:
-            pattern_sum = np.bincount(self.pattern, weights=xw, minlength=self.P)
-        else:
-            ind = sp.csr_matrix((np.ones(len(self.pattern)), (self.pattern, np.arange(len(self.pattern)))), shape=(self.P, len(self.pattern)))
-            pattern_sum = np.asarray(ind @ xw)
-        B = [_agg(pc, pattern_sum / _bcast(f, pattern_sum), K) for pc, f, K in zip(self.pcells, self.factors, self.Ks)]
-        A = [np.zeros(shape(K)) for K in self.Ks]
-        # the subtracted part seen by margin j, per pattern: sum_k (F_k / F_j) A_k[cell_k]
+        pattern_sum = np.asarray(to_pattern @ (X / self.w0[:, None]))
+        B = [np.asarray(g.T @ (pattern_sum / f[:, None])) for g, f in zip(gather, self.factors)]
+        A = [np.zeros((K, X.shape[1])) for K in self.Ks]
         for _ in range(self.ITERATIONS):
             for j in range(M):
-                sub = np.zeros(shape(self.P))
-                for k in range(M):
-                    ratio = self.n_pattern * self.factors[k] / self.factors[j]
-                    sub += _bcast(ratio, sub) * A[k][self.pcells[k]]
-                sums = B[j] - _agg(self.pcells[j], sub, self.Ks[j])
-                A[j] = A[j] + sums / _bcast(self.cell_count[j], sums)
-        out = x.copy()
-        for k in range(M):
-            per_pattern = _bcast(self.factors[k], A[k][self.pcells[k]]) * A[k][self.pcells[k]]
-            out -= _bcast(self.w0, x) * per_pattern[self.pattern]
-        return out
+                seen = sum(transfer[j][k] @ A[k] for k in range(M))
+                A[j] = A[j] + (B[j] - seen) / self.cell_count[j][:, None]
+        per_pattern = sum(self.factors[k][:, None] * (gather[k] @ A[k]) for k in range(M))
+        out = X - self.w0[:, None] * per_pattern[self.pattern]
+        return out[:, 0] if x.ndim == 1 else out
 
     def recalibrate(self, W):
         """Each replicate raked for as many passes as the weights were (R's `rake` post-stratifies
@@ -164,15 +168,6 @@ class RakingStep(Step):
                 w = _bcast(psw, x)
                 x = x - w * _cell_means(cells, x / w, K)[cells]
         return x
-
-
-def _agg(codes, values, K):
-    """Sum of values (length P, or P x k) per code."""
-    if values.ndim == 1:
-        return np.bincount(codes, weights=values, minlength=K)
-    out = np.zeros((K, values.shape[1]))
-    np.add.at(out, codes, values)
-    return out
 
 
 class GregStep(Step):

@@ -2,15 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey.demo.areas import load_wijken
-from survey.demo.margins import margins_frame
-from survey.demo.register import (
-    AGE_GROUPS,
-    CATEGORIES,
-    REFERENCE_DATE,
-    age_counts,
-    build_register,
-)
+from survey.demo.register import REFERENCE_DATE, age_counts, build_register
+from survey.population.categories import AGE_GROUPS, CATEGORIES
+from survey.population.margins import margins_by_wijk
+from survey.population.wijken import load_wijken
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +73,7 @@ def test_the_same_seed_gives_the_same_register(wijken):
 
 
 def test_margins_count_the_register_exactly(wijken, register):
-    margins = margins_frame(register, wijken["wijk_code"])
+    margins = margins_by_wijk(register, wijken["wijk_code"])
     assert len(margins) == 71 * (4 + 2 + 3 + 3)
     for variable in CATEGORIES:
         counted = register.groupby(["wijk_code", register[variable].astype(str)]).size()

@@ -7,6 +7,7 @@ import pytest
 from survey.errors import InputError
 from survey.fieldwork import dashboard
 from survey.fieldwork.dashboard import Filters, Row
+from survey.population import targets
 
 AREAS = [(1, "Stadsdriehoek", "Centrum"), (2, "Oude Westen", "Centrum"),
          (3, "Hillesluis", "Feijenoord")]
@@ -74,11 +75,11 @@ def test_cumulative_series_runs_per_mode_and_in_total():
 
 
 def test_targets_from_a_number_or_a_csv(tmp_path):
-    assert dashboard.load_targets(420, [1, 2]) == {1: 420, 2: 420}
-    assert dashboard.load_targets("300", [1]) == {1: 300}
+    assert targets.load_targets(420, [1, 2]) == {1: 420, 2: 420}
+    assert targets.load_targets("300", [1]) == {1: 300}
     path = tmp_path / "targets.csv"
     path.write_text("wijk_code,target\n1,500\n", encoding="utf-8")
-    assert dashboard.load_targets(str(path), [1, 2]) == {1: 500, 2: dashboard.DEFAULT_TARGET}
+    assert targets.load_targets(str(path), [1, 2]) == {1: 500, 2: targets.DEFAULT_TARGET}
 
 
 @pytest.mark.parametrize("content, message", [
@@ -92,19 +93,19 @@ def test_bad_target_files_name_file_row_and_column(tmp_path, content, message):
     path = tmp_path / "targets.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as error:
-        dashboard.load_targets(str(path), [1, 2])
+        targets.load_targets(str(path), [1, 2])
     assert str(error.value).startswith(str(tmp_path / message.split(" ")[0]) + " ")
     assert message.split(" ", 1)[1] in str(error.value)
 
 
 def test_a_target_setting_that_is_neither_number_nor_file_is_named():
     with pytest.raises(InputError, match="FIELDWORK_TARGETS: 'lots' is neither"):
-        dashboard.load_targets("lots", [1])
+        targets.load_targets("lots", [1])
     with pytest.raises(InputError, match="FIELDWORK_TARGETS: -5 is not a whole number of 0 or more"):
-        dashboard.load_targets(-5, [1])
+        targets.load_targets(-5, [1])
     with pytest.raises(InputError, match="FIELDWORK_TARGETS: 12.5 is not a whole number"):
-        dashboard.load_targets(12.5, [1])
-    assert dashboard.load_targets(400.0, [1]) == {1: 400}
+        targets.load_targets(12.5, [1])
+    assert targets.load_targets(400.0, [1]) == {1: 400}
 
 
 def test_row_value_reads_every_column():

@@ -3,7 +3,7 @@ the others."""
 
 import re
 
-from survey import PROJECT_ROOT
+from survey.paths import PROJECT_ROOT
 
 
 def test_every_audit_action_of_paper_and_phone_is_documented():

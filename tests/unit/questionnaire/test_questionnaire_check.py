@@ -6,7 +6,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.cli import main
 from survey.questionnaire.check import check_file
 
@@ -177,7 +177,7 @@ def test_more_problems_in_a_copy_of_the_good_fixture(old, new, expected, minimal
      "        note: Nieuw.\n", "a new item's series starts"),
 ])
 def test_the_version_history_is_held_to_the_file(change, expected, tmp_path):
-    from survey import QUESTIONNAIRES_DIR
+    from survey.paths import QUESTIONNAIRES_DIR
     text = (QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml").read_text(encoding="utf-8")
     text = text.replace("    changes:\n", "    changes:\n" + change, 1)
     path = tmp_path / "veiligheidsmonitor.yaml"

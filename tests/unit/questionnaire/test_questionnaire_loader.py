@@ -7,7 +7,7 @@ import pytest
 
 from survey.errors import QuestionnaireError
 from survey.questionnaire import load_all, load_questionnaire
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import read_yaml
 
 REAL = [QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml", QUESTIONNAIRES_DIR / "wijkonderzoek.yaml"]

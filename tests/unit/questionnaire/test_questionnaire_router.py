@@ -113,7 +113,7 @@ def test_answers_off_path_are_dropped_after_a_reroute(router):
 def test_random_respondents_follow_a_forward_path_and_dropping_is_stable(name, fixtures):
     import random
 
-    from survey import QUESTIONNAIRES_DIR
+    from survey.paths import QUESTIONNAIRES_DIR
 
     path = fixtures / "minimal.yaml" if name == "minimal" else QUESTIONNAIRES_DIR / f"{name}.yaml"
     if not path.exists():

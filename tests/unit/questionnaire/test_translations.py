@@ -9,7 +9,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from survey import PROJECT_ROOT, TRANSLATIONS_DIR
+from survey.paths import PROJECT_ROOT, TRANSLATIONS_DIR
 from survey.questionnaire.babel_extract import extract_questionnaire
 
 LANGUAGES = ["en", "tr", "ar", "pl"]

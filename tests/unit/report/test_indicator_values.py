@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire import load_questionnaire
 from survey.report.indicator_values import indicator_values
 

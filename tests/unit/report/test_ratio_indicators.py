@@ -5,7 +5,7 @@ that never goes below zero; checked by hand on six respondents of the real Veili
 import pandas as pd
 import pytest
 
-from survey import QUESTIONNAIRES_DIR
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire import load_questionnaire
 from survey.report.edition_report import estimate_indicators, indicator_table
 from survey.report.indicator_values import DENOMINATOR_SUFFIX

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from survey.demo.areas import load_wijken
+from survey.population.wijken import load_wijken
 from survey.errors import InputError
 from survey.fieldwork.targets import read_targets
 from survey.sampling.import_file import (Context, FileErrors, check, guess_mapping,

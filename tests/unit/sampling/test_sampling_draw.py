@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from survey import storage
 from survey.access_codes import code_hash
-from survey.demo.areas import load_wijken
 from survey.demo.register import build_register
 from survey.errors import InputError
 from survey.models import (Edition, IdentityLink, IdentityPerson, PopulationMargin, SampleBatch,
                            SampleUnit)
-from survey.sampling.draw import draw_edition, gross_sizes, plan
-from survey.sampling.frame import ages_on, age_group_series
+from survey.population.allocation import gross_sizes
+from survey.population.categories import age_group_series, ages_on
+from survey.population.wijken import load_wijken
+from survey.sampling.draw import draw_edition, plan
 from survey.sampling.import_file import import_file
 
 COLUMNS = ["register_id", "given_name", "family_name", "street", "house_number", "postcode",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey.demo.areas import load_wijken
+from survey.population.wijken import load_wijken
 from survey.report.change import veiligheid_scores
 from weighting.errors import InputError
 from weighting.register_indicators import area_values, read_register, register_columns

@@ -112,3 +112,27 @@ def test_every_index_gets_its_uncertainty_through_the_black_box(index_name):
     for column in config.score_columns:
         assert (result[f"{column} se"] > 0).all(), column
         assert (result[f"{column} ci_low"] < result[f"{column} ci_high"]).all()
+
+
+def test_stacked_scoring_equals_scoring_replicate_by_replicate(raked):
+    # a score computed per area from that area's estimates and a fixed per-area input: all
+    # replicates in one stacked call give the same standard errors and intervals
+    from weighting.score_uncertainty import stack_areas
+
+    specs = [IndicatorSpec("onveilig", "onveilig"), IndicatorSpec("cijfer", "cijfer")]
+    keys, thetas = replicate_indicator_estimates(raked, specs, LEVELS)
+    estimates = _estimates(raked)
+    fixed = pd.DataFrame({"bonus": [1.0, 2.0, 3.0, 4.0]}, index=pd.MultiIndex.from_tuples(
+        [("stad", "Rotterdam"), ("wijk", "Noord"), ("wijk", "Zuid"), ("wijk", "West")],
+        names=["level", "domain"]))
+
+    def with_fixed(table, fixed_table):
+        scores = _score(table)
+        return scores.assign(index=scores["index"] * fixed_table["bonus"].reindex(scores.index))
+
+    R = raked.replicates.count
+    looped = score_uncertainty(estimates, keys, thetas, raked.replicates, lambda t: with_fixed(t, fixed))
+    stacked = score_uncertainty(estimates, keys, thetas, raked.replicates, lambda t: with_fixed(t, fixed),
+                                stacked_fn=lambda t: with_fixed(t, stack_areas(fixed, R)))
+    pd.testing.assert_frame_equal(stacked, looped, rtol=1e-12)
+    assert (looped["index se"] > 0).all()

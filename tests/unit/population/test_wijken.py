@@ -1,6 +1,6 @@
 import pytest
 
-from survey.demo.areas import WIJKEN_CSV, load_wijken
+from survey.population.wijken import WIJKEN_CSV, load_wijken
 from survey.errors import InputError
 
 

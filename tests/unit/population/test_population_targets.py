@@ -1,7 +1,7 @@
 """The demo's targets file follows its database, and never overrides configured targets."""
 
-from survey.demo.targets import targets_path, write_targets
-from survey.fieldwork.dashboard import DEFAULT_TARGET, load_targets, targets_setting
+from survey.population.targets import (DEFAULT_TARGET, database_targets_path as targets_path,
+                                       load_targets, targets_setting, write_targets)
 
 
 def test_a_sqlite_database_keeps_its_targets_beside_it_a_server_one_in_the_instance(tmp_path):

@@ -1,6 +1,7 @@
 """The 71 wijken with their CBS figures (1-1-2018): read and check `rotterdam-wijken-2018.csv`.
 
-The file ships with the package (a copy of `shared/data/rotterdam-wijken-2018.csv`). Every
+The file ships with the package (a copy of `shared/data/rotterdam-wijken-2018.csv`): real
+reference data, used by the sample import (wijk names and codes), the public site and the demo. Every
 problem is reported as an `InputError` naming the file, the data row (1 = first row after the
 header) and the column.
 """
@@ -40,7 +41,7 @@ def load_wijken(path=None) -> pd.DataFrame:
     """The wijken table, checked.
 
     Args:
-        path: the CSV (default: the copy shipped in `survey/demo/`).
+        path: the CSV (default: the copy shipped in `survey/population/`).
     Returns:
         a DataFrame with one row per wijk: `gebied`, `wijk_code` (int), `wijk`, the CBS count
         columns (int) and `population_15_plus` (the sum of the four age groups from 15 up).

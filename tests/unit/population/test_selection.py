@@ -3,9 +3,10 @@ import pandas as pd
 import pytest
 
 from survey.access_codes import code_hash
-from survey.demo.areas import load_wijken
 from survey.demo.register import build_register
-from survey.demo.sample import allocate, draw_sample
+from survey.population.allocation import allocate
+from survey.population.selection import draw_sample
+from survey.population.wijken import load_wijken
 
 
 def test_allocation_follows_response_rates_and_caps_small_wijken():

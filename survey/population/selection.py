@@ -1,10 +1,9 @@
-"""The stratified sample: per wijk a simple random sample without replacement from the register.
+"""The stratified draw: per wijk a simple random sample without replacement from the register.
 
-Sample size per wijk (stratum h): a target of net responses, larger in bigger wijken
-(420 * (N_h / median N)^0.25), divided by the wijk's expected response rate, scaled so that the
-city total is 75,000 * scale and capped at the wijk's population N_h (a tiny wijk such as
-Wielewaal is then a census). Within the wijk every resident has inclusion probability
-n_h / N_h, so the design weight is N_h / n_h (Horvitz & Thompson 1952).
+The sample size n_h per wijk (stratum h) comes from `survey.population.allocation`. Within the
+wijk every resident has inclusion probability n_h / N_h, so the design weight is N_h / n_h
+(Horvitz & Thompson 1952). The real draw (`survey.sampling.draw`) and the demo both draw here,
+so that the same register and seed give the same persons.
 
 Each unit gets an opaque id (16 hex characters from the seeded generator), one of the two
 questionnaires (half each within every wijk), a wave (60% spring, 40% after the summer, the
@@ -15,58 +14,12 @@ import numpy as np
 import pandas as pd
 
 from survey.access_codes import code_hash, new_codes
+from survey.population.allocation import GROSS_SAMPLE, allocate
 
 QUESTIONNAIRE_IDS = ("veiligheidsmonitor", "wijkonderzoek")
-GROSS_SAMPLE = 75_000
-NET_TARGET = 420
 WAVE_1_SHARE = 0.6
 
-__all__ = ["QUESTIONNAIRE_IDS", "GROSS_SAMPLE", "allocate", "draw_sample", "net_targets",
-           "unit_ids"]
-
-
-def allocate(population, expected_rate, total) -> np.ndarray:
-    """Gross sample size per wijk.
-
-    Args:
-        population: N_h per wijk (register persons 15+).
-        expected_rate: expected response rate per wijk, in (0, 1].
-        total: the city's gross sample size to aim at (sum of n_h, before rounding).
-    Returns:
-        integer n_h with 1 <= n_h <= N_h (0 where N_h is 0).
-
-    >>> allocate(np.array([10000, 10000, 50]), np.array([0.5, 0.25, 0.4]), 3050).tolist()
-    [1000, 2000, 50]
-    """
-    population = np.asarray(population, dtype=float)
-    rate = np.clip(np.asarray(expected_rate, dtype=float), 0.01, 1.0)
-    median = np.median(population[population > 0])
-    gross = NET_TARGET * (population / median) ** 0.25 / rate
-    total = min(float(total), population.sum())
-    low, high = 0.0, 1.0
-    while np.minimum(high * gross, population).sum() < total:
-        high *= 2
-    for _ in range(100):  # bisection on the factor that makes the capped sizes add up
-        middle = (low + high) / 2
-        if np.minimum(middle * gross, population).sum() < total:
-            low = middle
-        else:
-            high = middle
-    sizes = np.rint(np.minimum(high * gross, population)).astype(np.int64)
-    return np.where(population > 0, np.clip(sizes, 1, population.astype(np.int64)), 0)
-
-
-def net_targets(sizes, expected_rate) -> np.ndarray:
-    """Target net responses per wijk: the completes the gross sample n_h was sized for,
-    n_h * r_h rounded (at least 1 where a wijk has a sample). Scales with the sample, so a
-    demo at --scale 0.05 aims at about 21 per wijk, not the full edition's 420.
-
-    >>> net_targets(np.array([1000, 2000, 50, 0]), np.array([0.5, 0.25, 0.01, 0.4])).tolist()
-    [500, 500, 1, 0]
-    """
-    sizes = np.asarray(sizes, dtype=float)
-    targets = np.rint(sizes * np.asarray(expected_rate, dtype=float)).astype(np.int64)
-    return np.where(sizes > 0, np.maximum(targets, 1), 0)
+__all__ = ["QUESTIONNAIRE_IDS", "WAVE_1_SHARE", "draw_sample", "unit_ids"]
 
 
 def draw_sample(
@@ -83,7 +36,7 @@ def draw_sample(
     """Draw the sample.
 
     Args:
-        register: from `build_register` (only its `wijk_code` column is read).
+        register: one row per person (only its `wijk_code` column is read).
         wijk_codes: the wijken in the order of `expected_rate`.
         expected_rate: expected response rate per wijk (unused when `sizes` is given).
         rng: seeded generator: selection, questionnaire and wave.

@@ -1,0 +1,100 @@
+"""Storage as a Flask extension: the app's database is implied inside an app context, each
+context has one session that teardown closes, and every `transaction()` block commits (or
+rolls back) on its own, on both backends."""
+
+import pytest
+from flask import g
+from sqlalchemy import select
+
+from survey import storage
+from survey.models import Area
+
+
+@pytest.fixture
+def db_app(make_app, database_url, tmp_path):
+    return make_app(database_url, serving=False)
+
+
+def wijken(url):
+    with storage.transaction(url) as db:
+        return set(db.scalars(select(Area.wijk)))
+
+
+def test_a_block_commits_when_it_ends_and_its_objects_stay_readable(db_app, database_url):
+    with db_app.app_context():
+        with storage.transaction() as db:
+            db.add(Area(wijk_code=71, wijk="Tarwewijk", gebied="Charlois"))
+        # committed before the block's caller goes on: another connection sees it
+        assert wijken(database_url) == {"Tarwewijk"}
+        with storage.transaction() as db:
+            area = db.get(Area, 71)
+        assert area.wijk == "Tarwewijk"  # loaded in the block, read after it
+
+
+def test_a_block_that_raises_stores_nothing_and_the_next_block_works(db_app, database_url):
+    with db_app.app_context():
+        with pytest.raises(RuntimeError):
+            with storage.transaction() as db:
+                db.add(Area(wijk_code=71, wijk="Tarwewijk", gebied="Charlois"))
+                db.flush()
+                raise RuntimeError("the view failed")
+        assert wijken(database_url) == set()
+        with storage.transaction() as db:
+            db.add(Area(wijk_code=72, wijk="Carnisse", gebied="Charlois"))
+    assert wijken(database_url) == {"Carnisse"}
+
+
+def test_each_block_reads_afresh(db_app, database_url):
+    """What another connection committed between two blocks is seen by the second, as with a
+    new session per block (the identity map does not keep stale rows)."""
+    with db_app.app_context():
+        with storage.transaction() as db:
+            db.add(Area(wijk_code=71, wijk="Tarwewijk", gebied="Charlois"))
+        with storage.transaction() as db:
+            assert db.get(Area, 71).wijk == "Tarwewijk"
+        with storage.transaction(database_url) as other:
+            other.get(Area, 71).wijk = "Tarwewijk-Noord"
+        with storage.transaction() as db:
+            assert db.get(Area, 71).wijk == "Tarwewijk-Noord"
+
+
+def test_a_block_inside_a_block_is_a_transaction_of_its_own(db_app, database_url):
+    with db_app.app_context():
+        with storage.transaction() as outer:
+            outer.add(Area(wijk_code=71, wijk="Tarwewijk", gebied="Charlois"))
+            with storage.transaction() as inner:
+                assert inner is not outer
+                assert inner.get(Area, 71) is None  # not yet committed by the outer block
+        assert wijken(database_url) == {"Tarwewijk"}
+
+
+def test_one_session_per_app_context_closed_at_teardown(db_app):
+    with db_app.app_context():
+        first = storage.session()
+        assert storage.session() is first
+        with storage.transaction() as db:
+            assert db is first
+        assert storage.database_url() == db_app.config["DATABASE_URL"]
+    with db_app.app_context():
+        assert storage.session() is not first
+        assert "_storage_session" in g
+    assert "storage" in db_app.extensions
+
+
+def test_a_request_leaves_no_session_open(db_app):
+    seen = []
+
+    @db_app.get("/probe")
+    def probe():
+        with storage.transaction() as db:
+            db.add(Area(wijk_code=71, wijk="Tarwewijk", gebied="Charlois"))
+        # a read outside any block begins a transaction that nobody ends here
+        session = storage.session()
+        session.get(Area, 71)
+        assert session.in_transaction()
+        seen.append(session)
+        return "ok"
+
+    assert db_app.test_client().get("/probe").status_code == 200
+    # teardown closed it: no transaction left open, no object held
+    assert not seen[0].in_transaction() and not list(seen[0])

@@ -1,0 +1,127 @@
+"""The 2014 baseline and standard deviation of every indicator, derived from the published export.
+
+Every score of every edition is measured against two numbers per indicator that stay fixed at
+2014: the Rotterdam value (the baseline) and the spread of the transformed value over the wijken
+(the sd). The export shows neither as the Wijkprofiel computed them, so the configuration's
+constants (`indices/veiligheidsindex.yaml`) are derived here, by the rules its `baselines`
+section names, and `tests/reference/test_index_2014.py` checks that the file holds what this
+module derives. Why these rules, with the numbers: `docs/index-reconstruction.md`.
+
+- `sd_over: single_wijken`: the sd is taken over the wijken the export numbers below 3000. The
+  six wijken numbered 3001-3011 are merged areas (e.g. Nieuwe Werk/Dijkzigt); with them in, the
+  published scores of an indicator with an extreme merged wijk (Diefstal uit/vanaf
+  motorvoertuigen: Nieuwe Werk/Dijkzigt) move 18% more per sd than the sd allows, and without
+  them every indicator moves as its sd says. `all_wijken` takes the 71.
+- `rotterdam_value: unrounded`: where the export prints the Rotterdam value in whole percent
+  (survey shares such as "2%"), the baseline is the inhabitant-weighted mean of the wijk values,
+  kept inside the rounding interval of the printed value. A survey's city figure is close to
+  that mean (checked on the values printed with decimals: within 0.06 points), and half a percent
+  under a square root is several index points. `export` takes the printed value.
+
+Plain pandas and numpy: no Flask, no `survey`.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from weighting.errors import InputError
+
+SD_RULES = ("all_wijken", "single_wijken")
+BASELINE_RULES = ("export", "unrounded")
+MERGED_WIJKEN = range(3000, 4000)
+"""wijknr of the wijken the export shows merged (3001 Dorp/Rijnpoort ... 3011 Blijdorp/Blijdorpsepolder)."""
+CITY = 5000
+TRANSFORMS = {"linear": lambda values: values, "sqrt": np.sqrt, "log": np.log}
+
+
+@dataclass(frozen=True)
+class DerivedBaseline:
+    column: str
+    printed: float
+    """The Rotterdam value as the export prints it."""
+    baseline: float
+    sd: float
+
+
+def derive_baselines(values, half_widths, inhabitants, config, *, sd_over="single_wijken",
+                     rotterdam_value="unrounded"):
+    """The baseline and sd of every indicator of `config`, by the rules named.
+
+    Args:
+        values: indicator values of the baseline edition's export, indexed by wijknr
+            (`weighting.export_format.read_export`): wijken below 4000, the city 5000.
+        half_widths: Series, half the rounding step of every column
+            (`weighting.export_format.read_half_widths`).
+        inhabitants: Series of inhabitants indexed by wijknr, for every wijk of the export.
+        config: ScoreConfig (its indicators' transforms and columns).
+        sd_over: `single_wijken` or `all_wijken` (module docstring).
+        rotterdam_value: `unrounded` or `export` (module docstring).
+
+    Returns:
+        {column: DerivedBaseline}.
+
+    Raises:
+        InputError: a rule is unknown, the export has no city row, or a wijk has no inhabitants.
+    """
+    if sd_over not in SD_RULES:
+        raise InputError("baselines", f"sd_over: {sd_over!r} is not one of {', '.join(SD_RULES)}")
+    if rotterdam_value not in BASELINE_RULES:
+        raise InputError("baselines", f"rotterdam_value: {rotterdam_value!r} is not one of "
+                                      f"{', '.join(BASELINE_RULES)}")
+    if CITY not in values.index:
+        raise InputError("baselines", f"the export has no Rotterdam row (wijknr {CITY})")
+    wijken = [key for key in values.index if key < 4000]
+    missing = [key for key in wijken if key not in inhabitants.index]
+    if missing:
+        raise InputError("baselines", f"no inhabitants for wijknr {', '.join(map(str, missing))}")
+    spread_rows = [key for key in wijken if sd_over == "all_wijken" or key not in MERGED_WIJKEN]
+    weights = inhabitants.loc[wijken].astype(float)
+    derived = {}
+    for indicator in config.indicators:
+        column = indicator.column
+        printed = float(values.loc[CITY, column])
+        baseline = printed
+        if rotterdam_value == "unrounded" and half_widths[column] >= 0.5:
+            mean = float((values.loc[wijken, column] * weights).sum() / weights.sum())
+            baseline = float(np.clip(mean, printed - half_widths[column], printed + half_widths[column]))
+        transformed = TRANSFORMS[indicator.transform](values.loc[spread_rows, column].to_numpy(float))
+        derived[column] = DerivedBaseline(column, printed, baseline, float(np.std(transformed, ddof=1)))
+    return derived
+
+
+def read_inhabitants(path):
+    """Inhabitants per wijk from a CBS wijk table with columns `wijk_code` and `inhabitants`
+    (e.g. `rotterdam-wijken-2018.csv`, CBS 1-1-2018), as a Series indexed by wijknr.
+
+    Raises:
+        InputError: the file lacks a column or holds a count that is not a whole number >= 0.
+    """
+    table = pd.read_csv(path)
+    for column in ("wijk_code", "inhabitants"):
+        if column not in table.columns:
+            raise InputError(path, f"missing column '{column}'")
+    counts = pd.to_numeric(table["inhabitants"], errors="coerce")
+    bad = counts.isna() | (counts < 0)
+    if bad.any():
+        row = int(bad[bad].index[0])
+        raise InputError(path, f"{table['inhabitants'][row]!r} is not a number of inhabitants",
+                         row=row + 2, column="inhabitants")
+    return pd.Series(counts.to_numpy(float), index=table["wijk_code"].astype(int), name="inhabitants")
+
+
+def with_baselines(config, derived):
+    """A copy of `config` whose indicators carry the derived baselines and sds, at the precision
+    the configuration file stores them (baseline: the printed value, or 3 decimals where it was
+    unrounded; sd: 4 decimals). `tests/reference/test_index_2014.py` compares the shipped file
+    with this, and scores the rules the file does not use."""
+    def rebased(indicator):
+        found = derived[indicator.column]
+        baseline = found.printed if found.baseline == found.printed else round(found.baseline, 3)
+        return dataclasses.replace(indicator, baseline=baseline, sd=round(found.sd, 4))
+
+    themes = tuple(dataclasses.replace(theme, indicators=tuple(rebased(i) for i in theme.indicators))
+                   for theme in config.themes)
+    return config.with_method(themes=themes)
