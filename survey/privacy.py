@@ -159,12 +159,10 @@ def purge_identity_command(year, yes, force, with_register):
     from survey.letters.commands import _who
     from survey.staff import audit
 
-    url = storage.database_url()
     if not yes:
         click.confirm(f"Delete the names, addresses and personal codes of edition {year}'s "
                       "sample? This cannot be undone", abort=True)
-    result = purge_identity(url, year, force=force, with_register=with_register)
+    result = purge_identity(storage.database_url(), year, force=force, with_register=with_register)
     audit.record("purge_identity", target=f"edition {year}", username=_who(), role="command line",
-                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""),
-                 url=url)
+                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""))
     click.echo(result.summary())

@@ -57,7 +57,8 @@ def make_app(url, **config):
 def add_accounts(url):
     """One account per role, named after the role."""
     for role in ROLES:
-        auth.add_user(url, role, PASSWORD, role, profile=FAST_PROFILE)
+        with storage.transaction(url) as db:
+            auth.add_user(db, role, PASSWORD, role, profile=FAST_PROFILE)
 
 
 def put_on_call_list(url, unit_id, *, person_id, code):

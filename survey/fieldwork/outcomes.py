@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from survey.access_codes import code_hash
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates
-from survey.fieldwork.dashboard import disposition_column
-from survey.letters.addressing import format_postcode
+from survey.fieldwork.dispositions import disposition_column
+from survey.addresses import format_postcode
 from survey.models import (Area, CallAssignment, IdentityLink, IdentityPerson, MailedLetter,
                            PaperRequest, SampleUnit, UnitOutcome)
 

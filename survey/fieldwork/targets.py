@@ -20,8 +20,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from survey import editions
 from survey.errors import InputError
 from survey.fieldwork import dashboard as fieldwork
+from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS
 from survey.models import Area, EditionTarget
 from survey.population.targets import DEFAULT_TARGET, load_targets, targets_setting
 
@@ -194,9 +196,9 @@ def rates_for(db, edition_id: int) -> dict[int, float]:
 
 def fieldwork_table_with_targets(db, config, instance_path, filters=fieldwork.Filters()):
     """The dashboard's table of the configured edition, against the edition's targets."""
-    edition = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+    edition = editions.current_edition(db, config.get("EDITION_YEAR"))
     targets = targets_for(db, edition.id if edition else None, config, instance_path)
     return fieldwork.fieldwork_table(
         db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
         partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+                                           DEFAULT_PARTIAL_MIN_ANSWERS)))

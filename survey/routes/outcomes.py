@@ -17,10 +17,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from survey import storage
+from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
-from survey.letters import addressing
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
 from survey.security import control_character_line
@@ -141,7 +140,7 @@ def unit():
                            outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()},
                            form=OutcomeForm(reference=view["unit"].id),
                            show_identity=show_identity, reference=reference,
-                           request_form=PaperRequestForm(), addressing=addressing)
+                           request_form=PaperRequestForm(), addressing=addresses)
 
 
 @bp.get("/address")
@@ -156,12 +155,12 @@ def by_address():
     with storage.transaction() as db:
         found = outcomes.find_by_address(db, postcode, number)
         rows = [(hit["unit"].id, hit["unit"].wave, hit["unit"].status,
-                 addressing.full_name(hit["person"].given_name, hit["person"].name_prefix,
+                 addresses.full_name(hit["person"].given_name, hit["person"].name_prefix,
                                       hit["person"].family_name),
-                 addressing.street_line(hit["person"].street, hit["person"].house_number,
+                 addresses.street_line(hit["person"].street, hit["person"].house_number,
                                         hit["person"].house_letter,
                                         hit["person"].house_number_addition),
-                 addressing.city_line(hit["person"].postcode, hit["person"].city))
+                 addresses.city_line(hit["person"].postcode, hit["person"].city))
                 for hit in found]
     audit.record("lookup_address", target=f"{postcode} {number}".strip(),
                  detail=f"{len(rows)} units found")

@@ -32,7 +32,8 @@ from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.sampling import uploads
 from survey.sampling.messages_nl import dutch, dutch_error
-from survey.sampling.frame import edition_for, latest_register
+from survey.editions import edition_for
+from survey.sampling.frame import latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 

@@ -118,7 +118,7 @@ def targets_command(file, year):
     """Store FILE (CSV wijk_code;target[;response_rate]) as the edition's targets: the one set
     the draw, the dashboard and the call list use."""
     from survey import storage
-    from survey.sampling.frame import edition_for
+    from survey.editions import edition_for
 
     url = storage.database_url()
     year = _edition(year)

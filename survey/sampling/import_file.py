@@ -44,7 +44,8 @@ from survey.population.categories import (CATEGORIES, age_group_series, ages_on,
                                           default_reference_date)
 from survey.population.selection import QUESTIONNAIRE_IDS, unit_ids
 from survey.population.wijken import load_wijken
-from survey.sampling.frame import edition_for, write_margins
+from survey.editions import edition_for
+from survey.sampling.frame import write_margins
 from weighting import safe_read
 
 KINDS = ("register", "sample", "contact")

@@ -207,30 +207,30 @@ def _check_password(username: str, password: str) -> None:
         raise ValueError(f"password for {username!r}: {len(password)} characters; at least 12 needed")
 
 
-def set_password(url: str, username: str, password: str,
+def set_password(db, username: str, password: str,
                  profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> None:
-    """Replace the password of `username` and end its open sessions.
+    """Replace the password of `username` and end its open sessions, in the caller's
+    transaction `db`.
 
     Raises ValueError for an unknown username or a short password."""
     _check_password(username, password)
-    with storage.transaction(url) as db:
-        user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-        if user is None:
-            raise ValueError(f"username {username!r}: no such staff account")
-        user.password_hash = hash_password(password, profile)
-        db.execute(update(StaffSession)
-                   .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-                   .values(ended_at=audit.now()))
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise ValueError(f"username {username!r}: no such staff account")
+    user.password_hash = hash_password(password, profile)
+    db.execute(update(StaffSession)
+               .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+               .values(ended_at=audit.now()))
 
 
-def add_user(url: str, username: str, password: str, role: str,
+def add_user(db, username: str, password: str, role: str,
              profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> None:
-    """Create a staff account. Raises ValueError for a taken username or a short password."""
+    """Create a staff account in the caller's transaction `db`. Raises ValueError for a taken
+    username or a short password."""
     if not username or len(username) > 64 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"username {username!r}: use 1-64 letters, digits, '.', '-' or '_'")
     _check_password(username, password)
-    with storage.transaction(url) as db:
-        if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
-            raise ValueError(f"username {username!r} exists already")
-        db.add(StaffUser(username=username, password_hash=hash_password(password, profile), role=role,
-                         active=True, created_at=datetime.utcnow()))
+    if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise ValueError(f"username {username!r} exists already")
+    db.add(StaffUser(username=username, password_hash=hash_password(password, profile), role=role,
+                     active=True, created_at=datetime.utcnow()))

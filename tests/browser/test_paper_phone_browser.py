@@ -30,8 +30,8 @@ def server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('paperphone') / 'fieldwork.db'}"
     storage.upgrade(url)
     add_accounts(url)
-    auth.add_user(url, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
     with storage.transaction(url) as db:
+        auth.add_user(db, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
         db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
         db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
         db.add(Area(wijk_code=2, wijk="Tarwewijk", gebied="Charlois"))

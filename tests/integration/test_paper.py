@@ -48,7 +48,8 @@ def add_units(url):
 
 def paper_app(url, **config):
     add_accounts(url)
-    auth.add_user(url, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
+    with storage.transaction(url) as db:
+        auth.add_user(db, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
     add_units(url)
     return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), **config)
 

@@ -18,8 +18,8 @@ from tests.staff_support import FAST_PROFILE, PASSWORD
 def test_the_coordinator_supervises_and_interviewers_see_only_their_list(database_url,
                                                                           tmp_path):
     app = phone_app(database_url, tmp_path)
-    auth.add_user(database_url, "ilse", PASSWORD, "interviewer", profile=FAST_PROFILE)
     with storage.transaction(database_url) as db:
+        auth.add_user(db, "ilse", PASSWORD, "interviewer", profile=FAST_PROFILE)
         db.add(CallAttempt(sample_unit_id="a1", outcome="no_answer", interviewer="interviewer",
                            called_at=NOW - timedelta(hours=1)))
         db.add(CallAttempt(sample_unit_id="b1", outcome="appointment", interviewer="ilse",

@@ -150,7 +150,8 @@ def test_staff_pages_send_the_security_headers(staff):
 def test_session_timeouts_are_settings(sqlite_url):
     from survey.staff import auth
 
-    auth.add_user(sqlite_url, "kort", PASSWORD, "coordinator", profile="CHEAPEST")
+    with storage.transaction(sqlite_url) as db:
+        auth.add_user(db, "kort", PASSWORD, "coordinator", profile="CHEAPEST")
     app = make_app(sqlite_url, STAFF_IDLE_TIMEOUT=60)
     actions = StaffActions(app.test_client())
     actions.login("kort")
@@ -162,7 +163,8 @@ def test_login_dashboard_and_logout_on_both_backends(database_url):
     from survey.staff import auth
     from tests.fieldwork_data import add_edition
 
-    auth.add_user(database_url, "stat", PASSWORD, "statistician", profile="CHEAPEST")
+    with storage.transaction(database_url) as db:
+        auth.add_user(db, "stat", PASSWORD, "statistician", profile="CHEAPEST")
     add_edition(database_url)
     actions = StaffActions(make_app(database_url).test_client())
     assert actions.login("stat").status_code == 302
