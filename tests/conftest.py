@@ -2,17 +2,25 @@
 database URLs for both backends: SQLite (the embedded default) and PostgreSQL (a server the
 suite starts itself on loopback).
 
+Tests get their apps from fixtures: `make_app(url=None, **overrides)` builds one over the test's
+SQLite database (or `url`) with the settings every test app shares (`tests.support.apps`);
+`app`, `staff_app` and `respondent_app` are the common ones. Helpers the tests share live in
+tests/support/, never in a test module (tests/test_layout.py keeps it so).
+
 PostgreSQL tests skip when the server binaries are missing, unless WIJKPROFIEL_REQUIRE_POSTGRES
 is set (CI sets it), where a missing server fails the run instead.
 """
 
 import os
-from datetime import date
 
 import pytest
 
-from survey import create_app, storage
-from tests.postgres_server import PostgresServer, PostgresUnavailable
+from survey import storage
+from tests.support import apps
+from tests.support.clock import FIXED_TODAY
+from tests.support.postgres_server import PostgresServer, PostgresUnavailable
+from tests.support.respondent import build_respondent_app
+from tests.support.staff import StaffActions, add_accounts
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +54,18 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                       "WTF_CSRF_ENABLED": True})
+def make_app(request):
+    """Builds the app: `make_app()` over this test's SQLite database, `make_app(url)` over
+    another; keyword arguments override settings (`make_app(url, QUESTIONNAIRES_DIR=...)`)."""
+    def build(url=None, *, serving=None, **overrides):
+        return apps.make_app(url or request.getfixturevalue("sqlite_url"), serving=serving,
+                             **overrides)
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -61,7 +78,28 @@ def runner(app):
     return app.test_cli_runner()
 
 
-FIXED_TODAY = date(2026, 10, 1)
+@pytest.fixture
+def staff_app(make_app, sqlite_url):
+    """The app with one staff account per role (`tests.support.staff.add_accounts`)."""
+    add_accounts(sqlite_url)
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def staff(staff_app):
+    return StaffActions(staff_app.test_client())
+
+
+@pytest.fixture
+def respondent_app(sqlite_url):
+    """The app on the mini fixture questionnaire with units u1 and u2 (`tests.support.respondent`)."""
+    return build_respondent_app(sqlite_url)
+
+
+@pytest.fixture
+def respondent_app_each_backend(database_url):
+    """The app on SQLite and on PostgreSQL, for what depends on the database's locking."""
+    return build_respondent_app(database_url)
 
 
 @pytest.fixture

@@ -11,30 +11,12 @@ The already drawn sample (`--kind sample`) and paper entry (keyed forms) are in
 
 import shutil
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from survey.cli import main
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def run_cli(args, app=None, **kwargs):
-    runner = app.test_cli_runner() if app is not None else CliRunner()
-    return runner.invoke(main, [str(a) for a in args], **kwargs)
-
-
-def assert_clean_failure(result, name, fragments):
-    """Exit 1, one `Error: <file>...` message with every fragment, and no traceback."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    error = next(line for line in result.output.splitlines() if line.startswith("Error: "))
-    assert name in error, error
-    for fragment in fragments:
-        assert fragment in result.output, f"{fragment!r} not in {result.output!r}"
+from tests.support.bad_input import CORPUS, assert_clean_failure, run_cli
+from tests.support.staff import StaffActions, add_accounts, csrf_token
 
 
 # --- weighting: plan, data, margins --------------------------------------------------------
@@ -231,9 +213,8 @@ OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112"
 
 
 @pytest.fixture
-def coordinator(sqlite_url):
-    from tests.fieldwork_data import add_edition
-    from tests.staff_support import StaffActions, add_accounts, make_app
+def coordinator(make_app, sqlite_url):
+    from tests.support.fieldwork_data import add_edition
 
     add_edition(sqlite_url)
     add_accounts(sqlite_url)
@@ -245,7 +226,6 @@ def coordinator(sqlite_url):
 def upload_outcomes(client, name, content):
     import io
 
-    from tests.staff_support import csrf_token
 
     return client.post("/staff/outcomes/batch", data={
         "csrf_token": csrf_token(client, "/staff/outcomes/"),
@@ -323,13 +303,12 @@ RETURNS_ACCEPTED = {"bom.csv": {"s6": "3.30"}, "semicolon.csv": {"s6": "3.30", "
 
 
 @pytest.fixture
-def letters_app(sqlite_url):
+def letters_app(make_app, sqlite_url):
     from datetime import datetime
 
     from survey import storage
     from survey.models import MailedLetter
-    from tests.fieldwork_data import add_edition
-    from tests.staff_support import make_app
+    from tests.support.fieldwork_data import add_edition
 
     add_edition(sqlite_url)
     with storage.transaction(sqlite_url) as db:
@@ -555,8 +534,7 @@ def identity_counts(url):
 
 
 @pytest.fixture
-def register_app(sqlite_url):
-    from tests.staff_support import make_app
+def register_app(make_app, sqlite_url):
 
     return make_app(sqlite_url)
 

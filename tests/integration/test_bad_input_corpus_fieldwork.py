@@ -20,10 +20,11 @@ import yaml
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.models import (Answer, IdentityLink, IdentityPerson, PaperEntry, PaperForm,
-                           SampleBatch, SampleUnit)
-from tests.integration.test_bad_input_corpus import assert_clean_failure, run_cli
-from tests.integration.test_paper import CODES, login, paper_app, post, token
+from survey.models import (Answer, IdentityLink, IdentityPerson, PaperEntry, PaperForm, SampleBatch,
+                           SampleUnit)
+
+from tests.support.bad_input import assert_clean_failure, run_cli
+from tests.support.paper import CODES, login, paper_app, post, token
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -61,8 +62,7 @@ def sample_counts(url):
 
 
 @pytest.fixture
-def sample_app(sqlite_url):
-    from tests.staff_support import make_app
+def sample_app(make_app, sqlite_url):
 
     return make_app(sqlite_url)
 

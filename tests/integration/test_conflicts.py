@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import Answer, AuditEvent, PaperEntry, PaperForm, SampleUnit
-from tests.integration import test_paper as paper
-from tests.integration import test_phone as phone
+from tests.support import paper, phone
 
 
 def csrf(client, path="/staff/"):

@@ -1,26 +1,22 @@
 """The page handler that web, phone and paper share: read, clear hidden answers, save,
 route, complete (the views' own behaviour is in test_respondent, test_phone and test_paper)."""
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import Answer, SampleUnit
 from survey.respondent import page_handler
 from survey.respondent.context import Respondent
-from tests.browser.server import add_unit
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
+from tests.support.respondent import FIXTURES, add_unit
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(make_app, sqlite_url):
     add_unit(sqlite_url, "u1", "HJSY36UY9B")
-    return create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                       "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    return make_app(sqlite_url, QUESTIONNAIRES_DIR=str(FIXTURES))
 
 
 def stored(url):

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import AuditEvent, CallAssignment, CallAttempt
 from survey.staff import auth
-from tests.integration.test_phone import NOW, listed, login, phone_app, post
-from tests.staff_support import FAST_PROFILE, PASSWORD
+from tests.support.apps import FAST_PROFILE
+from tests.support.phone import NOW, listed, login, phone_app, post
+from tests.support.staff import PASSWORD
 
 
 def test_the_coordinator_supervises_and_interviewers_see_only_their_list(database_url,

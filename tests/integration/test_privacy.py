@@ -12,8 +12,9 @@ from survey.cli import main
 from survey.models import (Answer, AuditEvent, Edition, IdentityLink, IdentityPerson,
                            RateLimitCounter, SampleUnit)
 from survey.privacy import purge_identity
-from tests.fieldwork_data import CODES, add_edition
-from tests.staff_support import add_accounts, make_app, StaffActions
+
+from tests.support.fieldwork_data import CODES, add_edition
+from tests.support.staff import StaffActions, add_accounts
 
 NAMES = ("Fatima", "Zwanenburg", "Coolsingel", "3011AD", "0612345678", "R0000001")
 
@@ -67,7 +68,7 @@ def _count(url, model):
 
 
 @pytest.fixture
-def purge_app(database_url):
+def purge_app(make_app, database_url):
     add_edition(database_url)
     _add_identities(database_url)
     add_accounts(database_url)

@@ -6,14 +6,13 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import Area
 
 
 @pytest.fixture
-def db_app(database_url, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"},
-                      serving=False)
+def db_app(make_app, database_url, tmp_path):
+    return make_app(database_url, serving=False)
 
 
 def wijken(url):

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import Answer, UnitOutcome
 from survey.security import clean_text
-from tests.security.support import build_app, csrf_token, form_token, staff_client
-from tests.security.test_xss import answer_open_question
+from tests.support.security import answer_open_question, build_app, form_token, staff_client
+from tests.support.staff import csrf_token
 
 NOTE = "onzichtbare stuurtekens weggelaten"  # the Dutch note that they were left out
 HOSTILE = ["nul\x00teken", "escape\x1b[31mrood", "regel\x0bregel", "\x00"]

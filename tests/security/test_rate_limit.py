@@ -11,51 +11,9 @@ hits one with probability 75,000 / 2**50 = 6.7e-11; at 2 a minute one address ne
 1.5e10 guesses = 7.5e9 minutes, about 14,000 years.
 """
 
-import time as real_time
-import types
-
-import pytest
-
-from tests.security.support import OTHER_CODE, PASSWORD, RESPONDENT_CODE, build_app, form_token
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = real_time.time()
-
-    def time(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import flask_limiter._extension
-    import limits.storage.base
-    import limits.storage.memory
-    import limits.strategies
-
-    import survey.rate_limit_storage
-
-    fake = FakeClock()
-    module = types.SimpleNamespace(**{name: getattr(real_time, name) for name in dir(real_time)
-                                      if not name.startswith("__")})
-    module.time = fake.time
-    for patched in (limits.storage.memory, limits.strategies, limits.storage.base,
-                    flask_limiter._extension, survey.rate_limit_storage):
-        if hasattr(patched, "time"):
-            monkeypatch.setattr(patched, "time", module)
-    return fake
-
-
-def guess(client, code, address, token=None):
-    environ = {"REMOTE_ADDR": address}
-    if token is None:
-        token = form_token(client.get("/start", environ_base=environ).text)
-    return client.post("/start", data={"csrf_token": token, "code": code}, environ_base=environ)
-
-
-def wrong_code(number):
-    return f"ZZZZ{number:06d}".replace("0", "A").replace("1", "B")
+from tests.support.security import (OTHER_CODE, RESPONDENT_CODE, build_app, form_token, guess,
+                                    wrong_code)
+from tests.support.staff import PASSWORD
 
 
 def test_wrong_codes_per_minute_for_one_client_are_measured(sqlite_url, clock):

@@ -18,7 +18,7 @@ from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.errors import ConfigError
 from survey.security import DEVELOPMENT_SECRET_KEY, secret_key_problem
-from tests.security.support import build_app
+from tests.support.security import build_app
 
 WEAK_KEYS = ["a", DEVELOPMENT_SECRET_KEY, "shared-secret-of-both-servers",
              "passwordpasswordpasswordpassword", "a" * 64, "ab" * 20 + "c"]

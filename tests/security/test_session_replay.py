@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import SampleUnit
-from tests.integration.test_respondent import Browser, stored
-from tests.security.support import RESPONDENT_CODE, build_app, form_token
+from tests.support.respondent import Browser, stored
+from tests.support.security import RESPONDENT_CODE, build_app, form_token
 
 
 def generation(url, unit_id="m1"):

@@ -13,7 +13,8 @@ from sqlalchemy import func, inspect, select, text
 from survey import storage
 from survey.cli import main
 from survey.models import AuditEvent
-from tests.security.support import build_app, csrf_token, form_token, staff_client
+from tests.support.security import build_app, form_token, staff_client
+from tests.support.staff import csrf_token
 
 PAYLOADS = [
     "'; DROP TABLE sample_unit; --",

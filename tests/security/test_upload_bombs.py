@@ -15,9 +15,9 @@ import pytest
 
 from survey.paths import PROJECT_ROOT
 from survey.sampling import import_file, uploads
-from tests.security import bombs
-from tests.security.support import build_app, staff_client
-from tests.staff_support import csrf_token
+from tests.support import bombs
+from tests.support.security import build_app, staff_client
+from tests.support.staff import csrf_token
 from weighting import safe_read
 from weighting.errors import InputError
 
