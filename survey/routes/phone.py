@@ -5,9 +5,10 @@ an interviewer sees, and may open, only the units on their own list
 (`survey.phone.supervision`).
 
 Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
-web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `store`) with mode
-`phone`, shown in the staff layout. Appointment times are typed and shown in Rotterdam time
-(Europe/Amsterdam) and stored in UTC, as every time in the database.
+web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, and the
+`page_handler` that saves a page and completes the interview) with mode `phone`, shown in the
+staff layout. Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
+stored in UTC, as every time in the database.
 """
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,

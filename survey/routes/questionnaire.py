@@ -3,7 +3,8 @@ for whom the screening question ends it, confirm that answer first, then thank y
 goodbye).
 
 Every view is POST-redirect-GET and needs no JavaScript. The work is done by
-`survey.respondent` (context, forms, store, paradata) and the questionnaire's router. A page
+`survey.respondent` (context, forms, paradata, and `page_handler`, which takes in a submitted
+page: read, clear hidden answers, save, route, complete) and the questionnaire's router. A page
 with a long grid is shown in parts (`?deel=2`, see `forms.screens`); the language buttons of a
 page submit it, so the page comes back in the new language with what was typed.
 """
