@@ -35,11 +35,13 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
-from survey.models import (Area, Edition, IdentityFrameMember, IdentityLink, IdentityPerson,
+from survey.models import (Area, Edition, IdentityFrameMember, IdentityPerson,
                            SampleBatch, SampleUnit)
 from survey.population.allocation import gross_sizes
+from survey.population.categories import CATEGORIES
 from survey.population.selection import WAVE_1_SHARE, draw_sample
 from survey.population.targets import DEFAULT_TARGET, load_targets
+from survey.sampling import units
 from survey.sampling.frame import latest_register, load_frame, write_margins
 
 DEFAULT_RESPONSE_RATE = 0.4
@@ -212,31 +214,18 @@ def draw(db, edition_year: int, seed: int, *, targets=None,
     sample = draw_sample(frame, wijk_codes, None, rng, sizes=table["sample_size"].to_numpy(),
                          wave_1_share=wave_1_share, secret_rng=secret_rng)
     person = sample["person_index"].to_numpy()
-    taken = set(db.scalars(select(SampleUnit.id).where(SampleUnit.id.in_(
-        sample["id"].tolist()[:900]))))
-    if taken:  # 64-bit random ids: practically never
+    if units.taken_ids(db, sample["id"]):  # 64-bit random ids: practically never
         raise InputError(f"edition {edition_year}", "a drawn unit id is already in use; "
                          "draw again")
-    columns = {
-        "id": sample["id"].tolist(),
-        "edition_id": [edition.id] * len(sample),
-        "wijk_code": sample["wijk_code"].astype(int).tolist(),
-        "questionnaire_id": sample["questionnaire_id"].tolist(),
-        "wave": sample["wave"].astype(int).tolist(),
-        "inclusion_probability": sample["inclusion_probability"].astype(float).tolist(),
-        "design_weight": sample["design_weight"].astype(float).tolist(),
-        "stratum_population": sample["stratum_population"].astype(int).tolist(),
-        **{name: np.asarray(frame[name].astype(object))[person].tolist()
-           for name in ("age_group", "sex", "migration_background", "household_type")},
-        "code_hash": sample["code_hash"].tolist(),
-        "status": ["invited"] * len(sample),
-    }
-    if len(sample):
-        db.execute(SampleUnit.__table__.insert(), _records(columns))
-        db.execute(IdentityLink.__table__.insert(), _records({
-            "sample_unit_id": columns["id"],
-            "person_id": frame["person_id"].to_numpy()[person].astype(int).tolist(),
-            "access_code": sample["access_code"].tolist()}))
+    units.write_units(
+        db, edition.id, ids=sample["id"], wijk_codes=sample["wijk_code"],
+        questionnaire_ids=sample["questionnaire_id"], waves=sample["wave"],
+        inclusion_probabilities=sample["inclusion_probability"],
+        stratum_populations=sample["stratum_population"],
+        categories={name: np.asarray(frame[name].astype(object))[person].tolist()
+                    for name in CATEGORIES},
+        code_hashes=sample["code_hash"], person_ids=frame["person_id"].to_numpy()[person],
+        access_codes=sample["access_code"])
     margins = write_margins(db, edition.id, frame)
     edition.seed = int(seed)
     # one set of targets: what this sample was drawn for is what fieldwork measures against
@@ -251,11 +240,6 @@ def draw(db, edition_year: int, seed: int, *, targets=None,
     db.add(drawn)
     db.flush()
     return DrawSummary(drawn.id, edition_year, int(seed), len(sample), len(frame), margins, table)
-
-
-def _records(columns: dict) -> list[dict]:
-    names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def draw_edition(url: str, edition_year: int, seed: int, **options) -> DrawSummary:
