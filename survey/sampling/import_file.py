@@ -42,6 +42,7 @@ from survey.population.categories import (CATEGORIES, age_group_series, ages_on,
 from survey.population.selection import QUESTIONNAIRE_IDS, unit_ids
 from survey.population.wijken import load_wijken
 from survey.editions import edition_for
+from survey.sampling import units
 from survey.sampling.frame import write_margins
 from weighting.tables import TextTable, read_path, read_table
 
@@ -877,25 +878,16 @@ def _write_units(db, edition_id, frame, person_ids, secret_rng):
         .group_by(PopulationMargin.wijk_code)).all())
     estimate = pd.Series(1 / probability).groupby(wijk).sum()
     population = {int(h): int(round(registered.get(int(h)) or estimate[h])) for h in estimate.index}
-    taken_ids = set(db.scalars(select(SampleUnit.id)))
-    ids = [i for i in unit_ids(secret_rng, n + 8) if i not in taken_ids][:n]
+    candidates = unit_ids(secret_rng, n + 8)
+    taken = units.taken_ids(db, candidates)
+    ids = [i for i in candidates if i not in taken][:n]
     codes = new_codes(secret_rng, n)
-    units = [
-        {"id": ids[k], "edition_id": edition_id, "wijk_code": int(wijk[k]),
-         "questionnaire_id": q, "wave": int(w), "inclusion_probability": float(probability[k]),
-         "design_weight": float(1 / probability[k]),
-         "stratum_population": max(population[int(wijk[k])], 1),
-         "age_group": a, "sex": s, "migration_background": m, "household_type": t,
-         "code_hash": code_hash(codes[k]), "status": "invited"}
-        for k, (q, w, a, s, m, t) in enumerate(frame[
-            ["questionnaire_id", "wave", "age_group", "sex", "migration_background",
-             "household_type"]].itertuples(index=False))
-    ]
-    db.execute(SampleUnit.__table__.insert(), units)
-    db.execute(IdentityLink.__table__.insert(), [
-        {"sample_unit_id": ids[k], "person_id": int(person_ids[k]), "access_code": codes[k]}
-        for k in range(n)])
-    return n
+    return units.write_units(
+        db, edition_id, ids=ids, wijk_codes=wijk, questionnaire_ids=frame["questionnaire_id"],
+        waves=frame["wave"], inclusion_probabilities=probability,
+        stratum_populations=[population[int(h)] for h in wijk],
+        categories={name: frame[name].tolist() for name in CATEGORIES},
+        code_hashes=[code_hash(c) for c in codes], person_ids=person_ids, access_codes=codes)
 
 
 def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,
