@@ -162,7 +162,8 @@ def purge_identity_command(year, yes, force, with_register):
     if not yes:
         click.confirm(f"Delete the names, addresses and personal codes of edition {year}'s "
                       "sample? This cannot be undone", abort=True)
-    result = purge_identity(storage.database_url(), year, force=force, with_register=with_register)
+    result = purge_identity(storage.database_url(), year, force=force,
+                            with_register=with_register)
     audit.record("purge_identity", target=f"edition {year}", username=_who(), role="command line",
                  detail=result.summary() + (" (forced while fieldwork was open)" if force else ""))
     click.echo(result.summary())

@@ -5,9 +5,10 @@ an interviewer sees, and may open, only the units on their own list
 (`survey.phone.supervision`).
 
 Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
-web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `store`) with mode
-`phone`, shown in the staff layout. Appointment times are typed and shown in Rotterdam time
-(Europe/Amsterdam) and stored in UTC, as every time in the database.
+web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, and the
+`page_handler` that saves a page and completes the interview) with mode `phone`, shown in the
+staff layout. Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
+stored in UTC, as every time in the database.
 """
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
@@ -194,8 +195,8 @@ def page(unit_id, page_id):
     current = respondent.questionnaire.page(page_id)
     questions = respondent.visible_questions(current)
     if request.method == "GET":
-        paradata.page_shown(storage.transaction, unit_id, current.id,
-                            current_language(), None, mode=calls.MODE)
+        page_handler.shown(respondent, current, mode=calls.MODE, language=current_language(),
+                           device=None)
         return _render_page(unit_id, respondent, current,
                             forms.from_answers(questions, respondent.answers))
     result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,

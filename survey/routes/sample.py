@@ -36,6 +36,7 @@ from survey.editions import edition_for
 from survey.sampling.frame import latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
+from weighting import tables
 
 bp = Blueprint("sample", __name__, url_prefix="/staff/sample")
 register_error_pages(bp)
@@ -179,7 +180,7 @@ def upload():
         return _index(form, error=f"{name}: larger than {uploads.MAX_BYTES // 2**20} MB",
                       status=400)
     try:
-        table = importing.read_table(content, name)
+        table = tables.read_table(content, name)
     except InputError as exc:
         audit.record("sample_upload", target=name, detail=f"unreadable: {exc.detail}"[:500])
         return _index(form, error=f"{dutch_error(exc)}. Er is niets geïmporteerd.", status=400)
@@ -201,7 +202,7 @@ def _load():
 
 
 def _checked(upload, mapping=None):
-    table = importing.read_table(upload.content(), upload.filename)
+    table = tables.read_table(upload.content(), upload.filename)
     guessed = importing.guess_mapping(table.headers, upload.kind)
     mapping = mapping if mapping is not None else (upload.mapping or guessed)
     with storage.transaction() as db:

@@ -22,6 +22,7 @@ from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.sampling import draw as drawing
 from survey.sampling import import_file as importing
 from survey.staff import audit
+from weighting import tables
 
 
 def _who():
@@ -76,7 +77,7 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
     mapping = _mapping(pairs)
     on = reference_date.date() if reference_date else None
     if show_mapping:
-        table = importing.read_path(file)
+        table = tables.read_path(file)
         guessed = importing.guess_mapping(table.headers, kind)
         guessed.update(mapping)
         for field in importing.fields_for(kind):

@@ -2,9 +2,10 @@
 
 Three steps, which the command line and the staff pages share:
 
-1. `read_table(content, source)`: a CSV file (UTF-8 with or without BOM; comma, semicolon or
-   tab, detected from the header line) or an Excel workbook (.xlsx, the first sheet), header
-   in the first row. Row numbers count the header as row 1, as a spreadsheet shows them.
+1. `weighting.tables.read_table(content, source)`: a CSV file (UTF-8 with or without BOM, or
+   Windows-1252; comma, semicolon or tab, detected from the header line) or an Excel workbook
+   (.xlsx, the first sheet), header in the first row. Row numbers count the header as row 1,
+   as a spreadsheet shows them.
 2. `guess_mapping(headers, kind)`: which of the file's columns holds each of our fields,
    guessed from common Dutch and English header names (`FIELDS`); the caller may change it.
 3. `check(table, mapping, kind, context)`: every row checked, every error kept (file, row,
@@ -22,15 +23,11 @@ person; each row becomes a sample unit with design weight 1/inclusion probabilit
 access code and an identity link.
 """
 
-import csv
 import difflib
-import hashlib
-import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -45,8 +42,9 @@ from survey.population.categories import (CATEGORIES, age_group_series, ages_on,
 from survey.population.selection import QUESTIONNAIRE_IDS, unit_ids
 from survey.population.wijken import load_wijken
 from survey.editions import edition_for
+from survey.sampling import units
 from survey.sampling.frame import write_margins
-from weighting import safe_read
+from weighting.tables import TextTable, read_path, read_table
 
 KINDS = ("register", "sample", "contact")
 PERSON_KINDS = ("register", "sample")
@@ -158,29 +156,12 @@ _PREFIX = r"(?:[^\W\d_]|['’ ])+"
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%Y/%m/%d")
 _DATE_SHAPE = re.compile(r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{8})$")
 
-__all__ = ["KINDS", "FIELDS", "Table", "Context", "CheckResult", "FileErrors", "ImportSummary",
-           "read_table", "read_path", "guess_mapping", "fields_for", "load_context", "check",
-           "store", "import_file", "add_areas", "wijk_names"]
+__all__ = ["KINDS", "FIELDS", "Context", "CheckResult", "FileErrors", "ImportSummary",
+           "guess_mapping", "fields_for", "load_context", "check", "store", "import_file",
+           "add_areas", "wijk_names"]
 
 
 # --------------------------------------------------------------------------- results
-
-
-@dataclass
-class Table:
-    """A file as read: its headers, its data rows as text, and each row's number in the file."""
-
-    source: str
-    headers: list[str]
-    data: pd.DataFrame
-    """One str column per header position (0, 1, ...); empty cells are ''."""
-    row_numbers: np.ndarray
-    """File row of each data row; the header is row 1."""
-    sha256: str
-    errors: list[InputError] = field(default_factory=list)
-    """Rows that cannot be read as rows (too many fields)."""
-    notices: list[str] = field(default_factory=list)
-    """What the reader did that the coordinator should know (a Windows encoding read)."""
 
 
 @dataclass
@@ -254,131 +235,6 @@ class ImportSummary:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def read_path(path) -> Table:
-    """`read_table` of a file on disk; a missing file is an InputError."""
-    path = Path(path)
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "file not found; expected a CSV or Excel (.xlsx) file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory; expected a CSV or Excel (.xlsx) file") from None
-    return read_table(content, path.name)
-
-
-def read_table(content: bytes, source: str) -> Table:
-    """Read a CSV or Excel file's header and rows as text.
-
-    Args:
-        content: the file's bytes.
-        source: its name, for messages; `.xlsx`/`.xlsm` (or a zip signature) means Excel.
-    Returns:
-        a `Table`.
-    Raises:
-        InputError: not CSV or Excel, not UTF-8, no header, a header name twice.
-
-    >>> t = read_table("\\ufeffwijk;geslacht\\n10;v\\n".encode(), "s.csv")
-    >>> t.headers, t.data.iloc[0].tolist(), t.row_numbers.tolist()
-    (['wijk', 'geslacht'], ['10', 'v'], [2])
-    """
-    suffix = Path(source).suffix.lower()
-    if suffix == ".xls":
-        raise InputError(source, "old Excel format (.xls) is not read; save it as .xlsx or as "
-                         "CSV UTF-8")
-    if suffix in (".xlsx", ".xlsm") or content[:4] == b"PK\x03\x04":
-        records, notices = _excel_records(content, source), []
-    else:
-        records, notices = _csv_records(content, source)
-    digest = hashlib.sha256(content).hexdigest()
-    header, *body = records if records else [[]]
-    if not any(cell.strip() for cell in header):
-        raise InputError(source, "no header: the first row must name the columns", row=1)
-    while header and not header[-1].strip():
-        header = header[:-1]
-    headers = [cell.strip() or f"kolom {i + 1}" for i, cell in enumerate(header)]
-    seen = {}
-    for i, name in enumerate(headers):
-        if name.casefold() in seen:
-            raise InputError(source, f"the header names '{name}' twice (columns "
-                             f"{seen[name.casefold()] + 1} and {i + 1}); every column needs "
-                             "its own name", row=1)
-        seen[name.casefold()] = i
-    width = len(headers)
-    rows, numbers, errors = [], [], []
-    for number, record in enumerate(body, start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # an empty line
-        if len(record) > width:
-            extra = record[width:]
-            if any(cell.strip() for cell in extra):
-                errors.append(InputError(
-                    source, f"has {len(record)} values where the header has {width} columns; "
-                    "is there a separator inside a value that is not in quotes?", row=number))
-            record = record[:width]
-        elif len(record) < width:
-            record = record + [""] * (width - len(record))
-        rows.append(record)
-        numbers.append(number)
-    data = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else \
-        pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
-    return Table(source, headers, data, np.array(numbers, dtype=np.int64), digest, errors,
-                 notices)
-
-
-def _csv_records(content: bytes, source: str) -> tuple[list[list[str]], list[str]]:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    notice = None
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # Dutch Excel's "CSV (gescheiden door lijstscheidingsteken)" is Windows-1252
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError as cp_exc:
-            row = content[:exc.start].count(b"\n") + 1
-            raise InputError(source, f"is neither UTF-8 nor Windows-1252 text (byte "
-                             f"0x{content[cp_exc.start]:02x}); save it as 'CSV UTF-8' or as "
-                             "an Excel workbook", row=row) from None
-        row = content[:exc.start].count(b"\n") + 1
-        notice = (f"{source} is not UTF-8 (row {row} has byte 0x{content[exc.start]:02x}); it "
-                  "was read as Windows-1252, the encoding of Dutch Excel's CSV: check that "
-                  "names such as 'Çelik' and 'Müller' look right below")
-    if "\x00" in text:
-        raise InputError(source, "is not a CSV file (it holds binary data); expected CSV UTF-8 "
-                         "or an Excel workbook (.xlsx)")
-    first_line = text.split("\n", 1)[0]
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    try:
-        records = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise InputError(source, f"is not a readable CSV file ({exc})") from None
-    return records, ([notice] if notice else [])
-
-
-def _excel_records(content: bytes, source: str) -> list[list[str]]:
-    # limits on the archive and the sheet's extent before anything is unpacked or filled
-    sheets = safe_read.read_xlsx(content, source, first_only=True)
-    rows = next(iter(sheets.values()), [])
-    return [[_cell_text(v) for v in row] for row in rows]
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() \
-            else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --------------------------------------------------------------------------- mapping
@@ -459,7 +315,7 @@ def load_context(db, kind: str, edition_year: int, reference_date: date | None =
 
 
 class _Errors:
-    def __init__(self, table: Table, mapping):
+    def __init__(self, table: TextTable, mapping):
         self.table = table
         self.mapping = mapping
         self.items: list[tuple[int, int, InputError]] = []
@@ -489,7 +345,7 @@ class _Errors:
         return [e for _r, _o, e in sorted(self.items, key=lambda t: (t[0], t[1]))][:MAX_ERRORS]
 
 
-def check(table: Table, mapping: dict, kind: str, context: Context) -> CheckResult:
+def check(table: TextTable, mapping: dict, kind: str, context: Context) -> CheckResult:
     """Check every row of `table` under `mapping`.
 
     Args:
@@ -1022,25 +878,16 @@ def _write_units(db, edition_id, frame, person_ids, secret_rng):
         .group_by(PopulationMargin.wijk_code)).all())
     estimate = pd.Series(1 / probability).groupby(wijk).sum()
     population = {int(h): int(round(registered.get(int(h)) or estimate[h])) for h in estimate.index}
-    taken_ids = set(db.scalars(select(SampleUnit.id)))
-    ids = [i for i in unit_ids(secret_rng, n + 8) if i not in taken_ids][:n]
+    candidates = unit_ids(secret_rng, n + 8)
+    taken = units.taken_ids(db, candidates)
+    ids = [i for i in candidates if i not in taken][:n]
     codes = new_codes(secret_rng, n)
-    units = [
-        {"id": ids[k], "edition_id": edition_id, "wijk_code": int(wijk[k]),
-         "questionnaire_id": q, "wave": int(w), "inclusion_probability": float(probability[k]),
-         "design_weight": float(1 / probability[k]),
-         "stratum_population": max(population[int(wijk[k])], 1),
-         "age_group": a, "sex": s, "migration_background": m, "household_type": t,
-         "code_hash": code_hash(codes[k]), "status": "invited"}
-        for k, (q, w, a, s, m, t) in enumerate(frame[
-            ["questionnaire_id", "wave", "age_group", "sex", "migration_background",
-             "household_type"]].itertuples(index=False))
-    ]
-    db.execute(SampleUnit.__table__.insert(), units)
-    db.execute(IdentityLink.__table__.insert(), [
-        {"sample_unit_id": ids[k], "person_id": int(person_ids[k]), "access_code": codes[k]}
-        for k in range(n)])
-    return n
+    return units.write_units(
+        db, edition_id, ids=ids, wijk_codes=wijk, questionnaire_ids=frame["questionnaire_id"],
+        waves=frame["wave"], inclusion_probabilities=probability,
+        stratum_populations=[population[int(h)] for h in wijk],
+        categories={name: frame[name].tolist() for name in CATEGORIES},
+        code_hashes=[code_hash(c) for c in codes], person_ids=person_ids, access_codes=codes)
 
 
 def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,

@@ -98,8 +98,9 @@ def test_the_deployment_guide_documents_every_option_and_setting():
     for setting in ("DATABASE_URL", "SECRET_KEY", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
                     "RATELIMIT_STORAGE_URI", "/healthz", "wijkprofiel db upgrade"):
         assert setting in guide, f"deploy/README.md does not mention {setting}"
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    assert "## Production" in readme and "deploy/README.md" in readme
+    page = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
+    assert "## Production" in page and "deploy/README.md" in page
+    assert "docs/deployment.md" in (PROJECT_ROOT / "README.md").read_text()
 
 
 def test_each_worker_loads_the_questionnaires_before_its_first_request(make_app, tmp_path):
