@@ -195,8 +195,8 @@ def page(unit_id, page_id):
     current = respondent.questionnaire.page(page_id)
     questions = respondent.visible_questions(current)
     if request.method == "GET":
-        paradata.page_shown(storage.transaction, unit_id, current.id,
-                            current_language(), None, mode=calls.MODE)
+        page_handler.shown(respondent, current, mode=calls.MODE, language=current_language(),
+                           device=None)
         return _render_page(unit_id, respondent, current,
                             forms.from_answers(questions, respondent.answers))
     result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,

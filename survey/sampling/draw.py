@@ -23,7 +23,6 @@ The register margins per wijk (age group at the register's reference date, sex, 
 background, household type) are written to `population_margin` for the weighting.
 """
 
-import csv
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from survey.population.selection import WAVE_1_SHARE, draw_sample
 from survey.population.targets import DEFAULT_TARGET, load_targets
 from survey.sampling import units
 from survey.sampling.frame import latest_register, load_frame, write_margins
+from weighting import tables
 
 DEFAULT_RESPONSE_RATE = 0.4
 """About 30,000 of 75,000 respond (domain notes)."""
@@ -81,29 +81,30 @@ def read_rates(path, wijk_codes, default: float) -> dict[int, float]:
     rates = {code: default for code in wijk_codes}
     if path is None or not Path(str(path)).is_file():
         return rates
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        column = next((c for c in reader.fieldnames or () if c.strip() in
-                       ("response_rate", "expected_rate", "respons")), None)
-        if column is None:
-            return rates
-        problems = []
-        for number, record in enumerate(reader, start=2):
-            value = (record.get(column) or "").strip()
-            if not value:
-                continue
-            try:
-                rate = _check_rate(value, Path(path).name, row=number, column=column)
-            except InputError as exc:
-                problems.append(str(exc))
-                continue
-            try:
-                rates[int(record["wijk_code"])] = rate
-            except (TypeError, ValueError):
-                pass  # load_targets names a bad wijk code
-        if problems:
-            raise InputError(Path(path).name, f"{len(problems)} bad response rate(s):\n"
-                             + "\n".join(problems))
+    table = tables.read_path(path)
+    at = next((i for i, name in enumerate(table.headers)
+               if name in ("response_rate", "expected_rate", "respons")), None)
+    if at is None:
+        return rates
+    code_at = table.headers.index("wijk_code") if "wijk_code" in table.headers else None
+    problems = []
+    for number, record in zip(table.row_numbers.tolist(),
+                              table.data.itertuples(index=False, name=None)):
+        value = record[at].strip()
+        if not value:
+            continue
+        try:
+            rate = _check_rate(value, table.source, row=number, column=table.headers[at])
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        try:
+            rates[int(record[code_at])] = rate
+        except (TypeError, ValueError):
+            pass  # load_targets names a bad wijk code
+    if problems:
+        raise InputError(table.source, f"{len(problems)} bad response rate(s):\n"
+                         + "\n".join(problems))
     return rates
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from survey import storage
-from survey.models import Answer, SampleUnit
+from survey.models import Answer, PageVisit, SampleUnit
 from survey.respondent import page_handler
 from survey.respondent.context import Respondent
 from tests.support.respondent import FIXTURES, add_unit
@@ -95,3 +95,15 @@ def test_complete_closes_once_and_runs_its_companion_in_the_same_transaction(app
     with storage.transaction(sqlite_url) as db:
         unit = db.get(SampleUnit, "u1")
         assert (unit.status, unit.mode, unit.disposition) == ("completed", "phone", "1.1")
+
+
+def test_the_first_showing_of_a_page_is_recorded_once_with_its_mode(app, sqlite_url):
+    with app.test_request_context():
+        respondent = Respondent.load("u1")
+        page = respondent.questionnaire.page("woonduur")
+        page_handler.shown(respondent, page, mode="phone", language="nl", device=None)
+        page_handler.shown(respondent, page, mode="web", language="en", device="mobile")
+    with storage.transaction(sqlite_url) as db:
+        visits = [(v.page_id, v.mode, v.language, v.device_class)
+                  for v in db.scalars(select(PageVisit))]
+    assert visits == [("woonduur", "phone", "nl", None)]
