@@ -29,7 +29,7 @@ def test_a_10_mb_field_in_returned_letters_is_a_clean_error(app, tmp_path):
                        '"' + "x" * 10_000_000 + '",onbestelbaar\n', encoding="utf-8")
     result = app.test_cli_runner().invoke(main, ["letters", "returned", str(returns)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "retour.csv line 3: is not a readable CSV file (field larger than field limit" \
+    assert "retour.csv row 3: is not a readable CSV file (field larger than field limit" \
         in result.output
 
 
