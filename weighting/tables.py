@@ -172,10 +172,14 @@ def delimiter_of(header_line: str) -> str:
 def _csv_records(content: bytes, source: str) -> tuple[list[list[str]], list[str]]:
     text, notices = decode(content, source)
     delimiter = delimiter_of(text.split("\n", 1)[0])
+    records = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise InputError(source, f"is not a readable CSV file ({exc})") from None
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:  # a cell over csv's field limit (128 kB) ...
+        raise InputError(source, f"is not a readable CSV file ({exc})",
+                         row=len(records) + 1) from None
     return records, notices
 
 

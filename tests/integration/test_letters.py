@@ -178,8 +178,8 @@ def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fiel
                        "2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "retour.csv line 3, column 'outcome': 'verhuist' is not one of" in result.output
-    assert "retour.csv line 4, column 'kenmerk'" in result.output
+    assert "retour.csv row 3, column 'outcome': 'verhuist' is not one of" in result.output
+    assert "retour.csv row 4, column 'kenmerk'" in result.output
     assert "Traceback" not in result.output
     with storage.transaction(fieldwork_db) as session:
         assert session.get(SampleUnit, good["sample_unit_id"]).disposition in (None, "1.2",
@@ -190,7 +190,7 @@ def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fiel
     returns.write_text("kenmerk,outcome\n2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "line 2: no letter 2024-W1-INV-009/00001 was printed" in result.output
+    assert "row 2: no letter 2024-W1-INV-009/00001 was printed" in result.output
 
 
 def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_path):
@@ -198,7 +198,7 @@ def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_p
     returns.write_text("code;reden\nHJSY36UY9B;retour\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "retour.csv line 1: expected the columns kenmerk and outcome" in result.output
+    assert "retour.csv row 1: expected the columns kenmerk and outcome" in result.output
 
 
 def test_print_and_audit_on_each_database_backend(make_app, database_url, tmp_path):

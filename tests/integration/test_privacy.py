@@ -152,7 +152,8 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
             names = list(db.scalars(select(IdentityPerson.family_name)
                                     .join(IdentityLink, IdentityLink.person_id == IdentityPerson.id)
                                     .limit(20)))
-        result = purge_identity(sqlite_url, year, force=True, with_register=True)
+        with storage.transaction(sqlite_url) as db:
+            result = purge_identity(db, year, force=True, with_register=True)
         after = run_plan(load_plan(plan_path)).weights
     finally:
         DATA_SOURCES.clear()
@@ -178,5 +179,6 @@ def test_purge_refuses_while_fieldwork_is_open(purge_app, fixed_clock):
     # without --yes it asks, and "no" changes nothing
     result = runner.invoke(main, ["privacy", "purge-identity", "--edition", "2024"], input="n\n")
     assert result.exit_code == 1 and _count(url, IdentityLink) == 13
-    purged = purge_identity(url, 2026, force=True, today=date(2026, 6, 1))
+    with storage.transaction(url) as db:
+        purged = purge_identity(db, 2026, force=True, today=date(2026, 6, 1))
     assert (purged.links, purged.persons) == (1, 0)  # person 2 is still linked from 2024

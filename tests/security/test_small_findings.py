@@ -15,11 +15,11 @@ from tests.support import loadclient
 from tests.support.bad_input import CORPUS
 from tests.support.letters import add_fixture_units
 from tests.support.respondent import add_unit
-from tests.support.security import build_app, staff_client
+from tests.support.security import staff_client
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(build_app, sqlite_url):
     return build_app(sqlite_url)
 
 
@@ -29,7 +29,7 @@ def test_a_10_mb_field_in_returned_letters_is_a_clean_error(app, tmp_path):
                        '"' + "x" * 10_000_000 + '",onbestelbaar\n', encoding="utf-8")
     result = app.test_cli_runner().invoke(main, ["letters", "returned", str(returns)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "retour.csv line 3: is not a readable CSV file (field larger than field limit" \
+    assert "retour.csv row 3: is not a readable CSV file (field larger than field limit" \
         in result.output
 
 
