@@ -4,7 +4,8 @@ suite starts itself on loopback).
 
 Tests get their apps from fixtures: `make_app(url=None, **overrides)` builds one over the test's
 SQLite database (or `url`) with the settings every test app shares (`tests.support.apps`);
-`app`, `staff_app` and `respondent_app` are the common ones. Helpers the tests share live in
+`app`, `staff_app` and `respondent_app` are the common ones, and `paper_app` and `phone_app`
+(like `build_app` in tests/security/conftest.py) build the apps of a mode over a given database. Helpers the tests share live in
 tests/support/, never in a test module (tests/test_layout.py keeps it so).
 
 PostgreSQL tests skip when the server binaries are missing, unless WIJKPROFIEL_REQUIRE_POSTGRES
@@ -18,6 +19,8 @@ import pytest
 from survey import storage
 from tests.support import apps
 from tests.support.clock import FIXED_TODAY
+from tests.support.paper import build_paper_app
+from tests.support.phone import build_phone_app
 from tests.support.postgres_server import PostgresServer, PostgresUnavailable
 from tests.support.respondent import build_respondent_app
 from tests.support.staff import StaffActions, add_accounts
@@ -100,6 +103,20 @@ def respondent_app(sqlite_url):
 def respondent_app_each_backend(database_url):
     """The app on SQLite and on PostgreSQL, for what depends on the database's locking."""
     return build_respondent_app(database_url)
+
+
+@pytest.fixture
+def paper_app():
+    """Builds the data-entry app: `paper_app(url, **overrides)`, with staff accounts, a second
+    keyer and paper units p1-p3 (`tests.support.paper.build_paper_app`)."""
+    return build_paper_app
+
+
+@pytest.fixture
+def phone_app():
+    """Builds the interviewers' app: `phone_app(url, tmp_path, **overrides)`, with a call list
+    and targets (`tests.support.phone.build_phone_app`)."""
+    return build_phone_app
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from survey.models import (Answer, IdentityLink, IdentityPerson, PaperEntry, Pap
                            SampleUnit)
 
 from tests.support.bad_input import assert_clean_failure, run_cli
-from tests.support.paper import CODES, login, paper_app, post, token
+from tests.support.paper import CODES, login, post, token
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -166,7 +166,7 @@ def keyed(url, unit_id, variables=None):
 
 
 @pytest.mark.parametrize("name", paper_cases())
-def test_bad_paper_entry_names_the_field_and_stores_nothing(sqlite_url, name):
+def test_bad_paper_entry_names_the_field_and_stores_nothing(paper_app, sqlite_url, name):
     case = yaml.safe_load((PAPER / name).read_text(encoding="utf-8"))
     refused = case["refused"]
     app = paper_app(sqlite_url)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import Answer, AuditEvent, PaperEntry, PaperForm, PaperResolution, SampleUnit
-from tests.support.paper import CODES, PASS_1, PASS_2, key_pass, login, paper_app, post
+from tests.support.paper import CODES, PASS_1, PASS_2, key_pass, login, post
 from tests.support.staff import csrf_token
 
 
-def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
+def test_double_entry_resolved_then_completed_with_mode_paper(paper_app, database_url):
     app = paper_app(database_url)
     first, second = login(app, "data_entry"), login(app, "invoer2")
 
@@ -83,7 +83,7 @@ def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
     assert again.status_code == 400 and "al ingevoerd en verwerkt" in again.text
 
 
-def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(database_url):
+def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(paper_app, database_url):
     app = paper_app(database_url)
     with storage.transaction(database_url) as db:
         unit = db.get(SampleUnit, "p2")
@@ -107,7 +107,7 @@ def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(database_url
     assert "Conflict" in client.get("/staff/paper/").text
 
 
-def test_web_completion_during_keying_is_flagged_at_completion(database_url):
+def test_web_completion_during_keying_is_flagged_at_completion(paper_app, database_url):
     app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     client = login(app, "data_entry")
     done = key_pass(client, CODES["p3"], PASS_1)
@@ -124,7 +124,7 @@ def test_web_completion_during_keying_is_flagged_at_completion(database_url):
         assert db.get(SampleUnit, "p3").mode == "web"
 
 
-def test_only_data_entry_keys_paper(database_url):
+def test_only_data_entry_keys_paper(paper_app, database_url):
     app = paper_app(database_url)
     for role, status in (("interviewer", 403), ("statistician", 403), ("admin", 403),
                          ("coordinator", 200), ("data_entry", 200)):
@@ -139,7 +139,7 @@ def test_only_data_entry_keys_paper(database_url):
     assert login(app, "data_entry").get("/staff/export/").status_code == 403
 
 
-def test_paper_answers_replace_an_unfinished_web_start(database_url):
+def test_paper_answers_replace_an_unfinished_web_start(paper_app, database_url):
     app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     with storage.transaction(database_url) as db:
         db.get(SampleUnit, "p3").status = "started"

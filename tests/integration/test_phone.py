@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import Answer, AuditEvent, CallAttempt, SampleUnit, UnitOutcome
-from tests.support.phone import NOW, listed, login, phone_app, post
+from tests.support.phone import NOW, listed, login, post
 
 
-def test_call_list_order_and_exclusions(database_url, tmp_path):
+def test_call_list_order_and_exclusions(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
     client = login(app, "interviewer")
     page = client.get("/staff/phone/")
@@ -25,7 +25,7 @@ def test_call_list_order_and_exclusions(database_url, tmp_path):
     assert listed(client.get("/staff/phone/?wijk=1").text) == ["a1"]
 
 
-def test_outcomes_appointments_refusals_and_max_attempts(database_url, tmp_path):
+def test_outcomes_appointments_refusals_and_max_attempts(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path, PHONE_MAX_ATTEMPTS=2)
     client = login(app, "interviewer")
     unit_page = client.get("/staff/phone/a1")
@@ -79,7 +79,7 @@ def test_outcomes_appointments_refusals_and_max_attempts(database_url, tmp_path)
     assert "b1" not in listed(client.get("/staff/phone/").text)
 
 
-def test_a_phone_interview_is_stored_with_mode_phone_and_closes_the_unit(database_url, tmp_path):
+def test_a_phone_interview_is_stored_with_mode_phone_and_closes_the_unit(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
     client = login(app, "interviewer")
     response = post(client, "/staff/phone/b1/interview", "/staff/phone/b1", {})
@@ -126,7 +126,7 @@ def test_a_phone_interview_is_stored_with_mode_phone_and_closes_the_unit(databas
     assert "telefonisch" in keyer.get("/staff/paper/b1/conflict").text
 
 
-def test_a_web_completion_during_the_call_is_not_overwritten(database_url, tmp_path):
+def test_a_web_completion_during_the_call_is_not_overwritten(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
     client = login(app, "interviewer")
     post(client, "/staff/phone/a1/interview", "/staff/phone/a1", {})
@@ -142,7 +142,7 @@ def test_a_web_completion_during_the_call_is_not_overwritten(database_url, tmp_p
         assert db.get(SampleUnit, "a1").mode == "web"
 
 
-def test_only_interviewers_phone(database_url, tmp_path):
+def test_only_interviewers_phone(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
     for role, status in (("data_entry", 403), ("statistician", 403), ("interviewer", 200),
                          ("coordinator", 200)):

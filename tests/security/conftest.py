@@ -6,7 +6,7 @@ import types
 
 import pytest
 
-from tests.support.security import FakeClock, build_app
+from tests.support.security import FakeClock, build_security_app
 
 
 @pytest.fixture
@@ -30,5 +30,12 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def sec_app(sqlite_url):
+def build_app():
+    """Builds the security tests' app over a database: `build_app(url, **overrides)`
+    (`tests.support.security.build_security_app`)."""
+    return build_security_app
+
+
+@pytest.fixture
+def sec_app(build_app, sqlite_url):
     return build_app(sqlite_url)

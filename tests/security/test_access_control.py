@@ -10,7 +10,8 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import AuditEvent
 from survey.staff import roles
-from tests.support.security import OTHER_CODE, build_app, form_token, respondent_login, staff_client
+from tests.support.security import (OTHER_CODE, build_security_app, form_token, respondent_login,
+                                    staff_client)
 from tests.support.staff import csrf_token
 
 # every staff GET route, with who may use it (from the role table; kept here on purpose, so
@@ -77,7 +78,7 @@ def clients(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'access.db'}"
     _storage.upgrade(url)
-    app = build_app(url)
+    app = build_security_app(url)
     return app, {role: staff_client(app, role) for role in roles.ROLES}
 
 

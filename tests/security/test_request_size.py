@@ -9,7 +9,7 @@ import pytest
 
 from survey.paths import PROJECT_ROOT
 from survey.security import MAX_CONTENT_LENGTH, UPLOAD_ROUTES
-from tests.support.security import build_app, staff_client
+from tests.support.security import staff_client
 from tests.support.staff import csrf_token
 
 TWO_MIB = b"a=" + b"x" * (2 * 1024 * 1024)
@@ -26,7 +26,7 @@ def post_routes(app):
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(build_app, sqlite_url):
     return build_app(sqlite_url)
 
 

@@ -15,11 +15,11 @@ from tests.support import loadclient
 from tests.support.bad_input import CORPUS
 from tests.support.letters import add_fixture_units
 from tests.support.respondent import add_unit
-from tests.support.security import build_app, staff_client
+from tests.support.security import staff_client
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(build_app, sqlite_url):
     return build_app(sqlite_url)
 
 

@@ -16,7 +16,7 @@ import pytest
 from survey.paths import PROJECT_ROOT
 from survey.sampling import uploads
 from tests.support import bombs
-from tests.support.security import build_app, staff_client
+from tests.support.security import staff_client
 from tests.support.staff import csrf_token
 from weighting import safe_read, tables
 from weighting.errors import InputError
@@ -45,7 +45,7 @@ def test_the_register_reader_refuses_before_reading(files, name):
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
-def test_the_web_upload_refuses_and_keeps_nothing(sqlite_url, files, name):
+def test_the_web_upload_refuses_and_keeps_nothing(build_app, sqlite_url, files, name):
     app = build_app(sqlite_url)
     client = staff_client(app, "coordinator")
     kept = set(uploads._folder(app.instance_path).glob("*.bin"))
@@ -58,7 +58,7 @@ def test_the_web_upload_refuses_and_keeps_nothing(sqlite_url, files, name):
     assert set(uploads._folder(app.instance_path).glob("*.bin")) == kept
 
 
-def test_an_upload_kept_before_the_limits_is_discarded_not_a_500(sqlite_url, files):
+def test_an_upload_kept_before_the_limits_is_discarded_not_a_500(build_app, sqlite_url, files):
     """The zip bomb that was accepted before: its check page now says why and drops it."""
     app = build_app(sqlite_url)
     client = staff_client(app, "coordinator")

@@ -27,7 +27,7 @@ def add_units(url):
                 household_type="alleenstaand", code_hash=access_codes.code_hash(code)))
 
 
-def paper_app(url, **config):
+def build_paper_app(url, **config):
     add_accounts(url)
     with storage.transaction(url) as db:
         auth.add_user(db, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)

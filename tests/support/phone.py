@@ -66,7 +66,7 @@ def add_fieldwork(url, tmp_path):
     return targets
 
 
-def phone_app(url, tmp_path, **config):
+def build_phone_app(url, tmp_path, **config):
     add_accounts(url)
     targets = add_fieldwork(url, tmp_path)
     return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), FIELDWORK_TARGETS=str(targets),

