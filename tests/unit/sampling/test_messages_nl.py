@@ -9,7 +9,8 @@ import pytest
 from survey.population.wijken import load_wijken
 from survey.errors import InputError
 from survey.fieldwork.targets import read_targets
-from survey.sampling.import_file import Context, FileErrors, check, guess_mapping
+from survey.sampling.checks import Context, FileErrors, check
+from survey.sampling.fields import guess_mapping
 from survey.sampling.messages_nl import dutch_error, translated
 from weighting.tables import read_table
 
