@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.errors import WijkprofielError
 from survey.fieldwork import aapor
-from survey.fieldwork.dashboard import disposition_column
+from survey.fieldwork.dispositions import disposition_column
 from survey.models import Area, Edition, PopulationMargin, SampleUnit
 
 MARGIN_VARIABLES = ("age_group", "sex", "migration_background", "household_type")

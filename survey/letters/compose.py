@@ -17,9 +17,8 @@ the helpdesk is the municipal number 14 010 unless `LETTER_HELPDESK_PHONE` says 
 from dataclasses import dataclass, field
 from datetime import date
 
-from survey import settings
+from survey import addresses, settings
 from survey.access_codes import normalise
-from survey.letters import addressing
 from survey.errors import ConfigError, WijkprofielError
 
 KINDS = ("invitation", "reminder1", "reminder2")
@@ -130,7 +129,7 @@ class Recipient:
     street: str
     house_number: str
     postcode: str
-    # the parts a BRP extract keeps apart (`survey.letters.addressing`); empty when absent
+    # the parts a BRP extract keeps apart (`survey.addresses`); empty when absent
     name_prefix: str = ""
     house_letter: str = ""
     house_number_addition: str = ""
@@ -236,7 +235,7 @@ def compose_letter(kind: str, recipient: Recipient, settings: LetterSettings, *,
 
     questionnaire, about = QUESTIONNAIRES[recipient.questionnaire_id]
     year = settings.edition_year
-    address = addressing.address_lines(
+    address = addresses.address_lines(
         recipient.given_name, recipient.name_prefix, recipient.family_name, recipient.street,
         recipient.house_number, recipient.house_letter, recipient.house_number_addition,
         recipient.postcode, recipient.city)

@@ -25,7 +25,7 @@ only. Opening a unit is audited
 as `phone_view_unit`; outcomes as `phone_call`; interviews as `phone_interview_start`,
 `phone_interview_complete` and `phone_conflict` (the unit completed in another mode during
 the call: interview answers posted after that are not stored). The coordinator closes such a
-conflict at /staff/conflicten with a note (`survey.fieldwork.conflicts`, audited as
+conflict at /staff/conflicten with a note (`survey.conflicts`, audited as
 `phone_conflict_closed`); the earlier completion is kept.
 
 The interview runs in the questionnaire engine exactly as the web questionnaire does (the

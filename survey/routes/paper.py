@@ -1,8 +1,9 @@
 """Data entry keys in returned paper questionnaires at /staff/paper (role data_entry).
 
 Thin views over `survey.paper.entry`: register a form by the code printed on it, key it page
-by page (the question blocks and form reading of the web questionnaire, `survey.respondent`),
-finish the pass, settle the differences between two passes, check the routing and complete.
+by page (the question blocks of the web questionnaire and its form reader,
+`survey.respondent.page_handler.read`), finish the pass, settle the differences between two
+passes, check the routing and complete.
 Every step is POST-redirect-GET and works without JavaScript; every state change is audited.
 """
 

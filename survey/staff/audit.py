@@ -13,7 +13,7 @@ asked for and sent), `print_letters`, `reprint_letter`, `register_returns` (lett
 `store_targets`, `set_period` (an edition's targets and fieldwork period), `purge_identity`
 (`survey.privacy`). Each event is committed in its own transaction, so a view
 that fails afterwards still leaves its trace; except `paper_conflict_closed` and
-`phone_conflict_closed` (`survey.fieldwork.conflicts`), which are the closing of a conflict
+`phone_conflict_closed` (`survey.conflicts`), which are the closing of a conflict
 and so are committed with it.
 """
 

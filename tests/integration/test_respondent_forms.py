@@ -4,7 +4,6 @@ one gets (survey.respondent.forms with the keyed messages of survey.forms.error_
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from survey import create_app
 from survey.forms.error_messages import ERROR_MESSAGES, message
 from survey.questionnaire.model import GridRow, Option, Question
 from survey.respondent import forms
@@ -14,8 +13,8 @@ WEET_NIET = (Option("weet_niet", "Weet ik niet"),)
 
 
 @pytest.fixture
-def request_context(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test"})
+def request_context(make_app, sqlite_url):
+    app = make_app(sqlite_url)
     with app.test_request_context():
         yield
 

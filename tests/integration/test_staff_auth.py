@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from survey import storage
 from survey.models import AuditEvent, StaffSession, StaffUser
-from tests.staff_support import (  # noqa: F401 (fixtures)
-    PASSWORD, StaffActions, make_app, session_of, staff, staff_app)
+
+from tests.support.staff import PASSWORD, StaffActions, session_of
 
 
 def audit_actions(url):
@@ -147,7 +147,7 @@ def test_staff_pages_send_the_security_headers(staff):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_session_timeouts_are_settings(sqlite_url):
+def test_session_timeouts_are_settings(make_app, sqlite_url):
     from survey.staff import auth
 
     with storage.transaction(sqlite_url) as db:
@@ -159,9 +159,9 @@ def test_session_timeouts_are_settings(sqlite_url):
     assert actions.client.get("/staff/").status_code == 302
 
 
-def test_login_dashboard_and_logout_on_both_backends(database_url):
+def test_login_dashboard_and_logout_on_both_backends(make_app, database_url):
     from survey.staff import auth
-    from tests.fieldwork_data import add_edition
+    from tests.support.fieldwork_data import add_edition
 
     with storage.transaction(database_url) as db:
         auth.add_user(db, "stat", PASSWORD, "statistician", profile="CHEAPEST")

@@ -167,3 +167,43 @@ def test_the_cycle_finder_finds_a_loop_and_only_a_loop():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert import_cycles(graph) == [["a", "b", "c"]]
     assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph folded to survey's packages (`survey.fieldwork.outcomes` ->
+    `survey.fieldwork`; a top-level module such as `survey.conflicts` stands for itself)."""
+    def package(module):
+        return ".".join(module.split(".")[:2])
+
+    folded: dict[str, set[str]] = {}
+    for module, imports in graph.items():
+        folded.setdefault(package(module), set()).update(
+            package(m) for m in imports if package(m) != package(module))
+    return folded
+
+
+def test_no_two_packages_of_the_survey_app_import_each_other():
+    """The one-way flow, package by package: population -> sampling -> fieldwork (the units'
+    state and its monitoring) -> the modes (letters, respondent, paper, phone) -> conflicts
+    between modes -> routes. A package that needs something of a package above it moves that
+    thing down instead."""
+    assert import_cycles(package_graph(module_graph("survey"))) == []
+
+
+def test_the_population_needs_neither_the_database_nor_the_app():
+    allowed = {"survey.errors", "survey.access_codes"}
+    graph = module_graph("survey")
+    outside = {module: sorted(m for m in imports if not _is_within(m, "survey.population")
+                              and m not in allowed)
+               for module, imports in graph.items() if _is_within(module, "survey.population")}
+    assert {module: found for module, found in outside.items() if found} == {}
+
+
+def test_fieldwork_imports_none_of_the_modes_that_write_to_it():
+    modes = ("survey.letters", "survey.respondent", "survey.paper", "survey.phone",
+             "survey.sampling", "survey.routes", "survey.conflicts")
+    graph = module_graph("survey")
+    upward = sorted(f"{module} -> {m}" for module, imports in graph.items()
+                    if _is_within(module, "survey.fieldwork")
+                    for m in imports if any(_is_within(m, mode) for mode in modes))
+    assert upward == []

@@ -121,7 +121,7 @@ def test_the_code_keeps_no_default_of_its_own_that_differs_from_the_table():
     """Constants that stay in their modules (a function's default argument, the source
     language) must say what the table says."""
     from survey import i18n, rate_limit_storage, security
-    from survey.fieldwork import dashboard
+    from survey.fieldwork import dispositions
     from survey.letters.compose import SETTING_KEYS, LetterSettings
     from survey.population.targets import DEFAULT_TARGET
     from survey.report.publication import PublicationRule
@@ -130,7 +130,7 @@ def test_the_code_keeps_no_default_of_its_own_that_differs_from_the_table():
     assert security.DEVELOPMENT_SECRET_KEY == settings.default("SECRET_KEY")
     assert settings.default("RATELIMIT_STORAGE_URI") == f"{rate_limit_storage.SCHEME}://"
     assert i18n.DEFAULT_LANGUAGE == settings.default("BABEL_DEFAULT_LOCALE")
-    assert dashboard.DEFAULT_PARTIAL_MIN_ANSWERS == \
+    assert dispositions.DEFAULT_PARTIAL_MIN_ANSWERS == \
         settings.default("FIELDWORK_PARTIAL_MIN_ANSWERS")
     assert f"{DEFAULT_TARGET} per wijk" in settings.BY_NAME["FIELDWORK_TARGETS"].meaning
     rule = PublicationRule()

@@ -121,7 +121,7 @@ def test_voorvoegsel_huisletter_toevoeging_and_woonplaats_on_the_envelope():
 
 
 def test_a_surname_standing_alone_takes_a_capital_voorvoegsel():
-    from survey.letters.addressing import full_name, sort_name
+    from survey.addresses import full_name, sort_name
 
     assert full_name("", "van 't", "Hoek") == "Van 't Hoek"
     assert full_name(None, "'t", "Hart") == "'t Hart"

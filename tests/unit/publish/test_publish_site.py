@@ -11,7 +11,7 @@ import pytest
 
 from survey.publish.inputs import site_data
 from survey.publish.site import publish_site
-from tests import publish_support as support
+from tests.support import publish as support
 
 
 @pytest.fixture(scope="module")
