@@ -28,14 +28,11 @@ acknowledged answer is missing or changed, a page half written, or a login faile
 
 import argparse
 import asyncio
-import contextlib
 import json
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
@@ -43,8 +40,10 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks import loadclient  # noqa: E402
-from benchmarks.load import AppServer, free_port, start_servers, uninvited_codes  # noqa: E402
+from tests.support import loadclient  # noqa: E402
+from tests.support.app_servers import AppServer, free_port, start_servers, uninvited_codes  # noqa: E402
+from tests.support.faults import (fault_disk_full, fault_postgres, fault_server,  # noqa: E402
+                                  fault_worker, small_tmpfs, sqlite_integrity, truncate_wal)
 
 ALL_FAULTS = ("worker", "server", "postgres", "diskfull")
 
@@ -79,85 +78,6 @@ def run_segment(name, codes, servers, log_path, args, fault):
     return figures
 
 
-def fault_worker(servers):
-    async def fault():
-        pid = servers[0].kill_worker()
-        return {"killed_worker": pid}
-    return fault
-
-
-def fault_server(servers, down_seconds):
-    async def fault():
-        victim = servers[1]
-        victim.kill()
-        killed_at = time.monotonic()
-        await asyncio.sleep(down_seconds)
-        await asyncio.to_thread(victim.start)
-        return {"server_down_s": round(time.monotonic() - killed_at, 1)}
-    return fault
-
-
-def fault_postgres(pg, servers=None, codes=None, probe_seconds=6.0):
-    """Restart PostgreSQL. With `servers` and `codes`, also log in with right codes every
-    0.1 s from the restart on for `probe_seconds`: the login path now writes the login limit's
-    count to the database, and a restart must give a clear 503 page, never a 500, and logins
-    must work again once the database is back."""
-    async def fault():
-        started = time.monotonic()
-        probe = None
-        if servers and codes:
-            probe = asyncio.create_task(asyncio.to_thread(
-                login_probe, [s.port for s in servers], codes.take(int(probe_seconds * 10)),
-                probe_seconds))
-        await asyncio.to_thread(pg.restart)
-        notes = {"postgres_restart_s": round(time.monotonic() - started, 1)}
-        if probe is not None:
-            notes["logins"] = await probe
-        return notes
-    return fault
-
-
-def login_probe(ports, codes, seconds) -> dict:
-    """Log in with each of `codes` in turn (alternating servers) for `seconds`; returns how
-    many logins got each answer (303 in, 503 database unavailable, 500 a hard failure) and
-    whether the last ones got in."""
-    from benchmarks.guessing import Guesser
-
-    statuses = []
-    deadline = time.monotonic() + seconds
-    guesser = Guesser(ports, "127.0.0.1")
-    for number, code in enumerate(codes):
-        if time.monotonic() > deadline:
-            break
-        try:
-            statuses.append(str(guesser.enter(code, number)))
-        except OSError as exc:
-            statuses.append(type(exc).__name__)
-        time.sleep(0.1)
-    tally = {status: statuses.count(status) for status in sorted(set(statuses))}
-    tally["last_logged_in"] = bool(statuses) and statuses[-1] == "303"
-    return tally
-
-
-def fault_disk_full(directory, full_seconds):
-    async def fault():
-        filler = Path(directory) / "filler"
-        written = 0
-        # unbuffered, so that no write is left to fail when the file is closed
-        with open(filler, "wb", buffering=0) as f:
-            for size in (1 << 20, 65536, 4096, 512, 1):  # down to the last byte
-                block = b"\0" * size
-                try:
-                    while True:
-                        written += f.write(block)
-                except OSError:
-                    pass
-        await asyncio.sleep(full_seconds)
-        filler.unlink()
-        return {"disk_full_s": full_seconds, "filler_mib": round(written / 2**20, 1)}
-    return fault
-
-
 def report(name, figures, result):
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(figures["errors_by_kind"].items())) or "none"
     hit, carried = figures["respondents_hit_by_error"], figures["continued_after_error"]
@@ -184,22 +104,9 @@ def loadclient_text(page_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-@contextlib.contextmanager
-def small_tmpfs(size_mib):
-    """A tmpfs of `size_mib` MiB mounted on a fresh folder (root only)."""
-    directory = tempfile.mkdtemp(prefix="wijkprofiel-diskfull-")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mib}m", "tmpfs", directory],
-                   check=True, capture_output=True)
-    try:
-        yield Path(directory)
-    finally:
-        subprocess.run(["umount", "-l", directory], capture_output=True)
-        shutil.rmtree(directory, ignore_errors=True)
-
-
 def run_postgres_faults(faults, args, work_dir):
     from survey.demo.seed import seed_edition
-    from tests.postgres_server import PostgresServer
+    from tests.support.postgres_server import PostgresServer
 
     results = []
     pg = PostgresServer().start()
@@ -244,31 +151,13 @@ def run_disk_full(args, work_dir):
                                   fault_disk_full(directory, args.full))
         finally:
             server.stop()
-        integrity = _sqlite_integrity(url)
+        integrity = sqlite_integrity(url)
         result = loadclient.audit(url, log_path)
         report("diskfull", figures, result)
         print(f"{'':<11}SQLite integrity_check: {integrity}")
         if integrity != "ok":
             result["changed"] += 1  # a damaged file fails the audit
         return [("diskfull", figures, result)]
-
-
-def truncate_wal(url):
-    """Checkpoint and empty SQLite's write-ahead log. Seeding leaves megabytes of log whose
-    blocks the app would reuse, so a full disk would go unnoticed for a while; from an empty
-    log every commit needs new blocks."""
-    import sqlite3
-
-    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _sqlite_integrity(url):
-    import sqlite3
-
-    path = url.removeprefix("sqlite:///")
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
 def main(argv=None):

@@ -20,10 +20,7 @@ Exit status 1 when the database store lets more than the limit through.
 """
 
 import argparse
-import concurrent.futures
-import http.client
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -33,72 +30,10 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.load import start_servers, uninvited_codes  # noqa: E402
+from tests.support.app_servers import start_servers, uninvited_codes  # noqa: E402
+from tests.support.guessing import Guesser, burst, sequential  # noqa: E402
 
 LIMIT = 20
-
-
-class Guesser:
-    """One client address: a session cookie and CSRF token from the start page, then code
-    entries, each on a connection of its own."""
-
-    def __init__(self, servers, address):
-        self.servers, self.address = servers, address
-        self.cookie, self.token = self._start_form()
-
-    def _request(self, port, method, path, body=None, cookie=None):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"X-Forwarded-For": self.address, "Connection": "close"}
-        if cookie:
-            headers["Cookie"] = cookie
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.getheader("Set-Cookie") or "", response.read()
-        finally:
-            connection.close()
-
-    def _start_form(self):
-        _status, set_cookie, page = self._request(self.servers[0], "GET", "/start")
-        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
-        return set_cookie.split(";", 1)[0], token
-
-    def enter(self, code, number=0) -> int:
-        """Post `code` to the start page of server `number % servers`; returns the status:
-        200 unknown code, 303 logged in, 429 refused by the limit."""
-        from urllib.parse import urlencode
-
-        body = urlencode({"csrf_token": self.token, "code": code})
-        port = self.servers[number % len(self.servers)]
-        status, _cookie, _page = self._request(port, "POST", "/start", body, self.cookie)
-        return status
-
-
-def wrong_code(number: int) -> str:
-    """A well-formed code that no letter carries (Z is never drawn this often)."""
-    digits = "23456789ABCDEFGH"
-    return "ZZZZ" + "".join(digits[(number >> shift) & 15] for shift in (20, 16, 12, 8, 4, 0))
-
-
-def sequential(servers, address, attempts) -> dict:
-    guesser = Guesser(servers, address)
-    statuses = [guesser.enter(wrong_code(n), n) for n in range(attempts)]
-    return _tally(statuses)
-
-
-def burst(servers, address, attempts) -> dict:
-    guesser = Guesser(servers, address)
-    with concurrent.futures.ThreadPoolExecutor(attempts) as pool:
-        statuses = list(pool.map(lambda n: guesser.enter(wrong_code(10_000 + n), n),
-                                 range(attempts)))
-    return _tally(statuses)
-
-
-def _tally(statuses) -> dict:
-    return {"looked_up": statuses.count(200), "refused": statuses.count(429),
-            "other": len(statuses) - statuses.count(200) - statuses.count(429)}
 
 
 def measure(database_url, store, args, work_dir) -> dict:
@@ -138,7 +73,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from survey.demo.seed import seed_edition
-    from tests.postgres_server import PostgresServer
+    from tests.support.postgres_server import PostgresServer
 
     work_dir = Path(tempfile.mkdtemp(prefix="wijkprofiel-guessing-"))
     pg = PostgresServer().start()

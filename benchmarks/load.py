@@ -5,7 +5,7 @@ several workers each) sharing one PostgreSQL database, and the same on SQLite fo
     python benchmarks/load.py                                  # 50, 200 and 500 respondents
     python benchmarks/load.py --users 200 --duration 120 --backends postgresql
 
-It starts PostgreSQL on loopback (tests/postgres_server.py), seeds a demo edition
+It starts PostgreSQL on loopback (tests/support/postgres_server.py), seeds a demo edition
 (`--scale`, enough uninvited units for every respondent; their codes come from identity_link),
 starts the app servers, and per level runs `--users` respondents at a time for `--duration`
 seconds after a ramp-up, each thinking `--think` seconds (uniform) before posting a page, as a
@@ -24,13 +24,9 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 # run as a script, this folder comes first on sys.path, and its weighting.py would shadow the
@@ -40,89 +36,10 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks import loadclient  # noqa: E402
+from tests.support import loadclient  # noqa: E402
+from tests.support.app_servers import start_servers, uninvited_codes  # noqa: E402
 
 TARGET_USERS, TARGET_P95_MS = 200, 300
-
-
-class AppServer:
-    """`wijkprofiel serve` in its own process group, so that all of it can be killed."""
-
-    def __init__(self, database_url, port, workers, secret_key, log_dir, migrate=True,
-                 threads=None):
-        self.database_url, self.port, self.workers = database_url, port, workers
-        self.secret_key, self.log_dir, self.migrate, self.threads = (
-            secret_key, Path(log_dir), migrate, threads)
-        self.process = None
-
-    def start(self, timeout=60):
-        self.launch()
-        self.wait_healthy(timeout)
-        return self
-
-    def launch(self):
-        """Start the server process without waiting for it to answer."""
-        # `python -m survey` is the wijkprofiel command, whether or not its bin is on PATH
-        command = [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", str(self.workers),
-                   "--access-log", str(self.log_dir / f"access-{self.port}.log")]
-        if self.threads:
-            command += ["--threads", str(self.threads)]
-        if not self.migrate:
-            command.append("--no-migrate")
-        # the servers run this source tree, whatever copy of the package is installed
-        python_path = os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                    os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key,
-               "PYTHONPATH": python_path}
-        log = open(self.log_dir / f"server-{self.port}.log", "ab")
-        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True, cwd=PROJECT_ROOT)
-        return self
-
-    def wait_healthy(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"app server on port {self.port} exited: "
-                                   + (self.log_dir / f"server-{self.port}.log").read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz",
-                                            timeout=2) as response:
-                    if response.status == 200 and len(self.worker_pids()) >= self.workers:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"app server on port {self.port} not healthy in {timeout} s")
-
-    def worker_pids(self) -> list[int]:
-        """The gunicorn workers: the children of the master (this server's process)."""
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            return [int(pid) for pid in children.read_text().split()]
-        except (OSError, ValueError):
-            return []
-
-    def kill_worker(self) -> int:
-        """kill -9 one worker; the master starts a new one."""
-        pid = self.worker_pids()[0]
-        os.kill(pid, signal.SIGKILL)
-        return pid
-
-    def kill(self):
-        """kill -9 of the whole server: master and workers, no clean shutdown."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(40)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def cpu_seconds(process_groups=(), parents=()) -> float:
@@ -145,48 +62,12 @@ def cpu_seconds(process_groups=(), parents=()) -> float:
     return total / ticks
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def uninvited_codes(database_url, limit=None) -> list[str]:
-    """Personal codes of sample units that have not started, in a fixed order."""
-    from sqlalchemy import select
-
-    from survey import storage
-    from survey.models import IdentityLink, SampleUnit
-
-    with storage.transaction(database_url) as db:
-        query = (select(IdentityLink.access_code)
-                 .join(SampleUnit, SampleUnit.id == IdentityLink.sample_unit_id)
-                 .where(SampleUnit.status == "invited").order_by(SampleUnit.id))
-        if limit:
-            query = query.limit(limit)
-        return list(db.scalars(query))
-
-
 def seed(database_url, scale):
     from survey.demo.seed import seed_edition
 
     started = time.monotonic()
     summary = seed_edition(database_url, seed=2024, scale=scale)
     return summary, time.monotonic() - started
-
-
-def start_servers(database_url, count, workers, log_dir, threads=None, secret_key=None):
-    secret_key = secret_key or secrets.token_hex(32)
-    servers = [AppServer(database_url, free_port(), workers, secret_key, log_dir,
-                         migrate=number == 0, threads=threads) for number in range(count)]
-    servers[0].start()  # the first migrates; the others start together after it
-    for server in servers[1:]:
-        server.launch()
-    for server in servers[1:]:
-        server.wait_healthy()
-    return servers
 
 
 def format_row(backend, figures) -> str:
@@ -301,7 +182,7 @@ def main(argv=None):
     all_rows, audits = {}, {}
     for backend in args.backends.split(","):
         if backend == "postgresql":
-            from tests.postgres_server import PostgresServer
+            from tests.support.postgres_server import PostgresServer
 
             pg = PostgresServer().start()
             try:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 
 def create_app(test_config=None, *, serving=None):
-    """Build the Flask app: defaults, then `instance/config.py` or `test_config`, then the
-    environment (`DATABASE_URL`, `SECRET_KEY`) which wins so that deployments need no file.
+    """Build the Flask app. Settings (`survey.settings`, the one table of them): the defaults,
+    then `instance/config.py` or `test_config`, then the environment (`DATABASE_URL`,
+    `SECRET_KEY` and a few more), which wins so that deployments need no file.
 
     `serving`: whether this app will serve the public (a WSGI server such as gunicorn); it
     then refuses a weak `SECRET_KEY` and debug mode (`security.check_production`, raises
@@ -20,27 +21,10 @@ def create_app(test_config=None, *, serving=None):
     server), so `gunicorn 'survey:create_app()'` is checked too."""
     from flask import Flask
 
-    from survey import security, storage
+    from survey import security, settings, storage
 
     app = Flask(__name__, instance_relative_config=True)
-
-    app.config.from_mapping(
-        SECRET_KEY=security.DEVELOPMENT_SECRET_KEY,
-        DATABASE_URL=storage.default_database_url(app.instance_path),
-        EDITION_YEAR=2024,
-        # respondent session cookie: see survey/security.py (tests over plain http turn it off)
-        SESSION_COOKIE_SECURE=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        # small everywhere; the upload routes allow more (survey.security.UPLOAD_ROUTES)
-        MAX_CONTENT_LENGTH=security.MAX_CONTENT_LENGTH,
-    )
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
-    for key in ("DATABASE_URL", "SECRET_KEY"):
-        if os.environ.get(key) and (test_config is None or key not in test_config):
-            app.config[key] = os.environ[key]
+    settings.load(app.config, app.instance_path, test_config)
     if serving is None:
         # Flask's command line sets FLASK_RUN_FROM_CLI for every command it runs
         serving = not app.testing and os.environ.get("FLASK_RUN_FROM_CLI") != "true"

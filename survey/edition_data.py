@@ -5,6 +5,7 @@ Identity never leaves here: the answers frame holds the opaque sample unit id, t
 design and the register auxiliaries, and the answers; no names, addresses or codes.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -13,10 +14,27 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.errors import WijkprofielError
 from survey.fieldwork import aapor
-from survey.fieldwork.dashboard import disposition_column
+from survey.fieldwork.dispositions import disposition_column
 from survey.models import Area, Edition, PopulationMargin, SampleUnit
 
 MARGIN_VARIABLES = ("age_group", "sex", "migration_background", "household_type")
+
+
+@dataclass(frozen=True)
+class EditionDesign:
+    """How an edition is weighted, stated once: the report weights with it
+    (`survey.report.edition_report.weight_edition`) and the plan it writes next to the margins
+    says the same (`write_plan`). A stratified sample per wijk (design weight N_h / n_h, fpc
+    from N_h), raked within each wijk to the register margins of `MARGIN_VARIABLES`."""
+
+    strata: str = "wijk_code"
+    design_weight: str = "design_weight"
+    fpc: str = "stratum_population"
+    method: str = "raking"
+    collapse_min: int = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
+
+
+EDITION_DESIGN = EditionDesign()
 
 
 def edition_year(url: str, year: int | None = None) -> int:
@@ -121,11 +139,11 @@ def register_database_source(url_of) -> None:
 DEMO_PLAN = """\
 # Weighting plan for the current edition in the fieldwork database (`wijkprofiel weight PLAN`).
 data: db
-strata: wijk_code
-design_weight: design_weight
-fpc: stratum_population
-method: raking
-collapse_min: 10            # merge margin cells with fewer respondents into a neighbour
+strata: {design.strata}
+design_weight: {design.design_weight}
+fpc: {design.fpc}
+method: {design.method}
+collapse_min: {design.collapse_min}            # merge margin cells with fewer respondents into a neighbour
 margins: [{margins}]
 estimates:
   - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [wijk], ci: logit}}
@@ -141,5 +159,5 @@ def write_plan(directory: Path, margin_paths) -> Path:
     """A ready-to-run weighting plan for the database edition next to its margin files."""
     names = ", ".join(str(Path(p).relative_to(directory)) for p in margin_paths)
     path = directory / "plan.yaml"
-    path.write_text(DEMO_PLAN.format(margins=names), encoding="utf-8")
+    path.write_text(DEMO_PLAN.format(margins=names, design=EDITION_DESIGN), encoding="utf-8")
     return path

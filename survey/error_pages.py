@@ -43,19 +43,17 @@ PAGES = {
 
 def init_app(app):
     for status in PAGES:
-        app.register_error_handler(status, _handler(status))
+        app.register_error_handler(status, handler(status))
 
 
-def _handler(status):
+def handler(status):
+    """The app's handler of `status`: its page in the resident's language (a blueprint may
+    answer first and hand back to this one)."""
     def handle(error):
         if status == 404:
             tolerant = _tolerant_address()
             if tolerant is not None:
                 return redirect(tolerant, code=301)
-        if status == 429 and request.endpoint == "start.start":
-            from survey.routes.start import too_many_attempts
-
-            return too_many_attempts(error)
         if status == 500:
             current_app.logger.error("server error: %s", getattr(error, "original_exception",
                                                                  error))

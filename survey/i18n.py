@@ -22,7 +22,6 @@ from flask import redirect, request, session
 from flask_babel import Babel, format_date, get_locale, get_translations
 from markupsafe import Markup, escape
 
-from survey.paths import TRANSLATIONS_DIR
 
 # code -> (name in its own language, text direction)
 LANGUAGES = {
@@ -38,11 +37,10 @@ babel = Babel()
 
 
 def init_app(app):
-    source = Path(app.config.get("TRANSLATIONS_DIR", TRANSLATIONS_DIR))
+    source = Path(app.config["TRANSLATIONS_DIR"])
     compiled = Path(app.instance_path) / "translations"
     compile_catalogues(source, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.filters["qt"] = questionnaire_html
     app.jinja_env.filters["qt_plain"] = questionnaire_text

@@ -58,7 +58,8 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
         username = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         try:
-            add_user(url, username, password, role)
+            with storage.transaction(url) as db:
+                add_user(db, username, password, role)
         except ValueError:
             continue  # exists from an earlier run; its password was printed then
         created[username] = password

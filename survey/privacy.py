@@ -78,12 +78,13 @@ def fieldwork_open(edition: Edition, today: date) -> bool:
     return edition.fieldwork_end is None or edition.fieldwork_end >= today
 
 
-def purge_identity(url: str, year: int, *, force: bool = False, with_register: bool = False,
+def purge_identity(db, year: int, *, force: bool = False, with_register: bool = False,
                    today: date | None = None) -> PurgeResult:
-    """Delete the identity of edition `year`'s sample in one transaction (all or nothing).
+    """Delete the identity of edition `year`'s sample in the caller's transaction `db` (all or
+    nothing: the caller commits, or rolls back when this raises).
 
     Args:
-        url: database URL.
+        db: a session inside a transaction (`storage.transaction`).
         year: the edition.
         force: purge even while fieldwork is open.
         with_register: also delete register persons that no sample unit links to.
@@ -97,47 +98,46 @@ def purge_identity(url: str, year: int, *, force: bool = False, with_register: b
         PurgeRefusedError: fieldwork is open and `force` is not given.
     """
     today = today or clock.today()
-    with storage.transaction(url) as db:
-        edition = db.scalar(select(Edition).where(Edition.year == year))
-        if edition is None:
-            years = db.scalars(select(Edition.year).order_by(Edition.year)).all()
-            raise WijkprofielError(f"--edition: no edition {year} in the database; editions: "
-                                   f"{', '.join(map(str, years)) or 'none'}")
-        if fieldwork_open(edition, today) and not force:
-            end = edition.fieldwork_end.isoformat() if edition.fieldwork_end else "no end date"
-            raise PurgeRefusedError(
-                f"--edition {year}: fieldwork is still open ({end}; today is {today.isoformat()}); "
-                "interviewers and returns still need names, addresses and codes. Set the "
-                "edition's fieldwork end, or use --force")
-        result = PurgeResult(year=year)
-        units = select(SampleUnit.id).where(SampleUnit.edition_id == edition.id)
-        result.units = db.scalar(select(func.count()).select_from(units.subquery()))
-        persons = set(db.scalars(select(IdentityLink.person_id)
-                                 .where(IdentityLink.sample_unit_id.in_(units))))
-        result.links = db.execute(
-            delete(IdentityLink).where(IdentityLink.sample_unit_id.in_(units))
+    edition = db.scalar(select(Edition).where(Edition.year == year))
+    if edition is None:
+        years = db.scalars(select(Edition.year).order_by(Edition.year)).all()
+        raise WijkprofielError(f"--edition: no edition {year} in the database; editions: "
+                               f"{', '.join(map(str, years)) or 'none'}")
+    if fieldwork_open(edition, today) and not force:
+        end = edition.fieldwork_end.isoformat() if edition.fieldwork_end else "no end date"
+        raise PurgeRefusedError(
+            f"--edition {year}: fieldwork is still open ({end}; today is {today.isoformat()}); "
+            "interviewers and returns still need names, addresses and codes. Set the "
+            "edition's fieldwork end, or use --force")
+    result = PurgeResult(year=year)
+    units = select(SampleUnit.id).where(SampleUnit.edition_id == edition.id)
+    result.units = db.scalar(select(func.count()).select_from(units.subquery()))
+    persons = set(db.scalars(select(IdentityLink.person_id)
+                             .where(IdentityLink.sample_unit_id.in_(units))))
+    result.links = db.execute(
+        delete(IdentityLink).where(IdentityLink.sample_unit_id.in_(units))
+        .execution_options(synchronize_session=False)).rowcount
+    # a person sampled again in another edition keeps the record that edition needs
+    still_linked = set(db.scalars(select(IdentityLink.person_id)
+                                  .where(IdentityLink.person_id.in_(persons)))) if persons else set()
+    doomed = sorted(persons - still_linked)
+    result.persons_kept_for_other_editions = len(still_linked)
+    for start in range(0, len(doomed), 5000):
+        result.persons += db.execute(
+            delete(IdentityPerson).where(IdentityPerson.id.in_(doomed[start:start + 5000]))
             .execution_options(synchronize_session=False)).rowcount
-        # a person sampled again in another edition keeps the record that edition needs
-        still_linked = set(db.scalars(select(IdentityLink.person_id)
-                                      .where(IdentityLink.person_id.in_(persons)))) if persons else set()
-        doomed = sorted(persons - still_linked)
-        result.persons_kept_for_other_editions = len(still_linked)
-        for start in range(0, len(doomed), 5000):
-            result.persons += db.execute(
-                delete(IdentityPerson).where(IdentityPerson.id.in_(doomed[start:start + 5000]))
-                .execution_options(synchronize_session=False)).rowcount
-        result.codes_unlinked = db.execute(
-            update(SampleUnit)
-            .where(SampleUnit.edition_id == edition.id,
-                   ~SampleUnit.code_hash.startswith(PURGED_PREFIX))
-            .values(code_hash=PURGED_PREFIX + SampleUnit.id)
+    result.codes_unlinked = db.execute(
+        update(SampleUnit)
+        .where(SampleUnit.edition_id == edition.id,
+               ~SampleUnit.code_hash.startswith(PURGED_PREFIX))
+        .values(code_hash=PURGED_PREFIX + SampleUnit.id)
+        .execution_options(synchronize_session=False)).rowcount
+    result.address_counts = db.execute(delete(RateLimitCounter)).rowcount
+    if with_register:
+        linked = exists().where(IdentityLink.person_id == IdentityPerson.id)
+        result.register_persons = db.execute(
+            delete(IdentityPerson).where(~linked)
             .execution_options(synchronize_session=False)).rowcount
-        result.address_counts = db.execute(delete(RateLimitCounter)).rowcount
-        if with_register:
-            linked = exists().where(IdentityLink.person_id == IdentityPerson.id)
-            result.register_persons = db.execute(
-                delete(IdentityPerson).where(~linked)
-                .execution_options(synchronize_session=False)).rowcount
     return result
 
 
@@ -159,12 +159,11 @@ def purge_identity_command(year, yes, force, with_register):
     from survey.letters.commands import _who
     from survey.staff import audit
 
-    url = storage.database_url()
     if not yes:
         click.confirm(f"Delete the names, addresses and personal codes of edition {year}'s "
                       "sample? This cannot be undone", abort=True)
-    result = purge_identity(url, year, force=force, with_register=with_register)
+    with storage.transaction() as db:
+        result = purge_identity(db, year, force=force, with_register=with_register)
     audit.record("purge_identity", target=f"edition {year}", username=_who(), role="command line",
-                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""),
-                 url=url)
+                 detail=result.summary() + (" (forced while fieldwork was open)" if force else ""))
     click.echo(result.summary())

@@ -41,14 +41,12 @@
   with Flask's debug mode on: a key anyone can guess lets them forge a respondent's cookie.
 
 `TRUSTED_PROXIES`, `LOGIN_RATE_LIMIT`, `STAFF_LOGIN_RATE_LIMIT` and `RATELIMIT_STORAGE_URI` may
-also come from the environment, which wins over the config file (as `DATABASE_URL` does in
-`create_app`).
+also come from the environment, which wins over the config file (as `DATABASE_URL` does).
 
-The settings are listed in `survey.respondent`.
+The settings, their defaults and which the environment may set: `survey.settings`.
 """
 
 import math
-import os
 import re
 from collections import Counter
 
@@ -59,7 +57,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey import rate_limit_storage
+from survey import rate_limit_storage  # noqa: F401 (registers the database:// limiter store)
+from survey import settings
 from survey.errors import ConfigError
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -84,28 +83,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
-DEFAULTS = {
-    # 50-bit codes: 20 guesses per 10 minutes from even 10,000 addresses for a month find one
-    # of 75,000 live codes with probability under 0.1; mobile carriers put many honest phones
-    # behind one address, so the limit is not tighter
-    "LOGIN_RATE_LIMIT": "20 per 10 minutes",
-    # the app's own database, shared by every worker and server (survey.rate_limit_storage)
-    "RATELIMIT_STORAGE_URI": f"{rate_limit_storage.SCHEME}://",
-    "RATELIMIT_STRATEGY": "fixed-window",
-    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-    "RATELIMIT_SWALLOW_ERRORS": True,
-    "TRUSTED_PROXIES": 0,
-    "WTF_CSRF_TIME_LIMIT": None,
-    "RATELIMIT_HEADERS_ENABLED": True,
-    # a register extract of 535,000 persons is about 60 MB as CSV; 200 MB leaves room for a
-    # wide Excel export of it (survey.sampling.uploads.MAX_BYTES) plus the form around it
-    "MAX_UPLOAD_LENGTH": 210 * 1024 * 1024,
-    # an outcomes batch or a targets file: one line per sample unit or wijk
-    "MAX_CSV_UPLOAD_LENGTH": 20 * 1024 * 1024,
-}
-
-MAX_CONTENT_LENGTH = 1024 * 1024
-"""Largest request body on every route but `UPLOAD_ROUTES` (set in `create_app`)."""
+MAX_CONTENT_LENGTH = settings.default("MAX_CONTENT_LENGTH")
+"""Largest request body on every route but `UPLOAD_ROUTES` (setting MAX_CONTENT_LENGTH)."""
 
 UPLOAD_ROUTES = {
     "sample.upload": "MAX_UPLOAD_LENGTH",
@@ -114,29 +93,21 @@ UPLOAD_ROUTES = {
 }
 """The endpoints that take a file, and the setting that limits their request body."""
 
-DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+DEVELOPMENT_SECRET_KEY = settings.default("SECRET_KEY")
 MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_BITS = 88
 """A key's entropy as estimated from its own characters (length x Shannon entropy of their
 frequencies): `secrets.token_hex(16)`, 128 random bits, scores 92 to 130 (116 typically, over
 200,000 draws); `'a' * 64` scores 0. A key that repeats one short text is refused too."""
 
-ENVIRONMENT_SETTINGS = ("TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "STAFF_LOGIN_RATE_LIMIT",
-                        "RATELIMIT_STORAGE_URI")
-
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def init_app(app):
-    # SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE get their defaults in create_app,
-    # since Flask's own defaults (False, None) would hide whether they were set
+    # the settings read here have their defaults, and the environment its say, in
+    # survey.settings (applied by create_app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    for key in ENVIRONMENT_SETTINGS:
-        if os.environ.get(key):
-            app.config[key] = os.environ[key]
     # before CSRFProtect's own hook, which reads the form and so the body
     app.before_request(_allow_upload_body)
     app.before_request(clean_control_characters)

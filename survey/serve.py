@@ -78,10 +78,9 @@ def warm_up(app) -> None:
     """Load the questionnaires in this worker before it takes requests. Parsing and checking
     one takes a few hundred milliseconds; left to the first respondent of each worker, under
     load that showed up as resume requests of over a second."""
-    from survey.paths import QUESTIONNAIRES_DIR
     from survey.questionnaire.loader import load_all
 
-    load_all(Path(app.config.get("QUESTIONNAIRES_DIR", QUESTIONNAIRES_DIR)))
+    load_all(Path(app.config["QUESTIONNAIRES_DIR"]))
 
 
 def _read_config(path: Path) -> dict:

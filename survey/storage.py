@@ -30,10 +30,6 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
 
 
-def default_database_url(instance_path) -> str:
-    return f"sqlite:///{Path(instance_path) / 'wijkprofiel.db'}"
-
-
 def get_engine(url: str) -> Engine:
     """The process-wide engine for `url`, created on first use."""
     if url not in _engines:

@@ -2,17 +2,28 @@
 database URLs for both backends: SQLite (the embedded default) and PostgreSQL (a server the
 suite starts itself on loopback).
 
+Tests get their apps from fixtures: `make_app(url=None, **overrides)` builds one over the test's
+SQLite database (or `url`) with the settings every test app shares (`tests.support.apps`);
+`app`, `staff_app` and `respondent_app` are the common ones, and `paper_app` and `phone_app`
+(like `build_app` in tests/security/conftest.py) build the apps of a mode over a given database. Helpers the tests share live in
+tests/support/, never in a test module (tests/test_layout.py keeps it so).
+
 PostgreSQL tests skip when the server binaries are missing, unless WIJKPROFIEL_REQUIRE_POSTGRES
 is set (CI sets it), where a missing server fails the run instead.
 """
 
 import os
-from datetime import date
 
 import pytest
 
-from survey import create_app, storage
-from tests.postgres_server import PostgresServer, PostgresUnavailable
+from survey import storage
+from tests.support import apps
+from tests.support.clock import FIXED_TODAY
+from tests.support.paper import build_paper_app
+from tests.support.phone import build_phone_app
+from tests.support.postgres_server import PostgresServer, PostgresUnavailable
+from tests.support.respondent import build_respondent_app
+from tests.support.staff import StaffActions, add_accounts
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +57,18 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                       "WTF_CSRF_ENABLED": True})
+def make_app(request):
+    """Builds the app: `make_app()` over this test's SQLite database, `make_app(url)` over
+    another; keyword arguments override settings (`make_app(url, QUESTIONNAIRES_DIR=...)`)."""
+    def build(url=None, *, serving=None, **overrides):
+        return apps.make_app(url or request.getfixturevalue("sqlite_url"), serving=serving,
+                             **overrides)
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -61,7 +81,42 @@ def runner(app):
     return app.test_cli_runner()
 
 
-FIXED_TODAY = date(2026, 10, 1)
+@pytest.fixture
+def staff_app(make_app, sqlite_url):
+    """The app with one staff account per role (`tests.support.staff.add_accounts`)."""
+    add_accounts(sqlite_url)
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def staff(staff_app):
+    return StaffActions(staff_app.test_client())
+
+
+@pytest.fixture
+def respondent_app(sqlite_url):
+    """The app on the mini fixture questionnaire with units u1 and u2 (`tests.support.respondent`)."""
+    return build_respondent_app(sqlite_url)
+
+
+@pytest.fixture
+def respondent_app_each_backend(database_url):
+    """The app on SQLite and on PostgreSQL, for what depends on the database's locking."""
+    return build_respondent_app(database_url)
+
+
+@pytest.fixture
+def paper_app():
+    """Builds the data-entry app: `paper_app(url, **overrides)`, with staff accounts, a second
+    keyer and paper units p1-p3 (`tests.support.paper.build_paper_app`)."""
+    return build_paper_app
+
+
+@pytest.fixture
+def phone_app():
+    """Builds the interviewers' app: `phone_app(url, tmp_path, **overrides)`, with a call list
+    and targets (`tests.support.phone.build_phone_app`)."""
+    return build_phone_app
 
 
 @pytest.fixture

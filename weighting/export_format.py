@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from weighting import tables
 from weighting.errors import InputError
 
 KEY_COLUMN = "wijknr"
@@ -59,10 +60,7 @@ def read_rows(path):
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # spreadsheet exports on Windows
+    text, _notices = tables.decode(raw, path)  # a Windows export reads as Windows-1252
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=DELIMITER)
     try:
         lines = list(reader)
@@ -80,6 +78,26 @@ def read_rows(path):
                                    f"is a ';' inside a value?", row=number)
         rows.append((number, cells + [""] * (len(header) - len(cells))))
     return header, rows
+
+
+def wijk_number(text, path, row, column, first_row_of):
+    """The wijknr of a row (wijk < 4000, gebied 4000-4999, Rotterdam 5000), recorded in
+    `first_row_of` (wijknr -> row); a key that is not a whole number or repeats is refused.
+
+    >>> wijk_number(" 71 ", "x.csv", 2, "wijknr", {})
+    71
+    """
+    key_text = str(text).strip()
+    if not re.fullmatch(r"\d+", key_text):
+        raise InputError(path, f"{key_text!r} is not a wijk number; expected a whole number "
+                               f"(wijk < 4000, gebied 4000-4999, Rotterdam 5000)",
+                         row=row, column=column)
+    key = int(key_text)
+    if key in first_row_of:
+        raise InputError(path, f"wijknr {key} appears twice (also in row {first_row_of[key]})",
+                         row=row, column=column)
+    first_row_of[key] = row
+    return key
 
 
 def _locate(header, wanted, path):
@@ -124,16 +142,7 @@ def read_keyed_table(path, columns):
     keys, data, row_numbers = [], [], []
     first_row_of = {}
     for number, cells in rows:
-        key_text = cells[key_position].strip()
-        if not re.fullmatch(r"\d+", key_text):
-            raise InputError(path, f"{key_text!r} is not a wijk number; expected a whole number "
-                                   f"(wijk < 4000, gebied 4000-4999, Rotterdam 5000)",
-                             row=number, column=header[key_position])
-        key = int(key_text)
-        if key in first_row_of:
-            raise InputError(path, f"wijknr {key} appears twice (also in row {first_row_of[key]})",
-                             row=number, column=header[key_position])
-        first_row_of[key] = number
+        key = wijk_number(cells[key_position], path, number, header[key_position], first_row_of)
         values = {}
         for column, position in located.items():
             try:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from weighting.errors import InputError
-from weighting.export_format import KEY_COLUMN, normalise_name, parse_number, read_rows
+from weighting.export_format import (KEY_COLUMN, normalise_name, parse_number, read_rows,
+                                      wijk_number)
 
 CITY_NUMBER = 5000
 FIRST_GEBIED_NUMBER = 4000
@@ -72,16 +73,7 @@ def read_published(path, configs, edition):
     key_position = names[normalise_name(KEY_COLUMN)]
     records, first_row = [], {}
     for number, cells in rows:
-        key_text = cells[key_position].strip()
-        if not key_text.isdigit():
-            raise InputError(path, f"{key_text!r} is not a wijk number; expected a whole number "
-                                   "(wijk < 4000, gebied 4000-4999, Rotterdam 5000)",
-                             row=number, column=header[key_position])
-        key = int(key_text)
-        if key in first_row:
-            raise InputError(path, f"wijknr {key} appears twice (also in row {first_row[key]})",
-                             row=number, column=header[key_position])
-        first_row[key] = number
+        key = wijk_number(cells[key_position], path, number, header[key_position], first_row)
         level = "stad" if key == CITY_NUMBER else "gebied" if key >= FIRST_GEBIED_NUMBER else "wijk"
         domain = "Rotterdam" if level == "stad" else cells[name_position].strip()
         if not domain:

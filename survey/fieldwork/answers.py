@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import wide_table
-from survey.fieldwork.dashboard import disposition_column
+from survey.fieldwork.dispositions import disposition_column
 from survey.models import Answer, Area, Edition, SampleUnit
 from survey.questionnaire.loader import load_all
 

@@ -4,34 +4,22 @@
 by wijk, wave, mode and disposition; about a thousand groups for 75,000 units) and rolls the
 groups up into wijk rows, gebied rows and a city total in Python. `daily_completes` is a second
 aggregate for the chart. Nothing is cached: every request sees the answers stored so far.
-
-A unit's disposition is the stored AAPOR code when fieldwork set one (the questionnaire sets
-1.1 at submission; a coordinator records returned letters, refusals, deaths and moves).
-Otherwise it follows from the unit's status:
-
-- completed -> 1.1 (complete);
-- started, with at least `partial_min_answers` stored answers -> 1.2 (partial), with fewer ->
-  2.12 (break-off). AAPOR leaves the partial threshold to the researcher; set it with
-  FIELDWORK_PARTIAL_MIN_ANSWERS (default 20);
-- invited, phoned, and every call unanswered or busy -> 2.20 (non-contact);
-- invited while no letter went to it, in an edition whose letters are printed here -> 3.11
-  (no invitation sent);
-- invited and nothing heard -> 3.19 (nothing ever returned).
+A unit's disposition is `survey.fieldwork.dispositions.disposition_column`.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, or_, select
 
 from survey.fieldwork import aapor
-from survey.models import Answer, Area, CallAttempt, Edition, MailedLetter, SampleUnit
+from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS, disposition_column
+from survey.editions import current_edition
+from survey.models import Area, Edition, SampleUnit
 from survey.population.targets import DEFAULT_TARGET
 
 MODES = ("web", "paper", "phone")
 MODE_LABELS = {"web": "Web", "paper": "Papier", "phone": "Telefoon"}
-DEFAULT_PARTIAL_MIN_ANSWERS = 20
 
 
 @dataclass(frozen=True)
@@ -152,55 +140,6 @@ class Table:
     @property
     def columns(self) -> list[Column]:
         return columns(self.waves)
-
-
-_EDITION_UNIT = aliased(SampleUnit)
-
-
-def disposition_column(partial_min_answers: int = DEFAULT_PARTIAL_MIN_ANSWERS):
-    """SQL expression: the unit's final disposition code (stored, or derived from status).
-
-    The answer count is a correlated subquery evaluated only for started units (a few
-    thousand), through the index of answer's unique (sample_unit_id, variable).
-    """
-    answers = (
-        select(func.count())
-        .where(Answer.sample_unit_id == SampleUnit.id)
-        .correlate(SampleUnit)
-        .scalar_subquery()
-    )
-    # phoned, and every call went unanswered or was busy: a non-contact (2.20), not "nothing
-    # heard"; any other call outcome (an appointment) is contact
-    called = select(CallAttempt.id).where(CallAttempt.sample_unit_id == SampleUnit.id)
-    not_reached = and_(
-        exists(called.where(CallAttempt.outcome.in_(("no_answer", "busy")))),
-        ~exists(called.where(CallAttempt.outcome.not_in(("no_answer", "busy")))))
-    # no letter went to this unit while the edition's letters are printed here: 3.11, "no
-    # invitation sent", not 3.19 (an edition whose letters were printed elsewhere has no
-    # letter rows at all, and keeps 3.19)
-    mailed = exists(select(MailedLetter.id).where(MailedLetter.sample_unit_id == SampleUnit.id))
-    edition_mails = exists(
-        select(MailedLetter.id)
-        .join(_EDITION_UNIT, _EDITION_UNIT.id == MailedLetter.sample_unit_id)
-        .where(_EDITION_UNIT.edition_id == SampleUnit.edition_id))
-    derived = case(
-        (SampleUnit.status == "completed", literal("1.1")),
-        (SampleUnit.status == "started",
-         case((answers >= partial_min_answers, literal("1.2")), else_=literal("2.12"))),
-        (not_reached, literal("2.20")),
-        (and_(~mailed, edition_mails), literal("3.11")),
-        else_=literal("3.19"),
-    )
-    return func.coalesce(SampleUnit.disposition, derived)
-
-
-def current_edition(db, year: int | None = None) -> Edition | None:
-    """The edition of `year`, or else the newest edition; None when there is none."""
-    if year is not None:
-        edition = db.scalar(select(Edition).where(Edition.year == year))
-        if edition is not None:
-            return edition
-    return db.scalar(select(Edition).order_by(Edition.year.desc()).limit(1))
 
 
 def filter_options(db, edition_id: int) -> dict:

@@ -9,24 +9,23 @@ kenmerk printed in the envelope window (`2024-W1-INV-001/00354`: batch and lette
 by its opaque sample unit id. A postal outcome keyed by kenmerk also marks that letter as
 returned, on the day given.
 
-A batch comes as a CSV file with the columns `kenmerk`, `code` or `sample_unit_id`,
+A batch comes as a CSV file (or an Excel workbook, read by `weighting.tables`) with the columns `kenmerk`, `code` or `sample_unit_id`,
 `outcome` and, optionally, `date` (25-03-2024) and `note`; it is stored whole or not at all.
 """
 
-import csv
-import io
 import re
 from datetime import datetime
 
 from sqlalchemy import func, select
 
 from survey.access_codes import code_hash
+from survey.addresses import format_postcode
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates
-from survey.fieldwork.dashboard import disposition_column
-from survey.letters.addressing import format_postcode
+from survey.fieldwork.dispositions import disposition_column
 from survey.models import (Area, CallAssignment, IdentityLink, IdentityPerson, MailedLetter,
                            PaperRequest, SampleUnit, UnitOutcome)
+from weighting.tables import TextTable
 
 KENMERK = re.compile(r"^\s*(\d{4}-W\d+-[A-Za-z0-9]{2,4}-\d{3})\s*/\s*(\d{1,6})\s*$")
 """The kenmerk in the envelope window: batch label, slash, letter number."""
@@ -155,23 +154,23 @@ def record(db, reference: str, outcome: str, *, recorded_by: str, note: str | No
     return row
 
 
-def record_csv(db, source_name: str, text: str, *, recorded_by: str) -> list[UnitOutcome]:
-    """Record every line of a CSV batch; raises InputError (file, row, column) at the first
-    bad line, and the caller's transaction then stores none of them. Row numbers count the
-    header as row 1, as a spreadsheet shows them."""
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    # Dutch Excel saves "CSV" with semicolons
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = set(reader.fieldnames or ())
+def record_csv(db, table: TextTable, *, recorded_by: str) -> list[UnitOutcome]:
+    """Record every row of a batch file, read by `weighting.tables.read_table`; raises
+    InputError (file, row, column) at the first bad row, and the caller's transaction then
+    stores none of them. Row numbers count the header as row 1, as a spreadsheet shows them."""
+    source_name = table.source
+    header = set(table.headers)
     if "outcome" not in header or not header & {"kenmerk", "code", "sample_unit_id"}:
         raise InputError(source_name, "the header needs the columns 'outcome' and 'kenmerk', "
                          "'code' or 'sample_unit_id'; found "
-                         f"{', '.join(reader.fieldnames or []) or 'none'}", row=1)
+                         f"{', '.join(table.headers) or 'none'}", row=1)
+    if table.errors:
+        raise table.errors[0]
+    rows = (dict(zip(table.headers, record)) for record in
+            table.data.itertuples(index=False, name=None))
     recorded = []
     row_of_unit = {}
-    for number, line in enumerate(reader, start=2):
+    for number, line in zip(table.row_numbers.tolist(), rows):
         given = [c for c in ("kenmerk", "code", "sample_unit_id") if c in header]
         column = next((c for c in given if (line.get(c) or "").strip()), given[-1])
         reference = (line.get(column) or "").strip()

@@ -7,7 +7,7 @@ from datetime import date
 
 from survey.errors import InputError
 from survey.models import Edition
-from survey.sampling.frame import edition_for
+from survey.editions import edition_for
 
 __all__ = ["set_period"]
 

@@ -4,7 +4,7 @@ the draw (gross sample sizes), the dashboard (share of target) and the call list
 wijken lag behind).
 
 A coordinator uploads them as a CSV file (`wijk_code;target[;response_rate]`, as Dutch Excel
-saves it, or with commas; the wijk as code or name; the rate as 0,4, 0.4 or 40%): the whole
+saves it, or with commas; read by `weighting.tables`, so an Excel workbook does too; the wijk as code or name; the rate as 0,4, 0.4 or 40%): the whole
 file is checked, every bad row named, and nothing is stored unless all of it is right. Wijken
 the file leaves out get DEFAULT_TARGET, and the check says how many. An edition without
 stored targets falls back to the old setting (`survey.population.targets`: FIELDWORK_TARGETS,
@@ -12,18 +12,19 @@ the database's own targets file, DEFAULT_TARGET per wijk); a draw stores the tar
 so from the draw on, the dashboard and call list measure against what the sample was drawn for.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from survey import editions
 from survey.errors import InputError
 from survey.fieldwork import dashboard as fieldwork
+from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS
 from survey.models import Area, EditionTarget
 from survey.population.targets import DEFAULT_TARGET, load_targets, targets_setting
+from weighting import tables
 
 WIJK_HEADERS = ("wijk_code", "wijkcode", "wijknr", "wijknummer", "wijk")
 TARGET_HEADERS = ("target", "doel", "doel_netto", "netto", "streefaantal")
@@ -48,21 +49,6 @@ def _header(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", (name or "").strip().lower()).strip("_")
 
 
-def _decode(content: bytes, source: str) -> tuple[str, list[str]]:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        return content.decode("utf-8"), []
-    except UnicodeDecodeError:
-        try:
-            return content.decode("cp1252"), [f"{source} is not UTF-8; it was read as "
-                                              "Windows-1252 (Dutch Excel's CSV)"]
-        except UnicodeDecodeError as exc:
-            raise InputError(source, f"is neither UTF-8 nor Windows-1252 text (byte "
-                             f"0x{content[exc.start]:02x}); save it as 'CSV UTF-8'",
-                             row=content[:exc.start].count(b"\n") + 1) from None
-
-
 def _rate(text: str) -> float | None:
     value = text.strip().replace(",", ".")
     percent = value.endswith("%")
@@ -85,18 +71,9 @@ def read_targets(content: bytes, source: str, wijk_names: dict[int, str]) -> Tar
         InputError: the file cannot be read or lacks a column (row 1), or rows are wrong: all
             of them, one per line, with row (header = row 1) and column.
     """
-    text, notices = _decode(content, source)
-    if "\x00" in text:
-        raise InputError(source, "is not a CSV file (it holds binary data); expected "
-                         "wijk_code;target[;response_rate]")
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InputError(source, "no header: the first row must name the columns, such as "
-                         "wijk_code;target;response_rate", row=1)
-    first = lines[0]
-    delimiter = ";" if first.count(";") >= max(first.count(","), 1) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_header(h) for h in next(reader)]
+    table = tables.read_table(content, source)
+    notices = list(table.notices)
+    header = [_header(h) for h in table.headers]
 
     def column(names):
         return next((i for i, h in enumerate(header) if h in names), None)
@@ -108,16 +85,14 @@ def read_targets(content: bytes, source: str, wijk_names: dict[int, str]) -> Tar
                          f"optionally response_rate; found {', '.join(header) or 'none'}", row=1)
     names = {n: c for c, n in ((c, re.sub(r"\s+", " ", n.strip().lower()))
                                for c, n in wijk_names.items())}
-    headers = next(csv.reader([first], delimiter=delimiter))
     targets = {code: DEFAULT_TARGET for code in wijk_names}
-    rates, problems, seen = {}, [], {}
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        record = record + [""] * (len(header) - len(record))
+    rates, problems, seen = {}, list(table.errors), {}
+    for number, record in zip(table.row_numbers.tolist(),
+                              table.data.itertuples(index=False, name=None)):
 
         def problem(at, message):
-            problems.append(InputError(source, message, row=number, column=headers[at].strip()))
+            problems.append(InputError(source, message, row=number,
+                                       column=table.headers[at]))
 
         wijk_text = record[wijk_at].strip()
         code = int(wijk_text) if wijk_text.isdigit() else names.get(
@@ -146,6 +121,7 @@ def read_targets(content: bytes, source: str, wijk_names: dict[int, str]) -> Tar
             else:
                 rates[code] = rate
     if problems:
+        problems.sort(key=lambda p: p.row or 0)
         count = len(problems)
         raise InputError(source, f"{count} error{'s' if count != 1 else ''}; nothing was "
                          "stored\n" + "\n".join(str(p) for p in problems))
@@ -194,9 +170,9 @@ def rates_for(db, edition_id: int) -> dict[int, float]:
 
 def fieldwork_table_with_targets(db, config, instance_path, filters=fieldwork.Filters()):
     """The dashboard's table of the configured edition, against the edition's targets."""
-    edition = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+    edition = editions.current_edition(db, config.get("EDITION_YEAR"))
     targets = targets_for(db, edition.id if edition else None, config, instance_path)
     return fieldwork.fieldwork_table(
         db, year=config.get("EDITION_YEAR"), filters=filters, targets=targets,
         partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                           fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+                                           DEFAULT_PARTIAL_MIN_ANSWERS)))

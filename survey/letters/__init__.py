@@ -22,17 +22,9 @@ refused_by_addressee, deceased; or in Dutch onbestelbaar, adres_onbekend, verhui
 vertrokken_uit_rotterdam, geweigerd, overleden) and optionally date. Each sets the unit's AAPOR
 disposition through `survey.fieldwork.outcomes`, unless it completed or has a final one.
 
-Settings (Flask config, e.g. `instance/config.py`):
-
-| key | default | what |
-|---|---|---|
-| LETTER_BASE_URL | https://wijkprofiel.rotterdam.nl | the site; the letter shows `<base>/start`, the QR code `<base>/start?code=<CODE>` |
-| LETTER_HELPDESK_PHONE | 14 010 | helpdesk number on the letter |
-| LETTER_HELPDESK_HOURS | maandag tot en met vrijdag van 9.00 tot 17.00 uur | when the helpdesk answers |
-| LETTER_RETURN_ADDRESS | Postbus 70012, 3000 KP Rotterdam | return address in the window and sender block |
-| LETTER_PRIVACY_EMAIL | privacy@rotterdam.nl | privacy contact in the privacy statement |
-| LETTER_SIGNATORY | Onderzoek en Business Intelligence | who signs |
-| LETTER_IDENTITY_RETENTION | uiterlijk drie maanden na het einde van het veldwerk | when name, address and code are deleted |
+Settings: the LETTER_* keys of the app config (base address, helpdesk, return address, privacy
+contact, signatory, retention text) override what the letter says; their defaults and meanings
+are in `survey.settings` (group letters).
 
 The environment variable `WIJKPROFIEL_FONT_DIR` names a folder with the DejaVu fonts if neither
 Debian's fonts-dejavu-core nor matplotlib's copy is there.

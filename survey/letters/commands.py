@@ -77,6 +77,8 @@ def returned_letters(csv_path):
                  role="command line",
                  detail=f"{outcome.registered} returned letters registered, "
                         f"{outcome.kept} kept their disposition")
+    for notice in outcome.notices:
+        click.echo(notice)
     for code, n in sorted(outcome.by_disposition.items()):
         click.echo(f"disposition {code}: {n} unit(s)")
     click.echo(f"{outcome.registered} returned letter(s) registered"

@@ -17,8 +17,8 @@ the helpdesk is the municipal number 14 010 unless `LETTER_HELPDESK_PHONE` says 
 from dataclasses import dataclass, field
 from datetime import date
 
+from survey import addresses, settings
 from survey.access_codes import normalise
-from survey.letters import addressing
 from survey.errors import ConfigError, WijkprofielError
 
 KINDS = ("invitation", "reminder1", "reminder2")
@@ -64,13 +64,14 @@ class LetterSettings:
 
     edition_year: int
     letter_date: date
-    base_url: str = "https://wijkprofiel.rotterdam.nl"
-    helpdesk_phone: str = "14 010"
-    helpdesk_hours: str = "maandag tot en met vrijdag van 9.00 tot 17.00 uur"
-    return_address: str = "Postbus 70012, 3000 KP Rotterdam"
-    privacy_email: str = "privacy@rotterdam.nl"
-    signatory: str = "Onderzoek en Business Intelligence"
-    identity_retention: str = "uiterlijk drie maanden na het einde van het veldwerk"
+    # the defaults are the LETTER_* settings' (survey.settings)
+    base_url: str = settings.default("LETTER_BASE_URL")
+    helpdesk_phone: str = settings.default("LETTER_HELPDESK_PHONE")
+    helpdesk_hours: str = settings.default("LETTER_HELPDESK_HOURS")
+    return_address: str = settings.default("LETTER_RETURN_ADDRESS")
+    privacy_email: str = settings.default("LETTER_PRIVACY_EMAIL")
+    signatory: str = settings.default("LETTER_SIGNATORY")
+    identity_retention: str = settings.default("LETTER_IDENTITY_RETENTION")
 
     @property
     def start_url(self) -> str:
@@ -128,7 +129,7 @@ class Recipient:
     street: str
     house_number: str
     postcode: str
-    # the parts a BRP extract keeps apart (`survey.letters.addressing`); empty when absent
+    # the parts a BRP extract keeps apart (`survey.addresses`); empty when absent
     name_prefix: str = ""
     house_letter: str = ""
     house_number_addition: str = ""
@@ -234,7 +235,7 @@ def compose_letter(kind: str, recipient: Recipient, settings: LetterSettings, *,
 
     questionnaire, about = QUESTIONNAIRES[recipient.questionnaire_id]
     year = settings.edition_year
-    address = addressing.address_lines(
+    address = addresses.address_lines(
         recipient.given_name, recipient.name_prefix, recipient.family_name, recipient.street,
         recipient.house_number, recipient.house_letter, recipient.house_number_addition,
         recipient.postcode, recipient.city)

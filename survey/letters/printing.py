@@ -110,31 +110,30 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
     return run
 
 
-def reprint(url: str, config, letter_id: int, path: Path, *, printed_by: str,
+def reprint(db, config, letter_id: int, path: Path, *, printed_by: str,
             reason: str | None = None, letter_date: date | None = None) -> MailedLetter:
-    """Render letter `letter_id` again (same kenmerk, same code) into `path` and record it.
+    """Render letter `letter_id` again (same kenmerk, same code) into `path` and record it in
+    the caller's transaction `db`.
 
     Raises:
         WijkprofielError: no such letter, or its unit's identity has been deleted.
     """
-    with storage.transaction(url) as session:
-        letter = session.get(MailedLetter, letter_id)
-        if letter is None:
-            raise WijkprofielError(f"no letter {letter_id}")
-        recipient = batches.recipient_of(session, letter.sample_unit_id)
-        if recipient is None:
-            raise WijkprofielError(f"letter {letter.batch}/{letter.sequence:05d}: the name and "
-                                   "address of its unit have been deleted; it cannot be printed")
-        edition_year = int(letter.batch[:4])
-        settings = settings_from_config(config, edition_year, letter_date or clock.today())
-        composed = compose_letter(letter.kind, recipient, settings, batch=letter.batch,
-                                  sequence=letter.sequence)
-        with LetterPdf(path, title=f"Wijkprofiel {edition_year}, herdruk {composed.reference}")\
-                as pdf:
-            pdf.add(composed)
-        Path(path).chmod(0o600)
-        session.add(LetterReprint(letter_id=letter.id, reason=reason or None,
-                                  printed_by=printed_by,
-                                  printed_at=datetime.utcnow().replace(microsecond=0)))
-        session.expunge(letter)
-        return letter
+    letter = db.get(MailedLetter, letter_id)
+    if letter is None:
+        raise WijkprofielError(f"no letter {letter_id}")
+    recipient = batches.recipient_of(db, letter.sample_unit_id)
+    if recipient is None:
+        raise WijkprofielError(f"letter {letter.batch}/{letter.sequence:05d}: the name and "
+                               "address of its unit have been deleted; it cannot be printed")
+    edition_year = int(letter.batch[:4])
+    settings = settings_from_config(config, edition_year, letter_date or clock.today())
+    composed = compose_letter(letter.kind, recipient, settings, batch=letter.batch,
+                              sequence=letter.sequence)
+    with LetterPdf(path, title=f"Wijkprofiel {edition_year}, herdruk {composed.reference}")\
+            as pdf:
+        pdf.add(composed)
+    Path(path).chmod(0o600)
+    db.add(LetterReprint(letter_id=letter.id, reason=reason or None, printed_by=printed_by,
+                         printed_at=datetime.utcnow().replace(microsecond=0)))
+    db.expunge(letter)
+    return letter

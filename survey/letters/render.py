@@ -34,7 +34,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from survey.errors import ConfigError, WijkprofielError
-from survey.letters.addressing import DEFAULT_CITY, house_number_display
+from survey.addresses import DEFAULT_CITY, house_number_display
 from survey.letters.compose import Letter, LetterSettings, Recipient, compose_letter
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

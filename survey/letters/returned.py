@@ -1,6 +1,7 @@
 """Letters the post brought back: register them, and set each unit's AAPOR disposition.
 
-The returns clerk types a CSV with one row per returned envelope: the "Kenmerk" printed in the
+The returns clerk types a CSV (read by `weighting.tables`, so also Dutch Excel's semicolons and
+Windows-1252, or an .xlsx) with one row per returned envelope: the "Kenmerk" printed in the
 envelope window (batch and number, e.g. `2024-W1-INV-001/00042`, in a `kenmerk` column or as
 `batch` and `sequence`), the `outcome` the post gave, and optionally the `date` it came back.
 The whole file is checked first; if any row is wrong, every wrong row is reported and nothing
@@ -14,8 +15,6 @@ Undeliverable mail is "unknown eligibility" in AAPOR (3.30), not "not eligible":
 well live in Rotterdam at another address; only a move out of Rotterdam (4.10) is not eligible.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from survey.errors import InputError, WijkprofielError
 from survey.fieldwork import aapor, dates, outcomes
 from survey.letters.batches import stops_letters
 from survey.models import MailedLetter, SampleUnit
+from weighting import tables
 
 # the outcomes the post can report on a returned envelope
 REASONS = {key: aapor.OUTCOMES[key]
@@ -53,6 +53,8 @@ class ReturnsOutcome:
     kept: int = 0
     already_registered: int = 0
     by_disposition: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    """What the reader did that the clerk should know (a Windows encoding read)."""
 
 
 @dataclass(frozen=True)
@@ -64,54 +66,32 @@ class _Row:
     returned_on: date | None
 
 
-def read_returns(path: Path) -> list[_Row]:
-    """The rows of a returns CSV, checked for form (not yet against the database).
+def read_returns(path: Path) -> tuple[list[_Row], list[str]]:
+    """The rows of a returns CSV, checked for form (not yet against the database), and the
+    reader's notices.
 
     Raises:
         InputError: the file has no header or lacks a column.
-        ReturnedLettersError: one or more rows are wrong; each is named by line and column.
+        ReturnedLettersError: one or more rows are wrong; each is named by row and column.
     """
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror})") from None
-    with handle:
+    table = tables.read_path(path)
+    columns = [name.lower() for name in table.headers]
+    has_split = {"batch", "sequence"} <= set(columns)
+    if not ((has_split or "kenmerk" in columns) and "outcome" in columns):
+        raise InputError(table.source, "expected the columns kenmerk and outcome (or batch, "
+                         f"sequence and outcome), optionally date; found "
+                         f"{', '.join(sorted(columns))}", row=1)
+    rows, errors = [], list(table.errors)
+    for number, values in zip(table.row_numbers.tolist(),
+                              table.data.itertuples(index=False, name=None)):
+        record = {name: value.strip() for name, value in zip(columns, values)}
         try:
-            text = handle.read()
-        except UnicodeDecodeError as exc:
-            raw = path.read_bytes()
-            raise InputError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be "
-                             "read); save it as 'CSV UTF-8'",
-                             line=raw.count(b"\n", 0, exc.start) + 1) from None
-        first_line = text.split("\n", 1)[0]
-        # Dutch Excel saves "CSV" with semicolons
-        delimiter = ";" if ";" in first_line and "," not in first_line else ","
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            fieldnames = reader.fieldnames or []
-        except csv.Error as exc:
-            raise InputError(path, f"is not a readable CSV file ({exc})", line=1) from None
-        columns = {c.strip().lower() for c in fieldnames if c}
-        has_split = {"batch", "sequence"} <= columns
-        if not ((has_split or "kenmerk" in columns) and "outcome" in columns):
-            found = ", ".join(sorted(columns)) or "no header"
-            raise InputError(path, "expected the columns kenmerk and outcome (or batch, "
-                             f"sequence and outcome), optionally date; found {found}", line=1)
-        rows, errors = [], []
-        try:
-            for raw in reader:
-                line = reader.line_num
-                record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-                try:
-                    rows.append(_parse_row(path, line, record, has_split))
-                except InputError as exc:
-                    errors.append(exc)
-        except csv.Error as exc:  # a cell over csv's field limit (128 kB), a NUL ...
-            raise InputError(path, f"is not a readable CSV file ({exc}); expected short cells "
-                             "kenmerk, outcome and date", line=reader.line_num + 1) from None
+            rows.append(_parse_row(table.source, number, record, has_split))
+        except InputError as exc:
+            errors.append(exc)
     if errors:
-        raise ReturnedLettersError(path, errors)
-    return rows
+        raise ReturnedLettersError(path, sorted(errors, key=lambda e: e.row or 0))
+    return rows, table.notices
 
 
 def _parse_row(path, line, record, has_split) -> _Row:
@@ -124,23 +104,23 @@ def _parse_row(path, line, record, has_split) -> _Row:
         column = "kenmerk"
         if not batch or not sequence_text:
             raise InputError(path, f"{kenmerk!r} is not a kenmerk like 2024-W1-INV-001/00042",
-                             line=line, column="kenmerk")
+                             row=line, column="kenmerk")
     if not batch:
-        raise InputError(path, "batch is empty", line=line, column="batch")
+        raise InputError(path, "batch is empty", row=line, column="batch")
     if not sequence_text.isdigit() or int(sequence_text) < 1:
         raise InputError(path, f"{sequence_text!r} is not a letter number (1 or more)",
-                         line=line, column=column)
+                         row=line, column=column)
     given = record.get("outcome", "")
     reason = DUTCH_ALIASES.get(given.lower().replace(" ", "_"), given.lower())
     if reason not in REASONS:
         raise InputError(path, f"{given!r} is not one of {', '.join(REASONS)} (or in Dutch "
-                         f"{', '.join(DUTCH_ALIASES)})", line=line, column="outcome")
+                         f"{', '.join(DUTCH_ALIASES)})", row=line, column="outcome")
     returned_on = None
     if record.get("date"):
         try:
             returned_on = dates.parse_date(record["date"])
         except ValueError as exc:
-            raise InputError(path, str(exc), line=line, column="date") from None
+            raise InputError(path, str(exc), row=line, column="date") from None
     return _Row(line, batch, int(sequence_text), reason, returned_on)
 
 
@@ -157,7 +137,7 @@ def register_returns(session, path: Path, now: datetime) -> ReturnsOutcome:
         ReturnedLettersError: rows that are malformed, name no printed letter, or repeat an
             earlier row; nothing is registered then.
     """
-    rows = read_returns(path)
+    rows, notices = read_returns(path)
     letters = {}
     errors = []
     seen: dict[tuple[str, int], int] = {}
@@ -165,7 +145,7 @@ def register_returns(session, path: Path, now: datetime) -> ReturnsOutcome:
         key = (row.batch, row.sequence)
         if key in seen:
             errors.append(InputError(path, f"letter {row.batch}/{row.sequence:05d} is already "
-                                     f"on line {seen[key]}", line=row.line))
+                                     f"on row {seen[key]}", row=row.line))
             continue
         seen[key] = row.line
         letter = session.scalars(
@@ -175,13 +155,13 @@ def register_returns(session, path: Path, now: datetime) -> ReturnsOutcome:
         if letter is None:
             errors.append(InputError(path, f"no letter {row.batch}/{row.sequence:05d} was "
                                      "printed; check the kenmerk in the envelope window",
-                                     line=row.line))
+                                     row=row.line))
             continue
         letters[key] = letter
     if errors:
         raise ReturnedLettersError(path, errors)
 
-    outcome = ReturnsOutcome()
+    outcome = ReturnsOutcome(notices=list(notices))
     for row in rows:
         letter = letters[(row.batch, row.sequence)]
         if letter.returned_at is not None:

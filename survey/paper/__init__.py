@@ -26,19 +26,13 @@ by phone is flagged as a conflict (status `conflict`, with when and how the unit
 audited as `paper_conflict`) and nothing of it is stored; the same happens when the unit
 completes in another mode while its paper form is being keyed. A registered paper form also
 takes the unit off the phone call list. Coordinators see the paper forms on the same overview,
-and settle the conflicts at /staff/conflicten (`survey.fieldwork.conflicts`): the first
+and settle the conflicts at /staff/conflicten (`survey.conflicts`): the first
 completion is kept and the paper form is filed (status `filed`, its keyed passes kept), with a
 note, audited as `paper_conflict_closed`. Why the first completion counts and the paper never
 replaces it: see that module.
 
-Settings (app config; defaults in brackets):
-
-| setting            | meaning                                                          |
-|--------------------|------------------------------------------------------------------|
-| PAPER_DOUBLE_ENTRY | every paper form is keyed twice by different people [True]      |
+Settings: PAPER_DOUBLE_ENTRY (default on; `survey.settings`).
 
 Audit actions: `paper_register`, `paper_conflict`, `paper_pass_finished`, `paper_resolve`,
 `paper_complete`, `paper_conflict_closed` (by the coordinator).
 """
-
-DEFAULTS = {"PAPER_DOUBLE_ENTRY": True}

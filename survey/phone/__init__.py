@@ -25,19 +25,12 @@ only. Opening a unit is audited
 as `phone_view_unit`; outcomes as `phone_call`; interviews as `phone_interview_start`,
 `phone_interview_complete` and `phone_conflict` (the unit completed in another mode during
 the call: interview answers posted after that are not stored). The coordinator closes such a
-conflict at /staff/conflicten with a note (`survey.fieldwork.conflicts`, audited as
+conflict at /staff/conflicten with a note (`survey.conflicts`, audited as
 `phone_conflict_closed`); the earlier completion is kept.
 
 The interview runs in the questionnaire engine exactly as the web questionnaire does (the
-router decides the path, the same forms read and check the answers, `store.save_page` stores
-them) with mode `phone`.
+router decides the path; the page handler, `survey.respondent.page_handler`, reads, checks
+and stores each page as for the web) with mode `phone`.
 
-Settings (app config; defaults in brackets):
-
-| setting            | meaning                                                           |
-|--------------------|-------------------------------------------------------------------|
-| PHONE_MAX_ATTEMPTS | calls to a unit before it leaves the list (appointments stay) [5] |
-| FIELDWORK_TARGETS  | target completes per wijk, for the shortfall (see survey.staff) [420, or a demo's own] |
+Settings: PHONE_MAX_ATTEMPTS and FIELDWORK_TARGETS (defaults and meanings in `survey.settings`).
 """
-
-DEFAULTS = {"PHONE_MAX_ATTEMPTS": 5}

@@ -11,9 +11,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from survey import addresses
 from survey.fieldwork import outcomes
-from survey.letters import addressing
-from survey.fieldwork import dashboard as fieldwork
 from survey.models import (Area, CallAssignment, CallAttempt, IdentityLink, IdentityPerson,
                            PaperForm, SampleUnit)
 
@@ -183,13 +182,6 @@ def call_list(db, edition_id: int, wijk_rows, *, max_attempts: int, now: datetim
     return CallList(due, groups, later)
 
 
-def wijk_rows(db, *, year, targets, partial_min_answers):
-    """The dashboard's per-wijk rows (completes and targets) for the edition."""
-    table = fieldwork.fieldwork_table(db, year=year, targets=targets,
-                                      partial_min_answers=partial_min_answers)
-    return table.edition, table.wijken
-
-
 @dataclass
 class Callee:
     """What the interviewer sees of the unit being called: name and number, its wijk and
@@ -215,7 +207,7 @@ def callee(db, unit_id: str) -> Callee | None:
     unit, person, wijk = row
     history = list(db.scalars(select(CallAttempt).where(CallAttempt.sample_unit_id == unit_id)
                               .order_by(CallAttempt.id.desc())))
-    name = (addressing.full_name(person.given_name, person.name_prefix, person.family_name)
+    name = (addresses.full_name(person.given_name, person.name_prefix, person.family_name)
             if person else "(onbekend)")
     return Callee(unit, name, person.phone if person else None, wijk, history)
 

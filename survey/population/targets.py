@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from survey.errors import InputError
+from weighting import tables
 
 DEFAULT_TARGET = 420
 """Net responses wanted per wijk in a full edition (domain notes)."""
@@ -59,7 +60,8 @@ def load_targets(setting, wijk_codes) -> dict[int, int]:
 
     Args:
         setting: a whole number for every wijk (default 420), or the path of a CSV file with
-            columns `wijk_code,target`; wijken missing from the file get DEFAULT_TARGET.
+            columns `wijk_code,target` (or an Excel workbook; read by `weighting.tables`);
+            wijken missing from the file get DEFAULT_TARGET.
         wijk_codes: the wijken there are.
     Raises:
         InputError naming the file, row and column of a bad line.
@@ -75,30 +77,33 @@ def load_targets(setting, wijk_codes) -> dict[int, int]:
         raise InputError("FIELDWORK_TARGETS", f"{setting!r} is neither a number nor a CSV file")
     known = set(wijk_codes)
     targets = {code: DEFAULT_TARGET for code in wijk_codes}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"wijk_code", "target"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}; "
-                             "expected a header wijk_code,target", line=1)
-        for number, record in enumerate(reader, start=2):
-            try:
-                code = int(record["wijk_code"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"{record['wijk_code']!r} is not a wijk code (a whole number)",
-                                 row=number, column="wijk_code") from None
-            if code not in known:
-                raise InputError(path, f"wijk code {code} is not one of the wijken in the area table",
-                                 row=number, column="wijk_code")
-            try:
-                target = int(record["target"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"{record['target']!r} is not a whole number",
-                                 row=number, column="target") from None
-            if target < 0:
-                raise InputError(path, f"{target} is negative; a target is 0 or more",
-                                 row=number, column="target")
-            targets[code] = target
+    table = tables.read_path(path)
+    missing = {"wijk_code", "target"} - set(table.headers)
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}; "
+                         "expected a header wijk_code,target", line=1)
+    if table.errors:
+        raise table.errors[0]
+    code_at, target_at = table.headers.index("wijk_code"), table.headers.index("target")
+    for number, record in zip(table.row_numbers.tolist(),
+                              table.data.itertuples(index=False, name=None)):
+        try:
+            code = int(record[code_at])
+        except ValueError:
+            raise InputError(path, f"{record[code_at]!r} is not a wijk code (a whole number)",
+                             row=number, column="wijk_code") from None
+        if code not in known:
+            raise InputError(path, f"wijk code {code} is not one of the wijken in the area table",
+                             row=number, column="wijk_code")
+        try:
+            target = int(record[target_at])
+        except ValueError:
+            raise InputError(path, f"{record[target_at]!r} is not a whole number",
+                             row=number, column="target") from None
+        if target < 0:
+            raise InputError(path, f"{target} is negative; a target is 0 or more",
+                             row=number, column="target")
+        targets[code] = target
     return targets
 
 

@@ -2,7 +2,9 @@
 pages take milliseconds), readable at 320 px, and accessible: the page shows each as an image
 whose text alternative names every number (and the SVG itself has a title and description),
 and puts the same numbers in a table beside it; a text browser shows the alternative. Colour is never the only cue: the area's own marks are
-solid and labelled, Rotterdam's dashed, and every bar carries its value as text.
+solid and labelled, Rotterdam's dashed, and every bar carries its value as text. Estimates the
+small-cell rule marks indicative are drawn hollow, and say so in text; unpublished ones are
+not drawn.
 """
 
 from markupsafe import Markup, escape
@@ -149,12 +151,17 @@ def score_lines(chart_id: str, title: str, description: str, editions: list,
 
 
 def intervals(chart_id: str, title: str, description: str, rows: list, *, percent: bool,
-              scale_max: float) -> Chart:
+              scale_max: float, indicative_note: str = "") -> Chart:
     """Estimates with their 95% interval: `rows` = [(label, estimate, low, high, value text,
-    own area?)], values on 0..`scale_max` (shares as 0-1 when `percent`)."""
+    own area?, indicative?)], values on 0..`scale_max` (shares as 0-1 when `percent`).
+
+    The small-cell rule: a row without estimate (not published) shows only its text; an
+    indicative estimate (few respondents) is drawn hollow with a dashed interval, and
+    `indicative_note` (e.g. "open = indicatief") is written under the chart when any is."""
     label_width, top, row_height = 118, 26, 24
     plot = WIDTH - label_width - 16
-    height = top + row_height * len(rows) + 8
+    any_indicative = any(row[6] for row in rows if len(row) > 6) and bool(indicative_note)
+    height = top + row_height * len(rows) + 8 + (18 if any_indicative else 0)
 
     def x_of(value):
         return label_width + plot * max(0.0, min(scale_max, value)) / scale_max
@@ -164,31 +171,37 @@ def intervals(chart_id: str, title: str, description: str, rows: list, *, percen
         value = scale_max * tick / 4
         text = f"{100 * value:.0f}%" if percent else f"{value:g}"
         body.append(f'<line x1="{x_of(value):.1f}" x2="{x_of(value):.1f}" y1="{top - 6}" '
-                    f'y2="{height - 6}" stroke="#d0d0d0"/>'
+                    f'y2="{top + row_height * len(rows) + 2}" stroke="#d0d0d0"/>'
                     f'<text x="{x_of(value):.1f}" y="{top - 10}" text-anchor="middle" '
                     f'fill="{MUTED}">{escape(text)}</text>')
     y = top
-    for label, value, low, high, text, own in rows:
+    for label, value, low, high, text, own, *rest in rows:
+        hollow = bool(rest and rest[0])
         colour = HIGHLIGHT if own else MUTED
+        dashed = ' stroke-dasharray="3 2"' if hollow else ""
+        fill = "#ffffff" if hollow else colour
         body.append(f'<text x="6" y="{y + 10}" fill="{INK}"'
                     f'{BOLD if own else ""}>{escape(label)}</text>')
         if value == value and value is not None:
             if low == low and high == high and low is not None and high is not None:
                 body.append(f'<line x1="{x_of(low):.1f}" x2="{x_of(high):.1f}" y1="{y + 6}" '
-                            f'y2="{y + 6}" stroke="{colour}" stroke-width="2"/>'
+                            f'y2="{y + 6}" stroke="{colour}" stroke-width="2"{dashed}/>'
                             f'<line x1="{x_of(low):.1f}" x2="{x_of(low):.1f}" y1="{y + 1}" '
                             f'y2="{y + 11}" stroke="{colour}" stroke-width="2"/>'
                             f'<line x1="{x_of(high):.1f}" x2="{x_of(high):.1f}" y1="{y + 1}" '
                             f'y2="{y + 11}" stroke="{colour}" stroke-width="2"/>')
             if own:
-                body.append(f'<circle cx="{x_of(value):.1f}" cy="{y + 6}" r="5" fill="{colour}"/>')
+                body.append(f'<circle cx="{x_of(value):.1f}" cy="{y + 6}" r="5" fill="{fill}" '
+                            f'stroke="{colour}" stroke-width="2"/>')
             else:
                 body.append(f'<rect x="{x_of(value) - 4:.1f}" y="{y + 2}" width="8" height="8" '
-                            f'fill="{colour}"/>')
+                            f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>')
             body.append(f'<text x="{x_of(value):.1f}" y="{y + 22}" text-anchor="middle" '
                         f'fill="{INK}" font-size="10">{escape(text)}</text>')
         else:
             body.append(f'<text x="{label_width + 4}" y="{y + 10}" fill="{MUTED}">'
                         f'{escape(text)}</text>')
         y += row_height
+    if any_indicative:
+        body.append(f'<text x="6" y="{y + 12}" fill="{INK}">{escape(indicative_note)}</text>')
     return _svg(chart_id, height, title, description, body)

@@ -82,7 +82,9 @@ def index_sentences(page: Page, wijk: str) -> list:
                 sentence += (f" In {data.previous} was de score {change['previous']}: nu "
                              f"{_dutch_points(moved)} {'hoger' if moved > 0 else 'lager'}.")
             if change["flag"]:
-                sentence += " Dat is een grote verandering (5 punten of meer)."
+                sentence += " Dat is een grote verandering (5 punten of meer) en meer dan toeval."
+            elif abs(moved) >= 5 and column == data.score("wijk", wijk, "flag_score"):
+                sentence += " Dat kan nog toeval zijn: er deden niet veel bewoners mee."
         city = data.score("stad", "Rotterdam", column)
         rows.append({"name": name, "score": numbers.score(value), "band": key,
                      "band_label": band_label(key) if key else "",
@@ -92,11 +94,15 @@ def index_sentences(page: Page, wijk: str) -> list:
     return rows
 
 
+INDICATIVE = "(onzeker: weinig bewoners gaven antwoord)"  # the small-cell rule's indicative mark
+
+
 def _change_sentence(row, label: str, previous: int) -> str:
     kind = row["kind"]
     before = numbers.estimate(row["previous"], kind, "nl")
     now = numbers.estimate(row["estimate"], kind, "nl")
-    return f"{label}: van {before} in {previous} naar {now} nu."
+    unsure = f" {INDICATIVE}" if bool(row["indicative"]) else ""
+    return f"{label}: van {before} in {previous} naar {now} nu{unsure}."
 
 
 def changes(page: Page, wijk: str, public: dict, max_changes: int) -> dict:
@@ -121,7 +127,9 @@ def changes(page: Page, wijk: str, public: dict, max_changes: int) -> dict:
         result["movers"].append({
             "label": plain_label(row, public),
             "previous": numbers.estimate(row["previous"], "proportion", "nl"),
-            "now": numbers.estimate(row["estimate"], "proportion", "nl"),
+            "now": numbers.estimate(row["estimate"], "proportion", "nl")
+                   + (" *" if bool(row["indicative"]) else ""),
+            "indicative": bool(row["indicative"]),
             "change": numbers.change(row["change"], "proportion", "nl") + " procentpunt",
             "n": numbers.number(row["n"], 0, "nl"),
             "meaning": ("duidelijk " + ("gestegen" if row["change"] > 0 else "gedaald"))

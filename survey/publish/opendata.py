@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from survey.publish.inputs import SiteData
-from survey.publish.texts import N_, band
+from survey.publish.texts import N_, band, translations
 from weighting.io import spreadsheet_safe
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
@@ -46,6 +46,7 @@ INDICATOR_DICTIONARY = [
     ("toets", N_("Toets waarmee het verschil is beoordeeld"), "text"),
     ("q", N_("Voor meervoudig toetsen gecorrigeerde p-waarde (FDR)"), "number"),
     ("niet_gepubliceerd", N_("Reden waarom de schatting niet (volledig) gepubliceerd wordt"), "text"),
+    ("indicatief", N_("Schatting op weinig respondenten, alleen indicatief (ja of nee)"), "text"),
 ]
 SCORE_DICTIONARY = [
     ("editie", N_("Jaar van de editie van het Wijkprofiel"), "integer"),
@@ -58,8 +59,12 @@ SCORE_DICTIONARY = [
     ("verschil <index>", N_("Verschil met de vorige editie in punten"), "number"),
     ("band <index>", N_("Band: ver onder, onder, rond, boven of ver boven het Rotterdamse "
                         "gemiddelde"), "text"),
-    ("markering_5_punten", N_("Verschuiving van 5 punten of meer volgens het rapport (ja of nee)"),
-     "text"),
+    ("<index> se", N_("Standaardfout van de score"), "number"),
+    ("<index> ci_low", N_("Ondergrens van het 95%-betrouwbaarheidsinterval van de score"), "number"),
+    ("<index> ci_high", N_("Bovengrens van het 95%-betrouwbaarheidsinterval van de score"), "number"),
+    ("markering_5_punten", N_("Verschuiving van 5 punten of meer waarvan het "
+                              "95%-betrouwbaarheidsinterval 0 uitsluit, volgens het rapport "
+                              "(ja of nee)"), "text"),
 ]
 
 
@@ -102,6 +107,7 @@ def indicator_table(data: SiteData, level: str) -> pd.DataFrame:
     table["toets"] = rows["change_test"].astype(object).where(rows["change_test"].notna(), "")
     table["q"] = rows["q"].where(shown)
     table["niet_gepubliceerd"] = rows["suppressed"].astype(object).where(rows["suppressed"].notna(), "")
+    table["indicatief"] = np.where(shown, np.where(rows["indicative"].to_numpy(dtype=bool), "ja", "nee"), "")
     return table.reset_index(drop=True)
 
 
@@ -206,8 +212,6 @@ def licence_text(edition: int) -> str:
 
 def write_dictionary(path: Path) -> Path:
     """The data dictionary: table, column, type, meaning in Dutch and in English."""
-    from survey.publish.site import translations
-
     english = translations("en").gettext
     rows = [{"tabel": table, "kolom": column, "type": kind, "betekenis": meaning,
              "meaning": english(meaning)}

@@ -65,8 +65,10 @@ class Page:
         return {
             "value": value, "text": numbers.score(value), "band": key,
             "band_label": self._(band_label(key)) if key else "",
+            # register-only scores carry no sampling uncertainty: no (zero-width) interval
             "interval": (f"{numbers.score(low)}–{numbers.score(high)}"
-                         if not numbers.is_missing(low) and not numbers.is_missing(high) else ""),
+                         if not numbers.is_missing(low) and not numbers.is_missing(high)
+                         and numbers.score(low) != numbers.score(high) else ""),
         }
 
     def score_change(self, level, domain, column):
@@ -253,22 +255,29 @@ class Page:
             estimate = self.estimate_row(HEADLINE, l, d)
             if estimate is None:
                 continue
+            _ = self._
             if estimate["published"]:
+                indicative = estimate["indicative"]
+                text = estimate["text"] + (f" ({_('indicatief')})" if indicative else "")
                 rows.append((self.area_label(l, d), estimate["estimate"], estimate["low"],
-                             estimate["high"], estimate["text"], own))
+                             estimate["high"], text, own, indicative))
             else:
-                rows.append((self.area_label(l, d), None, None, None, estimate["text"], own))
+                # not published (the small-cell rule): named, not drawn
+                rows.append((self.area_label(l, d), None, None, None,
+                             _("te weinig respondenten"), own, False))
         if not rows:
             return None
         _ = self._
         title = _("%(label)s, met 95%%-betrouwbaarheidsinterval") % {"label": _(label)}
         described = "; ".join(
             f"{name}: {text}" + (f" ({self.interval_text(low, high)})" if low is not None and low == low else "")
-            for name, _v, low, high, text, _o in rows)
+            for name, _v, low, high, text, _o, _i in rows)
+        if any(row[6] for row in rows):
+            described += ". " + _("Open rondje of vierkantje: indicatief, op weinig respondenten.")
         highest = max([r[3] for r in rows if r[3] is not None and r[3] == r[3]] + [0.25])
         scale = min(1.0, np.ceil(highest * 10) / 10 + 0.1)
         svg = charts.intervals("headline", title, described, rows, percent=True,
-                               scale_max=scale)
+                               scale_max=scale, indicative_note=_("open = indicatief (weinig respondenten)"))
         return {"chart": self.chart(level, domain, "headline", svg, described),
                 "title": title, "label": _(label)}
 
@@ -296,6 +305,49 @@ class Page:
             })
         name = self._(INDEX_NAMES[spec.column]) if column == spec.column else self.part_name(column)
         return {"score_name": name, "gebieden": gebieden}
+
+    def index_tables(self):
+        """The indices page: per index, Rotterdam, every gebied and its wijken with the index
+        and its parts (each with its 95% interval) and the change of the flagged score."""
+        result = []
+        for spec in self.data.indices:
+            columns = [c for c in [spec.column, *spec.parts] if c in self.data.scores
+                       and self.data.scores[c].notna().any()]
+            if not columns:
+                continue
+            headers = [self._(INDEX_NAMES[spec.column]) if c == spec.column else self.part_name(c)
+                       for c in columns]
+            areas = [("stad", "Rotterdam", "")]
+            for gebied, members in self.data.areas.groupby("gebied", sort=True):
+                areas.append(("gebied", gebied, area_path("gebied", gebied)))
+                areas += [("wijk", w, area_path("wijk", w)) for w in members.sort_values("wijk")["wijk"]]
+            rows = [{"level": level, "name": self.area_label(level, domain), "path": path or "index.html",
+                     "cells": [self.score_cell(level, domain, c) for c in columns],
+                     "change": self.score_change(level, domain, columns[0])}
+                    for level, domain, path in areas]
+            result.append({"id": slug(spec.column), "name": self._(INDEX_NAMES[spec.column]),
+                           "headers": headers, "rows": rows,
+                           "has_interval": any(c["interval"] for r in rows for c in r["cells"])})
+        return result
+
+    def city_series(self):
+        """Rotterdam's indices and parts in every edition of the series (since 2014)."""
+        series = self.data.series
+        if series is None or series.empty:
+            return None
+        city = series[(series["level"] == "stad")]
+        editions = sorted(city["edition"].unique().tolist())
+        rows = []
+        for spec in self.data.indices:
+            for column in [spec.column, *spec.parts]:
+                points = city[city["score"] == column].set_index("edition")["value"].to_dict()
+                if not points:
+                    continue
+                name = (self._(INDEX_NAMES[spec.column]) if column == spec.column
+                        else f"{self._(INDEX_NAMES[spec.column])}: {self.part_name(column)}")
+                rows.append({"name": name, "values": [numbers.score(points.get(e, np.nan))
+                                                      for e in editions]})
+        return {"editions": editions, "rows": rows} if rows else None
 
     def targets(self):
         """The college targets as the report evaluates them, formatted."""

@@ -5,27 +5,24 @@ Every link is relative, so the same files work from a web server under any path 
 serves them under /wijkprofiel/), from a file share or straight from disk.
 """
 
-import io
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 
-from survey.paths import TRANSLATIONS_DIR
 from survey.publish import opendata
 from survey.publish.inputs import SiteData
 from survey.publish.pages import Page, area_path, factsheet_path, slug
+from survey.publish.texts import translations
 
 LANGUAGES = ("nl", "en")
 PAGE_FILES = {  # the site's own pages, per language
     "find": {"nl": "zoek-je-wijk.html", "en": "find-your-district.html"},
     "data": {"nl": "open-data.html", "en": "open-data.html"},
     "method": {"nl": "methode.html", "en": "method.html"},
+    "indices": {"nl": "indices-en-doelen.html", "en": "indices-and-targets.html"},
 }
 STATIC = Path(__file__).with_name("static")
 
@@ -35,18 +32,6 @@ _environment = jinja2.Environment(
     extensions=["jinja2.ext.i18n"],
     trim_blocks=True, lstrip_blocks=True,
 )
-
-
-def translations(language: str, source: Path = TRANSLATIONS_DIR):
-    """The language's catalogue, compiled in memory from its .po file (Dutch is the source)."""
-    if language == "nl":
-        return NullTranslations()
-    with (source / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalog = read_po(po, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
 
 
 @dataclass
@@ -141,6 +126,10 @@ class SiteWriter:
             language, files["data"][language], "data.html", other_relative=files["data"][other],
             downloads=opendata.listing(self.data), dictionary=opendata.dictionary(language, page._),
             licence=opendata.LICENCE_URL))
+        written.append(self.write_page(
+            language, files["indices"][language], "indices.html",
+            other_relative=files["indices"][other], legend=legend,
+            indices=page.index_tables(), targets=page.targets(), series=page.city_series()))
         written.append(self.write_page(
             language, files["method"][language], "method.html",
             other_relative=files["method"][other], legend=legend,

@@ -1,13 +1,34 @@
 """The public site's words: the key indicators it shows, in plain language, and the names of
 indices, parts, themes and bands. Every text is Dutch and goes through the Babel catalogues
-(`N_` marks it for extraction; the page translates it when it renders).
+(`N_` marks it for extraction; the page translates it when it renders with the catalogue that
+`translations` compiles from the .po file).
 
 The report's indicator labels are the 2014 export's column names, written for statisticians;
 the site shows a short list of key indicators per index under plain labels instead, and the
 open data keep every indicator under its report label.
 """
 
+import io
 import re
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from survey.paths import TRANSLATIONS_DIR
+
+
+def translations(language: str, source: Path = TRANSLATIONS_DIR):
+    """The language's catalogue, compiled in memory from its .po file (Dutch is the source)."""
+    if language == "nl":
+        return NullTranslations()
+    with (source / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
 
 
 def N_(text: str) -> str:

@@ -1,10 +1,12 @@
-"""Questionnaires: the loader (files to dataclasses), rules (conditions), the router (which
-pages a respondent sees), the checker, the XLSForm importer and the Babel extractor.
+"""Questionnaires: the model (frozen dataclasses), the loader (files to the model), rules
+(conditions), the router (which pages a respondent sees), the reference checks, the checker
+(`questionnaire check`), the XLSForm importer and the Babel extractor.
 
 >>> from survey.questionnaire import load_all, evaluate, Router   # doctest: +SKIP
 """
 
-from survey.questionnaire.loader import (
+from survey.questionnaire.loader import load_all, load_questionnaire
+from survey.questionnaire.model import (
     END,
     GridRow,
     Indicator,
@@ -16,8 +18,6 @@ from survey.questionnaire.loader import (
     Scale,
     Section,
     VariableInfo,
-    load_all,
-    load_questionnaire,
 )
 from survey.questionnaire.router import Router
 from survey.questionnaire.rules import evaluate, evaluate_frame, variables_in

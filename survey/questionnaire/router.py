@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from survey.questionnaire.loader import END, Page, Question, Questionnaire
+from survey.questionnaire.model import END, Page, Question, Questionnaire
 from survey.questionnaire.rules import answer_text, evaluate, variables_in
 
 __all__ = ["Router"]

@@ -159,7 +159,12 @@ def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
     row = match.iloc[0]
 
     def cell(column):
-        return _score(row[column]), _band(row[column])
+        """(score, band class, 95% interval from the index replicates or "")."""
+        low, high = row.get(f"{column} ci_low"), row.get(f"{column} ci_high")
+        # register-only scores have no sampling error: no zero-width interval
+        interval = ("" if low is None or high is None or pd.isna(low) or pd.isna(high)
+                    or _score(low) == _score(high) else f"{_score(low)}–{_score(high)}")
+        return _score(row[column]), _band(row[column]), interval
 
     def themes(part):
         return [(_theme_name(t), *cell(t)) for t in _part_themes(config, part)]
@@ -177,6 +182,8 @@ def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
         change = row[f"change {flagged}"]
         box["change"] = "–" if pd.isna(change) else f"{change:+.0f}"
         box["flag"] = bool(row["flag_5_points"])
+        box["moved"] = bool(row.get("moved_5_points", box["flag"]))
+        box["move_interval"] = _move_interval(row.to_dict(), flagged)
     return box
 
 

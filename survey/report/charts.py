@@ -3,6 +3,7 @@ the city charts; PNG for the many small per-area charts, which renders and print
 times faster), so the report stays one self-contained file."""
 
 import base64
+import html
 import io
 
 import matplotlib
@@ -91,7 +92,9 @@ class AreaPanels:
     """Small multiples for the area pages of one level (gebied or wijk): for each key indicator
     all domains ranked (x = rank) with vertical 95% CI bars, Rotterdam dashed, and the page's
     own area in green; then the area's trend over editions. Drawn once per level; each page
-    only moves the green marks and redraws (PNG), which keeps 85 pages to seconds.
+    only moves the green marks and redraws (PNG), which keeps 85 pages to seconds. The
+    small-cell rule: unpublished estimates are not drawn, indicative ones are drawn hollow
+    (the image's text alternative and the page's note say so).
 
     `panels`: list of (table with domain, estimate, ci_low, ci_high; title; Rotterdam
     estimate; percent). `trend`: (editions, {domain: values}, Rotterdam values, title) or None.
@@ -112,14 +115,21 @@ class AreaPanels:
             scale = _scale(percent)
             x = np.arange(1, len(table) + 1)
             est, low, high = (table[c].to_numpy() * scale for c in ("estimate", "ci_low", "ci_high"))
+            # indicative estimates (few respondents, the small-cell rule) are drawn hollow
+            indicative = (table["indicative"].fillna(False).astype(bool).to_numpy()
+                          if "indicative" in table else np.zeros(len(table), dtype=bool))
             ax.vlines(x, low, high, color=LIGHT, linewidth=0.8)
-            ax.plot(x, est, "o", color=GREY, markersize=1.8)
+            ax.plot(x[~indicative], est[~indicative], "o", color=GREY, markersize=1.8)
+            ax.plot(x[indicative], est[indicative], "o", color=GREY, markersize=2.4,
+                    markerfacecolor="white", markeredgewidth=0.6)
             if city is not None:
                 ax.axhline(city * scale, color=GREY, linestyle="--", linewidth=0.7)
             bar, = ax.plot([np.nan, np.nan], [np.nan, np.nan], color=ROTTERDAM_GREEN, linewidth=2.2,
                            animated=True)
             dot, = ax.plot([np.nan], [np.nan], "o", color=ROTTERDAM_GREEN, markersize=4.5,
                            animated=True)
+            hollow, = ax.plot([np.nan], [np.nan], "o", color=ROTTERDAM_GREEN, markersize=4.5,
+                              markerfacecolor="white", markeredgewidth=1.4, animated=True)
             label = ax.text(0.02, 0.97, "", transform=ax.transAxes, fontsize=6, va="top",
                             color=ROTTERDAM_GREEN, animated=True)
             ax.set_title(_wrap(title), fontsize=6.5, loc="left")
@@ -131,9 +141,10 @@ class AreaPanels:
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(axis="y", linewidth=0.25)
             position = {d: i for i, d in enumerate(table["domain"])}
-            self.panels.append((position, x, est, low, high, bar, dot, label))
+            self.panels.append((position, x, est, low, high, indicative, bar, dot, hollow, label,
+                                title))
             # drawn per page in the order a full draw uses (zorder): marks, spines, text
-            self.overlay += [bar, dot, *self._visible_spines(ax), label]
+            self.overlay += [bar, dot, hollow, *self._visible_spines(ax), label]
         self.trend = None
         if trend:
             editions, values, city_values, title = trend
@@ -175,16 +186,21 @@ class AreaPanels:
 
     def render(self, domain) -> str:
         """The panels with `domain` highlighted, as an <img> tag."""
-        for position, x, est, low, high, bar, dot, label in self.panels:
+        described = []
+        for position, x, est, low, high, indicative, bar, dot, hollow, label, title in self.panels:
             i = position.get(domain)
+            dot.set_data([np.nan], [np.nan])
+            hollow.set_data([np.nan], [np.nan])
             if i is None:
                 bar.set_data([np.nan, np.nan], [np.nan, np.nan])
-                dot.set_data([np.nan], [np.nan])
                 label.set_text("niet getoond:\nte weinig respondenten")
+                described.append(f"{title}: niet getoond, te weinig respondenten")
                 continue
             bar.set_data([x[i], x[i]], [low[i], high[i]])
-            dot.set_data([x[i]], [est[i]])
-            label.set_text(f"{i + 1}e van {len(x)}")
+            (hollow if indicative[i] else dot).set_data([x[i]], [est[i]])
+            label.set_text(f"{i + 1}e van {len(x)}" + ("\nindicatief" if indicative[i] else ""))
+            described.append(f"{title}: {i + 1}e van {len(x)}"
+                             + (" (indicatief, open rondje)" if indicative[i] else ""))
         if self.trend:
             line, values = self.trend
             line.set_ydata([np.nan if v is None else v for v in values.get(domain, [])]
@@ -197,7 +213,9 @@ class AreaPanels:
         Image.fromarray(np.asarray(canvas.buffer_rgba())).save(
             buffer, format="png", dpi=(AREA_DPI, AREA_DPI))
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return f'<img alt="" src="data:image/png;base64,{data}">'
+        alt = html.escape("Plaats tussen alle gebieden of wijken (rang van laag naar hoog): "
+                          + "; ".join(described), quote=True)
+        return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
 
     def close(self):
         plt.close(self.figure)

@@ -44,9 +44,9 @@ from weighting.score_uncertainty import (IndicatorSpec, replicate_indicator_esti
 from weighting.scores import load_index_configs
 
 LEVELS = (("stad", None), ("gebied", "gebied"), ("wijk", "wijk"))
-SPARSE_CELL = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
-DESIGN_COLUMNS = ["sample_unit_id", "wijk_code", "wijk", "gebied", "questionnaire_id",
-                  "design_weight", "stratum_population", *edition_data.MARGIN_VARIABLES]
+DESIGN = edition_data.EDITION_DESIGN  # strata, design weight, fpc, raking, collapsed cells
+DESIGN_COLUMNS = list(dict.fromkeys(["sample_unit_id", DESIGN.strata, "wijk", "gebied", "questionnaire_id",
+                                     DESIGN.design_weight, DESIGN.fpc, *edition_data.MARGIN_VARIABLES]))
 
 METHOD_TEXT = [
     ("Opzet", "Per wijk een enkelvoudige aselecte steekproef van inwoners van 15 jaar en ouder "
@@ -281,10 +281,11 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs:
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
     """Rake the respondents per wijk to the register margins (one margin file per variable,
     each with the stratum column `wijk_code`)."""
-    design = Design(frame, strata="wijk_code", design_weight="design_weight",
-                    fpc="stratum_population", source="fieldwork database")
+    design = Design(frame, strata=DESIGN.strata, design_weight=DESIGN.design_weight,
+                    fpc=DESIGN.fpc, source="fieldwork database")
     margins = [read_margin(path) for path in margin_paths]
-    return calibration.rake(design, margins, collapse_min=SPARSE_CELL)
+    calibrate = {"raking": calibration.rake}[DESIGN.method]
+    return calibrate(design, margins, collapse_min=DESIGN.collapse_min)
 
 
 def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> EditionEstimates:
@@ -394,7 +395,7 @@ def _method(register: Path | None, flagged: str, rule: PublicationRule | None = 
                     "het subjectieve deel (niet beide edities hebben registerdata)")
         objective = OBJECTIVE_FROM_REGISTER.format(files=Path(register).name, flagged=compared)
     rule = rule or PublicationRule()
-    return [(heading, paragraph.format(sparse=SPARSE_CELL, objective=objective, min_n=rule.min_n,
+    return [(heading, paragraph.format(sparse=DESIGN.collapse_min, objective=objective, min_n=rule.min_n,
                                        indicative_n=rule.indicative_n,
                                        testing=MULTIPLE_TESTING_TEXT[rule.multiple_testing]))
             for heading, paragraph in METHOD_TEXT]

@@ -111,6 +111,8 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
             "index": _cell(city[name]), "subjective": _cell(city[subjective.column]),
             "objective": _cell(city[objective.column]),
             "se": "" if pd.isna(se) else f"{se:.1f}",
+            "interval": _interval(city, name),
+            "subjective_interval": _interval(city, subjective.column),
             "change": _number(city.get(f"change {name}")) if previous else "",
             "themes": [(t.column, _cell(city[t.column])) for t in config.themes],
         })
@@ -139,7 +141,12 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
         series_tables.append({"name": name, "lines": lines, "notes": _summarise_breaks(notes),
                               "reconstructed": config.status == "reconstructed"})
 
+    # the replicate standard errors cover every theme and part; the delta method's
+    # (`indices.index_se`, used without index replicates) only the subjective part and the index
+    from_replicates = any(c[:-3] in {t.column for config in configs.values() for t in config.themes}
+                          for c in ses.columns)
     html = _environment.get_template("indices.html").render(
+        from_replicates=from_replicates,
         year=year, previous=previous, overview=overview, header=header, rows=rows,
         level_names=LEVEL_NAMES, bands=load_bands(), thresholds=thresholds_text(),
         editions=editions, series_tables=series_tables,
@@ -151,6 +158,14 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
     path = Path(out_dir) / PAGE
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _interval(row, column) -> str:
+    """The 95% interval of a score from `<column> ci_low/ci_high`, or "" (none, or zero width)."""
+    low, high = row.get(f"{column} ci_low"), row.get(f"{column} ci_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high) or _number(low) == _number(high):
+        return ""
+    return f"{_number(low)}–{_number(high)}"
 
 
 def _summarise_breaks(notes):

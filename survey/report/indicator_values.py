@@ -19,7 +19,7 @@ functions that a plain text column goes through row by row, so both give the sam
 import numpy as np
 import pandas as pd
 
-from survey.questionnaire.loader import Indicator, Questionnaire
+from survey.questionnaire.model import Indicator, Questionnaire
 from survey.questionnaire.rules import evaluate_frame, variables_in
 
 DENOMINATOR_SUFFIX = "__noemer"

@@ -1,5 +1,7 @@
 """The report as PDF: the same HTML printed by WeasyPrint with the template's print CSS (A4,
-one page per gebied and per wijk, page numbers, a contents list with page numbers)."""
+one page per gebied and per wijk, page numbers, a contents list with page numbers), followed
+by the index pages (indices.html beside it: the three indices, the series and the college
+targets), which the contents list names."""
 
 import logging
 from pathlib import Path
@@ -30,6 +32,10 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
             "fonts-dejavu-core, or use --no-pdf") from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(filename=str(html_path), media_type="print")
+    document = weasyprint.HTML(filename=str(html_path), media_type="print").render()
+    indices = Path(html_path).with_name("indices.html")
+    if indices.exists():
+        appended = weasyprint.HTML(filename=str(indices), media_type="print").render()
+        document = document.copy(document.pages + appended.pages)
     document.write_pdf(str(pdf_path))
     return Path(pdf_path)

@@ -14,13 +14,12 @@ from pathlib import Path
 from flask import current_app
 
 from survey import storage
-from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import load_questionnaire
 from survey.respondent import paradata, store
 
 
 def questionnaire_for(questionnaire_id: str):
-    directory = Path(current_app.config.get("QUESTIONNAIRES_DIR", QUESTIONNAIRES_DIR))
+    directory = Path(current_app.config["QUESTIONNAIRES_DIR"])
     return load_questionnaire(directory / f"{questionnaire_id}.yaml")
 
 

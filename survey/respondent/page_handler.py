@@ -1,6 +1,7 @@
 """One way to take in a questionnaire page, for web, phone and paper: read the posted form,
 clear the answers of the questions the routing hides, save, route, complete.
 
+    page_handler.shown(respondent, page, mode="web", ...)       # GET: first showing, paradata
     submission = page_handler.read(questions, request.form)     # the form reader, checked
     result = page_handler.submit(respondent, page, questions, request.form, mode="web", ...)
     result.closed / result.saved / result.screened_out / result.next_page()
@@ -25,7 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey import storage
-from survey.respondent import forms, store
+from survey.respondent import forms, paradata, store
+
+
+def shown(respondent, page, *, mode: str, language: str, device: str | None) -> None:
+    """Record the first showing of `page` to the unit (paradata, in a transaction of its own;
+    a database that cannot take it never keeps the page from being shown)."""
+    paradata.page_shown(storage.transaction, respondent.unit_id, page.id, language, device,
+                        mode=mode)
 
 
 @dataclass

@@ -20,9 +20,9 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from flask_login import current_user
 
-from survey import storage
+from survey import conflicts, editions, storage
 from survey.errors import InputError
-from survey.fieldwork import aapor, chart, conflicts, exports
+from survey.fieldwork import aapor, chart, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork import targets as edition_targets
 from survey.routes.staff import register_error_pages
@@ -253,7 +253,7 @@ def export_table(kind):
 
 def _conflicts_page(errors=None, notes=None, status=200):
     with storage.transaction() as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         found = [] if edition is None else conflicts.conflicts(db, edition.id)
     return render_template("staff/conflicts.html", edition=edition, conflicts=found,
                            errors=errors or {}, notes=notes or {}, kinds=conflicts.KINDS,

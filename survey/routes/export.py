@@ -13,7 +13,7 @@ import re
 from flask import (Blueprint, Response, abort, current_app, render_template, request,
                    stream_with_context)
 
-from survey import storage
+from survey import editions, storage
 from survey.fieldwork import answers, exports
 from survey.fieldwork import dashboard as fieldwork
 from survey.routes.dashboard import EXPORT_TYPES
@@ -43,7 +43,7 @@ def download_name(year: int, questionnaire_id: str | None, kind: str) -> str:
 @requires_role(*roles.EXPORT_ANSWERS)
 def answers_page():
     with storage.transaction() as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         options = fieldwork.filter_options(db, edition.id) if edition else {"questionnaires": []}
     return render_template("staff/export.html", edition=edition, options=options)
 
@@ -69,9 +69,8 @@ def _csv_chunks(url, query):
 def answers_file(kind):
     if kind not in EXPORT_TYPES:
         abort(404)
-    url = storage.database_url()
-    with storage.transaction(url) as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+    with storage.transaction() as db:
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         if edition is None:
             abort(404)
         query = answers.AnswersQuery(edition.id, request.args.get("questionnaire") or None,
@@ -83,9 +82,10 @@ def answers_file(kind):
     name = download_name(edition.year, query.questionnaire_id, kind)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
-        return Response(stream_with_context(_csv_chunks(url, query)), mimetype=EXPORT_TYPES[kind],
-                        headers=headers)
-    with storage.transaction(url) as db:
+        # streamed after the view returns, in a session of its own on the app's database
+        return Response(stream_with_context(_csv_chunks(storage.database_url(), query)),
+                        mimetype=EXPORT_TYPES[kind], headers=headers)
+    with storage.transaction() as db:
         columns = answers.header(db, query)
         body = exports.xlsx_bytes({"Antwoorden": (columns, answers.rows(db, query, columns))})
     return Response(body, mimetype=EXPORT_TYPES[kind], headers=headers)

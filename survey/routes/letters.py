@@ -163,8 +163,9 @@ def reprint(letter_id):
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"reprint-{secrets.token_hex(8)}.pdf"
     try:
-        letter = printing.reprint(storage.database_url(), current_app.config, letter_id, path,
-                                  printed_by=current_user.username, reason=form.reason.data)
+        with storage.transaction() as db:
+            letter = printing.reprint(db, current_app.config, letter_id, path,
+                                      printed_by=current_user.username, reason=form.reason.data)
     except WijkprofielError as exc:
         path.unlink(missing_ok=True)
         flash(f"{exc}.")

@@ -17,15 +17,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from survey import storage
+from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
-from survey.letters import addressing
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
 from survey.security import control_character_line
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
+from weighting import tables
 
 bp = Blueprint("outcomes", __name__, url_prefix="/staff/outcomes")
 register_error_pages(bp)
@@ -101,24 +101,27 @@ def record_batch():
     name = upload.filename or "upload.csv"
     raw = upload.read()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = raw.count(b"\n", 0, exc.start) + 1
-        return _page(OutcomeForm(), batch_form, status=400,
-                     error=f"{name} row {row}: not UTF-8 text; save the file as CSV UTF-8. "
-                           "Er is niets vastgelegd.")
-    control = control_character_line(text)
-    if control is not None:  # a NUL cannot be stored (PostgreSQL): refuse, naming the row
+        table = tables.read_table(raw, name)
+    except InputError as exc:
+        return _page(OutcomeForm(), batch_form, status=400, error=f"{exc} Er is niets vastgelegd.")
+    # a NUL cannot be stored (PostgreSQL): refuse the file, naming the row
+    rows_read = zip([1, *table.row_numbers.tolist()],
+                    [table.headers, *table.data.itertuples(index=False, name=None)])
+    control = next(((row, found[1]) for row, record in rows_read
+                    if (found := control_character_line("\t".join(record))) is not None), None)
+    if control is not None:
         return _page(OutcomeForm(), batch_form, status=400,
                      error=f"{name} row {control[0]}: holds the control character {control[1]}; "
                            "save the file as CSV UTF-8. Er is niets vastgelegd.")
     try:
         with storage.transaction() as db:
-            rows = outcomes.record_csv(db, name, text, recorded_by=current_user.username)
+            rows = outcomes.record_csv(db, table, recorded_by=current_user.username)
             summary = [(row.sample_unit_id, row.outcome, row.disposition) for row in rows]
     except InputError as exc:
         return _page(OutcomeForm(), batch_form, status=400,
                      error=f"{exc} Er is niets vastgelegd.")
+    for notice in table.notices:
+        flash(notice)
     for unit_id, outcome, disposition in summary:
         audit.record("record_outcome", target=unit_id, detail=f"{outcome} -> {disposition} ({name})")
     flash(f"{len(summary)} uitkomsten uit {name} vastgelegd.")
@@ -141,7 +144,7 @@ def unit():
                            outcome_labels={k: v[1] for k, v in aapor.OUTCOMES.items()},
                            form=OutcomeForm(reference=view["unit"].id),
                            show_identity=show_identity, reference=reference,
-                           request_form=PaperRequestForm(), addressing=addressing)
+                           request_form=PaperRequestForm(), addressing=addresses)
 
 
 @bp.get("/address")
@@ -156,12 +159,12 @@ def by_address():
     with storage.transaction() as db:
         found = outcomes.find_by_address(db, postcode, number)
         rows = [(hit["unit"].id, hit["unit"].wave, hit["unit"].status,
-                 addressing.full_name(hit["person"].given_name, hit["person"].name_prefix,
+                 addresses.full_name(hit["person"].given_name, hit["person"].name_prefix,
                                       hit["person"].family_name),
-                 addressing.street_line(hit["person"].street, hit["person"].house_number,
+                 addresses.street_line(hit["person"].street, hit["person"].house_number,
                                         hit["person"].house_letter,
                                         hit["person"].house_number_addition),
-                 addressing.city_line(hit["person"].postcode, hit["person"].city))
+                 addresses.city_line(hit["person"].postcode, hit["person"].city))
                 for hit in found]
     audit.record("lookup_address", target=f"{postcode} {number}".strip(),
                  detail=f"{len(rows)} units found")

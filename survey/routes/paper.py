@@ -1,8 +1,9 @@
 """Data entry keys in returned paper questionnaires at /staff/paper (role data_entry).
 
 Thin views over `survey.paper.entry`: register a form by the code printed on it, key it page
-by page (the question blocks and form reading of the web questionnaire, `survey.respondent`),
-finish the pass, settle the differences between two passes, check the routing and complete.
+by page (the question blocks of the web questionnaire and its form reader,
+`survey.respondent.page_handler.read`), finish the pass, settle the differences between two
+passes, check the routing and complete.
 Every step is POST-redirect-GET and works without JavaScript; every state change is audited.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import storage
 from survey.models import PaperForm, SampleUnit
-from survey.paper import DEFAULTS, entry
+from survey.paper import entry
 from survey.respondent import forms, page_handler
 from survey.respondent.context import questionnaire_for, router_for
 from survey.respondent.paradata import now
@@ -35,7 +36,7 @@ def staff_context():
 
 
 def _double_entry() -> bool:
-    return bool(current_app.config.get("PAPER_DOUBLE_ENTRY", DEFAULTS["PAPER_DOUBLE_ENTRY"]))
+    return bool(current_app.config["PAPER_DOUBLE_ENTRY"])
 
 
 def _load(db, unit_id):

@@ -5,9 +5,10 @@ an interviewer sees, and may open, only the units on their own list
 (`survey.phone.supervision`).
 
 Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
-web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, `store`) with mode
-`phone`, shown in the staff layout. Appointment times are typed and shown in Rotterdam time
-(Europe/Amsterdam) and stored in UTC, as every time in the database.
+web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, and the
+`page_handler` that saves a page and completes the interview) with mode `phone`, shown in the
+staff layout. Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
+stored in UTC, as every time in the database.
 """
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
@@ -16,13 +17,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from survey import storage
+from survey import editions, storage
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork import exports
 from survey.fieldwork import targets as edition_targets
 from survey.i18n import current_language
 from survey.models import Area, CallAssignment, SampleUnit
-from survey.phone import DEFAULTS, calls, supervision
+from survey.phone import calls, supervision
 from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -43,7 +44,7 @@ def staff_context():
 
 
 def _max_attempts() -> int:
-    return int(current_app.config.get("PHONE_MAX_ATTEMPTS", DEFAULTS["PHONE_MAX_ATTEMPTS"]))
+    return int(current_app.config["PHONE_MAX_ATTEMPTS"])
 
 
 @bp.get("/")
@@ -55,13 +56,14 @@ def call_list():
     wijk_code = int(wijk) if wijk and wijk.isascii() and wijk.isdigit() and len(wijk) <= 6 \
         else None
     with storage.transaction() as db:
-        edition_now = fieldwork.current_edition(db, config.get("EDITION_YEAR"))
+        edition_now = editions.current_edition(db, config.get("EDITION_YEAR"))
         targets = edition_targets.targets_for(db, edition_now.id if edition_now else None,
                                               config, current_app.instance_path)
-        edition, rows = calls.wijk_rows(
+        # the dashboard's per-wijk rows (completes against targets) say which wijken lag
+        table = fieldwork.fieldwork_table(
             db, year=config.get("EDITION_YEAR"), targets=targets,
-            partial_min_answers=int(config.get("FIELDWORK_PARTIAL_MIN_ANSWERS",
-                                               fieldwork.DEFAULT_PARTIAL_MIN_ANSWERS)))
+            partial_min_answers=int(config["FIELDWORK_PARTIAL_MIN_ANSWERS"]))
+        edition, rows = table.edition, table.wijken
         listing = None if edition is None else calls.call_list(
             db, edition.id, rows, max_attempts=_max_attempts(), now=paradata.now(),
             wijk_code=wijk_code, interviewer=_interviewer())
@@ -80,7 +82,7 @@ def _on_own_list(unit_id):
     """403 (audited) when the open unit is not on this interviewer's list: assigned to
     someone else, or not offered by the call list and never called by them."""
     with storage.transaction() as db:
-        edition = fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+        edition = editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
         allowed = supervision.may_call(db, unit_id, current_user.username,
                                        edition.id if edition else None, _max_attempts(),
                                        paradata.now())
@@ -193,8 +195,8 @@ def page(unit_id, page_id):
     current = respondent.questionnaire.page(page_id)
     questions = respondent.visible_questions(current)
     if request.method == "GET":
-        paradata.page_shown(storage.transaction, unit_id, current.id,
-                            current_language(), None, mode=calls.MODE)
+        page_handler.shown(respondent, current, mode=calls.MODE, language=current_language(),
+                           device=None)
         return _render_page(unit_id, respondent, current,
                             forms.from_answers(questions, respondent.answers))
     result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,
@@ -266,7 +268,7 @@ def review(unit_id):
 
 
 def _edition_or_none(db):
-    return fieldwork.current_edition(db, current_app.config.get("EDITION_YEAR"))
+    return editions.current_edition(db, current_app.config.get("EDITION_YEAR"))
 
 
 @bp.get("/toezicht")

@@ -3,7 +3,8 @@ for whom the screening question ends it, confirm that answer first, then thank y
 goodbye).
 
 Every view is POST-redirect-GET and needs no JavaScript. The work is done by
-`survey.respondent` (context, forms, store, paradata) and the questionnaire's router. A page
+`survey.respondent` (context, forms, paradata, and `page_handler`, which takes in a submitted
+page: read, clear hidden answers, save, route, complete) and the questionnaire's router. A page
 with a long grid is shown in parts (`?deel=2`, see `forms.screens`); the language buttons of a
 page submit it, so the page comes back in the new language with what was typed.
 """
@@ -15,7 +16,6 @@ from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
-from survey import storage
 from survey.forms.error_messages import message
 from survey.i18n import LANGUAGES, current_language
 from survey.respondent import forms, page_handler, paradata, store
@@ -64,8 +64,8 @@ def page(page_id):
     questions = screens[part - 1]
     last_part = part == len(screens)
     if request.method == "GET":
-        paradata.page_shown(storage.transaction, respondent.unit_id, page.id,
-                            current_language(), _device())
+        page_handler.shown(respondent, page, mode=store.MODE, language=current_language(),
+                           device=_device())
         return _render_page(page, forms.from_answers(questions, respondent.answers), part=part,
                             parts=len(screens))
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, NumberRange, ValidationError
 
-from survey import storage
+from survey import settings, storage
 from survey.errors import InputError
 from survey.fieldwork import dates
 from survey.fieldwork import targets as edition_targets
@@ -29,12 +29,16 @@ from survey.models import Edition, SampleBatch, SampleUnit
 from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.routes.staff import LogoutForm, register_error_pages
 from survey.sampling import draw as drawing
+from survey.sampling import checks
+from survey.sampling import fields as import_fields
 from survey.sampling import import_file as importing
 from survey.sampling import uploads
 from survey.sampling.messages_nl import dutch, dutch_error
-from survey.sampling.frame import edition_for, latest_register
+from survey.editions import edition_for
+from survey.sampling.frame import latest_register
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
+from weighting import tables
 
 bp = Blueprint("sample", __name__, url_prefix="/staff/sample")
 register_error_pages(bp)
@@ -110,7 +114,7 @@ class TargetsForm(FlaskForm):
 
 
 def _edition_year():
-    return int(current_app.config.get("EDITION_YEAR") or 2024)
+    return int(current_app.config.get("EDITION_YEAR") or settings.default("EDITION_YEAR"))
 
 
 def _overview():
@@ -178,7 +182,7 @@ def upload():
         return _index(form, error=f"{name}: larger than {uploads.MAX_BYTES // 2**20} MB",
                       status=400)
     try:
-        table = importing.read_table(content, name)
+        table = tables.read_table(content, name)
     except InputError as exc:
         audit.record("sample_upload", target=name, detail=f"unreadable: {exc.detail}"[:500])
         return _index(form, error=f"{dutch_error(exc)}. Er is niets geïmporteerd.", status=400)
@@ -200,17 +204,17 @@ def _load():
 
 
 def _checked(upload, mapping=None):
-    table = importing.read_table(upload.content(), upload.filename)
-    guessed = importing.guess_mapping(table.headers, upload.kind)
+    table = tables.read_table(upload.content(), upload.filename)
+    guessed = import_fields.guess_mapping(table.headers, upload.kind)
     mapping = mapping if mapping is not None else (upload.mapping or guessed)
     with storage.transaction() as db:
-        context = importing.load_context(db, upload.kind, upload.edition)
-    result = importing.check(table, mapping, upload.kind, context)
+        context = checks.load_context(db, upload.kind, upload.edition)
+    result = checks.check(table, mapping, upload.kind, context)
     return table, result, context
 
 
 def _render_check(upload, table, result, context, status=200):
-    fields = importing.fields_for(upload.kind)
+    fields = import_fields.fields_for(upload.kind)
     position = {h: i for i, h in enumerate(table.headers)}
     preview = []
     for k in range(min(PREVIEW_ROWS, len(table.data))):
@@ -254,7 +258,7 @@ def check_submit():
     if not form.validate_on_submit():
         abort(400)
     mapping = {f.name: (request.form.get(f"map-{f.name}") or None)
-               for f in importing.fields_for(upload.kind)}
+               for f in import_fields.fields_for(upload.kind)}
     uploads.save_mapping(current_app.instance_path, upload, mapping)
     try:
         table, result, context = _checked(upload, mapping)
@@ -366,7 +370,7 @@ def targets_submit():
     content = file.read(uploads.MAX_BYTES + 1)
     try:
         with storage.transaction() as db:
-            read = edition_targets.read_targets(content, name, importing.wijk_names(db))
+            read = edition_targets.read_targets(content, name, checks.wijk_names(db))
             importing.add_areas(db, set(read.targets))
             edition = edition_for(db, targets_form.edition.data)
             edition_targets.store_targets(db, edition.id, read.targets, read.rates,

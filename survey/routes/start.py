@@ -17,6 +17,8 @@ from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 
 from survey import access_codes
+from survey import error_pages
+from survey.error_pages import retry_minutes, wait_text
 from survey.forms.error_messages import message
 from survey.respondent import session as respondent_session
 from survey.security import give_back_attempt, limiter, login_limit
@@ -74,12 +76,14 @@ def _code_error(code: str) -> str | None:
     return None
 
 
+@bp.errorhandler(429)
 def too_many_attempts(_error):
-    """Rendered for HTTP 429 from the limiter on the start form: the code was not checked at
-    all (so a right code is not called wrong), the real wait from the limiter's window, and
-    the phone number. The code as typed stays in the box for the next try."""
-    from survey.error_pages import retry_minutes, wait_text
-
+    """Rendered for HTTP 429 from the limiter on the start form (the blueprint's handler comes
+    before the app's error page): the code was not checked at all (so a right code is not
+    called wrong), the real wait from the limiter's window, and the phone number. The code as
+    typed stays in the box for the next try. The blueprint's other pages get the app's."""
+    if request.endpoint != "start.start":
+        return error_pages.handler(429)(_error)
     text = f"{message('too_many_attempts')} {wait_text(retry_minutes())} {message('call_us')}"
     return render_template("start.html", code=request.form.get("code", ""), error=text,
                            notices=[]), 429
@@ -110,8 +114,6 @@ def attempts_left() -> int | None:
 
 def _attempts_left_text(left: int) -> str:
     if left == 0:
-        from survey.error_pages import retry_minutes, wait_text
-
         return f"{message('attempts_none_left')} {wait_text(retry_minutes())}"
     return ngettext("U kunt het nog %(num)s keer proberen; daarna moet u even wachten.",
                     "U kunt het nog %(num)s keer proberen; daarna moet u even wachten.", left)

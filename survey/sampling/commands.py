@@ -20,8 +20,10 @@ from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
 from survey.population.targets import DEFAULT_TARGET, targets_setting
 from survey.sampling import draw as drawing
+from survey.sampling import checks, fields
 from survey.sampling import import_file as importing
 from survey.staff import audit
+from weighting import tables
 
 
 def _who():
@@ -53,7 +55,7 @@ def sample():
 
 @sample.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--kind", type=click.Choice(importing.KINDS), default="register",
+@click.option("--kind", type=click.Choice(fields.KINDS), default="register",
               show_default=True, help="register: the extract to draw from; sample: already "
               "drawn; contact: phone numbers or corrected addresses of drawn persons (never "
               "touches the margins)")
@@ -76,19 +78,19 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
     mapping = _mapping(pairs)
     on = reference_date.date() if reference_date else None
     if show_mapping:
-        table = importing.read_path(file)
-        guessed = importing.guess_mapping(table.headers, kind)
+        table = tables.read_path(file)
+        guessed = fields.guess_mapping(table.headers, kind)
         guessed.update(mapping)
-        for field in importing.fields_for(kind):
+        for field in fields.fields_for(kind):
             click.echo(f"{field.name:22} <- {guessed.get(field.name) or '(none)'}")
         with storage.transaction(url) as db:
-            context = importing.load_context(db, kind, year, on)
-        result = importing.check(table, guessed, kind, context)
+            context = checks.load_context(db, kind, year, on)
+        result = checks.check(table, guessed, kind, context)
         click.echo("unused columns: " + (", ".join(result.unused_columns) or "(none)"))
         for notice in result.notices:
             click.echo(f"note: {notice}")
         if not result.ok:
-            raise importing.FileErrors(result)
+            raise checks.FileErrors(result)
         click.echo(f"{file}: {result.rows} rows, no errors")
         return
     summary = importing.import_file(url, file, kind, year, mapping=mapping, reference_date=on,
@@ -118,12 +120,12 @@ def targets_command(file, year):
     """Store FILE (CSV wijk_code;target[;response_rate]) as the edition's targets: the one set
     the draw, the dashboard and the call list use."""
     from survey import storage
-    from survey.sampling.frame import edition_for
+    from survey.editions import edition_for
 
     url = storage.database_url()
     year = _edition(year)
     with storage.transaction(url) as db:
-        read = edition_targets.read_targets(file.read_bytes(), file.name, importing.wijk_names(db))
+        read = edition_targets.read_targets(file.read_bytes(), file.name, checks.wijk_names(db))
         importing.add_areas(db, set(read.targets))
         edition = edition_for(db, year)
         stored = edition_targets.store_targets(db, edition.id, read.targets, read.rates,
@@ -187,7 +189,7 @@ def draw_command(year, seed, targets, response_rate, dry_run):
     if targets:
         with storage.transaction(url) as db:
             targets = edition_targets.read_targets(Path(targets).read_bytes(),
-                                                   Path(targets).name, importing.wijk_names(db))
+                                                   Path(targets).name, checks.wijk_names(db))
         for notice in targets.notices:
             click.echo(f"note: {notice}")
     if dry_run:

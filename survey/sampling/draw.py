@@ -23,7 +23,6 @@ The register margins per wijk (age group at the register's reference date, sex, 
 background, household type) are written to `population_margin` for the weighting.
 """
 
-import csv
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +34,15 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
-from survey.models import (Area, Edition, IdentityFrameMember, IdentityLink, IdentityPerson,
+from survey.models import (Area, Edition, IdentityFrameMember, IdentityPerson,
                            SampleBatch, SampleUnit)
 from survey.population.allocation import gross_sizes
+from survey.population.categories import CATEGORIES
 from survey.population.selection import WAVE_1_SHARE, draw_sample
 from survey.population.targets import DEFAULT_TARGET, load_targets
+from survey.sampling import units
 from survey.sampling.frame import latest_register, load_frame, write_margins
+from weighting import tables
 
 DEFAULT_RESPONSE_RATE = 0.4
 """About 30,000 of 75,000 respond (domain notes)."""
@@ -79,29 +81,30 @@ def read_rates(path, wijk_codes, default: float) -> dict[int, float]:
     rates = {code: default for code in wijk_codes}
     if path is None or not Path(str(path)).is_file():
         return rates
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        column = next((c for c in reader.fieldnames or () if c.strip() in
-                       ("response_rate", "expected_rate", "respons")), None)
-        if column is None:
-            return rates
-        problems = []
-        for number, record in enumerate(reader, start=2):
-            value = (record.get(column) or "").strip()
-            if not value:
-                continue
-            try:
-                rate = _check_rate(value, Path(path).name, row=number, column=column)
-            except InputError as exc:
-                problems.append(str(exc))
-                continue
-            try:
-                rates[int(record["wijk_code"])] = rate
-            except (TypeError, ValueError):
-                pass  # load_targets names a bad wijk code
-        if problems:
-            raise InputError(Path(path).name, f"{len(problems)} bad response rate(s):\n"
-                             + "\n".join(problems))
+    table = tables.read_path(path)
+    at = next((i for i, name in enumerate(table.headers)
+               if name in ("response_rate", "expected_rate", "respons")), None)
+    if at is None:
+        return rates
+    code_at = table.headers.index("wijk_code") if "wijk_code" in table.headers else None
+    problems = []
+    for number, record in zip(table.row_numbers.tolist(),
+                              table.data.itertuples(index=False, name=None)):
+        value = record[at].strip()
+        if not value:
+            continue
+        try:
+            rate = _check_rate(value, table.source, row=number, column=table.headers[at])
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        try:
+            rates[int(record[code_at])] = rate
+        except (TypeError, ValueError):
+            pass  # load_targets names a bad wijk code
+    if problems:
+        raise InputError(table.source, f"{len(problems)} bad response rate(s):\n"
+                         + "\n".join(problems))
     return rates
 
 
@@ -212,31 +215,18 @@ def draw(db, edition_year: int, seed: int, *, targets=None,
     sample = draw_sample(frame, wijk_codes, None, rng, sizes=table["sample_size"].to_numpy(),
                          wave_1_share=wave_1_share, secret_rng=secret_rng)
     person = sample["person_index"].to_numpy()
-    taken = set(db.scalars(select(SampleUnit.id).where(SampleUnit.id.in_(
-        sample["id"].tolist()[:900]))))
-    if taken:  # 64-bit random ids: practically never
+    if units.taken_ids(db, sample["id"]):  # 64-bit random ids: practically never
         raise InputError(f"edition {edition_year}", "a drawn unit id is already in use; "
                          "draw again")
-    columns = {
-        "id": sample["id"].tolist(),
-        "edition_id": [edition.id] * len(sample),
-        "wijk_code": sample["wijk_code"].astype(int).tolist(),
-        "questionnaire_id": sample["questionnaire_id"].tolist(),
-        "wave": sample["wave"].astype(int).tolist(),
-        "inclusion_probability": sample["inclusion_probability"].astype(float).tolist(),
-        "design_weight": sample["design_weight"].astype(float).tolist(),
-        "stratum_population": sample["stratum_population"].astype(int).tolist(),
-        **{name: np.asarray(frame[name].astype(object))[person].tolist()
-           for name in ("age_group", "sex", "migration_background", "household_type")},
-        "code_hash": sample["code_hash"].tolist(),
-        "status": ["invited"] * len(sample),
-    }
-    if len(sample):
-        db.execute(SampleUnit.__table__.insert(), _records(columns))
-        db.execute(IdentityLink.__table__.insert(), _records({
-            "sample_unit_id": columns["id"],
-            "person_id": frame["person_id"].to_numpy()[person].astype(int).tolist(),
-            "access_code": sample["access_code"].tolist()}))
+    units.write_units(
+        db, edition.id, ids=sample["id"], wijk_codes=sample["wijk_code"],
+        questionnaire_ids=sample["questionnaire_id"], waves=sample["wave"],
+        inclusion_probabilities=sample["inclusion_probability"],
+        stratum_populations=sample["stratum_population"],
+        categories={name: np.asarray(frame[name].astype(object))[person].tolist()
+                    for name in CATEGORIES},
+        code_hashes=sample["code_hash"], person_ids=frame["person_id"].to_numpy()[person],
+        access_codes=sample["access_code"])
     margins = write_margins(db, edition.id, frame)
     edition.seed = int(seed)
     # one set of targets: what this sample was drawn for is what fieldwork measures against
@@ -251,11 +241,6 @@ def draw(db, edition_year: int, seed: int, *, targets=None,
     db.add(drawn)
     db.flush()
     return DrawSummary(drawn.id, edition_year, int(seed), len(sample), len(frame), margins, table)
-
-
-def _records(columns: dict) -> list[dict]:
-    names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def draw_edition(url: str, edition_year: int, seed: int, **options) -> DrawSummary:

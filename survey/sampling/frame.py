@@ -1,4 +1,4 @@
-"""The register frame of an edition in the database: the edition, its newest register import,
+"""The register frame of an edition in the database: its newest register import,
 the frame's persons as a DataFrame (age group at the import's reference date), and the register
 margins written for weighting. The categories and the counting are `survey.population`'s.
 """
@@ -6,22 +6,12 @@ margins written for weighting. The categories and the counting are `survey.popul
 import pandas as pd
 from sqlalchemy import delete, select
 
-from survey.models import (Edition, IdentityFrameMember, IdentityPerson, PopulationMargin,
+from survey.models import (IdentityFrameMember, IdentityPerson, PopulationMargin,
                            SampleBatch)
 from survey.population.categories import age_group_series, ages_on, default_reference_date
 from survey.population.margins import margin_variables, margins_by_wijk
 
-__all__ = ["edition_for", "latest_register", "load_frame", "write_margins"]
-
-
-def edition_for(db, year: int) -> Edition:
-    """The edition of `year`, created (as "Wijkprofiel <year>") when there is none."""
-    edition = db.scalar(select(Edition).where(Edition.year == year))
-    if edition is None:
-        edition = Edition(year=year, title=f"Wijkprofiel {year}")
-        db.add(edition)
-        db.flush()
-    return edition
+__all__ = ["latest_register", "load_frame", "write_margins"]
 
 
 def latest_register(db, edition_id: int) -> SampleBatch | None:

@@ -201,17 +201,6 @@ _PATTERNS = [
      r"response_rate; found (?P<found>.*)",
      "verwacht de kolommen wijk_code en target (of wijk en doel), eventueel response_rate; "
      "gevonden: {found}"),
-    (r"(?P<s>.*) is not UTF-8; it was read as Windows-1252 \(Dutch Excel's CSV\)",
-     "{s} is geen UTF-8; het is gelezen als Windows-1252 (CSV uit Nederlandse Excel)"),
-    (r"is not a CSV file \(it holds binary data\); expected wijk_code;target\[;response_rate\]",
-     "is geen CSV-bestand (het bevat binaire gegevens); verwacht wijk_code;target"
-     "[;response_rate]"),
-    (r"no header: the first row must name the columns, such as wijk_code;target;response_rate",
-     "geen kopregel: de eerste rij moet de kolommen een naam geven, zoals "
-     "wijk_code;target;response_rate"),
-    (r"is neither UTF-8 nor Windows-1252 text \(byte (?P<b>0x[0-9a-f]+)\); save it as 'CSV "
-     r"UTF-8'",
-     "is geen UTF-8- of Windows-1252-tekst (byte {b}); sla het op als 'CSV UTF-8'"),
     (r"no data rows: the file has a header but no wijken",
      "geen gegevens: het bestand heeft een kopregel maar geen wijken"),
     (r"(?P<n>\d+) errors?; nothing was stored", "{n} fout(en); er is niets opgeslagen"),

@@ -13,7 +13,7 @@ asked for and sent), `print_letters`, `reprint_letter`, `register_returns` (lett
 `store_targets`, `set_period` (an edition's targets and fieldwork period), `purge_identity`
 (`survey.privacy`). Each event is committed in its own transaction, so a view
 that fails afterwards still leaves its trace; except `paper_conflict_closed` and
-`phone_conflict_closed` (`survey.fieldwork.conflicts`), which are the closing of a conflict
+`phone_conflict_closed` (`survey.conflicts`), which are the closing of a conflict
 and so are committed with it.
 """
 
@@ -31,7 +31,7 @@ def now() -> datetime:
     return datetime.utcnow()
 
 
-def record(action, *, target=None, detail=None, username=None, role=None, url=None):
+def record(action, *, target=None, detail=None, username=None, role=None):
     """Write one audit event.
 
     Args:
@@ -39,15 +39,14 @@ def record(action, *, target=None, detail=None, username=None, role=None, url=No
         target: what it happened to: a path, a sample unit id, an account.
         detail: free text, e.g. the filters of an export.
         username, role: who; default the signed-in staff member of this request.
-        url: the database; default the app's DATABASE_URL.
     """
     remote_addr = None
     if has_request_context():
         remote_addr = request.remote_addr
         if username is None and current_user.is_authenticated:
             username, role = current_user.username, current_user.role
-    url = url or storage.database_url()
-    with storage.transaction(url) as db:
+    # a transaction of its own, committed before record returns
+    with storage.transaction() as db:
         db.add(
             AuditEvent(
                 at=now(),

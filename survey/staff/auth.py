@@ -26,21 +26,11 @@ from flask import current_app, g, session
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from sqlalchemy import select, update
 
-from survey import storage
+from survey import settings, storage
 from survey.errors import ConfigError
 from survey.models import StaffSession, StaffUser
 from survey.staff import audit
 
-DEFAULTS = {
-    "STAFF_SESSION_LIFETIME": 8 * 3600,
-    "STAFF_IDLE_TIMEOUT": 30 * 60,
-    "STAFF_LOGIN_MAX_FAILURES": 5,
-    # sign-ins per client address, whatever the username, counted by the login limiter
-    # (survey.security): the lock per username does not stop one address trying a password on
-    # every account
-    "STAFF_LOGIN_RATE_LIMIT": "30 per 15 minutes",
-    "STAFF_ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
-}
 FAILURE_WINDOW = timedelta(minutes=15)
 # last_seen_at is written at most this often, so that reading pages is not a write each time
 TOUCH_INTERVAL = timedelta(seconds=30)
@@ -70,7 +60,7 @@ class StaffPrincipal(UserMixin):
         return self.token
 
 
-def password_hasher(profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> PasswordHasher:
+def password_hasher(profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> PasswordHasher:
     """The argon2id hasher of an argon2-cffi profile (`argon2.profiles`), by name.
 
     Raises:
@@ -86,7 +76,7 @@ def password_hasher(profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> Password
     return _hashers[profile]
 
 
-def hash_password(password: str, profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> str:
+def hash_password(password: str, profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> str:
     """An argon2id hash of `password`, with its salt and parameters in the string."""
     return password_hasher(profile).hash(password)
 
@@ -110,8 +100,7 @@ def token_hash(token: str) -> str:
 
 
 def init_app(app):
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    # the STAFF_* settings and their defaults: survey.settings
     password_hasher(app.config["STAFF_ARGON2_PROFILE"])  # a wrong name fails at start-up
     login_manager.init_app(app)
 
@@ -218,30 +207,30 @@ def _check_password(username: str, password: str) -> None:
         raise ValueError(f"password for {username!r}: {len(password)} characters; at least 12 needed")
 
 
-def set_password(url: str, username: str, password: str,
-                 profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> None:
-    """Replace the password of `username` and end its open sessions.
+def set_password(db, username: str, password: str,
+                 profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> None:
+    """Replace the password of `username` and end its open sessions, in the caller's
+    transaction `db`.
 
     Raises ValueError for an unknown username or a short password."""
     _check_password(username, password)
-    with storage.transaction(url) as db:
-        user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-        if user is None:
-            raise ValueError(f"username {username!r}: no such staff account")
-        user.password_hash = hash_password(password, profile)
-        db.execute(update(StaffSession)
-                   .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-                   .values(ended_at=audit.now()))
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise ValueError(f"username {username!r}: no such staff account")
+    user.password_hash = hash_password(password, profile)
+    db.execute(update(StaffSession)
+               .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+               .values(ended_at=audit.now()))
 
 
-def add_user(url: str, username: str, password: str, role: str,
-             profile: str = DEFAULTS["STAFF_ARGON2_PROFILE"]) -> None:
-    """Create a staff account. Raises ValueError for a taken username or a short password."""
+def add_user(db, username: str, password: str, role: str,
+             profile: str = settings.default("STAFF_ARGON2_PROFILE")) -> None:
+    """Create a staff account in the caller's transaction `db`. Raises ValueError for a taken
+    username or a short password."""
     if not username or len(username) > 64 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"username {username!r}: use 1-64 letters, digits, '.', '-' or '_'")
     _check_password(username, password)
-    with storage.transaction(url) as db:
-        if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
-            raise ValueError(f"username {username!r} exists already")
-        db.add(StaffUser(username=username, password_hash=hash_password(password, profile), role=role,
-                         active=True, created_at=datetime.utcnow()))
+    if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise ValueError(f"username {username!r} exists already")
+    db.add(StaffUser(username=username, password_hash=hash_password(password, profile), role=role,
+                     active=True, created_at=datetime.utcnow()))

@@ -30,13 +30,13 @@ def staff():
 @with_appcontext
 def add(username, role, password):
     """Create the staff account USERNAME with ROLE."""
-    url = storage.database_url()
     try:
-        auth.add_user(url, username, password, role,
-                      profile=current_app.config["STAFF_ARGON2_PROFILE"])
+        with storage.transaction() as db:
+            auth.add_user(db, username, password, role,
+                          profile=current_app.config["STAFF_ARGON2_PROFILE"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    audit.record("staff_add", target=username, detail=f"role {role}", username="cli", url=url)
+    audit.record("staff_add", target=username, detail=f"role {role}", username="cli")
     click.echo(f"added {username} ({role})")
 
 
@@ -78,11 +78,11 @@ def disable(username):
 @with_appcontext
 def password(username, password):
     """Give USERNAME a new password and end its open sessions."""
-    url = storage.database_url()
     try:
-        auth.set_password(url, username, password,
-                          profile=current_app.config["STAFF_ARGON2_PROFILE"])
+        with storage.transaction() as db:
+            auth.set_password(db, username, password,
+                              profile=current_app.config["STAFF_ARGON2_PROFILE"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    audit.record("staff_password", target=username, username="cli", url=url)
+    audit.record("staff_password", target=username, username="cli")
     click.echo(f"new password set for {username}; open sessions ended")

@@ -6,22 +6,21 @@ the draw, and the margins stay as they were; prints the letters of one wave for 
 the web, and reads the printed letter back from the PDF (pdftotext); and keys a returned
 envelope by the kenmerk in its window, with a Dutch date."""
 
-import io
 import re
 import subprocess
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from survey import storage
-from survey.models import (IdentityLink, IdentityPerson, MailedLetter, PopulationMargin,
-                           SampleUnit)
-from tests.browser.test_respondent_web import axe_violations
-from tests.staff_support import PASSWORD, add_accounts, make_app
+from survey.models import IdentityLink, IdentityPerson, MailedLetter, PopulationMargin, SampleUnit
+
+from tests.support.browser import axe_violations
+from tests.support.apps import make_app
+from tests.support.live_server import staff_database, threaded_server
+from tests.support.staff import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -31,16 +30,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fieldwork"
 @pytest.fixture(scope="module")
 def edition_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("edition")
-    url = f"sqlite:///{folder / 'edition.db'}"
-    storage.upgrade(url)
-    add_accounts(url)
+    url = staff_database(folder, "edition.db")
     app = make_app(url)
     app.instance_path = str(folder / "instance")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", url
-    server.shutdown()
+    with threaded_server(app) as base:
+        yield base, url
 
 
 def margins(url):

@@ -3,18 +3,19 @@ data-entry staff key in a paper questionnaire and resolve a discrepancy; an inte
 call outcomes and completes a phone interview; data entry is refused the export; a paper form
 that arrives after a web completion is flagged and the coordinator files it with a note."""
 
-import threading
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from survey import access_codes, storage
-from survey.models import (Answer, Area, Edition, IdentityLink, IdentityPerson, SampleUnit)
+from survey.models import Answer, Area, Edition, IdentityLink, IdentityPerson, SampleUnit
 from survey.staff import auth
-from tests.browser.server import FIXTURES
-from tests.staff_support import FAST_PROFILE, PASSWORD, add_accounts, make_app
+from tests.support.apps import FAST_PROFILE
+from tests.support.apps import make_app
+from tests.support.live_server import staff_database, threaded_server
+from tests.support.respondent import FIXTURES
+from tests.support.staff import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +28,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('paperphone') / 'fieldwork.db'}"
-    storage.upgrade(url)
-    add_accounts(url)
-    auth.add_user(url, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
+    url = staff_database(tmp_path_factory.mktemp("paperphone"), "fieldwork.db")
     with storage.transaction(url) as db:
+        auth.add_user(db, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
         db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
         db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
         db.add(Area(wijk_code=2, wijk="Tarwewijk", gebied="Charlois"))
@@ -49,12 +48,8 @@ def server(tmp_path_factory):
                 sex="vrouw", migration_background="nederlands", household_type="alleenstaand"))
             db.flush()
             db.add(IdentityLink(sample_unit_id=unit_id, person_id=number, access_code=code))
-    app = make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", url
-    http.shutdown()
+    with threaded_server(make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES))) as base:
+        yield base, url
 
 
 @pytest.fixture

@@ -6,18 +6,17 @@ order with the charts' text alternatives."""
 
 import shutil
 import subprocess
-import threading
 
 import numpy as np
 import pandas as pd
 import pytest
-from werkzeug.serving import make_server
 
-from survey import create_app
 from survey.publish.inputs import site_data
 from survey.publish.site import publish_site
-from tests import publish_support as support
-from tests.browser.test_respondent_web import axe_violations
+from tests.support import publish as support
+from tests.support.browser import axe_violations
+from tests.support.apps import make_app
+from tests.support.live_server import threaded_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +26,7 @@ PAGE_TYPES = {  # name -> path under /wijkprofiel/
     "city-en": "en/index.html", "wijk-en": "en/wijk/tarwewijk.html",
     "find-en": "en/find-your-district.html", "data-en": "en/open-data.html",
     "method-en": "en/method.html",
+    "indices": "indices-en-doelen.html", "indices-en": "en/indices-and-targets.html",
 }
 
 
@@ -47,13 +47,9 @@ def site_server(tmp_path_factory):
     data = site_data(indicators, support.score_table(), areas=support.areas(),
                      postcodes=support.postcodes(), targets=targets)
     publish_site(data, root / "site", factsheets=False)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{root / 'w.db'}",
-                      "PUBLIC_SITE_DIR": str(root / "site")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/wijkprofiel/", root / "site"
-    server.shutdown()
+    app = make_app(f"sqlite:///{root / 'w.db'}", PUBLIC_SITE_DIR=str(root / "site"))
+    with threaded_server(app) as base:
+        yield f"{base}/wijkprofiel/", root / "site"
 
 
 def open_page(chromium, width=1280, javascript=True):

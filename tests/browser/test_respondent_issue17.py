@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from tests.browser.conftest import CODES
-from tests.browser.test_respondent_web import (NEXT, assert_page, axe_violations, log_in,
-                                               new_page, no_horizontal_scroll, stored)
+from tests.support.browser import (CODES, NEXT, assert_page, axe_violations, log_in, new_page,
+                                   no_horizontal_scroll, stored)
+
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from survey.paths import QUESTIONNAIRES_DIR
 from survey.models import Answer, PageVisit, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
-from tests.browser.server import add_unit
-from tests.browser.test_respondent_web import answer_page, axe_violations, new_page
+from tests.support.browser import answer_page, axe_violations, new_page
+from tests.support.respondent import add_unit
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from survey.models import Answer
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
 from survey.respondent import forms, store
-from tests.browser.conftest import LiveServer
-from tests.browser.server import add_unit
-from tests.browser.text_browser import DOWN, ENTER, keys, lynx_run
+from tests.support.live_server import LiveServer
+from tests.support.respondent import add_unit
+from tests.support.text_browser import DOWN, ENTER, keys, lynx_run
 
 pytestmark = pytest.mark.browser
 

@@ -8,21 +8,22 @@ questionnaire on the web."""
 import csv
 import io
 import re
-import threading
 from pathlib import Path
 
 import pypdf
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from survey import storage
 from survey.paths import QUESTIONNAIRES_DIR
 from survey.cli import main
 from survey.models import IdentityPerson, MailedLetter, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
-from tests.browser.test_respondent_web import answer_page, axe_violations, new_page
-from tests.staff_support import PASSWORD, add_accounts, make_app
+
+from tests.support.browser import answer_page, axe_violations, new_page
+from tests.support.apps import make_app
+from tests.support.live_server import staff_database, threaded_server
+from tests.support.staff import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +33,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sampling"
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sample")
-    url = f"sqlite:///{folder / 'sample.db'}"
-    storage.upgrade(url)
-    add_accounts(url)
+    url = staff_database(folder, "sample.db")
     app = make_app(url)
     app.instance_path = str(folder / "instance")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", url, app
-    server.shutdown()
+    with threaded_server(app) as base:
+        yield base, url, app
 
 
 def count(url, model):

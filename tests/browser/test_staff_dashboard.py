@@ -1,29 +1,24 @@
 """Staff dashboard in a real browser (Debian's chromium) with JavaScript switched off: the
 coordinator logs in, reads the table and the chart, sorts by a column and filters by gebied."""
 
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from survey import storage
-from tests.fieldwork_data import add_edition
-from tests.staff_support import PASSWORD, add_accounts, make_app
+
+from tests.support.fieldwork_data import add_edition
+from tests.support.apps import make_app
+from tests.support.live_server import staff_database, threaded_server
+from tests.support.staff import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('staff') / 'staff.db'}"
-    storage.upgrade(url)
-    add_accounts(url)
+    url = staff_database(tmp_path_factory.mktemp("staff"))
     add_edition(url)
-    server = make_server("127.0.0.1", 0, make_app(url), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with threaded_server(make_app(url)) as base:
+        yield base
 
 
 @pytest.fixture

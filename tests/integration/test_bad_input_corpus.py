@@ -11,30 +11,12 @@ The already drawn sample (`--kind sample`) and paper entry (keyed forms) are in
 
 import shutil
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from survey.cli import main
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def run_cli(args, app=None, **kwargs):
-    runner = app.test_cli_runner() if app is not None else CliRunner()
-    return runner.invoke(main, [str(a) for a in args], **kwargs)
-
-
-def assert_clean_failure(result, name, fragments):
-    """Exit 1, one `Error: <file>...` message with every fragment, and no traceback."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    error = next(line for line in result.output.splitlines() if line.startswith("Error: "))
-    assert name in error, error
-    for fragment in fragments:
-        assert fragment in result.output, f"{fragment!r} not in {result.output!r}"
+from tests.support.bad_input import CORPUS, assert_clean_failure, run_cli
+from tests.support.staff import StaffActions, add_accounts, csrf_token
 
 
 # --- weighting: plan, data, margins --------------------------------------------------------
@@ -213,9 +195,8 @@ def test_a_huge_export_with_one_bad_cell_at_the_end(tmp_path):
 
 OUTCOMES = CORPUS / "outcomes"
 OUTCOMES_BROKEN = {
-    "latin1.csv": ["row 3", "not UTF-8"],
     "missing_column.csv": ["row 1", "needs the columns 'outcome'"],
-    "empty.csv": ["row 1", "found none"],
+    "empty.csv": ["row 1", "no header"],
     "duplicate.csv": ["row 4, column 'sample_unit_id'", "sample unit s6 is also in row 2"],
     "duplicate_code_and_id.csv": ["row 3, column 'sample_unit_id'", "also in row 2"],
     "formula.csv": ["row 3, column 'sample_unit_id'", "no sample unit has the code, kenmerk or id"],
@@ -227,13 +208,14 @@ OUTCOMES_BROKEN = {
     "unknown_kenmerk.csv": ["row 2, column 'kenmerk'", "no letter with kenmerk"],
     "bad_date.csv": ["row 3, column 'date'", "'31-02-2024' is an impossible date"],
 }
-OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112", "s7": "2.31"}}
+OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112", "s7": "2.31"},
+                     # Dutch Excel's Windows-1252, read as every import reads it, with a note
+                     "latin1.csv": {"s6": "2.112", "s7": "2.112"}}
 
 
 @pytest.fixture
-def coordinator(sqlite_url):
-    from tests.fieldwork_data import add_edition
-    from tests.staff_support import StaffActions, add_accounts, make_app
+def coordinator(make_app, sqlite_url):
+    from tests.support.fieldwork_data import add_edition
 
     add_edition(sqlite_url)
     add_accounts(sqlite_url)
@@ -245,7 +227,6 @@ def coordinator(sqlite_url):
 def upload_outcomes(client, name, content):
     import io
 
-    from tests.staff_support import csrf_token
 
     return client.post("/staff/outcomes/batch", data={
         "csrf_token": csrf_token(client, "/staff/outcomes/"),
@@ -291,6 +272,8 @@ def test_outcome_batch_with_bom_or_semicolons_is_read(coordinator, name):
     count, dispositions = outcome_state(url)
     assert count == len(OUTCOMES_ACCEPTED[name])
     assert {unit: dispositions[unit] for unit in OUTCOMES_ACCEPTED[name]} == OUTCOMES_ACCEPTED[name]
+    page = client.get(response.headers["Location"]).text
+    assert ("read as Windows-1252" in page) == (name == "latin1.csv")
 
 
 def test_a_huge_outcome_batch_with_a_bad_row_records_nothing(coordinator):
@@ -308,28 +291,28 @@ def test_a_huge_outcome_batch_with_a_bad_row_records_nothing(coordinator):
 
 RETURNS = CORPUS / "letters_returned"
 RETURNS_BROKEN = {
-    "latin1.csv": ["line 3", "not UTF-8"],
-    "missing_column.csv": ["line 1", "expected the columns kenmerk and outcome"],
-    "empty.csv": ["line 1", "found no header"],
-    "duplicate.csv": ["line 4", "letter 2024-W1-INV-001/00001 is already on line 2"],
-    "formula.csv": ["line 3, column 'kenmerk'", "'=1+1' is not a kenmerk"],
-    "unknown_outcome.csv": ["line 3, column 'outcome'", "'kwijt' is not one of"],
-    "bad_date.csv": ["line 2, column 'date'", "'31-02-2024' is an impossible date"],
-    "unknown_letter.csv": ["line 3", "no letter 2024-W1-INV-009/00001 was printed"],
-    "bad_kenmerk.csv": ["line 3, column 'kenmerk'", "is not a kenmerk"],
+    "missing_column.csv": ["row 1", "expected the columns kenmerk and outcome"],
+    "empty.csv": ["row 1", "no header"],
+    "duplicate.csv": ["row 4", "letter 2024-W1-INV-001/00001 is already on row 2"],
+    "formula.csv": ["row 3, column 'kenmerk'", "'=1+1' is not a kenmerk"],
+    "unknown_outcome.csv": ["row 3, column 'outcome'", "'kwijt' is not one of"],
+    "bad_date.csv": ["row 2, column 'date'", "'31-02-2024' is an impossible date"],
+    "unknown_letter.csv": ["row 3", "no letter 2024-W1-INV-009/00001 was printed"],
+    "bad_kenmerk.csv": ["row 3, column 'kenmerk'", "is not a kenmerk"],
 }
 RETURNS_ACCEPTED = {"bom.csv": {"s6": "3.30"}, "semicolon.csv": {"s6": "3.30", "s7": "3.40"},
-                    "dutch_dates.csv": {"s6": "3.30", "s7": "3.40"}}
+                    "dutch_dates.csv": {"s6": "3.30", "s7": "3.40"},
+                    # Dutch Excel's Windows-1252, read as every import reads it, with a note
+                    "latin1.csv": {"s6": "3.30", "s7": "3.40"}}
 
 
 @pytest.fixture
-def letters_app(sqlite_url):
+def letters_app(make_app, sqlite_url):
     from datetime import datetime
 
     from survey import storage
     from survey.models import MailedLetter
-    from tests.fieldwork_data import add_edition
-    from tests.staff_support import make_app
+    from tests.support.fieldwork_data import add_edition
 
     add_edition(sqlite_url)
     with storage.transaction(sqlite_url) as db:
@@ -372,6 +355,7 @@ def test_returns_with_bom_or_semicolons_are_read(letters_app, name):
     assert result.exit_code == 0, result.output
     (_count, dispositions), letters = returns_state(url)
     assert {unit: dispositions[unit] for unit in RETURNS_ACCEPTED[name]} == RETURNS_ACCEPTED[name]
+    assert ("read as Windows-1252" in result.output) == (name == "latin1.csv")
     if name == "dutch_dates.csv":  # the day as typed: 00:00 Rotterdam time, stored as UTC
         assert [returned_at for _id, returned_at, _reason in letters] == [
             datetime(2024, 3, 24, 23, 0), datetime(2024, 4, 4, 22, 0)]
@@ -386,7 +370,7 @@ def test_a_huge_returns_file_with_one_bad_row_registers_nothing(letters_app, tmp
     huge = tmp_path / "retour-groot.csv"
     huge.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = run_cli(["letters", "returned", huge], app=letters_app)
-    assert_clean_failure(result, "retour-groot.csv", ["line 100003, column 'outcome'"])
+    assert_clean_failure(result, "retour-groot.csv", ["row 100003, column 'outcome'"])
     assert returns_state(url) == before
 
 
@@ -555,8 +539,7 @@ def identity_counts(url):
 
 
 @pytest.fixture
-def register_app(sqlite_url):
-    from tests.staff_support import make_app
+def register_app(make_app, sqlite_url):
 
     return make_app(sqlite_url)
 

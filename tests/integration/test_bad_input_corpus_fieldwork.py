@@ -20,10 +20,11 @@ import yaml
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.models import (Answer, IdentityLink, IdentityPerson, PaperEntry, PaperForm,
-                           SampleBatch, SampleUnit)
-from tests.integration.test_bad_input_corpus import assert_clean_failure, run_cli
-from tests.integration.test_paper import CODES, login, paper_app, post, token
+from survey.models import (Answer, IdentityLink, IdentityPerson, PaperEntry, PaperForm, SampleBatch,
+                           SampleUnit)
+
+from tests.support.bad_input import assert_clean_failure, run_cli
+from tests.support.paper import CODES, login, post, token
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -61,8 +62,7 @@ def sample_counts(url):
 
 
 @pytest.fixture
-def sample_app(sqlite_url):
-    from tests.staff_support import make_app
+def sample_app(make_app, sqlite_url):
 
     return make_app(sqlite_url)
 
@@ -166,7 +166,7 @@ def keyed(url, unit_id, variables=None):
 
 
 @pytest.mark.parametrize("name", paper_cases())
-def test_bad_paper_entry_names_the_field_and_stores_nothing(sqlite_url, name):
+def test_bad_paper_entry_names_the_field_and_stores_nothing(paper_app, sqlite_url, name):
     case = yaml.safe_load((PAPER / name).read_text(encoding="utf-8"))
     refused = case["refused"]
     app = paper_app(sqlite_url)

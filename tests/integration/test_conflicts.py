@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import Answer, AuditEvent, PaperEntry, PaperForm, SampleUnit
-from tests.integration import test_paper as paper
-from tests.integration import test_phone as phone
+from tests.support import paper, phone
 
 
 def csrf(client, path="/staff/"):
@@ -32,8 +31,8 @@ def complete_on_the_web(url, unit_id, at):
                       page_id="woonduur", mode="web", saved_at=at))
 
 
-def test_a_paper_form_after_a_web_completion_is_filed_with_a_note(database_url):
-    app = paper.paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
+def test_a_paper_form_after_a_web_completion_is_filed_with_a_note(paper_app, database_url):
+    app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     complete_on_the_web(database_url, "p2", datetime(2023, 4, 2, 10, 30))
     keyer = paper.login(app, "data_entry")
     assert paper.post(keyer, "/staff/paper/", {"code": paper.CODES["p2"]}).headers[
@@ -87,8 +86,8 @@ def test_a_paper_form_after_a_web_completion_is_filed_with_a_note(database_url):
     assert refused.status_code == 400 and "gearchiveerd" in refused.text
 
 
-def test_a_paper_form_flagged_at_completion_keeps_its_keyed_passes_when_filed(database_url):
-    app = paper.paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
+def test_a_paper_form_flagged_at_completion_keeps_its_keyed_passes_when_filed(paper_app, database_url):
+    app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     keyer = paper.login(app, "data_entry")
     paper.key_pass(keyer, paper.CODES["p3"], paper.PASS_1)
     complete_on_the_web(database_url, "p3", datetime(2023, 5, 1, 9))
@@ -105,9 +104,9 @@ def test_a_paper_form_flagged_at_completion_keeps_its_keyed_passes_when_filed(da
     assert stored == [("woonjaren", "web")]
 
 
-def test_a_phone_interview_overtaken_by_a_web_completion_is_closed_with_a_note(database_url,
+def test_a_phone_interview_overtaken_by_a_web_completion_is_closed_with_a_note(phone_app, database_url,
                                                                                tmp_path):
-    app = phone.phone_app(database_url, tmp_path)
+    app = phone_app(database_url, tmp_path)
     interviewer = phone.login(app, "interviewer")
     phone.post(interviewer, "/staff/phone/a1/interview", "/staff/phone/a1", {})
     page = "/staff/phone/a1/interview/pagina/woonduur"
@@ -137,12 +136,12 @@ def test_a_phone_interview_overtaken_by_a_web_completion_is_closed_with_a_note(d
     assert modes == {"web"}
 
 
-def test_a_paper_form_after_a_web_screen_out_is_a_conflict_that_says_so(database_url):
+def test_a_paper_form_after_a_web_screen_out_is_a_conflict_that_says_so(paper_app, database_url):
     """The named person answered on the web that she no longer lives at the address (4.10);
     a paper questionnaire from that address comes later, filled in by someone else: it is
     flagged, nothing of it is stored, and the coordinator reads that the unit was screened
     out, not that it completed."""
-    app = paper.paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
+    app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     with storage.transaction(database_url) as db:
         unit = db.get(SampleUnit, "p2")
         unit.status, unit.mode, unit.disposition = "screened_out", "web", "4.10"

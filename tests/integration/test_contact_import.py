@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from survey import storage
 from survey.models import IdentityPerson, PopulationMargin, SampleBatch
-from tests.integration.test_bad_input_corpus import assert_clean_failure, run_cli
+
+from tests.support.bad_input import assert_clean_failure, run_cli
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CONTACT = CORPUS / "contact"
@@ -37,9 +38,8 @@ CONTACT_ACCEPTED = ["phones.csv", "address.csv", "windows_1252.csv"]
 
 
 @pytest.fixture
-def drawn(sqlite_url):
+def drawn(make_app, sqlite_url):
     """Edition 2024 with the two persons of the register corpus drawn."""
-    from tests.staff_support import make_app
 
     app = make_app(sqlite_url)
     result = run_cli(["sample", "import", REGISTER, "--kind", "register", "--edition", "2024"],

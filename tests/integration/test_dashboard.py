@@ -1,5 +1,5 @@
 """The fieldwork dashboard through the test client, on the hand-built edition of
-tests/fieldwork_data.py (counts in its docstring), and on a demo seed."""
+tests/support/fieldwork_data.py (counts in its docstring), and on a demo seed."""
 
 import csv
 import io
@@ -12,10 +12,10 @@ from sqlalchemy import func, select, update
 
 from survey import storage
 from survey.fieldwork import dashboard as fieldwork
-from survey.models import AuditEvent, Area, SampleUnit
-from tests.fieldwork_data import add_edition
-from tests.staff_support import (  # noqa: F401 (fixtures)
-    StaffActions, add_accounts, make_app, staff, staff_app)
+from survey.models import Area, AuditEvent, SampleUnit
+
+from tests.support.fieldwork_data import add_edition
+from tests.support.staff import StaffActions, add_accounts
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_exports_escape_names_a_spreadsheet_would_run(staff_app, coordinator):
     assert dispositions == {"1.1": 5, "1.2": 1, "2.11": 1, "2.12": 1, "3.19": 2, "3.30": 1, "4.10": 1}
 
 
-def test_targets_from_a_file_and_a_clear_error_for_a_bad_one(sqlite_url, tmp_path):
+def test_targets_from_a_file_and_a_clear_error_for_a_bad_one(make_app, sqlite_url, tmp_path):
     add_accounts(sqlite_url)
     add_edition(sqlite_url)
     targets = tmp_path / "doelen.csv"
@@ -136,7 +136,7 @@ def test_targets_from_a_file_and_a_clear_error_for_a_bad_one(sqlite_url, tmp_pat
     assert row_cells(wijk_table(html), "Stadsdriehoek")[4:6] == ["8", "50,0%"]
 
 
-def test_partial_threshold_is_a_setting(sqlite_url):
+def test_partial_threshold_is_a_setting(make_app, sqlite_url):
     add_accounts(sqlite_url)
     add_edition(sqlite_url)
     actions = StaffActions(make_app(sqlite_url, FIELDWORK_PARTIAL_MIN_ANSWERS=2).test_client())
@@ -167,7 +167,7 @@ def test_same_numbers_on_both_backends(database_url):
 
 
 @pytest.mark.slow
-def test_dashboard_on_a_demo_seed_matches_the_database(sqlite_url):
+def test_dashboard_on_a_demo_seed_matches_the_database(make_app, sqlite_url):
     from survey.demo.seed import seed_edition
 
     seed_edition(sqlite_url, seed=2024, scale=0.05)

@@ -6,8 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.fieldwork_data import add_edition
-from tests.staff_support import staff, staff_app  # noqa: F401 (fixtures)
+from tests.support.fieldwork_data import add_edition
 
 
 def test_semicolon_csv_and_percent_cells(staff_app, staff):

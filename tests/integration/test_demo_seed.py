@@ -14,7 +14,7 @@ from survey.demo.seed import EditionExistsError, seed_edition
 from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
 from survey.population.wijken import load_wijken
 from survey.questionnaire.loader import load_questionnaire
-from tests.unit.demo.walk import path_of
+from tests.support.demo_walk import path_of
 
 SCALE = 0.02
 IDENTITY_COLUMNS = {

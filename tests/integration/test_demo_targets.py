@@ -8,7 +8,8 @@ import re
 import pytest
 
 from survey.cli import main
-from tests.staff_support import StaffActions, add_accounts, make_app
+from tests.support.apps import make_app
+from tests.support.staff import StaffActions, add_accounts
 
 SCALE = 0.02
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from survey import storage
-from survey.fieldwork.dashboard import disposition_column
+from survey.fieldwork.dispositions import disposition_column
 from survey.models import CallAttempt, MailedLetter, SampleUnit
-from tests.fieldwork_data import add_edition
+from tests.support.fieldwork_data import add_edition
 
 
 def dispositions(url):

@@ -16,14 +16,13 @@ import subprocess
 
 import pytest
 
-from tests.integration.test_respondent import respondent_app  # noqa: F401 (fixture)
-
-from benchmarks import loadclient
-from benchmarks.faults import (fault_disk_full, fault_postgres, fault_server, fault_worker,
-                               small_tmpfs, truncate_wal, _sqlite_integrity)
-from benchmarks.load import AppServer, free_port, start_servers, uninvited_codes
 from survey.demo.seed import seed_edition
-from tests.postgres_server import PostgresServer, PostgresUnavailable
+from tests.support import loadclient
+from tests.support.app_servers import AppServer, free_port, start_servers, uninvited_codes
+from tests.support.faults import (fault_disk_full, fault_postgres, fault_server, fault_worker,
+                                  small_tmpfs, sqlite_integrity, truncate_wal)
+from tests.support.postgres_server import PostgresServer, PostgresUnavailable
+from tests.support.respondent import Browser, stored
 
 pytestmark = pytest.mark.slow
 
@@ -125,7 +124,7 @@ def test_given_sqlite_when_the_disk_is_full_then_a_clear_page_and_nothing_half_w
         finally:
             server.kill()
         result = loadclient.audit(url, env["log"])
-        assert _sqlite_integrity(url) == "ok"
+        assert sqlite_integrity(url) == "ok"
     assert_nothing_lost(figures, result)
     # the respondents who tried to save while the disk was full were told so, clearly
     pages = figures["error_pages"]
@@ -143,7 +142,6 @@ def test_when_the_database_fails_on_save_the_page_comes_back_with_what_was_typed
     from sqlalchemy.exc import OperationalError
 
     from survey.respondent import store
-    from tests.integration.test_respondent import Browser, stored
 
     browser = Browser(respondent_app)
     browser.log_in("HJSY36UY9B")

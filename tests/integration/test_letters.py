@@ -2,63 +2,17 @@
 manifest the print house gets, the `letter` rows, and who is skipped."""
 
 import csv
-from datetime import date
 
 import pypdf
 import pytest
 from sqlalchemy import select
 
-from survey import create_app, storage
+from survey import storage
 from survey.cli import main
-from survey.access_codes import code_hash
 from survey.letters.commands import MANIFEST_COLUMNS
-from survey.models import (
-    Area,
-    Edition,
-    IdentityLink,
-    AuditEvent,
-    IdentityPerson,
-    MailedLetter,
-    SampleUnit,
-    UnitOutcome,
-)
-
-CODES = ["HJSY36UY9B", "VFAUAFNK42", "KT7PQ3MN8W", "ZX4RB9CD2E", "MN5TWQ8YHA", "P3R7KX2NEV"]
-# unit id, status, disposition, postcode: the print order is by postcode
-UNITS = [
-    ("u-invited", "invited", None, "3071SH"),
-    ("u-started", "started", "1.2", "3011AD"),
-    ("u-complete", "completed", "1.1", "3012CA"),
-    ("u-refused", "invited", "2.112", "3013AA"),
-    ("u-deceased", "invited", "2.31", "3014BB"),
-    ("u-wave2", "invited", None, "3015CC"),
-]
-
-
-def add_fixture_units(url):
-    with storage.transaction(url) as session:
-        edition = Edition(year=2024, title="Wijkprofiel 2024", seed=1)
-        session.add(edition)
-        session.add_all([Area(wijk_code=1, wijk="Feijenoord", gebied="Feijenoord"),
-                         Area(wijk_code=2, wijk="Ommoord", gebied="Prins Alexander")])
-        session.flush()
-        for i, (unit_id, status, disposition, postcode) in enumerate(UNITS):
-            session.add(SampleUnit(
-                id=unit_id, edition_id=edition.id, wijk_code=1 + i % 2,
-                questionnaire_id=("veiligheidsmonitor", "wijkonderzoek")[i % 2],
-                wave=2 if unit_id == "u-wave2" else 1, inclusion_probability=0.1,
-                design_weight=10.0, stratum_population=1000, age_group="35-44", sex="vrouw",
-                migration_background="nederlands", household_type="alleenstaand",
-                code_hash=code_hash(CODES[i]), status=status, disposition=disposition))
-            person = IdentityPerson(
-                register_id=f"r{i}", given_name=f"Naam{i}", family_name=f"Achternaam{i}",
-                street="Teststraat", house_number=str(10 + i), postcode=postcode,
-                wijk_code=1 + i % 2, birth_date=date(1980, 1, 1), sex="vrouw",
-                migration_background="nederlands", household_type="alleenstaand")
-            session.add(person)
-            session.flush()
-            session.add(IdentityLink(sample_unit_id=unit_id, person_id=person.id,
-                                     access_code=CODES[i]))
+from survey.models import (AuditEvent, IdentityLink, IdentityPerson, MailedLetter, SampleUnit,
+                           UnitOutcome)
+from tests.support.letters import CODES, add_fixture_units
 
 
 @pytest.fixture
@@ -224,8 +178,8 @@ def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fiel
                        "2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "retour.csv line 3, column 'outcome': 'verhuist' is not one of" in result.output
-    assert "retour.csv line 4, column 'kenmerk'" in result.output
+    assert "retour.csv row 3, column 'outcome': 'verhuist' is not one of" in result.output
+    assert "retour.csv row 4, column 'kenmerk'" in result.output
     assert "Traceback" not in result.output
     with storage.transaction(fieldwork_db) as session:
         assert session.get(SampleUnit, good["sample_unit_id"]).disposition in (None, "1.2",
@@ -236,7 +190,7 @@ def test_bad_returns_file_names_every_bad_row_and_registers_nothing(runner, fiel
     returns.write_text("kenmerk,outcome\n2024-W1-INV-009/00001,deceased\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "line 2: no letter 2024-W1-INV-009/00001 was printed" in result.output
+    assert "row 2: no letter 2024-W1-INV-009/00001 was printed" in result.output
 
 
 def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_path):
@@ -244,13 +198,12 @@ def test_returns_file_without_the_columns_is_refused(runner, fieldwork_db, tmp_p
     returns.write_text("code;reden\nHJSY36UY9B;retour\n", encoding="utf-8")
     result = runner.invoke(main, args=["letters", "returned", str(returns)])
     assert result.exit_code == 1
-    assert "retour.csv line 1: expected the columns kenmerk and outcome" in result.output
+    assert "retour.csv row 1: expected the columns kenmerk and outcome" in result.output
 
 
-def test_print_and_audit_on_each_database_backend(database_url, tmp_path):
+def test_print_and_audit_on_each_database_backend(make_app, database_url, tmp_path):
     add_fixture_units(database_url)
-    runner = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                         "SECRET_KEY": "test"}).test_cli_runner()
+    runner = make_app(database_url).test_cli_runner()
     for kind in ("invitation", "reminder1"):
         result = runner.invoke(main, args=["letters", "print", "--kind", kind, "--wave", "1",
                                            "--out", str(tmp_path / kind), "--processes", "1"])

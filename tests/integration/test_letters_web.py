@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.models import (AuditEvent, IdentityLink, IdentityPerson, LetterReprint,
-                           MailedLetter, PaperRequest, SampleUnit)
-from tests.fieldwork_data import CODES, add_edition
-from tests.staff_support import csrf_token, staff, staff_app  # noqa: F401 (fixtures)
+from survey.models import (AuditEvent, IdentityLink, IdentityPerson, LetterReprint, MailedLetter,
+                           PaperRequest, SampleUnit)
+from tests.support.fieldwork_data import CODES, add_edition
+from tests.support.staff import csrf_token
 
 
 def add_addresses(url):

@@ -1,26 +1,22 @@
 """The page handler that web, phone and paper share: read, clear hidden answers, save,
 route, complete (the views' own behaviour is in test_respondent, test_phone and test_paper)."""
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
-from survey import create_app, storage
-from survey.models import Answer, SampleUnit
+from survey import storage
+from survey.models import Answer, PageVisit, SampleUnit
 from survey.respondent import page_handler
 from survey.respondent.context import Respondent
-from tests.browser.server import add_unit
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
+from tests.support.respondent import FIXTURES, add_unit
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(make_app, sqlite_url):
     add_unit(sqlite_url, "u1", "HJSY36UY9B")
-    return create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                       "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    return make_app(sqlite_url, QUESTIONNAIRES_DIR=str(FIXTURES))
 
 
 def stored(url):
@@ -99,3 +95,15 @@ def test_complete_closes_once_and_runs_its_companion_in_the_same_transaction(app
     with storage.transaction(sqlite_url) as db:
         unit = db.get(SampleUnit, "u1")
         assert (unit.status, unit.mode, unit.disposition) == ("completed", "phone", "1.1")
+
+
+def test_the_first_showing_of_a_page_is_recorded_once_with_its_mode(app, sqlite_url):
+    with app.test_request_context():
+        respondent = Respondent.load("u1")
+        page = respondent.questionnaire.page("woonduur")
+        page_handler.shown(respondent, page, mode="phone", language="nl", device=None)
+        page_handler.shown(respondent, page, mode="web", language="en", device="mobile")
+    with storage.transaction(sqlite_url) as db:
+        visits = [(v.page_id, v.mode, v.language, v.device_class)
+                  for v in db.scalars(select(PageVisit))]
+    assert visits == [("woonduur", "phone", "nl", None)]

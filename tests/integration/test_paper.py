@@ -4,85 +4,17 @@ answers are stored with mode paper, and a form for a unit that completed on the 
 never stored over it."""
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
-from survey import access_codes, storage
-from survey.models import (Answer, Area, AuditEvent, Edition, PaperEntry, PaperForm,
-                           PaperResolution, SampleUnit)
-from survey.staff import auth
-from tests.browser.server import FIXTURES
-from tests.staff_support import (FAST_PROFILE, PASSWORD, StaffActions, add_accounts, csrf_token,
-                                 make_app)
-
-CODES = {"p1": "PAPR234567", "p2": "PAPR345678", "p3": "PAPR456789"}
-
-# what each pass keys, page by page (input names as the web form has them)
-PASS_1 = {
-    "woonduur": {"woonjaren": "12"},
-    "buurt-oordeel": {"buurt_prettig": "ja", "cohesie_kennen": "eens", "cohesie_omgang": "neutraal"},
-    "onveilig": {"onveilig_ooit": "nooit"},
-    # written on paper although the routing skips this page after "nooit"
-    "onveilig-plekken": {"onveilig_plekken": "straat"},
-    "achtergrond": {"geboortedatum-day": "27", "geboortedatum-month": "3",
-                    "geboortedatum-year": "1980", "aantal_kinderen": "0"},
-    "kinderen-school": {},
-}
-PASS_2 = {**PASS_1, "woonduur": {"woonjaren": "13"},
-          "buurt-oordeel": {**PASS_1["buurt-oordeel"], "cohesie_omgang": "eens"}}
+from survey import storage
+from survey.models import Answer, AuditEvent, PaperEntry, PaperForm, PaperResolution, SampleUnit
+from tests.support.paper import CODES, PASS_1, PASS_2, key_pass, login, post
+from tests.support.staff import csrf_token
 
 
-def add_units(url):
-    with storage.transaction(url) as db:
-        db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
-        db.add(Area(wijk_code=1, wijk="Stadsdriehoek", gebied="Centrum"))
-        db.flush()
-        for unit_id, code in CODES.items():
-            db.add(SampleUnit(
-                id=unit_id, edition_id=1, wijk_code=1, questionnaire_id="mini",
-                inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
-                age_group="35-44", sex="vrouw", migration_background="nederlands",
-                household_type="alleenstaand", code_hash=access_codes.code_hash(code)))
-
-
-def paper_app(url, **config):
-    add_accounts(url)
-    auth.add_user(url, "invoer2", PASSWORD, "data_entry", profile=FAST_PROFILE)
-    add_units(url)
-    return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), **config)
-
-
-def token(page_text):
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
-
-
-def post(client, path, data):
-    page = client.get(path)
-    return client.post(path, data={"csrf_token": token(page.text), **data})
-
-
-def key_pass(client, code, pages):
-    """Register the form by its code and key every page; returns the last response."""
-    response = post(client, "/staff/paper/", {"code": code})
-    assert response.status_code == 303, response.text
-    location = response.headers["Location"]
-    for page_id, values in pages.items():
-        assert location.endswith(f"/{page_id}"), location
-        response = post(client, location, {"action": "next", **values})
-        assert response.status_code == 303, response.text
-        location = response.headers["Location"]
-    assert location.endswith("/klaar")
-    return post(client, location, {})
-
-
-def login(app, username):
-    actions = StaffActions(app.test_client())
-    actions.login(username)
-    return actions.client
-
-
-def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
+def test_double_entry_resolved_then_completed_with_mode_paper(paper_app, database_url):
     app = paper_app(database_url)
     first, second = login(app, "data_entry"), login(app, "invoer2")
 
@@ -151,7 +83,7 @@ def test_double_entry_resolved_then_completed_with_mode_paper(database_url):
     assert again.status_code == 400 and "al ingevoerd en verwerkt" in again.text
 
 
-def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(database_url):
+def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(paper_app, database_url):
     app = paper_app(database_url)
     with storage.transaction(database_url) as db:
         unit = db.get(SampleUnit, "p2")
@@ -175,7 +107,7 @@ def test_paper_after_a_web_completion_is_flagged_and_stores_nothing(database_url
     assert "Conflict" in client.get("/staff/paper/").text
 
 
-def test_web_completion_during_keying_is_flagged_at_completion(database_url):
+def test_web_completion_during_keying_is_flagged_at_completion(paper_app, database_url):
     app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     client = login(app, "data_entry")
     done = key_pass(client, CODES["p3"], PASS_1)
@@ -192,7 +124,7 @@ def test_web_completion_during_keying_is_flagged_at_completion(database_url):
         assert db.get(SampleUnit, "p3").mode == "web"
 
 
-def test_only_data_entry_keys_paper(database_url):
+def test_only_data_entry_keys_paper(paper_app, database_url):
     app = paper_app(database_url)
     for role, status in (("interviewer", 403), ("statistician", 403), ("admin", 403),
                          ("coordinator", 200), ("data_entry", 200)):
@@ -207,7 +139,7 @@ def test_only_data_entry_keys_paper(database_url):
     assert login(app, "data_entry").get("/staff/export/").status_code == 403
 
 
-def test_paper_answers_replace_an_unfinished_web_start(database_url):
+def test_paper_answers_replace_an_unfinished_web_start(paper_app, database_url):
     app = paper_app(database_url, PAPER_DOUBLE_ENTRY=False)
     with storage.transaction(database_url) as db:
         db.get(SampleUnit, "p3").status = "started"

@@ -11,11 +11,12 @@ from survey import access_codes, storage
 from survey.paths import QUESTIONNAIRES_DIR
 from survey.models import Answer, Area, Edition, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
-from tests.staff_support import StaffActions, add_accounts, make_app
+
+from tests.support.staff import StaffActions, add_accounts
 
 
 @pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
-def test_a_real_questionnaire_is_keyed_page_by_page(sqlite_url, questionnaire_id):
+def test_a_real_questionnaire_is_keyed_page_by_page(make_app, sqlite_url, questionnaire_id):
     questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / f"{questionnaire_id}.yaml")
     add_accounts(sqlite_url)
     with storage.transaction(sqlite_url) as db:

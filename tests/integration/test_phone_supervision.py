@@ -11,15 +11,16 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import AuditEvent, CallAssignment, CallAttempt
 from survey.staff import auth
-from tests.integration.test_phone import NOW, listed, login, phone_app, post
-from tests.staff_support import FAST_PROFILE, PASSWORD
+from tests.support.apps import FAST_PROFILE
+from tests.support.phone import NOW, listed, login, post
+from tests.support.staff import PASSWORD
 
 
-def test_the_coordinator_supervises_and_interviewers_see_only_their_list(database_url,
+def test_the_coordinator_supervises_and_interviewers_see_only_their_list(phone_app, database_url,
                                                                           tmp_path):
     app = phone_app(database_url, tmp_path)
-    auth.add_user(database_url, "ilse", PASSWORD, "interviewer", profile=FAST_PROFILE)
     with storage.transaction(database_url) as db:
+        auth.add_user(db, "ilse", PASSWORD, "interviewer", profile=FAST_PROFILE)
         db.add(CallAttempt(sample_unit_id="a1", outcome="no_answer", interviewer="interviewer",
                            called_at=NOW - timedelta(hours=1)))
         db.add(CallAttempt(sample_unit_id="b1", outcome="appointment", interviewer="ilse",
@@ -80,7 +81,7 @@ def test_the_coordinator_supervises_and_interviewers_see_only_their_list(databas
     assert {"phone_assign", "phone_reassign", "export_calls"} <= actions
 
 
-def test_interviewers_may_not_supervise(database_url, tmp_path):
+def test_interviewers_may_not_supervise(phone_app, database_url, tmp_path):
     app = phone_app(database_url, tmp_path)
     interviewer = login(app, "interviewer")
     assert interviewer.get("/staff/phone/toezicht").status_code == 403

@@ -12,8 +12,9 @@ from survey.cli import main
 from survey.models import (Answer, AuditEvent, Edition, IdentityLink, IdentityPerson,
                            RateLimitCounter, SampleUnit)
 from survey.privacy import purge_identity
-from tests.fieldwork_data import CODES, add_edition
-from tests.staff_support import add_accounts, make_app, StaffActions
+
+from tests.support.fieldwork_data import CODES, add_edition
+from tests.support.staff import StaffActions, add_accounts
 
 NAMES = ("Fatima", "Zwanenburg", "Coolsingel", "3011AD", "0612345678", "R0000001")
 
@@ -67,7 +68,7 @@ def _count(url, model):
 
 
 @pytest.fixture
-def purge_app(database_url):
+def purge_app(make_app, database_url):
     add_edition(database_url)
     _add_identities(database_url)
     add_accounts(database_url)
@@ -151,7 +152,8 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
             names = list(db.scalars(select(IdentityPerson.family_name)
                                     .join(IdentityLink, IdentityLink.person_id == IdentityPerson.id)
                                     .limit(20)))
-        result = purge_identity(sqlite_url, year, force=True, with_register=True)
+        with storage.transaction(sqlite_url) as db:
+            result = purge_identity(db, year, force=True, with_register=True)
         after = run_plan(load_plan(plan_path)).weights
     finally:
         DATA_SOURCES.clear()
@@ -177,5 +179,6 @@ def test_purge_refuses_while_fieldwork_is_open(purge_app, fixed_clock):
     # without --yes it asks, and "no" changes nothing
     result = runner.invoke(main, ["privacy", "purge-identity", "--edition", "2024"], input="n\n")
     assert result.exit_code == 1 and _count(url, IdentityLink) == 13
-    purged = purge_identity(url, 2026, force=True, today=date(2026, 6, 1))
+    with storage.transaction(url) as db:
+        purged = purge_identity(db, 2026, force=True, today=date(2026, 6, 1))
     assert (purged.links, purged.persons) == (1, 0)  # person 2 is still linked from 2024

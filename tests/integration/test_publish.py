@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from survey import create_app
 from survey.cli import main
 from survey.demo.register_indicators import write_register
 from survey.demo.seed import seed_edition
@@ -100,9 +99,8 @@ def test_publish_without_a_report_runs_the_reports_computation(published, tmp_pa
     pd.testing.assert_series_equal(ours["waarde"], theirs["waarde"])
 
 
-def test_the_app_serves_the_site_under_wijkprofiel(published, tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": published["url"],
-                      "PUBLIC_SITE_DIR": str(published["site"])})
+def test_the_app_serves_the_site_under_wijkprofiel(make_app, published, tmp_path):
+    app = make_app(published["url"], PUBLIC_SITE_DIR=str(published["site"]))
     client = app.test_client()
     assert client.get("/wijkprofiel").status_code == 308
     page = client.get("/wijkprofiel/")
@@ -111,7 +109,7 @@ def test_the_app_serves_the_site_under_wijkprofiel(published, tmp_path):
     assert client.get("/wijkprofiel/wijk/tarwewijk.html").status_code == 200
     assert client.get("/wijkprofiel/factsheets/tarwewijk.pdf").mimetype == "application/pdf"
     assert client.get("/wijkprofiel/../w.db").status_code == 404
-    empty = create_app({"TESTING": True, "DATABASE_URL": published["url"]}).test_client()
+    empty = make_app(published["url"]).test_client()
     # without a site both addresses end in the app's 404 page (no redirect loop)
     assert empty.get("/wijkprofiel/", follow_redirects=True).status_code == 404
     assert empty.get("/wijkprofiel").status_code == 404

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from survey.cli import main
 from survey.demo.seed import seed_edition
-from tests.integration.test_bad_input_corpus import CORPUS, assert_clean_failure
+from tests.support.bad_input import CORPUS, assert_clean_failure
 
 REGISTER = CORPUS / "register_indicators"
 BURGLARY = "column 'Aantal misdrijven van Inbraak woning'"

@@ -269,9 +269,14 @@ def test_pdf_has_one_page_per_gebied_and_wijk_with_page_numbers(report):
     names = list(areas["wijk"]) + list(areas["gebied"].unique())
     area_pages = [line for line in first_lines if line in set(names)]
     assert sorted(area_pages) == sorted(names)  # every gebied and wijk exactly one page
-    total = len(pages)
-    assert all(f"pagina {i} van {total}" in page for i, page in enumerate(pages, start=1))
-    assert "Inhoud" in pages[0]
+    # the report, then the index pages (indices.html) as an appendix with its own numbers
+    appendix = [page for page in pages if "indices, reeks en collegedoelen" in page]
+    report_pages = pages[:len(pages) - len(appendix)]
+    assert appendix and "Collegedoelen" in "".join(appendix)
+    total = len(report_pages)
+    assert all(f"pagina {i} van {total}" in page for i, page in enumerate(report_pages, start=1))
+    assert all(f"bijlage, pagina {i} van {len(appendix)}" in page for i, page in enumerate(appendix, start=1))
+    assert "Inhoud" in pages[0] and "Bijlage: Veiligheidsindex, Sociale index en Fysieke index" in pages[0]
 
 
 def test_bad_edition_is_a_clean_error(report):

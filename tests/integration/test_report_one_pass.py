@@ -138,3 +138,33 @@ def test_index_uncertainty_scored_in_one_stacked_call_equals_one_call_per_replic
             expected = (np.bincount(groups[ok], weights=W[ok, r] * y[ok], minlength=rows.sum())
                         / np.bincount(groups[ok], weights=W[ok, r], minlength=rows.sum()))
             np.testing.assert_allclose(thetas[rows, r], expected, rtol=1e-12)
+
+
+def test_the_plan_next_to_the_report_states_and_gives_the_reports_weighting(edition, tmp_path):
+    # one statement of the edition's design (edition_data.EDITION_DESIGN): the plan written
+    # beside the margins names it, and running that plan gives the report's weights
+    import yaml
+
+    from survey.fieldwork.answers import answers_frame
+    from weighting.plan import DATA_SOURCES, load_plan, run_plan
+
+    url, root = edition
+    design = edition_data.EDITION_DESIGN
+    estimates = estimate_edition(url, 2024, tmp_path / "margins", load_all())
+    plan_path = edition_data.write_plan(tmp_path, sorted((tmp_path / "margins").glob("margin_*.csv")))
+    stated = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
+    assert {key: stated[key] for key in ("strata", "design_weight", "fpc", "method", "collapse_min")} == {
+        "strata": design.strata, "design_weight": design.design_weight, "fpc": design.fpc,
+        "method": design.method, "collapse_min": design.collapse_min}
+    with plan_path.open("a", encoding="utf-8") as handle:
+        handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
+    saved = dict(DATA_SOURCES)
+    DATA_SOURCES["db"] = lambda plan: answers_frame(url)
+    try:
+        planned = run_plan(load_plan(plan_path)).weights
+    finally:
+        DATA_SOURCES.clear()
+        DATA_SOURCES.update(saved)
+    report = estimates.weights.set_index("sample_unit_id")["weight"]
+    by_plan = planned.set_index("sample_unit_id")["weight"].reindex(report.index)
+    np.testing.assert_allclose(by_plan.to_numpy(), report.to_numpy(), rtol=1e-9)

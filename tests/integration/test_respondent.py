@@ -9,79 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import Answer, PageVisit, SampleUnit
-from tests.browser.server import add_unit  # one fixture writer for web and browser tests
+from tests.support.respondent import Browser, add_unit, stored, title
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaires"
-PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-            "Chrome/120.0 Mobile Safari/537.36")
-
-
-def make_app(url):
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
-                      "LOGIN_RATE_LIMIT": "5 per 15 minutes"})
-    add_unit(url, "u1", "HJSY36UY9B")
-    add_unit(url, "u2", "VFAUAFNK42")
-    return app
-
-
-@pytest.fixture
-def respondent_app(sqlite_url):
-    return make_app(sqlite_url)
-
-
-@pytest.fixture
-def respondent_app_each_backend(database_url):
-    """The app on SQLite and on PostgreSQL, for what depends on the database's locking."""
-    return make_app(database_url)
-
-
-class Browser:
-    """The test client with the habits of a browser: follows redirects, keeps the last page,
-    and posts forms with that page's CSRF token."""
-
-    def __init__(self, app, user_agent=PHONE_UA):
-        self.client = app.test_client()
-        self.user_agent = user_agent
-        self.response = None
-
-    @property
-    def text(self):
-        return self.response.get_data(as_text=True)
-
-    @property
-    def path(self):
-        return self.response.request.path
-
-    def get(self, url, **kwargs):
-        self.response = self.client.get(url, follow_redirects=True,
-                                        headers={"User-Agent": self.user_agent}, **kwargs)
-        return self.response
-
-    def submit(self, data, url=None, action="next"):
-        match = re.search(r'name="csrf_token" value="([^"]+)"', self.text)
-        assert match, "the page has no form with a CSRF token"
-        form = {"csrf_token": match.group(1), "action": action, **data}
-        self.response = self.client.post(url or self.response.request.full_path, data=form,
-                                         follow_redirects=True,
-                                         headers={"User-Agent": self.user_agent})
-        return self.response
-
-    def log_in(self, code):
-        self.get("/start")
-        return self.submit({"code": code}, url="/start")
-
-
-def stored(url, unit_id="u1"):
-    with storage.transaction(url) as db:
-        return {a.variable: a.value for a in db.scalars(
-            select(Answer).where(Answer.sample_unit_id == unit_id))}
-
-
-def title(text):
-    return re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
 
 
 def test_given_the_letters_code_when_typed_loosely_then_the_first_page_is_shown(respondent_app):
@@ -303,7 +235,7 @@ def test_a_post_without_csrf_token_stores_nothing_and_keeps_what_was_typed(respo
     assert stored(sqlite_url) == {}
 
 
-def test_security_headers_and_cookie_flags(respondent_app):
+def test_security_headers_and_cookie_flags(make_app, respondent_app):
     client = respondent_app.test_client()
     response = client.get("/start")
     csp = response.headers["Content-Security-Policy"]
@@ -311,8 +243,8 @@ def test_security_headers_and_cookie_flags(respondent_app):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
-    secure_app = create_app({"TESTING": True, "DATABASE_URL": respondent_app.config["DATABASE_URL"],
-                             "SECRET_KEY": "test", "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    secure_app = make_app(respondent_app.config["DATABASE_URL"], SESSION_COOKIE_SECURE=True,
+                          QUESTIONNAIRES_DIR=str(FIXTURES))
     cookie = secure_app.test_client().get("/start").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -400,10 +332,9 @@ def test_change_from_the_review_page_returns_there_and_save_for_later_works_ther
         assert db.get(SampleUnit, "u1").status == "started"
 
 
-def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
-                      "LOGIN_RATE_LIMIT": "2 per 15 minutes", "TRUSTED_PROXIES": 1})
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(make_app, sqlite_url):
+    app = make_app(sqlite_url, QUESTIONNAIRES_DIR=str(FIXTURES), LOGIN_RATE_LIMIT="2 per 15 minutes",
+                   TRUSTED_PROXIES=1)
     add_unit(sqlite_url, "u1", "HJSY36UY9B")
 
     def attempt(client_address, code="ABCDEFGHJK"):

@@ -8,24 +8,25 @@ import re
 
 import pytest
 
-from survey import create_app
-from tests.browser.server import add_unit
-from tests.integration.test_respondent import FIXTURES, Browser, stored, title
-
-
-def make_app(url, **config):
-    settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
-                "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES),
-                "LOGIN_RATE_LIMIT": "8 per 10 minutes", "RATELIMIT_STORAGE_URI": "memory://"}
-    settings.update(config)
-    app = create_app(settings)
-    add_unit(url, "u1", "HJSY36UY9B")
-    return app
+from tests.support.respondent import Browser, FIXTURES, add_unit, stored, title
 
 
 @pytest.fixture
-def app(sqlite_url):
-    return make_app(sqlite_url)
+def make_error_app(make_app, sqlite_url):
+    """Builds the app on the mini questionnaire with unit u1 and the login limit counted in
+    memory; keyword arguments override settings."""
+    def build(**config):
+        settings = {"QUESTIONNAIRES_DIR": str(FIXTURES), "LOGIN_RATE_LIMIT": "8 per 10 minutes",
+                    "RATELIMIT_STORAGE_URI": "memory://", **config}
+        app = make_app(sqlite_url, **settings)
+        add_unit(sqlite_url, "u1", "HJSY36UY9B")
+        return app
+    return build
+
+
+@pytest.fixture
+def app(make_error_app):
+    return make_error_app()
 
 
 @pytest.mark.parametrize("language, heading, back", [
@@ -59,8 +60,8 @@ def test_a_405_is_branded_and_changes_nothing(app):
     assert "Er is niets veranderd aan uw antwoorden." in text and 'href="/start"' in text
 
 
-def test_a_500_is_branded_and_says_what_was_saved_is_kept(sqlite_url):
-    app = make_app(sqlite_url, TESTING=False, PROPAGATE_EXCEPTIONS=False, SECRET_KEY="f3a9c1d7e2b84a6f9c0d5e1b7a3f8c2d")
+def test_a_500_is_branded_and_says_what_was_saved_is_kept(make_error_app, sqlite_url):
+    app = make_error_app(TESTING=False, PROPAGATE_EXCEPTIONS=False, SECRET_KEY="f3a9c1d7e2b84a6f9c0d5e1b7a3f8c2d")
 
     @app.get("/kapot")
     def broken():
@@ -154,7 +155,7 @@ def test_the_login_limit_counts_down_then_states_the_real_wait_and_never_calls_a
     assert 'value="HJSY36UY9B"' in text  # the code stays typed for the next try
 
 
-def test_a_long_grid_is_asked_in_parts_each_stored_and_the_review_links_to_its_part(sqlite_url):
+def test_a_long_grid_is_asked_in_parts_each_stored_and_the_review_links_to_its_part(make_error_app, sqlite_url):
     """The wijkonderzoek's buurtproblemen page (grids of 7 and 8 rows) comes in four screens
     of at most 6 rows; each part is stored when sent, the page counts as done after the last,
     Back walks the parts, and the review's change link opens the part with that row."""
@@ -164,7 +165,7 @@ def test_a_long_grid_is_asked_in_parts_each_stored_and_the_review_links_to_its_p
     from survey.questionnaire.router import Router
     from survey.respondent import store
 
-    app = make_app(sqlite_url, QUESTIONNAIRES_DIR=str(QUESTIONNAIRES_DIR))
+    app = make_error_app(QUESTIONNAIRES_DIR=str(QUESTIONNAIRES_DIR))
     add_unit(sqlite_url, "grid", "VFAUAFNK42", questionnaire_id="wijkonderzoek")
     questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / "wijkonderzoek.yaml")
     router = Router(questionnaire)

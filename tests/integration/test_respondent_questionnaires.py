@@ -7,44 +7,19 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import Answer, SampleUnit
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
-from survey.paths import QUESTIONNAIRES_DIR
-from tests.browser.server import add_unit
-from tests.integration.test_respondent import Browser
-
-
-def valid_form(page):
-    """A valid answer to every question of `page`, as a browser would post it."""
-    form = {}
-    for question in page.questions:
-        values = [o.value for o in question.options]
-        if question.type == "single":
-            form[question.variable] = values[0]
-        elif question.type == "multiple":
-            form[question.variable] = next(v for v in values if v not in question.exclusive)
-        elif question.type == "grid":
-            form.update({row.variable: values[-1] for row in question.rows})
-        elif question.type == "number":
-            form[question.variable] = str(question.max if question.min is None else question.min)
-        elif question.type == "text":
-            form[question.variable] = "Een antwoord in eigen woorden."
-        elif question.type == "date":
-            low = question.min if question.min not in (None, "today") else "1980-01-01"
-            year, month, day = str(low).split("-")
-            form.update({f"{question.variable}-day": day, f"{question.variable}-month": month,
-                         f"{question.variable}-year": year})
-    return form
+from tests.support.respondent import Browser, add_unit, valid_form
 
 
 @pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
 @pytest.mark.parametrize("language", ["nl", "ar"])
-def test_a_respondent_answers_every_page_of_the_real_questionnaire(sqlite_url, questionnaire_id,
+def test_a_respondent_answers_every_page_of_the_real_questionnaire(make_app, sqlite_url, questionnaire_id,
                                                                    language):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False})
+    app = make_app(sqlite_url)
     add_unit(sqlite_url, "real", "HJSY36UY9B", questionnaire_id=questionnaire_id)
     questionnaire = load_questionnaire(QUESTIONNAIRES_DIR / f"{questionnaire_id}.yaml")
     browser = Browser(app)

@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from survey import storage
-from survey.models import (AuditEvent, EditionTarget, IdentityFrameMember, IdentityLink, IdentityPerson,
-                           PopulationMargin, SampleBatch, SampleUnit)
-from tests.staff_support import StaffActions, add_accounts, csrf_token, make_app
+from survey.models import (AuditEvent, EditionTarget, IdentityFrameMember, IdentityLink,
+                           IdentityPerson, PopulationMargin, SampleBatch, SampleUnit)
+
+from tests.support.staff import StaffActions, add_accounts, csrf_token
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sampling"
 
 
 @pytest.fixture
-def sample_app(sqlite_url, tmp_path):
+def sample_app(make_app, sqlite_url, tmp_path):
     add_accounts(sqlite_url)
     app = make_app(sqlite_url)
     app.instance_path = str(tmp_path / "instance")  # uploads stay in the test's folder

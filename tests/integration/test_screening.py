@@ -7,7 +7,7 @@ or calls. The respondent gets a thank-you-and-goodbye page instead of the normal
 import pytest
 from sqlalchemy import select
 
-from survey import access_codes, create_app, storage
+from survey import storage
 from survey.paths import QUESTIONNAIRES_DIR
 from survey.fieldwork import answers as answers_export
 from survey.fieldwork.answers import answers_frame
@@ -16,11 +16,11 @@ from survey.fieldwork.outcomes import OutcomeError, record
 from survey.letters.batches import skip_reason
 from survey.models import Answer, SampleUnit
 from survey.questionnaire.loader import load_questionnaire
-from tests.browser.server import FIXTURES, add_unit
-from tests.integration.test_respondent import Browser
-from tests.integration.test_paper import key_pass, login, post
-from tests.integration.test_phone import post as phone_post
-from tests.staff_support import add_accounts, make_app, put_on_call_list
+from tests.support import phone
+
+from tests.support.paper import key_pass, login, post
+from tests.support.respondent import Browser, FIXTURES, add_unit
+from tests.support.staff import add_accounts, put_on_call_list
 
 GOODBYE = "Volgens uw antwoord hoort u niet bij de groep die wij voor dit onderzoek zoeken."
 
@@ -35,10 +35,9 @@ def unit_and_answers(url, unit_id):
 
 @pytest.mark.parametrize("questionnaire_id", ["veiligheidsmonitor", "wijkonderzoek"])
 def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
-        database_url, questionnaire_id):
+        make_app,         database_url, questionnaire_id):
     url = database_url
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False})
+    app = make_app(url)
     add_unit(url, "weg", "HJSY36UY9B", questionnaire_id=questionnaire_id)
     add_unit(url, "hier", "VFAUAFNK42", questionnaire_id=questionnaire_id)
     browser = Browser(app)
@@ -101,12 +100,11 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
     assert unit_and_answers(url, "weg")[0].disposition == "4.10"
 
 
-def test_a_screening_answer_given_by_mistake_is_undone_and_every_answer_stays(sqlite_url):
+def test_a_screening_answer_given_by_mistake_is_undone_and_every_answer_stays(make_app, sqlite_url):
     """Changing the screening answer to "nee" from the review asks for confirmation; "change my
     answer" goes back, and changing it back to "ja" finds every earlier answer still stored:
     the review is reached again with nothing to re-enter."""
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False, "QUESTIONNAIRES_DIR": str(FIXTURES)})
+    app = make_app(sqlite_url, QUESTIONNAIRES_DIR=str(FIXTURES))
     add_unit(sqlite_url, "spijt", "HJSY36UY9B", questionnaire_id="screening")
     browser = Browser(app)
     browser.log_in("HJSY36UY9B")
@@ -140,7 +138,10 @@ def test_a_screening_answer_given_by_mistake_is_undone_and_every_answer_stays(sq
     assert stored == {"woont_adres": ("nee", "web"), "buurt_prettig": ("ja", "web")}
 
 
-def staff_app(url):
+@pytest.fixture
+def screening_app(make_app, database_url):
+    """Staff accounts, and a unit on paper and one on the call list, on the screening fixture."""
+    url = database_url
     add_accounts(url)
     add_unit(url, "papier", "PAPR234567", questionnaire_id="screening")
     add_unit(url, "telefoon", "TELF234567", questionnaire_id="screening")
@@ -148,8 +149,8 @@ def staff_app(url):
     return make_app(url, QUESTIONNAIRES_DIR=str(FIXTURES), PAPER_DOUBLE_ENTRY=False)
 
 
-def test_a_paper_form_with_nee_screens_the_unit_out(database_url):
-    app = staff_app(database_url)
+def test_a_paper_form_with_nee_screens_the_unit_out(database_url, screening_app):
+    app = screening_app
     keyer = login(app, "data_entry")
     done = key_pass(keyer, "PAPR234567", {"adres": {"woont_adres": "nee"}, "buurt-oordeel": {}})
     assert done.headers["Location"].startswith("/staff/paper/papier/")  # single entry: no differences
@@ -162,16 +163,16 @@ def test_a_paper_form_with_nee_screens_the_unit_out(database_url):
     assert stored == {"woont_adres": ("nee", "paper")}
 
 
-def test_a_phone_interview_with_nee_screens_the_unit_out(database_url):
-    app = staff_app(database_url)
+def test_a_phone_interview_with_nee_screens_the_unit_out(database_url, screening_app):
+    app = screening_app
     interviewer = login(app, "interviewer")
-    response = phone_post(interviewer, "/staff/phone/telefoon/interview", "/staff/phone/telefoon", {})
+    response = phone.post(interviewer, "/staff/phone/telefoon/interview", "/staff/phone/telefoon", {})
     location = interviewer.get(response.headers["Location"]).headers["Location"]
     assert location == "/staff/phone/telefoon/interview/pagina/adres"
-    response = phone_post(interviewer, location, location, {"woont_adres": "nee"})
+    response = phone.post(interviewer, location, location, {"woont_adres": "nee"})
     location = response.headers["Location"]
     assert location == "/staff/phone/telefoon/interview/controleren"
-    response = phone_post(interviewer, location, location, {})
+    response = phone.post(interviewer, location, location, {})
     assert response.headers["Location"] == "/staff/phone/"
     assert "afgesloten na de screeningvraag" in interviewer.get("/staff/phone/").text
     unit, stored = unit_and_answers(database_url, "telefoon")

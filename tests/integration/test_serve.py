@@ -13,13 +13,13 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from benchmarks import loadclient
-from benchmarks.load import AppServer, free_port
 from survey import storage
 from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.serve import GUNICORN_CONFIG, _read_config, gunicorn_options, serve_command
-from tests.browser.server import add_unit
+from tests.support import loadclient
+from tests.support.app_servers import AppServer, free_port
+from tests.support.respondent import add_unit
 
 DEPLOY_README = PROJECT_ROOT / "deploy" / "README.md"
 
@@ -98,19 +98,18 @@ def test_the_deployment_guide_documents_every_option_and_setting():
     for setting in ("DATABASE_URL", "SECRET_KEY", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
                     "RATELIMIT_STORAGE_URI", "/healthz", "wijkprofiel db upgrade"):
         assert setting in guide, f"deploy/README.md does not mention {setting}"
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    assert "## Production" in readme and "deploy/README.md" in readme
+    page = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
+    assert "## Production" in page and "deploy/README.md" in page
+    assert "docs/deployment.md" in (PROJECT_ROOT / "README.md").read_text()
 
 
-def test_each_worker_loads_the_questionnaires_before_its_first_request(tmp_path):
+def test_each_worker_loads_the_questionnaires_before_its_first_request(make_app, tmp_path):
     """Loading a questionnaire takes a few hundred milliseconds; under load the first
     respondent of every worker waited for it (resume requests over a second)."""
-    from survey import create_app
     from survey.questionnaire import loader
     from survey.serve import warm_up
 
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
-                      "SECRET_KEY": "test"})
+    app = make_app(f"sqlite:///{tmp_path / 'w.db'}")
     loader._cache.clear()
     warm_up(app)
     loaded = {q.id for q in loader._cache.values()}

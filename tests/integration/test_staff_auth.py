@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from survey import storage
 from survey.models import AuditEvent, StaffSession, StaffUser
-from tests.staff_support import (  # noqa: F401 (fixtures)
-    PASSWORD, StaffActions, make_app, session_of, staff, staff_app)
+
+from tests.support.staff import PASSWORD, StaffActions, session_of
 
 
 def audit_actions(url):
@@ -147,10 +147,11 @@ def test_staff_pages_send_the_security_headers(staff):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_session_timeouts_are_settings(sqlite_url):
+def test_session_timeouts_are_settings(make_app, sqlite_url):
     from survey.staff import auth
 
-    auth.add_user(sqlite_url, "kort", PASSWORD, "coordinator", profile="CHEAPEST")
+    with storage.transaction(sqlite_url) as db:
+        auth.add_user(db, "kort", PASSWORD, "coordinator", profile="CHEAPEST")
     app = make_app(sqlite_url, STAFF_IDLE_TIMEOUT=60)
     actions = StaffActions(app.test_client())
     actions.login("kort")
@@ -158,11 +159,12 @@ def test_session_timeouts_are_settings(sqlite_url):
     assert actions.client.get("/staff/").status_code == 302
 
 
-def test_login_dashboard_and_logout_on_both_backends(database_url):
+def test_login_dashboard_and_logout_on_both_backends(make_app, database_url):
     from survey.staff import auth
-    from tests.fieldwork_data import add_edition
+    from tests.support.fieldwork_data import add_edition
 
-    auth.add_user(database_url, "stat", PASSWORD, "statistician", profile="CHEAPEST")
+    with storage.transaction(database_url) as db:
+        auth.add_user(db, "stat", PASSWORD, "statistician", profile="CHEAPEST")
     add_edition(database_url)
     actions = StaffActions(make_app(database_url).test_client())
     assert actions.login("stat").status_code == 302

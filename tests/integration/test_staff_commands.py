@@ -5,10 +5,11 @@ from sqlalchemy import select
 from survey import storage
 from survey.cli import main
 from survey.models import AuditEvent, StaffSession, StaffUser
-from tests.staff_support import PASSWORD, StaffActions, make_app
+
+from tests.support.staff import PASSWORD, StaffActions
 
 
-def test_add_hashes_with_the_production_profile_and_list_shows_it(sqlite_url):
+def test_add_hashes_with_the_production_profile_and_list_shows_it(make_app, sqlite_url):
     runner = make_app(sqlite_url, STAFF_ARGON2_PROFILE="RFC_9106_LOW_MEMORY").test_cli_runner()
     result = runner.invoke(main, args=["staff", "add", "a.bakker", "--role", "statistician"],
                            input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -25,7 +26,7 @@ def test_add_hashes_with_the_production_profile_and_list_shows_it(sqlite_url):
     assert "a.bakker" in listing.output and "statistician" in listing.output and "never" in listing.output
 
 
-def test_bad_input_gives_one_line_errors_not_tracebacks(sqlite_url):
+def test_bad_input_gives_one_line_errors_not_tracebacks(make_app, sqlite_url):
     runner = make_app(sqlite_url).test_cli_runner()
     bad_role = runner.invoke(main, args=["staff", "add", "x", "--role", "boss"], input="a\na\n")
     assert bad_role.exit_code == 2
@@ -45,7 +46,7 @@ def test_bad_input_gives_one_line_errors_not_tracebacks(sqlite_url):
     assert missing.exit_code == 1 and "'niemand': no such staff account" in missing.output
 
 
-def test_disable_ends_open_sessions(sqlite_url):
+def test_disable_ends_open_sessions(make_app, sqlite_url):
     app = make_app(sqlite_url)
     runner = app.test_cli_runner()
     runner.invoke(main, args=["staff", "add", "lisa", "--role", "coordinator"],
@@ -60,7 +61,7 @@ def test_disable_ends_open_sessions(sqlite_url):
     assert actions.login("lisa").status_code == 401
 
 
-def test_password_replaces_the_old_one_and_ends_sessions(sqlite_url):
+def test_password_replaces_the_old_one_and_ends_sessions(make_app, sqlite_url):
     app = make_app(sqlite_url)
     runner = app.test_cli_runner()
     runner.invoke(main, args=["staff", "add", "lisa", "--role", "coordinator"],

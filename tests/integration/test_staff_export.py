@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import AuditEvent
-from tests.fieldwork_data import CODES, add_edition
-from tests.staff_support import staff, staff_app  # noqa: F401 (fixtures)
+from tests.support.fieldwork_data import CODES, add_edition
 
 IDENTITY_VALUES = ["Fatima", "Zwanenburg", "Coolsingel", "3011AD", "0612345678", "R0000001"]
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import AuditEvent, SampleUnit, UnitOutcome
-from tests.fieldwork_data import CODES, add_edition
-from tests.staff_support import csrf_token, staff, staff_app  # noqa: F401 (fixtures)
+from tests.support.fieldwork_data import CODES, add_edition
+from tests.support.staff import csrf_token
 
 
 def record(client, reference, outcome, note=""):

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import AuditEvent
-from tests.fieldwork_data import add_edition
-from tests.staff_support import staff, staff_app  # noqa: F401 (fixtures)
+from tests.support.fieldwork_data import add_edition
 
 DASHBOARD = "/staff/dashboard"
 DASHBOARD_CSV = "/staff/dashboard/export.csv"

@@ -6,14 +6,13 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import Area
 
 
 @pytest.fixture
-def db_app(database_url, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"},
-                      serving=False)
+def db_app(make_app, database_url, tmp_path):
+    return make_app(database_url, serving=False)
 
 
 def wijken(url):
@@ -99,3 +98,20 @@ def test_a_request_leaves_no_session_open(db_app):
     assert db_app.test_client().get("/probe").status_code == 200
     # teardown closed it: no transaction left open, no object held
     assert not seen[0].in_transaction() and not list(seen[0])
+
+
+def test_views_and_commands_do_not_pass_the_database_url_by_hand():
+    """The app's database is read in one place (`storage.database_url`). The few others read
+    it for what is not a session: the command line outside an app, the server before it forks
+    its workers, and the demo's targets file named after the database."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"survey/storage.py", "survey/cli.py", "survey/serve.py",
+               "survey/population/targets.py"}
+    readers = {path.relative_to(root).as_posix()
+               for path in (root / "survey").rglob("*.py")
+               if re.search(r"""config\[["']DATABASE_URL["']\]|def _url\(""",
+                            path.read_text(encoding="utf-8"))}
+    assert readers <= allowed, sorted(readers - allowed)

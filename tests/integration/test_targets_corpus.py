@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from survey import storage
 from survey.models import EditionTarget
-from tests.integration.test_bad_input_corpus import assert_clean_failure, run_cli
+
+from tests.support.bad_input import assert_clean_failure, run_cli
 
 TARGETS = Path(__file__).resolve().parent.parent / "corpus" / "targets"
 BROKEN = {
@@ -31,8 +32,7 @@ ACCEPTED = {"good.csv": {71: (200, 0.4), 93: (100, 0.4)}, "comma.csv": {71: (200
 
 
 @pytest.fixture
-def app(sqlite_url):
-    from tests.staff_support import make_app
+def app(make_app, sqlite_url):
 
     return make_app(sqlite_url)
 

@@ -13,7 +13,7 @@ from survey import storage
 from survey.fieldwork import wide_table
 from survey.fieldwork.answers import UNIT_COLUMNS, analysis_frame, answers_frame
 from survey.models import AnalysisSnapshot, Answer, SampleUnit
-from tests.fieldwork_data import add_edition
+from tests.support.fieldwork_data import add_edition
 
 
 def _long_pivot(url):

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import AuditEvent
 from survey.staff import roles
-from tests.security.support import (OTHER_CODE, build_app, respondent_login, sec_app,  # noqa: F401
+from tests.support.security import (OTHER_CODE, build_security_app, form_token, respondent_login,
                                     staff_client)
+from tests.support.staff import csrf_token
 
 # every staff GET route, with who may use it (from the role table; kept here on purpose, so
 # that a change to roles.py that widens access makes this test fail until it is reviewed)
@@ -77,7 +78,7 @@ def clients(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'access.db'}"
     _storage.upgrade(url)
-    app = build_app(url)
+    app = build_security_app(url)
     return app, {role: staff_client(app, role) for role in roles.ROLES}
 
 
@@ -85,7 +86,6 @@ def clients(tmp_path_factory):
 def test_each_role_reaches_only_its_pages(clients, role):
     """The listed pages answer 200 to their roles; every staff route (also those added later)
     refuses a role it does not name with 403, audited, and never fails with 500."""
-    from tests.security.support import csrf_token
 
     app, by_role = clients
     client = by_role[role]
@@ -116,7 +116,6 @@ def test_each_role_reaches_only_its_pages(clients, role):
 
 
 def test_anonymous_and_respondents_are_sent_to_the_staff_login(sec_app):
-    from tests.security.support import form_token
 
     anonymous = sec_app.test_client()
     respondent = sec_app.test_client()

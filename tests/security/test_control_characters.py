@@ -16,15 +16,15 @@ from sqlalchemy import select
 from survey import storage
 from survey.models import Answer, UnitOutcome
 from survey.security import clean_text
-from tests.security.support import build_app, csrf_token, form_token, staff_client
-from tests.security.test_xss import answer_open_question
+from tests.support.security import answer_open_question, form_token, staff_client
+from tests.support.staff import csrf_token
 
 NOTE = "onzichtbare stuurtekens weggelaten"  # the Dutch note that they were left out
 HOSTILE = ["nul\x00teken", "escape\x1b[31mrood", "regel\x0bregel", "\x00"]
 
 
 @pytest.fixture
-def app(database_url):
+def app(build_app, database_url):
     return build_app(database_url)
 
 
@@ -103,7 +103,7 @@ def test_every_staff_and_login_input_takes_a_nul_without_an_error(app):
     assert response.status_code < 500, response.status_code
 
 
-def test_the_answers_export_never_fails_on_stored_text(sqlite_url):
+def test_the_answers_export_never_fails_on_stored_text(build_app, sqlite_url):
     """Text stored before this cleaning (or by another way in): every control character an
     .xlsx cannot hold is written as U+FFFD; the CSV keeps the row too."""
     app = build_app(sqlite_url)

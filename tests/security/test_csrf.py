@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from survey import storage
 from survey.models import Answer, AuditEvent, SampleUnit, StaffSession, UnitOutcome
-from tests.security.support import (csrf_token, form_token, respondent_login, sec_app,  # noqa: F401
-                                    staff_client)
+from tests.support.security import form_token, respondent_login, staff_client
+from tests.support.staff import csrf_token
 
 PLACEHOLDERS = {"page_id": "woonduur", "unit_id": "s6", "number": "1"}
 # a form body that would be accepted with a token: the attack must fail on the token alone

@@ -23,10 +23,10 @@ from survey import storage
 from survey.cli import main
 from survey.demo.seed import seed_edition
 from survey.models import Answer, Area, IdentityPerson, SampleUnit
-from tests.integration.test_letters import add_fixture_units
-from tests.security.support import FORMULA, add_accounts
-from tests.security.support import staff_client
-from tests.staff_support import make_app
+
+from tests.support.letters import add_fixture_units
+from tests.support.security import FORMULA, staff_client
+from tests.support.staff import add_accounts
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE_GEBIED = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -89,7 +89,7 @@ def hostile_edition(tmp_path_factory):
     return {"url": url, "root": root}
 
 
-def test_every_export_writes_formulas_as_text(hostile_edition, tmp_path):
+def test_every_export_writes_formulas_as_text(make_app, hostile_edition, tmp_path):
     url = hostile_edition["url"]
     exported: dict[str, bytes] = {}
 
@@ -146,4 +146,3 @@ def test_every_export_writes_formulas_as_text(hostile_edition, tmp_path):
             or "'" + FORMULA in exported[name].decode("utf-8-sig"), name
     manifest = next(content for name, content in exported.items() if name.endswith("manifest.csv"))
     assert "'" + HOSTILE_POSTCODE in manifest.decode("utf-8")
-

@@ -4,8 +4,9 @@ the request's own scheme or, with TRUSTED_PROXIES, the proxy's X-Forwarded-Proto
 
 import pytest
 
-from tests.staff_support import make_app
-from tests.security.support import build_app, respondent_login, sec_app, staff_client  # noqa: F401
+
+from tests.support.security import respondent_login, staff_client
+
 
 PAGES = ["/start", "/opgeslagen", "/staff/login", "/healthz", "/staff/dashboard",
          "/vragenlijst/pagina/woonduur", "/no-such-page", "/staff/dashboard/export.csv"]
@@ -36,7 +37,7 @@ def test_every_page_has_the_security_headers(sec_app, path):
     assert "Strict-Transport-Security" not in headers  # plain http: HSTS would be ignored or wrong
 
 
-def test_cookies_are_httponly_samesite_and_secure_by_default(sqlite_url):
+def test_cookies_are_httponly_samesite_and_secure_by_default(build_app, sqlite_url):
     app = build_app(sqlite_url, SESSION_COOKIE_SECURE=True)
     client = app.test_client()
     response = client.get("/start", base_url="https://wijkprofiel.example")
@@ -49,7 +50,7 @@ def test_hsts_over_https(sec_app):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_hsts_behind_a_trusted_proxy_only(sqlite_url):
+def test_hsts_behind_a_trusted_proxy_only(build_app, make_app, sqlite_url):
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     untrusting = build_app(sqlite_url)
     response = untrusting.test_client().get("/start", headers=forwarded)

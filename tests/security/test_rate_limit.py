@@ -11,54 +11,11 @@ hits one with probability 75,000 / 2**50 = 6.7e-11; at 2 a minute one address ne
 1.5e10 guesses = 7.5e9 minutes, about 14,000 years.
 """
 
-import time as real_time
-import types
-
-import pytest
-
-from tests.security.support import OTHER_CODE, PASSWORD, RESPONDENT_CODE, build_app, form_token
+from tests.support.security import OTHER_CODE, RESPONDENT_CODE, form_token, guess, wrong_code
+from tests.support.staff import PASSWORD
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = real_time.time()
-
-    def time(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import flask_limiter._extension
-    import limits.storage.base
-    import limits.storage.memory
-    import limits.strategies
-
-    import survey.rate_limit_storage
-
-    fake = FakeClock()
-    module = types.SimpleNamespace(**{name: getattr(real_time, name) for name in dir(real_time)
-                                      if not name.startswith("__")})
-    module.time = fake.time
-    for patched in (limits.storage.memory, limits.strategies, limits.storage.base,
-                    flask_limiter._extension, survey.rate_limit_storage):
-        if hasattr(patched, "time"):
-            monkeypatch.setattr(patched, "time", module)
-    return fake
-
-
-def guess(client, code, address, token=None):
-    environ = {"REMOTE_ADDR": address}
-    if token is None:
-        token = form_token(client.get("/start", environ_base=environ).text)
-    return client.post("/start", data={"csrf_token": token, "code": code}, environ_base=environ)
-
-
-def wrong_code(number):
-    return f"ZZZZ{number:06d}".replace("0", "A").replace("1", "B")
-
-
-def test_wrong_codes_per_minute_for_one_client_are_measured(sqlite_url, clock):
+def test_wrong_codes_per_minute_for_one_client_are_measured(build_app, sqlite_url, clock):
     app = build_app(sqlite_url)  # the default limit
     assert app.config["LOGIN_RATE_LIMIT"] == "20 per 10 minutes"
     client = app.test_client()
@@ -88,7 +45,7 @@ def test_wrong_codes_per_minute_for_one_client_are_measured(sqlite_url, clock):
     assert guess(client, OTHER_CODE, "198.51.100.2").status_code == 303
 
 
-def test_the_owner_gets_in_after_the_window(sqlite_url, clock):
+def test_the_owner_gets_in_after_the_window(build_app, sqlite_url, clock):
     app = build_app(sqlite_url)
     attacker_and_owner = "198.51.100.9"  # e.g. a shared mobile carrier address
     client = app.test_client()
@@ -105,7 +62,7 @@ def test_the_owner_gets_in_after_the_window(sqlite_url, clock):
     assert owner.get("/vragenlijst/pagina/woonduur").status_code == 200
 
 
-def test_right_codes_never_count_against_the_limit(sqlite_url, clock):
+def test_right_codes_never_count_against_the_limit(build_app, sqlite_url, clock):
     app = build_app(sqlite_url)
     client = app.test_client()
     for _ in range(30):  # a login clears the session, so each one fetches a fresh form
@@ -120,7 +77,7 @@ def staff_login(client, username, password, address):
                        data={"csrf_token": token, "username": username, "password": password})
 
 
-def test_staff_sign_in_is_limited_per_address_across_usernames(sqlite_url, clock):
+def test_staff_sign_in_is_limited_per_address_across_usernames(build_app, sqlite_url, clock):
     """Password spraying: one address tries a password on many usernames, so the lock per
     username never trips; the limit per address does, at 30 failures in a quarter of an hour.
     A right password gives its attempt back, and another address is not affected."""

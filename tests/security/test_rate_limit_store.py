@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.models import RateLimitCounter
 from survey.rate_limit_storage import DatabaseStorage
-from tests.security.support import OTHER_CODE, RESPONDENT_CODE, build_app
-from tests.security.test_rate_limit import clock, guess, wrong_code  # noqa: F401 (fixture)
-from tests.staff_support import make_app
+from tests.support.app_servers import start_servers, uninvited_codes
+
+from tests.support.guessing import Guesser, burst, sequential
+from tests.support.security import OTHER_CODE, RESPONDENT_CODE, guess, wrong_code
 
 LIMIT = parse("20 per 10 minutes")
 
@@ -94,7 +95,7 @@ def test_a_database_that_does_not_answer_fails_the_health_check(tmp_path):
     assert store.check() is False
 
 
-def test_two_app_instances_on_one_database_share_the_count(sqlite_url, clock):
+def test_two_app_instances_on_one_database_share_the_count(build_app, make_app, sqlite_url, clock):
     """Twenty wrong codes, alternating between two apps on one database: the 21st is refused
     on either, and the owner gets in once the window has ended."""
     first = build_app(sqlite_url)
@@ -117,13 +118,13 @@ def test_two_app_instances_on_one_database_share_the_count(sqlite_url, clock):
             RateLimitCounter.limit_key.contains("198.51.100.23"))) == 0
 
 
-def test_memory_store_stays_available_when_asked_for(sqlite_url):
+def test_memory_store_stays_available_when_asked_for(build_app, sqlite_url):
     app = build_app(sqlite_url, RATELIMIT_STORAGE_URI="memory://")
     assert guess(app.test_client(), wrong_code(1), "198.51.100.21").status_code == 200
     assert rows(sqlite_url) == 0
 
 
-def test_logins_go_on_when_the_count_cannot_be_stored(sqlite_url, monkeypatch):
+def test_logins_go_on_when_the_count_cannot_be_stored(build_app, sqlite_url, monkeypatch):
     """Fail open to each worker's memory: a database that refuses the count (here: raised by
     the store) must not turn the start page into an error page."""
     from sqlalchemy.exc import OperationalError
@@ -148,8 +149,6 @@ def test_logins_go_on_when_the_count_cannot_be_stored(sqlite_url, monkeypatch):
 @pytest.mark.postgres
 def test_two_gunicorn_servers_of_three_workers_allow_twenty_wrong_codes_in_all(
         postgres_server, tmp_path, monkeypatch):
-    from benchmarks.guessing import Guesser, burst, sequential
-    from benchmarks.load import start_servers, uninvited_codes
     from survey.demo.seed import seed_edition
 
     url = postgres_server.create_database()

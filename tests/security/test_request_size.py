@@ -6,11 +6,11 @@ import io
 import re
 
 import pytest
-from werkzeug.routing import Map
 
 from survey.paths import PROJECT_ROOT
 from survey.security import MAX_CONTENT_LENGTH, UPLOAD_ROUTES
-from tests.security.support import build_app, staff_client
+from tests.support.security import staff_client
+from tests.support.staff import csrf_token
 
 TWO_MIB = b"a=" + b"x" * (2 * 1024 * 1024)
 
@@ -26,7 +26,7 @@ def post_routes(app):
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(build_app, sqlite_url):
     return build_app(sqlite_url)
 
 
@@ -53,7 +53,6 @@ def test_a_body_just_under_the_limit_is_read(app):
 
 def test_the_register_upload_takes_a_large_file_up_to_its_own_limit(app):
     client = staff_client(app, "coordinator")
-    from tests.security.support import csrf_token
 
     def upload(size):
         content = b"registernummer,wijk\n" + b"BRP-1,71\n" * (size // 9)
@@ -69,7 +68,6 @@ def test_the_register_upload_takes_a_large_file_up_to_its_own_limit(app):
 
 def test_the_outcomes_batch_takes_more_than_the_general_limit(app):
     client = staff_client(app, "coordinator")
-    from tests.security.support import csrf_token
 
     rows = b"sample_unit_id,outcome\n" + b"GEEN-EENHEID,refused\n" * 100_000  # 2.1 MB
     response = client.post("/staff/outcomes/batch", data={

@@ -18,7 +18,6 @@ from survey.paths import PROJECT_ROOT
 from survey.cli import main as cli_main
 from survey.errors import ConfigError
 from survey.security import DEVELOPMENT_SECRET_KEY, secret_key_problem
-from tests.security.support import build_app
 
 WEAK_KEYS = ["a", DEVELOPMENT_SECRET_KEY, "shared-secret-of-both-servers",
              "passwordpasswordpasswordpassword", "a" * 64, "ab" * 20 + "c"]
@@ -97,7 +96,7 @@ def test_plain_gunicorn_with_the_default_key_does_not_start(tmp_path):
     assert "SECRET_KEY: is the development default" in result.stdout + result.stderr
 
 
-def test_a_cookie_forged_with_the_default_key_opens_nothing(sqlite_url):
+def test_a_cookie_forged_with_the_default_key_opens_nothing(build_app, sqlite_url):
     """The attack: sign {'unit': 'm1'} with the public default key. It opens the resident's
     questionnaire on an app that runs with that key, and not on one with its own key."""
     from sqlalchemy import select

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import StaffSession
-from tests.security.support import (PASSWORD, csrf_token, respondent_login, sec_app,  # noqa: F401
-                                    staff_client)
-from tests.staff_support import session_of
+from tests.support.security import respondent_login, staff_client
+from tests.support.staff import PASSWORD, csrf_token, session_of
 
 
 def test_staff_login_replaces_a_planted_session(sec_app):

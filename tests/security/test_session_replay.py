@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from survey import storage
 from survey.models import SampleUnit
-from tests.integration.test_respondent import Browser, stored
-from tests.security.support import RESPONDENT_CODE, build_app, form_token
+from tests.support.respondent import Browser, stored
+from tests.support.security import RESPONDENT_CODE, form_token
 
 
 def generation(url, unit_id="m1"):
@@ -30,7 +30,7 @@ def sent_to_start(response):
     return response.status_code == 303 and response.headers["Location"].endswith("/start")
 
 
-def test_a_copied_cookie_is_refused_after_stoppen_and_the_answers_stay(sqlite_url):
+def test_a_copied_cookie_is_refused_after_stoppen_and_the_answers_stay(build_app, sqlite_url):
     app = build_app(sqlite_url)
     browser = Browser(app)
     browser.log_in(RESPONDENT_CODE)
@@ -55,7 +55,7 @@ def test_a_copied_cookie_is_refused_after_stoppen_and_the_answers_stay(sqlite_ur
     assert again.path == "/vragenlijst/pagina/woonduur"
 
 
-def test_save_and_stop_on_a_page_also_ends_the_copied_cookie(sqlite_url):
+def test_save_and_stop_on_a_page_also_ends_the_copied_cookie(build_app, sqlite_url):
     app = build_app(sqlite_url)
     browser = Browser(app)
     browser.log_in(RESPONDENT_CODE)
@@ -66,7 +66,7 @@ def test_save_and_stop_on_a_page_also_ends_the_copied_cookie(sqlite_url):
     assert stored(sqlite_url, "m1") == {"woonjaren": "7"}
 
 
-def test_a_login_on_a_second_device_keeps_the_first_one_going(sqlite_url):
+def test_a_login_on_a_second_device_keeps_the_first_one_going(build_app, sqlite_url):
     app = build_app(sqlite_url)
     phone, laptop = Browser(app), Browser(app)
     phone.log_in(RESPONDENT_CODE)
@@ -83,7 +83,7 @@ def test_a_login_on_a_second_device_keeps_the_first_one_going(sqlite_url):
     assert phone.path == "/vragenlijst/pagina/buurt-oordeel"
 
 
-def test_stoppen_ends_only_its_own_unit(sqlite_url):
+def test_stoppen_ends_only_its_own_unit(build_app, sqlite_url):
     app = build_app(sqlite_url)
     mine, other = Browser(app), Browser(app)
     mine.log_in(RESPONDENT_CODE)

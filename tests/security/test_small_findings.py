@@ -2,22 +2,24 @@
 or a 500 before, a clean answer now. YAML bombs and damaged workbooks are in
 test_yaml_bombs.py and test_upload_bombs.py."""
 
-import csv
-import io
 import stat
 from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
 
 from survey import storage
 from survey.cli import main
-from tests.security.support import build_app, staff_client
+from tests.support import loadclient
+
+from tests.support.bad_input import CORPUS
+from tests.support.letters import add_fixture_units
+from tests.support.respondent import add_unit
+from tests.support.security import staff_client
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(build_app, sqlite_url):
     return build_app(sqlite_url)
 
 
@@ -27,17 +29,16 @@ def test_a_10_mb_field_in_returned_letters_is_a_clean_error(app, tmp_path):
                        '"' + "x" * 10_000_000 + '",onbestelbaar\n', encoding="utf-8")
     result = app.test_cli_runner().invoke(main, ["letters", "returned", str(returns)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "retour.csv line 3: is not a readable CSV file (field larger than field limit" \
+    assert "retour.csv row 3: is not a readable CSV file (field larger than field limit" \
         in result.output
 
 
 def test_weight_into_an_output_it_cannot_write_is_a_clean_error(tmp_path):
     import shutil
 
-    from tests.integration.test_bad_input_corpus import WEIGHTING
 
     work = tmp_path / "plan"
-    shutil.copytree(WEIGHTING, work)
+    shutil.copytree(CORPUS / "weighting", work)
     (work / "out" / "weights.csv").mkdir(parents=True)  # written as root too: not a file
     result = CliRunner().invoke(main, ["weight", str(work / "plan.yaml")])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -75,22 +76,19 @@ def test_the_export_file_name_never_carries_the_raw_filter(app, questionnaire):
 
 
 def test_import_xlsform_refuses_an_out_name_that_can_never_pass(tmp_path):
-    from tests.integration.test_bad_input_corpus import XLSFORM
 
     for name in ("Buurt.yaml", "buurt-enquete.yaml"):
         out = tmp_path / name
         result = CliRunner().invoke(main, ["questionnaire", "import-xlsform",
-                                           str(XLSFORM / "good.xlsx"), "--out", str(out)])
+                                           str(CORPUS / "xlsform" / "good.xlsx"), "--out", str(out)])
         assert result.exit_code == 1 and not out.exists()
         expected = name.split(".")[0].lower().replace("-", "_") + ".yaml"
         assert f"the file name must be the questionnaire id" in result.output
         assert expected in result.output
 
 
-def test_printed_letters_and_manifest_are_private(tmp_path):
+def test_printed_letters_and_manifest_are_private(make_app, tmp_path):
     """Names and addresses: 0600 files (the print run's folder 0700), not world-readable."""
-    from tests.integration.test_letters import add_fixture_units
-    from tests.staff_support import make_app
 
     url = f"sqlite:///{tmp_path / 'l.db'}"
     storage.upgrade(url)
@@ -113,9 +111,7 @@ def test_the_fault_audit_counts_a_screened_out_respondent_as_finished(sqlite_url
     the questionnaire reaches the thanks page, but their unit is screened_out, not completed."""
     import json
 
-    from benchmarks.loadclient import audit, audit_passed
     from survey.models import Answer, PageVisit, SampleUnit
-    from tests.browser.server import add_unit
 
     add_unit(sqlite_url, "s1", "HJSY36UY9B", questionnaire_id="veiligheidsmonitor",
              status="screened_out")
@@ -128,9 +124,9 @@ def test_the_fault_audit_counts_a_screened_out_respondent_as_finished(sqlite_url
     log.write_text(json.dumps({"code": "HJSY36UY9B", "page": "adres",
                                "values": {"woont_adres": "nee"}}) + "\n"
                    + json.dumps({"code": "HJSY36UY9B", "completed": True}) + "\n")
-    result = audit(sqlite_url, log, units={"HJSY36UY9B": "s1"})
-    assert audit_passed(result), result
+    result = loadclient.audit(sqlite_url, log, units={"HJSY36UY9B": "s1"})
+    assert loadclient.audit_passed(result), result
     assert result["screened_out"] == 1 and result["not_completed"] == 0
     with storage.transaction(sqlite_url) as db:  # a unit screened out without the answer is not
         db.execute(Answer.__table__.update().values(value="ja"))
-    assert not audit_passed(audit(sqlite_url, log, units={"HJSY36UY9B": "s1"}))
+    assert not loadclient.audit_passed(loadclient.audit(sqlite_url, log, units={"HJSY36UY9B": "s1"}))

@@ -13,7 +13,8 @@ from sqlalchemy import func, inspect, select, text
 from survey import storage
 from survey.cli import main
 from survey.models import AuditEvent
-from tests.security.support import build_app, csrf_token, form_token, staff_client
+from tests.support.security import form_token, staff_client
+from tests.support.staff import csrf_token
 
 PAYLOADS = [
     "'; DROP TABLE sample_unit; --",
@@ -40,7 +41,7 @@ def total_row(client, query):
 
 
 @pytest.fixture
-def app(database_url):
+def app(build_app, database_url):
     return build_app(database_url)
 
 

@@ -14,11 +14,11 @@ import sys
 import pytest
 
 from survey.paths import PROJECT_ROOT
-from survey.sampling import import_file, uploads
-from tests.security import bombs
-from tests.security.support import build_app, staff_client
-from tests.staff_support import csrf_token
-from weighting import safe_read
+from survey.sampling import uploads
+from tests.support import bombs
+from tests.support.security import staff_client
+from tests.support.staff import csrf_token
+from weighting import safe_read, tables
 from weighting.errors import InputError
 
 BOMBS = {
@@ -39,13 +39,13 @@ def files():
 @pytest.mark.parametrize("name", sorted(BOMBS))
 def test_the_register_reader_refuses_before_reading(files, name):
     with pytest.raises(InputError) as caught:
-        import_file.read_table(files[name], name)
+        tables.read_table(files[name], name)
     assert str(caught.value).startswith(f"{name}: ")
     assert BOMBS[name][1] in str(caught.value)
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
-def test_the_web_upload_refuses_and_keeps_nothing(sqlite_url, files, name):
+def test_the_web_upload_refuses_and_keeps_nothing(build_app, sqlite_url, files, name):
     app = build_app(sqlite_url)
     client = staff_client(app, "coordinator")
     kept = set(uploads._folder(app.instance_path).glob("*.bin"))
@@ -58,7 +58,7 @@ def test_the_web_upload_refuses_and_keeps_nothing(sqlite_url, files, name):
     assert set(uploads._folder(app.instance_path).glob("*.bin")) == kept
 
 
-def test_an_upload_kept_before_the_limits_is_discarded_not_a_500(sqlite_url, files):
+def test_an_upload_kept_before_the_limits_is_discarded_not_a_500(build_app, sqlite_url, files):
     """The zip bomb that was accepted before: its check page now says why and drops it."""
     app = build_app(sqlite_url)
     client = staff_client(app, "coordinator")
@@ -74,7 +74,7 @@ def test_a_claimed_dimension_is_read_only_as_far_as_the_cells_reach():
     """Two cells under a `<dimension>` claiming the whole sheet: openpyxl alone would fill 17
     billion cells; the register reader reads the two. Where pandas reads the workbook (the
     weighting data), the claim itself is refused."""
-    table = import_file.read_table(bombs.claimed_dimension_xlsx(), "register.xlsx")
+    table = tables.read_table(bombs.claimed_dimension_xlsx(), "register.xlsx")
     assert table.headers == ["registernummer"] and len(table.data) == 1
     with pytest.raises(InputError, match="claims 1,048,576 rows x 16,384 columns"):
         safe_read.check_xlsx(bombs.claimed_dimension_xlsx(), "data.xlsx")

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from survey import storage
 from survey.models import Area, SampleUnit
-from tests.security.support import (FORMULA, IMG, OTHER_CODE, SCRIPT, csrf_token, form_token,
-                                    respondent_login, sec_app, staff_client)  # noqa: F401
+from tests.support.security import (FORMULA, IMG, OTHER_CODE, SCRIPT, answer_open_question,
+                                    staff_client)
+from tests.support.staff import csrf_token
 
 PAYLOAD = SCRIPT + IMG
 
@@ -18,24 +19,6 @@ PAYLOAD = SCRIPT + IMG
 def assert_escaped(html, where):
     assert "<script>alert" not in html, f"{where}: a <script> came through"
     assert '"><img' not in html and "<img src=x" not in html, f"{where}: an <img> came through"
-
-
-def answer_open_question(app, code, text):
-    """Answer the mini questionnaire up to its open question and type `text` there."""
-    client = app.test_client()
-    respondent_login(client, code)
-    for path, data in (
-        ("/vragenlijst/pagina/woonduur", {"woonjaren": "12"}),
-        ("/vragenlijst/pagina/buurt-oordeel", {"buurt_prettig": "ja", "cohesie_kennen": "eens",
-                                               "cohesie_omgang": "eens"}),
-        ("/vragenlijst/pagina/onveilig", {"onveilig_ooit": "soms"}),
-        ("/vragenlijst/pagina/onveilig-plekken", {"onveilig_plekken": "straat",
-                                                  "onveilig_toelichting": text}),
-    ):
-        token = form_token(client.get(path).text)
-        response = client.post(path, data={"csrf_token": token, "action": "next", **data})
-        assert response.status_code == 303, (path, response.status_code)
-    return client
 
 
 def test_open_answers_are_text_in_pages_and_exports(sec_app):

@@ -12,7 +12,7 @@ import yaml
 
 from survey.paths import PROJECT_ROOT, QUESTIONNAIRES_DIR
 from survey.questionnaire.loader import questionnaire_files
-from tests.security import bombs
+from tests.support import bombs
 from weighting.safe_read import MAX_YAML_DEPTH, YamlLimitError, YamlLoader, measure_yaml
 
 

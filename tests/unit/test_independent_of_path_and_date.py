@@ -9,10 +9,10 @@ dashboard, conflicts, screening, sample import, respondent forms) were also run 
 15 February 2031 and 15 June 2023 (time-machine, not a dependency of the suite)."""
 
 import re
-from pathlib import Path
 
 from survey import clock
 from survey.paths import PROJECT_ROOT
+from tests.support.clock import FIXED_TODAY
 
 SHELL_OUT = re.compile(r"""(?:Popen|run|check_output|check_call)\(\s*\[\s*["'](wijkprofiel|flask|gunicorn|pytest)["']""")
 TODAY = re.compile(r"\b(?:date|datetime)\.today\(\)|\bdate\.today\b")
@@ -43,6 +43,5 @@ def test_python_minus_m_survey_is_the_command():
 
 
 def test_fixed_clock_fixes_what_the_toolkit_calls_today(fixed_clock):
-    from tests.conftest import FIXED_TODAY
 
     assert clock.today() == FIXED_TODAY == fixed_clock

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from survey.demo.answers import Respondents, generate_answers
-from tests.unit.demo.walk import path_of
+from tests.support.demo_walk import path_of
 
 
 def respondents(n, seed=0, mode="web", page_limit=10**9, latent=None):

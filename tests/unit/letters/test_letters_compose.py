@@ -106,17 +106,6 @@ def test_unknown_questionnaire_or_kind_is_a_clear_error():
         compose_letter("reminder3", RECIPIENT, SETTINGS, batch="B", sequence=1)
 
 
-def test_every_letter_setting_is_documented_with_its_default():
-    import survey.letters
-    from survey.letters.compose import SETTING_KEYS
-
-    doc = survey.letters.__doc__
-    for key, name in SETTING_KEYS.items():
-        row = next((line for line in doc.splitlines() if line.startswith(f"| {key} |")), None)
-        assert row is not None, f"{key} is not documented in survey/letters/__init__.py"
-        assert f"| {getattr(LetterSettings, name)} |" in row, f"{key}: default differs"
-
-
 def test_voorvoegsel_huisletter_toevoeging_and_woonplaats_on_the_envelope():
     recipient = Recipient("u2", 1, "Hoek van Holland", "wijkonderzoek", 1, "HJSY36UY9B",
                           "Johannes Cornelis", "Hoek", "Burgemeester Hoffmanplein", "392",
@@ -132,7 +121,7 @@ def test_voorvoegsel_huisletter_toevoeging_and_woonplaats_on_the_envelope():
 
 
 def test_a_surname_standing_alone_takes_a_capital_voorvoegsel():
-    from survey.letters.addressing import full_name, sort_name
+    from survey.addresses import full_name, sort_name
 
     assert full_name("", "van 't", "Hoek") == "Van 't Hoek"
     assert full_name(None, "'t", "Hart") == "'t Hart"

@@ -6,12 +6,12 @@ from datetime import datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from survey import access_codes, create_app, storage
+from survey import access_codes, storage
 from survey.models import Area, Edition, SampleUnit
 from survey.paper import entry
 from survey.questionnaire.loader import load_questionnaire
 from survey.questionnaire.router import Router
-from tests.browser.server import FIXTURES
+from tests.support.respondent import FIXTURES
 
 MINI = load_questionnaire(FIXTURES / "mini.yaml")
 AT = datetime(2023, 5, 1, 12)
@@ -33,8 +33,8 @@ def db(sqlite_url):
 
 
 @pytest.fixture
-def request_context(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test"})
+def request_context(make_app, sqlite_url):
+    app = make_app(sqlite_url)
     with app.test_request_context():
         yield
 

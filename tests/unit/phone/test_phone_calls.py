@@ -1,13 +1,10 @@
 """survey.phone: the call list's order and rules, recording calls, Rotterdam time for
-appointments, and the settings documented."""
+appointments (the settings are walked in tests/unit/test_settings.py)."""
 
-import re
 from datetime import date, datetime, timedelta
 
 import pytest
 
-import survey.paper
-import survey.phone
 from survey import access_codes, storage
 from survey.fieldwork.dashboard import Row
 from survey.models import (Area, CallAttempt, Edition, IdentityLink, IdentityPerson, SampleUnit)
@@ -138,10 +135,3 @@ def test_appointments_are_typed_in_rotterdam_time_and_stored_in_utc():
     assert local_time.from_typed("2023-12-16T10:00") == datetime(2023, 12, 16, 9, 0)  # CET
     assert local_time.from_typed("morgen") is None
     assert local_time.shown(datetime(2023, 9, 16, 8, 0)) == "2023-09-16 10:00"
-
-
-def test_paper_and_phone_settings_are_documented():
-    for package in (survey.paper, survey.phone):
-        documented = dict(re.findall(r"^\| ([A-Z_]+) +\| .*\[(.+)\] *\|$", package.__doc__, re.M))
-        for key, value in package.DEFAULTS.items():
-            assert documented[key] == str(value)

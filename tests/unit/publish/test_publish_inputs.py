@@ -10,7 +10,7 @@ from survey.errors import InputError
 from survey.publish.inputs import index_specs, read_report, site_data
 from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
 from survey.publish.texts import band, theme_key
-from tests import publish_support as support
+from tests.support import publish as support
 
 
 def test_the_veiligheidsindex_with_its_parts_and_themes_is_found_in_the_report_columns():

@@ -11,7 +11,7 @@ import pytest
 
 from survey.publish.inputs import site_data
 from survey.publish.site import publish_site
-from tests import publish_support as support
+from tests.support import publish as support
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,17 @@ def site(tmp_path_factory):
                               & (indicators["domain"] == "Pernis")][0]
     indicators.loc[hidden, ["estimate", "ci_low", "ci_high", "se", "suppressed"]] = [
         np.nan, np.nan, np.nan, np.nan, "minder dan 30 respondenten"]
+    # issue 14's rule: the headline of Rubroek rests on 30 to 99 respondents, so it is indicative
+    few = indicators.index[(indicators["indicator"] == "onveilig_eigen_buurt")
+                           & (indicators["domain"] == "Rubroek")][0]
+    indicators.loc[few, ["n", "indicative"]] = [45, True]
     scores = support.score_table()
+    # the report's replicate intervals of the index and its parts (the register part: none)
+    for column in ("Veiligheidsindex", "Veiligheidsindex -subjectief"):
+        scores[f"{column} ci_low"] = scores[column] - 7
+        scores[f"{column} ci_high"] = scores[column] + 8
+    scores["Veiligheidsindex -objectief ci_low"] = scores["Veiligheidsindex -objectief"]
+    scores["Veiligheidsindex -objectief ci_high"] = scores["Veiligheidsindex -objectief"]
     # the report's long series (index_series.csv) with a published 2014, and its targets
     series = scores[["level", "domain"]].assign(edition=2014, column="Veiligheidsindex", value=100.0,
                                                 source="gepubliceerd")
@@ -59,7 +69,7 @@ def test_the_contract_files_are_written_for_both_languages(site):
         assert {f"wijkprofiel-2024-indicatoren-{level}.csv", f"wijkprofiel-2024-indicatoren-{level}.utf8.csv",
                 f"wijkprofiel-2024-indexscores-{level}.csv", f"wijkprofiel-2024-{level}.json"} <= names
     assert {"datawoordenboek.csv", "LICENTIE.txt", "postcodes-pc4-wijk.csv"} <= names
-    assert len(published.pages) == 2 * (1 + 14 + 71 + 3)
+    assert len(published.pages) == 2 * (1 + 14 + 71 + 4)
 
 
 def test_a_wijk_page_shows_the_reports_figures_beside_gebied_and_rotterdam(site):
@@ -173,3 +183,62 @@ def test_the_city_page_shows_the_college_targets_and_the_series_since_2014(site)
     assert "Veiligheidsindex per editie" in shown and " 2014 2022 2024 " in shown
     english = text(page(out, "en/index.html"))
     assert "Targets of the city executive" in english and "On track" in english
+
+
+def test_an_indicative_estimate_is_drawn_hollow_and_said_so_and_a_suppressed_one_not_drawn(site):
+    out, _, _ = site
+    html = page(out, "wijk/rubroek.html")
+    src, alt = re.search(r'<img class="chart" src="([^"]+headline[^"]+)" alt="([^"]+)"', html).groups()
+    svg = (out / "wijk" / src).read_text(encoding="utf-8")
+    assert "Rubroek" in alt and "(indicatief)" in alt and "Open rondje of vierkantje: indicatief" in alt
+    # the own area's mark is an open circle with a dashed interval; the legend says so
+    assert re.search(r'<circle [^>]*fill="#ffffff"', svg) and 'stroke-dasharray="3 2"' in svg
+    assert "open = indicatief (weinig respondenten)" in svg
+    assert "(indicatief)" in text(html)  # and the table marks it too
+    # a suppressed estimate: named as too few respondents, no mark, no interval
+    html = page(out, "wijk/pernis.html")
+    src, alt = re.search(r'<img class="chart" src="([^"]+headline[^"]+)" alt="([^"]+)"', html).groups()
+    svg = (out / "wijk" / src).read_text(encoding="utf-8")
+    assert "Pernis: te weinig respondenten" in alt
+    assert len(re.findall(r"<circle ", svg)) == 0  # the own area (a circle) is not drawn
+    assert "open = indicatief" not in svg
+
+
+def test_the_open_data_marks_indicative_estimates(site):
+    out, _, _ = site
+    wijken = pd.read_csv(out / "data" / "wijkprofiel-2024-indicatoren-wijken.utf8.csv",
+                         keep_default_na=False)
+    headline = wijken[wijken["indicator"] == "onveilig_eigen_buurt"].set_index("naam")
+    assert headline.loc["Rubroek", "indicatief"] == "ja"
+    assert headline.loc["Tarwewijk", "indicatief"] == "nee"
+    assert headline.loc["Pernis", "indicatief"] == ""  # not published at all
+    assert "indicatief;" in page(out, "data/datawoordenboek.csv")
+
+
+def test_the_score_box_gives_each_interval_and_says_when_a_move_is_flagged(site):
+    out, data, _ = site
+    shown = text(page(out, "wijk/tarwewijk.html"))
+    index = data.score("wijk", "Tarwewijk", "Veiligheidsindex")
+    assert f"(95%-interval {index - 7:.0f}–{index + 8:.0f})" in shown
+    assert "alleen gemarkeerd als ook het 95%-interval van die verschuiving 0 uitsluit" in shown
+    # register figures carry no sampling error: no zero-width interval
+    objective = data.score("wijk", "Tarwewijk", "Veiligheidsindex -objectief")
+    assert f"{objective:.0f}–{objective:.0f}" not in shown
+    assert "95% interval" in text(page(out, "en/wijk/tarwewijk.html"))
+
+
+def test_every_page_links_the_indices_and_targets_page_in_both_languages(site):
+    out, data, _ = site
+    for path, target in (("index.html", "indices-en-doelen.html"),
+                         ("wijk/tarwewijk.html", "../indices-en-doelen.html"),
+                         ("en/gebied/charlois.html", "../../en/indices-and-targets.html"),
+                         ("methode.html", "indices-en-doelen.html")):
+        assert f'href="{target}"' in page(out, path), path
+    nl, en = text(page(out, "indices-en-doelen.html")), text(page(out, "en/indices-and-targets.html"))
+    assert "Indices en doelen" in nl and "Indices and targets" in en
+    # every area with the index and its 95% interval, the series and the targets with theirs
+    index = data.score("wijk", "Tarwewijk", "Veiligheidsindex")
+    assert f"Tarwewijk {index:.0f}" in nl and f"({index - 7:.0f}–{index + 8:.0f})" in nl
+    assert "De reeks sinds 2014" in nl and "The series since 2014" in en
+    assert "105 (2024) (95%-interval 103–107)" in nl
+    assert "(95% interval 103–107)" in en

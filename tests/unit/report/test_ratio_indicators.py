@@ -2,7 +2,6 @@
 estimate: numerator and denominator columns, R's svyratio estimate times 100, and a lower bound
 that never goes below zero; checked by hand on six respondents of the real Veiligheidsmonitor."""
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -9,9 +9,10 @@ import pytest
 from survey.population.wijken import load_wijken
 from survey.errors import InputError
 from survey.fieldwork.targets import read_targets
-from survey.sampling.import_file import (Context, FileErrors, check, guess_mapping,
-                                         read_table)
+from survey.sampling.checks import Context, FileErrors, check
+from survey.sampling.fields import guess_mapping
 from survey.sampling.messages_nl import dutch_error, translated
+from weighting.tables import read_table
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 WIJKEN = dict(load_wijken()[["wijk_code", "wijk"]].itertuples(index=False))

@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.cli import main
 from survey.models import AuditEvent, IdentityPerson, SampleUnit
-from tests.staff_support import make_app
+
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sampling"
 
 
-def test_import_lists_every_bad_row_then_imports_the_fixed_file_and_draws(sqlite_url):
+def test_import_lists_every_bad_row_then_imports_the_fixed_file_and_draws(make_app, sqlite_url):
     runner = make_app(sqlite_url).test_cli_runner()
     bad = runner.invoke(main, ["sample", "import", str(FIXTURES / "register_bad.csv"),
                                "--edition", "2024"])
@@ -42,7 +42,7 @@ def test_import_lists_every_bad_row_then_imports_the_fixed_file_and_draws(sqlite
     assert actions == ["sample_import", "sample_draw"]
 
 
-def test_map_overrides_the_guess_and_names_unknown_fields(sqlite_url, tmp_path):
+def test_map_overrides_the_guess_and_names_unknown_fields(make_app, sqlite_url, tmp_path):
     runner = make_app(sqlite_url).test_cli_runner()
     odd = tmp_path / "odd.csv"
     odd.write_text((FIXTURES / "register.csv").read_text(encoding="utf-8-sig")

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from survey import storage
 from survey.errors import InputError
 from survey.models import IdentityPerson, PopulationMargin, SampleBatch
-from survey.sampling.import_file import (MAX_ERRORS, Context, FileErrors, check, guess_mapping,
-                                         import_file, read_table)
+from survey.sampling.checks import MAX_ERRORS, Context, FileErrors, check
+from survey.sampling.fields import guess_mapping
+from survey.sampling.import_file import import_file
+from weighting.tables import read_table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sampling"
 HEADER = ("registernummer;voornaam;achternaam;straat;huisnummer;postcode;telefoon;wijk;"

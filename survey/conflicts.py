@@ -1,10 +1,12 @@
-"""Mode conflicts and how the coordinator settles them (`/staff/conflicten`).
+"""Mode conflicts and how the coordinator settles them (`/staff/conflicten`). Where the modes
+meet, so above them: it reads paper forms (`survey.paper`) and unit statuses
+(`survey.respondent`), and no mode imports it.
 
 A unit completes in one mode only. Two things can still come after its completion:
 
 - paper: a paper form is registered, or finished keying, after the unit completed on the web
-  or by phone (or was screened out there as not eligible). `survey.paper.entry` flags the form (status `conflict`, audited as
-  `paper_conflict`) and stores none of it;
+  or by phone (or was screened out there as not eligible). `survey.paper.entry` flags the form
+  (status `conflict`, audited as `paper_conflict`) and stores none of it;
 - phone: the unit completed in another mode while an interviewer was interviewing it.
   `survey.routes.phone` stops the interview and audits `phone_conflict`; nothing more is
   stored.

@@ -4,7 +4,6 @@ Used by the security tests, the bad-input corpus and `benchmarks/faults.py`-styl
 
 import io
 import zipfile
-import zlib
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

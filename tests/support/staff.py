@@ -1,20 +1,18 @@
-"""Helpers for the staff-side integration tests: an app with one account per role, and
-AuthActions-style login and logout through the real forms (with their CSRF tokens)."""
+"""Staff in tests: one account per role, AuthActions-style login and logout through the real
+forms (with their CSRF tokens), the session a client holds, and a unit put on the call list."""
 
 import re
 from datetime import date
 
-import pytest
 from flask.sessions import SecureCookieSessionInterface
 
-from survey import create_app, storage
+from survey import storage
 from survey.models import IdentityLink, IdentityPerson
 from survey.staff import auth
 from survey.staff.roles import ROLES
+from tests.support.apps import FAST_PROFILE
 
 PASSWORD = "lange-zin-als-wachtwoord"
-# argon2-cffi's cheapest parameters keep the suite fast; the hashes are still argon2id
-FAST_PROFILE = "CHEAPEST"
 
 
 def csrf_token(client, path="/staff/login") -> str:
@@ -47,17 +45,11 @@ class StaffActions:
         return self.client.post("/staff/logout", data={"csrf_token": token})
 
 
-def make_app(url, **config):
-    settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
-                "SESSION_COOKIE_SECURE": False, "STAFF_ARGON2_PROFILE": FAST_PROFILE}
-    settings.update(config)
-    return create_app(settings)
-
-
 def add_accounts(url):
     """One account per role, named after the role."""
     for role in ROLES:
-        auth.add_user(url, role, PASSWORD, role, profile=FAST_PROFILE)
+        with storage.transaction(url) as db:
+            auth.add_user(db, role, PASSWORD, role, profile=FAST_PROFILE)
 
 
 def put_on_call_list(url, unit_id, *, person_id, code):
@@ -72,12 +64,5 @@ def put_on_call_list(url, unit_id, *, person_id, code):
         db.add(IdentityLink(sample_unit_id=unit_id, person_id=person_id, access_code=code))
 
 
-@pytest.fixture
-def staff_app(sqlite_url):
-    add_accounts(sqlite_url)
-    return make_app(sqlite_url)
 
 
-@pytest.fixture
-def staff(staff_app):
-    return StaffActions(staff_app.test_client())

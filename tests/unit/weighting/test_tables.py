@@ -1,0 +1,60 @@
+"""The one table reader (`weighting.tables`) that every import reads its file with."""
+
+import doctest
+import io
+
+import openpyxl
+import pytest
+
+from weighting import tables
+from weighting.errors import InputError
+
+
+def test_the_examples_in_the_docstrings_hold():
+    assert doctest.testmod(tables, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+@pytest.mark.parametrize("content", [
+    "wijk;doel\n71;420\n".encode("utf-8"),
+    "\ufeffwijk;doel\n71;420\n".encode("utf-8"),
+    b"wijk,doel\r\n71,420\r\n",
+    b"wijk\tdoel\n71\t420\n",
+])
+def test_every_excel_csv_reads_as_the_same_table(content):
+    table = tables.read_table(content, "doelen.csv")
+    assert table.headers == ["wijk", "doel"]
+    assert table.data.values.tolist() == [["71", "420"]]
+    assert table.row_numbers.tolist() == [2]
+
+
+def test_a_workbook_reads_as_the_same_table():
+    book = openpyxl.Workbook()
+    book.active.append(["wijk", "doel"])
+    book.active.append([71, 420])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = tables.read_table(buffer.getvalue(), "doelen.xlsx")
+    assert (table.headers, table.data.values.tolist()) == (["wijk", "doel"], [["71", "420"]])
+
+
+def test_windows_1252_is_read_with_a_notice_and_a_bad_row_is_named():
+    table = tables.read_table("naam;wijk\nÇelik;71\n".encode("cp1252"), "x.csv")
+    assert table.data.iat[0, 0] == "Çelik"
+    assert table.notices[0].startswith("x.csv is not UTF-8 (row 2 has byte 0xc7)")
+    ragged = tables.read_table(b"a;b\n1;2\n1;2;3\n", "x.csv")
+    assert [str(e) for e in ragged.errors] == [
+        "x.csv row 3: has 3 values where the header has 2 columns; is there a separator "
+        "inside a value that is not in quotes?"]
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (b"", "x.csv", "x.csv row 1: no header"),
+    (b"a;A\n1;2\n", "x.csv", "x.csv row 1: the header names 'A' twice (columns 1 and 2)"),
+    (b"a;b\n\x00\x01\n", "x.csv", "x.csv: is not a CSV file (it holds binary data)"),
+    (b"a;b\n1;2\ncaf\x81;3\n", "x.csv", "x.csv row 3: is neither UTF-8 nor Windows-1252"),
+    (b"\xd0\xcf\x11\xe0", "x.xls", "x.xls: old Excel format (.xls) is not read"),
+])
+def test_what_cannot_be_read_is_refused_naming_file_and_row(content, name, message):
+    with pytest.raises(InputError) as raised:
+        tables.read_table(content, name)
+    assert str(raised.value).startswith(message)
