@@ -27,8 +27,12 @@ def shown_commands(text):
                     yield segment.strip()
     prose = FENCE.sub("", text)
     for span in re.findall(r"`([^`\n]+)`", prose):
-        if PROGRAM.match(span.strip()):
-            yield span.strip()
+        span = span.strip()
+        if PROGRAM.match(span):
+            yield span
+        elif len(span.split()) > 1 and span.split()[0] in main.commands:
+            # a subcommand written without the program, as tables do: `sample draw --seed N`
+            yield f"wijkprofiel {span}"
 
 
 def resolve(line):
