@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from weighting import safe_read
+from weighting import safe_read, tables
 from weighting.calibration import Margin
 from weighting.errors import InputError, MarginError
 
@@ -66,8 +66,11 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
     """A CSV as Excel writes it here: UTF-8 with or without BOM, comma-separated, or (Dutch
-    Excel) semicolon-separated with decimal commas. Anything else is refused, naming the line
-    of the file (the data's own errors name a data row: the first row under the header is 1)."""
+    Excel) semicolon-separated with decimal commas, or tab-separated; the separator is found as
+    every import finds it (`weighting.tables.delimiter_of`). Anything else is refused, naming
+    the line of the file (the data's own errors name a data row: the first row under the header
+    is 1). Unlike the other imports, a Windows-1252 file is refused rather than read with a
+    note: the weighting command has no place to show the note."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -78,17 +81,19 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
     if not text.strip():
         raise InputError(path, f"is empty; a {what} file starts with a header row of column names")
     first_line = text.splitlines()[0]
-    semicolons = ";" in first_line and "," not in first_line
-    options = {"sep": ";", "decimal": ","} if semicolons else {}
-    _check_header(path, next(csv.reader([first_line], delimiter=";" if semicolons else ",")))
+    delimiter = tables.delimiter_of(first_line)  # the separator rule of every import
+    semicolons = delimiter == ";"
+    options = {"sep": delimiter, "decimal": "," if semicolons else "."}
+    _check_header(path, next(csv.reader([first_line], delimiter=delimiter)))
     try:
         return pd.read_csv(io.StringIO(text), low_memory=False, **options)
     except pd.errors.ParserError as exc:
         ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if ragged:
             expected, line, saw = ragged.groups()
+            shown = "tab" if delimiter == "\t" else delimiter
             raise InputError(path, f"has {saw} cells but the header has {expected}; is a "
-                             f"{';' if semicolons else ','} inside a value without quotes?",
+                             f"{shown} inside a value without quotes?",
                              line=int(line)) from None
         raise
 

@@ -224,7 +224,7 @@ def test_the_score_box_gives_each_interval_and_says_when_a_move_is_flagged(site)
     # register figures carry no sampling error: no zero-width interval
     objective = data.score("wijk", "Tarwewijk", "Veiligheidsindex -objectief")
     assert f"{objective:.0f}–{objective:.0f}" not in shown
-    assert "95% interval" in text(page(out, "en/wijk/tarwewijk.html"))
+    assert "(95% interval " in text(page(out, "en/wijk/tarwewijk.html"))
 
 
 def test_every_page_links_the_indices_and_targets_page_in_both_languages(site):

@@ -58,3 +58,14 @@ def test_what_cannot_be_read_is_refused_naming_file_and_row(content, name, messa
     with pytest.raises(InputError) as raised:
         tables.read_table(content, name)
     assert str(raised.value).startswith(message)
+
+
+def test_weighting_data_find_their_separator_as_every_import_does(tmp_path):
+    from weighting.io import read_table as read_data
+
+    frames = []
+    for name, text in (("komma.csv", "wijk,cijfer\n71,7.5\n"), ("punt.csv", "wijk;cijfer\n71;7,5\n"),
+                       ("tab.csv", "wijk\tcijfer\n71\t7.5\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        frames.append(read_data(tmp_path / name).to_dict("list"))
+    assert frames == [{"wijk": [71], "cijfer": [7.5]}] * 3
