@@ -41,6 +41,7 @@ from survey.demo.responses import (
 from survey.demo.story import load_story
 from survey.errors import InputError
 from survey.fieldwork import aapor
+from survey.fieldwork.answers import store_analysis_snapshot
 from survey.population.allocation import GROSS_SAMPLE, net_targets
 from survey.population.categories import CATEGORIES
 from survey.population.margins import margins_by_wijk
@@ -286,6 +287,11 @@ def seed_edition(
         writer.abort()
         raise
     writer.close()
+    with clock.stage("analysis snapshot"):
+        # the report's wide table from the answers in hand, not pivoted back out of the
+        # millions of rows just written (survey.fieldwork.wide_table)
+        store_analysis_snapshot(url, year, answers["sample_unit_id"], answers["variable"],
+                                answers["value"])
 
     clock.seconds["total"] = round(time.perf_counter() - started, 2)
     status = sample["status"]

@@ -64,7 +64,7 @@ _FRAME_TYPES = {"wijk_code": np.int64, "wave": np.int64, "stratum_population": n
                 "inclusion_probability": float, "design_weight": float}
 
 __all__ = ["UNIT_COLUMNS", "AnswersQuery", "unit_count", "header", "rows", "answers_table",
-           "answers_frame", "analysis_frame", "questionnaire_order"]
+           "answers_frame", "analysis_frame", "store_analysis_snapshot", "questionnaire_order"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,42 @@ def answers_table(db, edition_id: int, *, questionnaire_id: str | None = None,
     return columns, list(rows(db, query, columns))
 
 
+def _completed_units_and_answers(db, url, edition_year, source=None):
+    """The edition's completed units (UNIT_COLUMNS, times as text) and their wide answers,
+    the snapshot brought up to date first (`wide_table.read_edition`, with `source`)."""
+    chosen = select(Edition.id).order_by(Edition.year.desc()).limit(1)
+    if edition_year is not None:
+        chosen = select(Edition.id).where(Edition.year == edition_year)
+    edition_id = db.scalar(chosen)
+    if edition_id is None:
+        which = "no edition" if edition_year is None else f"no edition {edition_year}"
+        raise InputError(make_url(url).render_as_string(hide_password=True),
+                         f"{which}; seed one with `wijkprofiel demo seed`")
+    query = AnswersQuery(edition_id)
+    # Core rows as plain tuples: the ORM's row handling cost more than the query
+    found = db.connection().execute(_units(query)).all()
+    units = pd.DataFrame([tuple(row) for row in found], columns=UNIT_COLUMNS, dtype=object)
+    for column in ("started_at", "completed_at"):
+        units[column] = units[column].map(_plain)
+    wide = wide_table.read_edition(db, edition_id, query.conditions(),
+                                   units["sample_unit_id"].astype(str),
+                                   units["completed_at"].fillna(""), source=source)
+    return units, wide
+
+
+def store_analysis_snapshot(url: str, edition_year: int, units, variables, values) -> int:
+    """Bring the edition's wide snapshot up to date from answers held in memory (one entry per
+    answer just written: unit id, variable, text or None; `wide_table.from_long`) instead of
+    pivoting them back out of the answer table, so that the first report reads it ready.
+    Returns the number of units in the snapshot."""
+    def source(ids, stamps):
+        return wide_table.from_long(ids, stamps, units, variables, values)
+
+    with storage.transaction(url) as db:
+        _, wide = _completed_units_and_answers(db, url, edition_year, source=source)
+    return len(wide.unit_ids)
+
+
 def analysis_frame(url: str, edition_year: int | None = None,
                    questionnaires: dict | None = None) -> pd.DataFrame:
     """The analysis file, typed: completed units with their design, auxiliaries and answers.
@@ -167,23 +203,7 @@ def analysis_frame(url: str, edition_year: int | None = None,
         InputError: the database has no such edition (or none at all).
     """
     with storage.transaction(url) as db:
-        chosen = select(Edition.id).order_by(Edition.year.desc()).limit(1)
-        if edition_year is not None:
-            chosen = select(Edition.id).where(Edition.year == edition_year)
-        edition_id = db.scalar(chosen)
-        if edition_id is None:
-            which = "no edition" if edition_year is None else f"no edition {edition_year}"
-            raise InputError(make_url(url).render_as_string(hide_password=True),
-                             f"{which}; seed one with `wijkprofiel demo seed`")
-        query = AnswersQuery(edition_id)
-        # Core rows as plain tuples: the ORM's row handling cost more than the query
-        found = db.connection().execute(_units(query)).all()
-        units = pd.DataFrame([tuple(row) for row in found], columns=UNIT_COLUMNS, dtype=object)
-        for column in ("started_at", "completed_at"):
-            units[column] = units[column].map(_plain)
-        wide = wide_table.read_edition(db, edition_id, query.conditions(),
-                                       units["sample_unit_id"].astype(str),
-                                       units["completed_at"].fillna(""))
+        units, wide = _completed_units_and_answers(db, url, edition_year)
     rows = pd.Index(wide.unit_ids).get_indexer(units["sample_unit_id"].astype(str))
     if questionnaires is None:
         questionnaires = load_all()

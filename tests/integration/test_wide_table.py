@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from survey import storage
 from survey.fieldwork import wide_table
@@ -122,3 +122,31 @@ def test_no_such_edition_is_a_clear_error(database_url, year):
     add_edition(database_url)
     with pytest.raises(InputError, match=f"no edition {year}"):
         answers_frame(database_url, year)
+
+
+def test_the_seed_stores_the_snapshot_a_pivot_of_its_answers_would_build(sqlite_url):
+    # the demo seed builds the edition's wide snapshot from the answers it has just written
+    # (wide_table.from_long); it equals the snapshot pivoted from the answer table
+    from survey.demo.seed import seed_edition
+    from survey.models import Edition
+
+    seed_edition(sqlite_url, seed=5, scale=0.01, year=2024)
+    with storage.transaction(sqlite_url) as db:
+        edition_id = db.scalar(select(Edition.id).where(Edition.year == 2024))
+        seeded = wide_table._load(db.scalar(select(AnalysisSnapshot.payload)))
+        completed = db.scalar(select(func.count()).select_from(SampleUnit)
+                              .where(SampleUnit.status == "completed"))
+    assert len(seeded.unit_ids) == completed > 100
+    seeded_frame = analysis_frame(sqlite_url, 2024)  # reads the stored snapshot as it is
+
+    with storage.transaction(sqlite_url) as db:
+        db.execute(delete(AnalysisSnapshot).where(AnalysisSnapshot.edition_id == edition_id))
+    rebuilt_frame = analysis_frame(sqlite_url, 2024)  # pivots the answer table
+    with storage.transaction(sqlite_url) as db:
+        rebuilt = wide_table._load(db.scalar(select(AnalysisSnapshot.payload)))
+    np.testing.assert_array_equal(seeded.unit_ids, rebuilt.unit_ids)
+    np.testing.assert_array_equal(seeded.stamps, rebuilt.stamps)
+    assert seeded.variables == rebuilt.variables and len(seeded.variables) > 100
+    assert seeded.categories == rebuilt.categories
+    np.testing.assert_array_equal(seeded.codes, rebuilt.codes)
+    pd.testing.assert_frame_equal(seeded_frame, rebuilt_frame)
