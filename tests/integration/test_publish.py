@@ -46,7 +46,7 @@ def test_publish_writes_the_contracts_files(published):
     data = {p.name for p in (site / "data").iterdir()}
     assert "datawoordenboek.csv" in data and "wijkprofiel-2024-wijken.json" in data
     assert sum(name.endswith(".csv") for name in data) >= 12
-    assert re.search(r"site: .*index.html \(178 pages", published["output"])
+    assert re.search(r"site: .*index.html \(180 pages", published["output"])
     assert "71 PDFs" in published["output"]
 
 
