@@ -269,6 +269,11 @@ def test_pdf_has_one_page_per_gebied_and_wijk_with_page_numbers(report):
     names = list(areas["wijk"]) + list(areas["gebied"].unique())
     area_pages = [line for line in first_lines if line in set(names)]
     assert sorted(area_pages) == sorted(names)  # every gebied and wijk exactly one page
+    # ... and nothing of an area spills over: the pages from the first area to the Weging
+    # chapter are the area pages themselves, no page of a lone table row in between
+    first_area = next(i for i, line in enumerate(first_lines) if line in set(names))
+    weging = first_lines.index("Weging")
+    assert weging - first_area == len(names)
     # the report, then the index pages (indices.html) as an appendix with its own numbers
     appendix = [page for page in pages if "indices, reeks en collegedoelen" in page]
     report_pages = pages[:len(pages) - len(appendix)]
