@@ -1,11 +1,13 @@
 """The `wijkprofiel` command: Flask's CLI with a subcommand for every job.
 
-Every command turns our own errors (`WijkprofielError`) into a one-line message and exit
-status 1, never a traceback.
+Every command turns our own errors (`WijkprofielError`) and the database's (`DBAPIError`: no
+tables, not reachable) into a one-line message and exit status 1, never a traceback.
 """
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from pandas.errors import DatabaseError as PandasDatabaseError
+from sqlalchemy.exc import DBAPIError
 
 from survey import create_app, storage
 from survey.edition_data import register_database_source
@@ -18,6 +20,9 @@ class WijkprofielGroup(FlaskGroup):
             return super().invoke(ctx)
         except WijkprofielError as exc:
             raise click.ClickException(str(exc)) from None
+        except (DBAPIError, PandasDatabaseError) as exc:  # no tables, or a database that is down
+            raise click.ClickException(
+                storage.describe_database_error(exc.__cause__ or exc)) from None
 
 
 @click.group(cls=WijkprofielGroup, create_app=create_app, add_version_option=False)

@@ -19,11 +19,12 @@ from flask import current_app, g
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.errors import ConfigError
+from survey.errors import ConfigError, WijkprofielError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -158,3 +159,43 @@ def current_revision(url: str) -> str | None:
 
     with get_engine(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def require_fieldwork_tables(url: str) -> None:
+    """A clear error for a database without the fieldwork tables (a wrong DATABASE_URL, or a
+    database never migrated), before a command reads from it."""
+    try:
+        tables = set(inspect(get_engine(url)).get_table_names())
+    except SQLAlchemyError as exc:
+        raise WijkprofielError(
+            f"{display_url(url)}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
+        ) from None
+    if not {"edition", "sample_unit", "answer", "area"} <= tables:
+        raise WijkprofielError(
+            f"{display_url(url)}: not a Wijkprofiel fieldwork database (no edition tables); "
+            "check DATABASE_URL, or run `wijkprofiel db upgrade` and `wijkprofiel demo seed`")
+
+
+def describe_database_error(exc: Exception) -> str:
+    """One line for a command's user when the database itself fails: a database without our
+    tables (never migrated, or the wrong file) says how to make it; anything else names the
+    database and the driver's first line, never a traceback. The database named is the one
+    the process opened (a command opens one)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    first_line = text.splitlines()[0] if text else type(exc).__name__
+    where = ", ".join(display_url(url) for url in _engines) or "(none opened)"
+    lowered = first_line.lower()
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return (f"database {where} has no Wijkprofiel tables ({first_line}): "
+                "run `wijkprofiel db upgrade` for an empty database, or point DATABASE_URL "
+                "(or --database-url) at the edition's database")
+    return f"database {where}: {first_line}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a URL SQLAlchemy cannot parse is shown as given
+        return url
+

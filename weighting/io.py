@@ -67,17 +67,15 @@ def read_table(path, *, what: str = "data") -> pd.DataFrame:
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
     """A CSV as Excel writes it here: UTF-8 with or without BOM, comma-separated, or (Dutch
     Excel) semicolon-separated with decimal commas, or tab-separated; the separator is found as
-    every import finds it (`weighting.tables.delimiter_of`). Anything else is refused, naming
-    the line of the file (the data's own errors name a data row: the first row under the header
-    is 1). Unlike the other imports, a Windows-1252 file is refused rather than read with a
-    note: the weighting command has no place to show the note."""
-    raw = path.read_bytes()
+    every import finds it (`weighting.tables.delimiter_of`), decoded by the import's decoder
+    (`weighting.tables.decode`). Anything else is refused, naming the line of the file (the
+    data's own errors name a data row: the first row under the header is 1). Unlike the other
+    imports, a Windows-1252 file is refused rather than read with a note: the weighting
+    command has no place to show the note."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
-                         "save it as 'CSV UTF-8' in Excel, or as UTF-8 text", line=line) from None
+        text, _notices = tables.decode(path.read_bytes(), str(path), windows_1252=False)
+    except InputError as exc:  # the file's line, as the rest of this reader names it
+        raise InputError(path, exc.detail, line=exc.row) from None
     if not text.strip():
         raise InputError(path, f"is empty; a {what} file starts with a header row of column names")
     first_line = text.splitlines()[0]

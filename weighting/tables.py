@@ -124,10 +124,13 @@ def read_table(content: bytes, source: str) -> TextTable:
                  notices)
 
 
-def decode(content: bytes, source: str) -> tuple[str, list[str]]:
+def decode(content: bytes, source: str, *, windows_1252: bool = True) -> tuple[str, list[str]]:
     """The text of a CSV file: UTF-8 with or without a BOM, else Windows-1252 (Dutch Excel's
     "CSV (gescheiden door lijstscheidingsteken)"), which is read with a notice saying so.
 
+    Args:
+        windows_1252: False refuses what is not UTF-8 instead (the weighting command, which
+            has no place to show the notice).
     Raises:
         InputError: neither encoding (the row of the first byte neither can read), or binary
             data (a NUL).
@@ -141,6 +144,10 @@ def decode(content: bytes, source: str) -> tuple[str, list[str]]:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if not windows_1252:
+            raise InputError(source, f"is not UTF-8 text (byte 0x{content[exc.start]:02x} "
+                             "cannot be read); save it as 'CSV UTF-8' in Excel, or as UTF-8 "
+                             "text", row=content[:exc.start].count(b"\n") + 1) from None
         try:
             text = content.decode("cp1252")
         except UnicodeDecodeError as cp_exc:

@@ -48,6 +48,7 @@ from survey.population.margins import margins_by_wijk
 from survey.population.selection import QUESTIONNAIRE_IDS, draw_sample
 from survey.population.wijken import load_wijken
 from survey.respondent.store import SCREENED_OUT
+from survey.sampling import units
 from weighting.errors import WijkprofielError
 
 EDITION_YEAR = 2024
@@ -397,40 +398,24 @@ def _write_design(writer, exists, references, year, seed, wijken, margins, regis
             bar.reporter("write register"),
         )
     with clock.stage("write sample"):
-        writer.insert(
-            "sample_unit",
-            {
-                "id": by_id["id"],
-                "edition_id": np.full(len(by_id), edition_id),
-                "wijk_code": by_id["wijk_code"],
-                "questionnaire_id": by_id["questionnaire_id"],
-                "questionnaire_version": by_id["questionnaire_version"],
-                "wave": by_id["wave"],
-                "inclusion_probability": by_id["inclusion_probability"],
-                "design_weight": by_id["design_weight"],
-                "stratum_population": by_id["stratum_population"],
-                "age_group": by_id["age_group"],
-                "sex": by_id["sex"],
-                "migration_background": by_id["migration_background"],
-                "household_type": by_id["household_type"],
-                "code_hash": by_id["code_hash"],
-                "status": by_id["status"],
-                "disposition": by_id["disposition"],
-                "mode": by_id["mode"],
-                "started_at": _stamp(work.started_at[by_id.index.to_numpy()]),
-                "completed_at": _stamp(work.completed_at[by_id.index.to_numpy()]),
-            },
-            bar.reporter("write sample", 0.0, 0.7),
-        )
-        writer.insert(
-            "identity_link",
-            {
-                "sample_unit_id": by_id["id"],
-                "person_id": person_id[by_id["person_index"].to_numpy()],
-                "access_code": by_id["access_code"],
-            },
-            bar.reporter("write sample", 0.7, 1.0),
-        )
+        # through the product's one unit writer, in bulk, with the simulated fieldwork
+        rows = by_id.index.to_numpy()
+        units.write_units(
+            None, edition_id, ids=by_id["id"], wijk_codes=by_id["wijk_code"],
+            questionnaire_ids=by_id["questionnaire_id"], waves=by_id["wave"],
+            inclusion_probabilities=by_id["inclusion_probability"],
+            stratum_populations=by_id["stratum_population"],
+            categories={name: by_id[name] for name in CATEGORIES},
+            code_hashes=by_id["code_hash"],
+            person_ids=person_id[by_id["person_index"].to_numpy()],
+            access_codes=by_id["access_code"],
+            outcomes={"status": by_id["status"], "disposition": by_id["disposition"],
+                      "mode": by_id["mode"],
+                      "questionnaire_version": by_id["questionnaire_version"],
+                      "started_at": _stamp(work.started_at[rows]),
+                      "completed_at": _stamp(work.completed_at[rows])},
+            bulk=writer)
+        bar.part("write sample", 1.0)
     return edition_id, areas_added
 
 
@@ -757,6 +742,8 @@ def _copy_text(columns):
 
 def _python_values(column):
     """A column as a list of plain Python values (None for missing), as DBAPIs want them."""
+    if isinstance(column, list):  # already plain (`survey.sampling.units.write_units`)
+        return column
     if isinstance(column, pd.Series):
         if pd.api.types.is_numeric_dtype(column.dtype) and not column.hasnans:
             return column.to_numpy().tolist()

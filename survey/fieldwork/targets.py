@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from survey import editions
+from survey import editions, storage
 from survey.errors import InputError
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS
@@ -160,7 +160,8 @@ def targets_for(db, edition_id: int | None, config, instance_path) -> dict[int, 
         targets = {code: DEFAULT_TARGET for code in wijk_codes}
         targets.update({row.wijk_code: row.target for row in rows})
         return targets
-    return load_targets(targets_setting(config, instance_path), wijk_codes)
+    return load_targets(targets_setting(config, storage.database_url(), instance_path),
+                        wijk_codes)
 
 
 def rates_for(db, edition_id: int) -> dict[int, float]:

@@ -46,12 +46,14 @@ def database_targets_path(database_url: str, instance_path) -> Path:
     return Path(instance_path) / f"demo-{digest}{TARGETS_SUFFIX}"
 
 
-def targets_setting(config, instance_path):
-    """What to read the targets from: FIELDWORK_TARGETS when it is set; else the database's own
-    targets file (`database_targets_path`) when there is one; else DEFAULT_TARGET per wijk."""
+def targets_setting(config, database_url: str, instance_path):
+    """What to read the targets from: FIELDWORK_TARGETS when `config` sets it; else the own
+    targets file of the database at `database_url` (`database_targets_path`) when there is
+    one; else DEFAULT_TARGET per wijk. The caller names the database (`storage.database_url()`
+    in the app): this package knows neither the app nor the database."""
     if "FIELDWORK_TARGETS" in config:
         return config["FIELDWORK_TARGETS"]
-    path = database_targets_path(config["DATABASE_URL"], instance_path)
+    path = database_targets_path(database_url, instance_path)
     return str(path) if path.is_file() else DEFAULT_TARGET
 
 

@@ -29,6 +29,7 @@ def publish_from_report(url: str, report_dir: Path, out_dir: Path, *, edition=No
                         postcodes: Path | None = None, factsheets: bool = True):
     """Publish the site from a report directory; the areas come from the database at `url`.
     Returns (`SiteData`, `PublishedSite`)."""
+    storage.require_fieldwork_tables(url)
     areas = edition_data.areas(url)
     table = read_postcodes(postcodes or DEMO_POSTCODES, areas)
     data = read_report(report_dir, areas=areas, postcodes=table, edition=edition)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sqlalchemy
 from sqlalchemy import select
 
 from survey import edition_data, storage
@@ -331,24 +330,6 @@ def previous_edition(url: str, year: int, previous: int | None) -> int | None:
     return earlier[-1] if earlier else None
 
 
-def _check_database(url: str) -> None:
-    """A clear error for a database without the fieldwork tables (a wrong DATABASE_URL)."""
-    try:
-        tables = set(sqlalchemy.inspect(storage.get_engine(url)).get_table_names())
-    except sqlalchemy.exc.SQLAlchemyError as exc:
-        raise WijkprofielError(
-            f"{storage_url(url)}: cannot open the database ({exc.orig or exc})") from None
-    if not {"edition", "sample_unit", "answer"} <= tables:
-        raise WijkprofielError(
-            f"{storage_url(url)}: not a Wijkprofiel fieldwork database (no edition tables); "
-            "check DATABASE_URL, or run `wijkprofiel db upgrade` and `wijkprofiel demo seed`")
-
-
-def storage_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    return sqlalchemy.engine.make_url(url).render_as_string(hide_password=True)
-
-
 def _weight_summary(weights: pd.DataFrame) -> pd.DataFrame:
     summary = []
     for qid, group in weights.groupby("questionnaire_id"):
@@ -452,7 +433,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     editions/YEAR/answers.sav, codebook.html and codebook.csv.
     """
     started = time.perf_counter()
-    _check_database(url)
+    storage.require_fieldwork_tables(url)
     year = edition_data.edition_year(url, year)
     previous = previous_edition(url, year, previous) if compare else None
     if previous_register is not None and previous is None:

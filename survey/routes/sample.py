@@ -337,7 +337,8 @@ def _draw_page(form, plan=None, error=None, status=200, targets_form=None,
 def _fallback():
     """The targets of an edition that has none stored: FIELDWORK_TARGETS, the database's own
     targets file, DEFAULT_TARGET per wijk (`targets_setting`)."""
-    return targets_setting(current_app.config, current_app.instance_path)
+    return targets_setting(current_app.config, storage.database_url(),
+                           current_app.instance_path)
 
 
 @bp.get("/draw")
@@ -404,9 +405,10 @@ def draw_submit():
                 plan, _batch = drawing.plan(db, form.edition.data, None, rate,
                                             fallback=_fallback())
             return _draw_page(form, plan)
-        summary = drawing.draw_edition(storage.database_url(), form.edition.data, form.seed.data,
-                                       targets=None, response_rate=rate,
-                                       created_by=current_user.username, fallback=_fallback())
+        with storage.transaction() as db:  # all units or none
+            summary = drawing.draw(db, form.edition.data, form.seed.data, targets=None,
+                                   response_rate=rate, created_by=current_user.username,
+                                   fallback=_fallback())
     except InputError as exc:
         return _draw_page(form, error=str(exc), status=400)
     audit.record("sample_draw", target=f"edition {form.edition.data}",

@@ -73,7 +73,6 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
     """Import FILE (CSV or Excel): all rows, or none when any row is bad."""
     from survey import storage
 
-    url = storage.database_url()
     year = _edition(year)
     mapping = _mapping(pairs)
     on = reference_date.date() if reference_date else None
@@ -83,7 +82,7 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
         guessed.update(mapping)
         for field in fields.fields_for(kind):
             click.echo(f"{field.name:22} <- {guessed.get(field.name) or '(none)'}")
-        with storage.transaction(url) as db:
+        with storage.transaction() as db:
             context = checks.load_context(db, kind, year, on)
         result = checks.check(table, guessed, kind, context)
         click.echo("unused columns: " + (", ".join(result.unused_columns) or "(none)"))
@@ -93,8 +92,9 @@ def import_command(file, kind, year, pairs, reference_date, show_mapping):
             raise checks.FileErrors(result)
         click.echo(f"{file}: {result.rows} rows, no errors")
         return
-    summary = importing.import_file(url, file, kind, year, mapping=mapping, reference_date=on,
-                                    created_by=_who())
+    with storage.transaction() as db:
+        summary = importing.import_file(db, file, kind, year, mapping=mapping,
+                                        reference_date=on, created_by=_who())
     audit.record("sample_import", target=file, username=_who(), role="command line",
                  detail=f"{kind}, edition {year}, {summary.rows} rows, batch {summary.batch_id}")
     for notice in summary.notices:
@@ -122,9 +122,8 @@ def targets_command(file, year):
     from survey import storage
     from survey.editions import edition_for
 
-    url = storage.database_url()
     year = _edition(year)
-    with storage.transaction(url) as db:
+    with storage.transaction() as db:
         read = edition_targets.read_targets(file.read_bytes(), file.name, checks.wijk_names(db))
         importing.add_areas(db, set(read.targets))
         edition = edition_for(db, year)
@@ -183,24 +182,24 @@ def draw_command(year, seed, targets, response_rate, dry_run):
     """Draw the stratified sample per wijk from the edition's newest register import."""
     from survey import storage
 
-    url = storage.database_url()
     year = _edition(year)
-    fallback = targets_setting(current_app.config, current_app.instance_path)
+    fallback = targets_setting(current_app.config, storage.database_url(),
+                               current_app.instance_path)
     if targets:
-        with storage.transaction(url) as db:
+        with storage.transaction() as db:
             targets = edition_targets.read_targets(Path(targets).read_bytes(),
                                                    Path(targets).name, checks.wijk_names(db))
         for notice in targets.notices:
             click.echo(f"note: {notice}")
     if dry_run:
-        with storage.transaction(url) as db:
+        with storage.transaction() as db:
             table, _batch = drawing.plan(db, year, targets, response_rate, fallback=fallback)
         click.echo(table.to_string(index=False))
         click.echo(f"total {int(table.sample_size.sum())} of {int(table.population.sum())}")
         return
-    summary = drawing.draw_edition(url, year, seed, targets=targets,
-                                   response_rate=response_rate, created_by=_who(),
-                                   fallback=fallback)
+    with storage.transaction() as db:  # all units or none
+        summary = drawing.draw(db, year, seed, targets=targets, response_rate=response_rate,
+                               created_by=_who(), fallback=fallback)
     audit.record("sample_draw", target=f"edition {year}", username=_who(), role="command line",
                  detail=f"seed {seed}, {summary.units} units from {summary.frame} persons, "
                         f"batch {summary.batch_id}")

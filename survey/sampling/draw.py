@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from survey import storage
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
 from survey.models import (Area, Edition, IdentityFrameMember, IdentityPerson,
@@ -47,8 +46,7 @@ from weighting import tables
 DEFAULT_RESPONSE_RATE = 0.4
 """About 30,000 of 75,000 respond (domain notes)."""
 
-__all__ = ["DEFAULT_RESPONSE_RATE", "DrawSummary", "read_rates", "plan",
-           "draw", "draw_edition"]
+__all__ = ["DEFAULT_RESPONSE_RATE", "DrawSummary", "read_rates", "plan", "draw"]
 
 
 @dataclass
@@ -242,8 +240,3 @@ def draw(db, edition_year: int, seed: int, *, targets=None,
     db.flush()
     return DrawSummary(drawn.id, edition_year, int(seed), len(sample), len(frame), margins, table)
 
-
-def draw_edition(url: str, edition_year: int, seed: int, **options) -> DrawSummary:
-    """`draw` in its own transaction: all units or none."""
-    with storage.transaction(url) as db:
-        return draw(db, edition_year, seed, **options)

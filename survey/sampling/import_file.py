@@ -232,13 +232,14 @@ def _write_units(db, edition_id, frame, person_ids, secret_rng):
         code_hashes=[code_hash(c) for c in codes], person_ids=person_ids, access_codes=codes)
 
 
-def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,
+def import_file(db, path, kind: str, edition_year: int, *, mapping=None,
                 reference_date: date | None = None, created_by: str | None = None,
                 source: str | None = None, content: bytes | None = None) -> ImportSummary:
-    """Read, check and store a file in one transaction: all of it or nothing.
+    """Read, check and store a file in the caller's transaction: all of it or nothing (the
+    caller's block rolls back on FileErrors).
 
     Args:
-        url: the database.
+        db: a session.
         path: the file (or give `content` and `source`).
         kind: `register` or `sample`.
         edition_year: the edition it belongs to (created if new).
@@ -250,8 +251,6 @@ def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,
     Raises:
         InputError: the file cannot be read; FileErrors: rows with errors (all listed).
     """
-    from survey import storage
-
     table = read_table(content, source) if content is not None else read_path(path)
     guessed = guess_mapping(table.headers, kind)
     guessed.update({k: v for k, v in (mapping or {}).items()})
@@ -259,10 +258,9 @@ def import_file(url: str, path, kind: str, edition_year: int, *, mapping=None,
     if unknown:
         raise InputError("--map", f"{', '.join(sorted(unknown))} is not a field of a {kind} "
                          f"file; the fields are {', '.join(f.name for f in fields_for(kind))}")
-    with storage.transaction(url) as db:
-        context = load_context(db, kind, edition_year, reference_date)
-        result = check(table, guessed, kind, context)
-        if not result.ok:
-            raise FileErrors(result)
-        return store(db, result, edition_year, reference_date=context.reference_date,
-                     created_by=created_by)
+    context = load_context(db, kind, edition_year, reference_date)
+    result = check(table, guessed, kind, context)
+    if not result.ok:
+        raise FileErrors(result)
+    return store(db, result, edition_year, reference_date=context.reference_date,
+                 created_by=created_by)

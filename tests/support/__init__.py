@@ -16,6 +16,7 @@ text_browser    lynx and w3m driven by keystrokes
 publish         report tables for the public site
 postgres_server PostgreSQL on loopback for the postgres tests
 demo_walk       the path a demo respondent takes through a questionnaire
+sampling        the draw and the import on a database named by URL, a transaction each
 clock           the fixed day of `fixed_clock`
 loadclient, app_servers, faults, guessing
                 simulated respondents, gunicorn app servers, faults and code guessing,

@@ -14,11 +14,11 @@ def test_a_sqlite_database_keeps_its_targets_beside_it_a_server_one_in_the_insta
 
 def test_the_written_file_is_what_the_dashboard_reads_and_configured_targets_win(tmp_path):
     url = f"sqlite:///{tmp_path}/demo.db"
-    assert targets_setting({"DATABASE_URL": url}, tmp_path) == DEFAULT_TARGET
+    assert targets_setting({}, url, tmp_path) == DEFAULT_TARGET
     path = write_targets(targets_path(url, tmp_path), {3: 12, 1: 30})
     assert path.read_text(encoding="utf-8").splitlines() == ["wijk_code,target", "1,30", "3,12"]
-    assert targets_setting({"DATABASE_URL": url}, tmp_path) == str(path)
+    assert targets_setting({}, url, tmp_path) == str(path)
     assert load_targets(str(path), [1, 2, 3]) == {1: 30, 2: 420, 3: 12}
-    assert targets_setting({"DATABASE_URL": url, "FIELDWORK_TARGETS": 300}, tmp_path) == 300
-    assert targets_setting({"DATABASE_URL": f"sqlite:///{tmp_path}/other.db"}, tmp_path) == \
+    assert targets_setting({"FIELDWORK_TARGETS": 300}, url, tmp_path) == 300
+    assert targets_setting({}, f"sqlite:///{tmp_path}/other.db", tmp_path) == \
         DEFAULT_TARGET

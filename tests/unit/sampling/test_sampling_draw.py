@@ -17,8 +17,8 @@ from survey.models import (Edition, IdentityLink, IdentityPerson, PopulationMarg
 from survey.population.allocation import gross_sizes
 from survey.population.categories import age_group_series, ages_on
 from survey.population.wijken import load_wijken
-from survey.sampling.draw import draw_edition, plan
-from survey.sampling.import_file import import_file
+from survey.sampling.draw import plan
+from tests.support.sampling import draw_edition, import_file
 
 COLUMNS = ["register_id", "given_name", "family_name", "street", "house_number", "postcode",
            "phone", "wijk_code", "birth_date", "sex", "migration_background", "household_type"]

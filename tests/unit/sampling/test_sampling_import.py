@@ -14,7 +14,7 @@ from survey.errors import InputError
 from survey.models import IdentityPerson, PopulationMargin, SampleBatch
 from survey.sampling.checks import MAX_ERRORS, Context, FileErrors, check
 from survey.sampling.fields import guess_mapping
-from survey.sampling.import_file import import_file
+from tests.support.sampling import import_file
 from weighting.tables import read_table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sampling"

@@ -69,3 +69,27 @@ def test_weighting_data_find_their_separator_as_every_import_does(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
         frames.append(read_data(tmp_path / name).to_dict("list"))
     assert frames == [{"wijk": [71], "cijfer": [7.5]}] * 3
+
+
+def test_the_weighting_data_are_decoded_by_the_same_decoder_but_utf8_only(tmp_path):
+    """`weighting.io` reads the weighting data and margins with `tables.decode`: a BOM is
+    dropped as everywhere, but a Windows-1252 file is refused (naming its line) instead of read
+    with a notice, and binary data is refused as by every import."""
+    from weighting.io import read_table as read_weighting_data
+
+    content = "\ufeffwijk;naam\n71;Çelik\n".encode("utf-8")
+    assert tables.decode(content, "d.csv", windows_1252=False) == ("wijk;naam\n71;Çelik\n", [])
+    windows = "wijk;naam\n71;Çelik\n".encode("cp1252")
+    with pytest.raises(InputError, match=r"^d.csv row 2: is not UTF-8 text \(byte 0xc7"):
+        tables.decode(windows, "d.csv", windows_1252=False)
+    assert tables.decode(windows, "d.csv")[0] == "wijk;naam\n71;Çelik\n"
+
+    (tmp_path / "windows.csv").write_bytes(windows)
+    with pytest.raises(InputError, match=r"windows.csv line 2: is not UTF-8 text"):
+        read_weighting_data(tmp_path / "windows.csv")
+    (tmp_path / "binary.csv").write_bytes(b"wijk,gewicht\n71,\x001\n")
+    with pytest.raises(InputError, match="holds binary data"):
+        read_weighting_data(tmp_path / "binary.csv")
+    (tmp_path / "bom.csv").write_bytes(content)
+    assert read_weighting_data(tmp_path / "bom.csv").to_dict("list") == {
+        "wijk": [71], "naam": ["Çelik"]}
