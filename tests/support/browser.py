@@ -24,7 +24,10 @@ def answer_page(page, questionnaire):
     shown = page.url.rsplit("/", 1)[1]
     page_id = shown.split("?")[0]  # a page with a long grid comes in parts: ?deel=2
     page.evaluate(FILL, valid_form(questionnaire.page(page_id)))
-    page.click(NEXT)
+    # wait for the next document itself: a bare wait_for_load_state can return on the old one
+    # while the POST is in flight, and the caller then reads a page without a document
+    with page.expect_navigation():
+        page.click(NEXT)
     page.wait_for_load_state()
     assert not page.url.endswith("/pagina/" + shown), page.locator(".error-summary").inner_text()
 
