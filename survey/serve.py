@@ -116,14 +116,9 @@ def serve_command(host, port, workers, threads, access_log, migrate, config_file
     url = app.config["DATABASE_URL"]
     if migrate:
         storage.upgrade(url)
-        click.echo(f"database {_safe_url(url)} at revision {storage.current_revision(url)}")
+        click.echo(f"database {storage.display_url(url)} "
+                   f"at revision {storage.current_revision(url)}")
     # the workers are forked from this process: they must not share its connections
     storage.get_engine(url).dispose()
     run_gunicorn(gunicorn_options(host, port, workers, threads, access_log),
                  Path(config_file) if config_file else GUNICORN_CONFIG)
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

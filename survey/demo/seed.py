@@ -192,7 +192,7 @@ def seed_edition(
         ).scalar()
     if exists is not None and not replace:
         raise EditionExistsError(
-            f"{_safe(url)}: edition {year} already exists; "
+            f"{storage.display_url(url)}: edition {year} already exists; "
             "use --replace to delete it and seed again"
         )
     references = _references(engine) if exists is not None else {}
@@ -453,10 +453,6 @@ def _load_questionnaires():
             raise InputError(path, "file not found; the demo seed needs both questionnaires")
         loaded[questionnaire_id] = load_questionnaire(path)
     return loaded
-
-
-def _safe(url):
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _age_on(birth, day):

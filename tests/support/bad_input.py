@@ -17,7 +17,8 @@ def run_cli(args, app=None, **kwargs):
 
 
 def assert_clean_failure(result, name, fragments):
-    """Exit 1, one `Error: <file>...` message with every fragment, and no traceback."""
+    """Exit 1, one `Error: <file>...` message with every fragment, and no traceback; returns
+    the error line."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
@@ -25,3 +26,4 @@ def assert_clean_failure(result, name, fragments):
     assert name in error, error
     for fragment in fragments:
         assert fragment in result.output, f"{fragment!r} not in {result.output!r}"
+    return error
