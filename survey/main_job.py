@@ -44,18 +44,17 @@ DEMO_YEAR = 2024
 PREVIOUS_YEAR = DEMO_YEAR - 2
 
 
-def demo_codes(url: str, per_group: int = 2) -> dict[tuple[str, str], list[str]]:
+def demo_codes(db, per_group: int = 2) -> dict[tuple[str, str], list[str]]:
     """A few personal codes per (questionnaire, status) of the demo edition, for trying out."""
     codes: dict[tuple[str, str], list[str]] = {}
-    with storage.transaction(url) as session:
-        rows = session.execute(
-            select(SampleUnit.questionnaire_id, SampleUnit.status, IdentityLink.access_code)
-            .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
-            .join(Edition, Edition.id == SampleUnit.edition_id)
-            .where(Edition.year == DEMO_YEAR)
-            .order_by(SampleUnit.id)
-            .limit(5000)
-        ).all()
+    rows = db.execute(
+        select(SampleUnit.questionnaire_id, SampleUnit.status, IdentityLink.access_code)
+        .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
+        .join(Edition, Edition.id == SampleUnit.edition_id)
+        .where(Edition.year == DEMO_YEAR)
+        .order_by(SampleUnit.id)
+        .limit(5000)
+    ).all()
     for questionnaire_id, status, code in rows:
         group = codes.setdefault((questionnaire_id, status), [])
         if len(group) < per_group:
@@ -63,7 +62,7 @@ def demo_codes(url: str, per_group: int = 2) -> dict[tuple[str, str], list[str]]
     return codes
 
 
-def ensure_demo_staff(url: str) -> dict[str, str]:
+def ensure_demo_staff() -> dict[str, str]:
     """One demo account per role with a fresh random password (printed, never stored plain);
     existing accounts are left alone. Returns {username: password} of the new ones."""
     created = {}
@@ -71,7 +70,7 @@ def ensure_demo_staff(url: str) -> dict[str, str]:
         username = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         try:
-            with storage.transaction(url) as db:
+            with storage.transaction() as db:
                 add_user(db, username, password, role)
         except ValueError:
             continue  # exists from an earlier run; its password was printed then
@@ -99,7 +98,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     url = storage.database_url()
     started = time.perf_counter()
     storage.upgrade(url)
-    with storage.transaction(url) as session:
+    with storage.transaction() as session:
         exists = session.scalar(select(Edition.id).where(Edition.year == DEMO_YEAR)) is not None
     previous = None
     if exists and not reseed:
@@ -114,7 +113,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         except BaseException:
             previous.cancel()
             raise
-    staff = ensure_demo_staff(url)
+    staff = ensure_demo_staff()
     job = _MainJob(url, seed, out_dir, previous, started)
 
     base = f"http://{host}:{port}"
@@ -200,9 +199,9 @@ class _MainJob:
         stored = store_published(read_published(EXPORT_2014, load_index_configs(), 2014),
                                  self.published, replace=True)
         click.echo(f"published edition 2014 (Veiligheidsindex) stored in {stored}")
-        report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None,
-                                      register=registers[0], previous_register=registers[1],
-                                      published=self.published)
+        report = build_edition_report(storage.session(), out_dir, year=DEMO_YEAR,
+                                      pdf=missing_pdf is None, register=registers[0],
+                                      previous_register=registers[1], published=self.published)
         click.echo(f"  {len(report.weights):,} respondents raked in "
                    f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                    f"{report.indicators['indicator'].nunique()} indicators x "
@@ -214,7 +213,7 @@ class _MainJob:
         click.echo(f"register (objective indicators): {registers[0]}, {registers[1]}")
         # the public site from the report's own tables (wijkprofiel publish --report)
         site_dir = out_dir / "site"
-        _, site = publish_from_report(url, out_dir, site_dir, edition=DEMO_YEAR,
+        _, site = publish_from_report(storage.session(), out_dir, site_dir, edition=DEMO_YEAR,
                                       factsheets=missing_pdf is None)
         # served from here on (only once it is written in full)
         (app or current_app).config["PUBLIC_SITE_DIR"] = str(site_dir)
@@ -255,7 +254,9 @@ def _print_addresses(url, base, staff, site_pending):
     click.echo(f"public Wijkprofiel:     {base}/wijkprofiel/"
                + ("  (once the main job has written it; until then 404)" if site_pending else ""))
     click.echo("demo personal codes (questionnaire, status):")
-    for (questionnaire_id, status), codes in sorted(demo_codes(url).items()):
+    with storage.transaction() as db:
+        codes_by_group = demo_codes(db)
+    for (questionnaire_id, status), codes in sorted(codes_by_group.items()):
         click.echo(f"  {questionnaire_id:<20} {status:<12} {'  '.join(codes)}")
     if staff:
         click.echo("demo staff accounts (shown once):")
