@@ -1,8 +1,13 @@
 """The `wijkprofiel` command: Flask's CLI with a subcommand for every job.
 
 Every command turns our own errors (`WijkprofielError`) and the database's (`DBAPIError`: no
-tables, not reachable) into a one-line message and exit status 1, never a traceback.
+tables, not reachable) into a one-line message and exit status 1, never a traceback; what the
+table reader tells of a file it read (`weighting.tables.ReadNotice`: a Windows-1252 CSV) is a
+`warning: ...` line.
 """
+
+import warnings
+from contextlib import contextmanager
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -12,12 +17,32 @@ from sqlalchemy.exc import DBAPIError
 from survey import create_app, storage
 from survey.edition_data import register_database_source
 from weighting.errors import WijkprofielError
+from weighting.tables import ReadNotice
+
+
+@contextmanager
+def reader_notices():
+    """Warnings of the table reader printed as `warning: ...` lines on stderr, each time; other
+    warnings are shown as Python shows them."""
+    with warnings.catch_warnings():
+        python_show = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, ReadNotice):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                python_show(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", ReadNotice)
+        yield
 
 
 class WijkprofielGroup(FlaskGroup):
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with reader_notices():
+                return super().invoke(ctx)
         except WijkprofielError as exc:
             raise click.ClickException(str(exc)) from None
         except (DBAPIError, PandasDatabaseError) as exc:  # no tables, or a database that is down
@@ -71,15 +96,22 @@ main.add_command(demo)
 import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to the demo group)
 
 
-def _database_url() -> str:
+@contextmanager
+def _app_transaction():
+    """A transaction on the app's database, for `data: db` in a weighting plan: `weight` runs
+    with or without an app context."""
     from flask import has_app_context
 
+    if has_app_context():
+        with storage.transaction() as db:
+            yield db
+        return
     # reading answers serves no requests: no production check of the secret key
-    return storage.database_url() if has_app_context() \
-        else create_app(serving=False).config["DATABASE_URL"]
+    with create_app(serving=False).app_context(), storage.transaction() as db:
+        yield db
 
 
-register_database_source(_database_url)  # `data: db` in weighting plans
+register_database_source(_app_transaction)  # `data: db` in weighting plans
 
 from survey.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
