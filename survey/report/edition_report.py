@@ -144,17 +144,21 @@ def indicator_table(frame: pd.DataFrame, questionnaires) -> tuple[pd.DataFrame, 
     columns, definitions = {}, {}
     for questionnaire in questionnaires.values():
         rows = frame.loc[groups[questionnaire.id]]
+        positions = frame.index.get_indexer(groups[questionnaire.id])
+        memo = {}  # each distinct answer decided once for all indicators of these rows
         for indicator in questionnaire.indicators:
             values = columns.setdefault(indicator.id, np.full(len(frame), np.nan))
-            positions = frame.index.get_indexer(groups[questionnaire.id])
-            values[positions] = indicator_values(indicator, questionnaire, rows).to_numpy()
+            values[positions] = indicator_values(indicator, questionnaire, rows, memo).to_numpy()
             if indicator.kind == "ratio":
                 below = columns.setdefault(indicator.id + DENOMINATOR_SUFFIX,
                                            np.full(len(frame), np.nan))
-                below[positions] = denominator_values(indicator, questionnaire, rows).to_numpy()
+                below[positions] = denominator_values(indicator, questionnaire, rows, memo).to_numpy()
             sharers = definitions.setdefault(indicator.id, (indicator, []))[1]
             sharers.append(questionnaire.id)
-    return pd.DataFrame(columns, index=frame.index), definitions
+    # one float block rather than a column at a time (stacked as pandas keeps it: a row per
+    # column, so that no transposed copy is made)
+    return (pd.DataFrame(np.vstack(list(columns.values())).T if columns else None,
+                         index=frame.index, columns=list(columns)), definitions)
 
 
 def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
