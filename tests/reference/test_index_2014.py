@@ -320,6 +320,28 @@ def test_inbraak_subjectief_misses_as_the_rounding_of_the_burglary_share_predict
     assert rounding[shares].round(1).tolist() == [3.7, 2.7, 1.9, 1.6, 1.4]
 
 
+def test_the_clip_half_width_85_fits_best_and_split_halves_agree(config, values, published):
+    # Mean absolute difference over the 14 columns and the total within 1 point per half-width
+    # of the clip: both best at 85. On 200 random halves the half-width with the most rows within
+    # 1 (ties to the one nearer 85) is 83, 84 or 85 in 96% of them.
+    widths = list(range(78, 93))
+    hits, mad = {}, {}
+    for width in widths:
+        clipped = config.with_method(clip=(100.0 - width, 100.0 + width))
+        unrounded = compute_scores(values, clipped, rounded=False)
+        mad[width] = round(float((unrounded - published).abs().mean().mean()), 3)
+        hits[width] = ((round_scores(unrounded) - published).abs() <= 1).sum(axis=1).to_numpy()
+    assert min(mad, key=mad.get) == 85 and max(widths, key=lambda w: hits[w].sum()) == 85
+    assert (mad[80], mad[82], mad[85], mad[86]) == (0.946, 0.897, 0.867, 0.870)
+    assert hits[85].sum() == 1017
+    rng = np.random.default_rng(2014)
+    picks = []
+    for _ in range(200):
+        half = rng.permutation(len(values))[:43]
+        picks.append(max(widths, key=lambda w: (hits[w][half].sum(), -abs(w - 85))))
+    assert sum(83 <= pick <= 85 for pick in picks) == 192
+
+
 def test_split_halves_choose_the_square_root_for_satisfaction(config, values, published):
     # 200 random halves of the 86 rows: the transform with the smaller difference to the
     # published Veiligheidsbeleving on one half is the square root in 179, and on the other half
