@@ -52,7 +52,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from survey import edition_data  # noqa: E402
+from survey import edition_data, storage  # noqa: E402
 from survey.fieldwork.answers import analysis_frame  # noqa: E402
 from survey.questionnaire.loader import load_all  # noqa: E402
 from survey.report.edition_report import (DESIGN_COLUMNS, estimate_indicators,  # noqa: E402
@@ -114,9 +114,10 @@ def seed(url: str, scale: float) -> float:
 
 def ours_and_r(url: str, r_count: int, workdir: Path) -> None:
     questionnaires = load_all()
-    frame = analysis_frame(url, 2024, questionnaires)
+    with storage.transaction(url) as db:
+        frame = analysis_frame(db, 2024, questionnaires)
+        margins = edition_data.write_margin_files(db, workdir / "margins", 2024)
     values, definitions = indicator_table(frame, questionnaires)
-    margins = edition_data.write_margin_files(url, workdir / "margins", 2024)
     design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margins)
     best = np.inf
     for _ in range(3):

@@ -4,6 +4,8 @@ Every command turns our own errors (`WijkprofielError`) and the database's (`DBA
 tables, not reachable) into a one-line message and exit status 1, never a traceback.
 """
 
+from contextlib import contextmanager
+
 import click
 from flask.cli import FlaskGroup, with_appcontext
 from pandas.errors import DatabaseError as PandasDatabaseError
@@ -71,15 +73,22 @@ main.add_command(demo)
 import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to the demo group)
 
 
-def _database_url() -> str:
+@contextmanager
+def _app_transaction():
+    """A transaction on the app's database, for `data: db` in a weighting plan: `weight` runs
+    with or without an app context."""
     from flask import has_app_context
 
+    if has_app_context():
+        with storage.transaction() as db:
+            yield db
+        return
     # reading answers serves no requests: no production check of the secret key
-    return storage.database_url() if has_app_context() \
-        else create_app(serving=False).config["DATABASE_URL"]
+    with create_app(serving=False).app_context(), storage.transaction() as db:
+        yield db
 
 
-register_database_source(_database_url)  # `data: db` in weighting plans
+register_database_source(_app_transaction)  # `data: db` in weighting plans
 
 from survey.serve import serve_command  # noqa: E402
 main.add_command(serve_command)

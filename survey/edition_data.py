@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
-from survey import storage
 from survey.errors import WijkprofielError
 from survey.fieldwork import aapor
 from survey.fieldwork.dispositions import disposition_column
@@ -37,10 +36,9 @@ class EditionDesign:
 EDITION_DESIGN = EditionDesign()
 
 
-def edition_year(url: str, year: int | None = None) -> int:
+def edition_year(db, year: int | None = None) -> int:
     """`year` if that edition exists, else the newest edition; raises if there is none."""
-    with storage.transaction(url) as session:
-        years = session.scalars(select(Edition.year).order_by(Edition.year)).all()
+    years = db.scalars(select(Edition.year).order_by(Edition.year)).all()
     if not years:
         raise WijkprofielError(
             "the database holds no edition yet; run `wijkprofiel demo seed` or import a sample"
@@ -52,7 +50,7 @@ def edition_year(url: str, year: int | None = None) -> int:
     return year
 
 
-def write_margin_files(url: str, directory: Path, year: int | None = None) -> list[Path]:
+def write_margin_files(db, directory: Path, year: int | None = None) -> list[Path]:
     """Write one margin CSV per register variable, by wijk: columns `wijk_code`, the variable,
     `total`. A margin that contains the stratum variable calibrates within each wijk.
 
@@ -60,15 +58,14 @@ def write_margin_files(url: str, directory: Path, year: int | None = None) -> li
     background or household type (a plain BRP extract) has no margins for them: those are
     left out, and the plan calibrates on the margins that exist (age group and sex at least).
     """
-    year = edition_year(url, year)
-    with storage.get_engine(url).connect() as connection:
-        margins = pd.read_sql(
-            select(PopulationMargin.wijk_code, PopulationMargin.variable,
-                   PopulationMargin.category, PopulationMargin.total)
-            .join(Edition, Edition.id == PopulationMargin.edition_id)
-            .where(Edition.year == year),
-            connection,
-        )
+    year = edition_year(db, year)
+    margins = pd.read_sql(
+        select(PopulationMargin.wijk_code, PopulationMargin.variable,
+               PopulationMargin.category, PopulationMargin.total)
+        .join(Edition, Edition.id == PopulationMargin.edition_id)
+        .where(Edition.year == year),
+        db.connection(),
+    )
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for variable in MARGIN_VARIABLES:
@@ -86,25 +83,23 @@ def write_margin_files(url: str, directory: Path, year: int | None = None) -> li
     return paths
 
 
-def areas(url: str) -> pd.DataFrame:
+def areas(db) -> pd.DataFrame:
     """The wijken with their gebied, in wijk code order: columns wijk_code, wijk, gebied."""
-    with storage.get_engine(url).connect() as connection:
-        return pd.read_sql(select(Area.wijk_code, Area.wijk, Area.gebied).order_by(Area.wijk_code),
-                           connection)
+    return pd.read_sql(select(Area.wijk_code, Area.wijk, Area.gebied).order_by(Area.wijk_code),
+                       db.connection())
 
 
-def fieldwork_summary(url: str, year: int) -> dict:
+def fieldwork_summary(db, year: int) -> dict:
     """Gross sample, completes, the response rate (AAPOR RR1, with the dispositions the
     dashboard shows, so that units screened out as not eligible leave the denominator) and
     completes by mode, formatted for the report."""
     disposition = disposition_column()
-    with storage.get_engine(url).connect() as connection:
-        rows = connection.execute(
-            select(SampleUnit.status, SampleUnit.mode, disposition, func.count())
-            .join(Edition, Edition.id == SampleUnit.edition_id)
-            .where(Edition.year == year)
-            .group_by(SampleUnit.status, SampleUnit.mode, disposition)
-        ).all()
+    rows = db.execute(
+        select(SampleUnit.status, SampleUnit.mode, disposition, func.count())
+        .join(Edition, Edition.id == SampleUnit.edition_id)
+        .where(Edition.year == year)
+        .group_by(SampleUnit.status, SampleUnit.mode, disposition)
+    ).all()
     gross = sum(count for *_, count in rows)
     completed = {}
     dispositions = {}
@@ -127,13 +122,17 @@ def fieldwork_summary(url: str, year: int) -> dict:
     }
 
 
-def register_database_source(url_of) -> None:
-    """Make `data: db` in a weighting plan read the answers of the newest edition from the
-    database whose URL `url_of()` returns (called only when a plan asks for it)."""
+def register_database_source(transaction) -> None:
+    """Make `data: db` in a weighting plan read the answers of the newest edition in the
+    session that `with transaction() as db:` opens (called only when a plan asks for it)."""
     from survey.fieldwork.answers import answers_frame
     from weighting.plan import DATA_SOURCES
 
-    DATA_SOURCES["db"] = lambda plan: answers_frame(url_of())
+    def read(plan):
+        with transaction() as db:
+            return answers_frame(db)
+
+    DATA_SOURCES["db"] = read
 
 
 DEMO_PLAN = """\

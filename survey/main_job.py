@@ -32,18 +32,17 @@ from survey.staff.roles import ROLES
 DEMO_YEAR = 2024
 
 
-def demo_codes(url: str, per_group: int = 2) -> dict[tuple[str, str], list[str]]:
+def demo_codes(db, per_group: int = 2) -> dict[tuple[str, str], list[str]]:
     """A few personal codes per (questionnaire, status) of the demo edition, for trying out."""
     codes: dict[tuple[str, str], list[str]] = {}
-    with storage.transaction(url) as session:
-        rows = session.execute(
-            select(SampleUnit.questionnaire_id, SampleUnit.status, IdentityLink.access_code)
-            .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
-            .join(Edition, Edition.id == SampleUnit.edition_id)
-            .where(Edition.year == DEMO_YEAR)
-            .order_by(SampleUnit.id)
-            .limit(5000)
-        ).all()
+    rows = db.execute(
+        select(SampleUnit.questionnaire_id, SampleUnit.status, IdentityLink.access_code)
+        .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
+        .join(Edition, Edition.id == SampleUnit.edition_id)
+        .where(Edition.year == DEMO_YEAR)
+        .order_by(SampleUnit.id)
+        .limit(5000)
+    ).all()
     for questionnaire_id, status, code in rows:
         group = codes.setdefault((questionnaire_id, status), [])
         if len(group) < per_group:
@@ -51,15 +50,16 @@ def demo_codes(url: str, per_group: int = 2) -> dict[tuple[str, str], list[str]]
     return codes
 
 
-def ensure_demo_staff(url: str) -> dict[str, str]:
-    """One demo account per role with a fresh random password (printed, never stored plain);
-    existing accounts are left alone. Returns {username: password} of the new ones."""
+def ensure_demo_staff() -> dict[str, str]:
+    """One demo account per role with a fresh random password (printed, never stored plain),
+    each in a transaction of its own on the app's database; existing accounts are left
+    alone. Returns {username: password} of the new ones."""
     created = {}
     for role in ROLES:
         username = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         try:
-            with storage.transaction(url) as db:
+            with storage.transaction() as db:
                 add_user(db, username, password, role)
         except ValueError:
             continue  # exists from an earlier run; its password was printed then
@@ -85,7 +85,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     url = storage.database_url()
     started = time.perf_counter()
     storage.upgrade(url)
-    with storage.transaction(url) as session:
+    with storage.transaction() as session:
         exists = session.scalar(select(Edition.id).where(Edition.year == DEMO_YEAR)) is not None
     if exists and not reseed:
         click.echo(f"demo edition {DEMO_YEAR} is in the database already (use --reseed to rebuild)")
@@ -95,7 +95,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         # the previous edition, so that the report can show change over editions
         click.echo(f"seeding the previous edition {DEMO_YEAR - 2} for comparison ...")
         seed_edition(url, seed=seed - 2, scale=scale, year=DEMO_YEAR - 2, replace=True)
-    staff = ensure_demo_staff(url)
+    staff = ensure_demo_staff()
 
     click.echo("weighting the edition per wijk and estimating every indicator ...")
     t0 = time.perf_counter()
@@ -111,7 +111,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     stored = store_published(read_published(EXPORT_2014, load_index_configs(), 2014), published,
                              replace=True)
     click.echo(f"published edition 2014 (Veiligheidsindex) stored in {stored}")
-    report = build_edition_report(url, out_dir, year=DEMO_YEAR, pdf=missing_pdf is None,
+    report = build_edition_report(storage.session(), out_dir, year=DEMO_YEAR, pdf=missing_pdf is None,
                                   register=registers[0], previous_register=registers[1],
                                   published=published)
     click.echo(f"  {len(report.weights):,} respondents raked in "
@@ -125,7 +125,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     click.echo(f"register (objective indicators): {registers[0]}, {registers[1]}")
     # the public site from the report's own tables (wijkprofiel publish --report)
     site_dir = out_dir / "site"
-    _, site = publish_from_report(url, out_dir, site_dir, edition=DEMO_YEAR,
+    _, site = publish_from_report(storage.session(), out_dir, site_dir, edition=DEMO_YEAR,
                                   factsheets=missing_pdf is None)
     click.echo(f"public site: {site_dir / 'index.html'} ({len(site.pages)} pages, "
                f"{len(site.factsheets)} factsheets, {site.size_bytes / 1e6:.1f} MB)")
@@ -139,7 +139,9 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     click.echo(f"health check:           {base}/healthz")
     click.echo(f"public Wijkprofiel:     {base}/wijkprofiel/")
     click.echo("demo personal codes (questionnaire, status):")
-    for (questionnaire_id, status), codes in sorted(demo_codes(url).items()):
+    with storage.transaction() as db:
+        codes_by_group = demo_codes(db)
+    for (questionnaire_id, status), codes in sorted(codes_by_group.items()):
         click.echo(f"  {questionnaire_id:<20} {status:<12} {'  '.join(codes)}")
     if staff:
         click.echo("demo staff accounts (shown once):")

@@ -8,14 +8,17 @@ A Flask extension too (`init_app`): inside an app context (a request, a command)
 database is implied, so views and commands write `with storage.transaction() as db:` and pass
 `db` to the domain functions, which take a session and never a URL. Each app context has one
 session (`session()`), closed when the context ends (teardown), so nothing stays open after a
-request, even one that failed. `transaction(url)` with a URL is for code without an app (tests,
-benchmarks, the demo seeding another database).
+request, even one that failed. A long job that commits in steps of its own (a print run, the
+report) takes the session idle and runs each step in `with db.begin():`. Code without an app
+(tests, benchmarks, the demo seeding the database it is given, a command's `--database-url`)
+opens its session from the URL here, once (`session_at(url)`, `transaction(url)`), and hands it
+down.
 """
 
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 
 from alembic import command
 from alembic.config import Config
@@ -139,6 +142,19 @@ def transaction(url: str | None = None):
         yield independent
 
 
+@contextmanager
+def session_at(url: str | None = None):
+    """A session outside any transaction: the current app context's when `url` is None or the
+    app's own database (teardown closes it), else a new one on the database at `url`, closed
+    when the block ends. For a job that commits in steps of its own (`with db.begin():` per
+    step) and for code without an app, which names its database once, here."""
+    if url is None or (has_app_context() and url == database_url()):
+        yield session()
+        return
+    with session_factory(url)() as independent:
+        yield independent
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -161,11 +177,12 @@ def current_revision(url: str) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def require_fieldwork_tables(url: str) -> None:
+def require_fieldwork_tables(db: Session) -> None:
     """A clear error for a database without the fieldwork tables (a wrong DATABASE_URL, or a
-    database never migrated), before a command reads from it."""
+    database never migrated), before a command reads from it with the session `db`."""
+    url = db.get_bind().url
     try:
-        tables = set(inspect(get_engine(url)).get_table_names())
+        tables = set(inspect(db.get_bind()).get_table_names())
     except SQLAlchemyError as exc:
         raise WijkprofielError(
             f"{display_url(url)}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
@@ -192,8 +209,8 @@ def describe_database_error(exc: Exception) -> str:
     return f"database {where}: {first_line}"
 
 
-def display_url(url: str) -> str:
-    """The URL without its password, for messages."""
+def display_url(url) -> str:
+    """The URL (text or SQLAlchemy's URL) without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # a URL SQLAlchemy cannot parse is shown as given

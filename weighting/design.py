@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from weighting.errors import DesignError
+from weighting.errors import DesignError, record_row
 from weighting.replicates import VARIANCE_METHODS, make_replicates
 
 LONELY_PSU_RULES = ("fail", "remove", "certainty", "adjust")
@@ -82,9 +82,10 @@ class Design:
 
     def __init__(self, frame, *, design_weight=None, strata=None, fpc=None, cluster=None,
                  lonely_psu="fail", source="<data>", variance="taylor", replicates=None, seed=None,
-                 replicate_factors=None, mse=False):
+                 replicate_factors=None, mse=False, rows=None):
         self.__dict__.update(_build(frame, design_weight=design_weight, strata=strata, fpc=fpc,
-                                    cluster=cluster, lonely_psu=lonely_psu, source=source))
+                                    cluster=cluster, lonely_psu=lonely_psu, source=source,
+                                    rows=rows))
         self.steps = ()
         self.diagnostics = {}
         self.variance = variance
@@ -101,6 +102,11 @@ class Design:
     def n(self) -> int:
         """Number of respondents (rows)."""
         return len(self.weights)
+
+    def row(self, i: int) -> int:
+        """The row of respondent `i` (from 0) in messages: its file row when the data came from
+        a file, else i + 1."""
+        return record_row(getattr(self, "rows", None), i)
 
     @property
     def is_calibrated(self) -> bool:
@@ -170,6 +176,7 @@ def _build(
     cluster=None,
     lonely_psu: str = "fail",
     source: str = "<data>",
+    rows=None,
 ) -> dict:
     """Build and check a design, like R's `svydesign(id=~c1+c2, strata=, weights=, fpc=~f1+f2)`.
 
@@ -188,6 +195,8 @@ def _build(
             `options(survey.lonely.psu=)`: 'fail' (an error when a variance is asked),
             'remove'/'certainty' (nothing), 'adjust' (centred at zero, R 4.1.1's rule).
         source: name of the data in error messages.
+        rows: the file row of each respondent (the header is row 1), for messages; without
+            it the first respondent is row 1.
 
     Returns:
         The attributes of a `Design`.
@@ -221,16 +230,16 @@ def _build(
     frame = frame.reset_index(drop=True)
 
     if design_weight is not None:
-        w = _numeric_column(frame, design_weight, source)
+        w = _numeric_column(frame, design_weight, source, rows)
         bad = np.flatnonzero(~(w > 0))
         if bad.size:
             i = int(bad[0])
-            raise DesignError(source, f"{frame[design_weight].iloc[i]} is not a positive number; design weights must be > 0", row=i + 1, column=design_weight)
+            raise DesignError(source, f"{frame[design_weight].iloc[i]} is not a positive number; design weights must be > 0", row=record_row(rows, i), column=design_weight)
 
     for role, col in [("strata", strata)] + [("cluster", c) for c in clusters]:
         if col is not None and frame[col].isna().any():
             i = int(np.flatnonzero(frame[col].isna().to_numpy())[0])
-            raise DesignError(source, f"{role} value is missing", row=i + 1, column=col)
+            raise DesignError(source, f"{role} value is missing", row=record_row(rows, i), column=col)
 
     if strata is None:
         s_codes, s_labels = np.zeros(n, dtype=np.int64), pd.Index(["(all)"])
@@ -265,7 +274,7 @@ def _build(
         n_psu = np.bincount(psu_stratum, minlength=H).astype(float)
         pop_psu = np.full(H, np.inf)
         if fpcs:
-            pop_psu = _population_sizes(frame, fpcs[k], stratum, labels, n_psu, k, source)
+            pop_psu = _population_sizes(frame, fpcs[k], stratum, labels, n_psu, k, source, rows)
         stages.append(Stage(stratum, labels, psu, psu_stratum, n_psu, pop_psu))
         if col is not None:
             names = frame[clusters[:k + 1]].astype(str).agg("/".join, axis=1) if k else frame[col].astype(str)
@@ -296,6 +305,7 @@ def _build(
     first = stages[0]
     return dict(
         frame=frame,
+        rows=None if rows is None else np.asarray(rows),
         weights=w.copy(),
         design_weights=w.copy(),
         stratum_codes=s_codes,
@@ -316,10 +326,10 @@ def _build(
     )
 
 
-def _population_sizes(frame, column, stratum, labels, n_psu, k, source) -> np.ndarray:
+def _population_sizes(frame, column, stratum, labels, n_psu, k, source, rows) -> np.ndarray:
     """Population PSUs per stratum of one stage from its fpc column (sizes or fractions)."""
     H = len(labels)
-    f = _numeric_column(frame, column, source)
+    f = _numeric_column(frame, column, source, rows)
     lo = np.full(H, np.inf)
     hi = np.full(H, -np.inf)
     np.minimum.at(lo, stratum, f)
@@ -341,10 +351,10 @@ def _population_sizes(frame, column, stratum, labels, n_psu, k, source) -> np.nd
     return lo
 
 
-def _numeric_column(frame: pd.DataFrame, column: str, source: str) -> np.ndarray:
+def _numeric_column(frame: pd.DataFrame, column: str, source: str, rows=None) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         i = int(bad[0])
-        raise DesignError(source, f"{frame[column].iloc[i]!r} is not a number", row=i + 1, column=column)
+        raise DesignError(source, f"{frame[column].iloc[i]!r} is not a number", row=record_row(rows, i), column=column)
     return values

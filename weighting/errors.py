@@ -36,6 +36,17 @@ class InputError(WijkprofielError):
         return f"{head}: {self.detail}"
 
 
+def record_row(rows, i: int) -> int:
+    """The row to name for record `i` (from 0) of a table: its row in the file it was read from
+    (`rows`, the file row of each record, the header is row 1, as every import numbers rows),
+    or i + 1 for a table made in memory (its first record is row 1).
+
+    >>> record_row([2, 3, 5], 2), record_row(None, 2)
+    (5, 3)
+    """
+    return int(rows[i]) if rows is not None else i + 1
+
+
 # Errors of the weighting library. Each names the file (or '<data>'/'margin 2' for in-memory
 # input) and the margin, category or stratum, so a statistician can fix the input.
 

@@ -50,7 +50,7 @@ def _numeric(design: Design, variable: str) -> np.ndarray:
     bad = np.flatnonzero(np.isnan(values) & col.notna().to_numpy())
     if bad.size:
         i = int(bad[0])
-        raise EstimationError(design.source, f"{col.iloc[i]!r} is not a number", row=i + 1, column=variable)
+        raise EstimationError(design.source, f"{col.iloc[i]!r} is not a number", row=design.row(i), column=variable)
     return values
 
 

@@ -3,14 +3,15 @@
 The Wijkprofiel site exports one row per wijk (wijknr < 4000), gebied (4000-4999) and
 Rotterdam (5000): semicolon-separated, Dutch column names, decimal commas (`2,4`), percentages
 with a percent sign (`52%`, read as 52.0). Published score columns may be present; they are
-ignored when reading indicator values. Row numbers in error messages count lines of the file as
-a spreadsheet shows them: the header is row 1, the first area row 2.
+ignored when reading indicator values. The file is read by `weighting.tables`, the reader of
+every import (encoding, header, limits), with the separator fixed to ;. Row numbers in error
+messages count rows of the file as a spreadsheet shows them: the header is row 1, the first
+area row 2.
 """
 
 import csv
-import io
 import re
-from pathlib import Path
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -50,34 +51,19 @@ def normalise_name(name):
 
 
 def read_rows(path):
-    """The header and rows of a semicolon-separated file, each row with its spreadsheet row number.
+    """The header and rows of a semicolon-separated file, each row with its spreadsheet row
+    number; a Windows export is read as Windows-1252 with a `tables.ReadNotice` warning.
 
     Raises:
-        InputError: the file cannot be read, is empty, or a row has more cells than the header.
+        InputError: the file cannot be read, has no header, or a row has more values than the
+            header has columns.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
-    text, _notices = tables.decode(raw, path)  # a Windows export reads as Windows-1252
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=DELIMITER)
-    try:
-        lines = list(reader)
-    except csv.Error as exc:
-        raise InputError(path, f"is not a semicolon-separated file: {exc}", row=reader.line_num) from None
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise InputError(path, "is empty; expected a header row with 'wijknr' and indicator columns")
-    header = [cell.strip() for cell in lines[0]]
-    rows = []
-    for number, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            raise InputError(path, f"has {len(cells)} cells but the header has {len(header)}; "
-                                   f"is a ';' inside a value?", row=number)
-        rows.append((number, cells + [""] * (len(header) - len(cells))))
-    return header, rows
+    table = tables.read_path(path, delimiter=DELIMITER, source=str(path))
+    table.first_error()
+    for notice in table.notices:
+        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    cells = table.data.itertuples(index=False, name=None)
+    return table.headers, [(int(number), list(row)) for number, row in zip(table.row_numbers, cells)]
 
 
 def wijk_number(text, path, row, column, first_row_of):

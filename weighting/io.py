@@ -1,109 +1,136 @@
 """Reading respondents and margins from CSV, Excel or SPSS files.
 
-Every problem becomes an `InputError` naming the file, so the CLI prints one clean line.
+CSV and Excel files are read by `weighting.tables`, the reader of every import (its encoding,
+separator, header and Excel rules; a position is a row of the file, the header row 1), then
+each column is typed as `data_frame` says; SPSS .sav files by pyreadstat. Every problem becomes
+an `InputError` naming the file, so the CLI prints one clean line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from weighting import safe_read, tables
+from weighting import tables
 from weighting.calibration import Margin
 from weighting.errors import InputError, MarginError
 
-DATA_SUFFIXES = {".csv": "CSV", ".xlsx": "Excel", ".xls": "Excel", ".sav": "SPSS"}
+DATA_SUFFIXES = {".csv": "CSV", ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel",
+                 ".sav": "SPSS"}
+
+# cells that mean "no value", as pandas and R read them (Excel writes #N/A for a failed formula)
+MISSING_CELLS = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                           "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None",
+                           "n/a", "nan", "null"})
+_WHOLE = r"[+-]?\d+"
+_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|Inf|INF)"
+_BOOLEANS = {"True": True, "TRUE": True, "true": True, "False": False, "FALSE": False,
+             "false": False}
 
 
-def read_table(path, *, what: str = "data") -> pd.DataFrame:
-    """Read a CSV, Excel (first sheet) or SPSS .sav file into a DataFrame.
+@dataclass
+class DataFile:
+    """A data or margin file as read: its columns typed, and the file row of each record (the
+    header is row 1; None for SPSS, whose records have no rows to point at)."""
 
-    SPSS value labels are applied (the categories as text), so they match margins written as text.
+    frame: pd.DataFrame
+    rows: np.ndarray | None
+
+
+def read_file(path, *, what: str = "data") -> DataFile:
+    """Read a CSV, Excel (first sheet) or SPSS .sav file, with the file row of each record.
+
+    A Windows-1252 CSV is read as every import reads it, with a `tables.ReadNotice` warning that says
+    so. SPSS value labels are applied (the categories as text), so they match margins written
+    as text.
 
     Args:
         path: file path; the suffix chooses the reader.
         what: what the file is, for error messages ('data', 'margin').
 
     Raises:
-        InputError: missing file, unknown suffix, unreadable content.
+        InputError: missing file, unknown suffix, unreadable content, a row with more values
+            than the header has columns, a header name twice.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise InputError(path, f"cannot read a {what} file ending in {suffix or '(nothing)'!r}; "
+                         "use .csv, .xlsx or .sav")
+    if not path.is_file():
+        raise InputError(path, f"{what} file not found")
+    if suffix == ".sav":
+        return DataFile(_read_sav(path, what), None)
+    try:
+        table = tables.read_path(path, source=str(path))
+    except InputError as exc:
+        if DATA_SUFFIXES[suffix] == "Excel" and exc.row is None:  # the workbook itself
+            raise InputError(path, f"cannot read this Excel {what} file: {exc.detail}") from None
+        raise
+    table.first_error()
+    for notice in table.notices:
+        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    return DataFile(data_frame(table), table.row_numbers)
+
+
+def read_table(path, *, what: str = "data") -> pd.DataFrame:
+    """The records of a CSV, Excel or SPSS file as a DataFrame (`read_file` without the rows).
 
     >>> read_table("missing.csv")
     Traceback (most recent call last):
     ...
     weighting.errors.InputError: missing.csv: data file not found
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in DATA_SUFFIXES:
-        raise InputError(path, f"cannot read a {what} file ending in {suffix or '(nothing)'!r}; use .csv, .xlsx or .sav")
-    if not path.is_file():
-        raise InputError(path, f"{what} file not found")
-    try:
-        if suffix == ".csv":
-            return _read_csv(path, what)
-        if suffix in (".xlsx", ".xls"):
-            # limits on the archive and the sheet's extent before pandas fills the sheet
-            try:
-                safe_read.check_xlsx(path, path)
-            except InputError as exc:
-                raise InputError(path, f"cannot read this Excel {what} file: {exc.detail}") from None
-            header = pd.read_excel(path, header=None, nrows=1, engine="openpyxl")
-            _check_header(path, list(header.iloc[0]) if len(header) else [])
-            return pd.read_excel(path, engine="openpyxl")
-        import pyreadstat
+    return read_file(path, what=what).frame
 
+
+def data_frame(table: tables.TextTable) -> pd.DataFrame:
+    """The columns of a table typed as R's read.csv and pandas type them: a column whose every
+    filled cell is a whole number is integer (float when a cell is missing), one whose every
+    filled cell is a number (decimal comma or point) is float, one of True/False is boolean,
+    anything else text. `MISSING_CELLS` (empty, NA, #N/A, ...) are missing (NaN).
+
+    >>> t = tables.read_table("a;b;c;d\n1;7,5;man;\n2;NA;vrouw;x\n".encode(), "d.csv")
+    >>> f = data_frame(t)
+    >>> f.dtypes.astype(str).tolist(), f["b"].tolist(), f["d"].tolist()
+    (['int64', 'float64', 'str', 'str'], [7.5, nan], [nan, 'x'])
+    """
+    columns = {}
+    for position, name in enumerate(table.headers):
+        cells = table.data[position].astype(object)
+        stripped = cells.str.strip()
+        missing = cells.isin(MISSING_CELLS) | stripped.eq("")
+        filled = stripped[~missing]
+        if filled.empty:
+            columns[name] = pd.Series(np.nan, index=cells.index, dtype=float)
+        elif filled.str.fullmatch(_WHOLE).all():
+            numbers = pd.to_numeric(stripped.where(~missing), errors="coerce")
+            columns[name] = numbers if missing.any() else numbers.astype(np.int64)
+        elif filled.str.fullmatch(_NUMBER).all():
+            columns[name] = pd.to_numeric(stripped.where(~missing).str.replace(",", ".", regex=False),
+                                          errors="coerce").astype(float)
+        elif filled.isin(_BOOLEANS).all():
+            values = filled.map(_BOOLEANS)
+            columns[name] = (values.astype(bool) if not missing.any()
+                             else values.reindex(cells.index).astype(object))
+        else:
+            columns[name] = cells.where(~missing, np.nan).astype("str")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(table.data)))
+
+
+def _read_sav(path: Path, what: str) -> pd.DataFrame:
+    import pyreadstat
+
+    try:
         frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
-        return frame
-    except InputError:
-        raise
-    except Exception as exc:  # the readers raise many types; the user needs the file and the cause
-        raise InputError(path, f"cannot read this {DATA_SUFFIXES[suffix]} {what} file: {exc}") from None
-
-
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
-    """A CSV as Excel writes it here: UTF-8 with or without BOM, comma-separated, or (Dutch
-    Excel) semicolon-separated with decimal commas, or tab-separated; the separator is found as
-    every import finds it (`weighting.tables.delimiter_of`), decoded by the import's decoder
-    (`weighting.tables.decode`). Anything else is refused, naming the line of the file (the
-    data's own errors name a data row: the first row under the header is 1). Unlike the other
-    imports, a Windows-1252 file is refused rather than read with a note: the weighting
-    command has no place to show the note."""
-    try:
-        text, _notices = tables.decode(path.read_bytes(), str(path), windows_1252=False)
-    except InputError as exc:  # the file's line, as the rest of this reader names it
-        raise InputError(path, exc.detail, line=exc.row) from None
-    if not text.strip():
-        raise InputError(path, f"is empty; a {what} file starts with a header row of column names")
-    first_line = text.splitlines()[0]
-    delimiter = tables.delimiter_of(first_line)  # the separator rule of every import
-    semicolons = delimiter == ";"
-    options = {"sep": delimiter, "decimal": "," if semicolons else "."}
-    _check_header(path, next(csv.reader([first_line], delimiter=delimiter)))
-    try:
-        return pd.read_csv(io.StringIO(text), low_memory=False, **options)
-    except pd.errors.ParserError as exc:
-        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if ragged:
-            expected, line, saw = ragged.groups()
-            shown = "tab" if delimiter == "\t" else delimiter
-            raise InputError(path, f"has {saw} cells but the header has {expected}; is a "
-                             f"{shown} inside a value without quotes?",
-                             line=int(line)) from None
-        raise
-
-
-def _check_header(path: Path, names: list) -> None:
-    seen = {}
-    for position, name in enumerate(names, start=1):
-        key = str(name).strip()
-        if key in seen:
-            raise InputError(path, f"the header has column {key!r} twice (columns {seen[key]} and "
-                             f"{position}); every column needs its own name", line=1, column=key)
-        seen[key] = position
+    except Exception as exc:  # pyreadstat raises its own types; the user needs the file and the cause
+        raise InputError(path, f"cannot read this SPSS {what} file: {exc}") from None
+    return frame
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -149,7 +176,7 @@ def read_margin(path) -> Margin:
     Raises:
         InputError, MarginError: unreadable file, no `total` column, bad totals.
     """
-    table = read_table(path, what="margin")
-    if table.empty:
+    read = read_file(path, what="margin")
+    if read.frame.empty:
         raise MarginError(Path(path), "the margin table has no rows")
-    return Margin(table, str(path))
+    return Margin(read.frame, str(path), rows=read.rows)

@@ -41,7 +41,7 @@ from weighting import calibration, estimation
 from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
-from weighting.io import read_margin, read_table, spreadsheet_safe
+from weighting.io import read_file, read_margin, spreadsheet_safe
 from weighting.safe_read import YamlLoader
 
 METHODS = ("poststratify", "raking", "linear", "logit")
@@ -334,18 +334,20 @@ class PlanResult:
     warnings: list
 
 
-def load_data(plan: Plan) -> tuple[pd.DataFrame, str]:
-    """The respondents of a plan and their name for messages."""
+def load_data(plan: Plan) -> tuple[pd.DataFrame, str, np.ndarray | None]:
+    """The respondents of a plan, their name for messages and, read from a file, the file row
+    of each (for messages)."""
     if plan.data in DATA_SOURCES:
         frame = DATA_SOURCES[plan.data](plan)
         if not isinstance(frame, pd.DataFrame):
             raise plan.error("data", f"the {plan.data!r} source did not return a table")
-        return frame, f"<{plan.data}>"
+        return frame, f"<{plan.data}>", None
     if plan.data == "db":
         raise plan.error("data", "'db' (the fieldwork database) is not available here: nothing registered it; "
                          "run `wijkprofiel weight` with the survey app installed, or give a CSV, Excel or SPSS file")
     path = plan.base / plan.data
-    return read_table(path), str(path)
+    read = read_file(path)
+    return read.frame, str(path), read.rows
 
 
 def run_plan(plan: Plan) -> PlanResult:
@@ -358,11 +360,11 @@ def run_plan(plan: Plan) -> PlanResult:
     Raises:
         InputError (and its subclasses): anything wrong with the plan, data or margins.
     """
-    frame, source = load_data(plan)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        frame, source, rows = load_data(plan)  # a file read as Windows-1252 warns
         design = Design(frame, design_weight=plan.design_weight, strata=plan.strata, fpc=plan.fpc,
-                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source,
+                        cluster=plan.cluster, lonely_psu=plan.lonely_psu, source=source, rows=rows,
                         variance=plan.variance, replicates=plan.replicates, seed=plan.seed)
         margins = [read_margin(plan.base / m) for m in plan.margins]
         common = dict(collapse_min=plan.collapse_min)

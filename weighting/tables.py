@@ -4,7 +4,8 @@ an Excel workbook; every import reads its file here, so the rules are the same e
 - Encoding: UTF-8 with or without a byte order mark; else Windows-1252 (Dutch Excel's "CSV
   (gescheiden door lijstscheidingsteken)"), read with a notice that says so; binary data is
   refused.
-- Separator: whichever of ; , and tab the header line holds most of (`delimiter_of`).
+- Separator: whichever of ; , and tab the header line holds most of (`delimiter_of`), unless
+  the format fixes it (the Wijkprofiel export: ;).
 - Excel: .xlsx/.xlsm, the first sheet, after the limits of `weighting.safe_read` (archive
   members, unpacked size, cells and extent) are checked; .xls is refused.
 - Header: the first row; a name given twice (case aside) is refused. Empty lines are skipped;
@@ -31,10 +32,15 @@ import pandas as pd
 from weighting import safe_read
 from weighting.errors import InputError
 
-__all__ = ["TextTable", "read_table", "read_path", "decode", "delimiter_of", "parse_decimal"]
+__all__ = ["TextTable", "ReadNotice", "read_table", "read_path", "decode", "delimiter_of",
+           "parse_decimal"]
 
 
-@dataclass
+class ReadNotice(UserWarning):
+    """A notice (`TextTable.notices`) raised as a warning by a reader that returns only rows:
+    the weighting and index commands print it as "warning: ..."."""
+
+
 @dataclass
 class TextTable:
     """A file as read: its headers, its data rows as text, and each row's number in the file."""
@@ -51,26 +57,36 @@ class TextTable:
     notices: list[str] = field(default_factory=list)
     """What the reader did that the coordinator should know (a Windows encoding read)."""
 
+    def first_error(self) -> None:
+        """Raise the first row that could not be read, for imports that stop at one."""
+        if self.errors:
+            raise self.errors[0]
 
 
-def read_path(path) -> TextTable:
-    """`read_table` of a file on disk; a missing file is an InputError."""
+def read_path(path, *, delimiter: str | None = None, source: str | None = None) -> TextTable:
+    """`read_table` of a file on disk, its rows named by the file's name (or `source`); a
+    missing or unreadable file is an InputError naming its path."""
     path = Path(path)
+    where = source or path
     try:
         content = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "file not found; expected a CSV or Excel (.xlsx) file") from None
+        raise InputError(where, "file not found; expected a CSV or Excel (.xlsx) file") from None
     except IsADirectoryError:
-        raise InputError(path, "is a directory; expected a CSV or Excel (.xlsx) file") from None
-    return read_table(content, path.name)
+        raise InputError(where, "is a directory; expected a CSV or Excel (.xlsx) file") from None
+    except OSError as exc:  # no permission, a device error
+        raise InputError(where, f"cannot be read: {exc.strerror or exc}") from None
+    return read_table(content, source or path.name, delimiter=delimiter)
 
 
-def read_table(content: bytes, source: str) -> TextTable:
+def read_table(content: bytes, source: str, *, delimiter: str | None = None) -> TextTable:
     """Read a CSV or Excel file's header and rows as text.
 
     Args:
         content: the file's bytes.
         source: its name, for messages; `.xlsx`/`.xlsm` (or a zip signature) means Excel.
+        delimiter: the separator of a format that fixes it (the Wijkprofiel export's ;);
+            by default `delimiter_of` the header line.
     Returns:
         a `TextTable`.
     Raises:
@@ -87,7 +103,7 @@ def read_table(content: bytes, source: str) -> TextTable:
     if suffix in (".xlsx", ".xlsm") or content[:4] == b"PK\x03\x04":
         records, notices = _excel_records(content, source), []
     else:
-        records, notices = _csv_records(content, source)
+        records, notices = _csv_records(content, source, delimiter)
     digest = hashlib.sha256(content).hexdigest()
     header, *body = records if records else [[]]
     if not any(cell.strip() for cell in header):
@@ -124,13 +140,10 @@ def read_table(content: bytes, source: str) -> TextTable:
                  notices)
 
 
-def decode(content: bytes, source: str, *, windows_1252: bool = True) -> tuple[str, list[str]]:
+def decode(content: bytes, source: str) -> tuple[str, list[str]]:
     """The text of a CSV file: UTF-8 with or without a BOM, else Windows-1252 (Dutch Excel's
     "CSV (gescheiden door lijstscheidingsteken)"), which is read with a notice saying so.
 
-    Args:
-        windows_1252: False refuses what is not UTF-8 instead (the weighting command, which
-            has no place to show the notice).
     Raises:
         InputError: neither encoding (the row of the first byte neither can read), or binary
             data (a NUL).
@@ -144,10 +157,6 @@ def decode(content: bytes, source: str, *, windows_1252: bool = True) -> tuple[s
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if not windows_1252:
-            raise InputError(source, f"is not UTF-8 text (byte 0x{content[exc.start]:02x} "
-                             "cannot be read); save it as 'CSV UTF-8' in Excel, or as UTF-8 "
-                             "text", row=content[:exc.start].count(b"\n") + 1) from None
         try:
             text = content.decode("cp1252")
         except UnicodeDecodeError as cp_exc:
@@ -158,7 +167,7 @@ def decode(content: bytes, source: str, *, windows_1252: bool = True) -> tuple[s
         row = content[:exc.start].count(b"\n") + 1
         notices.append(f"{source} is not UTF-8 (row {row} has byte 0x{content[exc.start]:02x}); "
                        "it was read as Windows-1252, the encoding of Dutch Excel's CSV: check "
-                       "that names such as 'Çelik' and 'Müller' look right below")
+                       "that names such as 'Çelik' and 'Müller' look right")
     if "\x00" in text:
         raise InputError(source, "is not a CSV file (it holds binary data); expected CSV UTF-8 "
                          "or an Excel workbook (.xlsx)")
@@ -176,9 +185,10 @@ def delimiter_of(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
-def _csv_records(content: bytes, source: str) -> tuple[list[list[str]], list[str]]:
+def _csv_records(content: bytes, source: str,
+                 delimiter: str | None) -> tuple[list[list[str]], list[str]]:
     text, notices = decode(content, source)
-    delimiter = delimiter_of(text.split("\n", 1)[0])
+    delimiter = delimiter or delimiter_of(text.split("\n", 1)[0])
     records = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

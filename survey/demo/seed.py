@@ -291,8 +291,9 @@ def seed_edition(
     with clock.stage("analysis snapshot"):
         # the report's wide table from the answers in hand, not pivoted back out of the
         # millions of rows just written (survey.fieldwork.wide_table)
-        store_analysis_snapshot(url, year, answers["sample_unit_id"], answers["variable"],
-                                answers["value"])
+        with storage.session_at(url) as db, db.begin():
+            store_analysis_snapshot(db, year, answers["sample_unit_id"], answers["variable"],
+                                    answers["value"])
 
     clock.seconds["total"] = round(time.perf_counter() - started, 2)
     status = sample["status"]

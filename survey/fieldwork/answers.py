@@ -24,7 +24,6 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from survey import storage
 from survey.errors import InputError
@@ -146,7 +145,7 @@ def answers_table(db, edition_id: int, *, questionnaire_id: str | None = None,
     return columns, list(rows(db, query, columns))
 
 
-def _completed_units_and_answers(db, url, edition_year, source=None):
+def _completed_units_and_answers(db, edition_year, source=None):
     """The edition's completed units (UNIT_COLUMNS, times as text) and their wide answers,
     the snapshot brought up to date first (`wide_table.read_edition`, with `source`)."""
     chosen = select(Edition.id).order_by(Edition.year.desc()).limit(1)
@@ -155,7 +154,7 @@ def _completed_units_and_answers(db, url, edition_year, source=None):
     edition_id = db.scalar(chosen)
     if edition_id is None:
         which = "no edition" if edition_year is None else f"no edition {edition_year}"
-        raise InputError(make_url(url).render_as_string(hide_password=True),
+        raise InputError(storage.display_url(db.get_bind().url),
                          f"{which}; seed one with `wijkprofiel demo seed`")
     query = AnswersQuery(edition_id)
     # Core rows as plain tuples: the ORM's row handling cost more than the query
@@ -169,25 +168,26 @@ def _completed_units_and_answers(db, url, edition_year, source=None):
     return units, wide
 
 
-def store_analysis_snapshot(url: str, edition_year: int, units, variables, values) -> int:
+def store_analysis_snapshot(db, edition_year: int, units, variables, values) -> int:
     """Bring the edition's wide snapshot up to date from answers held in memory (one entry per
     answer just written: unit id, variable, text or None; `wide_table.from_long`) instead of
     pivoting them back out of the answer table, so that the first report reads it ready.
-    Returns the number of units in the snapshot."""
+    Written in the caller's transaction `db`. Returns the number of units in the snapshot."""
     def source(ids, stamps):
         return wide_table.from_long(ids, stamps, units, variables, values)
 
-    with storage.transaction(url) as db:
-        _, wide = _completed_units_and_answers(db, url, edition_year, source=source)
+    _, wide = _completed_units_and_answers(db, edition_year, source=source)
     return len(wide.unit_ids)
 
 
-def analysis_frame(url: str, edition_year: int | None = None,
+def analysis_frame(db, edition_year: int | None = None,
                    questionnaires: dict | None = None) -> pd.DataFrame:
     """The analysis file, typed: completed units with their design, auxiliaries and answers.
 
     Args:
-        url: database URL.
+        db: a session in a transaction (`storage.transaction`); the snapshot brought up to
+            date is written in it, so commit it soon (the report reads in a short transaction
+            of its own).
         edition_year: the edition (default: the latest in the database).
         questionnaires: {id: Questionnaire} whose variable order orders the columns (default:
             `load_all()`).
@@ -202,8 +202,7 @@ def analysis_frame(url: str, edition_year: int | None = None,
     Raises:
         InputError: the database has no such edition (or none at all).
     """
-    with storage.transaction(url) as db:
-        units, wide = _completed_units_and_answers(db, url, edition_year)
+    units, wide = _completed_units_and_answers(db, edition_year)
     rows = pd.Index(wide.unit_ids).get_indexer(units["sample_unit_id"].astype(str))
     if questionnaires is None:
         questionnaires = load_all()
@@ -232,19 +231,20 @@ def questionnaire_order(variables, questionnaires: dict) -> list:
     return known + sorted(v for v in variables if v not in position)
 
 
-def answers_frame(url: str, edition_year: int | None = None) -> pd.DataFrame:
+def answers_frame(db, edition_year: int | None = None) -> pd.DataFrame:
     """The analysis file as plain text: `analysis_frame` with each answer column as objects
     (the stored text, None where a unit has no answer). Use `pd.to_numeric` for numbers.
 
     Raises:
         InputError: the database has no such edition (or none at all).
 
-    >>> frame = answers_frame("sqlite:///instance/wijkprofiel.db")     # doctest: +SKIP
+    >>> with storage.transaction("sqlite:///instance/wijkprofiel.db") as db:  # doctest: +SKIP
+    ...     frame = answers_frame(db)
     >>> frame[["wijk", "design_weight", "buurt_cijfer"]].head(1)       # doctest: +SKIP
              wijk  design_weight buurt_cijfer
     0  Spangen       7.81             7
     """
-    frame = analysis_frame(url, edition_year)
+    frame = analysis_frame(db, edition_year)
     for name in frame.columns[len(UNIT_COLUMNS):]:
         column = frame[name].array
         texts = np.append(np.asarray(column.categories, dtype=object), None)

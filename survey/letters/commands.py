@@ -39,8 +39,8 @@ def letters():
 def print_letters(kind, wave, batch_size, out_dir, year, letter_date, processes):
     """Write one PDF per batch of letters and a CSV manifest for the print house, and record
     which letter went to which unit."""
-    url = storage.database_url()
-    run = printing.print_run(url, current_app.config, kind, wave, out_dir, year=year,
+    run = printing.print_run(storage.session(), current_app.config, kind, wave, out_dir,
+                             year=year,
                              letter_date=letter_date.date() if letter_date else None,
                              batch_size=batch_size, processes=processes)
     skipped = run.skipped_text()

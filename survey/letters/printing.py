@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from survey import clock, storage
+from survey import clock
 from survey.errors import WijkprofielError
 from survey.fieldwork.exports import safe_cell
 from survey.letters import batches
@@ -43,21 +43,26 @@ class PrintRun:
         return ", ".join(f"{n} {batches.SKIP_REASONS[r]}" for r, n in self.skipped.items())
 
 
-def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
+def print_run(db, config, kind: str, wave: int, out_dir: Path, *,
               year: int | None = None, letter_date: date | None = None,
               batch_size: int = 5000, processes: int = 2, wijk_codes=None,
               now: datetime | None = None) -> PrintRun:
     """Print the letters of `kind` for `wave` (optionally only in `wijk_codes`) into
     `out_dir`: one PDF per batch and one manifest, and record them.
 
+    `db` is a session outside any transaction (the app context's, `storage.session()`): the
+    run reads who gets a letter in one transaction and records the letters in another,
+    committed before it returns; the rendering between them, minutes for a full wave, holds
+    no transaction and no connection.
+
     Raises:
         WijkprofielError: a bad kind or wave, files that already exist, or another run that
             recorded the same letters at the same time (its files are removed then).
     """
     printed_at = now or datetime.utcnow().replace(microsecond=0)
-    with storage.transaction(url) as session:
-        selection = batches.select_recipients(session, kind, wave, year, wijk_codes)
-        first_number = batches.next_batch_number(session, selection.edition_year, wave, kind)
+    with db.begin():
+        selection = batches.select_recipients(db, kind, wave, year, wijk_codes)
+        first_number = batches.next_batch_number(db, selection.edition_year, wave, kind)
     run = PrintRun(kind, wave, selection.edition_year, skipped=selection.skipped)
     if not selection.recipients:
         return run
@@ -81,7 +86,7 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
             for path, label, chunk in zip(run.paths, run.labels, chunks)]
     # worker processes are forked: close the pooled database connections first, so that no
     # child inherits (and, on exit, closes) a connection the parent still uses
-    storage.get_engine(url).dispose()
+    db.get_bind().dispose()
     results = render_batches(jobs, processes=processes)
     printed = [letter for result in results for letter in result]
     run.per_batch = [len(result) for result in results]
@@ -97,8 +102,8 @@ def print_run(url: str, config, kind: str, wave: int, out_dir: Path, *,
     for path in [run.manifest, *run.paths]:
         path.chmod(0o600)
     try:
-        with storage.transaction(url) as session:
-            batches.record_letters(session, printed, wave, printed_at)
+        with db.begin():
+            batches.record_letters(db, printed, wave, printed_at)
     except IntegrityError:
         for path in [run.manifest, *run.paths]:
             path.unlink(missing_ok=True)

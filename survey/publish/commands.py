@@ -25,12 +25,14 @@ from survey.publish.site import publish_site
 __all__ = ["publish_command", "publish_from_report"]
 
 
-def publish_from_report(url: str, report_dir: Path, out_dir: Path, *, edition=None,
+def publish_from_report(db, report_dir: Path, out_dir: Path, *, edition=None,
                         postcodes: Path | None = None, factsheets: bool = True):
-    """Publish the site from a report directory; the areas come from the database at `url`.
+    """Publish the site from a report directory; the areas come from the database, read in a
+    transaction of their own on `db` (a session outside any transaction).
     Returns (`SiteData`, `PublishedSite`)."""
-    storage.require_fieldwork_tables(url)
-    areas = edition_data.areas(url)
+    storage.require_fieldwork_tables(db)
+    with db.begin():
+        areas = edition_data.areas(db)
     table = read_postcodes(postcodes or DEMO_POSTCODES, areas)
     data = read_report(report_dir, areas=areas, postcodes=table, edition=edition)
     return data, publish_site(data, out_dir, factsheets=factsheets)
@@ -61,7 +63,6 @@ def publish_command(year, out_dir, report_dir, postcodes, register, previous_reg
                     factsheets, database_url):
     """Write the public Wijkprofiel site: pages for Rotterdam, every gebied and every wijk in
     Dutch and English, open data and a factsheet per wijk."""
-    url = database_url or storage.database_url()
     started = time.perf_counter()
     if factsheets:
         from survey.report.pdf import pdf_unavailable
@@ -71,21 +72,22 @@ def publish_command(year, out_dir, report_dir, postcodes, register, previous_reg
             raise click.ClickException(
                 f"cannot write the factsheets: WeasyPrint is unavailable ({missing}); install "
                 "libpango-1.0-0 libpangoft2-1.0-0, or use --no-factsheets")
-    if report_dir is None:
-        from survey.report.edition_report import build_edition_report
+    if report_dir is not None and (register or previous_register):
+        raise click.UsageError("--register and --previous-register belong to the report; "
+                               "with --report the report's own scores are used")
+    with storage.session_at(database_url) as db:
+        if report_dir is None:
+            from survey.report.edition_report import build_edition_report
 
-        with tempfile.TemporaryDirectory(prefix="wijkprofiel-report-") as work:
-            click.echo("estimating the edition as the report does ...")
-            build_edition_report(url, Path(work), year=year, pdf=False, register=register,
-                                 previous_register=previous_register)
-            data, site = publish_from_report(url, Path(work), out_dir, edition=year,
+            with tempfile.TemporaryDirectory(prefix="wijkprofiel-report-") as work:
+                click.echo("estimating the edition as the report does ...")
+                build_edition_report(db, Path(work), year=year, pdf=False, register=register,
+                                     previous_register=previous_register)
+                data, site = publish_from_report(db, Path(work), out_dir, edition=year,
+                                                 postcodes=postcodes, factsheets=factsheets)
+        else:
+            data, site = publish_from_report(db, report_dir, out_dir, edition=year,
                                              postcodes=postcodes, factsheets=factsheets)
-    else:
-        if register or previous_register:
-            raise click.UsageError("--register and --previous-register belong to the report; "
-                                   "with --report the report's own scores are used")
-        data, site = publish_from_report(url, report_dir, out_dir, edition=year,
-                                         postcodes=postcodes, factsheets=factsheets)
     click.echo(f"site:        {out_dir / 'index.html'} ({len(site.pages)} pages, Dutch and English)")
     click.echo(f"open data:   {out_dir / 'data'} ({len(site.data_files)} files)")
     if factsheets:

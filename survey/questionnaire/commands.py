@@ -56,8 +56,7 @@ def import_xlsform_command(xlsform, out, force, partial, edition):
     from survey.paths import QUESTIONNAIRES_DIR
     from survey.questionnaire.check import check_file
     from survey.questionnaire.xlsform import convert_xlsform
-
-    from survey.questionnaire.xlsform import snake
+    from survey.questionnaire.xlsform.names import snake
 
     if out is not None and snake(out.stem) != out.stem:
         # the check wants the id to equal the file name, and an id is snake_case

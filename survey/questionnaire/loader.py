@@ -1,7 +1,8 @@
 """Read a questionnaire file into frozen dataclasses: the one way the app sees a questionnaire.
 
-The YAML is parsed with the start line of every mapping and list item kept, checked against
-`questionnaires/schema.json`, then built into the `Questionnaire` / `Section` / `Page` /
+The YAML is parsed with the start line of every mapping and list item kept
+(`survey.questionnaire.yaml_lines`), checked against `questionnaires/schema.json`
+(`survey.questionnaire.schema`), then built into the `Questionnaire` / `Section` / `Page` /
 `Question` objects of `survey.questionnaire.model`. Conditions stay plain dicts (see
 `survey.questionnaire.rules`). References between parts (scales, goto targets, variables named
 in conditions and indicators) are checked by `survey.questionnaire.references`, which
@@ -14,225 +15,27 @@ in conditions and indicators) are checked by `survey.questionnaire.references`, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-import jsonschema
 import yaml
 
-from survey.paths import QUESTIONNAIRES_DIR
 from survey.errors import QuestionnaireError
+from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.model import (GridRow, HistoryChange, HistoryEntry, Indicator,
                                         Option, Page, Question, Questionnaire, RoutingRule,
                                         Scale, Section)
 from survey.questionnaire.references import reference_problems
-from weighting.safe_read import YamlLimitError, YamlLoader
-
-SCHEMA_PATH = QUESTIONNAIRES_DIR / "schema.json"
-SCHEMA_VERSION = 1
+from survey.questionnaire.schema import schema_problems
+from survey.questionnaire.yaml_lines import LineDict, read_yaml
+from weighting.safe_read import YamlLoader
 
 __all__ = [
-    "SCHEMA_PATH",
+    "build",
     "load_all",
     "load_questionnaire",
     "parse",
     "questionnaire_files",
-    "read_yaml",
 ]
-
-
-# --------------------------------------------------------------------------- YAML with lines
-
-
-class LineDict(dict):
-    """A dict that remembers the line of its start (`line`) and of each key (`key_lines`)."""
-
-    line: int = 0
-    key_lines: dict
-
-
-class LineList(list):
-    """A list that remembers its start line and the start line of each item."""
-
-    line: int = 0
-    item_lines: list
-
-
-class _LineLoader(YamlLoader):
-    """SafeLoader that records 1-based start lines and refuses duplicate keys, alias bombs and
-    deep nesting (`weighting.safe_read.YamlLoader`). The libyaml parser (CSafeLoader) keeps the
-    same marks and parses about ten times faster."""
-
-    def construct_mapping(self, node, deep=False):
-        if not isinstance(node, yaml.MappingNode):
-            return super().construct_mapping(node, deep=deep)
-        # keys written in this mapping (not merged in by `<<: *anchor`, which they may override)
-        own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
-        self.flatten_mapping(node)
-        result = LineDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        own_keys = set()
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found an unhashable key", key_node.start_mark) from None
-            if key in own_keys and id(key_node) in own:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
-                    key_node.start_mark)
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
-            if id(key_node) in own:
-                own_keys.add(key)
-        return result
-
-    def construct_line_sequence(self, node):
-        result = LineList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return result
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_line_sequence)
-
-
-def read_yaml(path) -> Any:
-    """Parse a YAML file keeping line numbers; raises QuestionnaireError with the line of a
-    syntax error or duplicate key.
-
-    >>> read_yaml("questionnaires/veiligheidsmonitor.yaml").key_lines["sections"]  # doctest: +SKIP
-    42
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuestionnaireError(path, "no such file") from None
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-        raise QuestionnaireError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                 "save it as UTF-8", line=line) from None
-    except OSError as exc:
-        raise QuestionnaireError(path, f"cannot read: {exc.strerror}") from None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except YamlLimitError as exc:
-        mark = exc.problem_mark
-        raise QuestionnaireError(path, f"YAML too large: {exc.problem}",
-                                 line=mark.line + 1 if mark else None) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise QuestionnaireError(
-            path, f"YAML syntax: {what}", line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        # a reader error (a control character) knows its position, not its line
-        position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        raise QuestionnaireError(path, f"YAML syntax: {exc}", line=line) from None
-
-
-def line_of(root, json_path) -> int | None:
-    """The line of the node at `json_path` (a sequence of keys and indexes), or of its nearest
-    ancestor that has one."""
-    node, line = root, getattr(root, "line", None)
-    for step in json_path:
-        if isinstance(node, LineDict) and step in node:
-            line = node.key_lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
-            line = node.item_lines[step]
-            node = node[step]
-        else:
-            break
-    return line
-
-
-# --------------------------------------------------------------------------- schema
-
-
-_schema_validator = None
-
-
-def schema_validator() -> jsonschema.Draft202012Validator:
-    global _schema_validator
-    if _schema_validator is None:
-        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        _schema_validator = jsonschema.Draft202012Validator(schema)
-    return _schema_validator
-
-
-def _where(json_path) -> str:
-    parts = []
-    for step in json_path:
-        parts.append(f"[{step}]" if isinstance(step, int) else (("." if parts else "") + str(step)))
-    return "".join(parts)
-
-
-def _describe(error: jsonschema.ValidationError) -> str:
-    """A message for one schema error: the schema's own `errorMessage` where it has one."""
-    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
-    if isinstance(custom, dict):
-        custom = custom.get(error.validator)
-    if custom:
-        instance = error.instance
-        return custom.replace("{instance!r}", repr(instance))
-    if error.validator == "additionalProperties":
-        message = error.message.replace("Additional properties are not allowed", "unknown key(s)")
-        instance = error.instance
-        if isinstance(instance, dict) and "variable" in instance and "type" in instance:
-            message += f" for a {instance['type']} question"
-        return message
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is missing")
-    return error.message
-
-
-def _narrow(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
-    """For a oneOf/anyOf failure, descend into the one branch the input evidently meant (the
-    only branch whose required keys are all there) and report all its errors, so that a typo in
-    a condition reads "unknown key 'inn'" rather than "not valid under any of the given
-    schemas"."""
-    if error.validator not in ("oneOf", "anyOf") or not error.context:
-        return [error]
-    branches = {}
-    for sub in error.context:
-        branches.setdefault(sub.schema_path[0], []).append(sub)
-    meant = [errs for errs in branches.values()
-             if not any(e.validator == "required" and not e.relative_path for e in errs)]
-    if len(meant) != 1 or len(branches) < len(error.validator_value):
-        # several branches fit (or, for oneOf, more than one matched): keep the summary
-        return [error]
-    return [narrowed for sub in meant[0] for narrowed in _narrow(sub)]
-
-
-def schema_problems(data, path) -> list[QuestionnaireError]:
-    """Every schema violation in the parsed file, in line order, each as a QuestionnaireError
-    with the line of the offending node."""
-    if not isinstance(data, dict):
-        return [QuestionnaireError(path, "expected a mapping with schema_version, id, ... at the top",
-                                   line=getattr(data, "line", 1))]
-    if data.get("schema_version") not in (None, SCHEMA_VERSION):
-        return [QuestionnaireError(
-            path, f"schema_version {data['schema_version']!r}: this toolkit reads only "
-                  f"schema_version {SCHEMA_VERSION}", line=line_of(data, ["schema_version"]))]
-    problems = []
-    errors = [e for error in schema_validator().iter_errors(data) for e in _narrow(error)]
-    for error in errors:
-        json_path = list(error.absolute_path)
-        message = _describe(error)
-        if json_path:
-            message = f"{_where(json_path)}: {message}"
-        problems.append(QuestionnaireError(path, message, line=line_of(data, json_path)))
-    problems.sort(key=lambda e: (e.line or 0))
-    return problems
 
 
 # --------------------------------------------------------------------------- building

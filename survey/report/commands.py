@@ -73,12 +73,12 @@ def report_command(year, previous, no_previous, out_dir, pdf, register, previous
         raise click.UsageError("--index-replicates: 0 (none) or at least 2")
     rule = PublicationRule(min_n=min_n, indicative_n=indicative_n, multiple_testing=multiple_testing,
                            index_replicates=index_replicates)
-    url = database_url or storage.database_url()
     started = time.perf_counter()
-    report = build_edition_report(url, out_dir, year=year, previous=previous,
-                                  compare=not no_previous, pdf=pdf, register=register,
-                                  previous_register=previous_register, rule=rule,
-                                  published=published or published_dir())
+    with storage.session_at(database_url) as db:
+        report = build_edition_report(db, out_dir, year=year, previous=previous,
+                                      compare=not no_previous, pdf=pdf, register=register,
+                                      previous_register=previous_register, rule=rule,
+                                      published=published or published_dir())
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

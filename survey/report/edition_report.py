@@ -286,16 +286,19 @@ def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
     return calibrate(design, margins, collapse_min=DESIGN.collapse_min)
 
 
-def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> EditionEstimates:
-    """Read, weight and estimate one edition; its margin files go to `margin_dir`."""
+def estimate_edition(db, year: int, margin_dir: Path, questionnaires) -> EditionEstimates:
+    """Read, weight and estimate one edition; its margin files go to `margin_dir`. `db` is a
+    session outside any transaction: the reading is one transaction of its own, committed
+    (with the analysis snapshot it brought up to date) before the weighting starts."""
     seconds = {}
     clock = time.perf_counter()
-    frame = analysis_frame(url, year, questionnaires)
-    if frame.empty:
-        raise WijkprofielError(f"edition {year} has no completed questionnaires to report on")
-    seconds["read"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    margin_paths = edition_data.write_margin_files(url, margin_dir, year)
+    with db.begin():
+        frame = analysis_frame(db, year, questionnaires)
+        if frame.empty:
+            raise WijkprofielError(f"edition {year} has no completed questionnaires to report on")
+        seconds["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        margin_paths = edition_data.write_margin_files(db, margin_dir, year)
     values, definitions = indicator_table(frame, questionnaires)
     seconds["indicator values"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -314,10 +317,9 @@ def estimate_edition(url: str, year: int, margin_dir: Path, questionnaires) -> E
     return EditionEstimates(year, frame, design, indicators, weights, seconds)
 
 
-def previous_edition(url: str, year: int, previous: int | None) -> int | None:
+def previous_edition(db, year: int, previous: int | None) -> int | None:
     """`previous` if given (it must exist), else the newest edition before `year`, if any."""
-    with storage.transaction(url) as session:
-        years = list(session.scalars(select(Edition.year).order_by(Edition.year)))
+    years = list(db.scalars(select(Edition.year).order_by(Edition.year)))
     if previous is not None:
         if previous not in years:
             raise WijkprofielError(f"--previous {previous}: no such edition in the database; "
@@ -393,17 +395,19 @@ def _every_area(table: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataF
     return full.reset_index()
 
 
-def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
+def build_edition_report(db, out_dir: Path, *, year: int | None = None,
                          previous: int | None = None, compare: bool = True,
                          pdf: bool = True, register: Path | None = None,
                          previous_register: Path | None = None,
                          published: Path | None = None,
                          rule: PublicationRule | None = None) -> EditionReport:
-    """Weight the edition in the database at `url`, estimate its indicators, compare them with
-    the previous edition and write the report to `out_dir`.
+    """Weight the edition in the database of session `db`, estimate its indicators, compare
+    them with the previous edition and write the report to `out_dir`.
 
     Args:
-        url: database URL.
+        db: a session outside any transaction (the app context's, `storage.session()`, or
+            `storage.session_at(url)`): the report reads in short transactions of its own,
+            and holds none while it computes and writes.
         out_dir: output directory (created).
         year: the edition (default: the newest).
         previous: the edition to compare with (default: the newest before `year`, if any).
@@ -432,27 +436,29 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
     editions/YEAR/answers.sav, codebook.html and codebook.csv.
     """
     started = time.perf_counter()
-    storage.require_fieldwork_tables(url)
-    year = edition_data.edition_year(url, year)
-    previous = previous_edition(url, year, previous) if compare else None
+    storage.require_fieldwork_tables(db)
+    with db.begin():
+        year = edition_data.edition_year(db, year)
+        previous = previous_edition(db, year, previous) if compare else None
+        areas = edition_data.areas(db)
+        fieldwork = edition_data.fieldwork_summary(db, year)
     if previous_register is not None and previous is None:
         raise WijkprofielError("--previous-register is given but there is no previous edition "
                                "to compare with")
     configs = load_index_configs()
     config = configs["Veiligheidsindex"]
-    areas = edition_data.areas(url)
     registers = indices.read_registers({year: register, previous: previous_register}, configs, areas)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     questionnaires = load_all()
 
-    current = estimate_edition(url, year, out_dir / "margins", questionnaires)
+    current = estimate_edition(db, year, out_dir / "margins", questionnaires)
     margin_paths = sorted((out_dir / "margins").glob("margin_*.csv"))
     edition_data.write_plan(out_dir, margin_paths)
     editions = {year: current}
     if previous is not None:
         editions[previous] = estimate_edition(
-            url, previous, out_dir / "editions" / str(previous) / "margins", questionnaires)
+            db, previous, out_dir / "editions" / str(previous) / "margins", questionnaires)
 
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
@@ -528,7 +534,7 @@ def build_edition_report(url: str, out_dir: Path, *, year: int | None = None,
         previous=previous, indicators=indicators, trend=trend, scores=score_table,
         weights=current.weights, weight_summary=_weight_summary(current.weights),
         area_weights=area_weight_summary(current.weights),
-        fieldwork=edition_data.fieldwork_summary(url, year),
+        fieldwork=fieldwork,
         method=_method(register if year in registers else None, flagged, rule),
         rule=rule, flag_summary=flag_summary,
         areas=areas, flagged_score=flagged, config=config,

@@ -48,8 +48,12 @@ def answers_page():
     return render_template("staff/export.html", edition=edition, options=options)
 
 
-def _csv_chunks(url, query):
-    with storage.transaction(url) as db:
+def _csv_chunks(query):
+    """The CSV in chunks of CSV_BATCH rows, read in one transaction on the app context's
+    session: `stream_with_context` pushes the request's app context again while the response
+    is sent, and its teardown closes the session when the last chunk is out (or the client
+    went away)."""
+    with storage.transaction() as db:
         columns = answers.header(db, query)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -82,8 +86,8 @@ def answers_file(kind):
     name = download_name(edition.year, query.questionnaire_id, kind)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
-        # streamed after the view returns, in a session of its own on the app's database
-        return Response(stream_with_context(_csv_chunks(storage.database_url(), query)),
+        # streamed after the view returns, in the app context stream_with_context keeps
+        return Response(stream_with_context(_csv_chunks(query)),
                         mimetype=EXPORT_TYPES[kind], headers=headers)
     with storage.transaction() as db:
         columns = answers.header(db, query)

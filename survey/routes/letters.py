@@ -113,7 +113,7 @@ def print_batch():
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     wijken = form.wijken.data or None
     try:
-        run = printing.print_run(storage.database_url(), current_app.config, form.kind.data,
+        run = printing.print_run(storage.session(), current_app.config, form.kind.data,
                                  form.wave.data, folder,
                                  year=current_app.config.get("EDITION_YEAR"),
                                  letter_date=letter_date, batch_size=form.batch_size.data,

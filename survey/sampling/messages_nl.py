@@ -57,9 +57,9 @@ _PATTERNS = [
      "Excel-werkmap"),
     (r"(?P<s>.*) is not UTF-8 \(row (?P<r>\d+) has byte (?P<b>0x[0-9a-f]+)\); it was read as "
      r"Windows-1252, the encoding of Dutch Excel's CSV: check that names such as 'Çelik' and "
-     r"'Müller' look right below",
+     r"'Müller' look right",
      "{s} is geen UTF-8 (rij {r} heeft byte {b}); het is gelezen als Windows-1252, de "
-     "codering van CSV uit Nederlandse Excel: controleer hieronder of namen als 'Çelik' en "
+     "codering van CSV uit Nederlandse Excel: controleer of namen als 'Çelik' en "
      "'Müller' goed staan"),
     (r"is not a CSV file \(it holds binary data\); expected CSV UTF-8 or an Excel workbook "
      r"\(\.xlsx\)",

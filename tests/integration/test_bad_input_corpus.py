@@ -23,23 +23,21 @@ from tests.support.staff import StaffActions, add_accounts, csrf_token
 
 WEIGHTING = CORPUS / "weighting"
 WEIGHTING_BROKEN = {
-    "data_latin1.csv": ["line 2", "not UTF-8", "CSV UTF-8"],
-    "data_empty.csv": ["is empty"],
+    "data_empty.csv": ["row 1", "no header: the first row must name the columns"],
     "data_missing_column.csv": ["column 'sex'", "not a column of the data"],
-    "data_duplicate_column.csv": ["line 1, column 'sex'", "twice"],
-    "data_formula_category.csv": ["row 3, column 'sex'", "is not in margin"],
-    "data_negative_weight.csv": ["row 2, column 'dw'", "must be > 0"],
-    "data_text_weight.csv": ["row 2, column 'dw'", "'tien' is not a number"],
-    "data_ragged.csv": ["line 3", "6 cells but the header has 4"],
+    "data_duplicate_column.csv": ["row 1", "the header names 'sex' twice (columns 2 and 5)"],
+    "data_formula_category.csv": ["row 4, column 'sex'", "is not in margin"],
+    "data_negative_weight.csv": ["row 3, column 'dw'", "must be > 0"],
+    "data_text_weight.csv": ["row 3, column 'dw'", "'tien' is not a number"],
+    "data_ragged.csv": ["row 3", "6 values where the header has 4 columns"],
     "data_not_excel.xlsx": ["cannot read this Excel data file"],
     # 1.5 KB with one cell at XFD1048576: pandas would fill 17 billion cells
     "data_far_cell.xlsx": ["cannot read this Excel data file", "has a cell in column 16,384"],
-    "margin_latin1.csv": ["line 4", "not UTF-8"],
-    "margin_empty.csv": ["is empty"],
+    "margin_empty.csv": ["row 1", "no header: the first row must name the columns"],
     "margin_no_total.csv": ["no column 'total'"],
-    "margin_duplicate.csv": ["row 3", "sex='man' appears twice"],
-    "margin_negative.csv": ["row 1, column 'total'", "is not a number >= 0"],
-    "margin_text_total.csv": ["row 2, column 'total'", "'driehonderd'"],
+    "margin_duplicate.csv": ["row 4", "sex='man' appears twice"],
+    "margin_negative.csv": ["row 2, column 'total'", "'-300' is not a number >= 0"],
+    "margin_text_total.csv": ["row 3, column 'total'", "'driehonderd'"],
     "margin_formula.csv": ["category 'man'", "=1+1"],
     "plan_empty.yaml": ["a plan is a mapping"],
     "plan_latin1.yaml": ["line 4", "not UTF-8"],
@@ -54,11 +52,14 @@ WEIGHTING_BROKEN = {
     "plan_deep_nesting.yaml": ["line 9", "nested more than 100 levels deep"],
 }
 WEIGHTING_ACCEPTED = ["data_bom.csv", "data_semicolon.csv", "margin_bom.csv",
-                      "margin_semicolon.csv", "plan_bom.yaml", "data_formula_text.csv"]
+                      "margin_semicolon.csv", "plan_bom.yaml", "data_formula_text.csv",
+                      "data_latin1.csv", "margin_latin1.csv"]
 
 
-# weighting names a data row (the first row under the header is row 1) for what is wrong in
-# the data, and a line of the file for what is wrong with the file itself (encoding, cells)
+# data and margins are read by the reader of every import (weighting.tables): a position is a
+# row of the file as a spreadsheet shows it, the header row 1, for what is wrong with the file
+# (encoding, values, header) and for what is wrong in the data alike; the plan (YAML) names
+# lines
 
 
 def weighting_case(tmp_path, name):
@@ -106,6 +107,20 @@ def test_excel_bom_and_dutch_semicolons_are_read_as_the_plain_file(tmp_path):
     assert outputs["margin_bom.csv"] == outputs["margin_semicolon.csv"]
 
 
+@pytest.mark.parametrize("name, row", [("data_latin1.csv", 2), ("margin_latin1.csv", 4)])
+def test_windows_1252_data_and_margins_are_read_as_every_import_reads_them(tmp_path, name, row):
+    """Dutch Excel's "CSV (gescheiden door lijstscheidingsteken)" is Windows-1252: read with a
+    warning naming the file and the first row that is not UTF-8, as the sample import does."""
+    work, plan = weighting_case(tmp_path, name)
+    result = run_cli(["weight", plan])
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {work / name} is not UTF-8 (row {row} has byte 0xe9); it was read as "
+            "Windows-1252") in result.output
+    if name.startswith("data_"):
+        with open(work / "out" / "weights.csv", encoding="utf-8") as handle:
+            assert "café" in handle.read()
+
+
 def test_formulas_in_the_data_are_written_as_text(tmp_path):
     """weights.csv repeats the data's columns (with `data: db`, the open answers): a cell
     starting with = + - @ gets an apostrophe; numbers stay numbers."""
@@ -127,7 +142,7 @@ def test_a_huge_data_file_with_one_bad_row_at_the_end(tmp_path):
     lines.append("300001,vrouw,tien,7,x")
     (work / "data_huge.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli(["weight", plan])
-    assert_clean_failure(result, "data_huge.csv", ["row 300001, column 'dw'"])
+    assert_clean_failure(result, "data_huge.csv", ["row 300002, column 'dw'"])
     assert not (work / "out").exists()
 
 
@@ -136,11 +151,11 @@ def test_a_huge_data_file_with_one_bad_row_at_the_end(tmp_path):
 EXPORT = CORPUS / "export"
 VERMIJDING = "column 'Gemiddelde score voor vermijdingsgedrag'"
 EXPORT_BROKEN = {
-    "empty.csv": ["is empty"],
+    "empty.csv": ["row 1", "no header: the first row must name the columns"],
     "header_only.csv": ["has a header but no rows"],
     "comma_separated.csv": ["has no column 'wijknr'"],
     "missing_column.csv": ["has no column 'Gemiddelde score voor vermijdingsgedrag'"],
-    "duplicate_column.csv": ["row 1, column 'wijknr'", "twice"],
+    "duplicate_column.csv": ["row 1", "the header names 'wijknr' twice (columns 2 and 72)"],
     "duplicate_wijknr.csv": ["row 4, column 'wijknr'", "wijknr 71 appears twice (also in row 2)"],
     "bad_number.csv": ["row 3, " + VERMIJDING, "'2,0,1' (wijknr 72) is not a number"],
     "point_decimal.csv": ["row 2, " + VERMIJDING, "'2.5'"],
@@ -148,7 +163,7 @@ EXPORT_BROKEN = {
     "formula.csv": ["row 4, " + VERMIJDING, "'=1+1' (wijknr 73) is not a number"],
     "formula_at.csv": ["row 2, " + VERMIJDING, "'@SUM(A1:A9)'"],
     "bad_wijknr.csv": ["row 3, column 'wijknr'", "is not a wijk number"],
-    "too_many_cells.csv": ["row 3", "73 cells but the header has 71"],
+    "too_many_cells.csv": ["row 3", "73 values where the header has 71 columns"],
 }
 EXPORT_ACCEPTED = ["export.csv", "bom.csv", "cp1252.csv"]
 
@@ -171,6 +186,7 @@ def test_export_with_bom_or_windows_encoding_scores_as_the_plain_file(tmp_path):
         out = tmp_path / f"{name}.scores"
         result = run_cli(["index", EXPORT / name, "--out", out])
         assert result.exit_code == 0, result.output
+        assert ("warning:" in result.output) == (name == "cp1252.csv"), result.output
         scores[name] = out.read_text(encoding="utf-8")
     assert scores["bom.csv"] == scores["export.csv"] == scores["cp1252.csv"]
 

@@ -15,6 +15,7 @@ from survey.fieldwork.answers import UNIT_COLUMNS, answers_frame
 from survey.population.wijken import load_wijken
 from survey.questionnaire.loader import load_questionnaire
 from tests.support.demo_walk import path_of
+from tests.support.fieldwork_data import read_at
 
 SCALE = 0.02
 IDENTITY_COLUMNS = {
@@ -133,7 +134,7 @@ def test_no_answer_off_the_routed_path(seeded, questionnaires):
 
 def test_statistics_and_identity_stay_apart(seeded):
     url, path, summary, _ = seeded
-    frame = answers_frame(url)
+    frame = read_at(answers_frame, url)
     assert len(frame) == summary.counts["completed"]
     assert list(frame.columns[: len(UNIT_COLUMNS)]) == UNIT_COLUMNS
     assert not IDENTITY_COLUMNS & set(frame.columns)
@@ -169,7 +170,7 @@ def test_response_depends_on_age_and_origin_so_weighting_matters(seeded):
     modes = units.loc[units.status == "completed", "mode"].value_counts(normalize=True)
     assert 0.6 < modes["web"] < 0.8 and 0.1 < modes["paper"] < 0.3 and modes["phone"] < 0.2
 
-    frame = answers_frame(url)
+    frame = read_at(answers_frame, url)
     margins = query(path, "SELECT category, SUM(total) AS total FROM population_margin "
                           "WHERE variable = 'age_group' GROUP BY category").set_index("category")
     population_share = margins["total"]["65+"] / margins["total"].sum()
@@ -236,7 +237,7 @@ def test_seeding_over_an_edition_raises_a_clean_error(seeded, questionnaires):
 def test_postgresql_through_copy(postgres_server, questionnaires):
     url = postgres_server.create_database()
     summary = seed_edition(url, seed=7, scale=0.01, questionnaires=questionnaires)
-    frame = answers_frame(url)
+    frame = read_at(answers_frame, url)
     assert len(frame) == summary.counts["completed"] > 0
     again = seed_edition(url, seed=7, scale=0.01, questionnaires=questionnaires, replace=True)
     assert {**again.counts, "areas_added": 0} == {**summary.counts, "areas_added": 0}
@@ -274,6 +275,6 @@ def test_who_no_longer_lives_at_the_address_is_screened_out_not_a_respondent(see
     assert (with_answers["questionnaire_version"] == with_answers["questionnaire_id"].map(versions)).all()
     assert units.loc[units.status == "invited", "questionnaire_version"].isna().all()
     # not in the analysis file that weighting reads
-    frame = answers_frame(url)
+    frame = read_at(answers_frame, url)
     assert not nee & set(frame["sample_unit_id"])
     assert len(frame) == (units.status == "completed").sum()

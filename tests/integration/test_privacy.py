@@ -13,7 +13,7 @@ from survey.models import (Answer, AuditEvent, Edition, IdentityLink, IdentityPe
                            RateLimitCounter, SampleUnit)
 from survey.privacy import purge_identity
 
-from tests.support.fieldwork_data import CODES, add_edition
+from tests.support.fieldwork_data import CODES, add_edition, read_at
 from tests.support.staff import StaffActions, add_accounts
 
 NAMES = ("Fatima", "Zwanenburg", "Coolsingel", "3011AD", "0612345678", "R0000001")
@@ -112,7 +112,7 @@ def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_ap
     # dashboard, and no code logs in any more
     from survey.fieldwork.answers import answers_frame
 
-    frame = answers_frame(url, 2024)
+    frame = read_at(answers_frame, url, 2024)
     assert len(frame) == 5 and set(frame["design_weight"]) == {10.0}
     assert not {"given_name", "family_name", "access_code", "register_id"} & set(frame.columns)
     staff = StaffActions(purge_app.test_client())
@@ -139,12 +139,12 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
     # 2%: at 1% a tiny wijk's only respondent may be screened out (no longer lives at the
     # address), which leaves the wijk without respondents and the plan without a solution
     seed_edition(sqlite_url, seed=7, scale=0.02)
-    margins = write_margin_files(sqlite_url, tmp_path)
+    margins = read_at(write_margin_files, sqlite_url, tmp_path)
     plan_path = write_plan(tmp_path, margins)
     with plan_path.open("a", encoding="utf-8") as handle:
         handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
     saved = dict(DATA_SOURCES)
-    DATA_SOURCES["db"] = lambda plan: answers_frame(sqlite_url)
+    DATA_SOURCES["db"] = lambda plan: read_at(answers_frame, sqlite_url)
     try:
         before = run_plan(load_plan(plan_path)).weights
         with storage.transaction(sqlite_url) as db:

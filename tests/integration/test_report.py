@@ -21,6 +21,7 @@ from survey.demo.seed import seed_edition
 from survey.questionnaire.loader import load_questionnaire
 from weighting.register_indicators import area_values, read_register
 from weighting.scores import load_score_config
+from tests.support.fieldwork_data import read_at
 
 SCALE = 0.02
 IDENTITY = {"sample_unit_id", "register_id", "given_name", "family_name", "street", "postcode",
@@ -62,7 +63,7 @@ def test_an_area_estimate_is_the_weighted_share_of_its_respondents(report, indic
     # % (zeer) tevreden met de buurt in one gebied, by hand: the weighted share of "zeer
     # tevreden" and "tevreden" among its respondents with a substantive answer ("weet niet" is
     # out). At 2% of Rotterdam a wijk has fewer than 30 such respondents: not published
-    answers = answers_frame(report["url"], 2024)
+    answers = read_at(answers_frame, report["url"], 2024)
     weights = pd.read_csv(report["out"] / "weights.csv")
     data = answers.merge(weights[["sample_unit_id", "weight"]], on="sample_unit_id")
     gebied = data["gebied"].value_counts().index[0]  # the gebied with most respondents
@@ -87,7 +88,7 @@ def test_an_area_estimate_is_the_weighted_share_of_its_respondents(report, indic
 
 
 def test_gebied_and_city_come_from_their_own_respondents(report, indicators):
-    answers = answers_frame(report["url"], 2024)
+    answers = read_at(answers_frame, report["url"], 2024)
     weights = pd.read_csv(report["out"] / "weights.csv")
     data = answers.merge(weights[["sample_unit_id", "weight"]], on="sample_unit_id")
     rows = data[data["tevreden_buurt"].notna() & (data["tevreden_buurt"] != "weet_niet")]
@@ -160,7 +161,7 @@ def test_index_scores_have_both_parts_and_flag_five_point_moves_of_the_index(rep
 
 def test_objective_values_of_a_gebied_are_summed_from_its_wijken(report):
     config = load_score_config()
-    areas = edition_data.areas(report["url"])
+    areas = read_at(edition_data.areas, report["url"])
     register = read_register(report["registers"][2024], config)
     values = pd.read_csv(report["out"] / "register_values.csv").set_index(["level", "domain"])
     burglary = "Aantal misdrijven van Inbraak woning"
@@ -262,7 +263,7 @@ def _pages(pdf):
 
 
 def test_pdf_has_one_page_per_gebied_and_wijk_with_page_numbers(report):
-    areas = edition_data.areas(report["url"])
+    areas = read_at(edition_data.areas, report["url"])
     pages = _pages(report["out"] / "report.pdf")
     first_lines = [next((line.strip() for line in page.splitlines() if line.strip()), "")
                    for page in pages]

@@ -11,10 +11,11 @@ from survey import edition_data
 from survey.demo.seed import seed_edition
 from survey.fieldwork.answers import answers_frame
 from survey.questionnaire.loader import load_all
-from survey.report.edition_report import (DESIGN_COLUMNS, LEVELS, estimate_edition,
+from survey.report.edition_report import (DESIGN_COLUMNS, LEVELS,
                                           indicator_rows, indicator_table, ratio_estimates,
                                           unweighted_means, weight_edition)
 from weighting import estimation
+from tests.support.fieldwork_data import estimate_at, read_at
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +53,12 @@ def _per_indicator(design, definitions):
 def test_one_pass_report_table_equals_the_per_indicator_table(edition):
     url, root = edition
     questionnaires = load_all()
-    fast = estimate_edition(url, 2024, root / "fast", questionnaires)
+    fast = estimate_at(url, 2024, root / "fast", questionnaires)
 
     # the old road: plain text answers, indicator by indicator
-    text = answers_frame(url, 2024)
+    text = read_at(answers_frame, url, 2024)
     values, definitions = indicator_table(text, questionnaires)
-    margins = edition_data.write_margin_files(url, root / "slow", 2024)
+    margins = read_at(edition_data.write_margin_files, url, root / "slow", 2024)
     design = weight_edition(pd.concat([text[DESIGN_COLUMNS], values], axis=1), margins)
     slow = _per_indicator(design, definitions)
 
@@ -95,9 +96,9 @@ def test_index_uncertainty_scored_in_one_stacked_call_equals_one_call_per_replic
 
     url, root = edition
     questionnaires = load_all()
-    estimates = estimate_edition(url, 2024, root / "stacked", questionnaires)
+    estimates = estimate_at(url, 2024, root / "stacked", questionnaires)
     configs = load_index_configs()
-    areas = edition_data.areas(url)
+    areas = read_at(edition_data.areas, url)
     path = write_register(root / "register-2024.csv", 2024, seed=31)
     register = indices.read_registers({2024: path}, configs, areas)[2024]
     definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
@@ -150,7 +151,7 @@ def test_the_plan_next_to_the_report_states_and_gives_the_reports_weighting(edit
 
     url, root = edition
     design = edition_data.EDITION_DESIGN
-    estimates = estimate_edition(url, 2024, tmp_path / "margins", load_all())
+    estimates = estimate_at(url, 2024, tmp_path / "margins", load_all())
     plan_path = edition_data.write_plan(tmp_path, sorted((tmp_path / "margins").glob("margin_*.csv")))
     stated = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
     assert {key: stated[key] for key in ("strata", "design_weight", "fpc", "method", "collapse_min")} == {
@@ -159,7 +160,7 @@ def test_the_plan_next_to_the_report_states_and_gives_the_reports_weighting(edit
     with plan_path.open("a", encoding="utf-8") as handle:
         handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
     saved = dict(DATA_SOURCES)
-    DATA_SOURCES["db"] = lambda plan: answers_frame(url)
+    DATA_SOURCES["db"] = lambda plan: read_at(answers_frame, url)
     try:
         planned = run_plan(load_plan(plan_path)).weights
     finally:

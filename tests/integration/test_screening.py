@@ -21,6 +21,7 @@ from tests.support import phone
 from tests.support.paper import key_pass, login, post
 from tests.support.respondent import Browser, FIXTURES, add_unit
 from tests.support.staff import add_accounts, put_on_call_list
+from tests.support.fieldwork_data import read_at
 
 GOODBYE = "Volgens uw antwoord hoort u niet bij de groep die wij voor dit onderzoek zoeken."
 
@@ -80,7 +81,7 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
     assert unit_and_answers(url, "hier")[0].status == "started"
 
     # no respondent: not in the analysis file nor the statistician's export, not weighted
-    assert "weg" not in set(answers_frame(url, 2024)["sample_unit_id"])
+    assert "weg" not in set(read_at(answers_frame, url, 2024)["sample_unit_id"])
     with storage.transaction(url) as db:
         _header, rows = answers_export.answers_table(db, 1)
         assert rows == []
@@ -195,7 +196,7 @@ def test_the_report_counts_the_screened_out_as_not_eligible(database_url):
     with storage.transaction(database_url) as db:
         db.get(SampleUnit, "klaar").mode = "web"
         db.get(SampleUnit, "weg").disposition = "4.10"
-    summary = fieldwork_summary(database_url, 2024)
+    summary = read_at(fieldwork_summary, database_url, 2024)
     assert (summary["gross"], summary["completed"], summary["not_eligible"]) == ("4", "1", "1")
     assert summary["response_rate"] == "33,3%"
     assert summary["by_mode"] == [("via internet", "1")]

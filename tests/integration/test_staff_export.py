@@ -40,6 +40,37 @@ def test_statistician_exports_completed_units_without_identity(staff_app, staff)
     assert event.detail == "edition=2024 questionnaire=all completed_only=True units=5"
 
 
+def test_the_streamed_csv_reads_in_the_requests_session_and_closes_it(staff_app, staff,
+                                                                     monkeypatch):
+    """The CSV is read while it is sent, after the view returned: on the app context's session
+    (no URL of its own), one transaction for the whole file, closed when the last chunk is
+    out and when the client goes away halfway."""
+    from survey.routes import export
+
+    add_edition(staff_app.config["DATABASE_URL"])
+    monkeypatch.setattr(export, "CSV_BATCH", 1)  # a chunk per unit
+    opened = []
+    session = storage.session
+    monkeypatch.setattr(storage, "session", lambda: opened.append(session()) or opened[-1])
+    staff.login("statistician")
+    opened.clear()
+    response = staff.client.get("/staff/export/answers.csv", buffered=False)
+    chunks = list(response.response)
+    response.close()
+    assert len([chunk for chunk in chunks if chunk]) == 5  # one per completed unit
+    assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 6
+    assert opened and all(not s.in_transaction() and not list(s) for s in opened)
+
+    opened.clear()
+    response = staff.client.get("/staff/export/answers.csv", buffered=False)
+    stream = iter(response.response)
+    next(stream)
+    reading = opened[-1]
+    assert reading.in_transaction()  # the export's one transaction, still open
+    response.close()  # the client went away
+    assert not reading.in_transaction() and not list(reading)
+
+
 def test_excel_export_of_one_questionnaire_with_started_units(staff_app, staff):
     add_edition(staff_app.config["DATABASE_URL"])
     staff.login("statistician")

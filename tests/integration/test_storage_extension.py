@@ -101,14 +101,14 @@ def test_a_request_leaves_no_session_open(db_app):
 
 
 def test_views_and_commands_do_not_pass_the_database_url_by_hand():
-    """The app's database is read in one place (`storage.database_url`). The two others read
-    it for what is not a session: the command line outside an app and the server before it
-    forks its workers. Domain functions take a session, never a URL."""
+    """The app's database is read in one place (`storage.database_url`). The one other reads
+    it for what is not a session: the server, before it forks its workers. Domain functions
+    take a session, never a URL."""
     import re
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    allowed = {"survey/storage.py", "survey/cli.py", "survey/serve.py"}
+    allowed = {"survey/storage.py", "survey/serve.py"}
     readers = {path.relative_to(root).as_posix()
                for path in (root / "survey").rglob("*.py")
                if re.search(r"""config\[["']DATABASE_URL["']\]|def _url\(""",
@@ -116,20 +116,51 @@ def test_views_and_commands_do_not_pass_the_database_url_by_hand():
     assert readers <= allowed, sorted(readers - allowed)
 
 
-def test_the_sample_and_other_domain_code_take_a_session_not_a_url():
-    """`storage.transaction(url)` with a URL is for code without an app. In the app, blocks
-    use the app's session (`storage.transaction()`) and hand it to the domain functions (the
-    sample's draw and import take `db`). The modules below still open their own
-    transaction from a URL (a streamed export, print runs and the report jobs, which also run
-    outside an app); the list only shrinks."""
+def _calls(pattern):
+    """{module: the calls matching `pattern`} over survey/, storage.py itself left out."""
     import re
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    allowed = {"survey/storage.py", "survey/main_job.py", "survey/edition_data.py",
-               "survey/letters/printing.py", "survey/report/edition_report.py",
-               "survey/routes/export.py", "survey/fieldwork/answers.py"}
-    openers = {path.relative_to(root).as_posix()
-               for path in (root / "survey").rglob("*.py")
-               if re.search(r"\btransaction\(\s*[A-Za-z_]", path.read_text(encoding="utf-8"))}
-    assert openers <= allowed, sorted(openers - allowed)
+    found = {}
+    for path in (root / "survey").rglob("*.py"):
+        name = path.relative_to(root).as_posix()
+        calls = re.findall(pattern, path.read_text(encoding="utf-8"))
+        if calls and name != "survey/storage.py":
+            found[name] = calls
+    return found
+
+
+def test_the_sample_and_other_domain_code_take_a_session_not_a_url():
+    """`storage.transaction(url)` with a URL is for code without an app (tests, benchmarks).
+    In the app, blocks use the app's session (`storage.transaction()`) and hand it to the
+    domain functions (the sample's draw and import, the print run, the streamed export, the
+    analysis frame, the report and the site take `db`). Nothing in survey/ opens a
+    transaction from a URL."""
+    assert _calls(r"\btransaction\(\s*[A-Za-z_]") == {}
+
+
+def test_a_session_is_opened_from_a_url_only_where_the_database_is_named():
+    """`storage.session_at(url)` turns a URL into a session, once, where a database other
+    than the app's can be named: the report and publish commands' `--database-url`, and the
+    demo seed, which seeds the database it is given (tests and benchmarks call it without an
+    app). Everything below them takes the session."""
+    openers = _calls(r"\bwith\s+storage\.session_at\(\s*[A-Za-z_]\w*\s*\)")
+    assert set(openers) == {"survey/report/commands.py", "survey/publish/commands.py",
+                            "survey/demo/seed.py"}, openers
+
+
+def test_session_at_is_the_apps_session_for_its_own_database(db_app, database_url, tmp_path):
+    with db_app.app_context():
+        with storage.session_at() as db:
+            assert db is storage.session()
+        with storage.session_at(database_url) as db:
+            assert db is storage.session()
+        other = f"sqlite:///{tmp_path / 'other.db'}"
+        storage.upgrade(other)
+        with storage.session_at(other) as db:
+            assert db is not storage.session()
+            with db.begin():
+                db.add(Area(wijk_code=72, wijk="Carnisse", gebied="Charlois"))
+        assert not db.in_transaction() and not list(db)
+    assert wijken(other) == {"Carnisse"} and wijken(database_url) == set()

@@ -13,7 +13,7 @@ from survey import storage
 from survey.fieldwork import wide_table
 from survey.fieldwork.answers import UNIT_COLUMNS, analysis_frame, answers_frame
 from survey.models import AnalysisSnapshot, Answer, SampleUnit
-from tests.support.fieldwork_data import add_edition
+from tests.support.fieldwork_data import add_edition, read_at
 
 
 def _long_pivot(url):
@@ -46,7 +46,7 @@ def test_snapshot_is_built_once_and_follows_completions(database_url):
     with storage.transaction(database_url) as db:
         _add(db, "s1", "opmerking", "tekst met spaties, komma's en é")
         _add(db, "s2", "opmerking", None)  # a stored NULL: the column exists, no answer
-    first = answers_frame(database_url, 2024)
+    first = read_at(answers_frame, database_url, 2024)
     assert _snapshot_units(database_url) == 5
     expected = _long_pivot(database_url)
     got = _answers(first)
@@ -61,7 +61,7 @@ def test_snapshot_is_built_once_and_follows_completions(database_url):
         _add(db, "s5", "nieuw", "ja")
         db.execute(update(SampleUnit).where(SampleUnit.id == "s5")
                    .values(status="completed", completed_at=datetime(2023, 3, 20, 8)))
-    second = _answers(answers_frame(database_url, 2024))
+    second = _answers(read_at(answers_frame, database_url, 2024))
     assert _snapshot_units(database_url) == 6
     assert second.loc["s5", "nieuw"] == "ja" and second.loc["s1", "nieuw"] is None
     assert second.loc["s5", "rapportcijfer-buurt"] == "7"
@@ -75,7 +75,7 @@ def test_snapshot_is_built_once_and_follows_completions(database_url):
                                         Answer.variable == "veilig-buurt").values(value="4"))
         db.execute(update(SampleUnit).where(SampleUnit.id == "s3")
                    .values(completed_at=datetime(2023, 4, 1, 9)))
-    third = _answers(answers_frame(database_url, 2024))
+    third = _answers(read_at(answers_frame, database_url, 2024))
     assert "s4" not in third.index and _snapshot_units(database_url) == 5
     assert third.loc["s3", "veilig-buurt"] == "4"
     expected = _long_pivot(database_url)
@@ -85,7 +85,7 @@ def test_snapshot_is_built_once_and_follows_completions(database_url):
 
 def test_typed_frame_holds_categoricals_of_the_stored_text(database_url):
     add_edition(database_url)
-    frame = analysis_frame(database_url, 2024)
+    frame = read_at(analysis_frame, database_url, 2024)
     column = frame["rapportcijfer-buurt"]
     assert isinstance(column.dtype, pd.CategoricalDtype)
     assert list(column.cat.categories) == ["7"] and column.notna().all()
@@ -97,20 +97,20 @@ def test_an_answer_holding_a_separator_takes_the_exact_road(database_url, text):
     add_edition(database_url)
     with storage.transaction(database_url) as db:
         _add(db, "s1", "opmerking", text)
-    got = _answers(answers_frame(database_url, 2024))
+    got = _answers(read_at(answers_frame, database_url, 2024))
     assert got.loc["s1", "opmerking"] == text
     assert set(got.columns) == {"opmerking", "rapportcijfer-buurt", "veilig-buurt"}
 
 
 def test_a_snapshot_of_an_older_format_is_rebuilt(database_url, monkeypatch):
     add_edition(database_url)
-    answers_frame(database_url, 2024)
+    read_at(answers_frame, database_url, 2024)
     monkeypatch.setattr(wide_table, "FORMAT", wide_table.FORMAT + 1)
     with storage.transaction(database_url) as db:
         db.execute(update(Answer).where(Answer.sample_unit_id == "s1",
                                         Answer.variable == "veilig-buurt").values(value="3"))
     # the old snapshot is not read (it would still say 2)
-    assert _answers(answers_frame(database_url, 2024)).loc["s1", "veilig-buurt"] == "3"
+    assert _answers(read_at(answers_frame, database_url, 2024)).loc["s1", "veilig-buurt"] == "3"
     with storage.transaction(database_url) as db:
         assert db.scalar(select(AnalysisSnapshot.format)) == wide_table.FORMAT
 
@@ -121,7 +121,7 @@ def test_no_such_edition_is_a_clear_error(database_url, year):
 
     add_edition(database_url)
     with pytest.raises(InputError, match=f"no edition {year}"):
-        answers_frame(database_url, year)
+        read_at(answers_frame, database_url, year)
 
 
 def test_the_seed_stores_the_snapshot_a_pivot_of_its_answers_would_build(sqlite_url):
@@ -137,11 +137,11 @@ def test_the_seed_stores_the_snapshot_a_pivot_of_its_answers_would_build(sqlite_
         completed = db.scalar(select(func.count()).select_from(SampleUnit)
                               .where(SampleUnit.status == "completed"))
     assert len(seeded.unit_ids) == completed > 100
-    seeded_frame = analysis_frame(sqlite_url, 2024)  # reads the stored snapshot as it is
+    seeded_frame = read_at(analysis_frame, sqlite_url, 2024)  # reads the stored snapshot as it is
 
     with storage.transaction(sqlite_url) as db:
         db.execute(delete(AnalysisSnapshot).where(AnalysisSnapshot.edition_id == edition_id))
-    rebuilt_frame = analysis_frame(sqlite_url, 2024)  # pivots the answer table
+    rebuilt_frame = read_at(analysis_frame, sqlite_url, 2024)  # pivots the answer table
     with storage.transaction(sqlite_url) as db:
         rebuilt = wide_table._load(db.scalar(select(AnalysisSnapshot.payload)))
     np.testing.assert_array_equal(seeded.unit_ids, rebuilt.unit_ids)

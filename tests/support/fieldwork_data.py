@@ -72,3 +72,19 @@ def add_edition(url: str) -> None:
                               migration_background="nederlands", household_type="alleenstaand"))
         db.flush()
         db.add(IdentityLink(sample_unit_id="s1", person_id=1, access_code=CODES["s1"]))
+
+
+def read_at(function, url, *args, **kwargs):
+    """`function(db, *args, **kwargs)` in a transaction of its own on the database at `url`:
+    the domain functions take a session, the tests name their database by URL."""
+    with storage.transaction(url) as db:
+        return function(db, *args, **kwargs)
+
+
+def estimate_at(url, *args, **kwargs):
+    """`estimate_edition` on a session of its own on the database at `url` (it reads in a
+    transaction it opens itself)."""
+    from survey.report.edition_report import estimate_edition
+
+    with storage.session_at(url) as db:
+        return estimate_edition(db, *args, **kwargs)

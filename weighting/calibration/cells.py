@@ -46,7 +46,7 @@ def code_margin(design: Design, margin: Margin, collapse_min: int | None, log: l
         missing = col.isna().to_numpy()
         if missing.any():
             i = int(np.flatnonzero(missing)[0])
-            raise MarginCategoryError(design.source, f"value is missing but margin {margin.source} needs it to weight this respondent ({int(missing.sum())} respondents)", row=i + 1, column=v)
+            raise MarginCategoryError(design.source, f"value is missing but margin {margin.source} needs it to weight this respondent ({int(missing.sum())} respondents)", row=design.row(i), column=v)
         if v not in cache:
             # respondents' categories are factorised once per column, then matched as text
             cache[v] = pd.factorize(col)
@@ -58,7 +58,7 @@ def code_margin(design: Design, margin: Margin, collapse_min: int | None, log: l
             raise MarginCategoryError(
                 design.source,
                 f"category {label(uniq[u])!r} ({rows.size} respondents) is not in margin {margin.source}; its categories are {', '.join(cats)}",
-                row=int(rows[0]) + 1, column=v)
+                row=design.row(int(rows[0])), column=v)
         row_codes.append(idx[uniq_codes])
         table_codes.append(cats.get_indexer(margin.labels[v]))
         sizes.append(len(cats))
@@ -83,7 +83,9 @@ def code_margin(design: Design, margin: Margin, collapse_min: int | None, log: l
     absent = np.flatnonzero(np.isnan(pop) & (count > 0))
     if absent.size:
         c = int(absent[0])
-        raise MarginCategoryError(margin.source, f"the sample has {count[c]} respondents with {cell_name(c)}, but the margin has no row for it", row=int(np.flatnonzero(cell == c)[0]) + 1)
+        first = design.row(int(np.flatnonzero(cell == c)[0]))
+        raise MarginCategoryError(margin.source, f"the sample has {count[c]} respondents with {cell_name(c)} (the first in "
+                                  f"row {first} of {design.source}), but the margin has no row for it")
     zero_pop = np.flatnonzero((pop == 0) & (count > 0))
     if zero_pop.size:
         c = int(zero_pop[0])

@@ -102,7 +102,7 @@ def calibrate(design: Design, margins=(), *, totals: dict | None = None, calfun:
         vals = pd.to_numeric(design.frame[var], errors="coerce").to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(vals))
         if bad.size:
-            raise MarginError(design.source, f"{design.frame[var].iloc[int(bad[0])]!r} is not a number; calibration variables cannot be missing", row=int(bad[0]) + 1, column=var)
+            raise MarginError(design.source, f"{design.frame[var].iloc[int(bad[0])]!r} is not a number; calibration variables cannot be missing", row=design.row(int(bad[0])), column=var)
         blocks.append(sp.csr_matrix(vals[:, None]))
         target.append(float(tot))
         names.append(f"total of {var}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from weighting.errors import MarginError
+from weighting.errors import MarginError, record_row
 
 
 def label(value) -> str:
@@ -37,6 +37,8 @@ class Margin:
         table: DataFrame with the variable columns, then `total`. A table with only `total`
             is the population size (an intercept).
         source: name for error messages, e.g. the file name.
+        rows: the file row of each table row (the header is row 1), for messages; without
+            it the first table row is row 1.
 
     >>> m = Margin(pd.DataFrame({"sex": ["man", "vrouw"], "total": [480, 520]}), "sex.csv")
     >>> m.variables, m.grand_total
@@ -45,6 +47,7 @@ class Margin:
 
     table: pd.DataFrame
     source: str = "<margin>"
+    rows: np.ndarray | None = field(default=None, repr=False, compare=False)
     variables: list = field(init=False)
 
     def __post_init__(self):
@@ -60,18 +63,22 @@ class Margin:
         bad = np.flatnonzero(~np.isfinite(totals.to_numpy(dtype=float)) | (totals.to_numpy(dtype=float) < 0))
         if bad.size:
             i = int(bad[0])
-            raise MarginError(self.source, f"total {self.table['total'].iloc[i]!r} is not a number >= 0", row=i + 1, column="total")
+            raise MarginError(self.source, f"total {label(self.table['total'].iloc[i])!r} is not a number >= 0", row=self.row(i), column="total")
         self.table["total"] = totals.astype(float)
         for v in self.variables:
             if self.table[v].isna().any():
                 i = int(np.flatnonzero(self.table[v].isna().to_numpy())[0])
-                raise MarginError(self.source, "category is missing", row=i + 1, column=v)
+                raise MarginError(self.source, "category is missing", row=self.row(i), column=v)
         labels = self.table[self.variables].map(label) if self.variables else None
         if labels is not None and labels.duplicated().any():
             i = int(np.flatnonzero(labels.duplicated().to_numpy())[0])
-            raise MarginError(self.source, f"category {self._describe(labels.iloc[i].tolist())} appears twice", row=i + 1)
+            raise MarginError(self.source, f"category {self._describe(labels.iloc[i].tolist())} appears twice", row=self.row(i))
         self.labels = labels
         self.label_rows = [tuple(r) for r in labels.itertuples(index=False)] if labels is not None else [()] * len(self.table)
+
+    def row(self, i: int) -> int:
+        """The row of table row `i` (from 0) in messages."""
+        return record_row(self.rows, i)
 
     @property
     def grand_total(self) -> float:

@@ -8,7 +8,7 @@ import pytest
 from survey.errors import QuestionnaireError
 from survey.questionnaire import load_all, load_questionnaire
 from survey.paths import QUESTIONNAIRES_DIR
-from survey.questionnaire.loader import read_yaml
+from survey.questionnaire.yaml_lines import read_yaml
 
 REAL = [QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml", QUESTIONNAIRES_DIR / "wijkonderzoek.yaml"]
 

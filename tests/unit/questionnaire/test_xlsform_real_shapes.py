@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from survey.cli import main
 from survey.questionnaire import load_questionnaire
 from survey.questionnaire.check import check_file
-from survey.questionnaire.xlsform import column_key, convert_xlsform, parse_type
+from survey.questionnaire.xlsform import convert_xlsform
+from survey.questionnaire.xlsform.sheets import column_key, parse_type
 
 
 def workbook(path, **sheets):

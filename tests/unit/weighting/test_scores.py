@@ -13,6 +13,7 @@ from weighting.export_format import (parse_number, read_export, read_half_widths
 from weighting.scores import (compute_scores, index_change, indicator_scores, load_score_config,
                               reproduction_table, round_scores, score_config_from_dict,
                               score_range, theme_scores)
+from weighting.tables import ReadNotice
 
 
 def small_config(**method):
@@ -216,7 +217,7 @@ def test_read_export_matches_columns_ignoring_spacing_and_skips_score_columns(tm
     (["A;71;;25%;1%;2;52%", "B;71;;25%;1%;2;52%"], "row 3, column 'wijknr': wijknr 71 appears twice (also in row 2)"),
     (["A;;;25%;1%;2;52%"], "row 2, column 'wijknr': '' is not a wijk number"),
     (["A;71;;25%;-1%;2;52%"], "row 2, column 'slachtoffer': -1 (wijknr 71) is out of range"),
-    (["A;71;;25%;1%;2;52%;9;9"], "row 2: has 9 cells but the header has 7"),
+    (["A;71;;25%;1%;2;52%;9;9"], "row 2: has 9 values where the header has 7 columns"),
     ([], "has a header but no rows"),
 ])
 def test_read_export_errors_name_row_and_column(tmp_path, rows, message):
@@ -237,7 +238,8 @@ def test_read_export_accepts_bom_and_windows_encoding(tmp_path):
     path = tmp_path / "e.csv"
     path.write_bytes("naam;wijknr;probleem;slachtoffer;poging;tevreden\r\nCharloïs;71;25%;1%;2;52%\r\n"
                      .encode("cp1252"))
-    assert read_export(path, small_config()).loc[71, "tevreden"] == 52.0
+    with pytest.warns(ReadNotice, match=r"e.csv is not UTF-8 \(row 2 has byte 0xef\); it was read as Windows-1252"):
+        assert read_export(path, small_config()).loc[71, "tevreden"] == 52.0
     path.write_bytes(b"\xef\xbb\xbf" + "wijknr;probleem;slachtoffer;poging;tevreden\n71;25%;1%;2;52%\n".encode())
     assert read_export(path, small_config()).loc[71, "probleem"] == 25.0
 

@@ -71,25 +71,53 @@ def test_weighting_data_find_their_separator_as_every_import_does(tmp_path):
     assert frames == [{"wijk": [71], "cijfer": [7.5]}] * 3
 
 
-def test_the_weighting_data_are_decoded_by_the_same_decoder_but_utf8_only(tmp_path):
-    """`weighting.io` reads the weighting data and margins with `tables.decode`: a BOM is
-    dropped as everywhere, but a Windows-1252 file is refused (naming its line) instead of read
-    with a notice, and binary data is refused as by every import."""
-    from weighting.io import read_table as read_weighting_data
+def test_the_weighting_data_are_read_by_the_same_reader(tmp_path):
+    """`weighting.io` reads the weighting data and margins with `tables.read_path`: a BOM is
+    dropped as everywhere, a Windows-1252 file is read with the reader's notice (as a
+    `tables.ReadNotice` warning), binary data is refused, and a row names the file's row."""
+    from weighting.io import read_file
 
     content = "\ufeffwijk;naam\n71;Çelik\n".encode("utf-8")
-    assert tables.decode(content, "d.csv", windows_1252=False) == ("wijk;naam\n71;Çelik\n", [])
-    windows = "wijk;naam\n71;Çelik\n".encode("cp1252")
-    with pytest.raises(InputError, match=r"^d.csv row 2: is not UTF-8 text \(byte 0xc7"):
-        tables.decode(windows, "d.csv", windows_1252=False)
-    assert tables.decode(windows, "d.csv")[0] == "wijk;naam\n71;Çelik\n"
+    (tmp_path / "bom.csv").write_bytes(content)
+    assert read_file(tmp_path / "bom.csv").frame.to_dict("list") == {"wijk": [71], "naam": ["Çelik"]}
 
-    (tmp_path / "windows.csv").write_bytes(windows)
-    with pytest.raises(InputError, match=r"windows.csv line 2: is not UTF-8 text"):
-        read_weighting_data(tmp_path / "windows.csv")
+    (tmp_path / "windows.csv").write_bytes("wijk;naam\n\n71;Çelik\n".encode("cp1252"))
+    with pytest.warns(tables.ReadNotice, match=r"windows.csv is not UTF-8 \(row 3 has byte 0xc7\)"):
+        read = read_file(tmp_path / "windows.csv")
+    assert read.frame.to_dict("list") == {"wijk": [71], "naam": ["Çelik"]}
+    assert read.rows.tolist() == [3]  # the empty line is skipped, the row keeps its number
+
     (tmp_path / "binary.csv").write_bytes(b"wijk,gewicht\n71,\x001\n")
     with pytest.raises(InputError, match="holds binary data"):
-        read_weighting_data(tmp_path / "binary.csv")
-    (tmp_path / "bom.csv").write_bytes(content)
-    assert read_weighting_data(tmp_path / "bom.csv").to_dict("list") == {
-        "wijk": [71], "naam": ["Çelik"]}
+        read_file(tmp_path / "binary.csv")
+    (tmp_path / "ragged.csv").write_bytes(b"wijk,gewicht\n71,1\n72,1,3\n")
+    with pytest.raises(InputError, match=r"ragged.csv row 3: has 3 values where the header has 2"):
+        read_file(tmp_path / "ragged.csv")
+
+
+def test_weighting_data_are_typed_as_pandas_and_r_type_them(tmp_path):
+    """Whole numbers stay integers (floats where a cell is missing), numbers with a decimal
+    comma or point are floats, NA and #N/A are missing, True/False are booleans, the rest text;
+    an Excel sheet gives the same frame as its CSV."""
+    import openpyxl
+
+    from weighting.io import read_table as read_data
+
+    rows = [["id", "dw", "cijfer", "sex", "flag", "leeg"],
+            [1, 10, "7,5", "man", True, None], [2, "NA", "#N/A", "vrouw", False, None],
+            [3, 12, "8", " x ", True, None]]
+    text = "\n".join(";".join("" if c is None else str(c) for c in r) for r in rows) + "\n"
+    (tmp_path / "d.csv").write_text(text, encoding="utf-8")
+    frame = read_data(tmp_path / "d.csv")
+    assert frame.dtypes.astype(str).tolist() == ["int64", "float64", "float64", "str", "bool",
+                                                 "float64"]
+    assert frame.to_dict("list") == {"id": [1, 2, 3], "dw": [10.0, pytest.approx(float("nan"), nan_ok=True), 12.0],
+                                     "cijfer": [7.5, pytest.approx(float("nan"), nan_ok=True), 8.0],
+                                     "sex": ["man", "vrouw", " x "], "flag": [True, False, True],
+                                     "leeg": [pytest.approx(float("nan"), nan_ok=True)] * 3}
+    book = openpyxl.Workbook()
+    for r in rows:
+        book.active.append([7.5 if c == "7,5" else c for c in r])
+    book.save(tmp_path / "d.xlsx")
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(read_data(tmp_path / "d.xlsx"), frame)
