@@ -1,9 +1,12 @@
 """The `wijkprofiel` command: Flask's CLI with a subcommand for every job.
 
 Every command turns our own errors (`WijkprofielError`) and the database's (`DBAPIError`: no
-tables, not reachable) into a one-line message and exit status 1, never a traceback.
+tables, not reachable) into a one-line message and exit status 1, never a traceback; what the
+table reader tells of a file it read (`weighting.tables.ReadNotice`: a Windows-1252 CSV) is a
+`warning: ...` line.
 """
 
+import warnings
 from contextlib import contextmanager
 
 import click
@@ -14,12 +17,32 @@ from sqlalchemy.exc import DBAPIError
 from survey import create_app, storage
 from survey.edition_data import register_database_source
 from weighting.errors import WijkprofielError
+from weighting.tables import ReadNotice
+
+
+@contextmanager
+def reader_notices():
+    """Warnings of the table reader printed as `warning: ...` lines on stderr, each time; other
+    warnings are shown as Python shows them."""
+    with warnings.catch_warnings():
+        python_show = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, ReadNotice):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                python_show(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", ReadNotice)
+        yield
 
 
 class WijkprofielGroup(FlaskGroup):
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with reader_notices():
+                return super().invoke(ctx)
         except WijkprofielError as exc:
             raise click.ClickException(str(exc)) from None
         except (DBAPIError, PandasDatabaseError) as exc:  # no tables, or a database that is down

@@ -12,13 +12,10 @@ wires files to them. Our errors (`InputError`) are turned into one-line messages
 number ...`.
 """
 
-import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from weighting.tables import ReadNotice
 from weighting.export_format import read_export, read_scores, write_scores
 from weighting.index_check import check_index_file, index_files
 from weighting.published import read_published, store_published
@@ -26,21 +23,6 @@ from weighting.scores import (DEFAULT_CONFIG_PATH, compute_scores, index_change,
                               load_score_config)
 
 COMPUTE = "compute"
-
-
-@contextmanager
-def reader_notices():
-    """What the table reader tells of a file it read (an export saved as Windows-1252), printed
-    as "warning: ..." lines; other warnings go on as they came."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    for caught_warning in caught:
-        if issubclass(caught_warning.category, ReadNotice):
-            click.echo(f"warning: {caught_warning.message}", err=True)
-        else:
-            warnings.warn_explicit(caught_warning.message, caught_warning.category,
-                                   caught_warning.filename, caught_warning.lineno)
 
 
 class IndexGroup(click.Group):
@@ -110,8 +92,7 @@ def import_published_command(export, edition, store, replace):
     """
     from flask.cli import ScriptInfo
 
-    with reader_notices():
-        frame = read_published(export, load_index_configs(), edition)
+    frame = read_published(export, load_index_configs(), edition)
     if store is None:
         with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
             store = published_dir()
@@ -143,12 +124,10 @@ def index_command(export, out, config_path, previous, threshold):
     column names, rounded as published.
     """
     config = load_score_config(config_path)
-    with reader_notices():
-        values = read_export(export, config)
+    values = read_export(export, config)
     scores = compute_scores(values, config, source=str(export))
     if previous is not None:
-        with reader_notices():
-            earlier = read_scores(previous, [config.index_column])
+        earlier = read_scores(previous, [config.index_column])
         change = index_change(earlier, scores, column=config.index_column, threshold=threshold)
         scores[f"{config.index_column} vorige editie"] = change["before"]
         scores[f"{config.index_column} verschil"] = change["change"]

@@ -1,17 +1,20 @@
 """The 71 wijken with their CBS figures (1-1-2018): read and check `rotterdam-wijken-2018.csv`.
 
 The file ships with the package (a copy of `shared/data/rotterdam-wijken-2018.csv`): real
-reference data, used by the sample import (wijk names and codes), the public site and the demo. Every
-problem is reported as an `InputError` naming the file, the data row (1 = first row after the
-header) and the column.
+reference data, used by the sample import (wijk names and codes), the public site and the demo. It
+is read by `weighting.tables`, the reader of every import; every problem is reported as an
+`InputError` naming the file, the row (the header is row 1, as a spreadsheet shows it) and the
+column.
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
+from weighting import tables
 
 WIJKEN_CSV = Path(__file__).with_name("rotterdam-wijken-2018.csv")
 
@@ -53,32 +56,34 @@ def load_wijken(path=None) -> pd.DataFrame:
     10075
     """
     path = Path(WIJKEN_CSV if path is None else path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(path, "file not found; expected the CBS wijken table (CSV)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(path, f"not a readable CSV file ({exc})") from None
+    if not path.is_file():
+        raise InputError(path, "file not found; expected the CBS wijken table (CSV)")
+    read = tables.read_path(path, source=str(path))
+    read.first_error()
+    for notice in read.notices:  # a Windows-1252 file
+        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    raw = read.data.set_axis(read.headers, axis=1).astype("str")
+    rows = read.row_numbers
 
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(
             path,
             f"missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED_COLUMNS)}",
-            line=1,
+            row=1,
         )
     if raw.empty:
         raise InputError(path, "no wijken: the file has a header but no rows")
 
     table = pd.DataFrame({c: raw[c].str.strip() for c in TEXT_COLUMNS})
-    table.insert(1, "wijk_code", _whole_numbers(path, raw, "wijk_code", minimum=1))
+    table.insert(1, "wijk_code", _whole_numbers(path, raw, rows, "wijk_code", minimum=1))
     for column in COUNT_COLUMNS:
-        table[column] = _whole_numbers(path, raw, column, minimum=0)
+        table[column] = _whole_numbers(path, raw, rows, column, minimum=0)
 
     for column in TEXT_COLUMNS:
         empty = np.flatnonzero(table[column].eq("").to_numpy())
         if len(empty):
-            raise InputError(path, "empty name", row=int(empty[0]) + 1, column=column)
+            raise InputError(path, "empty name", row=int(rows[empty[0]]), column=column)
     for column in ("wijk_code", "wijk"):
         duplicated = np.flatnonzero(table[column].duplicated().to_numpy())
         if len(duplicated):
@@ -86,7 +91,7 @@ def load_wijken(path=None) -> pd.DataFrame:
             raise InputError(
                 path,
                 f"'{table[column].iloc[row]}' appears twice; every wijk must be listed once",
-                row=row + 1,
+                row=int(rows[row]),
                 column=column,
             )
 
@@ -97,13 +102,13 @@ def load_wijken(path=None) -> pd.DataFrame:
         raise InputError(
             path,
             "no residents aged 15+ (all age columns from age_15_24 up are 0)",
-            row=int(empty[0]) + 1,
+            row=int(rows[empty[0]]),
             column="age_15_24",
         )
     return table.reset_index(drop=True)
 
 
-def _whole_numbers(path, raw, column, minimum):
+def _whole_numbers(path, raw, rows, column, minimum):
     text = raw[column].str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() | (numbers < minimum) | (numbers % 1 != 0)
@@ -112,7 +117,7 @@ def _whole_numbers(path, raw, column, minimum):
         raise InputError(
             path,
             f"{raw[column].iloc[row]!r} is not a whole number >= {minimum}",
-            row=row + 1,
+            row=int(rows[row]),
             column=column,
         )
     return numbers.astype(np.int64)

@@ -7,7 +7,10 @@ small-cell rule marks indicative are drawn hollow, and say so in text; unpublish
 not drawn.
 """
 
-from markupsafe import Markup, escape
+from markupsafe import escape
+
+from survey import svg
+from survey.svg import Chart
 
 WIDTH = 340
 FONT = 12
@@ -17,23 +20,9 @@ BAND_FILL = {"ver-onder": "#f2c200", "onder": "#fbe68c", "rond": "#cfe8c8",
              "boven": "#7cc16a", "ver-boven": "#3d8c40", None: "#e6e6e6"}
 
 
-class Chart(str):
-    """An SVG document (a str) that knows its size, for the page's <img width height>."""
-
-    width: int
-    height: int
-
-
 def _svg(chart_id: str, height: int, title: str, description: str, body: list[str]) -> Chart:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-            f'width="{WIDTH}" height="{height}" role="img" '
-            f'aria-labelledby="{chart_id}-t {chart_id}-d" '
-            f'font-size="{FONT}" font-family="system-ui, DejaVu Sans, sans-serif">'
-            f'<title id="{chart_id}-t">{escape(title)}</title>'
-            f'<desc id="{chart_id}-d">{escape(description)}</desc>')
-    chart = Chart(head + "".join(body) + "</svg>")
-    chart.width, chart.height = WIDTH, height
-    return chart
+    return svg.document(chart_id, WIDTH, height, title, description, body, font_size=FONT,
+                        font_family="system-ui, DejaVu Sans, sans-serif")
 
 
 def score_bars(chart_id: str, title: str, description: str, groups: list) -> Chart:

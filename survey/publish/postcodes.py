@@ -1,6 +1,6 @@
 """The PC4 -> wijk table behind "find your wijk by postcode".
 
-A CSV (UTF-8, semicolons or commas) with columns `postcode` (the four digits of a Dutch
+A CSV or Excel file, read by `weighting.tables` as every import is, with columns `postcode` (the four digits of a Dutch
 postcode), `wijk_code` and optionally `wijk` (the name, checked against the code). A postcode
 that covers several wijken has a row for each; the site then offers each of them.
 
@@ -10,12 +10,13 @@ with `wijkprofiel publish --postcodes FILE` (for example from CBS's "postcode-hu
 aggregated to PC4 and wijk).
 """
 
-import csv
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from survey.errors import InputError
+from weighting import tables
 
 DEMO_POSTCODES = Path(__file__).with_name("pc4_wijk.csv")
 
@@ -34,28 +35,22 @@ def read_postcodes(path: Path, areas: pd.DataFrame) -> pd.DataFrame:
     ['Tarwewijk']
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.is_file():
         raise InputError(path, "file not found; expected a PC4 -> wijk table (CSV with columns "
-                               "postcode and wijk_code)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InputError(path, "is empty; expected a header with postcode and wijk_code")
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+                               "postcode and wijk_code)")
+    read = tables.read_path(path, source=str(path))
+    read.first_error()
+    for notice in read.notices:  # a Windows-1252 file
+        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    header = [h.lower() for h in read.headers]
     for column in ("postcode", "wijk_code"):
         if column not in header:
             raise InputError(path, f"no column '{column}' in the header {header}; expected "
                                    "postcode and wijk_code (and optionally wijk)", row=1)
     by_code = {int(c): (w, g) for c, w, g in zip(areas["wijk_code"], areas["wijk"], areas["gebied"])}
     rows, seen = [], {}
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for number, cells in zip(read.row_numbers.tolist(),
+                             read.data.itertuples(index=False, name=None)):
         record = dict(zip(header, (cell.strip() for cell in cells)))
         postcode = record.get("postcode", "")
         if not (len(postcode) == 4 and postcode.isdigit() and postcode[0] != "0"):

@@ -307,8 +307,6 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
             wijk_pages.append(wpage)
             entry["wijken"].append({"id": wpage["id"], "name": wijk})
         contents.append(entry)
-    for panels in panel_sets.values():
-        panels.close()
 
     # ------------------------------------------------------------------ index overview
     subjective_themes = _part_themes(config, SUBJECTIVE_PART)
@@ -367,7 +365,8 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         has_register=has_register, flagged_score=flagged_score,
         flagged_name=_flagged_name(flagged_score, config),
         weight_rows=weight_rows, method=method, files=[str(f) for f in files],
-        weight_charts=[charts.weight_distribution(group["weight"], f"Verdeling van de gewichten: {q}")
+        weight_charts=[charts.weight_distribution(group["weight"], f"Verdeling van de gewichten: {q}",
+                                                  chart_id=f"weights-{_slug(q)}")
                        for q, group in weights.groupby("questionnaire_id")],
     )
     path = out_dir / "index.html"

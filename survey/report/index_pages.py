@@ -5,19 +5,15 @@ Input is computed elsewhere (`survey.report.indices`, `series`, `targets`); this
 formats: one self-contained HTML file, charts inline as SVG.
 """
 
-import io
 from pathlib import Path
 
 import jinja2
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from survey.report.bands import band_of, load_bands, thresholds_text  # noqa: E402
-from survey.report.series import breaks, broken_columns  # noqa: E402
+from survey.report import charts
+from survey.report.bands import band_of, load_bands, thresholds_text
+from survey.report.series import breaks, broken_columns
 
 PAGE = "indices.html"
 LEVEL_NAMES = {"stad": "Rotterdam", "gebied": "Gebieden", "wijk": "Wijken"}
@@ -42,35 +38,17 @@ SHORT_NAMES = {"Veiligheidsindex": "VI", "Sociale index": "SI", "Fysieke index":
 def _series_chart(series, configs, index_breaks):
     """Rotterdam's three indices over the editions; a dashed line per definition change, just
     before the edition from which the new definition holds, labelled with its index."""
-    figure, axis = plt.subplots(figsize=(7.2, 3.0), dpi=100)
-    for band in load_bands():
-        if band.below is not None:
-            axis.axhline(band.below, color="#bbbbbb", linewidth=0.6, linestyle=":")
     city = series[series["level"] == "stad"]
-    for offset, name in zip((8, -12, 18), configs):
+    lines = []
+    for name in configs:
         line = city[city["column"] == name].sort_values("edition")
         if len(line):
-            axis.plot(line["edition"], line["value"], marker="o", label=name)
-            for x, y in zip(line["edition"], line["value"]):
-                axis.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, offset),
-                              ha="center", fontsize=7)
-    top = axis.get_ylim()[1]
-    for name, changes in index_breaks.items():
-        for edition in sorted({change.edition for _, _, change in changes}):
-            axis.axvline(edition - 1, color="#a00000", linestyle="--", linewidth=1)
-            axis.annotate(f"breuk {SHORT_NAMES.get(name, name)} ({edition})", (edition - 1, top),
-                          fontsize=7, color="#a00000", ha="center", va="bottom")
-    axis.set_ylabel("score (100 = Rotterdam 2014)")
-    editions = sorted(city["edition"].unique())
-    axis.set_xticks(editions)
-    axis.legend(fontsize=7, loc="lower left")
-    axis.spines[["top", "right"]].set_visible(False)
-    buffer = io.StringIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="svg")
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+            lines.append((name, line["edition"].tolist(), line["value"].to_numpy(dtype=float)))
+    breaks = [(edition, f"breuk {SHORT_NAMES.get(name, name)} ({edition})")
+              for name, changes in index_breaks.items()
+              for edition in sorted({change.edition for _, _, change in changes})]
+    limits = [band.below for band in load_bands() if band.below is not None]
+    return charts.index_series(lines, limits, breaks, "Rotterdam: de drie indices per editie")
 
 
 def _grouped(table: pd.DataFrame, areas: pd.DataFrame | None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ def write(tmp_path, transform):
 
 def test_a_missing_column_is_named(tmp_path):
     path = write(tmp_path, lambda lines: [lines[0].replace("age_65_plus", "age_65")] + lines[1:])
-    with pytest.raises(InputError, match=r"wijken.csv line 1: missing column\(s\) age_65_plus"):
+    with pytest.raises(InputError, match=r"wijken.csv row 1: missing column\(s\) age_65_plus"):
         load_wijken(path)
 
 
@@ -36,14 +36,14 @@ def test_a_bad_count_names_row_and_column(tmp_path):
     with pytest.raises(InputError) as error:
         load_wijken(write(tmp_path, corrupt))
     assert str(error.value) == (
-        f"{tmp_path / 'wijken.csv'} row 3, column 'age_15_24': "
+        f"{tmp_path / 'wijken.csv'} row 4, column 'age_15_24': "
         "'veel' is not a whole number >= 0"
     )
 
 
 def test_a_duplicate_wijk_code_is_refused(tmp_path):
     path = write(tmp_path, lambda lines: lines + [lines[1].replace("Tarwewijk", "Tarwewijk 2")])
-    with pytest.raises(InputError, match=r"row 72, column 'wijk_code': '71' appears twice"):
+    with pytest.raises(InputError, match=r"row 73, column 'wijk_code': '71' appears twice"):
         load_wijken(path)
 
 

@@ -105,7 +105,7 @@ def test_the_demo_postcode_table_reaches_every_wijk():
      r"row 2, column 'wijk': 'Katendrecht' is not the name of wijk 87 \('Feijenoord'\)"),
     ("postcode;wijk_code\n3071;87\n3071;87\n", r"row 3: postcode 3071 with wijk 87 is also on row 2"),
     ("pc;wijk\n3071;87\n", r"row 1: no column 'postcode'"),
-    ("", "is empty"),
+    ("", r"row 1: no header: the first row must name the columns"),
 ])
 def test_a_bad_postcode_table_names_file_row_and_column(tmp_path, content, message):
     path = tmp_path / "pc4.csv"

@@ -2,6 +2,9 @@
 per-area charts draw indicative estimates hollow and leave unpublished ones out (and say so in
 their text alternative), and an area's score box carries each score's 95% interval."""
 
+import base64
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -18,28 +21,43 @@ def _panel_table():
                          "indicative": [False, True, False]})
 
 
+def _svg_of(tag: str) -> str:
+    """The SVG document inside an <img> tag's data URI."""
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', tag).group(1)
+    return base64.b64decode(data).decode("utf-8")
+
+
 def test_the_area_panels_draw_an_indicative_area_hollow_and_a_suppressed_one_not_at_all():
     panels = charts.AreaPanels([(_panel_table(), "Voelt zich onveilig", 0.4, True)])
-    try:
-        marks = {}
-        for domain in ("a", "b", "c"):
-            tag = panels.render(domain)
-            _, _, _, _, _, _, bar, dot, hollow, _, _ = panels.panels[0]
-            marks[domain] = (tag, np.isfinite(dot.get_xdata()).any(),
-                             np.isfinite(hollow.get_xdata()).any())
-        assert hollow.get_markerfacecolor() == "white"
-        # the other areas' indicative estimates are hollow too: one grey mark per kind
-        axes = panels.figure.axes[0]
-        faces = [line.get_markerfacecolor() for line in axes.lines
-                 if line.get_marker() == "o" and not line.get_animated() and len(line.get_xdata())]
-        assert "white" in faces and len(faces) == 2
-    finally:
-        panels.close()
-    assert marks["a"][1:] == (True, False) and "1e van 2" in marks["a"][0]
-    assert "indicatief" not in marks["a"][0]
-    assert marks["b"][1:] == (False, True) and "2e van 2 (indicatief, open rondje)" in marks["b"][0]
-    assert marks["c"][1:] == (False, False)
-    assert "niet getoond, te weinig respondenten" in marks["c"][0]
+    tags = {domain: panels.render(domain) for domain in ("a", "b", "c")}
+    documents = {domain: _svg_of(tag) for domain, tag in tags.items()}
+    own = {domain: re.findall(r'<path d="(M[^"]*a[^"]*)" fill="([^"]+)"(?: stroke="([^"]+)")?',
+                              document.split(panels.background, 1)[1])
+           for domain, document in documents.items()}
+    # a: one filled green mark; b: one open (white) mark with a green ring; c: no mark at all
+    assert [(fill, stroke) for _, fill, stroke in own["a"]] == [(charts.ROTTERDAM_GREEN, "")]
+    assert [(fill, stroke) for _, fill, stroke in own["b"]] == [("#ffffff", charts.ROTTERDAM_GREEN)]
+    assert own["c"] == []
+    # the other areas: published ones grey and filled, the indicative one grey and open, and
+    # the suppressed one not drawn (two areas: two marks)
+    grey = re.findall(r'<path d="(M[^"]*)" fill="([^"]+)"(?: stroke="%s")?' % charts.GREY,
+                      panels.background)
+    marks = [(d.count("M"), fill) for d, fill in grey if "a" in d]
+    assert sorted(marks) == sorted([(1, "#ffffff"), (1, charts.GREY)])
+    assert "1e van 2" in tags["a"] and "indicatief" not in tags["a"]
+    assert "2e van 2 (indicatief, open rondje)" in tags["b"]
+    assert "niet getoond, te weinig respondenten" in tags["c"]
+    # the text alternative is in the image and in the SVG's own description
+    assert "niet getoond, te weinig respondenten" in documents["c"]
+
+
+def test_the_trend_panel_legend_sits_below_the_plot():
+    trend = ([2022, 2024], {"a": [95.0, 120.0]}, [100.0, 101.0], "Veiligheidsindex")
+    panels = charts.AreaPanels([(_panel_table(), "Voelt zich onveilig", 0.4, True)], trend)
+    document = _svg_of(panels.render("a"))
+    legend_y = float(re.search(r'<text x="[^"]+" y="([^"]+)"[^>]*>Rotterdam</text>', document).group(1))
+    assert legend_y > panels.PLOT_TOP + panels.PLOT_HEIGHT + 10
+    assert "2022: 95, 2024: 120" in panels.render("a")
 
 
 def test_the_score_box_shows_each_interval_and_the_moves_and_no_zero_width_one():
