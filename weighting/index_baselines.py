@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from weighting.errors import InputError
+from weighting.scores import compute_scores
 
 SD_RULES = ("all_wijken", "single_wijken")
 BASELINE_RULES = ("export", "unrounded")
@@ -47,7 +48,7 @@ class DerivedBaseline:
 
 
 def derive_baselines(values, half_widths, inhabitants, config, *, sd_over="single_wijken",
-                     rotterdam_value="unrounded"):
+                     rotterdam_value="unrounded", from_scores=(), published=None):
     """The baseline and sd of every indicator of `config`, by the rules named.
 
     Args:
@@ -59,12 +60,16 @@ def derive_baselines(values, half_widths, inhabitants, config, *, sd_over="singl
         config: ScoreConfig (its indicators' transforms and columns).
         sd_over: `single_wijken` or `all_wijken` (module docstring).
         rotterdam_value: `unrounded` or `export` (module docstring).
+        from_scores: columns whose baseline is estimated from `published` (module docstring).
+        published: the export's published scores (`weighting.export_format.read_scores`),
+            needed when `from_scores` names a column.
 
     Returns:
         {column: DerivedBaseline}.
 
     Raises:
-        InputError: a rule is unknown, the export has no city row, or a wijk has no inhabitants.
+        InputError: a rule is unknown, the export has no city row, a wijk has no inhabitants,
+            or `from_scores` names a column that is not an indicator or comes without `published`.
     """
     if sd_over not in SD_RULES:
         raise InputError("baselines", f"sd_over: {sd_over!r} is not one of {', '.join(SD_RULES)}")
@@ -89,7 +94,59 @@ def derive_baselines(values, half_widths, inhabitants, config, *, sd_over="singl
             baseline = float(np.clip(mean, printed - half_widths[column], printed + half_widths[column]))
         transformed = TRANSFORMS[indicator.transform](values.loc[spread_rows, column].to_numpy(float))
         derived[column] = DerivedBaseline(column, printed, baseline, float(np.std(transformed, ddof=1)))
+    for column in from_scores:
+        if column not in derived:
+            raise InputError("baselines", f"from_scores: {column!r} is not an indicator of "
+                                          f"{config.index_column}")
+        if published is None:
+            raise InputError("baselines", "from_scores needs the published scores of the baseline edition")
+        found = derived[column]
+        interval = (found.printed - half_widths[column], found.printed + half_widths[column])
+        estimate = estimate_from_scores(values, published, with_baselines(config, derived), column, interval)
+        derived[column] = dataclasses.replace(found, baseline=estimate)
     return derived
+
+
+def estimate_from_scores(values, published, config, column, interval, *, tolerance=1e-5):
+    """The baseline of `column` inside `interval` whose theme scores are closest to the published.
+
+    Every row of `values` with a published score of the indicator's theme counts, with the rest
+    of `config` as it is. The search is a grid of 100 steps over the interval, then golden-section
+    refinement between the neighbours of the best grid point (the sum of squares is piecewise
+    quadratic in the baseline: smooth, with kinks where a row's score reaches the clip).
+
+    Returns:
+        float, the value with the smallest sum of squared differences between the unrounded theme
+        score and the published one, to within `tolerance`.
+    """
+    theme = next(t for t in config.themes if column in [i.column for i in t.indicators])
+    rows = published.index[published[theme.column].notna()].intersection(values.index)
+    block, target = values.loc[rows], published.loc[rows, theme.column]
+    alone = config.theme_only(theme.column)
+
+    def loss(candidate):
+        computed = compute_scores(block, replace_baseline(alone, column, float(candidate)), rounded=False)
+        return float(((computed[theme.column] - target) ** 2).sum())
+
+    grid = np.linspace(interval[0], interval[1], 101)
+    best = int(np.argmin([loss(candidate) for candidate in grid]))
+    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    ratio = (np.sqrt(5) - 1) / 2
+    while high - low > tolerance:
+        left, right = high - ratio * (high - low), low + ratio * (high - low)
+        if loss(left) <= loss(right):
+            high = right
+        else:
+            low = left
+    return float((low + high) / 2)
+
+
+def replace_baseline(config, column, baseline):
+    """A copy of `config` in which the indicator `column` has `baseline`."""
+    themes = tuple(dataclasses.replace(theme, indicators=tuple(
+        dataclasses.replace(i, baseline=baseline) if i.column == column else i for i in theme.indicators))
+        for theme in config.themes)
+    return config.with_method(themes=themes)
 
 
 def read_inhabitants(path):

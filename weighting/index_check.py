@@ -199,6 +199,11 @@ def _reference_problems(data, located, source):
                         f"{previous} (the baseline or the change before)")
                 previous = max(previous, change["edition"])
 
+    for k, column in enumerate((data.get("baselines") or {}).get("from_scores") or []):
+        if column not in indicator_first:
+            add(("baselines", "from_scores", k), f"baselines.from_scores: {column!r} is not one of "
+                                                 "the indicators")
+
     in_part = {}
     columns = {data["index"]: ("index",)}
     for p, part in enumerate(data["parts"]):

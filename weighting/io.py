@@ -102,7 +102,7 @@ def data_frame(table: tables.TextTable) -> pd.DataFrame:
     """
     columns = {}
     for position, name in enumerate(table.headers):
-        cells = table.data[position].astype(object)
+        cells = table.data[position].astype("str")  # pandas' own (Arrow) strings: fast .str
         stripped = cells.str.strip()
         missing = cells.isin(MISSING_CELLS) | stripped.eq("")
         filled = stripped[~missing]
@@ -110,7 +110,7 @@ def data_frame(table: tables.TextTable) -> pd.DataFrame:
             columns[name] = pd.Series(np.nan, index=cells.index, dtype=float)
         elif filled.str.fullmatch(_WHOLE).all():
             numbers = pd.to_numeric(stripped.where(~missing), errors="coerce")
-            columns[name] = numbers if missing.any() else numbers.astype(np.int64)
+            columns[name] = numbers.astype(float) if missing.any() else numbers.astype(np.int64)
         elif filled.str.fullmatch(_NUMBER).all():
             columns[name] = pd.to_numeric(stripped.where(~missing).str.replace(",", ".", regex=False),
                                           errors="coerce").astype(float)

@@ -154,6 +154,12 @@ class ScoreConfig:
                     result.setdefault(change.edition, []).append((theme.column, indicator.column, change))
         return dict(sorted(result.items()))
 
+    def theme_only(self, column):
+        """A copy that scores one theme only (as a part of its own): quicker where a check needs
+        one theme's scores many times."""
+        theme = next(t for t in self.themes if t.column == column)
+        return self.with_method(themes=(theme,), parts=(Part(f"{column} (alone)", (column,)),))
+
     def with_method(self, **changes):
         """A copy with other method settings, e.g. `config.with_method(theme_mean="indicators")`."""
         values = {field: getattr(self, field) for field in self.__dataclass_fields__}
@@ -528,36 +534,65 @@ def score_range(values, half_widths, config, *, source="indicator values"):
     return low, high
 
 
-def rounding_only_reproduction(values, half_widths, config, *, draws=100, seed=2014,
-                               fixed=()):
-    """How many rows would reproduce within 1 point if the method were exactly right and the only
-    difference were the export's rounding of the indicator values.
+def rounding_only_draws(values, half_widths, config, *, draws=100, seed=2014, city=None,
+                        exact_zero_step=0.1):
+    """Rows within 1 point in each of `draws` simulated exports where the method is exact and the
+    export's rounding is the only difference.
 
-    Each draw moves every indicator value uniformly within its rounding interval (half width
-    from `weighting.export_format.read_half_widths`), scores it, and counts the rows whose score
-    lies within 1 point of the score of the rounded values (both rounded as published). The
-    mean count over the draws is the ceiling a reconstruction can expect on this export.
+    Each draw takes as the true value of every indicator a value uniformly inside its printed
+    value's rounding interval (half width from `weighting.export_format.read_half_widths`),
+    scores it with `config`, rounds as published, and counts the rows within 1 point of the
+    score of the printed values; the mean count over the draws is the ceiling a reconstruction
+    can expect on this export. Two kinds of printed value are not drawn like that:
+
+    - a zero can only come from values at or above zero: it is drawn in [0, half width), and a
+      zero printed with a step of `exact_zero_step` or finer is exact (one crime in a wijk of
+      under 20,000 inhabitants, or one respondent in under 2,000, already prints as 0.1);
+    - the `city` row (Rotterdam in the baseline edition) has the baselines as its true values,
+      so its true score is 100 everywhere, and its printed values are the export's.
 
     Args:
-        values, half_widths, config: as for `score_range`.
-        draws: number of draws; seed: of the numpy generator (same seed, same result).
-        fixed: row labels kept at their values (the Rotterdam row, which defines the baseline).
+        values, half_widths, config: as for `score_range` (half_widths a Series per column).
+        draws: number of simulated exports; seed: of the numpy generator (same seed, same result).
+        city: row label whose true values are the configured baselines, or None.
+        exact_zero_step: the coarsest step at which a printed zero is an exact zero.
 
     Returns:
-        Series indexed by score column: the expected number of rows within 1 point.
+        DataFrame, one row per draw, one column per score column: the rows within 1 point.
     """
     rng = np.random.default_rng(seed)
     columns = config.indicator_columns
-    widths = half_widths.reindex(columns).fillna(0.0).to_numpy()
     base = compute_scores(values, config)
-    hits = pd.DataFrame(0.0, index=values.index, columns=config.score_columns)
-    keep = values.index.isin(list(fixed))
+    keep = values.index == city
+    truth = np.array([indicator.baseline for indicator in config.indicators])
+    counts = []
     for _ in range(draws):
-        moved = values[columns] + rng.uniform(-1.0, 1.0, (len(values), len(columns))) * widths
-        moved = moved.clip(lower=0.0)
-        moved[keep] = values.loc[keep, columns]
-        hits += ((compute_scores(moved, config) - base).abs() <= 1).astype(float)
-    return (hits / draws).sum().rename("rounding_only_within_1")
+        true = draw_unrounded(values[columns], half_widths, rng, exact_zero_step=exact_zero_step)
+        true[keep] = truth
+        counts.append(((compute_scores(true, config) - base).abs() <= 1).sum())
+    return pd.DataFrame(counts, columns=config.score_columns).reset_index(drop=True)
+
+
+def draw_unrounded(printed, half_widths, rng, *, exact_zero_step=0.1):
+    """One draw of values the printed ones could have been rounded from (`rounding_only_draws`):
+    uniform inside each rounding interval, a printed zero in [0, half width), and a zero printed
+    with a step of `exact_zero_step` or finer exactly zero.
+
+    Args:
+        printed: DataFrame of printed values; half_widths: Series of half steps per column;
+        rng: a numpy Generator.
+
+    Returns:
+        DataFrame like `printed`.
+    """
+    values = printed.to_numpy(float)
+    widths = np.broadcast_to(half_widths.reindex(printed.columns).fillna(0.0).to_numpy(float), values.shape)
+    zero = values == 0
+    exact = zero & (2 * widths <= exact_zero_step + 1e-12)
+    shift = rng.uniform(-1.0, 1.0, values.shape)
+    shift = np.where(zero, (shift + 1.0) / 2.0, shift)
+    return pd.DataFrame(np.where(exact, 0.0, values + shift * widths), index=printed.index,
+                        columns=printed.columns)
 
 
 def round_scores(frame, decimals=0, rule="half_up"):

@@ -21,21 +21,65 @@ def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
     """The questionnaire estimates an index needs, wide: one row per (level, domain), one column
     per indicator of `config` measured by the survey (percentages as 0-100). An indicator with
     `survey: <id>` takes the estimate of that questionnaire indicator; one without takes the
-    questionnaire indicator whose label equals its column (the VI's 2014 export names)."""
-    matched = _matched(indicators, config)
-    values = matched["estimate"] * np.where(matched["kind"] == "proportion", 100.0, 1.0)
-    return (matched.assign(value=values)
-            .pivot_table(index=["level", "domain"], columns="column", values="value",
-                         aggfunc="first", sort=False))
+    questionnaire indicator whose label equals its column (the VI's 2014 export names).
+
+    Areas by level, then domain, each in order of appearance; where several rows give a column,
+    the first with a value; rows and columns without any value left out (as a pivot table of the first values).
+    Built with codes rather than a pivot: the index intervals call it on a table of every
+    replicate (hundreds of thousands of rows)."""
+    column = _matched_columns(indicators, config)
+    # a row without an area (missing level or domain) has no cell, as in a pivot
+    keep = (column >= 0) & indicators["level"].notna().to_numpy() & indicators["domain"].notna().to_numpy()
+    kind, kinds = _codes(indicators["kind"])
+    scale = np.where(np.asarray(kinds, dtype=object) == "proportion", 100.0, 1.0)
+    values = indicators["estimate"].to_numpy(dtype=float)[keep] * scale[kind[keep]]
+    # rows ordered as the pivot orders them: by level, then domain, each in order of appearance
+    level, levels = _codes(indicators["level"], keep)
+    domain, domains = _codes(indicators["domain"], keep)
+    pair, row = np.unique(level.astype(np.int64) * len(domains) + domain, return_inverse=True)
+    rows = pd.MultiIndex.from_arrays([levels[pair // len(domains)], domains[pair % len(domains)]],
+                                     names=["level", "domain"])
+    col, columns = pd.factorize(column[keep])
+    names = _index_columns(config)
+    present = ~np.isnan(values)
+    cell = row[present] * len(columns) + col[present]
+    cells, first = np.unique(cell, return_index=True)  # each cell's first row with a value
+    wide = np.full(len(rows) * len(columns), np.nan)
+    wide[cells] = values[present][first]
+    wide = wide.reshape(len(rows), len(columns))
+    has_row, has_column = ~np.isnan(wide).all(axis=1), ~np.isnan(wide).all(axis=0)
+    return pd.DataFrame(wide[has_row][:, has_column], index=rows[has_row],
+                        columns=pd.Index(np.asarray(names, dtype=object)[columns[has_column]], name="column"))
 
 
-def _matched(indicators: pd.DataFrame, config) -> pd.DataFrame:
-    """The questionnaire estimates of `config`'s survey indicators, with their index column."""
-    by_id = {i.survey: i.column for i in config.indicators if i.survey}
-    by_label = {i.column: i.column for i in config.indicators if not i.survey and i.register is None}
-    by_indicator = indicators["indicator"].map(by_id)
-    column = by_indicator.where(by_indicator.notna(), indicators["label"].map(by_label))
-    return indicators.assign(column=column).dropna(subset=["column"])
+def _codes(series: pd.Series, keep=None) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values) of `series` (of its rows in `keep`), values in order of appearance:
+    factorised once, so that the text is never copied per row."""
+    codes, uniques = pd.factorize(series)
+    uniques = np.asarray(uniques, dtype=object)
+    if keep is None:
+        return codes, uniques
+    codes, seen = pd.factorize(codes[keep])
+    return codes, uniques[seen]
+
+
+def _index_columns(config) -> list:
+    return list(dict.fromkeys(i.column for i in config.indicators))
+
+
+def _matched_columns(indicators: pd.DataFrame, config) -> np.ndarray:
+    """Per row, the position in `_index_columns(config)` of its index column (by questionnaire
+    id, else by label), or -1."""
+    position = {name: k for k, name in enumerate(_index_columns(config))}
+    by_id = {i.survey: position[i.column] for i in config.indicators if i.survey}
+    by_label = {i.column: position[i.column] for i in config.indicators
+                if not i.survey and i.register is None}
+    ids, id_values = _codes(indicators["indicator"])
+    labels, label_values = _codes(indicators["label"])
+    # code -1 (a missing id or label) matches nothing
+    from_id = np.array([by_id.get(v, -1) for v in id_values] + [-1], dtype=np.int64)[ids]
+    from_label = np.array([by_label.get(v, -1) for v in label_values] + [-1], dtype=np.int64)[labels]
+    return np.where(from_id >= 0, from_id, from_label)
 
 
 def index_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFrame:

@@ -4,6 +4,7 @@ key indicator, the city charts every area's value), on a small two-edition demo 
 
 import pytest
 
+from survey import storage
 from survey.demo.seed import seed_edition
 from survey.report.edition_report import build_edition_report
 from tests.support.browser import axe_violations
@@ -15,7 +16,8 @@ def report_dir(tmp_path_factory):
     url = f"sqlite:///{root / 'w.db'}"
     seed_edition(url, seed=2024, scale=0.05, year=2024)
     seed_edition(url, seed=2022, scale=0.05, year=2022, replace=True)
-    build_edition_report(url, root / "out", pdf=False)
+    with storage.session_at(url) as db:
+        build_edition_report(db, root / "out", pdf=False)
     return root / "out"
 
 

@@ -87,7 +87,8 @@ def _register_at_baseline(config, worse=0.0):
     values = {}
     for indicator in config.register_indicators:
         step = -indicator.direction * worse * indicator.sd
-        values[indicator.column] = (np.sqrt(indicator.baseline) + step) ** 2
+        values[indicator.column] = indicator.baseline + step if indicator.transform == "linear" \
+            else (np.sqrt(indicator.baseline) + step) ** 2
     return pd.DataFrame(values, index=pd.MultiIndex.from_tuples([("stad", "Rotterdam")],
                                                                names=["level", "domain"]))
 

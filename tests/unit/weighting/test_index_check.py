@@ -91,6 +91,8 @@ def test_every_problem_is_reported_with_file_and_line(tmp_path):
     ("baseline: 60", "baseline: -1", 29, "baseline -1 is outside the domain of sqrt"),
     ("edition: 2018", "edition: 2012", 32, "definition change in 2012 must come after 2014"),
     ("column: Misdrijven per duizend inwoners", 'column: "% tevreden"', 25, "appears twice (first on line 18)"),
+    ("baseline_edition: 2014\n", "baseline_edition: 2014\nbaselines:\n  from_scores: [\"% tevrede\"]\n", 6,
+     "baselines.from_scores: '% tevrede' is not one of the indicators"),
 ])
 def test_cross_reference_problems_name_the_line(tmp_path, old, new, line, message):
     path = write(tmp_path, GOOD.replace(old, new))
