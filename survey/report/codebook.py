@@ -24,7 +24,7 @@ import pandas as pd
 import pyreadstat
 
 from survey.fieldwork.answers import UNIT_COLUMNS
-from weighting.io import spreadsheet_safe
+from weighting.safe_cells import spreadsheet_safe
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 FINGERPRINT_FILE = ".made-of"

@@ -35,7 +35,8 @@ from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_value
 from weighting import calibration, diagnostics, estimation
 from weighting.domain_estimates import domain_means
 from weighting.design import Design
-from weighting.io import read_margin, spreadsheet_safe
+from weighting.io import read_margin
+from weighting.safe_cells import spreadsheet_safe
 from weighting.replicates import with_replicates
 from weighting.score_uncertainty import (IndicatorSpec, replicate_indicator_estimates, score_uncertainty,
                                          stack_areas)
