@@ -8,7 +8,6 @@ an `InputError` naming the file, so the CLI prints one clean line.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,14 +94,14 @@ def data_frame(table: tables.TextTable) -> pd.DataFrame:
     filled cell is a number (decimal comma or point) is float, one of True/False is boolean,
     anything else text. `MISSING_CELLS` (empty, NA, #N/A, ...) are missing (NaN).
 
-    >>> t = tables.read_table("a;b;c;d\n1;7,5;man;\n2;NA;vrouw;x\n".encode(), "d.csv")
+    >>> t = tables.read_table("a;b;c;d\\n1;7,5;man;\\n2;NA;vrouw;x\\n".encode(), "d.csv")
     >>> f = data_frame(t)
     >>> f.dtypes.astype(str).tolist(), f["b"].tolist(), f["d"].tolist()
     (['int64', 'float64', 'str', 'str'], [7.5, nan], [nan, 'x'])
     """
     columns = {}
     for position, name in enumerate(table.headers):
-        cells = table.data[position].astype(object)
+        cells = table.data[position].astype("str")  # pandas' own (Arrow) strings: fast .str
         stripped = cells.str.strip()
         missing = cells.isin(MISSING_CELLS) | stripped.eq("")
         filled = stripped[~missing]
@@ -110,7 +109,7 @@ def data_frame(table: tables.TextTable) -> pd.DataFrame:
             columns[name] = pd.Series(np.nan, index=cells.index, dtype=float)
         elif filled.str.fullmatch(_WHOLE).all():
             numbers = pd.to_numeric(stripped.where(~missing), errors="coerce")
-            columns[name] = numbers if missing.any() else numbers.astype(np.int64)
+            columns[name] = numbers.astype(float) if missing.any() else numbers.astype(np.int64)
         elif filled.str.fullmatch(_NUMBER).all():
             columns[name] = pd.to_numeric(stripped.where(~missing).str.replace(",", ".", regex=False),
                                           errors="coerce").astype(float)
@@ -131,43 +130,6 @@ def _read_sav(path: Path, what: str) -> pd.DataFrame:
     except Exception as exc:  # pyreadstat raises its own types; the user needs the file and the cause
         raise InputError(path, f"cannot read this SPSS {what} file: {exc}") from None
     return frame
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def safe_cell(value):
-    """`value` made harmless for a spreadsheet: a text that starts with = + - @ (or a tab or
-    carriage return) would be run as a formula by Excel or LibreOffice ("CSV injection",
-    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text; a control
-    character that an .xlsx cannot hold becomes U+FFFD. Numbers are never changed.
-
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12), safe_cell("Delfshaven")
-    ('\\'=HYPERLINK("http://x")', "'-12", -12, 'Delfshaven')
-    """
-    if isinstance(value, str):
-        # characters XML (so .xlsx) cannot hold: shown as U+FFFD, so one stored \x0b or NUL
-        # can never fail an export
-        value = XML_ILLEGAL.sub("\ufffd", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with `safe_cell` applied to every text cell; numbers are left as they are.
-
-    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1, 2]})).to_dict("list")
-    {'a': ["'=1+1", 'x'], 'b': [-1, 2]}
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(safe_cell)
-    return out
 
 
 def read_margin(path) -> Margin:

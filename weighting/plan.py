@@ -41,7 +41,8 @@ from weighting import calibration, estimation
 from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
-from weighting.io import read_file, read_margin, spreadsheet_safe
+from weighting.io import read_file, read_margin
+from weighting.safe_cells import spreadsheet_safe
 from weighting.safe_read import YamlLoader
 
 METHODS = ("poststratify", "raking", "linear", "logit")

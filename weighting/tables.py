@@ -121,8 +121,12 @@ def read_table(content: bytes, source: str, *, delimiter: str | None = None) -> 
     width = len(headers)
     rows, numbers, errors = [], [], []
     for number, record in enumerate(body, start=2):
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():
             continue  # an empty line
+        if len(record) == width:  # most rows: nothing to cut or fill
+            rows.append(record)
+            numbers.append(number)
+            continue
         if len(record) > width:
             extra = record[width:]
             if any(cell.strip() for cell in extra):
@@ -192,8 +196,7 @@ def _csv_records(content: bytes, source: str,
     records = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for record in reader:
-            records.append(record)
+        records.extend(reader)  # what was read before an error stays, to count its row
     except csv.Error as exc:  # a cell over csv's field limit (128 kB) ...
         raise InputError(source, f"is not a readable CSV file ({exc})",
                          row=len(records) + 1) from None

@@ -114,13 +114,17 @@ class GeneratedAnswers:
         return frame.astype({"respondent": int, "page_index": int, "step": int, "steps": int})
 
 
-def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Generator):
+def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Generator,
+                     ordered: bool = True):
     """Walk every respondent through `questionnaire` and answer.
 
     Args:
         questionnaire: a loaded `Questionnaire` (uses `.id` and `.pages`).
         respondents: see `Respondents`.
         rng: seeded generator.
+        ordered: order the rows by respondent (see Returns); False leaves them by page, then
+            question (a respondent's rows still in questionnaire order), for a caller that
+            sorts them itself: sorting millions of rows twice cost seconds.
     Returns:
         `GeneratedAnswers`; answers ordered by respondent, then questionnaire order; visits
         by respondent, then step; `screened_out` marks who a `goto: end` rule stopped (as
@@ -179,8 +183,10 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     answers = _long(
         answer_parts,
         {"respondent": 0, "variable": 1, "value": 2, "page_id": 3, "page_index": 4},
+        ordered,
     )
-    visits = _long(visit_parts, {"respondent": 0, "page_id": 1, "page_index": 2, "step": 3})
+    visits = _long(visit_parts, {"respondent": 0, "page_id": 1, "page_index": 2, "step": 3},
+                   ordered)
     visits["steps"] = steps[visits["respondent"]]
     return GeneratedAnswers(answers=answers, visits=visits, screened_out=screened_out)
 
@@ -193,9 +199,10 @@ def _holds(condition, frame, n):
     return np.asarray(evaluate_frame(condition, table), dtype=bool)
 
 
-def _long(parts, fields):
-    """Concatenate parts (tuples: arrays, or scalars to repeat) into columns, ordered by
-    respondent (the first field) with the parts' order kept within a respondent."""
+def _long(parts, fields, ordered=True):
+    """Concatenate parts (tuples: arrays, or scalars to repeat) into columns, ordered (unless
+    not `ordered`) by respondent (the first field) with the parts' order kept within a
+    respondent."""
     sizes = [len(part[0]) for part in parts]
     columns = {}
     for name, k in fields.items():
@@ -204,11 +211,18 @@ def _long(parts, fields):
             value = part[k]
             if isinstance(value, np.ndarray):
                 pieces.append(value)
+            elif isinstance(value, str):
+                # one shared string: np.full would convert it to a new str per row, which
+                # took seconds and a copy of the text per answer
+                piece = np.empty(size, dtype=object)
+                piece.fill(value)
+                pieces.append(piece)
             else:
-                dtype = object if isinstance(value, str) else np.int64
-                pieces.append(np.full(size, value, dtype=dtype))
+                pieces.append(np.full(size, value, dtype=np.int64))
         columns[name] = np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
     columns["respondent"] = columns["respondent"].astype(np.int64)
+    if not ordered:
+        return columns
     order = np.argsort(columns["respondent"], kind="stable")
     return {name: values[order] for name, values in columns.items()}
 
@@ -434,9 +448,13 @@ def _number_from_target(question, target, who, latent, rng):
 
 
 def _number_text(number, decimals):
+    """Numbers as their stored text, one shared string per distinct number."""
+    distinct, which = np.unique(number, return_inverse=True)
     if decimals == 0:
-        return pd.Series(number.astype(np.int64)).astype(str).to_numpy(dtype=object)
-    return pd.Series(number).map(f"{{:.{decimals}f}}".format).to_numpy(dtype=object)
+        texts = pd.Series(distinct.astype(np.int64)).astype(str).to_numpy(dtype=object)
+    else:
+        texts = pd.Series(distinct).map(f"{{:.{decimals}f}}".format).to_numpy(dtype=object)
+    return texts[which.reshape(-1)]
 
 
 def _date(question, who, respondents, rng):

@@ -178,9 +178,13 @@ def build_register(
     phone = _phones(rng, age_index)
 
     register_id = pd.Series(np.arange(1, n + 1)).map(f"demo-{year}-{{:07d}}".format)
+
+    def text(values):  # kept as Python strings: the writer hands them to the database as such
+        return pd.Series(values, dtype=object)
+
     return pd.DataFrame(
         {
-            "register_id": register_id.to_numpy(dtype=object),
+            "register_id": text(register_id.to_numpy(dtype=object)),
             "wijk_code": wijken["wijk_code"].to_numpy()[wijk_index],
             "age_group": pd.Categorical.from_codes(age_index, AGE_GROUPS),
             "age": age,
@@ -188,12 +192,12 @@ def build_register(
             "sex": pd.Categorical.from_codes(sex, SEXES),
             "migration_background": pd.Categorical.from_codes(migration, MIGRATION_BACKGROUNDS),
             "household_type": pd.Categorical.from_codes(household, HOUSEHOLD_TYPES),
-            "given_name": given,
-            "family_name": family,
-            "street": street,
-            "house_number": house_number,
-            "postcode": postcode,
-            "phone": phone,
+            "given_name": text(given),
+            "family_name": text(family),
+            "street": text(street),
+            "house_number": text(house_number),
+            "postcode": text(postcode),
+            "phone": text(phone),
         }
     )
 

@@ -11,11 +11,15 @@ returned, on the day given.
 
 A batch comes as a CSV file (or an Excel workbook, read by `weighting.tables`) with the columns `kenmerk`, `code` or `sample_unit_id`,
 `outcome` and, optionally, `date` (25-03-2024) and `note`; it is stored whole or not at all.
+
+The messages are for the coordinator's pages: Dutch msgids, translated through the Babel
+catalogues in the page's language (`gettext` outside a request gives the Dutch).
 """
 
 import re
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from survey.access_codes import code_hash
@@ -53,7 +57,12 @@ def outcome_key(text: str) -> str:
 
 
 class OutcomeError(ValueError):
-    """An outcome that cannot be recorded; the message says why."""
+    """An outcome that cannot be recorded; the message says why, and `column` which input
+    was wrong: "outcome" or "reference" (the unit)."""
+
+    def __init__(self, message, column="reference"):
+        super().__init__(message)
+        self.column = column
 
 
 def parse_kenmerk(text: str) -> tuple[str, int] | None:
@@ -125,25 +134,30 @@ def record(db, reference: str, outcome: str, *, recorded_by: str, note: str | No
         or was screened out.
     """
     if outcome not in aapor.OUTCOMES:
-        raise OutcomeError(f"outcome {outcome!r} is unknown; expected one of "
-                           f"{', '.join(aapor.OUTCOMES)}")
+        raise OutcomeError(gettext("uitkomst %(outcome)s bestaat niet; kies een van "
+                                   "%(choices)s", outcome=repr(outcome),
+                                   choices=", ".join(aapor.OUTCOMES)), column="outcome")
     unit = find_unit(db, reference)
     if unit is None:
         if parse_kenmerk(reference):
-            raise OutcomeError(f"no letter with kenmerk {reference.strip()!r} was printed; "
-                               "check the kenmerk in the envelope window")
-        raise OutcomeError(f"no sample unit has the code, kenmerk or id {reference.strip()!r}")
+            raise OutcomeError(gettext(
+                "er is geen brief met kenmerk %(kenmerk)s gedrukt; controleer het kenmerk in "
+                "het venster van de envelop", kenmerk=repr(reference.strip())))
+        raise OutcomeError(gettext(
+            "geen steekproefeenheid heeft de code, het kenmerk of het steekproefnummer "
+            "%(reference)s", reference=repr(reference.strip())))
     letter = find_letter(db, reference) if outcome in POSTAL_RETURNS else None
     if letter is not None and letter.returned_at is None:
         letter.returned_at = at or datetime.utcnow()
         letter.return_reason = outcome
     if unit.status == "completed":
-        raise OutcomeError(f"sample unit {unit.id} has completed its questionnaire; "
-                           "an outcome is not recorded over a complete")
+        raise OutcomeError(gettext(
+            "steekproefeenheid %(unit)s heeft de vragenlijst ingevuld; over een ingevulde "
+            "vragenlijst wordt geen uitkomst vastgelegd", unit=unit.id))
     if unit.status == "screened_out":  # its own answer settled it: known not eligible (4.10)
-        raise OutcomeError(f"sample unit {unit.id} answered that it no longer lives at the "
-                           "address (screened out, not eligible: 4.10); an outcome is not "
-                           "recorded over that")
+        raise OutcomeError(gettext(
+            "steekproefeenheid %(unit)s antwoordde niet meer op het adres te wonen (niet tot "
+            "de doelgroep: 4.10); daaroverheen wordt geen uitkomst vastgelegd", unit=unit.id))
     disposition = aapor.OUTCOMES[outcome][0]
     unit.disposition = disposition
     row = UnitOutcome(sample_unit_id=unit.id, outcome=outcome, disposition=disposition,
@@ -161,9 +175,10 @@ def record_csv(db, table: TextTable, *, recorded_by: str) -> list[UnitOutcome]:
     source_name = table.source
     header = set(table.headers)
     if "outcome" not in header or not header & {"kenmerk", "code", "sample_unit_id"}:
-        raise InputError(source_name, "the header needs the columns 'outcome' and 'kenmerk', "
-                         "'code' or 'sample_unit_id'; found "
-                         f"{', '.join(table.headers) or 'none'}", row=1)
+        raise InputError(source_name, gettext(
+            "de kopregel moet de kolommen 'outcome' en 'kenmerk', 'code' of 'sample_unit_id' "
+            "hebben; gevonden: %(found)s",
+            found=", ".join(table.headers) or "–"), row=1)
     if table.errors:
         raise table.errors[0]
     rows = (dict(zip(table.headers, record)) for record in
@@ -175,11 +190,13 @@ def record_csv(db, table: TextTable, *, recorded_by: str) -> list[UnitOutcome]:
         column = next((c for c in given if (line.get(c) or "").strip()), given[-1])
         reference = (line.get(column) or "").strip()
         if not reference:
-            raise InputError(source_name, "empty; give the kenmerk, the personal code or the "
-                             "sample unit id", row=number, column=column)
+            raise InputError(source_name, gettext(
+                "leeg; vul het kenmerk, de persoonlijke code of het steekproefnummer in"),
+                row=number, column=column)
         if column == "kenmerk" and not parse_kenmerk(reference):
-            raise InputError(source_name, f"{reference!r} is not a kenmerk like "
-                             "2024-W1-INV-001/00354", row=number, column=column)
+            raise InputError(source_name, gettext(
+                "%(value)s is geen kenmerk zoals 2024-W1-INV-001/00354", value=repr(reference)),
+                row=number, column=column)
         at = None
         if (line.get("date") or "").strip():
             try:
@@ -190,13 +207,14 @@ def record_csv(db, table: TextTable, *, recorded_by: str) -> list[UnitOutcome]:
             row = record(db, reference, outcome_key(line.get("outcome") or ""),
                          recorded_by=recorded_by, note=(line.get("note") or "").strip(), at=at)
         except OutcomeError as exc:
-            bad_column = "outcome" if str(exc).startswith("outcome") else column
+            bad_column = "outcome" if exc.column == "outcome" else column
             raise InputError(source_name, str(exc), row=number, column=bad_column) from None
         if row.sample_unit_id in row_of_unit:
             # two outcomes for one unit in one file: a typo somewhere, and the last would win
-            raise InputError(source_name, f"sample unit {row.sample_unit_id} is also in row "
-                             f"{row_of_unit[row.sample_unit_id]}; give one outcome per unit",
-                             row=number, column=column)
+            raise InputError(source_name, gettext(
+                "steekproefeenheid %(unit)s staat ook in rij %(row)s; geef één uitkomst per "
+                "eenheid", unit=row.sample_unit_id, row=row_of_unit[row.sample_unit_id]),
+                row=number, column=column)
         row_of_unit[row.sample_unit_id] = number
         recorded.append(row)
     return recorded

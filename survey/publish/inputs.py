@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import InputError
+from weighting import io as weighting_io
 
 INDEX_COLUMNS = ("Veiligheidsindex", "Sociale index", "Fysieke index")
 SUBJECTIVE, OBJECTIVE = " -subjectief", " -objectief"
@@ -116,15 +117,13 @@ class SiteData:
 
 
 def read_table(path: Path, required, what: str) -> pd.DataFrame:
-    """A CSV of the report, with its required columns checked (InputError naming the file)."""
+    """A CSV of the report, read as every import is (`weighting.io.read_table`), with its
+    required columns checked (InputError naming the file)."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, f"file not found; expected the report's {what} "
                                "(wijkprofiel report --out DIR writes it)")
-    try:
-        table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(path, f"not a readable CSV file ({exc})") from None
+    table = weighting_io.read_table(path, what=what)  # the reader of every import, typed
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(repr(c) for c in missing)}; "

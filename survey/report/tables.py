@@ -13,7 +13,7 @@ import pandas as pd
 import pyreadstat
 
 from survey.report.xlsx import Sheet, write_workbook
-from weighting.io import spreadsheet_safe
+from weighting.safe_cells import spreadsheet_safe
 
 COLUMN_LABELS = {
     "questionnaire": "Vragenlijst(en) die de indicator meten",

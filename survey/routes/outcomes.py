@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -20,8 +21,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
+from survey.i18n import DEFAULT_LANGUAGE, current_language
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
+from survey.sampling.messages_nl import dutch
 from survey.security import control_character_line
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
@@ -56,6 +59,24 @@ class BatchForm(FlaskForm):
     batch = FileField("CSV-bestand", validators=[FileRequired("Kies een CSV-bestand.")])
 
 
+def _shown(text: str) -> str:
+    """A message of the table reader or the date parser (English, the command line's words)
+    in the page's language: Dutch on a Dutch page (`messages_nl`)."""
+    return dutch(text) if current_language() == DEFAULT_LANGUAGE else text
+
+
+def _input_error(exc: InputError) -> str:
+    """A bad batch file as the page says it: file, row and column, then what is wrong, and
+    that nothing was stored."""
+    where = exc.source
+    if exc.row is not None:
+        where = gettext("%(file)s rij %(row)s", file=where, row=exc.row)
+    if exc.column is not None:
+        where = gettext("%(where)s, kolom '%(column)s'", where=where, column=exc.column)
+    return gettext("%(where)s: %(what)s Er is niets vastgelegd.", where=where,
+                   what=_shown(str(exc.detail)))
+
+
 def _page(form, batch_form, error=None, status=200):
     with storage.transaction() as db:
         recent = outcomes.latest(db)
@@ -85,7 +106,8 @@ def record_one():
                                   recorded_by=current_user.username, note=form.note.data, at=at)
             unit_id, disposition = row.sample_unit_id, row.disposition
     except outcomes.OutcomeError as exc:
-        return _page(form, BatchForm(), error=str(exc), status=400)
+        text = str(exc)  # a clause, as a batch row's message continues it; here a sentence
+        return _page(form, BatchForm(), error=text[:1].upper() + text[1:] + ".", status=400)
     audit.record("record_outcome", target=unit_id, detail=f"{form.outcome.data} -> {disposition}")
     flash(f"Vastgelegd: eenheid {unit_id} heeft nu dispositie {disposition}.")
     return redirect(url_for("outcomes.record"))
@@ -103,25 +125,24 @@ def record_batch():
     try:
         table = tables.read_table(raw, name)
     except InputError as exc:
-        return _page(OutcomeForm(), batch_form, status=400, error=f"{exc} Er is niets vastgelegd.")
+        return _page(OutcomeForm(), batch_form, status=400, error=_input_error(exc))
     # a NUL cannot be stored (PostgreSQL): refuse the file, naming the row
     rows_read = zip([1, *table.row_numbers.tolist()],
                     [table.headers, *table.data.itertuples(index=False, name=None)])
     control = next(((row, found[1]) for row, record in rows_read
                     if (found := control_character_line("\t".join(record))) is not None), None)
     if control is not None:
-        return _page(OutcomeForm(), batch_form, status=400,
-                     error=f"{name} row {control[0]}: holds the control character {control[1]}; "
-                           "save the file as CSV UTF-8. Er is niets vastgelegd.")
+        return _page(OutcomeForm(), batch_form, status=400, error=_input_error(InputError(
+            name, gettext("bevat het stuurteken %(character)s; sla het bestand op als CSV "
+                          "UTF-8.", character=control[1]), row=control[0])))
     try:
         with storage.transaction() as db:
             rows = outcomes.record_csv(db, table, recorded_by=current_user.username)
             summary = [(row.sample_unit_id, row.outcome, row.disposition) for row in rows]
     except InputError as exc:
-        return _page(OutcomeForm(), batch_form, status=400,
-                     error=f"{exc} Er is niets vastgelegd.")
+        return _page(OutcomeForm(), batch_form, status=400, error=_input_error(exc))
     for notice in table.notices:
-        flash(notice)
+        flash(_shown(notice))
     for unit_id, outcome, disposition in summary:
         audit.record("record_outcome", target=unit_id, detail=f"{outcome} -> {disposition} ({name})")
     flash(f"{len(summary)} uitkomsten uit {name} vastgelegd.")

@@ -16,6 +16,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey import settings
 from survey.errors import InputError
 from survey.fieldwork import targets as edition_targets
 from survey.population.targets import DEFAULT_TARGET, targets_setting
@@ -34,7 +35,8 @@ def _who():
 
 
 def _edition(year):
-    return year if year is not None else int(current_app.config.get("EDITION_YEAR", 2024))
+    return year if year is not None else int(current_app.config.get("EDITION_YEAR")
+                                             or settings.default("EDITION_YEAR"))
 
 
 def _mapping(pairs):

@@ -1,5 +1,6 @@
 """The import's messages in Dutch, for the staff pages (which are Dutch); the command line
-keeps the English ones (its documented contract).
+keeps the English ones (its documented contract). The outcomes batch page and the letters page
+use them too, for what the table reader, the date parser and the print run say.
 
 `survey.sampling.import_file` words every error and note in English with the values in it;
 `dutch(text)` rewrites one into Dutch, pattern by pattern, keeping the values. A message no
@@ -66,6 +67,11 @@ _PATTERNS = [
      "is geen CSV-bestand (het bevat binaire gegevens); verwacht CSV UTF-8 of een "
      "Excel-werkmap (.xlsx)"),
     (r"is not a readable CSV file \((?P<why>.*)\)", "is geen leesbaar CSV-bestand ({why})"),
+    (r"is not a readable Excel workbook \(not a zip archive\); save it as \.xlsx or as CSV "
+     r"UTF-8",
+     "is geen leesbare Excel-werkmap (geen zip-archief); sla het op als .xlsx of als CSV UTF-8"),
+    (r"is not a readable Excel workbook \((?P<why>.*?)\); save it as \.xlsx or as CSV UTF-8",
+     "is geen leesbare Excel-werkmap ({why}); sla het op als .xlsx of als CSV UTF-8"),
     (r"is not a readable Excel workbook \((?P<why>.*?)\)(?P<rest>.*)",
      "is geen leesbare Excel-werkmap ({why}){rest}"),
     (r"no column is mapped to (?P<f>\w+) \((?P<label>.*)\); choose it in the mapping or "
@@ -173,6 +179,33 @@ _PATTERNS = [
      "28-02-1980"),
     (r"'(?P<v>.*)' is not a date; expected a date such as 1980-02-28 or 28-02-1980",
      "'{v}' is geen datum; verwacht een datum zoals 28-02-1980"),
+    # the letters page (`survey.letters.batches`, `survey.letters.printing`)
+    (r"edition (?P<y>\d+) has no sample units in wave (?P<w>\d+) in the chosen wijken",
+     "editie {y} heeft geen steekproefeenheden in golf {w} in de gekozen wijken"),
+    (r"--wave: edition (?P<y>\d+) has no sample units in wave (?P<w>\d+); waves: none",
+     "editie {y} heeft geen steekproefeenheden in golf {w}, en ook in geen andere golf"),
+    (r"--wave: edition (?P<y>\d+) has no sample units in wave (?P<w>\d+); waves: (?P<ws>.*)",
+     "editie {y} heeft geen steekproefeenheden in golf {w}; golven met eenheden: {ws}"),
+    (r"no edition (?P<y>\d+) in the database; editions: (?P<e>.*)",
+     "editie {y} staat niet in de database; edities: {e}"),
+    (r"the database holds no edition yet; run `wijkprofiel demo seed` or import a sample first",
+     "de database heeft nog geen editie; importeer eerst een steekproef"),
+    (r"no letter (?P<id>\d+)", "geen brief {id}"),
+    (r"letter (?P<k>\S+): the name and address of its unit have been deleted; it cannot be "
+     r"printed",
+     "brief {k}: naam en adres van de eenheid zijn verwijderd; de brief kan niet meer worden "
+     "gedrukt"),
+    (r"another print run recorded (?P<kind>\w+) letters for wave (?P<w>\d+) at the same time; "
+     r"the files of this run were removed\. Run it again to print what is left",
+     "een andere drukopdracht legde tegelijk {kind}-brieven voor golf {w} vast; de bestanden "
+     "van deze opdracht zijn verwijderd. Druk opnieuw om te drukken wat overblijft"),
+    # the dates of returned letters and outcomes (`survey.fieldwork.dates`)
+    (r"'(?P<v>.*)' is an impossible date \(no such day\); expected a date such as 25-03-2024 "
+     r"\(or 2024-03-25\)",
+     "'{v}' is een onmogelijke datum (die dag bestaat niet); verwacht een datum zoals "
+     "25-03-2024 (of 2024-03-25)"),
+    (r"'(?P<v>.*)' is not a date; expected a date such as 25-03-2024 \(or 2024-03-25\)",
+     "'{v}' is geen datum; verwacht een datum zoals 25-03-2024 (of 2024-03-25)"),
     (r"'(?P<v>.*)' is an impossible birth date: after the register's reference date "
      r"(?P<d>[\d-]+)",
      "'{v}' is een onmogelijke geboortedatum: na de peildatum {d} van het register"),

@@ -210,19 +210,20 @@ def test_a_huge_export_with_one_bad_cell_at_the_end(tmp_path):
 # --- outcomes: the coordinator's batch upload at /staff/outcomes/batch ----------------------
 
 OUTCOMES = CORPUS / "outcomes"
-OUTCOMES_BROKEN = {
-    "missing_column.csv": ["row 1", "needs the columns 'outcome'"],
-    "empty.csv": ["row 1", "no header"],
-    "duplicate.csv": ["row 4, column 'sample_unit_id'", "sample unit s6 is also in row 2"],
-    "duplicate_code_and_id.csv": ["row 3, column 'sample_unit_id'", "also in row 2"],
-    "formula.csv": ["row 3, column 'sample_unit_id'", "no sample unit has the code, kenmerk or id"],
-    "unknown_outcome.csv": ["row 3, column 'outcome'", "'geweigerd_per_brief' is unknown"],
-    "completed_unit.csv": ["row 3, column 'sample_unit_id'", "s1 has completed"],
-    "empty_reference.csv": ["row 3, column 'sample_unit_id'", "empty"],
-    "bad_kenmerk.csv": ["row 2, column 'kenmerk'", "'abc/12' is not a kenmerk like "
+OUTCOMES_BROKEN = {  # as the Dutch page says it (the coordinator's pages are Dutch)
+    "missing_column.csv": ["rij 1", "moet de kolommen 'outcome'"],
+    "empty.csv": ["rij 1", "geen kopregel"],
+    "duplicate.csv": ["rij 4, kolom 'sample_unit_id'", "steekproefeenheid s6 staat ook in rij 2"],
+    "duplicate_code_and_id.csv": ["rij 3, kolom 'sample_unit_id'", "ook in rij 2"],
+    "formula.csv": ["rij 3, kolom 'sample_unit_id'",
+                    "geen steekproefeenheid heeft de code, het kenmerk of het steekproefnummer"],
+    "unknown_outcome.csv": ["rij 3, kolom 'outcome'", "'geweigerd_per_brief' bestaat niet"],
+    "completed_unit.csv": ["rij 3, kolom 'sample_unit_id'", "s1 heeft de vragenlijst ingevuld"],
+    "empty_reference.csv": ["rij 3, kolom 'sample_unit_id'", "leeg"],
+    "bad_kenmerk.csv": ["rij 2, kolom 'kenmerk'", "'abc/12' is geen kenmerk zoals "
                         "2024-W1-INV-001/00354"],
-    "unknown_kenmerk.csv": ["row 2, column 'kenmerk'", "no letter with kenmerk"],
-    "bad_date.csv": ["row 3, column 'date'", "'31-02-2024' is an impossible date"],
+    "unknown_kenmerk.csv": ["rij 2, kolom 'kenmerk'", "geen brief met kenmerk"],
+    "bad_date.csv": ["rij 3, kolom 'date'", "'31-02-2024' is een onmogelijke datum"],
 }
 OUTCOMES_ACCEPTED = {"bom.csv": {"s6": "2.112"}, "semicolon.csv": {"s6": "2.112", "s7": "2.31"},
                      # Dutch Excel's Windows-1252, read as every import reads it, with a note
@@ -289,7 +290,7 @@ def test_outcome_batch_with_bom_or_semicolons_is_read(coordinator, name):
     assert count == len(OUTCOMES_ACCEPTED[name])
     assert {unit: dispositions[unit] for unit in OUTCOMES_ACCEPTED[name]} == OUTCOMES_ACCEPTED[name]
     page = client.get(response.headers["Location"]).text
-    assert ("read as Windows-1252" in page) == (name == "latin1.csv")
+    assert ("gelezen als Windows-1252" in page) == (name == "latin1.csv")
 
 
 def test_a_huge_outcome_batch_with_a_bad_row_records_nothing(coordinator):
@@ -299,7 +300,7 @@ def test_a_huge_outcome_batch_with_a_bad_row_records_nothing(coordinator):
     rows += ["GEEN-EENHEID,refused," + "y" * 200] * 20_000  # about 4.5 MB
     response = upload_outcomes(client, "groot.csv", ("\n".join(rows) + "\n").encode())
     assert response.status_code == 400
-    assert "groot.csv row 4, column &#39;sample_unit_id&#39;" in response.text
+    assert "groot.csv rij 4, kolom &#39;sample_unit_id&#39;" in response.text
     assert outcome_state(url) == before
 
 

@@ -51,10 +51,12 @@ def test_a_completed_questionnaire_stands(staff_app, staff):
     staff.login("coordinator")
     response = record(staff.client, "s1", "deceased")
     assert response.status_code == 400
-    assert "sample unit s1 has completed its questionnaire" in response.text
+    assert "Steekproefeenheid s1 heeft de vragenlijst ingevuld" in response.text
     assert unit(url, "s1").disposition == "1.1"
     response = record(staff.client, "GEENCODE99", "refused")
-    assert response.status_code == 400 and "no sample unit has the code, kenmerk or id" in response.text
+    assert response.status_code == 400
+    assert ("Geen steekproefeenheid heeft de code, het kenmerk of het steekproefnummer"
+            in response.text)
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):
@@ -69,11 +71,11 @@ def test_a_batch_is_stored_whole_or_not_at_all(staff_app, staff):
 
     bad = upload(f"code,outcome,note\n{CODES['s6']},deceased,\n{CODES['s7']},verdwenen,\n")
     assert bad.status_code == 400
-    assert "retour.csv row 3, column &#39;outcome&#39;: outcome &#39;verdwenen&#39; is unknown" in bad.text
+    assert "retour.csv rij 3, kolom &#39;outcome&#39;: uitkomst &#39;verdwenen&#39; bestaat niet" in bad.text
     assert "Er is niets vastgelegd." in bad.text
     assert unit(url, "s6").disposition is None
     no_header = upload("wie,wat\ns6,refused\n")
-    assert no_header.status_code == 400 and "retour.csv row 1:" in no_header.text
+    assert no_header.status_code == 400 and "retour.csv rij 1:" in no_header.text
     good = upload("sample_unit_id,outcome,note\ns6,deceased,\ns7,moved_away,naar Utrecht\n")
     assert good.status_code == 302
     assert (unit(url, "s6").disposition, unit(url, "s7").disposition) == ("2.31", "4.10")

@@ -78,7 +78,8 @@ def test_injection_through_every_field_changes_nothing(app, tmp_path):
         response = coordinator.post("/staff/outcomes/", data={
             "csrf_token": csrf_token(coordinator, "/staff/outcomes/"), "reference": payload[:40],
             "outcome": "refused"})
-        assert response.status_code == 400 and "no sample unit has the code, kenmerk or id" in response.text
+        assert response.status_code == 400
+        assert "Geen steekproefeenheid heeft de code, het kenmerk of het" in response.text
         response = coordinator.get("/staff/outcomes/unit", query_string={"reference": payload})
         assert response.status_code == 404
         batch = io.BytesIO(f'code,outcome\n"{payload}",refused\n'.encode())

@@ -1,4 +1,4 @@
-from survey.demo.seed import _copy_text
+from survey.demo.bulk_writer import _copy_text
 
 
 def test_copy_text_escapes_what_postgresql_would_misread():
