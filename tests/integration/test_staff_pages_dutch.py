@@ -177,3 +177,5 @@ def test_the_outcomes_messages_follow_the_catalogue(make_app, sqlite_url, langua
     texts = shown_texts(response.text)
     assert texts and "steekproefeenheid" not in " ".join(texts)
     assert "s1" in " ".join(texts)
+    # the page around it is Dutch: the message says which language it is in
+    assert f'role="alert" lang="{language}"' in response.text
