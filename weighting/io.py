@@ -44,9 +44,9 @@ class DataFile:
 def read_file(path, *, what: str = "data") -> DataFile:
     """Read a CSV, Excel (first sheet) or SPSS .sav file, with the file row of each record.
 
-    A Windows-1252 CSV is read as every import reads it, with a `tables.ReadNotice` warning that says
-    so. SPSS value labels are applied (the categories as text), so they match margins written
-    as text.
+    A Windows-1252 CSV is read as every import reads it, with a `tables.ReadNotice` warning
+    that says so. SPSS value labels are applied (the categories as text), so they match margins
+    written as text.
 
     Args:
         path: file path; the suffix chooses the reader.

@@ -179,6 +179,23 @@ _PATTERNS = [
      "28-02-1980"),
     (r"'(?P<v>.*)' is not a date; expected a date such as 1980-02-28 or 28-02-1980",
      "'{v}' is geen datum; verwacht een datum zoals 28-02-1980"),
+    # the draw (`survey.sampling.draw`); its errors name the edition as their source
+    (r"edition (?P<y>\d+)", "editie {y}"),
+    (r"'(?P<v>.*)' is not a number; expected a response rate above 0 and at most 1, such as 0\.4",
+     "'{v}' is geen getal; verwacht een responspercentage boven 0 en ten hoogste 1, zoals 0,4"),
+    (r"'(?P<v>.*)' is not a response rate; expected a number above 0 and at most 1, such as 0\.4",
+     "'{v}' is geen responspercentage; verwacht een getal boven 0 en ten hoogste 1, zoals 0,4"),
+    (r"(?P<n>\d+) bad response rate\(s\):", "{n} foute responspercentage(s):"),
+    (r"no register has been imported; import a register extract first \(wijkprofiel sample "
+     r"import FILE --kind register\)",
+     "er is nog geen register geïmporteerd; importeer eerst een registeruittreksel"),
+    (r"'(?P<v>.*)' is not a seed; expected a whole number from 0 to (?P<m>\d+)",
+     "'{v}' is geen startwaarde; verwacht een geheel getal van 0 tot en met {m}"),
+    (r"already has a sample of (?P<n>\d+) units; a second draw would invite people twice",
+     "heeft al een steekproef van {n} eenheden; een tweede trekking zou mensen twee keer "
+     "uitnodigen"),
+    (r"a drawn unit id is already in use; draw again",
+     "een getrokken steekproefnummer is al in gebruik; trek opnieuw"),
     # the letters page (`survey.letters.batches`, `survey.letters.printing`)
     (r"edition (?P<y>\d+) has no sample units in wave (?P<w>\d+) in the chosen wijken",
      "editie {y} heeft geen steekproefeenheden in golf {w} in de gekozen wijken"),
@@ -271,7 +288,7 @@ def dutch(text: str) -> str:
 
 
 def _where(source, row=None, column=None) -> str:
-    return (source + (f" rij {row}" if row is not None else "")
+    return (dutch(source) + (f" rij {row}" if row is not None else "")
             + (f", kolom '{column}'" if column is not None else ""))
 
 

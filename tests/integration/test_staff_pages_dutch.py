@@ -152,6 +152,17 @@ def test_letters_page_speaks_dutch(make_app, sqlite_url):
     browser.assert_all_dutch()
 
 
+def test_sample_draw_page_speaks_dutch(make_app, sqlite_url):
+    add_edition(sqlite_url)
+    add_accounts(sqlite_url)
+    browser = DutchBrowser(make_app(sqlite_url), "coordinator")
+    for action in ("plan", "draw"):
+        texts = browser.post("/staff/sample/draw", "/staff/sample/draw", {
+            "edition": "2024", "seed": "7", "response_rate": "0,4", "action": action})
+        assert any(text.startswith("editie 2024: ") for text in texts), texts
+    browser.assert_all_dutch()
+
+
 @pytest.mark.parametrize("language", ["en"])
 def test_the_outcomes_messages_follow_the_catalogue(make_app, sqlite_url, language):
     """The outcomes' messages are Dutch msgids: a browser asking for English reads them in
@@ -166,3 +177,5 @@ def test_the_outcomes_messages_follow_the_catalogue(make_app, sqlite_url, langua
     texts = shown_texts(response.text)
     assert texts and "steekproefeenheid" not in " ".join(texts)
     assert "s1" in " ".join(texts)
+    # the page around it is Dutch: the message says which language it is in
+    assert f'role="alert" lang="{language}"' in response.text
