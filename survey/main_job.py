@@ -36,6 +36,7 @@ from weighting.scores import load_index_configs
 from survey.models import Edition, IdentityLink, IdentityPerson, SampleUnit, StaffUser
 from survey.publish.commands import publish_from_report
 from survey.report.edition_report import build_edition_report
+from survey.pdf_engine import INSTALL_HINT
 from survey.report.pdf import pdf_unavailable
 from survey.staff.auth import add_user
 from survey.staff.roles import ROLES
@@ -198,9 +199,8 @@ class _MainJob:
         t0 = time.perf_counter()
         missing_pdf = pdf_unavailable()
         if missing_pdf:
-            # the HTML report is the main product; a machine without pango still gets it
-            click.echo(f"  no PDF on this machine (WeasyPrint: {missing_pdf}); install "
-                       "libpango-1.0-0 libpangoft2-1.0-0 for it")
+            # the HTML report is the main product; a machine without the PDF engine still gets it
+            click.echo(f"  no PDF on this machine ({missing_pdf}); {INSTALL_HINT}")
         # police and municipal counts per wijk for the objective part of the Veiligheidsindex
         years = ((DEMO_YEAR, self.seed), (PREVIOUS_YEAR, self.seed - 2))
         registers = [write_register(out_dir / "register" / f"register-{year}.csv", year,

@@ -8,7 +8,6 @@ an `InputError` naming the file, so the CLI prints one clean line.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +44,9 @@ class DataFile:
 def read_file(path, *, what: str = "data") -> DataFile:
     """Read a CSV, Excel (first sheet) or SPSS .sav file, with the file row of each record.
 
-    A Windows-1252 CSV is read as every import reads it, with a `tables.ReadNotice` warning that says
-    so. SPSS value labels are applied (the categories as text), so they match margins written
-    as text.
+    A Windows-1252 CSV is read as every import reads it, with a `tables.ReadNotice` warning
+    that says so. SPSS value labels are applied (the categories as text), so they match margins
+    written as text.
 
     Args:
         path: file path; the suffix chooses the reader.
@@ -95,7 +94,7 @@ def data_frame(table: tables.TextTable) -> pd.DataFrame:
     filled cell is a number (decimal comma or point) is float, one of True/False is boolean,
     anything else text. `MISSING_CELLS` (empty, NA, #N/A, ...) are missing (NaN).
 
-    >>> t = tables.read_table("a;b;c;d\n1;7,5;man;\n2;NA;vrouw;x\n".encode(), "d.csv")
+    >>> t = tables.read_table("a;b;c;d\\n1;7,5;man;\\n2;NA;vrouw;x\\n".encode(), "d.csv")
     >>> f = data_frame(t)
     >>> f.dtypes.astype(str).tolist(), f["b"].tolist(), f["d"].tolist()
     (['int64', 'float64', 'str', 'str'], [7.5, nan], [nan, 'x'])
@@ -131,43 +130,6 @@ def _read_sav(path: Path, what: str) -> pd.DataFrame:
     except Exception as exc:  # pyreadstat raises its own types; the user needs the file and the cause
         raise InputError(path, f"cannot read this SPSS {what} file: {exc}") from None
     return frame
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def safe_cell(value):
-    """`value` made harmless for a spreadsheet: a text that starts with = + - @ (or a tab or
-    carriage return) would be run as a formula by Excel or LibreOffice ("CSV injection",
-    OWASP), so it gets a leading apostrophe, which spreadsheets show as plain text; a control
-    character that an .xlsx cannot hold becomes U+FFFD. Numbers are never changed.
-
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12), safe_cell("Delfshaven")
-    ('\\'=HYPERLINK("http://x")', "'-12", -12, 'Delfshaven')
-    """
-    if isinstance(value, str):
-        # characters XML (so .xlsx) cannot hold: shown as U+FFFD, so one stored \x0b or NUL
-        # can never fail an export
-        value = XML_ILLEGAL.sub("\ufffd", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with `safe_cell` applied to every text cell; numbers are left as they are.
-
-    >>> spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "x"], "b": [-1, 2]})).to_dict("list")
-    {'a': ["'=1+1", 'x'], 'b': [-1, 2]}
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(safe_cell)
-    return out
 
 
 def read_margin(path) -> Margin:

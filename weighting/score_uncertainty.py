@@ -210,8 +210,11 @@ def _stacked_scores(estimates, values, index, columns, stacked_fn) -> np.ndarray
     base = estimates.astype({c: "category" for c in estimates.columns
                              if c not in ("level", "domain") and pd.api.types.is_string_dtype(estimates[c])})
     table = pd.concat([base] * R, ignore_index=True)
-    domains = estimates["domain"].to_numpy()
-    table["domain"] = [replicate_domain(d, r) for r in range(R) for d in domains]
+    # the renamed domains as a categorical: each of the (domains x R) names is made once
+    codes, names = pd.factorize(estimates["domain"])
+    renamed = [replicate_domain(d, r) for r in range(R) for d in names]
+    table["domain"] = pd.Categorical.from_codes(
+        (np.arange(R)[:, None] * len(names) + codes[None, :]).reshape(-1), renamed, validate=False)
     table["estimate"] = values.T.reshape(-1)
     scores = stacked_fn(table)
     levels, names = index.get_level_values(0), index.get_level_values(1)

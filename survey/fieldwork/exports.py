@@ -1,6 +1,6 @@
 """Tables out as CSV and Excel, safe to open in a spreadsheet.
 
-Every cell goes through `weighting.io.safe_cell`: a text that starts with = + - @ (or a tab or
+Every cell goes through `weighting.safe_cells.safe_cell`: a text that starts with = + - @ (or a tab or
 carriage return) gets a leading apostrophe, so a spreadsheet shows it instead of running it as a
 formula (CSV injection, OWASP). Numbers are written as numbers and never changed.
 """
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from weighting.io import safe_cell  # noqa: F401  (the one rule, for callers of this module too)
+from weighting.safe_cells import safe_cell  # noqa: F401  (the one rule, for callers of this module too)
 
 
 def csv_bytes(header: list[str], rows, *, dutch: bool = False) -> bytes:

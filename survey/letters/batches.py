@@ -43,6 +43,16 @@ SKIP_REASONS = {
     "no_identity": "no name and address (identity deleted)",
     "incomplete_address": "incomplete address (no street or postcode)",
 }
+SKIP_REASONS_DUTCH = {
+    "already_sent": "hadden deze brief al",
+    "completed": "hebben de vragenlijst ingevuld",
+    "final_disposition": "definitieve uitkomst (weigering, overleden, onbestelbaar, niet tot de "
+                         "doelgroep)",
+    "not_invited": "nooit uitgenodigd",
+    "no_identity": "zonder naam en adres (verwijderd)",
+    "incomplete_address": "onvolledig adres (geen straat of postcode)",
+}
+"""SKIP_REASONS as the coordinator's (Dutch) letters page says them."""
 
 
 def stops_letters(disposition: str | None) -> bool:

@@ -39,8 +39,10 @@ class PrintRun:
     manifest: Path | None = None
     skipped: dict[str, int] = field(default_factory=dict)
 
-    def skipped_text(self) -> str:
-        return ", ".join(f"{n} {batches.SKIP_REASONS[r]}" for r, n in self.skipped.items())
+    def skipped_text(self, reasons=batches.SKIP_REASONS) -> str:
+        """How many were skipped and why, in the words of `reasons` (English for the command
+        line, `batches.SKIP_REASONS_DUTCH` for the web page)."""
+        return ", ".join(f"{n} {reasons[r]}" for r, n in self.skipped.items())
 
 
 def print_run(db, config, kind: str, wave: int, out_dir: Path, *,

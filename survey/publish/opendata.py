@@ -16,7 +16,7 @@ import pandas as pd
 
 from survey.publish.inputs import SiteData
 from survey.publish.texts import N_, band, translations
-from weighting.io import spreadsheet_safe
+from weighting.safe_cells import spreadsheet_safe
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
 LEVEL_NAMES = {"stad": "stad", "gebied": "gebieden", "wijk": "wijken"}

@@ -5,6 +5,7 @@ wijk, weighting, method.
 Input is already estimated (see `survey.report.edition_report`); this module only formats.
 """
 
+import functools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +92,7 @@ def _questionnaires(names):
     return "beide" if "+" in names else names
 
 
+@functools.lru_cache(maxsize=None)
 def _short_label(label: str) -> str:
     """A label short enough for one line of an area page (the full text is in the city table
     and the CSV): the 2014 export's long stock phrases abbreviated."""
@@ -252,9 +254,11 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
     area_ids = [i for i in _area_indicator_ids(indicators, score_labels) if i != HEADLINE_INDICATOR]
     area_table = indicators[indicators["indicator"].isin(area_ids)]
     order = {name: i for i, name in enumerate(area_ids)}
-    grouped = {k: g.assign(_o=g["indicator"].map(order)).sort_values("_o")
-               for k, g in area_table.groupby(["level", "domain"], sort=False)}
-    area_rows = {k: list(_rows(g, short=True)) for k, g in grouped.items()}
+    # one pass over all areas' rows (in indicator order), dealt out per area
+    ordered = area_table.assign(_o=area_table["indicator"].map(order)).sort_values("_o", kind="stable")
+    area_rows = {}
+    for area, row in zip(zip(ordered["level"], ordered["domain"]), _rows(ordered, short=True)):
+        area_rows.setdefault(area, []).append(row)
     level_tables = {(name, level): published(by_indicator[name][by_indicator[name]["level"] == level])
                     for name in key for level in ("gebied", "wijk")}
     headline = by_indicator.get(HEADLINE_INDICATOR)

@@ -24,7 +24,7 @@ import pandas as pd
 import pyreadstat
 
 from survey.fieldwork.answers import UNIT_COLUMNS
-from weighting.io import spreadsheet_safe
+from weighting.safe_cells import spreadsheet_safe
 
 EDITION_FILES = ("answers.sav", "codebook.html", "codebook.csv")
 FINGERPRINT_FILE = ".made-of"
@@ -298,16 +298,27 @@ def fingerprint(frame: pd.DataFrame, weights: np.ndarray, questionnaires: dict,
     for name in frame.columns[len(UNIT_COLUMNS):]:
         # the same answers give the same digest as text or as Categoricals
         column = frame[name]
-        values = (column.array.remove_unused_categories()
-                  if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column))
-        digest.update(np.ascontiguousarray(values.codes).tobytes())
-        digest.update("\x1f".join(map(str, values.categories)).encode())
+        values = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
+        codes, categories = _used_codes(values)
+        digest.update(codes.tobytes())
+        digest.update("\x1f".join(map(str, categories)).encode())
     for name in frame.columns[:len(UNIT_COLUMNS)]:
         digest.update(pd.util.hash_pandas_object(frame[name], index=False).to_numpy().tobytes())
     digest.update(np.ascontiguousarray(weights, dtype=float).tobytes())
     for questionnaire in sorted(questionnaires.values(), key=lambda q: q.id):
         digest.update(Path(questionnaire.path).read_bytes())
     return digest.hexdigest()
+
+
+def _used_codes(values: pd.Categorical) -> tuple[np.ndarray, list]:
+    """The codes (int32, -1 = missing) and categories of `values` without its unused
+    categories: what `remove_unused_categories` gives, without its sort of every row."""
+    codes = np.asarray(values.codes)
+    categories = values.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
+    return (np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1).astype(np.int32),
+            list(categories[used]))
 
 
 def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFrame,

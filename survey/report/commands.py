@@ -30,7 +30,7 @@ __all__ = ["report_command"]
               default=PROJECT_ROOT / "out" / "report", show_default=True,
               help="Directory for the report and its tables.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
-              help="Also write report.pdf (WeasyPrint).")
+              help="Also write report.pdf (printed by chromium, headless).")
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Register file of the edition: police and municipal counts per wijk for the "
                    "objective part of the Veiligheidsindex (docs/register-indicators.md). "

@@ -12,7 +12,6 @@ estimated over both halves.
 """
 
 import concurrent.futures
-import multiprocessing
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -36,7 +35,8 @@ from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_value
 from weighting import calibration, diagnostics, estimation
 from weighting.domain_estimates import domain_means
 from weighting.design import Design
-from weighting.io import read_margin, spreadsheet_safe
+from weighting.io import read_margin
+from weighting.safe_cells import spreadsheet_safe
 from weighting.replicates import with_replicates
 from weighting.score_uncertainty import (IndicatorSpec, replicate_indicator_estimates, score_uncertainty,
                                          stack_areas)
@@ -144,17 +144,21 @@ def indicator_table(frame: pd.DataFrame, questionnaires) -> tuple[pd.DataFrame, 
     columns, definitions = {}, {}
     for questionnaire in questionnaires.values():
         rows = frame.loc[groups[questionnaire.id]]
+        positions = frame.index.get_indexer(groups[questionnaire.id])
+        memo = {}  # each distinct answer decided once for all indicators of these rows
         for indicator in questionnaire.indicators:
             values = columns.setdefault(indicator.id, np.full(len(frame), np.nan))
-            positions = frame.index.get_indexer(groups[questionnaire.id])
-            values[positions] = indicator_values(indicator, questionnaire, rows).to_numpy()
+            values[positions] = indicator_values(indicator, questionnaire, rows, memo).to_numpy()
             if indicator.kind == "ratio":
                 below = columns.setdefault(indicator.id + DENOMINATOR_SUFFIX,
                                            np.full(len(frame), np.nan))
-                below[positions] = denominator_values(indicator, questionnaire, rows).to_numpy()
+                below[positions] = denominator_values(indicator, questionnaire, rows, memo).to_numpy()
             sharers = definitions.setdefault(indicator.id, (indicator, []))[1]
             sharers.append(questionnaire.id)
-    return pd.DataFrame(columns, index=frame.index), definitions
+    # one float block rather than a column at a time (stacked as pandas keeps it: a row per
+    # column, so that no transposed copy is made)
+    return (pd.DataFrame(np.vstack(list(columns.values())).T if columns else None,
+                         index=frame.index, columns=list(columns)), definitions)
 
 
 def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
@@ -413,7 +417,7 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
         year: the edition (default: the newest).
         previous: the edition to compare with (default: the newest before `year`, if any).
         compare: False skips the comparison even when a previous edition exists.
-        pdf: also write report.pdf (WeasyPrint).
+        pdf: also write report.pdf (chromium, survey.pdf_engine).
         register: the register file of `year` (objective indicators per wijk,
             `weighting.register_indicators`); without it the objective part and the index are
             missing.
@@ -543,15 +547,14 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
     )
     seconds["html"] = time.perf_counter() - clock
 
-    # the PDF (single-threaded WeasyPrint, the slowest step) prints in a second process while
-    # this one writes the labelled answers and codebooks; spawned, not forked, so the child
-    # shares no database connection with this process
+    # the PDF prints in chromium (its own processes) while this one writes the labelled answers
+    # and codebooks; a thread only waits for the browser, where a spawned process would first
+    # import the whole package again
     pdf_path, printing = None, None
     if pdf:
         from survey.report.pdf import write_pdf
 
-        printing = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"))
+        printing = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="pdf")
         pdf_started = time.perf_counter()
         pdf_future = printing.submit(write_pdf, html, out_dir / "report.pdf")
     clock = time.perf_counter()

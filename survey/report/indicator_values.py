@@ -26,20 +26,30 @@ DENOMINATOR_SUFFIX = "__noemer"
 """A ratio indicator's denominator column is its id with this suffix."""
 
 
-def _per_category(series: pd.Series, rule, missing) -> np.ndarray:
+def _per_category(series: pd.Series, rule, missing, memo=None, key=None) -> np.ndarray:
     """`rule` (from a Series of answers to a numpy array) applied once per distinct answer of
     a categorical column and spread to the rows by its codes; `missing` for no answer. Other
-    columns get `rule` row by row."""
+    columns get `rule` row by row.
+
+    `memo` (a dict shared by the indicators of one frame) keeps the per-answer result under
+    (`key`, the column's categories): a variable read by several indicators, or a filter
+    checked for each of its follow-ups, is decided once."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         column = series.array
-        per_category = np.asarray(rule(pd.Series(column.categories, dtype=object)))
-        return np.append(per_category, missing)[column.codes]
+        found = None if memo is None else memo.get((key, series.dtype))
+        if found is None:
+            per_category = np.asarray(rule(pd.Series(column.categories, dtype=object)))
+            found = np.append(per_category, missing)
+            if memo is not None:
+                memo[(key, series.dtype)] = found
+        return found[column.codes]
     return np.asarray(rule(series))
 
 
-def _chosen(series: pd.Series, values) -> np.ndarray:
+def _chosen(series: pd.Series, values, memo=None) -> np.ndarray:
     """True where the stored answer is one of `values` (for multiple choice: any chosen)."""
-    return _per_category(series, lambda s: _chosen_rows(s, values), False).astype(bool)
+    return _per_category(series, lambda s: _chosen_rows(s, values), False, memo,
+                         ("chosen", tuple(values))).astype(bool)
 
 
 def _chosen_rows(series: pd.Series, values) -> np.ndarray:
@@ -56,27 +66,30 @@ def _chosen_rows(series: pd.Series, values) -> np.ndarray:
     return result
 
 
-def _substantive(series: pd.Series, missing_values) -> np.ndarray:
+def _substantive(series: pd.Series, missing_values, memo=None) -> np.ndarray:
     def rule(s):
         text = s.astype("string")
         return (text.notna() & ~text.isin(list(missing_values))).to_numpy(dtype=bool)
 
-    return _per_category(series, rule, False).astype(bool)
+    return _per_category(series, rule, False, memo,
+                         ("substantive", tuple(missing_values))).astype(bool)
 
 
-def _scored(series: pd.Series, scores: dict) -> np.ndarray:
+def _scored(series: pd.Series, scores: dict, memo=None) -> np.ndarray:
     return _per_category(series, lambda s: s.map(lambda v: scores.get(v, np.nan))
-                         .to_numpy(dtype=float), np.nan).astype(float)
+                         .to_numpy(dtype=float), np.nan, memo,
+                         ("scored", tuple(scores.items()))).astype(float)
 
 
-def _numbers(series: pd.Series) -> np.ndarray:
+def _numbers(series: pd.Series, memo=None) -> np.ndarray:
     return _per_category(series, lambda s: pd.to_numeric(s, errors="coerce")
-                         .to_numpy(dtype=float), np.nan).astype(float)
+                         .to_numpy(dtype=float), np.nan, memo, ("numbers",)).astype(float)
 
 
 def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
-                     frame: pd.DataFrame) -> pd.Series:
-    """The indicator's value per row of `frame` (one column per stored variable).
+                     frame: pd.DataFrame, memo: dict | None = None) -> pd.Series:
+    """The indicator's value per row of `frame` (one column per stored variable); `memo`, a
+    dict kept over the indicators of the same `frame`, saves deciding an answer twice.
 
     Raises KeyError naming the variable when `frame` lacks one of the indicator's variables.
 
@@ -89,27 +102,27 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
             raise KeyError(f"indicator {indicator.id!r}: no column {variable!r} in the answers")
         info = questionnaire.variable_info(variable)
         series = frame[variable]
-        answered = _substantive(series, info.missing_values)
+        answered = _substantive(series, info.missing_values, memo)
         if indicator.kind == "proportion" and indicator.minimum is not None:
-            number = np.where(answered, _numbers(series), np.nan)
+            number = np.where(answered, _numbers(series, memo), np.nan)
             value = np.where(np.isnan(number), np.nan, (number >= indicator.minimum).astype(float))
             if indicator.base == "all":
-                value[routed_past(questionnaire, info.question, frame)] = 0.0
+                value[routed_past(questionnaire, info.question, frame, memo)] = 0.0
         elif indicator.kind == "proportion":
-            value = np.where(answered, _chosen(series, indicator.values).astype(float), np.nan)
+            value = np.where(answered, _chosen(series, indicator.values, memo).astype(float), np.nan)
             if indicator.base == "all":
-                value[routed_past(questionnaire, info.question, frame)] = 0.0
+                value[routed_past(questionnaire, info.question, frame, memo)] = 0.0
         elif indicator.kind == "ratio":
-            value = np.where(answered, _numbers(series), np.nan)
+            value = np.where(answered, _numbers(series, memo), np.nan)
             if indicator.base == "all":  # not asked because the filter said no: none happened
-                value[routed_past(questionnaire, info.question, frame)] = 0.0
+                value[routed_past(questionnaire, info.question, frame, memo)] = 0.0
         elif indicator.scores:
-            value = _scored(series, indicator.scores)
+            value = _scored(series, indicator.scores, memo)
             value[~answered] = np.nan
             if variable in indicator.reversed:  # a negatively worded item counts the other way
                 value = min(indicator.scores.values()) + max(indicator.scores.values()) - value
         else:
-            value = np.where(answered, _numbers(series), np.nan)
+            value = np.where(answered, _numbers(series, memo), np.nan)
         columns.append(value)
     matrix = np.column_stack(columns)
     if indicator.kind == "proportion":
@@ -139,18 +152,19 @@ def indicator_values(indicator: Indicator, questionnaire: Questionnaire,
 
 
 def denominator_values(indicator: Indicator, questionnaire: Questionnaire,
-                       frame: pd.DataFrame) -> pd.Series:
+                       frame: pd.DataFrame, memo: dict | None = None) -> pd.Series:
     """A ratio indicator's denominator per row of `frame` (e.g. the household's cars): the
     number answered, NaN where it was not answered or answered "weet niet"."""
     name = indicator.denominator
     if name not in frame.columns:
         raise KeyError(f"indicator {indicator.id!r}: no column {name!r} in the answers")
     series = frame[name]
-    answered = _substantive(series, questionnaire.variable_info(name).missing_values)
-    return pd.Series(np.where(answered, _numbers(series), np.nan), index=frame.index, name=f"{indicator.id}{DENOMINATOR_SUFFIX}")
+    answered = _substantive(series, questionnaire.variable_info(name).missing_values, memo)
+    return pd.Series(np.where(answered, _numbers(series, memo), np.nan), index=frame.index, name=f"{indicator.id}{DENOMINATOR_SUFFIX}")
 
 
-def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame) -> np.ndarray:
+def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame,
+                memo: dict | None = None) -> np.ndarray:
     """True where a `when` condition (of the question or its page) kept the question from the
     respondent although every variable the condition names was answered substantively: the
     filter question said "no", so the follow-up counts as "no" in a `base: all` indicator."""
@@ -166,5 +180,5 @@ def routed_past(questionnaire: Questionnaire, question, frame: pd.DataFrame) -> 
             if name not in frame.columns:
                 return np.zeros(len(frame), dtype=bool)
             missing = questionnaire.variable_info(name).missing_values
-            filters_answered &= _substantive(frame[name], missing)
+            filters_answered &= _substantive(frame[name], missing, memo)
     return ~asked & filters_answered

@@ -1,41 +1,93 @@
-"""The report as PDF: the same HTML printed by WeasyPrint with the template's print CSS (A4,
-one page per gebied and per wijk, page numbers, a contents list with page numbers), followed
-by the index pages (indices.html beside it: the three indices, the series and the college
-targets), which the contents list names."""
+"""The report as PDF: the same HTML printed by chromium (survey.pdf_engine) with the template's
+print CSS (A4, one page per gebied and per wijk, running footers, a contents list with page
+numbers), followed by the index pages (indices.html beside it: the three indices, the series
+and the college targets) as an appendix in the same document, so that "pagina N van M" counts
+every page of the PDF.
 
-import logging
+Chromium does not fill in `target-counter()`, so the contents' page numbers come from a first
+print of a skeleton: the same document with each gebied and wijk page reduced to its heading
+(an area is one page by the print CSS, so the skeleton paginates as the report does, at a
+quarter of the cost; the area tables are most of chromium's work). The numbers go into the
+contents list, whose space for them is reserved so that nothing moves, and the report is
+printed; if its targets did not land where the skeleton said (an area ran over a page), the
+numbers are corrected and it is printed again."""
+
+import re
 from pathlib import Path
 
+from survey import pdf_engine
 from survey.errors import WijkprofielError
+
+APPENDIX = "indices.html"
+# indices.html keeps every rule of its style sheet under main.indices for this (see the template)
+_STYLE = re.compile(r"<style>.*?</style>", re.S)
+_APPENDIX_MAIN = re.compile(r'<main class="indices".*?</main>', re.S)
+# the contents list's links get their target's page number as data-page (the print CSS shows it)
+_SKELETON = "section.area > :not(h2) { display: none }"
+_SET_STYLE = """css => {
+  let sheet = document.getElementById('wijkprofiel-print-pass');
+  if (!sheet) {
+    sheet = document.createElement('style');
+    sheet.id = 'wijkprofiel-print-pass';
+    document.head.append(sheet);
+  }
+  sheet.textContent = css;
+}"""
+_NUMBER_CONTENTS = """pages => {
+  for (const link of document.querySelectorAll('nav.contents a[href^="#"]')) {
+    const page = pages[link.getAttribute('href').slice(1)];
+    if (page) link.dataset.page = page;
+  }
+}"""
+PASSES = 3
 
 
 def pdf_unavailable() -> str | None:
-    """Why WeasyPrint cannot render here (not installed, or pango missing), or None if it can."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        return str(exc)
-    return None
+    """Why no PDF can be printed here (chromium or Playwright missing), or None if it can."""
+    return pdf_engine.unavailable()
+
+
+def print_document(html_path: Path) -> str:
+    """The report's HTML with the index pages appended as its last section (print only)."""
+    html = Path(html_path).read_text(encoding="utf-8")
+    indices = Path(html_path).with_name(APPENDIX)
+    if not indices.exists():
+        return html
+    appendix = indices.read_text(encoding="utf-8")
+    style, main = _STYLE.search(appendix), _APPENDIX_MAIN.search(appendix)
+    if not (style and main):
+        raise WijkprofielError(f"cannot append {indices} to the PDF: it has no <style> or no "
+                               '<main class="indices"> (was it written by this version?)')
+    head, tail = html.rsplit("</body>", 1)
+    return f"{head}{style.group(0)}\n{main.group(0)}\n</body>{tail}"
 
 
 def write_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Render `html_path` to `pdf_path`; return `pdf_path`.
+    """Print `html_path` (and indices.html beside it) to `pdf_path`; return `pdf_path`.
 
-    Raises WijkprofielError when WeasyPrint or its system libraries (pango) are missing.
-    """
+    Raises WijkprofielError when chromium or Playwright is missing; the HTML is left as it is."""
+    pdf_path = Path(pdf_path)
+    pdf_engine.require(pdf_path)
+    # a hidden file beside the report, so that relative links resolve as in the report itself
+    document = Path(html_path).with_name(f".{pdf_path.stem}-print.html")
+    document.write_text(print_document(html_path), encoding="utf-8")
     try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: pango/harfbuzz not installed
-        raise WijkprofielError(
-            f"cannot write {pdf_path}: WeasyPrint is unavailable ({exc}); install it with "
-            "`pip install weasyprint` and the Debian packages libpango-1.0-0 libpangoft2-1.0-0 "
-            "fonts-dejavu-core, or use --no-pdf") from None
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(filename=str(html_path), media_type="print").render()
-    indices = Path(html_path).with_name("indices.html")
-    if indices.exists():
-        appended = weasyprint.HTML(filename=str(indices), media_type="print").render()
-        document = document.copy(document.pages + appended.pages)
-    document.write_pdf(str(pdf_path))
-    return Path(pdf_path)
+        with pdf_engine.browser() as chromium:
+            page = chromium.open(document)
+            page.run(_SET_STYLE, _SKELETON)
+            pages = pdf_engine.destinations(page.pdf())
+            page.run(_SET_STYLE, "")
+            for _ in range(PASSES):
+                page.run(_NUMBER_CONTENTS, pages)
+                pdf = page.pdf()
+                landed = pdf_engine.destinations(pdf)
+                if all(landed.get(target) == number for target, number in pages.items()):
+                    break
+                pages = landed
+            else:
+                raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers "
+                                       f"did not settle in {PASSES} passes")
+    finally:
+        document.unlink(missing_ok=True)
+    pdf_path.write_bytes(pdf)
+    return pdf_path

@@ -10,10 +10,12 @@ import re
 
 import numpy as np
 import pandas as pd
-import pyreadstat
 
+from survey.report import made_of
 from survey.report.xlsx import Sheet, write_workbook
-from weighting.io import spreadsheet_safe
+from weighting.safe_cells import spreadsheet_safe
+
+TABLES_FORMAT = 1  # raise when the files' content changes for the same table
 
 COLUMN_LABELS = {
     "questionnaire": "Vragenlijst(en) die de indicator meten",
@@ -110,25 +112,29 @@ def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int
     """Write indicators.csv, indicators.xlsx (data plus a sheet explaining every column) and
     indicators.sav; return the paths."""
     out_dir = Path(out_dir)
-    csv = out_dir / "indicators.csv"
+    csv, xlsx, sav = (out_dir / f"indicators.{ext}" for ext in ("csv", "xlsx", "sav"))
+    digest = made_of.table_digest(TABLES_FORMAT, year, previous, indicators)
+    if made_of.unchanged(out_dir, "indicators", digest, [csv, xlsx, sav]):
+        return [csv, xlsx, sav]
     # area names and labels must not run as formulas in a spreadsheet (CSV injection); the
     # .sav keeps the plain text
     spreadsheet_safe(indicators).to_csv(csv, index=False)
 
-    xlsx = out_dir / "indicators.xlsx"
     excel = indicators.copy()
     if "significant" in excel:
         excel["significant"] = excel["significant"].astype(object).where(excel["significant"].notna())
     _write_excel(xlsx, excel, sheet_name=f"indicatoren {year}",
                  meanings=[COLUMN_LABELS.get(c, c) for c in indicators.columns], freeze="A2")
 
-    sav = out_dir / "indicators.sav"
+    import pyreadstat  # only when a table is written: the loop on unchanged data needs none
+
     frame, variable_labels, value_labels = spss_frame(indicators)
     label = f"Wijkprofiel {year}: indicatoren per stad, gebied en wijk"
     if previous is not None:
         label += f", met verschil ten opzichte van {previous}"
     pyreadstat.write_sav(frame, str(sav), file_label=label, column_labels=variable_labels,
                          variable_value_labels=value_labels)
+    made_of.record(out_dir, "indicators", digest, [csv, xlsx, sav])
     return [csv, xlsx, sav]
 
 
@@ -177,15 +183,18 @@ def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
     themes, and the change) as index_scores.csv, index_scores.xlsx and index_scores.sav; the
     .sav has SPSS names with the full column name as variable label; return the paths."""
     out_dir = Path(out_dir)
-    csv = out_dir / "index_scores.csv"
+    csv, xlsx, sav = (out_dir / f"index_scores.{ext}" for ext in ("csv", "xlsx", "sav"))
+    digest = made_of.table_digest(TABLES_FORMAT, year, previous, scores)
+    if made_of.unchanged(out_dir, "index_scores", digest, [csv, xlsx, sav]):
+        return [csv, xlsx, sav]
     spreadsheet_safe(scores).to_csv(csv, index=False)
 
-    xlsx = out_dir / "index_scores.xlsx"
     labels = {c: _score_label(c) for c in scores.columns}
     _write_excel(xlsx, scores, sheet_name=f"indexscores {year}",
                  meanings=list(labels.values()), freeze="C2")
 
-    sav = out_dir / "index_scores.sav"
+    import pyreadstat
+
     frame = scores.copy()
     frame["level"] = frame["level"].map({t: c for c, t in CODED["level"].items()}).astype(float)
     for flag in ("flag_5_points", "moved_5_points"):
@@ -203,4 +212,5 @@ def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
     pyreadstat.write_sav(frame, str(sav), file_label=label,
                          column_labels={names[c]: labels[c][:255] for c in labels},
                          variable_value_labels=value_labels)
+    made_of.record(out_dir, "index_scores", digest, [csv, xlsx, sav])
     return [csv, xlsx, sav]

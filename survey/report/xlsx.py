@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 # characters XML 1.0 cannot hold; Excel writes them as _xHHHH_ (ST_Xstring), and so do we, so
 # that no text is lost; a literal "_xHHHH_" in the text gets its underscore escaped likewise
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
@@ -184,3 +182,21 @@ def _workbook_rels(count: int) -> str:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f"{entries}{styles}</Relationships>")
+
+
+def get_column_letter(number: int) -> str:
+    """A spreadsheet column's letters from its number (1 -> A, 27 -> AA), as openpyxl's
+    function of that name (whose import costs a quarter second)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_index_from_string(letters: str) -> int:
+    """A column's number from its letters (A -> 1, AA -> 27)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number

@@ -30,6 +30,7 @@ from survey.letters import batches, printing
 from survey.letters.compose import KIND_LABELS, KINDS
 from survey.models import Area, MailedLetter
 from survey.routes.staff import LogoutForm, register_error_pages
+from survey.sampling.messages_nl import dutch
 from survey.staff import audit, roles
 from survey.staff.roles import requires_role
 
@@ -120,10 +121,10 @@ def print_batch():
                                  processes=1, wijk_codes=wijken)
     except WijkprofielError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        return _page(form, error=f"{exc}. Er is niets gedrukt.", status=400)
+        return _page(form, error=f"{dutch(str(exc))}. Er is niets gedrukt.", status=400)
     if not run.letters:
         shutil.rmtree(folder, ignore_errors=True)
-        skipped = run.skipped_text()
+        skipped = run.skipped_text(batches.SKIP_REASONS_DUTCH)
         return _page(form, error="Geen brieven te drukken voor deze keuze"
                      + (f" (overgeslagen: {skipped})." if skipped else "."), status=400)
     buffer = io.BytesIO()
@@ -168,7 +169,7 @@ def reprint(letter_id):
                                       printed_by=current_user.username, reason=form.reason.data)
     except WijkprofielError as exc:
         path.unlink(missing_ok=True)
-        flash(f"{exc}.")
+        flash(f"{dutch(str(exc))}.")
         return redirect(url_for("outcomes.record"))
     content = path.read_bytes()
     path.unlink(missing_ok=True)

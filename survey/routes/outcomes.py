@@ -106,7 +106,8 @@ def record_one():
                                   recorded_by=current_user.username, note=form.note.data, at=at)
             unit_id, disposition = row.sample_unit_id, row.disposition
     except outcomes.OutcomeError as exc:
-        return _page(form, BatchForm(), error=str(exc), status=400)
+        text = str(exc)  # a clause, as a batch row's message continues it; here a sentence
+        return _page(form, BatchForm(), error=text[:1].upper() + text[1:] + ".", status=400)
     audit.record("record_outcome", target=unit_id, detail=f"{form.outcome.data} -> {disposition}")
     flash(f"Vastgelegd: eenheid {unit_id} heeft nu dispositie {disposition}.")
     return redirect(url_for("outcomes.record"))

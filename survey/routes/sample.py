@@ -179,7 +179,8 @@ def upload():
     name = file.filename or "upload"
     content = file.read(uploads.MAX_BYTES + 1)
     if len(content) > uploads.MAX_BYTES:
-        return _index(form, error=f"{name}: larger than {uploads.MAX_BYTES // 2**20} MB",
+        return _index(form, error=f"{name}: groter dan {uploads.MAX_BYTES // 2**20} MB. Er is "
+                                  "niets geïmporteerd.",
                       status=400)
     try:
         table = tables.read_table(content, name)
@@ -233,7 +234,7 @@ def _unreadable(upload, exc):
     disk): it is discarded, with the reason, instead of an error page on every view."""
     uploads.discard(current_app.instance_path, upload.token)
     audit.record("sample_check", target=upload.filename, detail=f"unreadable: {exc.detail}"[:500])
-    return _index(error=f"{exc} Er is niets geïmporteerd.", status=400)
+    return _index(error=f"{dutch_error(exc)}. Er is niets geïmporteerd.", status=400)
 
 
 @bp.get("/check")
@@ -410,7 +411,7 @@ def draw_submit():
                                    response_rate=rate, created_by=current_user.username,
                                    fallback=_fallback())
     except InputError as exc:
-        return _draw_page(form, error=str(exc), status=400)
+        return _draw_page(form, error=dutch_error(exc), status=400)
     audit.record("sample_draw", target=f"edition {form.edition.data}",
                  detail=f"seed {form.seed.data}, response rate {rate}, {summary.units} units "
                         f"from {summary.frame} persons, batch {summary.batch_id}")

@@ -1,6 +1,6 @@
 """The import's messages in Dutch, for the staff pages (which are Dutch); the command line
-keeps the English ones (its documented contract). The outcomes batch page uses them too, for
-what the table reader and the date parser say.
+keeps the English ones (its documented contract). The outcomes batch page and the letters page
+use them too, for what the table reader, the date parser and the print run say.
 
 `survey.sampling.import_file` words every error and note in English with the values in it;
 `dutch(text)` rewrites one into Dutch, pattern by pattern, keeping the values. A message no
@@ -179,6 +179,43 @@ _PATTERNS = [
      "28-02-1980"),
     (r"'(?P<v>.*)' is not a date; expected a date such as 1980-02-28 or 28-02-1980",
      "'{v}' is geen datum; verwacht een datum zoals 28-02-1980"),
+    # the draw (`survey.sampling.draw`); its errors name the edition as their source
+    (r"edition (?P<y>\d+)", "editie {y}"),
+    (r"'(?P<v>.*)' is not a number; expected a response rate above 0 and at most 1, such as 0\.4",
+     "'{v}' is geen getal; verwacht een responspercentage boven 0 en ten hoogste 1, zoals 0,4"),
+    (r"'(?P<v>.*)' is not a response rate; expected a number above 0 and at most 1, such as 0\.4",
+     "'{v}' is geen responspercentage; verwacht een getal boven 0 en ten hoogste 1, zoals 0,4"),
+    (r"(?P<n>\d+) bad response rate\(s\):", "{n} foute responspercentage(s):"),
+    (r"no register has been imported; import a register extract first \(wijkprofiel sample "
+     r"import FILE --kind register\)",
+     "er is nog geen register geïmporteerd; importeer eerst een registeruittreksel"),
+    (r"'(?P<v>.*)' is not a seed; expected a whole number from 0 to (?P<m>\d+)",
+     "'{v}' is geen startwaarde; verwacht een geheel getal van 0 tot en met {m}"),
+    (r"already has a sample of (?P<n>\d+) units; a second draw would invite people twice",
+     "heeft al een steekproef van {n} eenheden; een tweede trekking zou mensen twee keer "
+     "uitnodigen"),
+    (r"a drawn unit id is already in use; draw again",
+     "een getrokken steekproefnummer is al in gebruik; trek opnieuw"),
+    # the letters page (`survey.letters.batches`, `survey.letters.printing`)
+    (r"edition (?P<y>\d+) has no sample units in wave (?P<w>\d+) in the chosen wijken",
+     "editie {y} heeft geen steekproefeenheden in golf {w} in de gekozen wijken"),
+    (r"--wave: edition (?P<y>\d+) has no sample units in wave (?P<w>\d+); waves: none",
+     "editie {y} heeft geen steekproefeenheden in golf {w}, en ook in geen andere golf"),
+    (r"--wave: edition (?P<y>\d+) has no sample units in wave (?P<w>\d+); waves: (?P<ws>.*)",
+     "editie {y} heeft geen steekproefeenheden in golf {w}; golven met eenheden: {ws}"),
+    (r"no edition (?P<y>\d+) in the database; editions: (?P<e>.*)",
+     "editie {y} staat niet in de database; edities: {e}"),
+    (r"the database holds no edition yet; run `wijkprofiel demo seed` or import a sample first",
+     "de database heeft nog geen editie; importeer eerst een steekproef"),
+    (r"no letter (?P<id>\d+)", "geen brief {id}"),
+    (r"letter (?P<k>\S+): the name and address of its unit have been deleted; it cannot be "
+     r"printed",
+     "brief {k}: naam en adres van de eenheid zijn verwijderd; de brief kan niet meer worden "
+     "gedrukt"),
+    (r"another print run recorded (?P<kind>\w+) letters for wave (?P<w>\d+) at the same time; "
+     r"the files of this run were removed\. Run it again to print what is left",
+     "een andere drukopdracht legde tegelijk {kind}-brieven voor golf {w} vast; de bestanden "
+     "van deze opdracht zijn verwijderd. Druk opnieuw om te drukken wat overblijft"),
     # the dates of returned letters and outcomes (`survey.fieldwork.dates`)
     (r"'(?P<v>.*)' is an impossible date \(no such day\); expected a date such as 25-03-2024 "
      r"\(or 2024-03-25\)",
@@ -251,7 +288,7 @@ def dutch(text: str) -> str:
 
 
 def _where(source, row=None, column=None) -> str:
-    return (source + (f" rij {row}" if row is not None else "")
+    return (dutch(source) + (f" rij {row}" if row is not None else "")
             + (f", kolom '{column}'" if column is not None else ""))
 
 

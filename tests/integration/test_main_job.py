@@ -56,9 +56,9 @@ def test_main_job_seeds_weights_and_writes_the_report(demo_run):
     assert len(codes) >= 6 and all(result.output.count(code) == 1 for code in codes)
 
 
-def test_a_second_run_reuses_the_edition_and_without_pango_still_reports(demo_run, monkeypatch):
+def test_a_second_run_reuses_the_edition_and_without_the_pdf_engine_still_reports(demo_run, monkeypatch):
     runner, _, root, _ = demo_run
-    monkeypatch.setattr("survey.main_job.pdf_unavailable", lambda: "cannot load library 'pango'")
+    monkeypatch.setattr("survey.main_job.pdf_unavailable", lambda: "no chromium at /usr/bin/chromium nor on PATH")
     again = runner.invoke(main, ["demo", "run", "--out", str(root / "out2"), "--no-serve"])
     assert again.exit_code == 0, again.output
     assert "in the database already" in again.output

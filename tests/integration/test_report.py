@@ -3,6 +3,7 @@ in one SQLite database: the estimates checked by hand from the weighted answers,
 between editions, the SPSS files read back with their labels, the codebook, and the PDF page by
 page."""
 
+import re
 import subprocess
 
 import numpy as np
@@ -275,14 +276,38 @@ def test_pdf_has_one_page_per_gebied_and_wijk_with_page_numbers(report):
     first_area = next(i for i, line in enumerate(first_lines) if line in set(names))
     weging = first_lines.index("Weging")
     assert weging - first_area == len(names)
-    # the report, then the index pages (indices.html) as an appendix with its own numbers
+    # the report, then the index pages (indices.html) as an appendix; one numbering throughout
     appendix = [page for page in pages if "indices, reeks en collegedoelen" in page]
     report_pages = pages[:len(pages) - len(appendix)]
     assert appendix and "Collegedoelen" in "".join(appendix)
-    total = len(report_pages)
+    total = len(pages)
     assert all(f"pagina {i} van {total}" in page for i, page in enumerate(report_pages, start=1))
-    assert all(f"bijlage, pagina {i} van {len(appendix)}" in page for i, page in enumerate(appendix, start=1))
+    assert all(f"bijlage, pagina {i} van {total}" in page
+               for i, page in enumerate(appendix, start=len(report_pages) + 1))
     assert "Inhoud" in pages[0] and "Bijlage: Veiligheidsindex, Sociale index en Fysieke index" in pages[0]
+    # the contents list gives each chapter, gebied and wijk the page it starts on
+    contents = {}
+    for line in pages[0].splitlines():
+        for name, number in re.findall(r"(\S(?:.*?\S)?)\s{2,}(\d+)\b", line):
+            contents.setdefault(re.sub(r"^\d+\.\s*", "", name), []).append(int(number))
+    for name in set(names):
+        starts = [i for i, line in enumerate(first_lines, start=1) if line == name]
+        assert sorted(contents[name]) == starts, name
+    assert contents["Weging"] == [weging + 1]
+    assert any(key.startswith("Bijlage") for key in contents)
+    assert [n for key, n in contents.items() if key.startswith("Bijlage")] == [[len(report_pages) + 1]]
+
+
+def test_without_chromium_the_pdf_is_a_clear_error_and_the_html_is_still_written(report, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("WIJKPROFIEL_CHROMIUM", str(tmp_path / "no-such-browser"))
+    out = tmp_path / "out"
+    result = report["runner"].invoke(main, ["report", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "cannot write" in result.output and "report.pdf" in result.output
+    assert "WIJKPROFIEL_CHROMIUM" in result.output and "--no-pdf" in result.output
+    assert (out / "index.html").exists() and not (out / "report.pdf").exists()
 
 
 def test_bad_edition_is_a_clean_error(report):

@@ -175,7 +175,7 @@ def test_the_coordinator_draws_the_sample_from_the_register(sample_app, coordina
     assert sizes == {71: 2, 17: 2, 10: 4}  # ceil(1/0.5), ceil(1/0.5), ceil(2/0.5) capped at 4
     assert event.username == "coordinator" and "seed 11" in event.detail
     again = coordinator.client.post("/staff/sample/draw", data={**form, "action": "draw"})
-    assert again.status_code == 400 and "already has a sample of 8 units" in again.text
+    assert again.status_code == 400 and "heeft al een steekproef van 8 eenheden" in again.text
     # the dashboard measures against the same targets
     dashboard = coordinator.client.get("/staff/dashboard").text
     assert re.search(r"Stadsdriehoek.*?<td class=\"num\">2</td>", dashboard, re.S)

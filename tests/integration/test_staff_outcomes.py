@@ -51,11 +51,11 @@ def test_a_completed_questionnaire_stands(staff_app, staff):
     staff.login("coordinator")
     response = record(staff.client, "s1", "deceased")
     assert response.status_code == 400
-    assert "steekproefeenheid s1 heeft de vragenlijst ingevuld" in response.text
+    assert "Steekproefeenheid s1 heeft de vragenlijst ingevuld" in response.text
     assert unit(url, "s1").disposition == "1.1"
     response = record(staff.client, "GEENCODE99", "refused")
     assert response.status_code == 400
-    assert ("geen steekproefeenheid heeft de code, het kenmerk of het steekproefnummer"
+    assert ("Geen steekproefeenheid heeft de code, het kenmerk of het steekproefnummer"
             in response.text)
 
 

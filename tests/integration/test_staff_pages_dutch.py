@@ -134,6 +134,35 @@ def test_paper_pages_speak_dutch(paper_app, sqlite_url):
     browser.assert_all_dutch()
 
 
+def test_letters_page_speaks_dutch(make_app, sqlite_url):
+    """What the print run says (English on the command line) reaches the letters page in
+    Dutch: why units were skipped, a wave without units, a lost letter's reprint."""
+    add_edition(sqlite_url)
+    add_accounts(sqlite_url)
+    browser = DutchBrowser(make_app(sqlite_url), "coordinator")
+    batch = {"kind": "invitation", "wave": "1", "letter_date": "04-03-2024",
+             "batch_size": "5000"}
+    printed = browser.client.post("/staff/letters/print", headers=DUTCH, data={
+        "csrf_token": browser.token("/staff/letters/"), **batch})
+    assert printed.mimetype == "application/zip"
+    texts = browser.post("/staff/letters/print", "/staff/letters/", batch)  # printed already
+    assert any("overgeslagen:" in text and "hadden deze brief al" in text for text in texts)
+    browser.post("/staff/letters/print", "/staff/letters/", {**batch, "wave": "7"})
+    browser.post("/staff/letters/reprint/999", "/staff/letters/", {"reason": "kwijt"})
+    browser.assert_all_dutch()
+
+
+def test_sample_draw_page_speaks_dutch(make_app, sqlite_url):
+    add_edition(sqlite_url)
+    add_accounts(sqlite_url)
+    browser = DutchBrowser(make_app(sqlite_url), "coordinator")
+    for action in ("plan", "draw"):
+        texts = browser.post("/staff/sample/draw", "/staff/sample/draw", {
+            "edition": "2024", "seed": "7", "response_rate": "0,4", "action": action})
+        assert any(text.startswith("editie 2024: ") for text in texts), texts
+    browser.assert_all_dutch()
+
+
 @pytest.mark.parametrize("language", ["en"])
 def test_the_outcomes_messages_follow_the_catalogue(make_app, sqlite_url, language):
     """The outcomes' messages are Dutch msgids: a browser asking for English reads them in
@@ -148,3 +177,5 @@ def test_the_outcomes_messages_follow_the_catalogue(make_app, sqlite_url, langua
     texts = shown_texts(response.text)
     assert texts and "steekproefeenheid" not in " ".join(texts)
     assert "s1" in " ".join(texts)
+    # the page around it is Dutch: the message says which language it is in
+    assert f'role="alert" lang="{language}"' in response.text

@@ -200,7 +200,8 @@ def test_satisfaction_with_the_buurt_is_square_rooted_like_every_share(config, v
 
     profile = {power: with_power(power) for power in (1.5, 1.0, 0.75, 0.5, 0.33, 0.25)}
     assert min(profile, key=profile.get) == 0.5
-    assert (profile[1.0], profile[0.5]) == ((1.050, -0.47), (0.941, -0.12))
+    assert [profile[power][0] for power in (1.0, 0.75, 0.5, 0.33)] == [1.050, 0.964, 0.941, 0.954]
+    assert (profile[1.0][1], profile[0.5][1]) == (-0.47, -0.12)
 
 
 def test_the_published_graffiti_baseline_lies_above_its_printed_value(config, values, published):
@@ -209,17 +210,22 @@ def test_the_published_graffiti_baseline_lies_above_its_printed_value(config, va
     # depend on its baseline): the offset is graffiti's. The estimate (4.643, inside the printed
     # interval [4.55, 4.65]) removes it and leaves those four rows as they were.
     printed = replace_baseline(config, GRAFFITI, 4.6)
+    # The seven rows with a clipped vandalism or fire rate (and graffiti not clipped) have the
+    # offset too: -2.8 with 4.6, -0.3 with the estimate.
     theme = "Vandalisme-objectief"
-    scores = indicator_scores(values, printed.with_method(clip=(float("-inf"), float("inf"))))[GRAFFITI]
-    clipped = (scores < 15) | (scores > 185)
+    columns = [i.column for t in config.themes if t.column == theme for i in t.indicators]
+    scores = indicator_scores(values, printed.with_method(clip=(float("-inf"), float("inf"))))[columns]
+    outside = (scores < 15) | (scores > 185)
+    clipped = outside[GRAFFITI]
+    others = outside.drop(columns=GRAFFITI).any(axis=1) & ~clipped
 
     def offsets(scored):
         difference = published[theme] - compute_scores(values, scored, rounded=False)[theme]
-        return round(float(difference[~clipped].mean()), 1), round(float(difference[clipped].mean()), 1)
+        return tuple(round(float(difference[rows].mean()), 1) for rows in (~clipped, clipped, others))
 
-    assert int(clipped.sum()) == 4
-    assert offsets(printed) == (-2.5, 1.4)
-    assert offsets(config) == (-0.0, 1.4)
+    assert (int(clipped.sum()), int(others.sum())) == (4, 7)
+    assert offsets(printed) == (-2.5, 1.4, -2.8)
+    assert offsets(config) == (-0.0, 1.4, -0.3)
 
 
 def test_the_city_value_is_the_inhabitant_weighted_mean_of_its_wijken(config, values, half_widths,
@@ -317,6 +323,8 @@ def test_inbraak_subjectief_misses_as_the_rounding_of_the_burglary_share_predict
     rounding = pd.concat(simulated, axis=1).mean(axis=1).groupby(by_share).mean() ** 0.5
     shares = [0.0, 1.0, 2.0, 3.0, 4.0]
     assert observed[shares].round(1).tolist() == [4.4, 3.1, 2.1, 1.5, 1.7]
+    mean = (published[theme] - computed).groupby(by_share).mean()[shares]
+    assert (round(float(mean.min()), 1), round(float(mean.max()), 1)) == (-0.8, 0.2)
     assert rounding[shares].round(1).tolist() == [3.7, 2.7, 1.9, 1.6, 1.4]
 
 
@@ -374,7 +382,8 @@ def test_split_halves_choose_the_square_root_for_satisfaction(config, values, pu
 def test_split_halves_estimate_the_graffiti_baseline_alike(config, values, published):
     # The graffiti baseline estimated on one random half of the rows (20 halves) lies in
     # [4.63, 4.65] every time, and on the other half it reproduces Vandalisme-objectief within
-    # 1 point in more rows than the printed 4.6 does.
+    # 1 point in more rows than the printed 4.6 does, every time (21.85 against 13.65 of 43 on
+    # average).
     theme = "Vandalisme-objectief"
     rng = np.random.default_rng(2014)
     estimates, gains = [], []
@@ -389,9 +398,11 @@ def test_split_halves_estimate_the_graffiti_baseline_alike(config, values, publi
             scored = compute_scores(values.loc[second], replace_baseline(config, GRAFFITI, baseline))
             return int(((scored[theme] - published.loc[second, theme]).abs() <= 1).sum())
 
-        gains.append(hits(estimate) - hits(4.6))
+        gains.append((hits(estimate), hits(4.6)))
     assert 4.63 <= min(estimates) and max(estimates) <= 4.65
-    assert sum(gain > 0 for gain in gains) >= 18
+    assert all(estimated > printed for estimated, printed in gains)
+    assert (round(float(np.mean([g[0] for g in gains])), 2), round(float(np.mean([g[1] for g in gains])), 2)) \
+        == (21.85, 13.65)
 
 
 @pytest.mark.parametrize("column", list(CONFIGURED))
@@ -609,6 +620,10 @@ def test_the_documented_per_column_table_is_what_the_code_computes(config, value
         assert rounding_only == round(draws[column].mean()), column
         assert spread == (int(draws[column].quantile(0.05, interpolation="nearest")),
                           int(draws[column].quantile(0.95, interpolation="nearest"))), column
+    reaching = {column: int((draws[column] >= 78).sum()) for column in
+                ("Geweld-subjectief", "Overlast subjectief", "Inbraak-subjectief",
+                 "Vandalisme-subjectief", "Vandalisme-objectief", "Diefstal-subjectief")}
+    assert list(reaching.values()) == [3, 2, 0, 0, 0, 95]  # "What is left"
     met = [c for c, r in documented.items() if r[1] >= 0.9 * 86]
     unreachable = [c for c, r in documented.items() if r[6][1] < 0.9 * 86]
     assert len(met) == 8 and len(unreachable) == 5

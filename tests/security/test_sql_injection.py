@@ -79,7 +79,7 @@ def test_injection_through_every_field_changes_nothing(app, tmp_path):
             "csrf_token": csrf_token(coordinator, "/staff/outcomes/"), "reference": payload[:40],
             "outcome": "refused"})
         assert response.status_code == 400
-        assert "geen steekproefeenheid heeft de code, het kenmerk of het" in response.text
+        assert "Geen steekproefeenheid heeft de code, het kenmerk of het" in response.text
         response = coordinator.get("/staff/outcomes/unit", query_string={"reference": payload})
         assert response.status_code == 404
         batch = io.BytesIO(f'code,outcome\n"{payload}",refused\n'.encode())

@@ -191,18 +191,11 @@ class _Converter:
             question["max"] = bounds.get("max", PLACEHOLDER_RANGE[1])
             if kind == "decimal":
                 question["decimals"] = 2
-        elif kind == "text":
-            question.update(type="text", text=cell_text(label))
+        elif kind in ("text", "date"):  # max_length, or a min/max date, from the constraint
+            question.update(type=kind, text=cell_text(label))
             if constraint is not None:
                 try:
-                    question.update(constraint_bounds(cell_text(constraint), "text"))
-                except ValueError as exc:
-                    self.problem(self.survey, number, "constraint", f"{exc}")
-        elif kind == "date":
-            question.update(type="date", text=cell_text(label))
-            if constraint is not None:
-                try:
-                    question.update(constraint_bounds(cell_text(constraint), "date"))
+                    question.update(constraint_bounds(cell_text(constraint), kind))
                 except ValueError as exc:
                     self.problem(self.survey, number, "constraint", f"{exc}")
         hint = row.get(hint_column) if hint_column else None

@@ -11,7 +11,11 @@ from weighting.errors import InputError
 
 
 def test_the_examples_in_the_docstrings_hold():
-    assert doctest.testmod(tables, optionflags=doctest.ELLIPSIS).failed == 0
+    from weighting import errors, io as weighting_io, safe_cells
+
+    for module in (tables, weighting_io, safe_cells, errors):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
 
 
 @pytest.mark.parametrize("content", [
