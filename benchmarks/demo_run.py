@@ -77,8 +77,11 @@ def main():
                 "--scale", repr(args.scale), "--out", str(Path(folder) / "out"),
                 "--port", str(args.port)]
         started = time.perf_counter()
+        # Ctrl-C (SIGINT) stops the server at the end: a shell's background job ignores it,
+        # and Python keeps an inherited "ignore"
         child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 text=True, env=env, cwd=folder)
+                                 text=True, env=env, cwd=folder,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         marks = {}
         try:
             read(child, started, marks, args.show, args.port)

@@ -4,8 +4,8 @@ demo run` generates its second edition on the other core while the first is writ
 The worker is a fresh interpreter running this module (`python -m survey.demo.worker SEED
 SCALE YEAR`), not a fork: the caller holds database connections and threads that a forked
 child must not share, and multiprocessing's spawn would re-import the caller's main script.
-The edition comes back pickled on the worker's stdout; its errors go to its stderr and are
-raised in the caller.
+The edition comes back pickled on the worker's stdout (pickled as soon as it is generated);
+its errors go to its stderr and are raised in the caller.
 """
 
 import pickle
@@ -30,27 +30,31 @@ class EditionInBackground:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "survey.demo.worker", str(seed), repr(scale), str(year)],
             stdout=subprocess.PIPE, stderr=self._errors, stdin=subprocess.DEVNULL)
-        self._result = None
+        self._taken = False
 
     def result(self) -> GeneratedEdition:
-        """The generated edition. Raises RuntimeError with the worker's error output when it
+        """The generated edition, once (this object keeps no reference to it: an edition
+        holds gigabytes). Raises RuntimeError with the worker's error output when it
         failed."""
-        if self._result is None:
-            try:
-                edition = pickle.load(self._process.stdout)
-            except (EOFError, pickle.UnpicklingError):
-                edition = None
-            self._process.stdout.close()
-            code = self._process.wait()
-            if code != 0 or not isinstance(edition, GeneratedEdition):
-                self._errors.seek(0)
-                said = self._errors.read().decode("utf-8", "replace").strip()
-                self._errors.close()
-                raise RuntimeError(f"generating demo edition {self.year} failed in its worker "
-                                   f"process (exit code {code})" + (f":\n{said}" if said else ""))
+        if self._taken:
+            raise RuntimeError(f"demo edition {self.year} was taken from its worker already")
+        self._taken = True
+        payload = self._process.stdout.read()
+        self._process.stdout.close()
+        code = self._process.wait()
+        try:
+            edition = pickle.loads(payload) if code == 0 else None
+        except (EOFError, pickle.UnpicklingError):
+            edition = None
+        del payload
+        if not isinstance(edition, GeneratedEdition):
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip()
             self._errors.close()
-            self._result = edition
-        return self._result
+            raise RuntimeError(f"generating demo edition {self.year} failed in its worker "
+                               f"process (exit code {code})" + (f":\n{said}" if said else ""))
+        self._errors.close()
+        return edition
 
     def cancel(self):
         """Stop the worker if it still runs (the caller gave up on the edition)."""
@@ -68,7 +72,11 @@ def main(argv):
     except Exception:
         traceback.print_exc()
         return 1
-    pickle.dump(edition, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # pickled before the caller asks for it (while it writes its own edition), so that it
+    # only has to read and unpickle
+    payload = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
+    del edition
+    sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()
     return 0
 
