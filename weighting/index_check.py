@@ -1,7 +1,8 @@
 """Check an index configuration (`indices/*.yaml`): every problem, each with file and line.
 
 An index configuration says how indicator values become theme, part and index scores
-(`weighting.scores`). The checker reads the YAML keeping the line of every key and list item,
+(`weighting.scores`). The checker reads the YAML keeping the line of every key and list item
+(`weighting.yaml_lines`),
 validates it against `indices/schema.json` and then checks what a schema cannot: that every
 part's themes exist and every theme belongs to exactly one part, that no indicator, theme or
 register count appears twice, that a register indicator's denominator is declared, that a
@@ -20,71 +21,12 @@ import yaml
 
 from weighting.errors import InputError
 from weighting.safe_read import YamlLoader
+from weighting.yaml_lines import line_of, plain, read_yaml
 
 INDICES_DIR = Path(__file__).resolve().parent.parent / "indices"
 SCHEMA_PATH = INDICES_DIR / "schema.json"
 
 _validator = None
-
-
-class _Located:
-    """Lines of the nodes of a parsed YAML document, by path (a tuple of keys and indexes)."""
-
-    def __init__(self):
-        self.lines = {}
-
-    def line(self, path):
-        """The line of the node at `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path, 1)
-
-
-def _construct(node, path, located):
-    located.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            result[key] = _construct(value_node, path + (key,), located)
-            located.lines[path + (key,)] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (i,), located) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node):
-    loader = yaml.SafeLoader("")
-    return loader.construct_object(node, deep=True)
-
-
-def read_located(path):
-    """(data, located) from a YAML file; raises InputError (with line) for unreadable YAML."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "is not UTF-8 text") from None
-    try:
-        # refuses alias bombs and deep nesting before anything is built
-        node = yaml.compose(text, Loader=YamlLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                         line=None if mark is None else mark.line + 1) from None
-    located = _Located()
-    if node is None:
-        return None, located
-    try:
-        return _construct(node, (), located), located
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                         line=None if mark is None else mark.line + 1) from None
 
 
 def _schema_validator():
@@ -112,7 +54,7 @@ def _describe(error):
     return error.message
 
 
-def check_data(data, located, source):
+def check_data(data, source):
     """Every problem of a parsed configuration, as InputErrors with lines, in line order."""
     if not isinstance(data, dict):
         return [InputError(source, "expected a mapping with kind, id, index, baseline_edition, "
@@ -121,17 +63,17 @@ def check_data(data, located, source):
     for error in _schema_validator().iter_errors(data):
         path = tuple(error.absolute_path)
         problems.append(InputError(source, f"{_where(path)}: {_describe(error)}",
-                                   line=located.line(path)))
+                                   line=line_of(data, path)))
     if not problems:
-        problems = _reference_problems(data, located, source)
+        problems = _reference_problems(data, source)
     return sorted(problems, key=lambda problem: problem.line or 0)
 
 
-def _reference_problems(data, located, source):
+def _reference_problems(data, source):
     problems = []
 
     def add(path, message):
-        problems.append(InputError(source, message, line=located.line(path)))
+        problems.append(InputError(source, message, line=line_of(data, path)))
 
     clip = (data.get("method") or {}).get("clip")
     if isinstance(clip, list) and clip[0] >= clip[1]:
@@ -148,7 +90,7 @@ def _reference_problems(data, located, source):
         name = theme["column"]
         if name in theme_names:
             add(("themes", t, "column"), f"theme {name!r} appears twice (first on line "
-                                         f"{located.line(('themes', theme_names[name], 'column'))})")
+                                         f"{line_of(data, ('themes', theme_names[name], 'column'))})")
         else:
             theme_names[name] = t
         for i, indicator in enumerate(theme["indicators"]):
@@ -158,13 +100,13 @@ def _reference_problems(data, located, source):
                 add(at + ("column",), f"{where}: appears twice (first on line "
                                       f"{indicator_first[indicator['column']]})")
             else:
-                indicator_first[indicator["column"]] = located.line(at + ("column",))
+                indicator_first[indicator["column"]] = line_of(data, at + ("column",))
             survey = indicator.get("survey")
             if survey is not None:
                 if survey in survey_first:
                     add(at + ("survey",), f"{where}: survey indicator {survey!r} is used twice "
                                           f"(first on line {survey_first[survey]})")
-                survey_first.setdefault(survey, located.line(at + ("survey",)))
+                survey_first.setdefault(survey, line_of(data, at + ("survey",)))
             transform = indicator.get("transform", "linear")
             baseline = indicator["baseline"]
             if transform == "sqrt" and baseline < 0 or transform == "log" and baseline <= 0:
@@ -183,7 +125,7 @@ def _reference_problems(data, located, source):
                 if count in count_first:
                     add(at + ("register", "count"), f"{where}: register count column {count!r} is "
                                                     f"also used on line {count_first[count]}")
-                count_first.setdefault(count, located.line(at + ("register", "count")))
+                count_first.setdefault(count, line_of(data, at + ("register", "count")))
                 if count in denominators or count == "wijknr":
                     add(at + ("register", "count"), f"{where}: register count column {count!r} "
                                                     "is also a denominator or the key")
@@ -233,26 +175,23 @@ def check_index_file(path):
     []
     """
     try:
-        data, located = read_located(path)
+        data = read_yaml(path)
     except InputError as exc:
         return [exc]
-    return check_data(data, located, Path(path))
+    return check_data(data, Path(path))
 
 
 def load_checked(path):
     """The parsed configuration at `path`; raises the first problem (naming the count of the
     others) when it has any."""
-    try:
-        data, located = read_located(path)
-    except InputError:
-        raise
-    problems = check_data(data, located, Path(path))
+    data = read_yaml(path)
+    problems = check_data(data, Path(path))
     if problems:
         first = problems[0]
         more = (f" (and {len(problems) - 1} more problem(s); run `wijkprofiel index check {path}`)"
                 if len(problems) > 1 else "")
         raise InputError(first.source, first.detail + more, line=first.line)
-    return data
+    return plain(data)
 
 
 def index_files(directory=INDICES_DIR):
@@ -260,7 +199,7 @@ def index_files(directory=INDICES_DIR):
     targets beside them are not), by name."""
     def is_index(path):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506
         except (yaml.YAMLError, UnicodeDecodeError):
             return True  # a broken file is checked, so that its error is reported
         return not isinstance(data, dict) or "bands" not in data and "targets" not in data

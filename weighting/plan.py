@@ -35,7 +35,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from weighting import calibration, estimation
 from weighting.design import Design
@@ -43,7 +42,7 @@ from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
 from weighting.errors import InputError, PlanError
 from weighting.io import read_file, read_margin
 from weighting.safe_cells import spreadsheet_safe
-from weighting.safe_read import YamlLoader
+from weighting.yaml_lines import LineList, plain, read_yaml
 
 METHODS = ("poststratify", "raking", "linear", "logit")
 KINDS = ("mean", "proportion", "total", "ratio")
@@ -120,39 +119,6 @@ class Plan:
         return PlanError(self.path, f"{key}: {message}", line=line or self.lines.get(key))
 
 
-def _key_lines(node):
-    """Line (1-based) of each top-level key and of each item of `estimates`."""
-    lines = {}
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            lines[k.value] = k.start_mark.line + 1
-            if k.value == "estimates" and isinstance(v, yaml.SequenceNode):
-                for i, item in enumerate(v.value):
-                    lines[f"estimates[{i}]"] = item.start_mark.line + 1
-    return lines
-
-
-def _duplicate_key(node):
-    """(key, line, first line) of the first key that a mapping anywhere in the plan repeats:
-    YAML would silently keep the last one."""
-    if isinstance(node, yaml.MappingNode):
-        first = {}
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode):
-                if k.value in first:
-                    return k.value, k.start_mark.line + 1, first[k.value]
-                first[k.value] = k.start_mark.line + 1
-            found = _duplicate_key(v)
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found = _duplicate_key(item)
-            if found:
-                return found
-    return None
-
-
 def load_plan(path) -> Plan:
     """Read and check a weighting plan.
 
@@ -163,36 +129,22 @@ def load_plan(path) -> Plan:
         A `Plan`.
 
     Raises:
-        PlanError: unreadable YAML, unknown or missing key, bad value (with its line).
+        PlanError: unreadable YAML (`weighting.yaml_lines`), unknown or missing key, bad value
+            (with its line).
 
     >>> load_plan("nope.yaml")
     Traceback (most recent call last):
     ...
-    weighting.errors.PlanError: nope.yaml: plan file not found
+    weighting.errors.PlanError: nope.yaml: file not found
     """
     path = Path(path)
-    if not path.is_file():
-        raise PlanError(path, "plan file not found")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raw = path.read_bytes()
-        raise PlanError(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
-                        "save it as UTF-8", line=raw.count(b"\n", 0, exc.start) + 1) from None
-    try:
-        # the safe loader that refuses alias bombs and deep nesting before building anything
-        node = yaml.compose(text, Loader=YamlLoader)
-        raw = yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PlanError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None) from None
+    raw = read_yaml(path, PlanError)
     if not isinstance(raw, dict):
         raise PlanError(path, "a plan is a mapping of keys (data, method, margins, estimates, ...)")
-    lines = _key_lines(node)
-    duplicate = _duplicate_key(node)
-    if duplicate:
-        key, line, first = duplicate
-        raise PlanError(path, f"{key}: given twice (also on line {first}); keep one", line=line)
+    lines = dict(raw.key_lines)
+    if isinstance(raw.get("estimates"), LineList):
+        lines.update((f"estimates[{i}]", line) for i, line in enumerate(raw["estimates"].item_lines))
+    raw = plain(raw)
 
     def err(key, message):
         return PlanError(path, f"{key}: {message}", line=lines.get(key))

@@ -1,5 +1,5 @@
 """Questionnaires: the model (frozen dataclasses), the loader (files to the model; it reads
-YAML with lines by `yaml_lines` and checks it by `schema`), rules (conditions), the router
+YAML with lines by `weighting.yaml_lines` and checks it by `schema`), rules (conditions), the router
 (which pages a respondent sees), the reference checks, the checker (`questionnaire check`), the
 XLSForm importer (`xlsform/`: sheets, names, expressions, convert) and the Babel extractor.
 

@@ -1,7 +1,7 @@
 """Read a questionnaire file into frozen dataclasses: the one way the app sees a questionnaire.
 
 The YAML is parsed with the start line of every mapping and list item kept
-(`survey.questionnaire.yaml_lines`), checked against `questionnaires/schema.json`
+(`weighting.yaml_lines`), checked against `questionnaires/schema.json`
 (`survey.questionnaire.schema`), then built into the `Questionnaire` / `Section` / `Page` /
 `Question` objects of `survey.questionnaire.model`. Conditions stay plain dicts (see
 `survey.questionnaire.rules`). References between parts (scales, goto targets, variables named
@@ -26,8 +26,8 @@ from survey.questionnaire.model import (GridRow, HistoryChange, HistoryEntry, In
                                         Scale, Section)
 from survey.questionnaire.references import reference_problems
 from survey.questionnaire.schema import schema_problems
-from survey.questionnaire.yaml_lines import LineDict, read_yaml
 from weighting.safe_read import YamlLoader
+from weighting.yaml_lines import LineDict, plain, read_yaml
 
 __all__ = [
     "build",
@@ -39,15 +39,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- building
-
-
-def _plain(value):
-    """LineDict/LineList → dict/list, recursively (conditions are plain data)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _text(value) -> str:
@@ -89,7 +80,7 @@ def _question(raw, scales, page_id, section_id) -> Question:
         max_length=raw.get("max_length", 2000) if kind == "text" else None,
         exclusive=tuple(_text(v) for v in raw.get("exclusive", ())),
         required=raw.get("required", False),
-        when=_plain(raw["when"]) if "when" in raw else None,
+        when=plain(raw["when"]) if "when" in raw else None,
         line=getattr(raw, "line", None),
         scale=scale_name,
         missing=missing_name,
@@ -112,10 +103,10 @@ def build(data, path) -> Questionnaire:
             pages.append(Page(
                 id=raw_page["id"],
                 title=raw_page.get("title"),
-                when=_plain(raw_page["when"]) if "when" in raw_page else None,
+                when=plain(raw_page["when"]) if "when" in raw_page else None,
                 questions=tuple(_question(q, scales, raw_page["id"], raw_section["id"])
                                 for q in raw_page["questions"]),
-                routing=tuple(RoutingRule(_plain(r["when"]), r["goto"], getattr(r, "line", None))
+                routing=tuple(RoutingRule(plain(r["when"]), r["goto"], getattr(r, "line", None))
                               for r in raw_page.get("routing", ())),
                 section_id=raw_section["id"],
                 module=raw_section["module"],
@@ -138,7 +129,7 @@ def build(data, path) -> Questionnaire:
             base=raw.get("base", "asked"),
             values=tuple(_text(v) for v in raw.get("values", ())),
             minimum=raw.get("min"),
-            scores=_plain(raw["scores"]) if "scores" in raw else None,
+            scores=plain(raw["scores"]) if "scores" in raw else None,
             reversed=tuple(raw.get("reversed", ())),
             items_needed=raw.get("items_needed", "half"),
             rescale=tuple(raw["rescale"]) if "rescale" in raw else None,
@@ -176,7 +167,7 @@ def parse(path) -> tuple[Questionnaire | None, list[QuestionnaireError]]:
     Returns (questionnaire, problems); the questionnaire is None when the file could not be
     built (YAML or schema errors). Raises nothing for bad input."""
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, QuestionnaireError)
     except QuestionnaireError as exc:
         return None, [exc]
     problems = schema_problems(data, path)
@@ -202,7 +193,7 @@ def load_questionnaire(path) -> Questionnaire:
     try:
         key = (str(path.resolve()), path.stat().st_mtime_ns)
     except FileNotFoundError:
-        raise QuestionnaireError(path, "no such file") from None
+        raise QuestionnaireError(path, "file not found") from None
     if key in _cache:
         return _cache[key]
     questionnaire, problems = parse(path)

@@ -11,7 +11,7 @@ import jsonschema
 
 from survey.errors import QuestionnaireError
 from survey.paths import QUESTIONNAIRES_DIR
-from survey.questionnaire.yaml_lines import line_of
+from weighting.yaml_lines import line_of
 
 SCHEMA_PATH = QUESTIONNAIRES_DIR / "schema.json"
 SCHEMA_VERSION = 1

@@ -44,7 +44,7 @@ WEIGHTING_BROKEN = {
     "plan_binary.yaml": ["line 1", "not UTF-8"],
     "plan_bad_yaml.yaml": ["line 3", "not valid YAML"],
     "plan_unknown_key.yaml": ["line 4", "methode: unknown key"],
-    "plan_duplicate_key.yaml": ["line 3", "method: given twice (also on line 2)"],
+    "plan_duplicate_key.yaml": ["line 3", "duplicate key 'method' (first on line 2); keep one"],
     "plan_missing_key.yaml": ["margins: missing"],
     "plan_formula.yaml": ["line 2", "'=cmd|calc' is not one of"],
     "plan_unknown_variable.yaml": ["line 5", "column 'nope'"],
@@ -396,10 +396,10 @@ def test_a_huge_returns_file_with_one_bad_row_registers_nothing(letters_app, tmp
 QUESTIONNAIRE = CORPUS / "questionnaire"
 QUESTIONNAIRE_BROKEN = {
     "latin1.yaml": ["line 125", "not UTF-8 text"],
-    "binary.yaml": ["line 1", "YAML syntax"],
+    "binary.yaml": ["line 1", "not valid YAML"],
     "empty.yaml": ["line 1", "expected a mapping"],
     "semicolon_csv.yaml": ["line 1", "expected a mapping"],
-    "tabs.yaml": ["line 24", "YAML syntax"],
+    "tabs.yaml": ["line 24", "not valid YAML"],
     "duplicate_key.yaml": ["line 8", "duplicate key 'title' (first on line 7)"],
     "duplicate_page_id.yaml": ["line 41", "duplicate page id 'woonduur' (first on line 28)"],
     "duplicate_variable.yaml": ["line 118", "duplicate variable 'woonjaren' (first on line 31)"],

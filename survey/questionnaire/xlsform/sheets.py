@@ -23,11 +23,11 @@ def read_sheets(path) -> dict[str, "Sheet"]:
     """The sheets of an XLSForm workbook by lower-case title.
 
     Raises:
-        QuestionnaireError: no such file, or not an .xlsx workbook within the limits.
+        QuestionnaireError: file not found, or not an .xlsx workbook within the limits.
     """
     path = Path(path)
     if not path.is_file():
-        raise QuestionnaireError(path, "no such file")
+        raise QuestionnaireError(path, "file not found")
     try:
         # limits on the archive and every sheet's extent before anything is unpacked
         workbook = safe_read.read_xlsx(path, path, limits=XLSFORM_LIMITS)

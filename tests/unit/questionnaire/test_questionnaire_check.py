@@ -12,7 +12,7 @@ from survey.questionnaire.check import check_file
 
 # fixture file -> [(line, text the message must contain)], all of them, in line order
 EXPECTED = {
-    "yaml_syntax.yaml": [(16, "YAML syntax: mapping values are not allowed")],
+    "yaml_syntax.yaml": [(16, "not valid YAML: mapping values are not allowed")],
     "duplicate_key.yaml": [(18, "duplicate key 'text' (first on line 17)")],
     "schema_violation.yaml": [
         (3, 'version must be a quoted string'),
@@ -83,7 +83,7 @@ def test_command_lists_all_problems_and_exits_1(fixtures, minimal_path):
     assert outcome.exit_code == 1
     assert f"OK {minimal_path}: 2 sections" in outcome.output
     assert len(re.findall(r"broken_routing\.yaml line \d+: ", outcome.output)) == 6
-    assert "yaml_syntax.yaml line 16: YAML syntax" in outcome.output
+    assert "yaml_syntax.yaml line 16: not valid YAML" in outcome.output
     assert "2 of 3 questionnaire file(s) failed the check" in outcome.output
     assert "Traceback" not in outcome.output
 
@@ -96,7 +96,7 @@ def test_command_passes_good_files(minimal_path):
 def test_missing_file_is_a_clean_error(tmp_path):
     outcome = CliRunner().invoke(main, ["questionnaire", "check", str(tmp_path / "nope.yaml")])
     assert outcome.exit_code == 1
-    assert "nope.yaml: no such file" in outcome.output
+    assert "nope.yaml: file not found" in outcome.output
 
 
 @pytest.mark.parametrize("name", ["veiligheidsmonitor", "wijkonderzoek"])

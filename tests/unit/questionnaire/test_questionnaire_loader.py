@@ -8,7 +8,7 @@ import pytest
 from survey.errors import QuestionnaireError
 from survey.questionnaire import load_all, load_questionnaire
 from survey.paths import QUESTIONNAIRES_DIR
-from survey.questionnaire.yaml_lines import read_yaml
+from weighting.yaml_lines import read_yaml
 
 REAL = [QUESTIONNAIRES_DIR / "veiligheidsmonitor.yaml", QUESTIONNAIRES_DIR / "wijkonderzoek.yaml"]
 
@@ -91,7 +91,7 @@ def test_broken_file_raises_with_file_line_and_count(fixtures):
 
 
 def test_missing_file():
-    with pytest.raises(QuestionnaireError, match="no such file"):
+    with pytest.raises(QuestionnaireError, match="file not found"):
         load_questionnaire("does/not/exist.yaml")
 
 
@@ -121,7 +121,7 @@ def test_other_yaml_files_in_the_directory_are_not_questionnaires(fixtures, tmp_
     (tmp_path / "kapot.yaml").write_text("schema_version: 1\nid: [unclosed\n")
     from survey.questionnaire.loader import questionnaire_files
     assert [p.name for p in questionnaire_files(tmp_path)] == ["kapot.yaml", "minimal.yaml"]
-    with pytest.raises(QuestionnaireError, match="kapot.yaml line 3: YAML syntax"):
+    with pytest.raises(QuestionnaireError, match="kapot.yaml line 3: not valid YAML"):
         load_all(tmp_path)
 
 
@@ -130,5 +130,5 @@ def test_merge_keys_may_be_overridden_but_keys_not_repeated(tmp_path):
     path.write_text("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
     assert read_yaml(path)["x"] == {"a": 1, "b": 3}
     path.write_text("x:\n  a: 1\n  b: 2\n  a: 3\n")
-    with pytest.raises(QuestionnaireError, match=r"anchors.yaml line 4: YAML syntax: duplicate key 'a' \(first on line 2\)"):
-        read_yaml(path)
+    with pytest.raises(QuestionnaireError, match=r"anchors.yaml line 4: duplicate key 'a' \(first on line 2\); keep one"):
+        read_yaml(path, QuestionnaireError)
