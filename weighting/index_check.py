@@ -17,10 +17,8 @@ import json
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from weighting.errors import InputError
-from weighting.safe_read import YamlLoader
 from weighting.yaml_lines import line_of, plain, read_yaml
 
 INDICES_DIR = Path(__file__).resolve().parent.parent / "indices"
@@ -199,8 +197,8 @@ def index_files(directory=INDICES_DIR):
     targets beside them are not), by name."""
     def is_index(path):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506
-        except (yaml.YAMLError, UnicodeDecodeError):
+            data = read_yaml(path)
+        except InputError:
             return True  # a broken file is checked, so that its error is reported
         return not isinstance(data, dict) or "bands" not in data and "targets" not in data
 
