@@ -33,7 +33,7 @@ from survey.demo.worker import EditionInBackground
 from weighting.errors import WijkprofielError
 from weighting.published import read_published, store_published
 from weighting.scores import load_index_configs
-from survey.models import Edition, IdentityLink, SampleUnit
+from survey.models import Edition, IdentityLink, IdentityPerson, SampleUnit, StaffUser
 from survey.publish.commands import publish_from_report
 from survey.report.edition_report import build_edition_report
 from survey.pdf_engine import INSTALL_HINT
@@ -101,6 +101,10 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
     storage.upgrade(url)
     with storage.transaction() as session:
         exists = session.scalar(select(Edition.id).where(Edition.year == DEMO_YEAR)) is not None
+        # a database with nothing in it yet (an empty folder) is loaded without disk syncs:
+        # a power cut then costs only the demo being built (`seed_edition(durable=False)`)
+        durable = any(session.scalar(select(table.id).limit(1)) is not None
+                      for table in (Edition, IdentityPerson, StaffUser))
     previous = None
     if exists and not reseed:
         click.echo(f"demo edition {DEMO_YEAR} is in the database already (use --reseed to rebuild)")
@@ -110,12 +114,13 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         previous = EditionInBackground(seed - 2, scale, PREVIOUS_YEAR)
         try:
             # the codes are listed once, at the end, with the addresses to use them at
-            seed_and_report(url, seed=seed, scale=scale, replace=exists, show_codes=False)
+            seed_and_report(url, seed=seed, scale=scale, replace=exists, show_codes=False,
+                            durable=durable)
         except BaseException:
             previous.cancel()
             raise
     staff = ensure_demo_staff()
-    job = _MainJob(url, seed, out_dir, previous, started)
+    job = _MainJob(url, seed, out_dir, previous, started, durable)
 
     base = f"http://{host}:{port}"
     if not serve:
@@ -140,12 +145,13 @@ class _MainJob:
     weighting and report, the public site. `run()` in this thread, or `start()` in a
     background one and `finish()` when the server has stopped."""
 
-    def __init__(self, url, seed, out_dir, previous, started):
+    def __init__(self, url, seed, out_dir, previous, started, durable):
         self.url, self.seed, self.out_dir = url, seed, out_dir
-        self.previous = previous
+        self.previous, self.durable = previous, durable
         self.started = started
         self.published = _published_dir(out_dir)
         self.thread = None
+        self.finished = threading.Event()
         self.error = None
 
     def start(self, app):
@@ -156,6 +162,8 @@ class _MainJob:
                 except BaseException as error:  # reported here and again when serving stops
                     self.error = error
                     _report_failure(error, self.out_dir)
+                finally:
+                    self.finished.set()
 
         self.thread = threading.Thread(target=work, name="main job", daemon=True)
         self.thread.start()
@@ -163,8 +171,9 @@ class _MainJob:
     def finish(self):
         """After the server stopped: wait for the background part (a second Ctrl-C gives
         up on it) and fail the command if it failed."""
-        if self.thread is not None and self.thread.is_alive():
-            click.echo("waiting for the main job to finish (Ctrl-C again to abandon it) ...")
+        if self.thread is not None:
+            if not self.finished.is_set():
+                click.echo("waiting for the main job to finish (Ctrl-C again to abandon it) ...")
             try:
                 self.thread.join()
             except KeyboardInterrupt:
@@ -179,7 +188,8 @@ class _MainJob:
             click.echo(f"seeding the previous edition {PREVIOUS_YEAR} for comparison ...")
             try:
                 summary = seed_edition(url, seed=self.seed - 2, scale=self.previous.scale,
-                                       year=PREVIOUS_YEAR, replace=True, generated=self.previous)
+                                       year=PREVIOUS_YEAR, replace=True, generated=self.previous,
+                                       durable=self.durable)
             except BaseException:
                 self.previous.cancel()
                 raise
@@ -192,9 +202,9 @@ class _MainJob:
             # the HTML report is the main product; a machine without the PDF engine still gets it
             click.echo(f"  no PDF on this machine ({missing_pdf}); {INSTALL_HINT}")
         # police and municipal counts per wijk for the objective part of the Veiligheidsindex
+        years = ((DEMO_YEAR, self.seed), (PREVIOUS_YEAR, self.seed - 2))
         registers = [write_register(out_dir / "register" / f"register-{year}.csv", year,
-                                    seed=year_seed)
-                     for year, year_seed in ((DEMO_YEAR, self.seed), (PREVIOUS_YEAR, self.seed - 2))]
+                                    seed=year_seed) for year, year_seed in years]
         # the published 2014 edition (the shared export) opens the series since 2014
         stored = store_published(read_published(EXPORT_2014, load_index_configs(), 2014),
                                  self.published, replace=True)
@@ -205,7 +215,8 @@ class _MainJob:
         click.echo(f"  {len(report.weights):,} respondents raked in "
                    f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                    f"{report.indicators['indicator'].nunique()} indicators x "
-                   f"{len(report.indicators):,} domain estimates in {time.perf_counter() - t0:.1f} s")
+                   f"{len(report.indicators):,} domain estimates in "
+                   f"{time.perf_counter() - t0:.1f} s")
         click.echo(f"report:  {report.html}" + (f", {report.pdf}" if report.pdf else ""))
         click.echo(f"indices, series and college targets: {out_dir / 'indices.html'}")
         click.echo(f"tables:  {out_dir / 'indicators.csv'}, {out_dir / 'index_scores.csv'}, "

@@ -67,7 +67,7 @@ def require(target: Path | str) -> None:
 
 
 class PrintedPage:
-    """An HTML file loaded in print media, ready to print (more than once if need be)."""
+    """An HTML document loaded in print media, ready to print (more than once if need be)."""
 
     def __init__(self, page):
         self._page = page
@@ -81,12 +81,39 @@ class PrintedPage:
         """Evaluate `script` (a JavaScript function taking `argument`) in the page."""
         return self._page.evaluate(script, argument)
 
+    def close(self) -> None:
+        self._page.close()
+
+
+class Browser:
+    """A running headless chromium (see `browser()`)."""
+
+    def __init__(self, context):
+        self._context = context
+
+    def _page(self):
+        page = self._context.new_page()
+        page.emulate_media(media="print")
+        return page
+
+    def open(self, path: Path | str) -> PrintedPage:
+        """Load the HTML file at `path` (its relative links resolve beside it)."""
+        page = self._page()
+        page.goto(Path(path).resolve().as_uri(), wait_until="load")
+        return PrintedPage(page)
+
+    def load(self, html: str) -> PrintedPage:
+        """Load the HTML document `html`, which must not need files beside it."""
+        page = self._page()
+        page.set_content(html, wait_until="load")
+        return PrintedPage(page)
+
 
 @contextlib.contextmanager
 def browser():
-    """A headless chromium for the `with` block: `with browser() as open_page: ...`, where
-    `open_page(path)` loads an HTML file as a PrintedPage. Raises WijkprofielError if chromium
-    or Playwright is missing or the browser does not start."""
+    """A headless chromium for the `with` block: `with browser() as chromium: ...`, where
+    `chromium.open(path)` or `chromium.load(html)` gives a PrintedPage. Raises WijkprofielError
+    if chromium or Playwright is missing or the browser does not start. One per thread."""
     require("the PDF")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -98,14 +125,7 @@ def browser():
             try:
                 context = chromium.new_context()
                 context.set_default_timeout(TIMEOUT_MS)
-
-                def open_page(path: Path | str) -> PrintedPage:
-                    page = context.new_page()
-                    page.emulate_media(media="print")
-                    page.goto(Path(path).resolve().as_uri(), wait_until="load")
-                    return PrintedPage(page)
-
-                yield open_page
+                yield Browser(context)
             finally:
                 chromium.close()
     except PlaywrightError as exc:
@@ -127,3 +147,16 @@ def page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def write_pages(pdf: bytes, ranges: list[tuple[int, int, Path | str]]) -> None:
+    """Write pages [first, end) of `pdf` (0-based) to each path of `ranges`."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    for first, end, path in ranges:
+        writer = PdfWriter()
+        for number in range(first, end):
+            writer.add_page(reader.pages[number])
+        with open(path, "wb") as out:
+            writer.write(out)

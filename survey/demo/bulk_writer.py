@@ -4,8 +4,11 @@ SQLite (one transaction, rows ordered by primary key so that the indexes are app
 
 On SQLite the writer's own connection gets settings for the bulk load, put back on `close`
 (the connection returns to the app's pool): foreign-key checks off (the rows are consistent
-by construction) and no spilling of the cache mid-transaction. Durability is untouched: the
-app's `synchronous` and journal settings stay as `survey.storage` set them.
+by construction) and no spilling of the cache mid-transaction. Durability is untouched
+(`synchronous` as `survey.storage` sets it for the app) unless the caller opens the writer
+with `durable=False`, for a new demo database that holds nothing a power cut could cost:
+then the load skips the disk syncs (`synchronous = OFF` on this connection only; the
+commit's pages go to the operating system's cache and reach the disk in the background).
 """
 
 from datetime import datetime
@@ -25,8 +28,8 @@ class BulkWriter:
     from `open` to `close` (after `commit`) or `abort`."""
 
     @classmethod
-    def open(cls, engine, backend):
-        return cls(engine.raw_connection(), backend)
+    def open(cls, engine, backend, durable=True):
+        return cls(engine.raw_connection(), backend, durable)
 
     def abort(self):
         try:
@@ -34,7 +37,7 @@ class BulkWriter:
         finally:
             self.close()
 
-    def __init__(self, raw, backend):
+    def __init__(self, raw, backend, durable=True):
         self.raw = raw
         self.backend = backend
         self.mark = "?" if backend == "sqlite" else "%s"
@@ -45,7 +48,10 @@ class BulkWriter:
             # would double the write time. Without spilling, the pages written stay in memory
             # until the commit writes them once: a spill to the WAL mid-transaction (a full
             # edition is larger than any sensible cache) made every insert twice as slow.
-            for pragma, value in (("foreign_keys", "OFF"), ("cache_spill", "OFF")):
+            settings = [("foreign_keys", "OFF"), ("cache_spill", "OFF")]
+            if not durable:
+                settings.append(("synchronous", "OFF"))
+            for pragma, value in settings:
                 before = self.cursor.execute(f"PRAGMA {pragma}").fetchone()[0]
                 self.restore.append((pragma, before))
                 self.cursor.execute(f"PRAGMA {pragma} = {value}")

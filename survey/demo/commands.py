@@ -38,10 +38,11 @@ def seed_command(seed, scale, database_url, replace):
                     replace=replace)
 
 
-def seed_and_report(url, *, seed, scale, replace, show_codes=True):
+def seed_and_report(url, *, seed, scale, replace, show_codes=True, durable=True):
     """Seed the demo edition with a progress bar, print what was made, and write the
     dashboard's targets for it. `show_codes=False` leaves the demo login codes to the caller
-    (`wijkprofiel demo run` lists them once, at the end, with the addresses)."""
+    (`wijkprofiel demo run` lists them once, at the end, with the addresses); `durable` as
+    for `seed_edition`."""
     with click.progressbar(
         length=_STEPS,
         label="demo seed",
@@ -56,7 +57,8 @@ def seed_and_report(url, *, seed, scale, replace, show_codes=True):
             bar.update(max(target - shown, 0), current_item=stage)
             shown = max(shown, target)
 
-        summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace)
+        summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace,
+                               durable=durable)
         bar.update(_STEPS - shown, current_item="done")
     print_summary(summary, show_codes=show_codes)
     # the dashboard's targets scale with the sample (survey.population.targets)

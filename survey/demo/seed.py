@@ -72,6 +72,7 @@ def seed_edition(
     year: int = EDITION_YEAR,
     questionnaires: dict | None = None,
     generated=None,
+    durable: bool = True,
 ) -> SeedSummary:
     """Build the demo edition `year` into the database at `url`.
 
@@ -87,6 +88,10 @@ def seed_edition(
             `questionnaires/veiligheidsmonitor.yaml` and `wijkonderzoek.yaml`.
         generated: the edition already generated (a `GeneratedEdition` of the same seed,
             scale and year, or an `EditionInBackground` generating it): only written.
+        durable: False for a new demo database that holds nothing else (`wijkprofiel demo
+            run` on an empty folder): the load skips SQLite's disk syncs on its own
+            connection, so a power cut during the seed could cost the whole file; the app's
+            connections keep their settings. No effect on PostgreSQL.
     Returns:
         a `SeedSummary`.
     Raises:
@@ -131,7 +136,7 @@ def seed_edition(
             bar.part(stage, 1.0)
     clock.seconds.update(edition.seconds)
 
-    writer = BulkWriter.open(engine, backend)
+    writer = BulkWriter.open(engine, backend, durable)
     try:
         edition_id, areas_added = _write_design(writer, exists, references, edition, bar,
                                                 clock)

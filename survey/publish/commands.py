@@ -55,7 +55,7 @@ def publish_from_report(db, report_dir: Path, out_dir: Path, *, edition=None,
 @click.option("--previous-register", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Register file of the previous edition (as for report).")
 @click.option("--factsheets/--no-factsheets", default=True, show_default=True,
-              help="Also write the PDF factsheet of every wijk (WeasyPrint).")
+              help="Also write the PDF factsheet of every wijk (printed by chromium, headless).")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
@@ -65,13 +65,13 @@ def publish_command(year, out_dir, report_dir, postcodes, register, previous_reg
     Dutch and English, open data and a factsheet per wijk."""
     started = time.perf_counter()
     if factsheets:
-        from survey.report.pdf import pdf_unavailable
+        from survey import pdf_engine
 
-        missing = pdf_unavailable()
+        missing = pdf_engine.unavailable()
         if missing:
             raise click.ClickException(
-                f"cannot write the factsheets: WeasyPrint is unavailable ({missing}); install "
-                "libpango-1.0-0 libpangoft2-1.0-0, or use --no-factsheets")
+                f"cannot write the factsheets: {missing}; {pdf_engine.INSTALL_HINT}, or use "
+                "--no-factsheets")
     if report_dir is not None and (register or previous_register):
         raise click.UsageError("--register and --previous-register belong to the report; "
                                "with --report the report's own scores are used")

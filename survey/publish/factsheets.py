@@ -5,18 +5,17 @@ significantly, and the five shares that moved most.
 The factsheets are Dutch only by design (the meetings are held in Dutch), so their sentences
 are written here and in `templates/factsheet.html` rather than in the catalogues.
 
-Speed: WeasyPrint lays out all factsheets of a worker as one document (stylesheet and fonts
-are loaded once) and writes each wijk's two pages to its own PDF; the wijken are split over
-`workers` processes.
+Speed: chromium (survey.pdf_engine) lays out all factsheets of a worker as one document and
+each wijk's two pages are cut from it into its own PDF; the wijken are split over `workers`
+threads, each with a browser of its own.
 """
 
 import concurrent.futures
-import logging
-import multiprocessing
 from pathlib import Path
 
 import jinja2
 
+from survey import pdf_engine
 from survey.errors import WijkprofielError
 from survey.publish import charts, numbers
 from survey.publish.inputs import SiteData
@@ -154,7 +153,15 @@ def factsheet_context(data: SiteData, page: Page, wijk: str, layout: dict = LAYO
         "chart": jinja2.utils.markupsafe.Markup(svg) if layout["chart"] else None,
         "chart_title": bars["title"],
         "page_url": f"wijk/{slug(wijk)}.html",
+        "footer": _css_string(f"{wijk} · Wijkprofiel {data.edition}"),
     }
+
+
+def _css_string(text: str) -> jinja2.utils.markupsafe.Markup:
+    """`text` as a CSS string for the style sheet (HTML escaping does not apply inside
+    <style>, so quotes, backslashes and a "</style>" are escaped the CSS way)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return jinja2.utils.markupsafe.Markup(f'"{escaped}"')
 
 
 def render_html(data: SiteData, wijken: list, layout: dict = LAYOUTS[0]) -> str:
@@ -163,51 +170,46 @@ def render_html(data: SiteData, wijken: list, layout: dict = LAYOUTS[0]) -> str:
     return _environment.get_template("factsheet.html").render(sheets=sheets, edition=data.edition)
 
 
-def _print(html: str, targets: list, base_url: str) -> tuple[list, list]:
+def _print(html: str, targets: list) -> tuple[list, list]:
     """Lay out `html` (the factsheets of `targets`, in order) once and write each sheet that
     fits on two pages to its file. Returns (paths written, targets that ran over). Runs in a
-    worker process."""
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=base_url, media_type="print").render()
-    starts = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("w-"):
-                starts.setdefault(anchor, number)
-    written, over = [], []
-    bounds = [starts[anchor] for anchor, _ in targets] + [len(document.pages)]
+    worker thread with a browser of its own."""
+    with pdf_engine.browser() as chromium:
+        pdf = chromium.load(html).pdf()
+    starts = pdf_engine.destinations(pdf)
+    total = pdf_engine.page_count(pdf)
+    bounds = [starts[anchor] - 1 for anchor, _ in targets] + [total]
+    fitting, over = [], []
     for target, first, end in zip(targets, bounds, bounds[1:]):
-        if end - first != PAGES_PER_SHEET:
+        if end - first == PAGES_PER_SHEET:
+            fitting.append((first, end, target[1]))
+        else:
             over.append(target)
-            continue
-        document.copy(document.pages[first:end]).write_pdf(target[1])
-        written.append(target[1])
-    return written, over
+    pdf_engine.write_pages(pdf, fitting)
+    return [path for _, _, path in fitting], over
 
 
 def write_factsheets(data: SiteData, out_dir: Path, *, workers: int = 2) -> list[Path]:
     """Write factsheets/<wijk>.pdf for every wijk; return the paths (wijk code order).
 
-    Raises WijkprofielError naming the wijken whose factsheet runs over two pages even in the
-    most compact layout."""
+    The wijken are split over `workers` threads, each printing its share as one document in
+    a chromium of its own (survey.pdf_engine). Raises WijkprofielError naming the wijken whose
+    factsheet runs over two pages even in the most compact layout, or when chromium is
+    missing."""
     out_dir = Path(out_dir)
+    pdf_engine.require(out_dir / "*.pdf")
     out_dir.mkdir(parents=True, exist_ok=True)
     wijken = list(data.areas["wijk"])
-    base_url = str(Path(__file__).with_name("static")) + "/"
     written, pending = [], wijken
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max(1, workers), mp_context=context) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max(1, workers), thread_name_prefix="factsheets") as pool:
         for layout in LAYOUTS:
             if not pending:
                 break
             chunks = [c for c in ([pending[i::workers] for i in range(workers)]
                                   if workers > 1 else [pending]) if c]
             futures = [pool.submit(_print, render_html(data, chunk, layout),
-                                   [(f"w-{slug(w)}", str(out_dir / f"{slug(w)}.pdf")) for w in chunk],
-                                   base_url) for chunk in chunks]
+                                   [(f"w-{slug(w)}", str(out_dir / f"{slug(w)}.pdf")) for w in chunk])
+                       for chunk in chunks]
             by_anchor = {f"w-{slug(w)}": w for w in pending}
             pending = []
             for future in futures:

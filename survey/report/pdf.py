@@ -72,8 +72,8 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
     document = Path(html_path).with_name(f".{pdf_path.stem}-print.html")
     document.write_text(print_document(html_path), encoding="utf-8")
     try:
-        with pdf_engine.browser() as open_page:
-            page = open_page(document)
+        with pdf_engine.browser() as chromium:
+            page = chromium.open(document)
             page.run(_SET_STYLE, _SKELETON)
             pages = pdf_engine.destinations(page.pdf())
             page.run(_SET_STYLE, "")

@@ -242,3 +242,11 @@ def test_every_page_links_the_indices_and_targets_page_in_both_languages(site):
     assert "De reeks sinds 2014" in nl and "The series since 2014" in en
     assert "105 (2024) (95%-interval 103–107)" in nl
     assert "(95% interval 103–107)" in en
+
+
+def test_a_factsheets_footer_names_its_wijk_even_with_quotes_in_the_name():
+    # the footer is a CSS string in the factsheets' style sheet, where HTML escaping does not apply
+    from survey.publish.factsheets import _css_string
+
+    assert _css_string("'s-Gravenland · Wijkprofiel 2024") == "\"'s-Gravenland · Wijkprofiel 2024\""
+    assert _css_string('De "Wijk" \\ </style>') == '"De \\"Wijk\\" \\\\ \\3c /style>"'
