@@ -1,6 +1,6 @@
 """YAML read with the line of every mapping, key and list item kept: the one reader of the YAML
-files people write (questionnaires, weighting plans, index configurations; the questionnaire
-texts for translation too), so that a checker
+files people write (questionnaires, weighting plans, index configurations, the index bands
+and targets; the questionnaire texts for translation too), so that a checker
 names the file and line of every problem, and every such file is refused for the same reasons
 in the same words.
 
