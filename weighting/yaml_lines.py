@@ -1,17 +1,16 @@
 """YAML read with the line of every mapping, key and list item kept: the one reader of the YAML
-files people write (questionnaires, weighting plans, index configurations; the questionnaire
-texts for translation too), so that a checker
-names the file and line of every problem, and every such file is refused for the same reasons
-in the same words.
+files people write (questionnaires, weighting plans, index configurations, the index bands and
+targets; the questionnaire texts for translation too), so that a checker names the file and
+line of every problem, and every such file is refused for the same reasons in the same words.
 
 `read_yaml(path, error=...)` (or `parse_yaml(content, source, error=...)` for bytes or text
-already read, as Babel hands them over) reads the file as UTF-8 (a BOM is allowed) through the safe loader
-of `weighting.safe_read` (alias bombs and deep nesting refused before anything is built) and
-refuses a key given twice in one mapping (YAML would silently keep the last). Mappings come back
-as `LineDict` (`line`, `key_lines`), lists as `LineList` (`line`, `item_lines`); `line_of`
-finds the line of a node by its path, `plain` turns the result into plain dicts and lists.
-What is wrong with the file is raised as `error` (an `InputError` class: a questionnaire's
-`QuestionnaireError`, a plan's `PlanError`) with the file and the line:
+already read, as Babel hands them over) reads the file as UTF-8 (a BOM is allowed) through the
+safe loader of `weighting.safe_read` (alias bombs and deep nesting refused before anything is
+built) and refuses a key given twice in one mapping (YAML would silently keep the last).
+Mappings come back as `LineDict` (`line`, `key_lines`), lists as `LineList` (`line`,
+`item_lines`); `line_of` finds the line of a node by its path, `plain` turns the result into
+plain dicts and lists. What is wrong with the file is raised as `error` (an `InputError` class:
+a questionnaire's `QuestionnaireError`, a plan's `PlanError`) with the file and the line:
 
 - `file not found`; `cannot be read: <reason>`
 - `is not UTF-8 text (byte 0xe9 cannot be read); save it as UTF-8`
@@ -19,8 +18,9 @@ What is wrong with the file is raised as `error` (an `InputError` class: a quest
 - `duplicate key 'method' (first on line 2); keep one`
 - `YAML too large: expands to more than 200,000 values ...` or `... nested more than 100 levels deep`
 
->>> read_yaml("questionnaires/veiligheidsmonitor.yaml").key_lines["sections"]  # doctest: +SKIP
-42
+>>> doc = parse_yaml(b"id: demo\\nsections:\\n  - id: a\\n  - id: b\\n", "q.yaml")
+>>> doc.key_lines["sections"], doc["sections"].item_lines, line_of(doc, ["sections", 1, "id"])
+(2, [3, 4], 4)
 """
 
 from __future__ import annotations

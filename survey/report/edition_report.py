@@ -212,8 +212,11 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
             sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
                     .groupby(domain.to_numpy()).sum())
             means[name] = indicator.multiplier * sums["above"] / sums["below"]
-    return (means.rename_axis("domain").reset_index()
-            .melt(id_vars="domain", var_name="indicator", value_name="unweighted"))
+    # long, per indicator its domains (as `melt` lays it out, without its cost)
+    D, K = means.shape
+    return pd.DataFrame({"domain": np.tile(means.index.to_numpy(), K),
+                         "indicator": np.repeat(means.columns.to_numpy(), D),
+                         "unweighted": means.to_numpy(dtype=float).T.reshape(-1)})
 
 
 def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
