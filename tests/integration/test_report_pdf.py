@@ -1,11 +1,13 @@
 """The report's PDF printing (survey/report/pdf.py) on small hand-made reports: the contents'
 page numbers are where the targets land even when an area runs over its page (the skeleton's
-guess is then corrected), and the index pages join the numbering as the appendix."""
+guess is then corrected), the index pages join the numbering as the appendix, and the contents
+are the PDF's bookmarks."""
 
 import re
 import subprocess
 
 import pytest
+from pypdf import PdfReader
 
 from survey import pdf_engine
 from survey.report.pdf import write_pdf
@@ -59,6 +61,10 @@ def test_the_contents_numbers_follow_an_area_that_runs_over_its_page(tmp_path):
     assert starts["Gebied c"] - starts["Gebied b"] > 1
     assert all(f"pagina {i} van {len(pages)}" in page for i, page in enumerate(pages, start=1))
     assert not list(tmp_path.glob(".*print*"))  # the print copy is removed
+    # the contents list is the PDF's bookmarks too, each to its page
+    reader = PdfReader(tmp_path / "report.pdf")
+    marks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    assert marks == _contents(pages[0])
 
 
 def test_without_index_pages_the_report_prints_alone(tmp_path):
