@@ -15,7 +15,7 @@ In one run it
    - again, without the PDF, into the same folder: the statistician's loop, the report as it
      costs from then on (answers and weights unchanged, so the editions' labelled answers
      files stay as they are);
-   - again, with the PDF, into the same folder (WeasyPrint, in a second process);
+   - again, with the PDF, into the same folder (chromium, from a thread of the report);
    - new folder, without the PDF: every file written, the labelled answers of both editions
      too (what a changed margin costs at most);
 3. times our estimation of every mean and proportion of the 2024 edition for the city, each

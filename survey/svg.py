@@ -76,8 +76,8 @@ def wrap(text: str, width: int, lines: int = 3) -> list[str]:
 
 
 def ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high], about `count` of them (1, 2, 2.5 or 5 times a
-    power of ten apart)."""
+    """Round tick values from at or below `low` to at or above `high`, about `count` of them
+    (1, 2, 2.5 or 5 times a power of ten apart)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return []
     if high <= low:
@@ -86,11 +86,9 @@ def ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
     first = math.floor(low / step + 1e-9) * step
-    values, value = [], first
-    while value <= high + step * 1e-9 or len(values) < 2:
-        values.append(round(value, 10))
-        value += step
-    return values
+    last = math.ceil(high / step - 1e-9) * step
+    count = max(int(round((last - first) / step)), 1)
+    return [round(first + k * step, 10) for k in range(count + 1)]
 
 
 class Scale:

@@ -2,56 +2,26 @@
 
 An index configuration says how indicator values become theme, part and index scores
 (`weighting.scores`). The checker reads the YAML keeping the line of every key and list item
-(`weighting.yaml_lines`),
-validates it against `indices/schema.json` and then checks what a schema cannot: that every
-part's themes exist and every theme belongs to exactly one part, that no indicator, theme or
-register count appears twice, that a register indicator's denominator is declared, that a
-baseline lies in its transform's domain, and that definition changes fall after the baseline
-edition. `weighting.scores.load_score_config` refuses a file with any problem;
+(`weighting.yaml_lines`), validates it against `indices/schema.json` (`weighting.yaml_schema`)
+and then checks what a schema cannot: that every part's themes exist and every theme belongs
+to exactly one part, that no indicator, theme or register count appears twice, that a register
+indicator's denominator is declared, that a baseline lies in its transform's domain, and that
+definition changes fall after the baseline edition. `weighting.scores.load_score_config` refuses a file with any problem;
 `wijkprofiel index check` lists them all.
 
 Plain PyYAML and jsonschema: no Flask, no `survey`.
 """
 
-import json
 from pathlib import Path
 
-import jsonschema
-import yaml
-
 from weighting.errors import InputError
-from weighting.safe_read import YamlLoader
 from weighting.yaml_lines import line_of, plain, read_yaml
+from weighting.yaml_schema import Schema
 
 INDICES_DIR = Path(__file__).resolve().parent.parent / "indices"
 SCHEMA_PATH = INDICES_DIR / "schema.json"
 
-_validator = None
-
-
-def _schema_validator():
-    global _validator
-    if _validator is None:
-        _validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-    return _validator
-
-
-def _where(path):
-    text = ""
-    for step in path:
-        text += f"[{step + 1}]" if isinstance(step, int) else (("." if text else "") + str(step))
-    return text or "top level"
-
-
-def _describe(error):
-    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
-    if isinstance(custom, dict) and custom.get(error.validator):
-        return custom[error.validator]
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is missing")
-    return error.message
+_SCHEMA = Schema(SCHEMA_PATH)
 
 
 def check_data(data, source):
@@ -59,11 +29,7 @@ def check_data(data, source):
     if not isinstance(data, dict):
         return [InputError(source, "expected a mapping with kind, id, index, baseline_edition, "
                                    "method, parts and themes", line=1)]
-    problems = []
-    for error in _schema_validator().iter_errors(data):
-        path = tuple(error.absolute_path)
-        problems.append(InputError(source, f"{_where(path)}: {_describe(error)}",
-                                   line=line_of(data, path)))
+    problems = _SCHEMA.problems(data, source)
     if not problems:
         problems = _reference_problems(data, source)
     return sorted(problems, key=lambda problem: problem.line or 0)
@@ -199,8 +165,8 @@ def index_files(directory=INDICES_DIR):
     targets beside them are not), by name."""
     def is_index(path):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506
-        except (yaml.YAMLError, UnicodeDecodeError):
+            data = read_yaml(path)
+        except InputError:
             return True  # a broken file is checked, so that its error is reported
         return not isinstance(data, dict) or "bands" not in data and "targets" not in data
 

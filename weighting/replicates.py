@@ -221,8 +221,9 @@ def _rao_wu(psu_stratum, n_h, f, R, rng) -> np.ndarray:
         members = np.flatnonzero(psu_stratum == h)
         n = len(members)
         draws = rng.integers(0, n, size=(R, n - 1))
-        counts = np.zeros((n, R))
-        np.add.at(counts, (draws, np.arange(R)[:, None]), 1.0)
+        # how often each member was drawn per replicate (a bincount: np.add.at is slow)
+        counts = np.bincount((draws * R + np.arange(R)[:, None]).ravel(),
+                             minlength=n * R).reshape(n, R).astype(float)
         lam = np.sqrt(f[h])  # sqrt((1 - n/N)); 1 without fpc
         out[members] = 1 - lam + lam * counts * n / (n - 1)
     return out

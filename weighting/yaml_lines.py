@@ -1,15 +1,16 @@
 """YAML read with the line of every mapping, key and list item kept: the one reader of the YAML
-files people write (questionnaires, weighting plans, index configurations), so that a checker
-names the file and line of every problem, and every such file is refused for the same reasons
-in the same words.
+files people write (questionnaires, weighting plans, index configurations, the index bands and
+targets; the questionnaire texts for translation too), so that a checker names the file and
+line of every problem, and every such file is refused for the same reasons in the same words.
 
-`read_yaml(path, error=...)` reads the file as UTF-8 (a BOM is allowed) through the safe loader
-of `weighting.safe_read` (alias bombs and deep nesting refused before anything is built) and
-refuses a key given twice in one mapping (YAML would silently keep the last). Mappings come back
-as `LineDict` (`line`, `key_lines`), lists as `LineList` (`line`, `item_lines`); `line_of`
-finds the line of a node by its path, `plain` turns the result into plain dicts and lists.
-What is wrong with the file is raised as `error` (an `InputError` class: a questionnaire's
-`QuestionnaireError`, a plan's `PlanError`) with the file and the line:
+`read_yaml(path, error=...)` (or `parse_yaml(content, source, error=...)` for bytes or text
+already read, as Babel hands them over) reads the file as UTF-8 (a BOM is allowed) through the
+safe loader of `weighting.safe_read` (alias bombs and deep nesting refused before anything is
+built) and refuses a key given twice in one mapping (YAML would silently keep the last).
+Mappings come back as `LineDict` (`line`, `key_lines`), lists as `LineList` (`line`,
+`item_lines`); `line_of` finds the line of a node by its path, `plain` turns the result into
+plain dicts and lists. What is wrong with the file is raised as `error` (an `InputError` class:
+a questionnaire's `QuestionnaireError`, a plan's `PlanError`) with the file and the line:
 
 - `file not found`; `cannot be read: <reason>`
 - `is not UTF-8 text (byte 0xe9 cannot be read); save it as UTF-8`
@@ -17,8 +18,9 @@ What is wrong with the file is raised as `error` (an `InputError` class: a quest
 - `duplicate key 'method' (first on line 2); keep one`
 - `YAML too large: expands to more than 200,000 values ...` or `... nested more than 100 levels deep`
 
->>> read_yaml("questionnaires/veiligheidsmonitor.yaml").key_lines["sections"]  # doctest: +SKIP
-42
+>>> doc = parse_yaml(b"id: demo\\nsections:\\n  - id: a\\n  - id: b\\n", "q.yaml")
+>>> doc.key_lines["sections"], doc["sections"].item_lines, line_of(doc, ["sections", 1, "id"])
+(2, [3, 4], 4)
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import yaml
 from weighting.errors import InputError
 from weighting.safe_read import YamlLimitError, YamlLoader
 
-__all__ = ["LineDict", "LineList", "read_yaml", "line_of", "plain"]
+__all__ = ["LineDict", "LineList", "read_yaml", "parse_yaml", "line_of", "plain"]
 
 
 class LineDict(dict):
@@ -108,8 +110,7 @@ def read_yaml(path, error: type[InputError] = InputError) -> Any:
 
     Raises:
         `error`, naming the file and, where the defect has one, the line: a missing or
-        unreadable file, text that is not UTF-8, a YAML syntax error, a duplicate key, a
-        document over the limits of `weighting.safe_read`.
+        unreadable file, and whatever `parse_yaml` refuses.
 
     >>> read_yaml("nope.yaml")
     Traceback (most recent call last):
@@ -118,35 +119,55 @@ def read_yaml(path, error: type[InputError] = InputError) -> Any:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        content = path.read_bytes()
     except FileNotFoundError:
         raise error(path, "file not found") from None
     except OSError as exc:
         raise error(path, f"cannot be read: {exc.strerror or exc}") from None
-    if raw.startswith(codecs.BOM_UTF8):  # Notepad and Excel save one; positions count after it
-        raw = raw[len(codecs.BOM_UTF8):]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise error(path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
-                    "save it as UTF-8", line=raw.count(b"\n", 0, exc.start) + 1) from None
+    return parse_yaml(content, path, error)
+
+
+def parse_yaml(content: bytes | str, source, error: type[InputError] = InputError) -> Any:
+    """Parse YAML (the bytes of a file, or its text) keeping line numbers; `source` names it
+    in errors.
+
+    Raises:
+        `error` with the line: bytes that are not UTF-8, a YAML syntax error, a duplicate key,
+        a document over the limits of `weighting.safe_read`.
+
+    >>> parse_yaml(b"method: raking\\nmethod: linear\\n", "plan.yaml")
+    Traceback (most recent call last):
+    ...
+    weighting.errors.InputError: plan.yaml line 2: duplicate key 'method' (first on line 1); keep one
+    """
+    if isinstance(content, bytes):
+        if content.startswith(codecs.BOM_UTF8):  # Notepad and Excel save one; count after it
+            content = content[len(codecs.BOM_UTF8):]
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error(source, f"is not UTF-8 text (byte 0x{content[exc.start]:02x} cannot be "
+                        "read); save it as UTF-8",
+                        line=content.count(b"\n", 0, exc.start) + 1) from None
+    else:
+        text = content
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except YamlLimitError as exc:
-        raise error(path, f"YAML too large: {exc.problem}", line=_line(exc.problem_mark)) from None
+        raise error(source, f"YAML too large: {exc.problem}", line=_line(exc.problem_mark)) from None
     except _DuplicateKey as exc:
-        raise error(path, exc.problem, line=_line(exc.problem_mark)) from None
+        raise error(source, exc.problem, line=_line(exc.problem_mark)) from None
     except yaml.MarkedYAMLError as exc:
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise error(path, f"not valid YAML: {what}",
+        raise error(source, f"not valid YAML: {what}",
                     line=_line(exc.problem_mark or exc.context_mark)) from None
     except yaml.reader.ReaderError as exc:
         # a control character: the reader knows its position, not its line
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise error(path, f"not valid YAML: character #x{code:04x} ({exc.reason}); remove it",
+        raise error(source, f"not valid YAML: character #x{code:04x} ({exc.reason}); remove it",
                     line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
-        raise error(path, f"not valid YAML: {exc}") from None
+        raise error(source, f"not valid YAML: {exc}") from None
 
 
 def _line(mark) -> int | None:

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from survey.errors import QuestionnaireError
+from weighting.yaml_lines import LineDict, LineList, parse_yaml
 
 TRANSLATABLE_KEYS = ("title", "intro", "text", "help", "label", "unit")
 
@@ -41,40 +40,34 @@ _ITEM_KINDS = {
 _REPORT_ONLY_KEYS = ("indicators",)
 
 
-def _scalar(node):
-    return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
 def _walk(node, owner, out):
-    """Yield (line, text, comment) for the translatable texts under a node. `owner` describes
+    """Collect (line, text, comment) for the translatable texts under a node. `owner` describes
     the closest thing with an id ("question 'buurt-rapportcijfer'"), or "" at the top."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            if key in TRANSLATABLE_KEYS and isinstance(value_node, yaml.ScalarNode):
-                if value_node.tag == "tag:yaml.org,2002:str" and value_node.value.strip():
+    if isinstance(node, LineDict):
+        for key, value in node.items():
+            if key in TRANSLATABLE_KEYS and isinstance(value, str):
+                if value.strip():
                     where = f"{owner} {key}" if owner else key
-                    out.append((value_node.start_mark.line + 1, value_node.value, where))
+                    out.append((node.key_lines[key], value, where))
             elif key in _REPORT_ONLY_KEYS:
                 continue
-            elif key == "scales" and isinstance(value_node, yaml.MappingNode):
-                for name_node, scale_node in value_node.value:
-                    _walk(scale_node, f"scale '{_scalar(name_node)}'", out)
-            elif key in _ITEM_KINDS and isinstance(value_node, yaml.SequenceNode):
+            elif key == "scales" and isinstance(value, LineDict):
+                for name, scale in value.items():
+                    _walk(scale, f"scale '{name}'", out)
+            elif key in _ITEM_KINDS and isinstance(value, LineList):
                 kind = _ITEM_KINDS[key]
-                for item in value_node.value:
+                for item in value:
                     ident = None
-                    if isinstance(item, yaml.MappingNode):
-                        item_keys = {_scalar(k): v for k, v in item.value}
-                        ident = _scalar(item_keys.get("id") or item_keys.get("value"))
+                    if isinstance(item, LineDict):
+                        ident = item.get("id") or item.get("value")
                     label = f"{kind} '{ident}'" if ident is not None else kind
                     if kind in ("option", "row") and owner:
                         label = f"{owner} {label}"
                     _walk(item, label, out)
-            elif isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
-                _walk(value_node, owner, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
+            elif isinstance(value, (LineDict, LineList)):
+                _walk(value, owner, out)
+    elif isinstance(node, LineList):
+        for item in node:
             _walk(item, owner, out)
 
 
@@ -85,22 +78,14 @@ def extract_questionnaire(fileobj, keywords, comment_tags, options):
         fileobj: the questionnaire file, opened in binary mode.
         keywords, comment_tags, options: unused (the texts are found by key, not by call).
     Yields: (line number, None, Dutch text, [comment]) per translatable text, in file order.
-    Raises QuestionnaireError (file, line) for a file that is not YAML.
+    Raises QuestionnaireError (file, line) for a file that is not YAML, or that the
+    questionnaire checker would refuse as YAML (`weighting.yaml_lines`).
     """
     name = getattr(fileobj, "name", "<questionnaire>")
-    data = fileobj.read()
-    text = data.decode(options.get("encoding", "utf-8")) if isinstance(data, bytes) else data
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise QuestionnaireError(name, f"YAML syntax: {exc.problem}",
-                                 line=mark.line + 1 if mark else None) from None
+    root = parse_yaml(fileobj.read(), name, QuestionnaireError)
     if root is None:
         return
-    questionnaire_id = None
-    if isinstance(root, yaml.MappingNode):
-        questionnaire_id = next((_scalar(v) for k, v in root.value if _scalar(k) == "id"), None)
+    questionnaire_id = root.get("id") if isinstance(root, LineDict) else None
     prefix = questionnaire_id or Path(str(name)).stem
     found = []
     _walk(root, "", found)

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from survey.errors import QuestionnaireError
+from survey.errors import InputError, QuestionnaireError
 from survey.paths import QUESTIONNAIRES_DIR
 from survey.questionnaire.model import (GridRow, HistoryChange, HistoryEntry, Indicator,
                                         Option, Page, Question, Questionnaire, RoutingRule,
                                         Scale, Section)
 from survey.questionnaire.references import reference_problems
 from survey.questionnaire.schema import schema_problems
-from weighting.safe_read import YamlLoader
 from weighting.yaml_lines import LineDict, plain, read_yaml
 
 __all__ = [
@@ -221,9 +218,8 @@ def is_questionnaire_file(path) -> bool:
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _kind_cache:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506 (safe loader)
-                             Loader=YamlLoader)
-        except (yaml.YAMLError, UnicodeDecodeError):
+            data = read_yaml(path)
+        except InputError:
             data = None
         _kind_cache[key] = not (isinstance(data, dict)
                                 and "schema_version" not in data and "sections" not in data)

@@ -3,14 +3,11 @@ Rotterdamse gemiddelde, with their thresholds and colours."""
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
 import math
-
-import yaml
 
 from weighting.errors import InputError
 from weighting.index_check import INDICES_DIR
+from weighting.yaml_lines import line_of, read_yaml
 
 BANDS_PATH = INDICES_DIR / "bands.yaml"
 
@@ -25,27 +22,29 @@ class Band:
 
 @cache
 def load_bands(path=BANDS_PATH) -> tuple:
-    """The bands, lowest first; checked: five bands with rising bounds, the last open.
+    """The bands, lowest first; checked (file and line): bands with rising bounds, the last open.
 
     >>> [b.id for b in load_bands()]
     ['ver_onder', 'onder', 'rond', 'boven', 'ver_boven']
     """
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    raw = data.get("bands")
+    data = read_yaml(path)
+    raw = data.get("bands") if isinstance(data, dict) else None
     if not isinstance(raw, list) or len(raw) < 2:
-        raise InputError(path, "expected 'bands': a list of bands, lowest first")
+        raise InputError(path, "expected 'bands': a list of bands, lowest first",
+                         line=line_of(data, ["bands"]))
     bands, previous = [], -math.inf
     for number, item in enumerate(raw, start=1):
+        line = line_of(data, ["bands", number - 1])
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("id", "label", "colour")):
-            raise InputError(path, f"bands[{number}]: needs id, label and colour")
+            raise InputError(path, f"bands[{number}]: needs id, label and colour", line=line)
         below = item.get("below")
         last = number == len(raw)
         if last and below is not None or not last and not isinstance(below, (int, float)):
             raise InputError(path, f"bands[{number}] ({item['id']}): 'below' must be a number, "
-                                   "and null for the last band only")
+                                   "and null for the last band only", line=line)
         if below is not None and below <= previous:
             raise InputError(path, f"bands[{number}] ({item['id']}): below {below} must exceed "
-                                   f"the band before ({previous})")
+                                   f"the band before ({previous})", line=line)
         previous = below if below is not None else previous
         bands.append(Band(item["id"], item["label"], below, item["colour"]))
     return tuple(bands)

@@ -401,7 +401,7 @@ def index_series(lines, band_limits, breaks, title: str, chart_id: str = "index-
     colours = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd")
     editions = sorted({int(e) for _, eds, _ in lines for e in eds} | {e for e, _ in breaks})
     every = [float(v) for _, _, values in lines for v in values if np.isfinite(v)]
-    lo, hi = _value_range(every, band_limits if every else [], pad=0.08)
+    lo, hi = _value_range(every, pad=0.08) if every else (80.0, 120.0)
     values = svg.ticks(lo, hi, 5)
     y = svg.Scale(values[0], values[-1], top + plot_height, top)
     first, last = (editions[0], editions[-1]) if editions else (0, 1)

@@ -21,7 +21,6 @@ from pathlib import Path
 import jinja2
 import numpy as np
 import pandas as pd
-import pyreadstat
 
 from survey.fieldwork.answers import UNIT_COLUMNS
 from weighting.safe_cells import spreadsheet_safe
@@ -338,6 +337,8 @@ def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFr
             and stamp.read_text(encoding="utf-8").strip() == made_of):
         return [paths[0], paths[1], paths[2]]
     stamp.unlink(missing_ok=True)  # written last: files interrupted halfway never match
+    import pyreadstat  # only when the files are written: an unchanged edition needs none
+
     data, variables = edition_codebook(frame, weights["weight"].to_numpy(), questionnaires, year)
     sav = directory / EDITION_FILES[0]
     numeric = {v.name for v in variables if v.type not in ("text", "date")}

@@ -26,7 +26,7 @@ from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, indices, publication, series, tables
+from survey.report import change, codebook, indices, made_of, publication, series, tables
 from survey.report.index_pages import write_index_pages
 from survey.report.publication import PublicationRule
 from survey.report.targets import evaluate as evaluate_targets, load_targets
@@ -212,8 +212,11 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
             sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
                     .groupby(domain.to_numpy()).sum())
             means[name] = indicator.multiplier * sums["above"] / sums["below"]
-    return (means.rename_axis("domain").reset_index()
-            .melt(id_vars="domain", var_name="indicator", value_name="unweighted"))
+    # long, per indicator its domains (as `melt` lays it out, without its cost)
+    D, K = means.shape
+    return pd.DataFrame({"domain": np.tile(means.index.to_numpy(), K),
+                         "indicator": np.repeat(means.columns.to_numpy(), D),
+                         "unweighted": means.to_numpy(dtype=float).T.reshape(-1)})
 
 
 def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
@@ -507,13 +510,17 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
 
     clock = time.perf_counter()
     files = []
-    # area names in a spreadsheet must not run as formulas (CSV injection)
-    spreadsheet_safe(current.weights).to_csv(out_dir / "weights.csv", index=False)
     weight_table = diagnostics.weight_diagnostics(current.design)
-    spreadsheet_safe(weight_table).to_csv(out_dir / "diagnostics.csv", index=False)
-    spreadsheet_safe(diagnostics.collapse_log(current.design)).to_csv(
-        out_dir / "collapsed_cells.csv", index=False)
-    files += [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
+    collapsed = diagnostics.collapse_log(current.design)
+    weight_files = [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
+    # written only when the weights changed (`survey.report.made_of`): 30,000 rows a run
+    digest = made_of.table_digest(year, current.weights, weight_table, collapsed)
+    if not made_of.unchanged(out_dir, "weights", digest, weight_files):
+        # area names in a spreadsheet must not run as formulas (CSV injection)
+        for table, path in zip((current.weights, weight_table, collapsed), weight_files):
+            spreadsheet_safe(table).to_csv(path, index=False)
+        made_of.record(out_dir, "weights", digest, weight_files)
+    files += weight_files
     files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
     files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
     # the series, targets and index pages (documented in docs/index-reconstruction.md)

@@ -39,6 +39,10 @@ _NUMBER_CONTENTS = """pages => {
     if (page) link.dataset.page = page;
   }
 }"""
+# the contents list as bookmarks: chapters, the gebieden (a list of their own) and their wijken
+_CONTENTS = """() => Array.from(document.querySelectorAll('nav.contents a[href^="#"]'),
+  link => [link.getAttribute('href').slice(1), link.textContent.replace(/\\s+/g, ' ').trim(),
+           link.closest('ul') ? 2 : link.closest('ol.chapters') ? 0 : 1])"""
 PASSES = 3
 
 
@@ -60,6 +64,14 @@ def print_document(html_path: Path) -> str:
                                '<main class="indices"> (was it written by this version?)')
     head, tail = html.rsplit("</body>", 1)
     return f"{head}{style.group(0)}\n{main.group(0)}\n</body>{tail}"
+
+
+def _outline(contents: list, pages: dict) -> list[tuple[str, int, int]]:
+    """The bookmarks in page order: each gebied under the chapter before it, its wijken under
+    it (the contents list keeps the chapters and the gebieden in two lists)."""
+    entries = [(title, pages[target], depth) for target, title, depth in contents
+               if target in pages]
+    return sorted(entries, key=lambda entry: entry[1])
 
 
 def write_pdf(html_path: Path, pdf_path: Path) -> Path:
@@ -87,6 +99,7 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
             else:
                 raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers "
                                        f"did not settle in {PASSES} passes")
+            pdf = pdf_engine.with_outline(pdf, _outline(page.run(_CONTENTS), landed))
     finally:
         document.unlink(missing_ok=True)
     pdf_path.write_bytes(pdf)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from weighting.errors import InputError
 from weighting.index_check import INDICES_DIR
+from weighting.yaml_lines import line_of, read_yaml
 
 TARGETS_PATH = INDICES_DIR / "targets.yaml"
 Z95 = 1.96
@@ -27,36 +27,40 @@ class Target:
 
 
 def load_targets(path=TARGETS_PATH, score_columns=None) -> list:
-    """The targets, checked (each names file and target): known score column, areas, years."""
+    """The targets, checked (each names file, line and target): known score column, areas,
+    years. The file is read by `weighting.yaml_lines`, as every YAML file people write."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(path, f"cannot be read as YAML ({exc})") from None
-    raw = data.get("targets")
+    data = read_yaml(path)
+    raw = data.get("targets") if isinstance(data, dict) else None
     if not isinstance(raw, list):
-        raise InputError(path, "expected 'targets': a list of targets")
+        raise InputError(path, "expected 'targets': a list of targets",
+                         line=line_of(data, ["targets"]))
     targets = []
+
+    def refuse(message, key=None):  # at the target being read, or at its `key`
+        at = ["targets", number - 1] + ([key] if key else [])
+        return InputError(path, message, line=line_of(data, at))
+
     for number, item in enumerate(raw, start=1):
         where = f"targets[{number}]"
         if not isinstance(item, dict):
-            raise InputError(path, f"{where}: expected a mapping")
+            raise refuse(f"{where}: expected a mapping")
         missing = [k for k in ("id", "title", "score", "areas", "baseline_edition", "by_edition")
                    if k not in item]
         if missing:
-            raise InputError(path, f"{where}: missing {', '.join(missing)}")
+            raise refuse(f"{where}: missing {', '.join(missing)}")
         if score_columns is not None and item["score"] not in score_columns:
-            raise InputError(path, f"{where} ({item['id']}): score {item['score']!r} is not an "
-                                   "index, part or theme column")
+            raise refuse(f"{where} ({item['id']}): score {item['score']!r} is not an "
+                         "index, part or theme column", "score")
         if not isinstance(item["areas"], list) or not item["areas"]:
-            raise InputError(path, f"{where} ({item['id']}): areas must be a non-empty list")
+            raise refuse(f"{where} ({item['id']}): areas must be a non-empty list", "areas")
         if not isinstance(item["baseline_edition"], int) or not isinstance(item["by_edition"], int) \
                 or item["by_edition"] <= item["baseline_edition"]:
-            raise InputError(path, f"{where} ({item['id']}): baseline_edition and by_edition must "
-                                   "be years, the second after the first")
+            raise refuse(f"{where} ({item['id']}): baseline_edition and by_edition must "
+                         "be years, the second after the first", "by_edition")
         rise = item.get("rise", 0)
         if isinstance(rise, bool) or not isinstance(rise, (int, float)):
-            raise InputError(path, f"{where} ({item['id']}): rise {rise!r} is not a number")
+            raise refuse(f"{where} ({item['id']}): rise {rise!r} is not a number", "rise")
         targets.append(Target(str(item["id"]), str(item["title"]), item["score"],
                               tuple(map(str, item["areas"])), item["baseline_edition"],
                               float(rise), item["by_edition"]))

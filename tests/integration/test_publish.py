@@ -113,3 +113,30 @@ def test_the_app_serves_the_site_under_wijkprofiel(make_app, published, tmp_path
     # without a site both addresses end in the app's 404 page (no redirect loop)
     assert empty.get("/wijkprofiel/", follow_redirects=True).status_code == 404
     assert empty.get("/wijkprofiel").status_code == 404
+
+
+def test_a_factsheet_that_runs_over_two_pages_is_handed_back_and_the_others_are_cut_apart(tmp_path):
+    from survey import pdf_engine
+    from survey.publish.factsheets import _print
+
+    if pdf_engine.unavailable():
+        pytest.skip(f"no PDF engine: {pdf_engine.unavailable()}")
+    sheets = {"w-a": 1, "w-b": 5, "w-c": 1}  # paragraphs per sheet's second page; b runs over
+
+    def sheet(anchor, paragraphs):
+        text = "<p>" + "Een regel tekst die de pagina vult. " * 40 + "</p>"
+        return (f'<section class="sheet" id="{anchor}"><h1>{anchor}</h1><p>pagina een</p></section>'
+                f'<section class="sheet">{text * paragraphs}</section>')
+
+    html = ("<!doctype html><html><head><style>@page { size: A4; margin: 20mm }"
+            " .sheet { break-before: page } nav { display: none }</style></head><body><nav>"
+            + "".join(f'<a href="#{a}">{a}</a>' for a in sheets) + "</nav>"
+            + "".join(sheet(a, n) for a, n in sheets.items()) + "</body></html>")
+    targets = [(anchor, str(tmp_path / f"{anchor}.pdf")) for anchor in sheets]
+    written, over = _print(html, targets)
+    assert over == [targets[1]]
+    assert written == [targets[0][1], targets[2][1]]
+    for path, anchor in ((written[0], "w-a"), (written[1], "w-c")):
+        pages = PdfReader(path).pages
+        assert len(pages) == 2 and pages[0].extract_text().startswith(anchor)
+    assert not (tmp_path / "w-b.pdf").exists()

@@ -9,8 +9,10 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from survey.errors import QuestionnaireError
 from survey.paths import PROJECT_ROOT, TRANSLATIONS_DIR
 from survey.questionnaire.babel_extract import extract_questionnaire
+from tests.support import bombs
 
 LANGUAGES = ["en", "tr", "ar", "pl"]
 
@@ -144,3 +146,19 @@ def test_extractor_takes_every_text_with_line_and_owner(minimal_path):
     assert len(messages) == len(keys) == 34
     assert not any("indicator" in comment for comment in found.values())
     assert not {text for _, text in found} & set(re.findall(r"label: (.+)", indicator_part))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id: x\ntitle: Een\ntitle: Twee\n", "x.yaml line 3: duplicate key 'title' (first on line 2)"),
+    ("id: x\ntitle: [Een\n", "x.yaml line 3: not valid YAML"),
+    ("id: x\n" + bombs.yaml_alias_bomb(), "x.yaml line 7: YAML too large: expands to more than"),
+    (bombs.yaml_deep_nesting(), "x.yaml line 1: YAML too large: nested more than"),
+], ids=["duplicate key", "syntax", "alias bomb", "deep nesting"])
+def test_extractor_refuses_what_the_questionnaire_check_refuses(text, message):
+    """The extractor reads the YAML as the checker does (`weighting.yaml_lines`): a file the
+    check refuses stops `pybabel extract` with its line, an alias bomb before it is expanded."""
+    source = io.BytesIO(text.encode("utf-8"))
+    source.name = "x.yaml"
+    with pytest.raises(QuestionnaireError) as refused:
+        list(extract_questionnaire(source, [], [], {}))
+    assert str(refused.value).startswith(message)

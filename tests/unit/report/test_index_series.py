@@ -142,8 +142,25 @@ def test_bad_targets_file_names_the_target(tmp_path, configs):
     path = tmp_path / "targets.yaml"
     path.write_text("targets:\n  - {id: x, title: X, score: Veiligheid, areas: [Rotterdam], "
                     "baseline_edition: 2022, by_edition: 2026}\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"targets\[1\] \(x\): score 'Veiligheid' is not an index"):
+    with pytest.raises(InputError, match=r"targets.yaml line 2: targets\[1\] \(x\): score 'Veiligheid' is not an index"):
         load_targets(path, score_columns=configs["Veiligheidsindex"].score_columns)
+    path.write_text("targets:\n  - id: x\n    title: X\n    score: Veiligheidsindex\n    areas: [Rotterdam]\n"
+                    "    baseline_edition: 2022\n    by_edition: 2026\n    rise: veel\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"targets.yaml line 8: targets\[1\] \(x\): rise 'veel' is not a number"):
+        load_targets(path, score_columns=configs["Veiligheidsindex"].score_columns)
+
+
+def test_bad_bands_file_names_the_line(tmp_path):
+    path = tmp_path / "bands.yaml"
+    path.write_text("bands:\n  - {id: laag, label: Laag, colour: '#00f', below: 100}\n"
+                    "  - {id: ook_laag, label: Ook laag, colour: '#0f0', below: 90}\n"
+                    "  - {id: hoog, label: Hoog, colour: '#f00', below: null}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bands.yaml line 3: bands\[2\] \(ook_laag\): below 90 must "
+                                         r"exceed the band before \(100\)"):
+        load_bands(path)
+    path.write_text("bands: []\nbands: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bands.yaml line 2: duplicate key 'bands' \(first on line 1\)"):
+        load_bands(path)
 
 
 def test_the_main_report_uses_the_same_five_bands():

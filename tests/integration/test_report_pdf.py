@@ -1,0 +1,73 @@
+"""The report's PDF printing (survey/report/pdf.py) on small hand-made reports: the contents'
+page numbers are where the targets land even when an area runs over its page (the skeleton's
+guess is then corrected), the index pages join the numbering as the appendix, and the contents
+are the PDF's bookmarks."""
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from survey import pdf_engine
+from survey.report.pdf import write_pdf
+
+pytestmark = pytest.mark.skipif(pdf_engine.unavailable() is not None,
+                                reason=f"no PDF engine: {pdf_engine.unavailable()}")
+
+STYLE = """<style>
+@page { size: A4; margin: 20mm; @bottom-right { content: "pagina " counter(page) " van " counter(pages); } }
+section.area { break-before: page; }
+nav.contents a { display: flex; }
+nav.contents a::after { content: attr(data-page); margin-left: auto; min-width: 2em; text-align: right; }
+</style>"""
+
+
+def _report(folder, paragraphs: dict, appendix: bool):
+    text = "<p>" + "Een regel tekst die de pagina vult. " * 40 + "</p>"
+    links = "".join(f'<li><a href="#{a}">Gebied {a}</a></li>' for a in paragraphs)
+    if appendix:
+        links += '<li><a href="#bijlage">Bijlage</a></li>'
+    areas = "".join(f'<section class="area" id="{a}"><h2>Gebied {a}</h2>{text * n}</section>'
+                    for a, n in paragraphs.items())
+    (folder / "index.html").write_text(
+        f'<!doctype html><html><head>{STYLE}</head><body><nav class="contents"><ol>{links}</ol></nav>'
+        f"{areas}</body></html>", encoding="utf-8")
+    if appendix:
+        (folder / "indices.html").write_text(
+            '<!doctype html><html><head><style>.indices { break-before: page }</style></head><body>'
+            '<main class="indices" id="bijlage"><h1>Indices</h1></main></body></html>', encoding="utf-8")
+    return folder / "index.html"
+
+
+def _pages(pdf):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _contents(page):
+    return {name: int(number) for name, number in re.findall(r"(Gebied \w|Bijlage)\s+(\d+)", page)}
+
+
+def test_the_contents_numbers_follow_an_area_that_runs_over_its_page(tmp_path):
+    # b takes three pages, which the skeleton (each area one page) cannot know
+    html = _report(tmp_path, {"a": 1, "b": 5, "c": 1}, appendix=True)
+    pages = _pages(write_pdf(html, tmp_path / "report.pdf"))
+    starts = {line.strip(): i for i, page in enumerate(pages, start=1)
+              for line in page.splitlines()[:3] if line.strip() in ("Gebied a", "Gebied b", "Gebied c", "Indices")}
+    assert _contents(pages[0]) == {"Gebied a": starts["Gebied a"], "Gebied b": starts["Gebied b"],
+                                   "Gebied c": starts["Gebied c"], "Bijlage": starts["Indices"]}
+    assert starts["Gebied c"] - starts["Gebied b"] > 1
+    assert all(f"pagina {i} van {len(pages)}" in page for i, page in enumerate(pages, start=1))
+    assert not list(tmp_path.glob(".*print*"))  # the print copy is removed
+    # the contents list is the PDF's bookmarks too, each to its page
+    reader = PdfReader(tmp_path / "report.pdf")
+    marks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    assert marks == _contents(pages[0])
+
+
+def test_without_index_pages_the_report_prints_alone(tmp_path):
+    html = _report(tmp_path, {"a": 1, "b": 1}, appendix=False)
+    pages = _pages(write_pdf(html, tmp_path / "report.pdf"))
+    assert len(pages) == 3 and _contents(pages[0]) == {"Gebied a": 2, "Gebied b": 3}
