@@ -1,12 +1,14 @@
-"""HTML to PDF: Debian's chromium, headless, driven through Playwright.
+"""HTML to PDF: Debian's chromium, headless, driven through Playwright; the one PDF engine of
+the report (survey/report/pdf.py) and the public site's factsheets (survey/publish).
 
-Chromium lays out the report's long tables several times faster than WeasyPrint did (about 8 s
-of CPU instead of 33 s for the full-scale report, browser included) and supports what the
-print stylesheets use: `@page` margin boxes with `counter(page)` and `counter(pages)`, named
-pages and page breaks. It does not resolve `target-counter()`, so a document that lists page
-numbers prints twice: `PrintedPage.destinations()` reads where each linked anchor landed from
-the first PDF (chromium writes a named destination per in-document link target), a script
-puts the numbers in, and the second print is the result.
+Chromium lays out the report's long tables several times faster than WeasyPrint did (the
+full-scale report's PDF: about 10 s of CPU more instead of 33 s, browser included; see
+docs/performance.md) and supports what the print stylesheets use: `@page` margin boxes with
+`counter(page)` and `counter(pages)`, named pages and page breaks. It does not resolve
+`target-counter()`: `destinations(pdf)` reads where each linked anchor landed (chromium names a
+destination for every in-document link target), so a caller can fill page numbers in and print
+again. It writes bookmarks only into a tagged PDF, which is slow and large, so `with_outline`
+adds them afterwards; `write_pages` cuts a document into files.
 
 The browser is /usr/bin/chromium unless WIJKPROFIEL_CHROMIUM names another executable;
 Playwright's own browser downloads are never used.

@@ -22,11 +22,13 @@ Plain pandas and numpy: no Flask, no `survey`.
 """
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from weighting import tables
 from weighting.errors import InputError
 from weighting.scores import compute_scores
 
@@ -156,17 +158,24 @@ def read_inhabitants(path):
     Raises:
         InputError: the file lacks a column or holds a count that is not a whole number >= 0.
     """
-    table = pd.read_csv(path)
+    table = tables.read_path(path)  # the one reader: encoding, separator, Excel, limits
+    table.first_error()
     for column in ("wijk_code", "inhabitants"):
-        if column not in table.columns:
-            raise InputError(path, f"missing column '{column}'")
-    counts = pd.to_numeric(table["inhabitants"], errors="coerce")
-    bad = counts.isna() | (counts < 0)
-    if bad.any():
-        row = int(bad[bad].index[0])
-        raise InputError(path, f"{table['inhabitants'][row]!r} is not a number of inhabitants",
-                         row=row + 2, column="inhabitants")
-    return pd.Series(counts.to_numpy(float), index=table["wijk_code"].astype(int), name="inhabitants")
+        if column not in table.headers:
+            raise InputError(path, f"missing column '{column}'", row=1)
+    cells = {column: table.data[table.headers.index(column)] for column in ("wijk_code", "inhabitants")}
+    codes, counts = [], []
+    for row, code, count in zip(table.row_numbers, cells["wijk_code"], cells["inhabitants"]):
+        if not code.strip().isdigit():
+            raise InputError(path, f"{code!r} is not a wijk code (a whole number)",
+                             row=int(row), column="wijk_code")
+        value = tables.parse_decimal(count)
+        if value is None or not math.isfinite(value) or value < 0 or value != int(value):
+            raise InputError(path, f"{count!r} is not a number of inhabitants",
+                             row=int(row), column="inhabitants")
+        codes.append(int(code))
+        counts.append(float(value))
+    return pd.Series(counts, index=pd.Index(codes, name="wijk_code"), name="inhabitants")
 
 
 def with_baselines(config, derived):
