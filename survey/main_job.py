@@ -208,7 +208,8 @@ class _MainJob:
         # the published 2014 edition (the shared export) opens the series since 2014
         stored = store_published(read_published(EXPORT_2014, load_index_configs(), 2014),
                                  self.published, replace=True)
-        click.echo(f"published edition 2014 (Veiligheidsindex) stored in {stored}")
+        click.echo(f"published edition 2014 (Veiligheidsindex) stored in {stored} "
+                   f"(`wijkprofiel report --published {self.published}` uses it too)")
         report = build_edition_report(storage.session(), out_dir, year=DEMO_YEAR,
                                       pdf=missing_pdf is None, register=registers[0],
                                       previous_register=registers[1], published=self.published)

@@ -90,6 +90,7 @@ def test_the_published_2014_edition_is_stored_under_the_out_folder(demo_run):
     stored = root / "out" / "published"
     assert any(stored.iterdir())
     assert f"published edition 2014 (Veiligheidsindex) stored in {stored}" in result.output
+    assert f"wijkprofiel report --published {stored}" in result.output
 
 
 def _serving_run(tmp_path, monkeypatch, build_report):
