@@ -128,8 +128,9 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         _print_addresses(url, base, staff, site_pending=False)
         return
     app = current_app._get_current_object()
-    job.start(app)
+    # the addresses and codes first, so that the job's output does not run through them
     _print_addresses(url, base, staff, site_pending=True)
+    job.start(app)
     from werkzeug.serving import run_simple
 
     # the demo serves plain http on this machine: a Secure-only cookie would not come back
