@@ -28,7 +28,7 @@ from survey import storage
 from survey.paths import PROJECT_ROOT
 from survey.demo.commands import demo, print_summary, seed_and_report
 from survey.demo.register_indicators import EXPORT_2014, write_register
-from survey.demo.seed import seed_edition
+from survey.demo.seed import EDITION_YEAR, seed_edition
 from survey.demo.worker import EditionInBackground
 from weighting.errors import WijkprofielError
 from weighting.published import read_published, store_published
@@ -41,7 +41,7 @@ from survey.report.pdf import pdf_unavailable
 from survey.staff.auth import add_user
 from survey.staff.roles import ROLES
 
-DEMO_YEAR = 2024
+DEMO_YEAR = EDITION_YEAR  # the demo's edition, stated once in survey/demo/seed.py
 PREVIOUS_YEAR = DEMO_YEAR - 2
 
 
