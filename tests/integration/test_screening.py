@@ -95,7 +95,7 @@ def test_given_the_real_questionnaire_when_nee_then_goodbye_and_not_eligible(
     # and no reminder letter
     assert skip_reason("reminder1", unit.status, unit.disposition, {"invitation"}) is not None
     # a coordinator cannot overwrite the respondent's own answer with a postal outcome
-    with pytest.raises(OutcomeError, match="screened out"):
+    with pytest.raises(OutcomeError, match="niet tot de doelgroep"):
         with storage.transaction(url) as db:
             record(db, "weg", "moved", recorded_by="coordinator")
     assert unit_and_answers(url, "weg")[0].disposition == "4.10"
