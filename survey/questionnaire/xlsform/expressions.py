@@ -72,18 +72,19 @@ class _Parser:
         return result
 
     def or_expression(self):
-        parts = [self.and_expression()]
-        while self.peek() == ("word", "or"):
-            self.take()
-            parts.append(self.and_expression())
-        return parts[0] if len(parts) == 1 else {"any": flatten(parts, "any")}
+        return self.joined("or", self.and_expression, "any")
 
     def and_expression(self):
-        parts = [self.unary()]
-        while self.peek() == ("word", "and"):
+        return self.joined("and", self.unary, "all")
+
+    def joined(self, word, operand, key):
+        """Operands read by `operand` joined by the word `word` ('or', 'and'), as {key: [...]}
+        (one operand stands alone)."""
+        parts = [operand()]
+        while self.peek() == ("word", word):
             self.take()
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else {"all": flatten(parts, "all")}
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else {key: flatten(parts, key)}
 
     def unary(self):
         kind, text = self.peek()
