@@ -1,6 +1,6 @@
-"""Bulk writes of a demo edition on one DBAPI connection, bypassing the ORM: `executemany` on
-SQLite (rows ordered by primary key so that the indexes are appended to) and `COPY` on
-PostgreSQL. A seed writes millions of rows; through the ORM that took minutes.
+"""Bulk writes of a demo edition on one DBAPI connection, bypassing the ORM: `executemany` of
+100-row INSERTs on SQLite (rows ordered by primary key so that the indexes are appended to)
+and `COPY` on PostgreSQL. A seed writes millions of rows; through the ORM that took minutes.
 
 On SQLite the writer's own connection gets settings for the bulk load, put back on `close`
 (the connection returns to the app's pool): foreign-key checks off (the rows are consistent
@@ -40,6 +40,7 @@ from survey.demo.responses import FIELDWORK_END, FIELDWORK_START
 __all__ = ["BulkWriter", "CHUNK", "PAUSE_SECONDS", "TRANSACTION_SECONDS"]
 
 CHUNK = 50_000
+ROWS_PER_INSERT = 100  # rows per INSERT statement (SQLite binds up to 32,766 values)
 SHORT_CHUNK = 5_000  # rows per executemany between the clock checks of short transactions
 TRANSACTION_SECONDS = 0.25
 """With short transactions: how long the writer holds SQLite's write lock before it commits."""
@@ -224,17 +225,27 @@ class BulkWriter:
         if total == 0:
             return
         if self.backend == "sqlite":
-            sql = (
-                f"INSERT INTO {table} ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))})"
-            )
+            row = f"({', '.join('?' * len(names))})"
+            head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+            # ROWS_PER_INSERT rows per statement: a third less CPU than a statement per row
+            # (SQLite steps one statement instead of a hundred, Python binds one list)
+            many = head + ", ".join([row] * ROWS_PER_INSERT)
             chunk = SHORT_CHUNK if self.short else CHUNK
             for begin in range(0, total, chunk):
-                rows = zip(*(v[begin:begin + chunk] for v in values))
-                self.cursor.executemany(sql, rows)
+                end = min(begin + chunk, total)
+                whole = begin + (end - begin) // ROWS_PER_INSERT * ROWS_PER_INSERT
+                if whole > begin:
+                    block = np.empty((whole - begin, len(names)), dtype=object)
+                    for j, column in enumerate(values):
+                        block[:, j] = column[begin:whole]
+                    self.cursor.executemany(
+                        many, block.reshape(-1, len(names) * ROWS_PER_INSERT).tolist())
+                if end > whole:
+                    self.cursor.executemany(head + row,
+                                            zip(*(v[whole:end] for v in values)))
                 self._yield()
                 if progress:
-                    progress(min(begin + chunk, total) / total)
+                    progress(end / total)
         else:
             # COPY's text format built a column at a time: far faster than write_row
             with self.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
