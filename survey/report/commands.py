@@ -51,10 +51,14 @@ __all__ = ["report_command"]
               default=PublicationRule.index_replicates, show_default=True,
               help="Bootstrap replicates for the index scores' standard errors and intervals; "
                    "0 leaves them out (REPORT_INDEX_REPLICATES).")
-@click.option("--published", "published", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Directory of published editions stored by `wijkprofiel index "
-                                 "import-published` (default: PUBLISHED_SCORES_DIR, else "
-                                 "instance/published): they join the series since 2014.")
+@click.option("--published", "published",
+              type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Directory of published editions stored by `wijkprofiel index "
+                   "import-published`: they join the series since 2014. Default: where that "
+                   "command stores them, PUBLISHED_SCORES_DIR, else published/ in the app's "
+                   "instance folder beside its SQLite database (not the current folder). "
+                   "`demo run` stores its 2014 edition in its --out folder instead and prints "
+                   "the --published to give.")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext

@@ -13,6 +13,7 @@ printed; if its targets did not land where the skeleton said (an area ran over a
 numbers are corrected and it is printed again."""
 
 import re
+from html import escape
 from pathlib import Path
 
 from survey import pdf_engine
@@ -22,6 +23,7 @@ APPENDIX = "indices.html"
 # indices.html keeps every rule of its style sheet under main.indices for this (see the template)
 _STYLE = re.compile(r"<style>.*?</style>", re.S)
 _APPENDIX_MAIN = re.compile(r'<main class="indices".*?</main>', re.S)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
 # the contents list's links get their target's page number as data-page (the print CSS shows it)
 _SKELETON = "section.area > :not(h2) { display: none }"
 _SET_STYLE = """css => {
@@ -66,6 +68,21 @@ def print_document(html_path: Path) -> str:
     return f"{head}{style.group(0)}\n{main.group(0)}\n</body>{tail}"
 
 
+def _based_at(html: str, html_path: Path) -> str:
+    """`html` with a <base> of the report's file: relative links resolve as in the report
+    itself, and chromium keeps the contents' `#target` links inside the PDF (a link to the base
+    document with a fragment is internal).
+
+    >>> _based_at("<html><head><title>r</title>", Path("/r/index.html"))
+    '<html><head><base href="file:///r/index.html"><title>r</title>'
+    """
+    base = f'<base href="{escape(Path(html_path).resolve().as_uri())}">'
+    head = _HEAD.search(html)
+    if head is None:  # the parser puts a <base> before <html> into the head it makes
+        return base + html
+    return html[:head.end()] + base + html[head.end():]
+
+
 def _outline(contents: list, pages: dict) -> list[tuple[str, int, int]]:
     """The bookmarks in page order: each gebied under the chapter before it, its wijken under
     it (the contents list keeps the chapters and the gebieden in two lists)."""
@@ -80,27 +97,24 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
     Raises WijkprofielError when chromium or Playwright is missing; the HTML is left as it is."""
     pdf_path = Path(pdf_path)
     pdf_engine.require(pdf_path)
-    # a hidden file beside the report, so that relative links resolve as in the report itself
-    document = Path(html_path).with_name(f".{pdf_path.stem}-print.html")
-    document.write_text(print_document(html_path), encoding="utf-8")
-    try:
-        with pdf_engine.browser() as chromium:
-            page = chromium.open(document)
-            page.run(_SET_STYLE, _SKELETON)
-            pages = pdf_engine.destinations(page.pdf())
-            page.run(_SET_STYLE, "")
-            for _ in range(PASSES):
-                page.run(_NUMBER_CONTENTS, pages)
-                pdf = page.pdf()
-                landed = pdf_engine.destinations(pdf)
-                if all(landed.get(target) == number for target, number in pages.items()):
-                    break
-                pages = landed
-            else:
-                raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers "
-                                       f"did not settle in {PASSES} passes")
-            pdf = pdf_engine.with_outline(pdf, _outline(page.run(_CONTENTS), landed))
-    finally:
-        document.unlink(missing_ok=True)
+    # earlier versions printed a hidden copy beside the report, left there by a killed run
+    Path(html_path).with_name(f".{pdf_path.stem}-print.html").unlink(missing_ok=True)
+    with pdf_engine.browser() as chromium:
+        # from memory, nothing on disk to leave behind; its <base> is the report's own file
+        page = chromium.load(_based_at(print_document(html_path), html_path))
+        page.run(_SET_STYLE, _SKELETON)
+        pages = pdf_engine.destinations(page.pdf())
+        page.run(_SET_STYLE, "")
+        for _ in range(PASSES):
+            page.run(_NUMBER_CONTENTS, pages)
+            pdf = page.pdf()
+            landed = pdf_engine.destinations(pdf)
+            if all(landed.get(target) == number for target, number in pages.items()):
+                break
+            pages = landed
+        else:
+            raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers "
+                                   f"did not settle in {PASSES} passes")
+        pdf = pdf_engine.with_outline(pdf, _outline(page.run(_CONTENTS), landed))
     pdf_path.write_bytes(pdf)
     return pdf_path

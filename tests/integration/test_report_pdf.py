@@ -60,7 +60,6 @@ def test_the_contents_numbers_follow_an_area_that_runs_over_its_page(tmp_path):
                                    "Gebied c": starts["Gebied c"], "Bijlage": starts["Indices"]}
     assert starts["Gebied c"] - starts["Gebied b"] > 1
     assert all(f"pagina {i} van {len(pages)}" in page for i, page in enumerate(pages, start=1))
-    assert not list(tmp_path.glob(".*print*"))  # the print copy is removed
     # the contents list is the PDF's bookmarks too, each to its page
     reader = PdfReader(tmp_path / "report.pdf")
     marks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
@@ -71,3 +70,29 @@ def test_without_index_pages_the_report_prints_alone(tmp_path):
     html = _report(tmp_path, {"a": 1, "b": 1}, appendix=False)
     pages = _pages(write_pdf(html, tmp_path / "report.pdf"))
     assert len(pages) == 3 and _contents(pages[0]) == {"Gebied a": 2, "Gebied b": 3}
+
+
+def test_printing_leaves_no_file_beside_the_report_and_removes_a_stale_copy(tmp_path, monkeypatch):
+    """The document is printed from memory: while chromium prints, no file is there for a killed
+    run to leave behind; the hidden copy an earlier version printed from, left by a killed run,
+    goes. The contents' links stay links inside the PDF, a relative link resolves beside the
+    report."""
+    html = _report(tmp_path, {"a": 1, "b": 1}, appendix=True)
+    html.write_text(html.read_text(encoding="utf-8").replace(
+        "</nav>", '</nav><p><a href="indicators.csv">de tabel</a></p>'), encoding="utf-8")
+    (tmp_path / ".report-print.html").write_text("<html>left by a killed run</html>")
+    while_printing = []
+    print_page = pdf_engine.PrintedPage.pdf
+
+    def pdf(page):
+        while_printing.append(sorted(p.name for p in tmp_path.iterdir()))
+        return print_page(page)
+
+    monkeypatch.setattr(pdf_engine.PrintedPage, "pdf", pdf)
+    write_pdf(html, tmp_path / "report.pdf")
+    assert while_printing and all(names == ["index.html", "indices.html"] for names in while_printing)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "indices.html", "report.pdf"]
+    links = [annotation.get_object() for page in PdfReader(tmp_path / "report.pdf").pages
+             for annotation in page.get("/Annots") or []]
+    assert sorted(str(link["/Dest"]) for link in links if "/Dest" in link) == ["/a", "/b", "/bijlage"]
+    assert [link["/A"]["/URI"] for link in links if "/A" in link] == [(tmp_path / "indicators.csv").as_uri()]
