@@ -10,7 +10,15 @@ print of a skeleton: the same document with each gebied and wijk page reduced to
 quarter of the cost; the area tables are most of chromium's work). The numbers go into the
 contents list, whose space for them is reserved so that nothing moves, and the report is
 printed; if its targets did not land where the skeleton said (an area ran over a page), the
-numbers are corrected and it is printed again."""
+numbers are corrected and it is printed again.
+
+Chromium also lays the whole document out at its window's width: when it loads, between
+prints, and once more in print media before each paged print (survey.pdf_engine). The area
+pages are left out of those layouts (a style sheet for pdf_engine.UNPAGED), so that the area
+tables are laid out once per print, in the paged layout, instead of three times. An empty
+element at the end of the first area proves that they were printed: a chromium that laid the
+paged print out at the window's width too would print without them, so without that element,
+and the report is then printed again without the shortcut."""
 
 import re
 from html import escape
@@ -24,8 +32,24 @@ APPENDIX = "indices.html"
 _STYLE = re.compile(r"<style>.*?</style>", re.S)
 _APPENDIX_MAIN = re.compile(r'<main class="indices".*?</main>', re.S)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_HEAD_END = re.compile(r"</head>", re.I)
 # the contents list's links get their target's page number as data-page (the print CSS shows it)
 _SKELETON = "section.area > :not(h2) { display: none }"
+_UNPAGED_ID = "wijkprofiel-unpaged"
+_UNPAGED = f'<style id="{_UNPAGED_ID}">@media {pdf_engine.UNPAGED} {{ {_SKELETON} }}</style>'
+_CHECK_ID = "wijkprofiel-paged-check"
+# an empty element at the end of the first area and a hidden link to it: chromium names a
+# destination for it in the PDF only if it laid the area out (it takes no room)
+_ADD_CHECK = """id => {
+  const area = document.querySelector('section.area');
+  if (!area) return false;
+  area.append(Object.assign(document.createElement('div'), {id}));
+  const nav = Object.assign(document.createElement('nav'), {hidden: true});
+  nav.append(Object.assign(document.createElement('a'), {href: '#' + id}));
+  document.body.append(nav);
+  return true;
+}"""
+_DROP_UNPAGED = "id => document.getElementById(id).remove()"
 _SET_STYLE = """css => {
   let sheet = document.getElementById('wijkprofiel-print-pass');
   if (!sheet) {
@@ -83,12 +107,35 @@ def _based_at(html: str, html_path: Path) -> str:
     return html[:head.end()] + base + html[head.end():]
 
 
+def _with_unpaged(html: str) -> str:
+    """`html` with the style sheet that leaves the area pages out of chromium's unpaged
+    layouts, last in its head (after the report's own rules)."""
+    end = _HEAD_END.search(html)
+    if end is None:  # the parser puts a <style> before <html> into the head it makes
+        return _UNPAGED + html
+    return html[:end.start()] + _UNPAGED + html[end.start():]
+
+
 def _outline(contents: list, pages: dict) -> list[tuple[str, int, int]]:
     """The bookmarks in page order: each gebied under the chapter before it, its wijken under
     it (the contents list keeps the chapters and the gebieden in two lists)."""
     entries = [(title, pages[target], depth) for target, title, depth in contents
                if target in pages]
     return sorted(entries, key=lambda entry: entry[1])
+
+
+def _print_numbered(page, pages: dict, pdf_path: Path) -> tuple[bytes, dict]:
+    """Print `page` with the contents numbered from `pages` (target: page number) until every
+    target lands where its number says; return the PDF and where the targets landed."""
+    for _ in range(PASSES):
+        page.run(_NUMBER_CONTENTS, pages)
+        pdf = page.pdf()
+        landed = pdf_engine.destinations(pdf)
+        if all(landed.get(target) == number for target, number in pages.items()):
+            return pdf, landed
+        pages = landed
+    raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers did not settle "
+                           f"in {PASSES} passes")
 
 
 def write_pdf(html_path: Path, pdf_path: Path) -> Path:
@@ -99,22 +146,22 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
     pdf_engine.require(pdf_path)
     # earlier versions printed a hidden copy beside the report, left there by a killed run
     Path(html_path).with_name(f".{pdf_path.stem}-print.html").unlink(missing_ok=True)
+    document = _based_at(print_document(html_path), html_path)
+    document = _with_unpaged(document)
     with pdf_engine.browser() as chromium:
         # from memory, nothing on disk to leave behind; its <base> is the report's own file
-        page = chromium.load(_based_at(print_document(html_path), html_path))
+        page = chromium.load(document)
+        checked = page.run(_ADD_CHECK, _CHECK_ID)
         page.run(_SET_STYLE, _SKELETON)
         pages = pdf_engine.destinations(page.pdf())
         page.run(_SET_STYLE, "")
-        for _ in range(PASSES):
-            page.run(_NUMBER_CONTENTS, pages)
-            pdf = page.pdf()
-            landed = pdf_engine.destinations(pdf)
-            if all(landed.get(target) == number for target, number in pages.items()):
-                break
-            pages = landed
-        else:
-            raise WijkprofielError(f"cannot write {pdf_path}: the contents' page numbers "
-                                   f"did not settle in {PASSES} passes")
+        pdf, landed = _print_numbered(page, pages, pdf_path)
+        if checked and _CHECK_ID not in landed:
+            page.run(_DROP_UNPAGED, _UNPAGED_ID)
+            pdf, landed = _print_numbered(page, landed, pdf_path)
+            if _CHECK_ID not in landed:
+                raise WijkprofielError(f"cannot write {pdf_path}: chromium printed the report "
+                                       "without its gebied and wijk pages")
         pdf = pdf_engine.with_outline(pdf, _outline(page.run(_CONTENTS), landed))
     pdf_path.write_bytes(pdf)
     return pdf_path

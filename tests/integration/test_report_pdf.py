@@ -96,3 +96,34 @@ def test_printing_leaves_no_file_beside_the_report_and_removes_a_stale_copy(tmp_
              for annotation in page.get("/Annots") or []]
     assert sorted(str(link["/Dest"]) for link in links if "/Dest" in link) == ["/a", "/b", "/bijlage"]
     assert [link["/A"]["/URI"] for link in links if "/A" in link] == [(tmp_path / "indicators.csv").as_uri()]
+
+
+def test_the_window_leaves_out_what_the_paged_print_still_prints(tmp_path):
+    """survey.pdf_engine's contract: a rule for UNPAGED holds in the page's own layout at the
+    window's width (so the report's area pages cost nothing there) and never in the paged
+    print, whatever the paper."""
+    html = (f"<!doctype html><html><head><style>@page {{ size: A5 }} @media {pdf_engine.UNPAGED} "
+            "{ .costly { display: none } }</style></head><body><p>kop</p>"
+            '<p class="costly">alleen op papier</p></body></html>')
+    with pdf_engine.browser() as chromium:
+        page = chromium.load(html)
+        assert page.run("() => getComputedStyle(document.querySelector('.costly')).display") == "none"
+        (tmp_path / "a5.pdf").write_bytes(page.pdf())
+    assert "alleen op papier" in _pages(tmp_path / "a5.pdf")[0]
+
+
+def test_a_chromium_that_keeps_the_shortcut_into_the_print_still_prints_every_area(tmp_path, monkeypatch):
+    """Were the area pages left out of the paged print too (a chromium laying it out at the
+    window's width), the report is printed again without the shortcut: every area's text is in
+    the PDF and the contents' numbers are right."""
+    from survey.report import pdf as report_pdf
+
+    always = report_pdf._UNPAGED.replace(f"@media {pdf_engine.UNPAGED}", "@media print")
+    monkeypatch.setattr(report_pdf, "_UNPAGED", always)
+    html = _report(tmp_path, {"a": 1, "b": 2}, appendix=True)
+    pages = _pages(write_pdf(html, tmp_path / "report.pdf"))
+    starts = {line.strip(): i for i, page in enumerate(pages, start=1)
+              for line in page.splitlines()[:3] if line.strip() in ("Gebied a", "Gebied b", "Indices")}
+    assert _contents(pages[0]) == {"Gebied a": starts["Gebied a"], "Gebied b": starts["Gebied b"],
+                                   "Bijlage": starts["Indices"]}
+    assert all("Een regel tekst" in pages[starts[area] - 1] for area in ("Gebied a", "Gebied b"))
