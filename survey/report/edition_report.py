@@ -33,7 +33,7 @@ from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
-from weighting.domain_estimates import domain_means
+from weighting.domain_estimates import means_by_level, ratios_by_level
 from weighting.design import Design
 from weighting.io import read_margin
 from weighting.safe_cells import spreadsheet_safe
@@ -172,25 +172,31 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
     ratios = [name for name in names if definitions[name][0].kind == "ratio"]
     one_pass = [name for name in names if name not in ratios]
-    values = frame[one_pass].to_numpy(dtype=float)
-    proportion = [definitions[name][0].kind == "proportion" for name in one_pass]
+    by_levels = [by for _, by in LEVELS]
+    # every level's means and proportions in one pass, and its ratios in another
+    # (weighting.domain_estimates): the same numbers as estimation.proportion(..., [1],
+    # ci="logit"), estimation.mean and `ratio_estimates` per indicator and level
+    empty = [None] * len(LEVELS)
+    means = (means_by_level(design, frame[one_pass].to_numpy(dtype=float), by_levels,
+                            proportion=[definitions[name][0].kind == "proportion" for name in one_pass],
+                            ci="logit", names=one_pass) if one_pass else empty)
+    below = [name + DENOMINATOR_SUFFIX for name in ratios]
+    rates = (ratios_by_level(design, frame[ratios].to_numpy(dtype=float),
+                             frame[below].to_numpy(dtype=float), by_levels,
+                             names=[f"{name}/{denominator}" for name, denominator in zip(ratios, below)])
+             if ratios else empty)
+    multipliers = np.array([float(definitions[name][0].multiplier) for name in ratios])
     tables, unweighted = [], []
-    for level, by in LEVELS:
+    for (level, by), mean_table, rate_table in zip(LEVELS, means, rates):
         unweighted.append(unweighted_means(frame, names, definitions, by).assign(level=level))
-        # the means and proportions of the level in one pass (weighting.domain_estimates),
-        # the same numbers as estimation.proportion(..., [1], ci="logit") / estimation.mean
-        # per indicator; the few ratios one by one
-        if one_pass:
-            table = domain_means(design, values, by=by, proportion=proportion, ci="logit",
-                                 names=one_pass)
+        for table, columns in ((mean_table, one_pass), (rate_table, ratios)):
+            if table is None:
+                continue
+            column = table.pop("column").to_numpy()
+            if columns is ratios:
+                _scale_ratio(table, multipliers[column])
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
-            table["indicator"] = np.asarray(one_pass, dtype=object)[table.pop("column").to_numpy()]
-            table["level"] = level
-            tables.append(table)
-        for name in ratios:
-            table = ratio_estimates(design, name, definitions[name][0], by)
-            table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
-            table["indicator"] = name
+            table["indicator"] = np.asarray(columns, dtype=object)[column]
             table["level"] = level
             tables.append(table)
     return indicator_rows(pd.concat(tables, ignore_index=True),
@@ -222,12 +228,17 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
 def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
     """A ratio indicator (counts over counts) per domain of `by`, times its multiplier."""
     table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+    _scale_ratio(table, indicator.multiplier)
+    return table
+
+
+def _scale_ratio(table: pd.DataFrame, multiplier) -> None:
+    """A ratio's estimate, standard error and interval times its multiplier (e.g. per 100)."""
     for column in ("estimate", "se", "ci_low", "ci_high"):
-        table[column] = table[column] * indicator.multiplier
+        table[column] = table[column] * multiplier
     # a rate is never negative, so neither is its lower bound (the Wald interval of a small
     # wijk would reach below zero)
     table["ci_low"] = table["ci_low"].clip(lower=0.0)
-    return table
 
 
 def indicator_rows(estimates: pd.DataFrame, unweighted: pd.DataFrame, names: list,

@@ -147,7 +147,10 @@ class RakingStep(Step):
                 seen = sum(transfer[j][k] @ A[k] for k in range(M))
                 A[j] = A[j] + (B[j] - seen) / self.cell_count[j][:, None]
         per_pattern = sum(self.factors[k][:, None] * (gather[k] @ A[k]) for k in range(M))
-        out = X - self.w0[:, None] * per_pattern[self.pattern]
+        # X - w0 * per_pattern[pattern], in one n x K array
+        out = np.take(per_pattern, self.pattern, axis=0)
+        np.multiply(out, self.w0[:, None], out=out)
+        np.subtract(X, out, out=out)
         return out[:, 0] if x.ndim == 1 else out
 
     def recalibrate(self, W):
