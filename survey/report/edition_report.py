@@ -263,13 +263,14 @@ def indicator_rows(estimates: pd.DataFrame, unweighted: pd.DataFrame, names: lis
 
 
 def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs: dict, register,
-                      replicates: int) -> pd.DataFrame:
+                      replicates: int, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Standard error and 95% interval of every index, part and theme score (all three
     indices) per area: `replicates` Rao-Wu bootstrap replicates of the edition's design (seeded
     with the edition year, so a report is reproducible), raked per replicate as the weights
     were, every indicator an index reads re-estimated per replicate, and the score computation
     (`indices.all_scores`, clipping included) run on each as a black box
-    (`weighting.score_uncertainty`)."""
+    (`weighting.score_uncertainty`). `scores`: the edition's `indices.all_scores`, if made
+    already."""
     design = with_replicates(estimates.design, "bootstrap", replicates, seed=estimates.year)
     # only the indicators the indices read (by questionnaire id or by label): the replicate work
     # is per indicator and per call of the score computation
@@ -292,7 +293,8 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs:
     stacked_register = None if register is None else stack_areas(register, design.replicates.count)
     return score_uncertainty(table, keys, thetas, design.replicates,
                              lambda t: indices.all_scores(t, configs, register)[columns],
-                             stacked_fn=lambda t: indices.all_scores(t, configs, stacked_register)[columns])
+                             stacked_fn=lambda t: indices.all_scores(t, configs, stacked_register)[columns],
+                             full=None if scores is None else scores[columns])
 
 
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
@@ -498,7 +500,8 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
     if rule.index_replicates:
         clock_u = time.perf_counter()
         definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
-        uncertainty = {y: index_uncertainty(e, definitions, configs, registers.get(y), rule.index_replicates)
+        uncertainty = {y: index_uncertainty(e, definitions, configs, registers.get(y), rule.index_replicates,
+                                            scores[y])
                        for y, e in editions.items()}
         seconds["index uncertainty"] = time.perf_counter() - clock_u
     flagged = change.flagged_score(scores, year, previous, config)

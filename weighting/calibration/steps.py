@@ -158,9 +158,12 @@ class RakingStep(Step):
         the replicates in the same loop)."""
         Wu = _rows_to(self.pattern, W, self.P)
         Wu0 = Wu.copy()
+        # the patterns -> cells sums of each margin, made once for all passes
+        to_cells = [sp.csr_matrix((np.ones(self.P), (pc, np.arange(self.P))), shape=(K, self.P))
+                    for pc, K in zip(self.pcells, self.Ks)]
         for _ in range(self.passes):
-            for pc, pop, K in zip(self.pcells, self.pops, self.Ks):
-                Wu = Wu * _safe_factor(pop[:, None], _rows_to(pc, Wu, K))[pc]
+            for pc, pop, summed in zip(self.pcells, self.pops, to_cells):
+                Wu = Wu * _safe_factor(pop[:, None], np.asarray(summed @ Wu))[pc]
         return W * _safe_factor(Wu, Wu0)[self.pattern]
 
     def residualize_direct(self, x):
