@@ -26,7 +26,7 @@ from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, indices, made_of, publication, series, tables
+from survey.report import change, codebook, indices, made_of, memory, publication, series, tables
 from survey.report.index_pages import write_index_pages
 from survey.report.publication import PublicationRule
 from survey.report.targets import evaluate as evaluate_targets, load_targets
@@ -456,6 +456,16 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
     weights.csv, diagnostics.csv, collapsed_cells.csv, margins/, plan.yaml, and per edition
     editions/YEAR/answers.sav, codebook.html and codebook.csv.
     """
+    # freed arrays kept for the next ones while the report computes (`survey.report.memory`)
+    with memory.freed_memory_kept():
+        return _build_edition_report(db, out_dir, year=year, previous=previous, compare=compare,
+                                     pdf=pdf, register=register,
+                                     previous_register=previous_register, published=published,
+                                     rule=rule)
+
+
+def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, register,
+                          previous_register, published, rule) -> EditionReport:
     started = time.perf_counter()
     storage.require_fieldwork_tables(db)
     with db.begin():
