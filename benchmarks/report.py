@@ -35,7 +35,6 @@ ours. Proportions get `svymean` in R, not `svyciprop`, for the same reason.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import shutil
@@ -49,11 +48,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# this folder holds benchmarks/weighting.py, which would shadow the `weighting` package
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from orphans import become_reaper, reap_orphans  # noqa: E402
 from survey import edition_data, storage  # noqa: E402
 from survey.fieldwork.answers import analysis_frame  # noqa: E402
 from survey.questionnaire.loader import load_all  # noqa: E402
@@ -86,31 +83,6 @@ cat(jsonlite::toJSON(list(seconds = unname(elapsed["user.self"] + elapsed["sys.s
 """
 
 
-def _collect_orphans() -> bool:
-    """Become the reaper of this process's orphaned descendants (Linux), so that their CPU
-    time can be counted: chromium's renderer processes, which print the PDF, are not waited
-    for by their own parents and would otherwise escape `os.wait4` of the report."""
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
-
-
-def _reap_orphans(seconds: float = 10.0) -> float:
-    """The CPU time of descendants left to this process, once they have exited."""
-    cpu, deadline = 0.0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            pid, _, usage = os.wait4(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            time.sleep(0.05)
-            continue
-        cpu += usage.ru_utime + usage.ru_stime
-    return cpu
-
-
 def run_child(argv: list[str]) -> dict:
     """Run a command; its wall time, CPU time (with all its descendants, the PDF's browser
     processes included) and peak RSS."""
@@ -119,7 +91,7 @@ def run_child(argv: list[str]) -> dict:
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    orphans = _reap_orphans()
+    orphans = reap_orphans()  # chromium's renderers, left to this process
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:4])} ... failed:\n{output}")
@@ -211,7 +183,7 @@ def ours_and_r(url: str, r_count: int, workdir: Path) -> None:
 
 
 def main(argv=None) -> None:
-    _collect_orphans()
+    become_reaper()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--database-url", default=None,

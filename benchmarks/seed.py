@@ -9,16 +9,11 @@ of this process, from `os.times`: on a shared machine the figure to read). One e
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-# this folder holds benchmarks/weighting.py, which would shadow the `weighting` package
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
-from survey.demo.seed import seed_edition  # noqa: E402
+from survey.demo.seed import seed_edition
 
 
 def main():

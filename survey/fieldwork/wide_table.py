@@ -90,10 +90,10 @@ def read_edition(db, edition_id: int, conditions, unit_ids, stamps, source=None)
     position = pd.Index(stored.unit_ids).get_indexer(ids)
     valid = position >= 0
     valid[valid] = stored.stamps[position[valid]] == stamps[valid]
+    if valid.all() and len(ids) == len(stored.unit_ids):
+        return stored  # no unit new, changed or gone: the usual case, with no copy made
     kept = stored.take(position[valid])
     new_ids = ids[~valid]
-    if len(new_ids) == 0 and len(kept.unit_ids) == len(stored.unit_ids):
-        return stored
     # a few thousand units at a time, so that a first build holds no more than that many
     # units' answers as text (all 4.5 million at once took a gigabyte)
     merged, new_stamps = kept, stamps[~valid]
