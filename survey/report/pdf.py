@@ -13,12 +13,12 @@ printed; if its targets did not land where the skeleton said (an area ran over a
 numbers are corrected and it is printed again.
 
 Chromium also lays the whole document out at its window's width: when it loads, between
-prints, and once more in print media before each paged print (survey.pdf_engine). The area
-pages are left out of those layouts (a style sheet for pdf_engine.UNPAGED), so that the area
-tables are laid out once per print, in the paged layout, instead of three times. An empty
-element at the end of the first area proves that they were printed: a chromium that laid the
-paged print out at the window's width too would print without them, so without that element,
-and the report is then printed again without the shortcut."""
+prints, and once more in print media before each paged print (survey.pdf_engine). The print
+copy's body is left out of those layouts (a style sheet for pdf_engine.UNPAGED), so that the
+area tables are laid out once per print, in the paged layout, instead of three times. An empty
+element at the end of the first area proves that the areas were printed: a chromium that laid
+the paged print out at the window's width too would print without them, so without that
+element, and the report is then printed again without the shortcut."""
 
 import re
 from html import escape
@@ -36,7 +36,7 @@ _HEAD_END = re.compile(r"</head>", re.I)
 # the contents list's links get their target's page number as data-page (the print CSS shows it)
 _SKELETON = "section.area > :not(h2) { display: none }"
 _UNPAGED_ID = "wijkprofiel-unpaged"
-_UNPAGED = f'<style id="{_UNPAGED_ID}">@media {pdf_engine.UNPAGED} {{ {_SKELETON} }}</style>'
+_UNPAGED = f'<style id="{_UNPAGED_ID}">@media {pdf_engine.UNPAGED} {{ body {{ display: none }} }}</style>'
 _CHECK_ID = "wijkprofiel-paged-check"
 # an empty element at the end of the first area and a hidden link to it: chromium names a
 # destination for it in the PDF only if it laid the area out (it takes no room)
@@ -108,8 +108,8 @@ def _based_at(html: str, html_path: Path) -> str:
 
 
 def _with_unpaged(html: str) -> str:
-    """`html` with the style sheet that leaves the area pages out of chromium's unpaged
-    layouts, last in its head (after the report's own rules)."""
+    """`html` with the style sheet that leaves its body out of chromium's unpaged layouts,
+    last in its head (after the report's own rules)."""
     end = _HEAD_END.search(html)
     if end is None:  # the parser puts a <style> before <html> into the head it makes
         return _UNPAGED + html
@@ -124,9 +124,13 @@ def _outline(contents: list, pages: dict) -> list[tuple[str, int, int]]:
     return sorted(entries, key=lambda entry: entry[1])
 
 
-def _print_numbered(page, pages: dict, pdf_path: Path) -> tuple[bytes, dict]:
-    """Print `page` with the contents numbered from `pages` (target: page number) until every
-    target lands where its number says; return the PDF and where the targets landed."""
+def _print_numbered(page, pdf_path: Path) -> tuple[bytes, dict]:
+    """Print `page` with its contents numbered: a skeleton print says where the targets will
+    land, the report is printed until every target lands where its number says. Returns the
+    PDF and where the targets landed."""
+    page.run(_SET_STYLE, _SKELETON)
+    pages = pdf_engine.destinations(page.pdf())
+    page.run(_SET_STYLE, "")
     for _ in range(PASSES):
         page.run(_NUMBER_CONTENTS, pages)
         pdf = page.pdf()
@@ -152,13 +156,10 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
         # from memory, nothing on disk to leave behind; its <base> is the report's own file
         page = chromium.load(document)
         checked = page.run(_ADD_CHECK, _CHECK_ID)
-        page.run(_SET_STYLE, _SKELETON)
-        pages = pdf_engine.destinations(page.pdf())
-        page.run(_SET_STYLE, "")
-        pdf, landed = _print_numbered(page, pages, pdf_path)
+        pdf, landed = _print_numbered(page, pdf_path)
         if checked and _CHECK_ID not in landed:
             page.run(_DROP_UNPAGED, _UNPAGED_ID)
-            pdf, landed = _print_numbered(page, landed, pdf_path)
+            pdf, landed = _print_numbered(page, pdf_path)
             if _CHECK_ID not in landed:
                 raise WijkprofielError(f"cannot write {pdf_path}: chromium printed the report "
                                        "without its gebied and wijk pages")

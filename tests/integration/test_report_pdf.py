@@ -66,10 +66,17 @@ def test_the_contents_numbers_follow_an_area_that_runs_over_its_page(tmp_path):
     assert marks == _contents(pages[0])
 
 
-def test_without_index_pages_the_report_prints_alone(tmp_path):
+def test_without_index_pages_the_report_prints_alone(tmp_path, monkeypatch):
+    prints = []
+    print_page = pdf_engine.PrintedPage.pdf
+    monkeypatch.setattr(pdf_engine.PrintedPage, "pdf", lambda page: prints.append(1) or print_page(page))
     html = _report(tmp_path, {"a": 1, "b": 1}, appendix=False)
     pages = _pages(write_pdf(html, tmp_path / "report.pdf"))
     assert len(pages) == 3 and _contents(pages[0]) == {"Gebied a": 2, "Gebied b": 3}
+    assert "Een regel tekst" in pages[1] and "Een regel tekst" in pages[2]
+    # the skeleton and the report, once: this chromium pages at the paper's width, so the
+    # report's body left out of its layouts at the window's width is in the print
+    assert len(prints) == 2
 
 
 def test_printing_leaves_no_file_beside_the_report_and_removes_a_stale_copy(tmp_path, monkeypatch):
