@@ -9,29 +9,22 @@ makes itself the reaper of orphaned descendants (Linux `PR_SET_CHILD_SUBREAPER`)
 of them, and prints the user and system time of everything the command ran, with the wall time.
 """
 
-import ctypes
-import os
 import resource
 import subprocess
 import sys
 import time
 
-PR_SET_CHILD_SUBREAPER = 36
+from orphans import become_reaper, reap_orphans
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         sys.exit(__doc__)
-    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+    if not become_reaper():
         sys.exit("cannot become the reaper of orphaned processes (Linux only)")
     started = time.perf_counter()
     code = subprocess.call(argv)
-    # orphans exit a moment after their parent; wait for every last one
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            break
+    reap_orphans(timeout=None)  # every last one; their CPU time joins RUSAGE_CHILDREN
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"{usage.ru_utime:.2f} user {usage.ru_stime:.2f} sys = "

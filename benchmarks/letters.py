@@ -19,15 +19,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-# run as a script, this folder is first on sys.path, and benchmarks/weighting.py would shadow
-# the weighting package that survey imports
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from survey.access_codes import new_codes  # noqa: E402
-from survey.letters.compose import LetterSettings, Recipient  # noqa: E402
-from survey.letters.render import BatchJob, register_fonts, render_batches  # noqa: E402
+from survey.access_codes import new_codes
+from survey.letters.compose import LetterSettings, Recipient
+from survey.letters.render import BatchJob, register_fonts, render_batches
 
 GIVEN = ["Anna", "Mohamed", "Ayşe", "Jan", "Fatima", "Piotr", "Sanne", "Mehmet", "Małgorzata",
          "Kees", "Nour", "Priya", "Rachid", "Eline", "Zoë"]

@@ -29,10 +29,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# run as a script, this folder comes first on sys.path, and its weighting.py would shadow the
-# weighting package
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 

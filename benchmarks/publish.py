@@ -12,50 +12,28 @@ people's work. `--baseline-wijken N` prints only N factsheets the plain way and 
 """
 
 import argparse
-import ctypes
-import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-# run as a script, this folder is first on sys.path, and benchmarks/weighting.py would shadow
-# the weighting package that survey imports
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-from survey import pdf_engine  # noqa: E402
-from survey.paths import PROJECT_ROOT  # noqa: E402
-from survey.population.wijken import load_wijken  # noqa: E402
-from survey.publish.factsheets import render_html  # noqa: E402
-from survey.publish.inputs import read_report  # noqa: E402
-from survey.publish.pages import slug  # noqa: E402
-from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes  # noqa: E402
-from survey.publish.site import publish_site  # noqa: E402
+from orphans import become_reaper, reap_orphans
+from survey import pdf_engine
+from survey.paths import PROJECT_ROOT
+from survey.population.wijken import load_wijken
+from survey.publish.factsheets import render_html
+from survey.publish.inputs import read_report
+from survey.publish.pages import slug
+from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
+from survey.publish.site import publish_site
 
 TARGET_SECONDS = 30.0
 
 
-def collect_orphans() -> None:
-    """Become the reaper of orphaned descendants (Linux): chromium's renderer processes, which
-    print the factsheets, are not waited for by their own parents, so RUSAGE_CHILDREN would
-    miss their CPU time unless this process reaps them."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        pass
-
-
 def cpu_seconds() -> float:
-    """CPU time of this process and every descendant that has exited (reaped here)."""
-    deadline = time.monotonic() + 2.0
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            time.sleep(0.05)
+    """CPU time of this process and every descendant that has exited (orphans reaped here)."""
+    reap_orphans(timeout=2.0)
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -76,7 +54,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline-wijken", type=int, default=71)
     args = parser.parse_args(argv)
-    collect_orphans()
+    become_reaper()
     if not (args.report / "indicators.csv").exists():
         sys.exit(f"{args.report}: no report tables; run `wijkprofiel demo run --no-serve` "
                  "first, or give --report DIR")

@@ -9,16 +9,12 @@ of this process, from `os.times`: on a shared machine the figure to read). One e
 
 import argparse
 import os
-import sys
+import resource
 import tempfile
 import time
 from pathlib import Path
 
-# this folder holds benchmarks/weighting.py, which would shadow the `weighting` package
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
-from survey.demo.seed import seed_edition  # noqa: E402
+from survey.demo.seed import seed_edition
 
 
 def main():
@@ -30,11 +26,14 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite:///{Path(directory) / 'benchmark.db'}"
         started, cpu = time.perf_counter(), os.times()
-        # a new file is loaded as `demo run` loads an empty folder's database: no disk syncs
-        summary = seed_edition(url, seed=args.seed, scale=args.scale,
-                               durable=args.database_url is not None)
+        # a new file is loaded as `demo run` loads an empty folder's database: alone, with
+        # no disk syncs
+        fresh = args.database_url is None
+        summary = seed_edition(url, seed=args.seed, scale=args.scale, durable=not fresh,
+                               alone=fresh)
         elapsed = time.perf_counter() - started
         cpu_used = sum(os.times()[:2]) - sum(cpu[:2])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
         if args.database_url is None:
             size = (Path(directory) / "benchmark.db").stat().st_size / 2**20
             print(f"database file: {size:,.0f} MiB")
@@ -42,8 +41,9 @@ def main():
         print(f"{stage:>16}: {seconds:6.1f} s")
     for name, count in summary.counts.items():
         print(f"{name:>16}: {count:,}")
-    print(f"wall clock: {elapsed:.1f} s, CPU {cpu_used:.1f} s (user + system); load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"wall clock: {elapsed:.1f} s, CPU {cpu_used:.1f} s (user + system), peak "
+          f"{peak:.2f} GiB resident; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

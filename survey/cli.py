@@ -6,7 +6,9 @@ table reader tells of a file it read (`weighting.tables.ReadNotice`: a Windows-1
 `warning: ...` line.
 """
 
+import importlib
 import warnings
+from collections.abc import MutableMapping
 from contextlib import contextmanager
 
 import click
@@ -50,9 +52,70 @@ class WijkprofielGroup(FlaskGroup):
                 storage.describe_database_error(exc.__cause__ or exc)) from None
 
 
+class LazyCommands(MutableMapping):
+    """A group's commands, each imported when first asked for: `wijkprofiel report` imports
+    the report's modules, not the letters' PDF toolkit, the demo or the sampling commands.
+    `wijkprofiel --help` still lists (and so imports) them all."""
+
+    def __init__(self, commands: dict, where: dict):
+        self._commands = dict(commands)
+        self._where = {name: spec for name, spec in where.items() if name not in commands}
+
+    def __getitem__(self, name):
+        if name not in self._commands:
+            if name not in self._where:
+                raise KeyError(name)
+            modules, attribute = self._where[name]
+            for module in modules:  # the last holds the command; the others add to it
+                found = importlib.import_module(module)
+            self._commands[name] = getattr(found, attribute)
+            del self._where[name]
+        return self._commands[name]
+
+    def __setitem__(self, name, command):
+        self._where.pop(name, None)
+        self._commands[name] = command
+
+    def __delitem__(self, name):
+        if name in self._where:
+            del self._where[name]
+        else:
+            del self._commands[name]
+
+    def __iter__(self):
+        yield from self._commands
+        yield from self._where
+
+    def __len__(self):
+        return len(self._commands) + len(self._where)
+
+    def __contains__(self, name):
+        return name in self._commands or name in self._where
+
+
+# name: (modules to import, the last one's attribute that is the command)
+SUBCOMMANDS = {
+    "questionnaire": (("survey.questionnaire.commands",), "questionnaire"),
+    "staff": (("survey.staff.commands",), "staff"),
+    "index": (("survey.index_command",), "index_group"),
+    "letters": (("survey.letters.commands",), "letters"),
+    "weight": (("weighting.cli",), "weight_command"),
+    # survey.main_job adds `demo run`, the main job, to the demo group
+    "demo": (("survey.main_job", "survey.demo.commands"), "demo"),
+    "serve": (("survey.serve",), "serve_command"),
+    "privacy": (("survey.privacy",), "privacy"),
+    "sample": (("survey.sampling.commands",), "sample"),
+    "report": (("survey.report.commands",), "report_command"),
+    "publish": (("survey.publish.commands",), "publish_command"),
+}
+
+
 @click.group(cls=WijkprofielGroup, create_app=create_app, add_version_option=False)
 def main():
     """Wijkprofiel: survey collection, weighting and scores for Rotterdam."""
+
+
+main.commands = LazyCommands(main.commands, SUBCOMMANDS)
 
 
 @main.group()
@@ -68,32 +131,6 @@ def db_upgrade(revision):
     url = storage.database_url()
     storage.upgrade(url, revision)
     click.echo(f"database at revision {storage.current_revision(url)}")
-
-
-from survey.questionnaire.commands import questionnaire  # noqa: E402
-
-main.add_command(questionnaire)
-
-from survey.staff.commands import staff  # noqa: E402
-
-main.add_command(staff)
-
-from survey.index_command import index_group  # noqa: E402
-
-main.add_command(index_group)
-
-from survey.letters.commands import letters  # noqa: E402
-
-main.add_command(letters)
-
-from weighting.cli import weight_command  # noqa: E402
-main.add_command(weight_command)
-
-from survey.demo.commands import demo  # noqa: E402
-
-main.add_command(demo)
-
-import survey.main_job  # noqa: E402,F401  (adds `demo run`, the main job, to the demo group)
 
 
 @contextmanager
@@ -112,17 +149,3 @@ def _app_transaction():
 
 
 register_database_source(_app_transaction)  # `data: db` in weighting plans
-
-from survey.serve import serve_command  # noqa: E402
-main.add_command(serve_command)
-from survey.privacy import privacy  # noqa: E402
-main.add_command(privacy)
-
-from survey.sampling.commands import sample  # noqa: E402
-main.add_command(sample)
-
-from survey.report.commands import report_command  # noqa: E402
-main.add_command(report_command)
-
-from survey.publish.commands import publish_command  # noqa: E402
-main.add_command(publish_command)

@@ -6,7 +6,8 @@ files, is the Dutch text. The catalogues in `translations/` are `.po` files only
 `<instance>/translations/` when the app starts and points Flask-Babel there.
 
 The respondent picks a language on the start page (`?lang=ar`, remembered in the session);
-before that the browser's Accept-Language decides, and Dutch is the fallback.
+before that the browser's Accept-Language decides, and Dutch is the fallback. Staff pages
+(under /staff) are Dutch only, whatever the browser or the session asks.
 """
 
 import os
@@ -32,6 +33,7 @@ LANGUAGES = {
     "pl": ("Polski", "ltr"),
 }
 DEFAULT_LANGUAGE = "nl"
+STAFF_PATH = "/staff"
 
 babel = Babel()
 
@@ -74,11 +76,21 @@ def compile_catalogues(source: Path, target: Path) -> list[Path]:
 
 
 def select_language() -> str:
-    """The session's language, else the browser's best match, else Dutch."""
+    """Dutch on staff pages; elsewhere the session's language, else the browser's best match,
+    else Dutch."""
+    if is_staff_page():
+        # written in Dutch (<html lang="nl">): their messages, the catalogues' and the table
+        # reader's alike, must not turn Turkish or English with a coordinator's browser
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES.keys()) or DEFAULT_LANGUAGE
+
+
+def is_staff_page() -> bool:
+    """Whether this request is for a staff page: every staff blueprint lives under /staff."""
+    return request.path == STAFF_PATH or request.path.startswith(STAFF_PATH + "/")
 
 
 def current_language() -> str:

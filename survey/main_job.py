@@ -114,8 +114,9 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
         previous = EditionInBackground(seed - 2, scale, PREVIOUS_YEAR)
         try:
             # the codes are listed once, at the end, with the addresses to use them at
+            # an empty folder's database has no other user before it serves: loaded alone
             seed_and_report(url, seed=seed, scale=scale, replace=exists, show_codes=False,
-                            durable=durable)
+                            durable=durable, alone=not durable)
         except BaseException:
             previous.cancel()
             raise
@@ -188,9 +189,13 @@ class _MainJob:
         if self.previous is not None:
             click.echo(f"seeding the previous edition {PREVIOUS_YEAR} for comparison ...")
             try:
+                # beside the serving app: short transactions, so that a respondent's page
+                # save waits well under a second for SQLite's lock, not for the whole load
+                serving = app is not None
                 summary = seed_edition(url, seed=self.seed - 2, scale=self.previous.scale,
                                        year=PREVIOUS_YEAR, replace=True, generated=self.previous,
-                                       durable=self.durable)
+                                       durable=self.durable, short_transactions=serving,
+                                       alone=not serving and not self.durable)
             except BaseException:
                 self.previous.cancel()
                 raise

@@ -29,6 +29,27 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # headless without a sandbox (containers, CI) and without the browser's own network chatter
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
+# Headless chromium is the whole browser: the window it opens for a page preloads the
+# omnibox's popup, a web page (chrome://omnibox-popup.top-chrome) in a renderer process of its
+# own that costs 0.4 to 0.8 s of CPU and serves nothing here. Playwright passes a
+# --disable-features of its own and chromium keeps only the last one given, so this one repeats
+# Playwright's (1.65, less its Windows and Edge ones: they keep the browser off the network and
+# pages loading as Playwright expects) before the omnibox popup's.
+_PLAYWRIGHT_DISABLED = ("AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,"
+                        "HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,"
+                        "PaintHolding,ThirdPartyStoragePartitioning,"
+                        "AvoidCorsURLLoaderRestartOnRedirect,OptimizationHints,"
+                        "NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch")
+CHROMIUM_ARGS.append(f"--disable-features={_PLAYWRIGHT_DISABLED},"
+                     "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup")
+# Before each paged print chromium lays the document out once more in print media at the
+# window's width, and the page itself is laid out at that width before and between prints:
+# at the report's size each such layout costs about as much as the print's own. The window is
+# narrow, so that a document can leave its costly parts out of those layouts with a media query
+# on UNPAGED; it never holds in the paged layout, whose width is the paper's (A4, 794 px).
+VIEWPORT = {"width": 480, "height": 720}
+UNPAGED = "(max-width: 600px)"
+PAPER = {"width": "210mm", "height": "297mm"}
 # a loaded machine runs the layout of a 100-page report several times slower than a quiet one
 TIMEOUT_MS = 600_000
 INSTALL_HINT = ("install it with `apt-get install chromium` and `pip install playwright` (never "
@@ -75,10 +96,11 @@ class PrintedPage:
         self._page = page
 
     def pdf(self) -> bytes:
-        """The page as PDF: page size, margins and margin boxes from its own `@page` rules."""
+        """The page as PDF: page size, margins and margin boxes from its own `@page` rules (A4
+        where they give no size)."""
         # chromium writes an outline only into a tagged PDF, which costs about 2.7 s more for
         # the report and triples its size: bookmarks are added afterwards (`with_outline`)
-        return self._page.pdf(prefer_css_page_size=True, print_background=True)
+        return self._page.pdf(prefer_css_page_size=True, print_background=True, **PAPER)
 
     def run(self, script: str, argument=None):
         """Evaluate `script` (a JavaScript function taking `argument`) in the page."""
@@ -126,7 +148,7 @@ def browser():
             chromium = playwright.chromium.launch(executable_path=chromium_executable(),
                                                   args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
             try:
-                context = chromium.new_context()
+                context = chromium.new_context(viewport=VIEWPORT)
                 context.set_default_timeout(TIMEOUT_MS)
                 yield Browser(context)
             finally:

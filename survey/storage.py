@@ -20,8 +20,6 @@ from pathlib import Path
 
 from flask import current_app, g, has_app_context
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -155,7 +153,11 @@ def session_at(url: str | None = None):
         yield independent
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    """Alembic's Config for the database at `url` (Alembic loads only to migrate: the report
+    and the web app's requests never need it)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -164,6 +166,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` with the Alembic migrations."""
+    from alembic import command
+
     config = alembic_config(url)
     with get_engine(url).begin() as connection:
         config.attributes["connection"] = connection

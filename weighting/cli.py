@@ -22,11 +22,14 @@ def weight_command(plan, output):
     try:
         parsed = load_plan(plan)
         result = run_plan(parsed)
+    except WijkprofielError as exc:
+        _warn(exc.warnings_before)  # a Windows-1252 file read before the error, say
+        raise click.ClickException(str(exc)) from None
+    _warn(result.warnings)
+    try:
         written = write_outputs(result, output if output is not None else parsed.base / parsed.output)
     except WijkprofielError as exc:
         raise click.ClickException(str(exc)) from None
-    for message in result.warnings:
-        click.echo(f"warning: {message}", err=True)
     d = result.design
     diag = d.diagnostics
     click.echo(f"weighted {d.n} respondents in {len(d.stratum_labels)} strata by {parsed.method}"
@@ -34,3 +37,8 @@ def weight_command(plan, output):
                f" {len(result.collapsed)} cells collapsed")
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        click.echo(f"warning: {message}", err=True)

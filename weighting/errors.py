@@ -8,6 +8,10 @@ in the lowest layer, because `weighting` may not import `survey` and both need i
 class WijkprofielError(Exception):
     """An error with a message meant for the person who gave the input."""
 
+    warnings_before: list[str] = []
+    """What a command that collects its warnings (`wijkprofiel weight`) had to say before this
+    error stopped it, such as a file read as Windows-1252: printed with the error."""
+
 
 class InputError(WijkprofielError):
     """Bad input that can be pinned to a place: file, row or line, column.

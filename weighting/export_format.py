@@ -11,7 +11,6 @@ area row 2.
 
 import csv
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -59,9 +58,7 @@ def read_rows(path):
             header has columns.
     """
     table = tables.read_path(path, delimiter=DELIMITER, source=str(path))
-    table.first_error()
-    for notice in table.notices:
-        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    table.warn_then_check()  # a Windows-1252 file warns, a row too long raises
     cells = table.data.itertuples(index=False, name=None)
     return table.headers, [(int(number), list(row)) for number, row in zip(table.row_numbers, cells)]
 

@@ -8,7 +8,6 @@ an `InputError` naming the file, so the CLI prints one clean line.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,9 +70,7 @@ def read_file(path, *, what: str = "data") -> DataFile:
         if DATA_SUFFIXES[suffix] == "Excel" and exc.row is None:  # the workbook itself
             raise InputError(path, f"cannot read this Excel {what} file: {exc.detail}") from None
         raise
-    table.first_error()
-    for notice in table.notices:
-        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    table.warn_then_check()  # a Windows-1252 file warns, a row too long raises
     return DataFile(data_frame(table), table.row_numbers)
 
 

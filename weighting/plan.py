@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -39,7 +40,7 @@ import pandas as pd
 from weighting import calibration, estimation
 from weighting.design import Design
 from weighting.diagnostics import collapse_log, margin_gaps, weight_diagnostics
-from weighting.errors import InputError, PlanError
+from weighting.errors import InputError, PlanError, WijkprofielError
 from weighting.io import read_file, read_margin
 from weighting.safe_cells import spreadsheet_safe
 from weighting.yaml_lines import LineList, plain, read_yaml
@@ -311,9 +312,10 @@ def run_plan(plan: Plan) -> PlanResult:
         (columns `ESTIMATE_COLUMNS`) and the per-stratum diagnostics.
 
     Raises:
-        InputError (and its subclasses): anything wrong with the plan, data or margins.
+        InputError (and its subclasses): anything wrong with the plan, data or margins; its
+            `warnings_before` holds the warnings given before it.
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _told_with_error(caught):
         warnings.simplefilter("always")
         frame, source, rows = load_data(plan)  # a file read as Windows-1252 warns
         design = Design(frame, design_weight=plan.design_weight, strata=plan.strata, fpc=plan.fpc,
@@ -341,6 +343,18 @@ def run_plan(plan: Plan) -> PlanResult:
     return PlanResult(design=cal, weights=weights, estimates=table, diagnostics=weight_diagnostics(cal),
                       collapsed=collapse_log(cal), margin_gaps=margin_gaps(cal),
                       warnings=[str(w.message) for w in caught])
+
+
+@contextmanager
+def _told_with_error(caught: list):
+    """An error that stops the plan carries the warnings recorded before it (`warnings_before`):
+    the person needs both, say that the data was read as Windows-1252 and that a margin is
+    missing."""
+    try:
+        yield
+    except WijkprofielError as exc:
+        exc.warnings_before = [str(w.message) for w in caught]
+        raise
 
 
 def _opt(**kwargs):

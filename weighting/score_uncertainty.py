@@ -111,19 +111,21 @@ def replicate_indicator_estimates(design, specs, levels) -> tuple[pd.DataFrame, 
 def _masked_values(frame: pd.DataFrame, specs) -> tuple[np.ndarray, np.ndarray]:
     """(numerators, denominators), rows x indicators: a mean's value and 1 where it is in the
     base, a ratio's two counts where both are present, 0 outside the base."""
-    above = np.zeros((len(frame), len(specs)))
-    below = np.zeros_like(above)
-    for j, spec in enumerate(specs):
-        y = pd.to_numeric(frame[spec.column], errors="coerce").to_numpy(dtype=float)
-        valid = ~np.isnan(y)
-        if spec.denominator is not None:
-            x = pd.to_numeric(frame[spec.denominator], errors="coerce").to_numpy(dtype=float)
-            valid &= ~np.isnan(x)
-            below[valid, j] = x[valid]
-        else:
-            below[valid, j] = 1.0
-        above[valid, j] = y[valid]
-    return above, below
+    y = _numbers(frame, [spec.column for spec in specs])
+    x = np.ones_like(y)
+    ratios = [j for j, spec in enumerate(specs) if spec.denominator is not None]
+    if ratios:
+        x[:, ratios] = _numbers(frame, [specs[j].denominator for j in ratios])
+    valid = ~(np.isnan(y) | np.isnan(x))
+    return np.where(valid, y, 0.0), np.where(valid, x, 0.0)
+
+
+def _numbers(frame: pd.DataFrame, columns: list) -> np.ndarray:
+    """The columns as one float block (rows x columns); what is not a number is missing."""
+    block = frame[columns]
+    if not all(pd.api.types.is_numeric_dtype(t) for t in block.dtypes):
+        block = block.apply(pd.to_numeric, errors="coerce")
+    return block.to_numpy(dtype=float)
 
 
 REPLICATE_SEPARATOR = "\x1f"
@@ -149,7 +151,8 @@ def stack_areas(table: pd.DataFrame, replicates: int) -> pd.DataFrame:
 
 
 def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.ndarray, replicates,
-                      score_fn, *, level: float = 0.95, stacked_fn=None) -> pd.DataFrame:
+                      score_fn, *, level: float = 0.95, stacked_fn=None,
+                      full: pd.DataFrame | None = None) -> pd.DataFrame:
     """Standard error and interval of every score `score_fn` computes, per domain.
 
     Args:
@@ -165,12 +168,13 @@ def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.nd
             only on that area's estimates (and fixed inputs, stacked with `stack_areas`), as
             the indices' do (fixed baselines, clipping, means of the area's own values). One
             call instead of R.
+        full: `score_fn(estimates)` when the caller has it already (the report's scores).
 
     Returns:
         DataFrame indexed like `score_fn`'s output, with `<column> se`, `<column> ci_low` and
         `<column> ci_high` for every numeric score column.
     """
-    full = score_fn(estimates)
+    full = score_fn(estimates) if full is None else full
     columns = [c for c in full.columns if pd.api.types.is_numeric_dtype(full[c])]
     where = pd.MultiIndex.from_frame(estimates[["indicator", "level", "domain"]])
     position = pd.MultiIndex.from_frame(keys).get_indexer(where)
@@ -205,14 +209,16 @@ def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.nd
 def _stacked_scores(estimates, values, index, columns, stacked_fn) -> np.ndarray:
     """Every replicate's scores from one call of `stacked_fn`: areas x columns x R."""
     R = values.shape[1]
-    # the R copies of the text columns (indicator, label, kind, ...) as categoricals: a score
-    # function that maps or compares them then works on the few distinct values, not on every row
+    # the R copies of the text columns (indicator, label, kind, level, ...) as categoricals: a
+    # score function that maps or compares them then works on the few distinct values, not on
+    # every row
     base = estimates.astype({c: "category" for c in estimates.columns
-                             if c not in ("level", "domain") and pd.api.types.is_string_dtype(estimates[c])})
+                             if c != "domain" and pd.api.types.is_string_dtype(estimates[c])})
     table = pd.concat([base] * R, ignore_index=True)
-    # the renamed domains as a categorical: each of the (domains x R) names is made once
+    # the renamed domains as a categorical: each of the (domains x R) names is made once (as
+    # plain objects: no string array is inferred from them)
     codes, names = pd.factorize(estimates["domain"])
-    renamed = [replicate_domain(d, r) for r in range(R) for d in names]
+    renamed = pd.Index([replicate_domain(d, r) for r in range(R) for d in names], dtype=object)
     table["domain"] = pd.Categorical.from_codes(
         (np.arange(R)[:, None] * len(names) + codes[None, :]).reshape(-1), renamed, validate=False)
     table["estimate"] = values.T.reshape(-1)

@@ -382,19 +382,27 @@ def indicator_scores(values, config, source="indicator values"):
     if missing:
         raise InputError(source, f"missing indicator column(s): {', '.join(missing)}")
     columns = config.indicator_columns
-    block = pd.DataFrame({column: _numeric(values[column], column, source) for column in columns},
-                         index=values.index)
+    block = _number_block(values, columns, source)
     transformed = np.empty(block.shape)
     baselines = np.empty(len(columns))
     for position, indicator in enumerate(config.indicators):
-        _check_domain(block[indicator.column], indicator, source)
+        _check_domain(block[:, position], values.index, indicator, source)
         transform = TRANSFORMS[indicator.transform]
         with np.errstate(invalid="ignore", divide="ignore"):
-            transformed[:, position] = transform(block[indicator.column].to_numpy())
+            transformed[:, position] = transform(block[:, position])
         baselines[position] = transform(indicator.baseline)
     factors = np.array([config.scale * i.direction / i.sd for i in config.indicators])
     scores = (100.0 + (transformed - baselines) * factors).clip(*config.clip)
     return pd.DataFrame(scores, index=values.index, columns=columns)
+
+
+def _number_block(values, columns, source) -> np.ndarray:
+    """The columns as floats, rows x columns (numbers as they are; text that is not a number is
+    an error naming its row and column)."""
+    frame = values[columns]
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes):
+        return frame.to_numpy(dtype=float)
+    return np.column_stack([_numeric(frame[column], column, source).to_numpy() for column in columns])
 
 
 def _numeric(series, column, source):
@@ -408,7 +416,7 @@ def _numeric(series, column, source):
     return converted
 
 
-def _check_domain(column_values, indicator, source):
+def _check_domain(column_values: np.ndarray, labels, indicator, source):
     if indicator.transform == "sqrt":
         bad = column_values < 0
         expected = "a value >= 0 (it is square-rooted)"
@@ -418,9 +426,9 @@ def _check_domain(column_values, indicator, source):
     else:
         return
     if bad.any():
-        label = bad[bad].index[0]
-        raise InputError(source, f"{column_values[label]:g} is out of range; expected {expected}",
-                         row=label, column=indicator.column)
+        first = int(np.argmax(bad))
+        raise InputError(source, f"{column_values[first]:g} is out of range; expected {expected}",
+                         row=labels[first], column=indicator.column)
 
 
 def theme_scores(scores, config):
@@ -682,11 +690,13 @@ def index_change(before, after, *, column="Veiligheidsindex", threshold=5.0):
     for name, table in (("earlier scores", before), ("later scores", after)):
         if column not in table.columns:
             raise InputError(name, f"has no column '{column}'")
-    both = before.index.intersection(after.index, sort=False)
-    result = pd.DataFrame({
-        "before": before.loc[both, column].astype(float),
-        "after": after.loc[both, column].astype(float),
-    })
+    if before.index.equals(after.index) and before.index.is_unique:
+        # the same areas in the same order (the report's tables): no lookup by label
+        earlier, later = before[column], after[column]
+    else:
+        both = before.index.intersection(after.index, sort=False)
+        earlier, later = before.loc[both, column], after.loc[both, column]
+    result = pd.DataFrame({"before": earlier.astype(float), "after": later.astype(float)})
     result["change"] = result["after"] - result["before"]
     result["flagged"] = result["change"].abs() >= threshold - 1e-9
     return result

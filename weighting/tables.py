@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -61,6 +62,14 @@ class TextTable:
         """Raise the first row that could not be read, for imports that stop at one."""
         if self.errors:
             raise self.errors[0]
+
+    def warn_then_check(self) -> None:
+        """Give each notice as a `ReadNotice` warning, then raise the first row that could not
+        be read: for readers that return only rows, so that the person sees both that the file
+        was read as Windows-1252 and what is wrong in it."""
+        for notice in self.notices:
+            warnings.warn(notice, ReadNotice, stacklevel=3)
+        self.first_error()
 
 
 def read_path(path, *, delimiter: str | None = None, source: str | None = None) -> TextTable:

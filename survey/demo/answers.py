@@ -100,11 +100,18 @@ class Respondents:
 class GeneratedAnswers:
     """Long tables as dicts of equal-length numpy arrays (no DataFrame: pandas would convert
     millions of strings to Arrow and back). `respondent` is the position in `Respondents`,
-    `page_index` the page's position in the questionnaire."""
+    `page_index` the page's position in the questionnaire.
+
+    Unordered (`generate_answers(..., ordered=False)`) the answers carry `variable_code`, a
+    position in `variables`, instead of `variable`, and neither table carries `page_id`
+    (`page_ids[page_index]`): a caller that orders millions of rows itself then moves small
+    integers, and looks the texts up once in order."""
 
     answers: dict  # respondent, variable, value, page_id, page_index
     visits: dict  # respondent, page_id, page_index, step (0-based on the path), steps
     screened_out: np.ndarray  # bool per respondent: a `goto: end` rule ended the path
+    variables: np.ndarray | None = None  # object: the variable of each `variable_code`
+    page_ids: np.ndarray | None = None  # object: the page id of each page index
 
     def answers_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.answers, dtype=object).astype({"respondent": int})
@@ -123,8 +130,9 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
         respondents: see `Respondents`.
         rng: seeded generator.
         ordered: order the rows by respondent (see Returns); False leaves them by page, then
-            question (a respondent's rows still in questionnaire order), for a caller that
-            sorts them itself: sorting millions of rows twice cost seconds.
+            question (a respondent's rows still in questionnaire order), with variables and
+            pages as codes (see `GeneratedAnswers`), for a caller that sorts them itself:
+            sorting millions of rows twice cost seconds.
     Returns:
         `GeneratedAnswers`; answers ordered by respondent, then questionnaire order; visits
         by respondent, then step; `screened_out` marks who a `goto: end` rule stopped (as
@@ -141,6 +149,7 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     screened_out = np.zeros(n, dtype=bool)
     frame: dict[str, np.ndarray] = {}
     answer_parts, visit_parts = [], []
+    variables = []  # the variable of each answer part, by its code
     skip_share = pd.Series(respondents.mode, dtype=object).map(SKIP_SHARE).fillna(0.01)
     skip_share = skip_share.to_numpy(dtype=float)
 
@@ -162,8 +171,9 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
                 keep = np.array([v is not None for v in values], dtype=bool)
                 column = frame.setdefault(variable, np.full(n, None, dtype=object))
                 column[who[keep]] = values[keep]
-                answer_parts.append((who[keep], variable, values[keep], page.id, i))
-        visit_parts.append((np.flatnonzero(shown), page.id, i, steps[shown]))
+                answer_parts.append((who[keep], len(variables), values[keep], i))
+                variables.append(variable)
+        visit_parts.append((np.flatnonzero(shown), i, steps[shown]))
         steps[shown] += 1
 
         undecided = shown.copy()
@@ -181,14 +191,25 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
         pointer[undecided] = i + 1
 
     answers = _long(
-        answer_parts,
-        {"respondent": 0, "variable": 1, "value": 2, "page_id": 3, "page_index": 4},
-        ordered,
+        answer_parts, {"respondent": 0, "variable_code": 1, "value": 2, "page_index": 3}, ordered
     )
-    visits = _long(visit_parts, {"respondent": 0, "page_id": 1, "page_index": 2, "step": 3},
-                   ordered)
+    visits = _long(visit_parts, {"respondent": 0, "page_index": 1, "step": 2}, ordered)
     visits["steps"] = steps[visits["respondent"]]
-    return GeneratedAnswers(answers=answers, visits=visits, screened_out=screened_out)
+    # one shared string per variable and page, looked up by code (as `_long` once filled them)
+    names = np.empty(len(variables), dtype=object)
+    names[:] = variables
+    page_ids = np.empty(len(pages), dtype=object)
+    page_ids[:] = [p.id for p in pages]
+    if ordered:
+        answers = {"respondent": answers["respondent"],
+                   "variable": names[answers["variable_code"]], "value": answers["value"],
+                   "page_id": page_ids[answers["page_index"]],
+                   "page_index": answers["page_index"]}
+        visits = {"respondent": visits["respondent"], "page_id": page_ids[visits["page_index"]],
+                  "page_index": visits["page_index"], "step": visits["step"],
+                  "steps": visits["steps"]}
+    return GeneratedAnswers(answers=answers, visits=visits, screened_out=screened_out,
+                            variables=names, page_ids=page_ids)
 
 
 def _holds(condition, frame, n):
@@ -200,7 +221,7 @@ def _holds(condition, frame, n):
 
 
 def _long(parts, fields, ordered=True):
-    """Concatenate parts (tuples: arrays, or scalars to repeat) into columns, ordered (unless
+    """Concatenate parts (tuples: arrays, or integers to repeat) into columns, ordered (unless
     not `ordered`) by respondent (the first field) with the parts' order kept within a
     respondent."""
     sizes = [len(part[0]) for part in parts]
@@ -211,15 +232,10 @@ def _long(parts, fields, ordered=True):
             value = part[k]
             if isinstance(value, np.ndarray):
                 pieces.append(value)
-            elif isinstance(value, str):
-                # one shared string: np.full would convert it to a new str per row, which
-                # took seconds and a copy of the text per answer
-                piece = np.empty(size, dtype=object)
-                piece.fill(value)
-                pieces.append(piece)
             else:
                 pieces.append(np.full(size, value, dtype=np.int64))
-        columns[name] = np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
+        columns[name] = np.concatenate(pieces) if pieces else np.empty(
+            0, dtype=object if name == "value" else np.int64)
     columns["respondent"] = columns["respondent"].astype(np.int64)
     if not ordered:
         return columns

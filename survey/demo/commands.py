@@ -38,11 +38,11 @@ def seed_command(seed, scale, database_url, replace):
                     replace=replace)
 
 
-def seed_and_report(url, *, seed, scale, replace, show_codes=True, durable=True):
+def seed_and_report(url, *, seed, scale, replace, show_codes=True, durable=True, alone=False):
     """Seed the demo edition with a progress bar, print what was made, and write the
     dashboard's targets for it. `show_codes=False` leaves the demo login codes to the caller
-    (`wijkprofiel demo run` lists them once, at the end, with the addresses); `durable` as
-    for `seed_edition`."""
+    (`wijkprofiel demo run` lists them once, at the end, with the addresses); `durable` and
+    `alone` as for `seed_edition`."""
     with click.progressbar(
         length=_STEPS,
         label="demo seed",
@@ -58,7 +58,7 @@ def seed_and_report(url, *, seed, scale, replace, show_codes=True, durable=True)
             shown = max(shown, target)
 
         summary = seed_edition(url, seed=seed, scale=scale, progress=progress, replace=replace,
-                               durable=durable)
+                               durable=durable, alone=alone)
         bar.update(_STEPS - shown, current_item="done")
     print_summary(summary, show_codes=show_codes)
     # the dashboard's targets scale with the sample (survey.population.targets)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from survey.demo.answers import Respondents, generate_answers
-from survey.demo.paradata import timed
+from survey.demo.paradata import stamp, timed
 from survey.demo.progress import Progress, StageClock
 from survey.demo.register import build_register
 from survey.demo.responses import (
@@ -176,6 +176,9 @@ def _answers_and_visits(questionnaires, sample, work, register, person, latent, 
     """Answers and page visits of both questionnaires, in sample-unit id order, and the
     positions in `sample` of the units a `goto: end` rule screened out."""
     answer_parts, visit_parts, screened = [], [], []
+    variables, page_ids = [], []  # of both questionnaires, coded in order
+    language = np.full(len(sample), None, dtype=object)  # per unit in `sample`
+    device = np.full(len(sample), None, dtype=object)
     for k, questionnaire_id in enumerate(QUESTIONNAIRE_IDS):
         questionnaire = questionnaires[questionnaire_id]
         rows = np.flatnonzero(
@@ -203,17 +206,77 @@ def _answers_and_visits(questionnaires, sample, work, register, person, latent, 
         )
         generated = generate_answers(questionnaire, who, rng, ordered=False)
         screened.append(rows[generated.screened_out])
-        answers, visits = timed(generated, rows, len(questionnaire.pages), work, sample, rng)
+        answers, visits, language[rows], device[rows] = timed(generated, rows, work, sample,
+                                                              rng)
+        # codes of both questionnaires in one numbering; visits counted over both
+        answers["variable_code"] = answers["variable_code"] + len(variables)
+        answers["page_index"] = answers["page_index"] + len(page_ids)
+        answers["visit"] = answers["visit"] + sum(len(v["unit"]) for v in visit_parts)
+        visits["page_index"] = visits["page_index"] + len(page_ids)
+        variables.extend(generated.variables)
+        page_ids.extend(generated.page_ids)
         answer_parts.append(answers)
         visit_parts.append(visits)
         bar.part("answers", (k + 1) / len(QUESTIONNAIRE_IDS))
     # in sample-unit id order, so that the indexes on sample_unit_id are appended to
     id_rank = np.empty(len(sample), dtype=np.int64)
     id_rank[np.argsort(sample["id"].to_numpy())] = np.arange(len(sample))
-    answers = _merge(answer_parts, id_rank)
-    visits = _merge(visit_parts, id_rank)
+    coded = _Coded(variables, page_ids, sample["id"].to_numpy(), work.mode, language, device)
+    visits, visit_rank = coded.visits(_merge(visit_parts, id_rank))
+    answers = coded.answers(_merge(answer_parts, id_rank), visits["submitted_at"], visit_rank)
     return answers, visits, np.concatenate(screened)
 
+
+def _merge(parts, id_rank):
+    """Concatenate the questionnaires' columns and order them by sample unit id (stable, so a
+    unit's rows keep their questionnaire order); `order` is the permutation applied."""
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    order = np.argsort(id_rank[columns["unit"]], kind="stable")
+    return {"order": order, **{name: values[order] for name, values in columns.items()}}
+
+
+class _Coded:
+    """The texts of ordered, coded rows, looked up once: the strings are taken from small
+    tables (variables, pages, units) or laid out in order (`stamp`), never moved around in
+    arrays of millions of objects."""
+
+    def __init__(self, variables, page_ids, unit_ids, mode, language, device):
+        self.variables = np.empty(len(variables), dtype=object)
+        self.variables[:] = variables
+        self.page_ids = np.empty(len(page_ids), dtype=object)
+        self.page_ids[:] = page_ids
+        self.unit_ids, self.mode, self.language, self.device = unit_ids, mode, language, device
+
+    def visits(self, coded):
+        """(visit columns, the position in them of each visit as numbered before ordering)."""
+        unit = coded["unit"]
+        mode = self.mode[unit]
+        shown_at = stamp(coded["shown"].astype("datetime64[s]"))
+        shown_at[mode == "paper"] = None  # paper: everything at data entry, never "shown"
+        columns = {
+            "sample_unit_id": self.unit_ids[unit],
+            "page_id": self.page_ids[coded["page_index"]],
+            "first_shown_at": shown_at,
+            "submitted_at": stamp(coded["submitted"].astype("datetime64[s]")),
+            "language": self.language[unit],
+            "mode": mode,
+            "device_class": self.device[unit],
+        }
+        rank = np.empty(len(unit), dtype=np.int64)
+        rank[coded["order"]] = np.arange(len(unit))
+        return columns, rank
+
+    def answers(self, coded, submitted_at, visit_rank):
+        """Answer columns; an answer is saved when its page was submitted."""
+        unit = coded["unit"]
+        return {
+            "sample_unit_id": self.unit_ids[unit],
+            "variable": self.variables[coded["variable_code"]],
+            "value": coded["value"],
+            "page_id": self.page_ids[coded["page_index"]],
+            "mode": self.mode[unit],
+            "saved_at": submitted_at[visit_rank[coded["visit"]]],
+        }
 
 
 def load_questionnaires():
@@ -235,14 +298,6 @@ def _age_on(birth, day):
     birthday = birth - birth.astype("datetime64[Y]").astype("datetime64[D]")
     day_in_year = day - day.astype("datetime64[Y]").astype("datetime64[D]")
     return dy - by - (day_in_year < birthday)
-
-
-def _merge(parts, id_rank):
-    """Concatenate the questionnaires' columns and order them by sample unit id (stable, so a
-    unit's rows keep their questionnaire order)."""
-    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
-    order = np.argsort(id_rank[columns.pop("unit")], kind="stable")
-    return {name: values[order] for name, values in columns.items()}
 
 
 def demo_codes(sample, per_status=3):

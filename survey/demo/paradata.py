@@ -48,9 +48,17 @@ _LANGUAGE_P = {  # web language by migration background
 _DEVICES = np.array(["mobile", "desktop", "tablet"], dtype=object)
 
 
-def timed(generated, rows, n_pages, work, sample, rng):
-    """Answers and page visits with unit ids, modes and times: pages evenly spread between
-    the start and the last submit (paper: everything at data entry, never "shown")."""
+def timed(generated, rows, work, sample, rng):
+    """When each page was shown and submitted (pages evenly spread between the start and the
+    last submit), the language and device of each respondent, and which visit each answer
+    belongs to, for the unordered output of `generate_answers` (codes, not texts): the
+    caller orders the rows and lays out the texts (`stamp`) once, in order.
+
+    Returns (answers, visits, language, device): answers with `unit` (position in `sample`),
+    `variable_code`, `value`, `page_index` and `visit` (the position of its page's visit in
+    `visits`); visits with `unit`, `page_index` and the times `shown` and `submitted` in
+    whole seconds since 1970; language and device per respondent (`rows`), device None
+    outside the web."""
     visits = generated.visits
     respondent = visits["respondent"]
     unit = rows[respondent]
@@ -61,10 +69,6 @@ def timed(generated, rows, n_pages, work, sample, rng):
     span = np.maximum(end - start, steps)
     shown = start + span * step // steps
     submitted = start + span * (step + 1) // steps
-    mode = work.mode[unit]
-    shown_at = stamp(shown.astype("datetime64[s]"))
-    shown_at[mode == "paper"] = None
-    submitted_at = stamp(submitted.astype("datetime64[s]"))
 
     # language and device belong to the respondent, not the page
     n = len(rows)
@@ -82,31 +86,18 @@ def timed(generated, rows, n_pages, work, sample, rng):
     device = _DEVICES[(rng.random(n)[:, None] > np.cumsum(device_p, axis=1)[:, :-1]).sum(1)]
     device[respondent_mode != "web"] = None
 
-    unit_ids = sample["id"].to_numpy()
-    visits_out = {
-        "unit": unit,
-        "sample_unit_id": unit_ids[unit],
-        "page_id": visits["page_id"],
-        "first_shown_at": shown_at,
-        "submitted_at": submitted_at,
-        "language": language[respondent],
-        "mode": mode,
-        "device_class": device[respondent],
-    }
-
+    visits_out = {"unit": unit, "page_index": visits["page_index"], "shown": shown,
+                  "submitted": submitted}
     answers = generated.answers
     # the visit of each answer's page, through a (respondent, page) lookup table
+    n_pages = len(generated.page_ids)
     lookup = np.full(n * n_pages, -1, dtype=np.int64)
     lookup[respondent * n_pages + visits["page_index"]] = np.arange(len(respondent))
-    where = lookup[answers["respondent"] * n_pages + answers["page_index"]]
-    answer_unit = rows[answers["respondent"]]
     answers_out = {
-        "unit": answer_unit,
-        "sample_unit_id": unit_ids[answer_unit],
-        "variable": answers["variable"],
+        "unit": rows[answers["respondent"]],
+        "variable_code": answers["variable_code"],
         "value": answers["value"],
-        "page_id": answers["page_id"],
-        "mode": work.mode[answer_unit],
-        "saved_at": submitted_at[where],
+        "page_index": answers["page_index"],
+        "visit": lookup[answers["respondent"] * n_pages + answers["page_index"]],
     }
-    return answers_out, visits_out
+    return answers_out, visits_out, language, device

@@ -3,8 +3,8 @@
 The edition is generated in memory first (`survey.demo.edition`: register, margins, sample,
 fieldwork, answers and page visits, all from one seeded random generator, so the same seed
 gives the same edition row for row; only `Edition.created_at` differs), then written by the
-bulk writer (`survey.demo.bulk_writer`). The whole write is one transaction: a failed seed
-leaves nothing behind. Last, the edition's wide analysis snapshot is stored from the answers
+bulk writer (`survey.demo.bulk_writer`). The whole write is one transaction (or, beside a
+serving app, many short ones): a failed seed leaves nothing behind. Last, the edition's wide analysis snapshot is stored from the answers
 in hand (`survey.fieldwork.answers.store_analysis_snapshot`).
 
 `survey.demo.worker.EditionInBackground` generates an edition in a worker process, so that
@@ -73,6 +73,8 @@ def seed_edition(
     questionnaires: dict | None = None,
     generated=None,
     durable: bool = True,
+    alone: bool = False,
+    short_transactions: bool = False,
 ) -> SeedSummary:
     """Build the demo edition `year` into the database at `url`.
 
@@ -92,6 +94,13 @@ def seed_edition(
             run` on an empty folder): the load skips SQLite's disk syncs on its own
             connection, so a power cut during the seed could cost the whole file; the app's
             connections keep their settings. No effect on PostgreSQL.
+        alone: nothing else has the database open during the seed (`wijkprofiel demo run`
+            on an empty folder, before it serves): SQLite loads it with its rollback
+            journal in memory, writing each page once (`survey.demo.bulk_writer`).
+        short_transactions: the app serves from the same SQLite database: commit every
+            quarter second and pause, so that the app's writes wait well under a second
+            for the lock. The edition then appears as it is written, and a failed seed
+            deletes what it had written.
     Returns:
         a `SeedSummary`.
     Raises:
@@ -122,7 +131,7 @@ def seed_edition(
             f"{storage.display_url(url)}: edition {year} already exists; "
             "use --replace to delete it and seed again"
         )
-    references = _references(engine) if exists is not None else {}
+    references = _references(engine) if exists is not None or short_transactions else {}
 
     if generated is None:
         edition = generate_edition(seed, scale, year, questionnaires, bar)
@@ -136,7 +145,8 @@ def seed_edition(
             bar.part(stage, 1.0)
     clock.seconds.update(edition.seconds)
 
-    writer = BulkWriter.open(engine, backend, durable)
+    writer = BulkWriter.open(engine, backend, durable, alone=alone,
+                             short_transactions=short_transactions, references=references)
     try:
         edition_id, areas_added = _write_design(writer, exists, references, edition, bar,
                                                 clock)

@@ -4,8 +4,9 @@ demo run` generates its second edition on the other core while the first is writ
 The worker is a fresh interpreter running this module (`python -m survey.demo.worker SEED
 SCALE YEAR`), not a fork: the caller holds database connections and threads that a forked
 child must not share, and multiprocessing's spawn would re-import the caller's main script.
-The edition comes back pickled on the worker's stdout (pickled as soon as it is generated);
-its errors go to its stderr and are raised in the caller.
+The edition comes back pickled on the worker's stdout, streamed: the worker pickles into the
+pipe while the caller unpickles from it, so neither holds the whole pickle (hundreds of
+megabytes) beside the edition; its errors go to its stderr and are raised in the caller.
 """
 
 import pickle
@@ -39,14 +40,14 @@ class EditionInBackground:
         if self._taken:
             raise RuntimeError(f"demo edition {self.year} was taken from its worker already")
         self._taken = True
-        payload = self._process.stdout.read()
+        try:
+            edition = pickle.load(self._process.stdout)
+        except Exception:  # noqa: BLE001 (it failed before or while sending: said below)
+            edition = None
         self._process.stdout.close()
         code = self._process.wait()
-        try:
-            edition = pickle.loads(payload) if code == 0 else None
-        except (EOFError, pickle.UnpicklingError):
+        if code != 0:
             edition = None
-        del payload
         if not isinstance(edition, GeneratedEdition):
             self._errors.seek(0)
             said = self._errors.read().decode("utf-8", "replace").strip()
@@ -72,11 +73,9 @@ def main(argv):
     except Exception:
         traceback.print_exc()
         return 1
-    # pickled before the caller asks for it (while it writes its own edition), so that it
-    # only has to read and unpickle
-    payload = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
-    del edition
-    sys.stdout.buffer.write(payload)
+    # streamed into the pipe as the caller reads it (a pickle held whole took hundreds of
+    # megabytes in both processes)
+    pickle.dump(edition, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
     return 0
 

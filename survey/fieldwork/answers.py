@@ -206,13 +206,18 @@ def analysis_frame(db, edition_year: int | None = None,
     rows = pd.Index(wide.unit_ids).get_indexer(units["sample_unit_id"].astype(str))
     if questionnaires is None:
         questionnaires = load_all()
-    # every unit is in the snapshot just brought up to date; columns are cut from one
-    # column-major copy
-    codes = np.asfortranarray(wide.codes[rows]) if len(rows) else wide.codes[:0]
+    # every unit is in the snapshot just brought up to date, usually in the same order (both
+    # by unit id); the columns are cut from one transposed copy, a variable per row
+    if len(rows) == len(wide.unit_ids) and np.array_equal(rows, np.arange(len(rows))):
+        codes = wide.codes
+    else:
+        codes = wide.codes[rows]
+    by_variable = np.ascontiguousarray(codes.T)
+    index = {name: j for j, name in enumerate(wide.variables)}
     columns = {}
     for name in questionnaire_order(wide.variables, questionnaires):
-        j = wide.variables.index(name)
-        columns[name] = pd.Categorical.from_codes(codes[:, j], wide.categories[j], validate=False)
+        j = index[name]
+        columns[name] = pd.Categorical.from_codes(by_variable[j], wide.categories[j], validate=False)
     answers = pd.DataFrame(columns, index=pd.RangeIndex(len(units)))
     return pd.concat([units.astype(_FRAME_TYPES), answers], axis=1)
 

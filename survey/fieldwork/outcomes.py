@@ -12,8 +12,8 @@ returned, on the day given.
 A batch comes as a CSV file (or an Excel workbook, read by `weighting.tables`) with the columns `kenmerk`, `code` or `sample_unit_id`,
 `outcome` and, optionally, `date` (25-03-2024) and `note`; it is stored whole or not at all.
 
-The messages are for the coordinator's pages: Dutch msgids, translated through the Babel
-catalogues in the page's language (`gettext` outside a request gives the Dutch).
+The messages are for the coordinator's pages: Dutch msgids through the Babel catalogues, so
+Dutch on the staff pages (which are Dutch whatever the browser asks) and outside a request.
 """
 
 import re
@@ -133,6 +133,9 @@ def record(db, reference: str, outcome: str, *, recorded_by: str, note: str | No
         OutcomeError when the outcome is unknown, no unit matches, or the unit has completed
         or was screened out.
     """
+    if not outcome.strip():  # an empty cell of a batch file
+        raise OutcomeError(gettext("leeg; kies een uitkomst: %(choices)s",
+                                   choices=", ".join(aapor.OUTCOMES)), column="outcome")
     if outcome not in aapor.OUTCOMES:
         raise OutcomeError(gettext("uitkomst %(outcome)s bestaat niet; kies een van "
                                    "%(choices)s", outcome=repr(outcome),

@@ -90,15 +90,17 @@ def read_edition(db, edition_id: int, conditions, unit_ids, stamps, source=None)
     position = pd.Index(stored.unit_ids).get_indexer(ids)
     valid = position >= 0
     valid[valid] = stored.stamps[position[valid]] == stamps[valid]
+    if valid.all() and len(ids) == len(stored.unit_ids):
+        return stored  # no unit new, changed or gone: the usual case, with no copy made
     kept = stored.take(position[valid])
     new_ids = ids[~valid]
-    if len(new_ids) == 0 and len(kept.unit_ids) == len(stored.unit_ids):
-        return stored
     # a few thousand units at a time, so that a first build holds no more than that many
     # units' answers as text (all 4.5 million at once took a gigabyte)
     merged, new_stamps = kept, stamps[~valid]
     if source is not None and len(new_ids):
-        merged = _merge(merged, source(new_ids, new_stamps))
+        fresh = source(new_ids, new_stamps)
+        # a first build has nothing to merge with (merging copies the whole table)
+        merged = fresh if len(merged.unit_ids) == 0 else _merge(merged, fresh)
         new_ids = new_ids[:0]
     for start in range(0, len(new_ids), BUILD_UNITS):
         chunk = new_ids[start:start + BUILD_UNITS]
@@ -114,25 +116,48 @@ def read_edition(db, edition_id: int, conditions, unit_ids, stamps, source=None)
 def from_long(ids, stamps, units, variables, values) -> WideAnswers:
     """The wide answers of units `ids` (sorted) from long answer columns held in memory (one
     entry per stored answer: unit id, variable, text or None); answers of other units are
-    ignored. The same table as pivoting those rows from the database, built with one sort
-    instead of a query per few hundred units."""
+    ignored. The same table as pivoting those rows from the database, built by hashing each
+    column once instead of a query per few hundred units.
+
+    Units, variables and texts are factorised over the whole columns (a few million entries,
+    but only thousands of distinct values), so the per-variable work (sorting a variable's
+    texts) runs on the distinct (variable, text) pairs, not on the answers."""
     ids = np.asarray(ids, dtype=str)
-    rows = pd.Index(ids).get_indexer(np.asarray(units, dtype=object))
+    unit_codes, unit_names = pd.factorize(np.asarray(units, dtype=object))
+    # the distinct units looked up once; an answer's row follows from its unit's code
+    rows = pd.Index(ids, dtype=object).get_indexer(unit_names)[unit_codes] if len(unit_names) \
+        else np.zeros(0, dtype=np.int64)
+    variables = np.asarray(variables, dtype=object)
+    values = np.asarray(values, dtype=object)
     kept = rows >= 0
-    rows = rows[kept]
-    variables = np.asarray(variables, dtype=object)[kept]
-    values = np.asarray(values, dtype=object)[kept]
-    variable_codes, names = pd.factorize(variables, sort=True)
-    order = np.argsort(variable_codes, kind="stable")
-    bounds = np.searchsorted(variable_codes[order], np.arange(len(names) + 1))
-    codes = np.full((len(ids), len(names)), -1, dtype=np.int32)
+    if not kept.all():
+        rows, variables, values = rows[kept], variables[kept], values[kept]
+    variable_codes, names = pd.factorize(variables)
+    # the variables sorted, as `_assemble` orders them (sorting the few hundred names, not
+    # the millions of codes: `factorize(sort=True)` cost more than the hashing)
+    by_name = np.argsort(np.asarray(names, dtype=str), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(names))
+    variable_codes, names = rank[variable_codes], np.asarray(names, dtype=object)[by_name]
+    # a NULL answer is no answer (-1), as in `_assemble`
+    value_codes, texts = pd.factorize(values)
+    stride = len(texts) + 1
+    pair_codes, pairs = pd.factorize(variable_codes.astype(np.int64) * stride + value_codes + 1)
+    pair_variable, pair_value = pairs // stride, pairs % stride - 1
+    # per variable, its texts sorted (as `_assemble` sorts them): a code per pair
+    pair_code = np.full(len(pairs), -1, dtype=np.int32)
     categories = []
+    by_variable = np.argsort(pair_variable, kind="stable")
+    bounds = np.searchsorted(pair_variable[by_variable], np.arange(len(names) + 1))
     for j in range(len(names)):
-        members = order[bounds[j]:bounds[j + 1]]
-        # a NULL answer is no answer (-1), as in `_assemble`; the texts sorted, as there
-        value_codes, texts = pd.factorize(values[members], sort=True)
-        categories.append([str(text) for text in texts])
-        codes[rows[members], j] = value_codes
+        members = by_variable[bounds[j]:bounds[j + 1]]
+        members = members[pair_value[members] >= 0]
+        member_texts = [str(texts[k]) for k in pair_value[members]]
+        order = sorted(range(len(members)), key=member_texts.__getitem__)
+        categories.append([member_texts[k] for k in order])
+        pair_code[members[order]] = np.arange(len(order), dtype=np.int32)
+    codes = np.full((len(ids), len(names)), -1, dtype=np.int32)
+    codes[rows, variable_codes] = pair_code[pair_codes]
     return WideAnswers(ids, np.asarray(stamps, dtype=str), [str(name) for name in names],
                        categories, codes)
 

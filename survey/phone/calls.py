@@ -221,9 +221,11 @@ def record_call(db, unit_id: str, outcome: str, *, interviewer: str, at: datetim
         CallError for an unknown outcome, an appointment without a time (or in the past), or a
         unit that may not be called (completed, paper received, refused, ...).
     """
+    choices = ", ".join(OUTCOMES[o].lower() for o in RECORDED_BY_HAND)
+    if not outcome.strip():  # the form sent without one ticked
+        raise CallError(f"Kies een uitkomst van het gesprek: {choices}.")
     if outcome not in RECORDED_BY_HAND:
-        raise CallError(f"Uitkomst {outcome!r} bestaat niet; kies een van: "
-                        f"{', '.join(OUTCOMES[o] for o in RECORDED_BY_HAND)}.")
+        raise CallError(f"Uitkomst {outcome!r} bestaat niet; kies een van: {choices}.")
     unit = db.get(SampleUnit, unit_id)
     if unit is None:
         raise CallError(f"Geen steekproefeenheid {unit_id!r}.")

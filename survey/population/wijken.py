@@ -7,7 +7,6 @@ is read by `weighting.tables`, the reader of every import; every problem is repo
 column.
 """
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -59,9 +58,7 @@ def load_wijken(path=None) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(path, "file not found; expected the CBS wijken table (CSV)")
     read = tables.read_path(path, source=str(path))
-    read.first_error()
-    for notice in read.notices:  # a Windows-1252 file
-        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    read.warn_then_check()  # a Windows-1252 file warns, a row too long raises
     raw = read.data.set_axis(read.headers, axis=1).astype("str")
     rows = read.row_numbers
 

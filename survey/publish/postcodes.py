@@ -10,7 +10,6 @@ with `wijkprofiel publish --postcodes FILE` (for example from CBS's "postcode-hu
 aggregated to PC4 and wijk).
 """
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -39,9 +38,7 @@ def read_postcodes(path: Path, areas: pd.DataFrame) -> pd.DataFrame:
         raise InputError(path, "file not found; expected a PC4 -> wijk table (CSV with columns "
                                "postcode and wijk_code)")
     read = tables.read_path(path, source=str(path))
-    read.first_error()
-    for notice in read.notices:  # a Windows-1252 file
-        warnings.warn(notice, tables.ReadNotice, stacklevel=2)
+    read.warn_then_check()  # a Windows-1252 file warns, a row too long raises
     header = [h.lower() for h in read.headers]
     for column in ("postcode", "wijk_code"):
         if column not in header:

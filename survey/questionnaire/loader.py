@@ -8,6 +8,13 @@ The YAML is parsed with the start line of every mapping and list item kept
 in conditions and indicators) are checked by `survey.questionnaire.references`, which
 `parse` and `load_questionnaire` run too, so what they return is sound.
 
+Parsing and checking the two questionnaires takes about half a second, on every command that
+needs them (the report, each worker of the web app). `load_questionnaire` therefore keeps what
+it built from a file in `questionnaires/` in `instance/cache/questionnaires/`, under a digest
+of the file's bytes, its path, the schema and the source of every module that reads, checks or
+builds it (`_code_digest`): a changed questionnaire, schema or loader misses the cache and is
+checked again, so the cache is never stale; a cache that cannot be read or written is ignored.
+
 >>> q = load_questionnaire("questionnaires/veiligheidsmonitor.yaml")   # doctest: +SKIP
 >>> q.page("buurt-oordeel").questions[0].variable                     # doctest: +SKIP
 'buurt_cijfer'
@@ -15,15 +22,20 @@ in conditions and indicators) are checked by `survey.questionnaire.references`, 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 from pathlib import Path
 
 from survey.errors import InputError, QuestionnaireError
-from survey.paths import QUESTIONNAIRES_DIR
+from survey.paths import PROJECT_ROOT, QUESTIONNAIRES_DIR
 from survey.questionnaire.model import (GridRow, HistoryChange, HistoryEntry, Indicator,
                                         Option, Page, Question, Questionnaire, RoutingRule,
                                         Scale, Section)
 from survey.questionnaire.references import reference_problems
-from survey.questionnaire.schema import schema_problems
+from survey.questionnaire.schema import SCHEMA_PATH, schema_problems
 from weighting.yaml_lines import LineDict, plain, read_yaml
 
 __all__ = [
@@ -176,9 +188,75 @@ def parse(path) -> tuple[Questionnaire | None, list[QuestionnaireError]]:
 
 _cache: dict = {}
 
+CACHE_DIR = PROJECT_ROOT / "instance" / "cache" / "questionnaires"
+"""Where `load_questionnaire` keeps the questionnaires it built from files in `CACHED_FROM`."""
+CACHED_FROM = QUESTIONNAIRES_DIR
+_CACHE_FORMAT = 1
+# everything that decides what `parse` makes of a file; a change to any of them is a miss
+_BUILT_BY = (
+    *sorted(Path(__file__).parent.glob("*.py")),
+    PROJECT_ROOT / "weighting" / "yaml_lines.py",
+    PROJECT_ROOT / "weighting" / "yaml_schema.py",
+    PROJECT_ROOT / "weighting" / "safe_read.py",
+)
+
+
+def _code_digest() -> bytes:
+    """A digest of the schema and the loader's code (read each time: a few milliseconds)."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT} {sys.version_info[:2]}".encode())
+    for file in (SCHEMA_PATH, *_BUILT_BY):
+        digest.update(str(file.name).encode() + b"\0" + file.read_bytes())
+    return digest.digest()
+
+
+def _cache_file(path: Path, content: bytes) -> Path | None:
+    """The cache entry of a questionnaire file with this content, or None if it is not cached:
+    a file outside `CACHED_FROM` (tests' questionnaires in temporary folders), or named by a
+    relative path (the entry keeps the path it was loaded by)."""
+    if not path.is_relative_to(CACHED_FROM):
+        return None
+    digest = hashlib.sha256(_code_digest())
+    digest.update(str(path).encode() + b"\0" + content)
+    return CACHE_DIR / f"{path.stem}-{digest.hexdigest()[:40]}.pickle"
+
+
+def _from_cache(entry: Path | None) -> Questionnaire | None:
+    if entry is None:
+        return None
+    try:
+        with entry.open("rb") as file:
+            found = pickle.load(file)
+    except Exception:  # missing, unreadable, or written by other code: build it again
+        return None
+    return found if isinstance(found, Questionnaire) else None
+
+
+def _to_cache(entry: Path | None, questionnaire: Questionnaire) -> None:
+    """Write the entry whole or not at all (a temporary file renamed), and drop the entries
+    of the file's earlier contents."""
+    if entry is None:
+        return
+    written = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=entry.parent, suffix=".tmp", delete=False) as file:
+            written = Path(file.name)
+            pickle.dump(questionnaire, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, entry)
+        written = None
+        for old in entry.parent.glob(f"{entry.stem.rsplit('-', 1)[0]}-*.pickle"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only instance folder: no cache, the same questionnaires
+        return
+    finally:
+        if written is not None:
+            written.unlink(missing_ok=True)
+
 
 def load_questionnaire(path) -> Questionnaire:
-    """Load one questionnaire file, checked; cached by (path, modification time).
+    """Load one questionnaire file, checked; cached by (path, modification time) in this
+    process and by content in `CACHE_DIR`.
 
     Raises QuestionnaireError (file, line, what is wrong) for the first problem, mentioning how
     many more there are; `wijkprofiel questionnaire check` lists them all.
@@ -193,6 +271,15 @@ def load_questionnaire(path) -> Questionnaire:
         raise QuestionnaireError(path, "file not found") from None
     if key in _cache:
         return _cache[key]
+    try:
+        content = path.read_bytes()
+        entry = _cache_file(path, content)
+    except OSError:
+        content, entry = None, None
+    questionnaire = _from_cache(entry)
+    if questionnaire is not None:
+        _cache[key] = questionnaire
+        return questionnaire
     questionnaire, problems = parse(path)
     if problems:
         first = problems[0]
@@ -203,7 +290,16 @@ def load_questionnaire(path) -> Questionnaire:
                 line=first.line)
         raise first
     _cache[key] = questionnaire
+    if entry is not None and _unchanged(path, content):  # not edited while it was read
+        _to_cache(entry, questionnaire)
     return questionnaire
+
+
+def _unchanged(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
 
 
 _kind_cache: dict = {}
@@ -216,6 +312,8 @@ def is_questionnaire_file(path) -> bool:
     questionnaire, so that its error is reported rather than the file skipped."""
     path = Path(path)
     key = (str(path), path.stat().st_mtime_ns)
+    if key not in _kind_cache and _from_cache(_cache_file(path, path.read_bytes())) is not None:
+        _kind_cache[key] = True  # built from this very content before: a questionnaire
     if key not in _kind_cache:
         try:
             data = read_yaml(path)

@@ -5,6 +5,7 @@ wijk, weighting, method.
 Input is already estimated (see `survey.report.edition_report`); this module only formats.
 """
 
+import collections
 import functools
 import re
 from datetime import datetime
@@ -115,8 +116,16 @@ def _estimate_text(row) -> str:
     return f"{text}*" if bool(getattr(row, "indicative", False)) else text
 
 
+def _tuples(table: pd.DataFrame):
+    """`table.itertuples()`, the same named tuples, with each column converted in one go
+    (pandas converts the text columns value by value, which was most of the pages' time)."""
+    row = collections.namedtuple("Pandas", ["Index", *map(str, table.columns)], rename=True)
+    columns = [table.index.tolist()] + [table.iloc[:, k].tolist() for k in range(table.shape[1])]
+    return map(row._make, zip(*columns))
+
+
 def _rows(table, short=False):
-    for row in table.itertuples():
+    for row in _tuples(table):
         change, change_class = _change(row)
         yield {
             "label": _short_label(row.label) if short else row.label,
@@ -151,14 +160,24 @@ def _part_themes(config, part_column):
     return next(p.themes for p in config.parts if p.column == part_column)
 
 
-def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
+def _by_area(table: pd.DataFrame) -> dict:
+    """{(level, domain): the area's first row as a dict}."""
+    rows = {}
+    for row in table.to_dict("records"):
+        rows.setdefault((row["level"], row["domain"]), row)
+    return rows
+
+
+def _score_box(scores: pd.DataFrame | dict, level: str, domain: str, previous, config,
                flagged: str) -> dict | None:
     """The index, its two parts and their themes of one area, and the change of the flagged
-    score; `objective` is None when the area has no register values."""
-    match = scores[(scores["level"] == level) & (scores["domain"] == domain)]
-    if match.empty:
+    score; `objective` is None when the area has no register values. `scores`: the score
+    table, or its rows by area (`_by_area`: made once for all the areas of a report)."""
+    if isinstance(scores, pd.DataFrame):
+        scores = _by_area(scores)
+    row = scores.get((level, domain))
+    if row is None:
         return None
-    row = match.iloc[0]
 
     def cell(column):
         """(score, band class, 95% interval from the index replicates or "")."""
@@ -185,7 +204,7 @@ def _score_box(scores: pd.DataFrame, level: str, domain: str, previous, config,
         box["change"] = "–" if pd.isna(change) else f"{change:+.0f}"
         box["flag"] = bool(row["flag_5_points"])
         box["moved"] = bool(row.get("moved_5_points", box["flag"]))
-        box["move_interval"] = _move_interval(row.to_dict(), flagged)
+        box["move_interval"] = _move_interval(row, flagged)
     return box
 
 
@@ -269,7 +288,8 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
                    if previous is not None else None)
     city_trend = [part_before.get(("stad", "Rotterdam")) if previous is not None else None,
                   part_now.get(("stad", "Rotterdam"))]
-    weights_by_area = area_weights.set_index(["level", "domain"])
+    weights_by_area = _by_area(area_weights)
+    scores_by_area = _by_area(scores)
 
     panel_sets = {}
     for level in ("gebied", "wijk"):
@@ -284,7 +304,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         panel_sets[level] = charts.AreaPanels(panels, trend_spec)
 
     def area_page(level, domain, subtitle):
-        w = weights_by_area.loc[(level, domain)] if (level, domain) in weights_by_area.index else None
+        w = weights_by_area.get((level, domain))
         return {
             "id": f"{level}-{_slug(domain)}", "level": level, "name": domain,
             "subtitle": subtitle,
@@ -293,7 +313,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
             "deff": _format(w["deff_kish"], "mean", 2) if w is not None else "–",
             "w_range": (f"{_format(w['weight_min'], 'mean')} – {_format(w['weight_max'], 'mean')}"
                         if w is not None else "–"),
-            "score": _score_box(scores, level, domain, previous, config, flagged_score),
+            "score": _score_box(scores_by_area, level, domain, previous, config, flagged_score),
             "chart": panel_sets[level].render(domain),
             "rows": area_rows.get((level, domain), []),
             "headline": headline_rows.get((level, domain)),
@@ -349,7 +369,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         "w_min": _format(row.weight_min, "mean"), "w_max": _format(row.weight_max, "mean"),
         "g_min": _format(row.g_min, "mean", 2), "g_max": _format(row.g_max, "mean", 2),
         "deff": _format(row.deff_kish, "mean", 2), "n_eff": _count(row.n_effective),
-    } for row in weight_summary.itertuples()]
+    } for row in _tuples(weight_summary)]
 
     html = _environment.get_template("report.html").render(
         title=title, edition=edition, previous=previous,
@@ -358,7 +378,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
         n_respondents=_count(fieldwork["completed_count"]),
         n_wijken=areas["wijk"].nunique(), n_gebieden=areas["gebied"].nunique(),
         fieldwork=fieldwork, city_rows=list(_rows(city)),
-        city_score=_score_box(scores, "stad", "Rotterdam", previous, config, flagged_score),
+        city_score=_score_box(scores_by_area, "stad", "Rotterdam", previous, config, flagged_score),
         city_headline=headline_rows.get(("stad", "Rotterdam")),
         rule=rule, flag_summary=_flag_summary_rows(flag_summary, rule),
         headline_charts=headline_charts, trend_chart=trend_chart, editions=editions,
@@ -393,7 +413,7 @@ def _flag_summary_rows(summary, rule):
     return [{"level": row.level, "tests": _count(row.tests), "flagged": _count(row.flagged),
              "raw": _count(row.raw_p_below_alpha),
              "chance": _dutch(row.expected_by_chance, 0), "suppressed": _count(row.suppressed)}
-            for row in summary.itertuples() if row.tests or row.suppressed]
+            for row in _tuples(summary) if row.tests or row.suppressed]
 
 
 def _flagged_name(flagged_score: str, config) -> str:

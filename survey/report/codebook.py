@@ -292,17 +292,19 @@ def codebook_table(variables: list[Variable], year: int) -> pd.DataFrame:
 def fingerprint(frame: pd.DataFrame, weights: np.ndarray, questionnaires: dict,
                 year: int) -> str:
     """What the edition's files are made of: the answers and design columns, the weights, and
-    the questionnaire files (their text, so a changed label counts too)."""
+    the questionnaire files (their text, so a changed label counts too). The same answers give
+    the same digest as text or as Categoricals, whatever categories no one gave."""
     digest = hashlib.sha256(f"{FILES_FORMAT} {year} {list(frame.columns)}".encode())
-    for name in frame.columns[len(UNIT_COLUMNS):]:
-        # the same answers give the same digest as text or as Categoricals
-        column = frame[name]
+    for _, column in frame.iloc[:, len(UNIT_COLUMNS):].items():
         values = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
         codes, categories = _used_codes(values)
         digest.update(codes.tobytes())
-        digest.update("\x1f".join(map(str, categories)).encode())
-    for name in frame.columns[:len(UNIT_COLUMNS)]:
-        digest.update(pd.util.hash_pandas_object(frame[name], index=False).to_numpy().tobytes())
+        digest.update("\x1f".join(map(str, categories)).encode() + b"\x1e")
+    for _, column in frame.iloc[:, :len(UNIT_COLUMNS)].items():
+        # each distinct value once, the rows as codes (hashing every text was the slow part)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        digest.update(np.asarray(codes, dtype=np.int64).tobytes())
+        digest.update("\x1f".join(map(repr, uniques.tolist())).encode() + b"\x1e")
     digest.update(np.ascontiguousarray(weights, dtype=float).tobytes())
     for questionnaire in sorted(questionnaires.values(), key=lambda q: q.id):
         digest.update(Path(questionnaire.path).read_bytes())
@@ -310,14 +312,18 @@ def fingerprint(frame: pd.DataFrame, weights: np.ndarray, questionnaires: dict,
 
 
 def _used_codes(values: pd.Categorical) -> tuple[np.ndarray, list]:
-    """The codes (int32, -1 = missing) and categories of `values` without its unused
-    categories: what `remove_unused_categories` gives, without its sort of every row."""
+    """The codes (-1 = missing; int16, or int32 for 32,768 categories or more) and categories
+    of `values` without its unused categories: what `remove_unused_categories` gives, without
+    its sort of every row."""
     codes = np.asarray(values.codes)
-    categories = values.categories
-    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
-    renumber = (np.cumsum(used) - 1).astype(np.int32)
-    return (np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1).astype(np.int32),
-            list(categories[used]))
+    categories = values.categories.tolist()
+    used = np.bincount(codes + 1, minlength=len(categories) + 1)[1:] > 0
+    kept = int(used.sum())
+    dtype = np.int16 if kept < 2**15 else np.int32
+    if kept == len(categories):
+        return codes.astype(dtype), categories
+    renumber = np.append(np.cumsum(used) - 1, -1).astype(dtype)  # code -1 picks the last
+    return renumber[codes], [c for c, u in zip(categories, used) if u]
 
 
 def write_edition_files(directory: Path, frame: pd.DataFrame, weights: pd.DataFrame,

@@ -26,14 +26,14 @@ from survey.fieldwork.answers import analysis_frame
 from survey.errors import WijkprofielError
 from survey.models import Edition
 from survey.questionnaire.loader import load_all
-from survey.report import change, codebook, indices, made_of, publication, series, tables
+from survey.report import change, codebook, indices, made_of, memory, publication, series, tables
 from survey.report.index_pages import write_index_pages
 from survey.report.publication import PublicationRule
 from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics, estimation
-from weighting.domain_estimates import domain_means
+from weighting.domain_estimates import means_by_level, ratios_by_level
 from weighting.design import Design
 from weighting.io import read_margin
 from weighting.safe_cells import spreadsheet_safe
@@ -172,25 +172,31 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     names = [name for name in definitions if frame[name].notna().any()]  # someone in the base
     ratios = [name for name in names if definitions[name][0].kind == "ratio"]
     one_pass = [name for name in names if name not in ratios]
-    values = frame[one_pass].to_numpy(dtype=float)
-    proportion = [definitions[name][0].kind == "proportion" for name in one_pass]
+    by_levels = [by for _, by in LEVELS]
+    # every level's means and proportions in one pass, and its ratios in another
+    # (weighting.domain_estimates): the same numbers as estimation.proportion(..., [1],
+    # ci="logit"), estimation.mean and `ratio_estimates` per indicator and level
+    empty = [None] * len(LEVELS)
+    means = (means_by_level(design, frame[one_pass].to_numpy(dtype=float), by_levels,
+                            proportion=[definitions[name][0].kind == "proportion" for name in one_pass],
+                            ci="logit", names=one_pass) if one_pass else empty)
+    below = [name + DENOMINATOR_SUFFIX for name in ratios]
+    rates = (ratios_by_level(design, frame[ratios].to_numpy(dtype=float),
+                             frame[below].to_numpy(dtype=float), by_levels,
+                             names=[f"{name}/{denominator}" for name, denominator in zip(ratios, below)])
+             if ratios else empty)
+    multipliers = np.array([float(definitions[name][0].multiplier) for name in ratios])
     tables, unweighted = [], []
-    for level, by in LEVELS:
+    for (level, by), mean_table, rate_table in zip(LEVELS, means, rates):
         unweighted.append(unweighted_means(frame, names, definitions, by).assign(level=level))
-        # the means and proportions of the level in one pass (weighting.domain_estimates),
-        # the same numbers as estimation.proportion(..., [1], ci="logit") / estimation.mean
-        # per indicator; the few ratios one by one
-        if one_pass:
-            table = domain_means(design, values, by=by, proportion=proportion, ci="logit",
-                                 names=one_pass)
+        for table, columns in ((mean_table, one_pass), (rate_table, ratios)):
+            if table is None:
+                continue
+            column = table.pop("column").to_numpy()
+            if columns is ratios:
+                _scale_ratio(table, multipliers[column])
             table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
-            table["indicator"] = np.asarray(one_pass, dtype=object)[table.pop("column").to_numpy()]
-            table["level"] = level
-            tables.append(table)
-        for name in ratios:
-            table = ratio_estimates(design, name, definitions[name][0], by)
-            table = table.rename(columns={by: "domain"}) if by else table.assign(domain="Rotterdam")
-            table["indicator"] = name
+            table["indicator"] = np.asarray(columns, dtype=object)[column]
             table["level"] = level
             tables.append(table)
     return indicator_rows(pd.concat(tables, ignore_index=True),
@@ -222,12 +228,17 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
 def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
     """A ratio indicator (counts over counts) per domain of `by`, times its multiplier."""
     table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+    _scale_ratio(table, indicator.multiplier)
+    return table
+
+
+def _scale_ratio(table: pd.DataFrame, multiplier) -> None:
+    """A ratio's estimate, standard error and interval times its multiplier (e.g. per 100)."""
     for column in ("estimate", "se", "ci_low", "ci_high"):
-        table[column] = table[column] * indicator.multiplier
+        table[column] = table[column] * multiplier
     # a rate is never negative, so neither is its lower bound (the Wald interval of a small
     # wijk would reach below zero)
     table["ci_low"] = table["ci_low"].clip(lower=0.0)
-    return table
 
 
 def indicator_rows(estimates: pd.DataFrame, unweighted: pd.DataFrame, names: list,
@@ -252,13 +263,14 @@ def indicator_rows(estimates: pd.DataFrame, unweighted: pd.DataFrame, names: lis
 
 
 def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs: dict, register,
-                      replicates: int) -> pd.DataFrame:
+                      replicates: int, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Standard error and 95% interval of every index, part and theme score (all three
     indices) per area: `replicates` Rao-Wu bootstrap replicates of the edition's design (seeded
     with the edition year, so a report is reproducible), raked per replicate as the weights
     were, every indicator an index reads re-estimated per replicate, and the score computation
     (`indices.all_scores`, clipping included) run on each as a black box
-    (`weighting.score_uncertainty`)."""
+    (`weighting.score_uncertainty`). `scores`: the edition's `indices.all_scores`, if made
+    already."""
     design = with_replicates(estimates.design, "bootstrap", replicates, seed=estimates.year)
     # only the indicators the indices read (by questionnaire id or by label): the replicate work
     # is per indicator and per call of the score computation
@@ -281,7 +293,8 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs:
     stacked_register = None if register is None else stack_areas(register, design.replicates.count)
     return score_uncertainty(table, keys, thetas, design.replicates,
                              lambda t: indices.all_scores(t, configs, register)[columns],
-                             stacked_fn=lambda t: indices.all_scores(t, configs, stacked_register)[columns])
+                             stacked_fn=lambda t: indices.all_scores(t, configs, stacked_register)[columns],
+                             full=None if scores is None else scores[columns])
 
 
 def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
@@ -443,6 +456,16 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
     weights.csv, diagnostics.csv, collapsed_cells.csv, margins/, plan.yaml, and per edition
     editions/YEAR/answers.sav, codebook.html and codebook.csv.
     """
+    # freed arrays kept for the next ones while the report computes (`survey.report.memory`)
+    with memory.freed_memory_kept():
+        return _build_edition_report(db, out_dir, year=year, previous=previous, compare=compare,
+                                     pdf=pdf, register=register,
+                                     previous_register=previous_register, published=published,
+                                     rule=rule)
+
+
+def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, register,
+                          previous_register, published, rule) -> EditionReport:
     started = time.perf_counter()
     storage.require_fieldwork_tables(db)
     with db.begin():
@@ -487,7 +510,8 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
     if rule.index_replicates:
         clock_u = time.perf_counter()
         definitions = {i.id: i for q in questionnaires.values() for i in q.indicators}
-        uncertainty = {y: index_uncertainty(e, definitions, configs, registers.get(y), rule.index_replicates)
+        uncertainty = {y: index_uncertainty(e, definitions, configs, registers.get(y), rule.index_replicates,
+                                            scores[y])
                        for y, e in editions.items()}
         seconds["index uncertainty"] = time.perf_counter() - clock_u
     flagged = change.flagged_score(scores, year, previous, config)

@@ -17,7 +17,7 @@ from weighting.scores import aggregate_scores, index_change, indicator_scores, r
 COUNTS = ("indicators_used", "register_used")
 
 
-def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
+def survey_values(indicators: pd.DataFrame, config, coded=None) -> pd.DataFrame:
     """The questionnaire estimates an index needs, wide: one row per (level, domain), one column
     per indicator of `config` measured by the survey (percentages as 0-100). An indicator with
     `survey: <id>` takes the estimate of that questionnaire indicator; one without takes the
@@ -26,16 +26,16 @@ def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
     Areas by level, then domain, each in order of appearance; where several rows give a column,
     the first with a value; rows and columns without any value left out (as a pivot table of the first values).
     Built with codes rather than a pivot: the index intervals call it on a table of every
-    replicate (hundreds of thousands of rows)."""
-    column = _matched_columns(indicators, config)
+    replicate (hundreds of thousands of rows). `coded`: the table's `Coded`, to share its
+    factorised text columns between the indices."""
+    coded = Coded(indicators) if coded is None else coded
+    column = _matched_columns(coded, config)
     # a row without an area (missing level or domain) has no cell, as in a pivot
-    keep = (column >= 0) & indicators["level"].notna().to_numpy() & indicators["domain"].notna().to_numpy()
-    kind, kinds = _codes(indicators["kind"])
-    scale = np.where(np.asarray(kinds, dtype=object) == "proportion", 100.0, 1.0)
-    values = indicators["estimate"].to_numpy(dtype=float)[keep] * scale[kind[keep]]
+    keep = (column >= 0) & (coded("level")[0] >= 0) & (coded("domain")[0] >= 0)
+    values = coded.scaled_estimates()[keep]
     # rows ordered as the pivot orders them: by level, then domain, each in order of appearance
-    level, levels = _codes(indicators["level"], keep)
-    domain, domains = _codes(indicators["domain"], keep)
+    level, levels = _codes(coded("level"), keep)
+    domain, domains = _codes(coded("domain"), keep)
     pair, row = np.unique(level.astype(np.int64) * len(domains) + domain, return_inverse=True)
     rows = pd.MultiIndex.from_arrays([levels[pair // len(domains)], domains[pair % len(domains)]],
                                      names=["level", "domain"])
@@ -52,13 +52,34 @@ def survey_values(indicators: pd.DataFrame, config) -> pd.DataFrame:
                         columns=pd.Index(np.asarray(names, dtype=object)[columns[has_column]], name="column"))
 
 
-def _codes(series: pd.Series, keep=None) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, values) of `series` (of its rows in `keep`), values in order of appearance:
-    factorised once, so that the text is never copied per row."""
-    codes, uniques = pd.factorize(series)
-    uniques = np.asarray(uniques, dtype=object)
-    if keep is None:
-        return codes, uniques
+class Coded:
+    """An indicator table's text columns, each factorised once (codes, values in order of
+    appearance; code -1 where missing): the three indices read the same columns."""
+
+    def __init__(self, indicators: pd.DataFrame):
+        self.indicators = indicators
+        self._columns = {}
+        self._scaled = None
+
+    def __call__(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._columns:
+            codes, uniques = pd.factorize(self.indicators[column])
+            self._columns[column] = (codes, np.asarray(uniques, dtype=object))
+        return self._columns[column]
+
+    def scaled_estimates(self) -> np.ndarray:
+        """Every row's estimate, a proportion as a percentage (0-100)."""
+        if self._scaled is None:
+            kind, kinds = self("kind")
+            scale = np.where(kinds == "proportion", 100.0, 1.0)
+            self._scaled = self.indicators["estimate"].to_numpy(dtype=float) * scale[kind]
+        return self._scaled
+
+
+def _codes(coded: tuple, keep) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values) of a factorised column's rows in `keep`, values in order of appearance
+    among them: the text is never copied per row."""
+    codes, uniques = coded
     codes, seen = pd.factorize(codes[keep])
     return codes, uniques[seen]
 
@@ -67,25 +88,26 @@ def _index_columns(config) -> list:
     return list(dict.fromkeys(i.column for i in config.indicators))
 
 
-def _matched_columns(indicators: pd.DataFrame, config) -> np.ndarray:
+def _matched_columns(coded: Coded, config) -> np.ndarray:
     """Per row, the position in `_index_columns(config)` of its index column (by questionnaire
     id, else by label), or -1."""
     position = {name: k for k, name in enumerate(_index_columns(config))}
     by_id = {i.survey: position[i.column] for i in config.indicators if i.survey}
     by_label = {i.column: position[i.column] for i in config.indicators
                 if not i.survey and i.register is None}
-    ids, id_values = _codes(indicators["indicator"])
-    labels, label_values = _codes(indicators["label"])
+    ids, id_values = coded("indicator")
+    labels, label_values = coded("label")
     # code -1 (a missing id or label) matches nothing
     from_id = np.array([by_id.get(v, -1) for v in id_values] + [-1], dtype=np.int64)[ids]
     from_label = np.array([by_label.get(v, -1) for v in label_values] + [-1], dtype=np.int64)[labels]
     return np.where(from_id >= 0, from_id, from_label)
 
 
-def index_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFrame:
+def index_values(indicators: pd.DataFrame, config, register=None, coded=None) -> pd.DataFrame:
     """Every indicator value of `config` per (level, domain): survey estimates and, from
-    `register` (indexed by (level, domain)), the register indicators; what neither gives is NaN."""
-    wide = survey_values(indicators, config)
+    `register` (indexed by (level, domain)), the register indicators; what neither gives is NaN.
+    `coded`: the table's `Coded` (see `survey_values`)."""
+    wide = survey_values(indicators, config, coded)
     if register is not None:
         objective = [i.column for i in config.register_indicators if i.column in register.columns]
         wide = wide.drop(columns=[c for c in objective if c in wide.columns])
@@ -96,13 +118,16 @@ def index_values(indicators: pd.DataFrame, config, register=None) -> pd.DataFram
 def index_scores(values: pd.DataFrame, config) -> pd.DataFrame:
     """Unrounded theme, part and index scores of one index from its indicator values, with the
     number of subjective (`indicators_used`) and objective (`register_used`) values per row."""
-    scores = aggregate_scores(indicator_scores(values, config, source="indicator estimates"),
-                              config, rounded=False)
+    indicator = indicator_scores(values, config, source="indicator estimates")
+    # the means over themes and parts on plain row numbers: the same numbers, without the cost
+    # of carrying the (level, domain) labels through every step
+    plain = pd.RangeIndex(len(values))
+    scores = aggregate_scores(indicator.set_axis(plain), config, rounded=False)
     for name, kind in zip(COUNTS, ("subjectief", "objectief")):
         part = config.part(kind)
         columns = [i.column for i in config.part_indicators(part.column)] if part else []
-        scores[name] = values[columns].notna().sum(axis=1)
-    return scores
+        scores[name] = np.count_nonzero(values[columns].notna().to_numpy(), axis=1)
+    return scores.set_axis(values.index)
 
 
 def all_scores(indicators: pd.DataFrame, configs: dict, register=None) -> pd.DataFrame:
@@ -110,8 +135,9 @@ def all_scores(indicators: pd.DataFrame, configs: dict, register=None) -> pd.Dat
     counts `indicators_used` and `register_used` are the Veiligheidsindex's, and per index as
     `<index> indicators_used` / `<index> register_used`."""
     frames = []
+    coded = Coded(indicators)
     for position, (name, config) in enumerate(configs.items()):
-        scores = index_scores(index_values(indicators, config, register), config)
+        scores = index_scores(index_values(indicators, config, register, coded), config)
         if position:
             scores = scores.rename(columns={c: f"{name} {c}" for c in COUNTS})
         frames.append(scores)

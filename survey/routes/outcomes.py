@@ -21,7 +21,6 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
-from survey.i18n import DEFAULT_LANGUAGE, current_language
 from survey.models import PaperRequest, SampleUnit
 from survey.routes.staff import register_error_pages
 from survey.sampling.messages_nl import dutch
@@ -59,12 +58,6 @@ class BatchForm(FlaskForm):
     batch = FileField("CSV-bestand", validators=[FileRequired("Kies een CSV-bestand.")])
 
 
-def _shown(text: str) -> str:
-    """A message of the table reader or the date parser (English, the command line's words)
-    in the page's language: Dutch on a Dutch page (`messages_nl`)."""
-    return dutch(text) if current_language() == DEFAULT_LANGUAGE else text
-
-
 def _input_error(exc: InputError) -> str:
     """A bad batch file as the page says it: file, row and column, then what is wrong, and
     that nothing was stored."""
@@ -74,7 +67,7 @@ def _input_error(exc: InputError) -> str:
     if exc.column is not None:
         where = gettext("%(where)s, kolom '%(column)s'", where=where, column=exc.column)
     return gettext("%(where)s: %(what)s Er is niets vastgelegd.", where=where,
-                   what=_shown(str(exc.detail)))
+                   what=dutch(str(exc.detail)))
 
 
 def _page(form, batch_form, error=None, status=200):
@@ -142,7 +135,7 @@ def record_batch():
     except InputError as exc:
         return _page(OutcomeForm(), batch_form, status=400, error=_input_error(exc))
     for notice in table.notices:
-        flash(_shown(notice))
+        flash(dutch(notice))
     for unit_id, outcome, disposition in summary:
         audit.record("record_outcome", target=unit_id, detail=f"{outcome} -> {disposition} ({name})")
     flash(f"{len(summary)} uitkomsten uit {name} vastgelegd.")

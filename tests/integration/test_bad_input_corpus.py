@@ -121,6 +121,31 @@ def test_windows_1252_data_and_margins_are_read_as_every_import_reads_them(tmp_p
             assert "café" in handle.read()
 
 
+def test_a_windows_1252_file_is_told_even_when_a_later_error_stops_the_plan(tmp_path):
+    """The data is read as Windows-1252 (a warning), then the margin has no `total` column
+    (an error): the statistician sees both, the warning first."""
+    work, plan = weighting_case(tmp_path, "data_latin1.csv")
+    plan.write_text(plan.read_text(encoding="utf-8").replace("margin_sex.csv", "margin_no_total.csv"),
+                    encoding="utf-8")
+    result = run_cli(["weight", plan])
+    error = assert_clean_failure(result, "margin_no_total.csv", ["no column 'total'"])
+    warning = (f"warning: {work / 'data_latin1.csv'} is not UTF-8 (row 2 has byte 0xe9); it was "
+               "read as Windows-1252")
+    assert warning in result.output
+    assert result.output.index(warning) < result.output.index(error)
+
+
+def test_a_windows_1252_file_with_a_row_too_long_tells_both(tmp_path):
+    """The reader's own error (a row with more values than the header) comes after its
+    encoding warning, which is not swallowed by it."""
+    work, plan = weighting_case(tmp_path, "data_latin1.csv")
+    (work / "data_latin1.csv").write_bytes("id,sex,dw,cijfer,opmerking\n1,man,10,7.5,café\n"
+                                           "2,vrouw,10,8,,9\n".encode("cp1252"))
+    result = run_cli(["weight", plan])
+    assert_clean_failure(result, "data_latin1.csv", ["row 3", "6 values where the header has 5 columns"])
+    assert "it was read as Windows-1252" in result.output
+
+
 def test_formulas_in_the_data_are_written_as_text(tmp_path):
     """weights.csv repeats the data's columns (with `data: db`, the open answers): a cell
     starting with = + - @ gets an apostrophe; numbers stay numbers."""

@@ -396,3 +396,13 @@ def test_the_series_starts_in_2014_with_the_police_break_and_the_targets(report_
     assert targets["baseline_edition"].eq(2022).all() and targets["latest_edition"].eq(2024).all()
     assert targets["latest"].notna().all() and targets["se"].gt(0).all()
     assert "Collegedoelen" in html and "nog te gaan" in html
+
+
+def test_a_published_folder_that_does_not_exist_stops_the_report(tmp_path):
+    """A mistyped --published would otherwise leave the published editions out of the series
+    without a word."""
+    result = CliRunner().invoke(main, ["report", "--no-pdf", "--out", str(tmp_path / "out"),
+                                       "--published", str(tmp_path / "gepubliceerd")])
+    assert result.exit_code == 2
+    assert "'--published'" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "out").exists()

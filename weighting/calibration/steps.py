@@ -147,7 +147,10 @@ class RakingStep(Step):
                 seen = sum(transfer[j][k] @ A[k] for k in range(M))
                 A[j] = A[j] + (B[j] - seen) / self.cell_count[j][:, None]
         per_pattern = sum(self.factors[k][:, None] * (gather[k] @ A[k]) for k in range(M))
-        out = X - self.w0[:, None] * per_pattern[self.pattern]
+        # X - w0 * per_pattern[pattern], in one n x K array
+        out = np.take(per_pattern, self.pattern, axis=0)
+        np.multiply(out, self.w0[:, None], out=out)
+        np.subtract(X, out, out=out)
         return out[:, 0] if x.ndim == 1 else out
 
     def recalibrate(self, W):
@@ -155,9 +158,12 @@ class RakingStep(Step):
         the replicates in the same loop)."""
         Wu = _rows_to(self.pattern, W, self.P)
         Wu0 = Wu.copy()
+        # the patterns -> cells sums of each margin, made once for all passes
+        to_cells = [sp.csr_matrix((np.ones(self.P), (pc, np.arange(self.P))), shape=(K, self.P))
+                    for pc, K in zip(self.pcells, self.Ks)]
         for _ in range(self.passes):
-            for pc, pop, K in zip(self.pcells, self.pops, self.Ks):
-                Wu = Wu * _safe_factor(pop[:, None], _rows_to(pc, Wu, K))[pc]
+            for pc, pop, summed in zip(self.pcells, self.pops, to_cells):
+                Wu = Wu * _safe_factor(pop[:, None], np.asarray(summed @ Wu))[pc]
         return W * _safe_factor(Wu, Wu0)[self.pattern]
 
     def residualize_direct(self, x):

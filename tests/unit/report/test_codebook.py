@@ -73,6 +73,24 @@ def test_edition_files_are_rewritten_only_when_their_input_changed(coded, tmp_pa
     assert not paths[0].read_bytes().endswith(b" ")  # another answer: rewritten
 
 
+def test_unused_categories_keep_the_files_and_a_changed_design_column_rewrites(coded, tmp_path):
+    _, _, _, frame, vm = coded
+    questionnaires = {"veiligheidsmonitor": vm}
+    weights = pd.DataFrame({"weight": [20.0, 30.0, 40.0]})
+    paths = write_edition_files(tmp_path, frame, weights, questionnaires, 2024)
+    paths[0].write_bytes(paths[0].read_bytes() + b" ")
+    # categories no respondent gave (a snapshot keeps those of units since gone) change nothing
+    padded = _categorical(frame)
+    padded["buurt_cijfer"] = padded["buurt_cijfer"].cat.add_categories(["1", "99"])
+    write_edition_files(tmp_path, padded, weights, questionnaires, 2024)
+    assert paths[0].read_bytes().endswith(b" ")
+    moved = frame.assign(mode=["web", "web", "web"])
+    write_edition_files(tmp_path, moved, weights, questionnaires, 2024)
+    assert not paths[0].read_bytes().endswith(b" ")
+    read, _ = pyreadstat.read_sav(str(paths[0]))
+    assert len(read) == 3
+
+
 def test_single_choice_is_coded_in_option_order_with_dont_know_negative(coded):
     data, by_name, *_ = coded
     # options: zeer_tevreden 1, tevreden 2, neutraal 3, ontevreden 4, zeer_ontevreden 5;

@@ -11,7 +11,7 @@ import pytest
 from weighting import calibration, estimation
 from weighting.design import Design
 from weighting.errors import EstimationError
-from weighting.domain_estimates import domain_means
+from weighting.domain_estimates import domain_means, means_by_level, ratios_by_level
 from weighting.synthetic import synthetic_edition
 
 
@@ -113,3 +113,39 @@ def test_bad_shapes_and_methods_are_refused(raked):
         domain_means(raked, np.zeros((3, 2)))
     with pytest.raises(ValueError, match="ci"):
         domain_means(raked, np.zeros((raked.n, 1)), ci="beta")
+
+
+def test_all_levels_in_one_pass_are_each_levels_own_table(raked):
+    # what the levels share is done once; each level's table is domain_means's, bit for bit
+    values = raked.frame[COLUMNS].to_numpy(dtype=float)
+    levels = [None, "gebied", "wijk", ["gebied", "sex_by"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        together = means_by_level(raked, values, levels, proportion=PROPORTION, names=COLUMNS)
+        for by, table in zip(levels, together):
+            pd.testing.assert_frame_equal(
+                table, domain_means(raked, values, by=by, proportion=PROPORTION, names=COLUMNS))
+
+
+def test_ratios_in_one_pass_equal_estimation_s_ratio_bit_for_bit(raked):
+    frame = raked.frame
+    rng = np.random.default_rng(5)
+    below = rng.integers(0, 4, size=(raked.n, 2)).astype(float)
+    above = np.floor(below * rng.random((raked.n, 2)) * 1.5)
+    above[rng.random(raked.n) < 0.3, 0] = np.nan  # outside the first ratio's base
+    below[rng.random(raked.n) < 0.2, 1] = np.nan
+    below[(frame["gebied"] == frame["gebied"].iloc[0]).to_numpy(), 1] = np.nan  # a gebied without
+    levels = [None, "gebied", "wijk"]
+    data = raked.with_weights(raked.weights)
+    data.frame = frame.assign(a0=above[:, 0], b0=below[:, 0], a1=above[:, 1], b1=below[:, 1])
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        got = ratios_by_level(raked, above, below, levels, names=["a0/b0", "a1/b1"])
+    for by, table in zip(levels, got):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = pd.concat([estimation.ratio(data, f"a{k}", f"b{k}", by=by).assign(column=k)
+                                  for k in range(2)], ignore_index=True)
+        expected = expected[table.columns]
+        pd.testing.assert_frame_equal(table, expected)  # the same numbers, not merely close
+    assert any("'a1/b1': no answers in 1 domain(s)" in str(w.message) for w in ours)

@@ -16,8 +16,8 @@ the resident size before our computation beside it, and the computation's own al
 tracemalloc), and how far the three agree. R takes minutes at 300,000 respondents (its svyby is quadratic); `--r-max` skips R above
 that size (default 50,000; `--r-max 0` never skips).
 
-    python benchmarks/weighting.py                 # 30,000 and 300,000
-    python benchmarks/weighting.py --sizes 30000 --repeat 5
+    python benchmarks/weighting_vs_r.py            # 30,000 and 300,000
+    python benchmarks/weighting_vs_r.py --sizes 30000 --repeat 5
 """
 
 from __future__ import annotations
