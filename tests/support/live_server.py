@@ -80,6 +80,7 @@ class LiveServer:
                         return self
             except OSError:
                 time.sleep(0.1)
+        self.kill()  # the fixture raises before its teardown: leave no server behind
         raise RuntimeError(f"server did not answer in 90 s: {self.log_path.read_text()[-2000:]}")
 
     def kill(self):
