@@ -26,6 +26,19 @@ from tests.support.respondent import build_respondent_app
 from tests.support.staff import StaffActions, add_accounts
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Each test starts from the suite's environment: Flask's CLI writes FLASK_DEBUG (on
+    --debug) and FLASK_RUN_FROM_CLI into os.environ itself, outside monkeypatch, and a leaked
+    FLASK_DEBUG=1 makes every app server a later test starts refuse to run (in whatever order
+    the xdist workers take the files)."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     try:

@@ -209,14 +209,16 @@ def score_uncertainty(estimates: pd.DataFrame, keys: pd.DataFrame, thetas: np.nd
 def _stacked_scores(estimates, values, index, columns, stacked_fn) -> np.ndarray:
     """Every replicate's scores from one call of `stacked_fn`: areas x columns x R."""
     R = values.shape[1]
-    # the R copies of the text columns (indicator, label, kind, ...) as categoricals: a score
-    # function that maps or compares them then works on the few distinct values, not on every row
+    # the R copies of the text columns (indicator, label, kind, level, ...) as categoricals: a
+    # score function that maps or compares them then works on the few distinct values, not on
+    # every row
     base = estimates.astype({c: "category" for c in estimates.columns
-                             if c not in ("level", "domain") and pd.api.types.is_string_dtype(estimates[c])})
+                             if c != "domain" and pd.api.types.is_string_dtype(estimates[c])})
     table = pd.concat([base] * R, ignore_index=True)
-    # the renamed domains as a categorical: each of the (domains x R) names is made once
+    # the renamed domains as a categorical: each of the (domains x R) names is made once (as
+    # plain objects: no string array is inferred from them)
     codes, names = pd.factorize(estimates["domain"])
-    renamed = [replicate_domain(d, r) for r in range(R) for d in names]
+    renamed = pd.Index([replicate_domain(d, r) for r in range(R) for d in names], dtype=object)
     table["domain"] = pd.Categorical.from_codes(
         (np.arange(R)[:, None] * len(names) + codes[None, :]).reshape(-1), renamed, validate=False)
     table["estimate"] = values.T.reshape(-1)

@@ -690,11 +690,13 @@ def index_change(before, after, *, column="Veiligheidsindex", threshold=5.0):
     for name, table in (("earlier scores", before), ("later scores", after)):
         if column not in table.columns:
             raise InputError(name, f"has no column '{column}'")
-    both = before.index.intersection(after.index, sort=False)
-    result = pd.DataFrame({
-        "before": before.loc[both, column].astype(float),
-        "after": after.loc[both, column].astype(float),
-    })
+    if before.index.equals(after.index) and before.index.is_unique:
+        # the same areas in the same order (the report's tables): no lookup by label
+        earlier, later = before[column], after[column]
+    else:
+        both = before.index.intersection(after.index, sort=False)
+        earlier, later = before.loc[both, column], after.loc[both, column]
+    result = pd.DataFrame({"before": earlier.astype(float), "after": later.astype(float)})
     result["change"] = result["after"] - result["before"]
     result["flagged"] = result["change"].abs() >= threshold - 1e-9
     return result

@@ -68,7 +68,9 @@ class LiveServer:
             + ([str(self.questionnaires_dir)] if self.questionnaires_dir else []),
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, **self.env} if self.env else None)
-        deadline = time.monotonic() + 30
+        # generous: on a loaded 2-core machine (two xdist workers, chromium) the app's imports
+        # alone have taken over 30 s
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early: {self.log_path.read_text()[-2000:]}")
@@ -78,7 +80,7 @@ class LiveServer:
                         return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"server did not answer in 30 s: {self.log_path.read_text()[-2000:]}")
+        raise RuntimeError(f"server did not answer in 90 s: {self.log_path.read_text()[-2000:]}")
 
     def kill(self):
         """SIGKILL: no clean shutdown, nothing flushed that was not committed."""
