@@ -210,14 +210,17 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
     Returns long rows: domain, indicator, unweighted."""
     domain = frame[by] if by else pd.Series("Rotterdam", index=frame.index)
     means = frame[names].groupby(domain.to_numpy()).mean()
-    for name in names:
-        indicator = definitions[name][0]
-        if indicator.kind == "ratio":
+    ratios = [name for name in names if definitions[name][0].kind == "ratio"]
+    if ratios:
+        # the sums above and below the line of every ratio in one groupby
+        parts = {}
+        for k, name in enumerate(ratios):
             below = frame[name + DENOMINATOR_SUFFIX]
             both = frame[name].notna() & below.notna()
-            sums = (pd.DataFrame({"above": frame[name].where(both), "below": below.where(both)})
-                    .groupby(domain.to_numpy()).sum())
-            means[name] = indicator.multiplier * sums["above"] / sums["below"]
+            parts[f"above {k}"], parts[f"below {k}"] = frame[name].where(both), below.where(both)
+        sums = pd.DataFrame(parts).groupby(domain.to_numpy()).sum()
+        for k, name in enumerate(ratios):
+            means[name] = definitions[name][0].multiplier * sums[f"above {k}"] / sums[f"below {k}"]
     # long, per indicator its domains (as `melt` lays it out, without its cost)
     D, K = means.shape
     return pd.DataFrame({"domain": np.tile(means.index.to_numpy(), K),

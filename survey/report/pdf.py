@@ -36,7 +36,8 @@ _HEAD_END = re.compile(r"</head>", re.I)
 # the contents list's links get their target's page number as data-page (the print CSS shows it)
 _SKELETON = "section.area > :not(h2) { display: none }"
 _UNPAGED_ID = "wijkprofiel-unpaged"
-_UNPAGED = f'<style id="{_UNPAGED_ID}">@media {pdf_engine.UNPAGED} {{ body {{ display: none }} }}</style>'
+_UNPAGED = (f'<style id="{_UNPAGED_ID}">'
+            f'@media {pdf_engine.UNPAGED} {{ body {{ display: none }} }}</style>')
 _CHECK_ID = "wijkprofiel-paged-check"
 # an empty element at the end of the first area and a hidden link to it: chromium names a
 # destination for it in the PDF only if it laid the area out (it takes no room)
