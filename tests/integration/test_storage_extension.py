@@ -145,7 +145,8 @@ def test_a_session_is_opened_from_a_url_only_where_the_database_is_named():
     than the app's can be named: the report and publish commands' `--database-url`, and the
     demo seed, which seeds the database it is given (tests and benchmarks call it without an
     app). Everything below them takes the session."""
-    openers = _calls(r"\bwith\s+storage\.session_at\(\s*[A-Za-z_]\w*\s*\)")
+    # `with`, possibly beside other context managers on the same line
+    openers = _calls(r"\bwith\b[^\n]*\bstorage\.session_at\(\s*[A-Za-z_]\w*\s*\)")
     assert set(openers) == {"survey/report/commands.py", "survey/publish/commands.py",
                             "survey/demo/seed.py"}, openers
 
