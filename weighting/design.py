@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from weighting.errors import DesignError, record_row
+from weighting.errors import DesignError, record_row, shown
 from weighting.replicates import VARIANCE_METHODS, make_replicates
 
 LONELY_PSU_RULES = ("fail", "remove", "certainty", "adjust")
@@ -342,12 +342,12 @@ def _population_sizes(frame, column, stratum, labels, n_psu, k, source, rows) ->
         # sampling fractions, as R: population size = n_h / fraction
         if np.any(lo <= 0):
             h = int(np.flatnonzero(lo <= 0)[0])
-            raise DesignError(source, f"sampling fraction {lo[h]:g} in {where} {labels[h]!r} must be > 0", column=column)
+            raise DesignError(source, f"sampling fraction {lo[h]:g} in {where} {shown(labels[h])} must be > 0", column=column)
         return n_psu / lo
     small = np.flatnonzero(lo < n_psu)
     if small.size:
         h = int(small[0])
-        raise DesignError(source, f"{where} {labels[h]!r}: population size {lo[h]:g} is smaller than the {int(n_psu[h])} sampled units", column=column)
+        raise DesignError(source, f"{where} {shown(labels[h])}: population size {lo[h]:g} is smaller than the {int(n_psu[h])} sampled units", column=column)
     return lo
 
 

@@ -91,3 +91,13 @@ class EstimationError(InputError):
 
 class PlanError(InputError):
     """A weighting plan (YAML) is invalid: unknown key, bad method, a file that cannot be read."""
+
+
+def shown(value) -> str:
+    """A value as a message names it: a NumPy scalar as the Python value it holds.
+
+    >>> import numpy as np
+    >>> shown(np.int64(12)), shown("Noord"), shown(np.str_("Noord"))
+    ('12', "'Noord'", "'Noord'")
+    """
+    return repr(value.item() if hasattr(value, "item") and callable(value.item) else value)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from weighting.errors import DesignError
+from weighting.errors import DesignError, shown
 
 VARIANCE_METHODS = ("taylor", "jackknife", "bootstrap")
 DEFAULT_BOOTSTRAP_REPLICATES = 200
@@ -124,7 +124,7 @@ def make_replicates(design, method: str, replicates: int | None = None, seed: in
     lonely = np.flatnonzero((n_h == 1) & (f > 1e-7))
     if lonely.size and design.lonely_psu == "fail":
         h = int(lonely[0])
-        raise DesignError(design.source, f"stratum {stage.stratum_labels[h]!r} has only one PSU, so replicates cannot "
+        raise DesignError(design.source, f"stratum {shown(stage.stratum_labels[h])} has only one PSU, so replicates cannot "
                           f"estimate its variance; set lonely_psu to 'remove', 'certainty' or 'adjust'", column=design.strata_column)
     if factors is not None:
         psu_factors = _given_factors(design, factors)

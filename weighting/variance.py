@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from weighting.design import Design
-from weighting.errors import DesignError
+from weighting.errors import DesignError, shown
 
 BLOCK_ELEMENTS = 4_000_000  # doubles per block of domain columns (32 MB)
 
@@ -97,11 +97,11 @@ def _lonely(design: Design, stage, lonely_strata):
     if lonely_strata.size and design.lonely_psu == "fail":
         h = int(lonely_strata[0])
         if stage is design.stages[0]:
-            raise DesignError(design.source, f"stratum {stage.stratum_labels[h]!r} has only one PSU, so its variance cannot be "
+            raise DesignError(design.source, f"stratum {shown(stage.stratum_labels[h])} has only one PSU, so its variance cannot be "
                               f"estimated; merge it with another stratum or set lonely_psu to 'remove', 'certainty' or 'adjust'",
                               column=design.strata_column)
         k = design.stages.index(stage)
-        raise DesignError(design.source, f"unit {stage.stratum_labels[h]!r} of stage {k} has only one sampled unit at stage {k + 1}, "
+        raise DesignError(design.source, f"unit {shown(stage.stratum_labels[h])} of stage {k} has only one sampled unit at stage {k + 1}, "
                           f"so its variance cannot be estimated; set lonely_psu to 'remove', 'certainty' or 'adjust'",
                           column=design.cluster_columns[k])
 

@@ -158,6 +158,15 @@ def test_lonely_psu():
     assert estimation.mean(lenient, "dw")["se"][0] == 0
 
 
+def test_lonely_psu_of_a_numbered_stratum_names_the_number():
+    # strata coded as numbers (the report's wijk_code): the message says 12, not np.int64(12)
+    data = frame().iloc[:7].assign(code=lambda f: np.where(f["wijk"] == "Zuid", 12, 3))
+    d = Design(data, strata="code", design_weight="dw", source="respondents.csv")
+    with pytest.raises(DesignError, match=r"stratum 12 has only one PSU") as caught:
+        estimation.mean(d, "dw")
+    assert "np." not in str(caught.value)
+
+
 def test_margin_without_total_column():
     with pytest.raises(MarginError, match="age.csv: no column 'total'"):
         Margin(pd.DataFrame({"age": ["jong"], "aantal": [3]}), "age.csv")
