@@ -32,7 +32,7 @@ from survey.report.publication import PublicationRule
 from survey.report.targets import evaluate as evaluate_targets, load_targets
 from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
-from weighting import calibration, diagnostics, estimation
+from weighting import calibration, diagnostics
 from weighting.domain_estimates import means_by_level, ratios_by_level
 from weighting.design import Design
 from weighting.io import read_margin
@@ -175,7 +175,7 @@ def estimate_indicators(design: Design, definitions: dict) -> pd.DataFrame:
     by_levels = [by for _, by in LEVELS]
     # every level's means and proportions in one pass, and its ratios in another
     # (weighting.domain_estimates): the same numbers as estimation.proportion(..., [1],
-    # ci="logit"), estimation.mean and `ratio_estimates` per indicator and level
+    # ci="logit"), estimation.mean and estimation.ratio (scaled) per indicator and level
     empty = [None] * len(LEVELS)
     means = (means_by_level(design, frame[one_pass].to_numpy(dtype=float), by_levels,
                             proportion=[definitions[name][0].kind == "proportion" for name in one_pass],
@@ -226,13 +226,6 @@ def unweighted_means(frame: pd.DataFrame, names: list, definitions: dict, by) ->
     return pd.DataFrame({"domain": np.tile(means.index.to_numpy(), K),
                          "indicator": np.repeat(means.columns.to_numpy(), D),
                          "unweighted": means.to_numpy(dtype=float).T.reshape(-1)})
-
-
-def ratio_estimates(design: Design, name: str, indicator, by) -> pd.DataFrame:
-    """A ratio indicator (counts over counts) per domain of `by`, times its multiplier."""
-    table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
-    _scale_ratio(table, indicator.multiplier)
-    return table
 
 
 def _scale_ratio(table: pd.DataFrame, multiplier) -> None:

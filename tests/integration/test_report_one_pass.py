@@ -12,8 +12,9 @@ from survey.demo.seed import seed_edition
 from survey.fieldwork.answers import answers_frame
 from survey.questionnaire.loader import load_all
 from survey.report.edition_report import (DESIGN_COLUMNS, LEVELS,
-                                          indicator_rows, indicator_table, ratio_estimates,
+                                          indicator_rows, indicator_table,
                                           unweighted_means, weight_edition)
+from survey.report.indicator_values import DENOMINATOR_SUFFIX
 from weighting import estimation
 from tests.support.fieldwork_data import estimate_at, read_at
 
@@ -24,6 +25,16 @@ def edition(tmp_path_factory):
     url = f"sqlite:///{root / 'w.db'}"
     seed_edition(url, seed=31, scale=0.02, year=2024)
     return url, root
+
+
+def ratio_estimates(design, name, indicator, by):
+    """A ratio indicator per domain of `by`, times its multiplier, its lower bound at least 0:
+    the report's per-indicator ratio before the one pass."""
+    table = estimation.ratio(design, name, name + DENOMINATOR_SUFFIX, by=by)
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        table[column] = table[column] * indicator.multiplier
+    table["ci_low"] = table["ci_low"].clip(lower=0.0)
+    return table
 
 
 def _per_indicator(design, definitions):
