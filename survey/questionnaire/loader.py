@@ -312,8 +312,12 @@ def is_questionnaire_file(path) -> bool:
     questionnaire, so that its error is reported rather than the file skipped."""
     path = Path(path)
     key = (str(path), path.stat().st_mtime_ns)
-    if key not in _kind_cache and _from_cache(_cache_file(path, path.read_bytes())) is not None:
-        _kind_cache[key] = True  # built from this very content before: a questionnaire
+    if key not in _kind_cache:
+        entry = _cache_file(path, path.read_bytes())
+        if entry is not None and entry.is_file():
+            # built from this very content before (entries are written whole, only after a
+            # build): a questionnaire; `load_questionnaire` reads the entry, once
+            _kind_cache[key] = True
     if key not in _kind_cache:
         try:
             data = read_yaml(path)
