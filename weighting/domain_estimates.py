@@ -89,8 +89,7 @@ def means_by_level(design: Design, values: np.ndarray, levels, *, proportion=Non
     if ci not in ("logit", "xlogit", "mean"):
         raise ValueError(f"ci: {ci!r}; the one-pass estimator does logit, xlogit and mean")
     names = [f"column {k}" for k in range(K)] if names is None else list(names)
-    one_stage = (design.cluster_column is None and len(design.stages) == 1
-                 and design.replicates is None)
+    one_stage = _one_stage(design)
     cells = _AnsweredCells(design, Y) if one_stage else None
     tables = []
     for by in levels:
@@ -108,6 +107,11 @@ def means_by_level(design: Design, values: np.ndarray, levels, *, proportion=Non
             tables.append(_one_level(design, cells, d, labels, owner, proportion, ci, level,
                                      names))
     return tables
+
+
+def _one_stage(design: Design) -> bool:
+    """A design the one-pass sums serve: one stage, no clusters, no replicate weights."""
+    return design.cluster_column is None and len(design.stages) == 1 and design.replicates is None
 
 
 class _AnsweredCells:
@@ -217,8 +221,7 @@ def ratios_by_level(design: Design, numerators: np.ndarray, denominators: np.nda
                          f"and {X.shape}")
     K = Y.shape[1]
     names = [f"column {k}" for k in range(K)] if names is None else list(names)
-    one_stage = (design.cluster_column is None and len(design.stages) == 1
-                 and design.replicates is None)
+    one_stage = _one_stage(design)
     both = ~(np.isnan(Y) | np.isnan(X))
     rows, cols = np.nonzero(both)  # per respondent, its columns: per column, respondents in order
     wv, yv, xv = design.weights[rows], Y[rows, cols], X[rows, cols]
