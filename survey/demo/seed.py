@@ -4,8 +4,9 @@ The edition is generated in memory first (`survey.demo.edition`: register, margi
 fieldwork, answers and page visits, all from one seeded random generator, so the same seed
 gives the same edition row for row; only `Edition.created_at` differs), then written by the
 bulk writer (`survey.demo.bulk_writer`). The whole write is one transaction (or, beside a
-serving app, many short ones): a failed seed leaves nothing behind. Last, the edition's wide analysis snapshot is stored from the answers
-in hand (`survey.fieldwork.answers.store_analysis_snapshot`).
+serving app, many short ones): a failed seed leaves nothing behind. Last, the edition's wide
+analysis snapshot is stored from the answers in hand
+(`survey.fieldwork.answers.store_analysis_snapshot`).
 
 `survey.demo.worker.EditionInBackground` generates an edition in a worker process, so that
 `wijkprofiel demo run` generates its second edition on the other core while the first is
