@@ -168,13 +168,11 @@ def _by_area(table: pd.DataFrame) -> dict:
     return rows
 
 
-def _score_box(scores: pd.DataFrame | dict, level: str, domain: str, previous, config,
+def _score_box(scores: dict, level: str, domain: str, previous, config,
                flagged: str) -> dict | None:
     """The index, its two parts and their themes of one area, and the change of the flagged
     score; `objective` is None when the area has no register values. `scores`: the score
-    table, or its rows by area (`_by_area`: made once for all the areas of a report)."""
-    if isinstance(scores, pd.DataFrame):
-        scores = _by_area(scores)
+    table's rows by area (`_by_area`: made once for all the areas of a report)."""
     row = scores.get((level, domain))
     if row is None:
         return None

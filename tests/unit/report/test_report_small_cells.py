@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from survey.report import charts
-from survey.report.build import _score_box
+from survey.report.build import _by_area, _score_box
 from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
 from weighting.scores import load_score_config
 
@@ -70,7 +70,7 @@ def test_the_score_box_shows_each_interval_and_the_moves_and_no_zero_width_one()
     row.update({f"{config.index_column} 2022": 93.0, f"change {config.index_column}": 7.0,
                 f"change {config.index_column} ci_low": -1.5, f"change {config.index_column} ci_high": 15.0,
                 "flag_5_points": False, "moved_5_points": True})
-    box = _score_box(pd.DataFrame([row]), "wijk", "x", 2022, config, config.index_column)
+    box = _score_box(_by_area(pd.DataFrame([row])), "wijk", "x", 2022, config, config.index_column)
     assert box["index"] == ("100", box["index"][1], "94–107")
     assert box["subjective"][2] == "94–107" and box["objective"][2] == ""
     assert all(theme[3] == "94–107" for theme in box["subjective_themes"])
