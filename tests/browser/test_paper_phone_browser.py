@@ -13,6 +13,7 @@ from survey.models import Answer, Area, Edition, IdentityLink, IdentityPerson, S
 from survey.staff import auth
 from tests.support.apps import FAST_PROFILE
 from tests.support.apps import make_app
+from tests.support.browser import axe_violations
 from tests.support.live_server import staff_database, threaded_server
 from tests.support.respondent import FIXTURES
 from tests.support.staff import PASSWORD
@@ -23,7 +24,6 @@ pytestmark = pytest.mark.browser
 UNITS = [("pap1", 1, "PAPA234567", None), ("tel1", 2, "TELA234567", "0612345678"),
          ("tel2", 2, "TELB234567", "0687654321"), ("tel3", 1, "TELC234567", "0611223344"),
          ("pap2", 1, "PAPB234567", None), ("pap3", 2, "PAPC234567", None)]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -214,11 +214,7 @@ def test_the_keying_discrepancy_check_and_phone_pages_pass_axe(server, chromium,
     found = {}
 
     def check(name):
-        page.evaluate(axe_source)
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        found[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-                       for v in result["violations"]]
+        found[name] = axe_violations(page, axe_source)
 
     log_in(page, base, "data_entry")
     check("paper start")
@@ -289,10 +285,7 @@ def test_given_a_paper_form_after_a_web_completion_when_keyed_then_it_is_flagged
     conflict.get_by_role("button").click()
     assert page.title().startswith("Fout:")
     assert "Schrijf in de toelichting" in page.locator(".error-summary").inner_text()
-    page.evaluate(axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    assert [v["id"] for v in result["violations"]] == []
+    assert axe_violations(page, axe_source) == []
     page.screenshot(path=str(screenshots / "staff-conflicts-note-missing.png"), full_page=True)
 
     # When she writes why and files the paper form

@@ -76,6 +76,7 @@ def assert_page(page, page_id):
 def no_horizontal_scroll(page):
     """WCAG 1.4.10 reflow: nothing wider than the screen (checked without JavaScript too, by
     the screenshot's width)."""
+    page.wait_for_load_state("load")  # measure the styled page, as axe_violations does
     width = page.viewport_size["width"]
     box = page.locator("body").bounding_box()
     assert box["width"] <= width + 1, f"{page.url}: body is {box['width']} px wide on {width} px"
@@ -86,6 +87,9 @@ def no_horizontal_scroll(page):
 
 
 def axe_violations(page, axe_source):
+    # after a click the page's DOM can be there before its stylesheets: axe on an unstyled page
+    # measures other targets (the staff menu as a bare list failed target-size under load)
+    page.wait_for_load_state("load")
     page.evaluate(axe_source)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
