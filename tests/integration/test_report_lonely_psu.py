@@ -201,3 +201,15 @@ def test_demo_run_passes_the_rule_to_the_report(tmp_path, monkeypatch):
                                   str(tmp_path / "out"), "--lonely-psu", "adjust"])
     assert "stand-in report: stopped here" in result.output
     assert given["lonely_psu"] == "adjust"
+
+
+def test_publish_runs_the_report_with_the_rule(edition):
+    # without --report, publish runs the report's computation: the same stop and the same way out
+    out = edition["root"] / "site"
+    stopped = edition["runner"].invoke(main, ["publish", "--no-factsheets", "--out", str(out)])
+    assert stopped.exit_code == 1 and "Traceback" not in stopped.output
+    assert f"wijk {edition['name']} ({edition['code']}) has only one respondent" in stopped.output
+    published = edition["runner"].invoke(main, ["publish", "--no-factsheets", "--out", str(out),
+                                                "--lonely-psu", "certainty"])
+    assert published.exit_code == 0, published.output
+    assert (out / "index.html").exists()
