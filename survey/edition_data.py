@@ -24,13 +24,19 @@ class EditionDesign:
     """How an edition is weighted, stated once: the report weights with it
     (`survey.report.edition_report.weight_edition`) and the plan it writes next to the margins
     says the same (`write_plan`). A stratified sample per wijk (design weight N_h / n_h, fpc
-    from N_h), raked within each wijk to the register margins of `MARGIN_VARIABLES`."""
+    from N_h), raked within each wijk to the register margins of `MARGIN_VARIABLES`.
+
+    `lonely_psu` is what a wijk with a single respondent (a stratum with one PSU) adds to a
+    variance, as R survey's `options(survey.lonely.psu=)`: one of
+    `weighting.design.LONELY_PSU_RULES`; 'fail' stops the report (`wijkprofiel report
+    --lonely-psu` chooses another rule, `dataclasses.replace` makes the design with it)."""
 
     strata: str = "wijk_code"
     design_weight: str = "design_weight"
     fpc: str = "stratum_population"
     method: str = "raking"
     collapse_min: int = 10  # fewer respondents than this in a margin cell: merge it with a neighbour
+    lonely_psu: str = "fail"
 
 
 EDITION_DESIGN = EditionDesign()
@@ -143,20 +149,23 @@ design_weight: {design.design_weight}
 fpc: {design.fpc}
 method: {design.method}
 collapse_min: {design.collapse_min}            # merge margin cells with fewer respondents into a neighbour
+lonely_psu: {design.lonely_psu}              # a wijk with one respondent: fail | remove | certainty | adjust (R's survey.lonely.psu)
 margins: [{margins}]
 estimates:
-  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [wijk], ci: logit}}
-  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [gebied], ci: logit}}
-  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], ci: logit}}
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [wijk], ci: logit, missing: [weet_niet]}}
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], by: [gebied], ci: logit, missing: [weet_niet]}}
+  - {{name: tevreden_buurt, variable: tevreden_buurt, kind: proportion, values: [zeer_tevreden, tevreden], ci: logit, missing: [weet_niet]}}
   - {{name: buurt_cijfer, variable: buurt_cijfer, kind: mean, by: [wijk], missing: [weet_niet]}}
   - {{name: buurt_cijfer, variable: buurt_cijfer, kind: mean, missing: [weet_niet]}}
 output: weighting/
 """
 
 
-def write_plan(directory: Path, margin_paths) -> Path:
-    """A ready-to-run weighting plan for the database edition next to its margin files."""
+def write_plan(directory: Path, margin_paths, design: EditionDesign = EDITION_DESIGN) -> Path:
+    """A ready-to-run weighting plan for the database edition next to its margin files, with
+    `design` (the report's: its lonely-PSU rule too, so that the plan gives the report's
+    standard errors)."""
     names = ", ".join(str(Path(p).relative_to(directory)) for p in margin_paths)
     path = directory / "plan.yaml"
-    path.write_text(DEMO_PLAN.format(margins=names, design=EDITION_DESIGN), encoding="utf-8")
+    path.write_text(DEMO_PLAN.format(margins=names, design=design), encoding="utf-8")
     return path

@@ -30,12 +30,13 @@ from survey.demo.commands import demo, print_summary, seed_and_report
 from survey.demo.register_indicators import EXPORT_2014, write_register
 from survey.demo.seed import EDITION_YEAR, seed_edition
 from survey.demo.worker import EditionInBackground
+from weighting.design import LONELY_PSU_RULES
 from weighting.errors import WijkprofielError
 from weighting.published import read_published, store_published
 from weighting.scores import load_index_configs
 from survey.models import Edition, IdentityLink, IdentityPerson, SampleUnit, StaffUser
 from survey.publish.commands import publish_from_report
-from survey.report.edition_report import build_edition_report
+from survey.report.edition_report import LONELY_PSU_HELP, build_edition_report
 from survey.pdf_engine import INSTALL_HINT
 from survey.report.pdf import pdf_unavailable
 from survey.staff.auth import add_user
@@ -93,8 +94,12 @@ def ensure_demo_staff() -> dict[str, str]:
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the web app as soon as the demo edition is seeded, while the report "
                    "is written (Ctrl-C stops it); --no-serve writes the report and ends.")
+@click.option("--lonely-psu", type=click.Choice(LONELY_PSU_RULES), envvar="REPORT_LONELY_PSU",
+              default="fail", show_default=True,
+              help=LONELY_PSU_HELP + "; as `wijkprofiel report --lonely-psu` (REPORT_LONELY_PSU). "
+                   "A small --scale can leave a wijk with one respondent.")
 @with_appcontext
-def run_command(seed, scale, out_dir, reseed, host, port, serve):
+def run_command(seed, scale, out_dir, reseed, host, port, serve, lonely_psu):
     """The main job: seed the demo edition, serve the app, weight it, write the report."""
     url = storage.database_url()
     started = time.perf_counter()
@@ -121,7 +126,7 @@ def run_command(seed, scale, out_dir, reseed, host, port, serve):
             previous.cancel()
             raise
     staff = ensure_demo_staff()
-    job = _MainJob(url, seed, out_dir, previous, started, durable)
+    job = _MainJob(url, seed, out_dir, previous, started, durable, lonely_psu)
 
     base = f"http://{host}:{port}"
     if not serve:
@@ -147,8 +152,9 @@ class _MainJob:
     weighting and report, the public site. `run()` in this thread, or `start()` in a
     background one and `finish()` when the server has stopped."""
 
-    def __init__(self, url, seed, out_dir, previous, started, durable):
+    def __init__(self, url, seed, out_dir, previous, started, durable, lonely_psu="fail"):
         self.url, self.seed, self.out_dir = url, seed, out_dir
+        self.lonely_psu = lonely_psu
         self.previous, self.durable = previous, durable
         self.started = started
         self.published = _published_dir(out_dir)
@@ -218,7 +224,8 @@ class _MainJob:
                    f"(`wijkprofiel report --published {self.published}` uses it too)")
         report = build_edition_report(storage.session(), out_dir, year=DEMO_YEAR,
                                       pdf=missing_pdf is None, register=registers[0],
-                                      previous_register=registers[1], published=self.published)
+                                      previous_register=registers[1], published=self.published,
+                                      lonely_psu=self.lonely_psu)
         click.echo(f"  {len(report.weights):,} respondents raked in "
                    f"{report.diagnostics['stratum'].ne('(all)').sum()} wijken; "
                    f"{report.indicators['indicator'].nunique()} indicators x "

@@ -189,6 +189,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REPORT_INDEX_REPLICATES", 100, int,
             "replicates for an index's confidence interval (0: none)", "publishing",
             source=ENVIRONMENT),
+    Setting("REPORT_LONELY_PSU", "fail", str,
+            "a wijk with one respondent: fail (stop and name it), remove, certainty or adjust "
+            "(R's survey.lonely.psu)", "publishing", source=ENVIRONMENT),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

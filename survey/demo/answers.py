@@ -121,6 +121,14 @@ class GeneratedAnswers:
         return frame.astype({"respondent": int, "page_index": int, "step": int, "steps": int})
 
 
+def object_array(items) -> np.ndarray:
+    """A one-dimensional object array of `items`, one element each (`np.array` would turn
+    equal-length sequences into a second axis), for texts looked up by code."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
 def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Generator,
                      ordered: bool = True):
     """Walk every respondent through `questionnaire` and answer.
@@ -196,10 +204,8 @@ def generate_answers(questionnaire, respondents: Respondents, rng: np.random.Gen
     visits = _long(visit_parts, {"respondent": 0, "page_index": 1, "step": 2}, ordered)
     visits["steps"] = steps[visits["respondent"]]
     # one shared string per variable and page, looked up by code (as `_long` once filled them)
-    names = np.empty(len(variables), dtype=object)
-    names[:] = variables
-    page_ids = np.empty(len(pages), dtype=object)
-    page_ids[:] = [p.id for p in pages]
+    names = object_array(variables)
+    page_ids = object_array([p.id for p in pages])
     if ordered:
         answers = {"respondent": answers["respondent"],
                    "variable": names[answers["variable_code"]], "value": answers["value"],

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from survey.demo.answers import Respondents, generate_answers
+from survey.demo.answers import Respondents, generate_answers, object_array
 from survey.demo.paradata import stamp, timed
 from survey.demo.progress import Progress, StageClock
 from survey.demo.register import build_register
@@ -241,10 +241,7 @@ class _Coded:
     arrays of millions of objects."""
 
     def __init__(self, variables, page_ids, unit_ids, mode, language, device):
-        self.variables = np.empty(len(variables), dtype=object)
-        self.variables[:] = variables
-        self.page_ids = np.empty(len(page_ids), dtype=object)
-        self.page_ids[:] = page_ids
+        self.variables, self.page_ids = object_array(variables), object_array(page_ids)
         self.unit_ids, self.mode, self.language, self.device = unit_ids, mode, language, device
 
     def visits(self, coded):

@@ -2,6 +2,7 @@
 
     wijkprofiel publish [--edition YEAR] [--out DIR] [--report DIR] [--postcodes FILE]
                         [--register FILE] [--previous-register FILE] [--factsheets/--no-factsheets]
+                        [--lonely-psu fail|remove|certainty|adjust]
 
 With `--report DIR` the site is published from that report's tables (`wijkprofiel report --out
 DIR`); without it the report's computation runs first (`build_edition_report`, without its
@@ -21,6 +22,7 @@ from survey.paths import PROJECT_ROOT
 from survey.publish.inputs import read_report
 from survey.publish.postcodes import DEMO_POSTCODES, read_postcodes
 from survey.publish.site import publish_site
+from weighting.design import LONELY_PSU_RULES
 
 __all__ = ["publish_command", "publish_from_report"]
 
@@ -56,11 +58,15 @@ def publish_from_report(db, report_dir: Path, out_dir: Path, *, edition=None,
               default=None, help="Register file of the previous edition (as for report).")
 @click.option("--factsheets/--no-factsheets", default=True, show_default=True,
               help="Also write the PDF factsheet of every wijk (printed by chromium, headless).")
+@click.option("--lonely-psu", type=click.Choice(LONELY_PSU_RULES), envvar="REPORT_LONELY_PSU",
+              default="fail", show_default=True,
+              help="A wijk with one respondent, as for report --lonely-psu (REPORT_LONELY_PSU); "
+                   "without --report only.")
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="Database (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
 def publish_command(year, out_dir, report_dir, postcodes, register, previous_register,
-                    factsheets, database_url):
+                    factsheets, lonely_psu, database_url):
     """Write the public Wijkprofiel site: pages for Rotterdam, every gebied and every wijk in
     Dutch and English, open data and a factsheet per wijk."""
     started = time.perf_counter()
@@ -82,7 +88,7 @@ def publish_command(year, out_dir, report_dir, postcodes, register, previous_reg
             with tempfile.TemporaryDirectory(prefix="wijkprofiel-report-") as work:
                 click.echo("estimating the edition as the report does ...")
                 build_edition_report(db, Path(work), year=year, pdf=False, register=register,
-                                     previous_register=previous_register)
+                                     previous_register=previous_register, lonely_psu=lonely_psu)
                 data, site = publish_from_report(db, Path(work), out_dir, edition=year,
                                                  postcodes=postcodes, factsheets=factsheets)
         else:

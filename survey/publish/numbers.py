@@ -4,6 +4,8 @@ intervals say how exact they are); the open data keep the report's full precisio
 
 import math
 
+from survey.report.intervals import WORDS, whole, whole_interval
+
 MISSING = "–"
 
 
@@ -12,7 +14,9 @@ def is_missing(value) -> bool:
 
 
 def number(value, digits: int, language: str) -> str:
-    """>>> number(1234.56, 1, "nl"), number(1234.56, 1, "en"), number(-3.0, 0, "nl")
+    """A number in `language`, with `digits` decimals and a real minus sign.
+
+    >>> number(1234.56, 1, "nl"), number(1234.56, 1, "en"), number(-3.0, 0, "nl")
     ('1.234,6', '1,234.6', '−3')
     """
     if is_missing(value):
@@ -39,7 +43,9 @@ def estimate(value, kind: str, language: str) -> str:
 
 
 def signed(value, digits: int, language: str) -> str:
-    """>>> signed(3.2, 0, "nl"), signed(-0.04, 1, "en"), signed(0.0, 0, "nl")
+    """A number with its sign, + too; none when it rounds to zero.
+
+    >>> signed(3.2, 0, "nl"), signed(-0.04, 1, "en"), signed(0.0, 0, "nl")
     ('+3', '0.0', '0')
     """
     if is_missing(value):
@@ -58,7 +64,17 @@ def change(value, kind: str, language: str) -> str:
 
 
 def score(value) -> str:
-    """An index score as published: a whole number."""
+    """An index score as published: a whole number, as the report writes it.
+
+    >>> score(103.6), score(-15.7), score(None)
+    ('104', '−16', '–')
+    """
     if is_missing(value):
         return MISSING
-    return f"{value:.0f}"
+    return whole(value)
+
+
+
+# a score's 95% interval, written as the report writes it; the site passes its translation of
+# `WORDS` for an interval with a negative bound
+score_interval = whole_interval

@@ -66,10 +66,13 @@ class Page:
             "value": value, "text": numbers.score(value), "band": key,
             "band_label": self._(band_label(key)) if key else "",
             # register-only scores carry no sampling uncertainty: no (zero-width) interval
-            "interval": (f"{numbers.score(low)}–{numbers.score(high)}"
-                         if not numbers.is_missing(low) and not numbers.is_missing(high)
-                         and numbers.score(low) != numbers.score(high) else ""),
+            "interval": self.score_interval(low, high),
         }
+
+    def score_interval(self, low, high) -> str:
+        """"95–104"; with a negative bound "−16 tot 50" in this page's language."""
+        # TRANSLATORS: a 95% interval of which a bound is negative, e.g. "−16 tot 50"
+        return numbers.score_interval(low, high, self._("%(low)s tot %(high)s"))
 
     def score_change(self, level, domain, column):
         """The change on the previous edition and whether the report flags it (5 points)."""
@@ -364,8 +367,7 @@ class Page:
                 "goal": numbers.score(row["goal"]),
                 "latest": (f"{numbers.score(row['latest'])} ({row['latest_edition']:.0f})"
                            if not numbers.is_missing(row["latest"]) else numbers.MISSING),
-                "interval": (f"{numbers.score(row['ci_low'])}–{numbers.score(row['ci_high'])}"
-                             if not numbers.is_missing(row["ci_low"]) else ""),
+                "interval": self.score_interval(row["ci_low"], row["ci_high"]),
                 "to_go": numbers.score(row["to_go"]),
                 "on_track": (_("ja") if track in ("true", "1", "1.0") else
                              _("nee") if track in ("false", "0", "0.0") else numbers.MISSING),

@@ -18,6 +18,7 @@ import pandas as pd
 from survey.report import charts
 from survey.report.bands import band_of, load_bands, thresholds_text
 from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
+from survey.report.intervals import interval_text, whole, whole_interval
 
 KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
 HEADLINE_INDICATOR = "onveilig_eigen_buurt"  # the headline row of every area page
@@ -141,7 +142,7 @@ def _rows(table, short=False):
 
 
 def _score(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.0f}"
+    return "–" if pd.isna(value) else whole(value)
 
 
 def _band(value) -> str:
@@ -179,10 +180,7 @@ def _score_box(scores: dict, level: str, domain: str, previous, config,
 
     def cell(column):
         """(score, band class, 95% interval from the index replicates or "")."""
-        low, high = row.get(f"{column} ci_low"), row.get(f"{column} ci_high")
-        # register-only scores have no sampling error: no zero-width interval
-        interval = ("" if low is None or high is None or pd.isna(low) or pd.isna(high)
-                    or _score(low) == _score(high) else f"{_score(low)}–{_score(high)}")
+        interval = whole_interval(row.get(f"{column} ci_low"), row.get(f"{column} ci_high"))
         return _score(row[column]), _band(row[column]), interval
 
     def themes(part):
@@ -401,7 +399,7 @@ def _move_interval(data: dict, flagged_score: str) -> str:
     low, high = data.get(f"change {flagged_score} ci_low"), data.get(f"change {flagged_score} ci_high")
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
-    return f"{_dutch(low, 1)} tot {_dutch(high, 1)}"
+    return interval_text(_dutch(low, 1), _dutch(high, 1))
 
 
 def _flag_summary_rows(summary, rule):

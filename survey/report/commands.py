@@ -3,6 +3,7 @@
     wijkprofiel report [--edition YEAR] [--previous YEAR] [--out DIR] [--pdf/--no-pdf]
                        [--register FILE] [--previous-register FILE]
                        [--min-n N] [--indicative-n N] [--multiple-testing fdr|none]
+                       [--lonely-psu fail|remove|certainty|adjust]
 """
 
 import gc
@@ -16,7 +17,8 @@ from flask.cli import with_appcontext
 from survey import storage
 from survey.paths import PROJECT_ROOT
 from survey.index_command import published_dir
-from survey.report.edition_report import build_edition_report
+from survey.report.edition_report import LONELY_PSU_HELP, build_edition_report
+from weighting.design import LONELY_PSU_RULES
 from survey.report.publication import MULTIPLE_TESTING, PublicationRule
 
 __all__ = ["report_command"]
@@ -70,6 +72,8 @@ def fewer_collections():
               default=PublicationRule.index_replicates, show_default=True,
               help="Bootstrap replicates for the index scores' standard errors and intervals; "
                    "0 leaves them out (REPORT_INDEX_REPLICATES).")
+@click.option("--lonely-psu", type=click.Choice(LONELY_PSU_RULES), envvar="REPORT_LONELY_PSU",
+              default="fail", show_default=True, help=LONELY_PSU_HELP + " (REPORT_LONELY_PSU).")
 @click.option("--published", "published",
               type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Directory of published editions stored by `wijkprofiel index "
@@ -82,7 +86,7 @@ def fewer_collections():
               help="Database to report on (default: DATABASE_URL, else the app's SQLite file).")
 @with_appcontext
 def report_command(year, previous, no_previous, out_dir, pdf, register, previous_register,
-                   min_n, indicative_n, multiple_testing, index_replicates, published,
+                   min_n, indicative_n, multiple_testing, index_replicates, lonely_psu, published,
                    database_url):
     """Weight an edition, estimate every indicator per wijk, gebied and city, score the
     Veiligheidsindex (objective part from --register), compare with the previous edition, and
@@ -101,7 +105,8 @@ def report_command(year, previous, no_previous, out_dir, pdf, register, previous
         report = build_edition_report(db, out_dir, year=year, previous=previous,
                                       compare=not no_previous, pdf=pdf, register=register,
                                       previous_register=previous_register, rule=rule,
-                                      published=published or published_dir())
+                                      published=published or published_dir(),
+                                      lonely_psu=lonely_psu)
     click.echo(f"report:  {report.html}")
     if report.pdf:
         click.echo(f"pdf:     {report.pdf}")

@@ -12,6 +12,8 @@ estimated over both halves.
 """
 
 import concurrent.futures
+import dataclasses
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from survey.report.build import write_report
 from survey.report.indicator_values import DENOMINATOR_SUFFIX, denominator_values, indicator_values
 from weighting import calibration, diagnostics
 from weighting.domain_estimates import means_by_level, ratios_by_level
-from weighting.design import Design
+from weighting.design import LONELY_PSU_RULES, Design
 from weighting.io import read_margin
 from weighting.safe_cells import spreadsheet_safe
 from weighting.replicates import with_replicates
@@ -70,7 +72,7 @@ METHOD_TEXT = [
      "survey `svyrecvar`); 95%-intervallen voor aandelen op de logit-schaal met "
      "vrijheidsgraden respondenten min strata (R `svyciprop`), voor gemiddelden schatting ± "
      "1,96 × se. deff is het design effect: de variantie gedeeld door die van een enkelvoudige "
-     "aselecte steekproef van dezelfde omvang (Kish 1965)."),
+     "aselecte steekproef van dezelfde omvang (Kish 1965). Strata met één respondent: {lonely}"),
     ("Publicatie", "Een schatting op minder dan {min_n} respondenten wordt niet gepubliceerd (leeg, "
      "met de reden in de kolom suppressed); {min_n} tot {indicative_n} respondenten is "
      "indicatief (*). Bij 0% of 100% bestaat het logit-interval niet: daar staat het "
@@ -91,6 +93,84 @@ METHOD_TEXT = [
      "Het subjectieve deel komt uit de vragenlijstindicatoren waarvan het label gelijk is aan "
      "een indicatorkolom van 2014. {objective}"),
 ]
+
+
+# what a wijk with one respondent (a stratum with one PSU) adds to a variance, per rule
+# (weighting.design.LONELY_PSU_RULES; R survey's options(survey.lonely.psu=))
+LONELY_PSU_TEXT = {
+    "fail": ("niet toegestaan (regel fail, zoals R survey standaard): bij een wijk met één "
+             "respondent stopt het rapport; wijkprofiel report --lonely-psu kiest een andere "
+             "regel."),
+    "remove": ("regel remove (R survey.lonely.psu = \"remove\"): zo'n wijk telt niet mee in de "
+               "variantie."),
+    "certainty": ("regel certainty (R survey.lonely.psu = \"certainty\"): zo'n wijk geldt als "
+                  "volledig waargenomen en telt niet mee in de variantie."),
+    "adjust": ("regel adjust (R survey.lonely.psu = \"adjust\"; Lumley 2010, par. 3.1.3): de "
+               "ene respondent telt in de variantie met zijn afwijking van het gemiddelde van "
+               "de populatie in plaats van dat van de eigen wijk."),
+}
+# why the three rules give the same numbers here: each wijk is raked to its own register
+# totals, so a lone respondent's calibration residual (the value its variance is made of) is 0
+LONELY_CALIBRATED = (
+    "Omdat elke wijk op haar eigen registertotalen gewogen wordt, is het kalibratieresidu van "
+    "een enige respondent nul: onder elk van de drie regels draagt zo'n wijk niets bij aan de "
+    "standaardfouten (ook niet in de bootstrapreplicaten van de indexscores) en is haar eigen "
+    "standaardfout 0, geen maat voor haar onzekerheid{published}.")
+LONELY_OPTION = "--lonely-psu remove|certainty|adjust (or REPORT_LONELY_PSU)"
+# the option's help, for `wijkprofiel report` and `wijkprofiel demo run`
+LONELY_PSU_HELP = ("A wijk with one respondent has no variance of its own (a stratum with one "
+                   "PSU): fail stops and names the wijk; remove and certainty let it add nothing; "
+                   "adjust centres it at the population mean; as R survey's "
+                   "options(survey.lonely.psu=). Raked to its own margins, such a wijk adds "
+                   "nothing under any of the three (docs/report.md)")
+
+
+def report_design(lonely_psu: str | None = None, environ=None) -> edition_data.EditionDesign:
+    """The edition's design (`edition_data.EDITION_DESIGN`) with the report's rule for a wijk
+    with one respondent: `lonely_psu`, else REPORT_LONELY_PSU, else 'fail' (R's default).
+
+    Raises:
+        WijkprofielError: a rule that is not one of `LONELY_PSU_RULES`.
+
+    >>> report_design("adjust", environ={}).lonely_psu, report_design(environ={}).lonely_psu
+    ('adjust', 'fail')
+    """
+    environ = os.environ if environ is None else environ
+    source = "--lonely-psu" if lonely_psu is not None else "REPORT_LONELY_PSU"
+    rule = lonely_psu if lonely_psu is not None else environ.get("REPORT_LONELY_PSU", DESIGN.lonely_psu)
+    if rule not in LONELY_PSU_RULES:
+        raise WijkprofielError(f"{source}: {rule!r} is not one of {', '.join(LONELY_PSU_RULES)}")
+    return dataclasses.replace(DESIGN, lonely_psu=rule)
+
+
+def lonely_wijken(design: Design) -> list[str]:
+    """The wijken with one respondent whose variance the lonely-PSU rule decides, as
+    "name (code)" in code order. A wijk whose one respondent is its whole population (fpc 1)
+    adds no variance and is not counted, as in `weighting.variance`."""
+    stage = design.stages[0]
+    lonely = np.flatnonzero((stage.n_psu == 1) & (stage.fpc_factor() > 1e-7))
+    names = design.frame["wijk"].to_numpy() if "wijk" in design.frame else None
+    found = []
+    for h in lonely:
+        code = stage.stratum_labels[h]
+        if names is None:
+            found.append(f"stratum {code}")
+        else:
+            found.append(f"{names[np.flatnonzero(stage.stratum_codes == h)[0]]} ({code})")
+    return found
+
+
+def _lonely_text(rule: str, lonely: dict, min_n: int) -> str:
+    """The method's sentences on wijken with one respondent: the rule, what it does here and,
+    per edition, which wijken it applied to."""
+    text = LONELY_PSU_TEXT[rule]
+    if rule == "fail":
+        return text
+    published = "; met één respondent wordt zij ook niet gepubliceerd" if min_n > 1 else ""
+    which = "; ".join(f"{year}: {', '.join(names) if names else 'geen'}"
+                      for year, names in sorted(lonely.items(), reverse=True))
+    return (f"{text} {LONELY_CALIBRATED.format(published=published)} Wijken met één "
+            f"respondent per editie: {which}.")
 
 
 OBJECTIVE_FROM_REGISTER = (
@@ -293,20 +373,42 @@ def index_uncertainty(estimates: "EditionEstimates", definitions: dict, configs:
                              full=None if scores is None else scores[columns])
 
 
-def weight_edition(frame: pd.DataFrame, margin_paths) -> Design:
+def weight_edition(frame: pd.DataFrame, margin_paths, design: edition_data.EditionDesign = DESIGN,
+                   year: int | None = None) -> Design:
     """Rake the respondents per wijk to the register margins (one margin file per variable,
-    each with the stratum column `wijk_code`)."""
-    design = Design(frame, strata=DESIGN.strata, design_weight=DESIGN.design_weight,
-                    fpc=DESIGN.fpc, source="fieldwork database")
+    each with the stratum column `wijk_code`), as `design` says (its lonely-PSU rule goes with
+    the result to every variance computed from it).
+
+    Raises:
+        WijkprofielError: under the rule 'fail', a wijk with one respondent (named, with the
+            option that chooses another rule; `year` names the edition).
+    """
+    weighted = Design(frame, strata=design.strata, design_weight=design.design_weight,
+                      fpc=design.fpc, lonely_psu=design.lonely_psu, source="fieldwork database")
+    if design.lonely_psu == "fail":
+        # said here, before the work, in the report's terms: weighting would stop at the first
+        # variance with the stratum's number and the library's setting
+        lonely = lonely_wijken(weighted)
+        if lonely:
+            edition = f"edition {year}: " if year is not None else ""
+            subject = (f"wijk {lonely[0]} has" if len(lonely) == 1 else
+                       f"{len(lonely)} wijken have")
+            listed = "" if len(lonely) == 1 else f" ({', '.join(lonely)})"
+            raise WijkprofielError(
+                f"{edition}{subject} only one respondent{listed}, so the variance within the "
+                f"wijk cannot be estimated and no standard error can be given; rerun with "
+                f"{LONELY_OPTION} to choose how such a wijk counts (docs/report.md)")
     margins = [read_margin(path) for path in margin_paths]
-    calibrate = {"raking": calibration.rake}[DESIGN.method]
-    return calibrate(design, margins, collapse_min=DESIGN.collapse_min)
+    calibrate = {"raking": calibration.rake}[design.method]
+    return calibrate(weighted, margins, collapse_min=design.collapse_min)
 
 
-def estimate_edition(db, year: int, margin_dir: Path, questionnaires) -> EditionEstimates:
-    """Read, weight and estimate one edition; its margin files go to `margin_dir`. `db` is a
-    session outside any transaction: the reading is one transaction of its own, committed
-    (with the analysis snapshot it brought up to date) before the weighting starts."""
+def estimate_edition(db, year: int, margin_dir: Path, questionnaires,
+                     design: edition_data.EditionDesign = DESIGN) -> EditionEstimates:
+    """Read, weight (as `design` says) and estimate one edition; its margin files go to
+    `margin_dir`. `db` is a session outside any transaction: the reading is one transaction
+    of its own, committed (with the analysis snapshot it brought up to date) before the
+    weighting starts."""
     seconds = {}
     clock = time.perf_counter()
     with db.begin():
@@ -319,7 +421,8 @@ def estimate_edition(db, year: int, margin_dir: Path, questionnaires) -> Edition
     values, definitions = indicator_table(frame, questionnaires)
     seconds["indicator values"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margin_paths)
+    design = weight_edition(pd.concat([frame[DESIGN_COLUMNS], values], axis=1), margin_paths,
+                            design, year)
     seconds["weighting"] = time.perf_counter() - clock
     clock = time.perf_counter()
     with warnings.catch_warnings():
@@ -385,8 +488,10 @@ MULTIPLE_TESTING_TEXT = {
 }
 
 
-def _method(register: Path | None, flagged: str, rule: PublicationRule | None = None) -> list:
-    """The method paragraphs, with how the objective part was made (or that it is missing)."""
+def _method(register: Path | None, flagged: str, rule: PublicationRule | None = None,
+            lonely_psu: str = DESIGN.lonely_psu, lonely: dict | None = None) -> list:
+    """The method paragraphs, with how the objective part was made (or that it is missing) and
+    the rule for wijken with one respondent (`lonely`: per edition the wijken it applied to)."""
     if register is None:
         objective = OBJECTIVE_MISSING
     else:
@@ -396,7 +501,8 @@ def _method(register: Path | None, flagged: str, rule: PublicationRule | None = 
     rule = rule or PublicationRule()
     return [(heading, paragraph.format(sparse=DESIGN.collapse_min, objective=objective, min_n=rule.min_n,
                                        indicative_n=rule.indicative_n,
-                                       testing=MULTIPLE_TESTING_TEXT[rule.multiple_testing]))
+                                       testing=MULTIPLE_TESTING_TEXT[rule.multiple_testing],
+                                       lonely=_lonely_text(lonely_psu, lonely or {}, rule.min_n)))
             for heading, paragraph in METHOD_TEXT]
 
 
@@ -417,7 +523,8 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
                          pdf: bool = True, register: Path | None = None,
                          previous_register: Path | None = None,
                          published: Path | None = None,
-                         rule: PublicationRule | None = None) -> EditionReport:
+                         rule: PublicationRule | None = None,
+                         lonely_psu: str | None = None) -> EditionReport:
     """Weight the edition in the database of session `db`, estimate its indicators, compare
     them with the previous edition and write the report to `out_dir`.
 
@@ -439,13 +546,18 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
             import-published` (their scores join the series since 2014).
         rule: the publication rule (small cells, multiple testing); default from the
             environment (`survey.report.publication`).
+        lonely_psu: what a wijk with one respondent adds to every variance of the report
+            (indicator standard errors, change tests, index replicates): 'fail' (stop, naming
+            the wijk), 'remove', 'certainty' or 'adjust', as R's `survey.lonely.psu`;
+            default REPORT_LONELY_PSU, else 'fail' (`report_design`).
 
     Returns:
         An `EditionReport` with the paths written and the tables.
 
     Raises:
         WijkprofielError: no such edition, no answers, bad margins or a bad register file (as
-            `InputError`, naming file, row and column).
+            `InputError`, naming file, row and column); a wijk with one respondent under
+            `lonely_psu` 'fail'.
 
     Writes index.html, report.pdf, indicators.csv/.xlsx/.sav, index_scores.csv/.xlsx/.sav,
     register_values.csv (with a register),
@@ -457,12 +569,13 @@ def build_edition_report(db, out_dir: Path, *, year: int | None = None,
         return _build_edition_report(db, out_dir, year=year, previous=previous, compare=compare,
                                      pdf=pdf, register=register,
                                      previous_register=previous_register, published=published,
-                                     rule=rule)
+                                     rule=rule, lonely_psu=lonely_psu)
 
 
 def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, register,
-                          previous_register, published, rule) -> EditionReport:
+                          previous_register, published, rule, lonely_psu) -> EditionReport:
     started = time.perf_counter()
+    design = report_design(lonely_psu)
     storage.require_fieldwork_tables(db)
     with db.begin():
         year = edition_data.edition_year(db, year)
@@ -479,13 +592,18 @@ def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, re
     out_dir.mkdir(parents=True, exist_ok=True)
     questionnaires = load_all()
 
-    current = estimate_edition(db, year, out_dir / "margins", questionnaires)
+    current = estimate_edition(db, year, out_dir / "margins", questionnaires, design)
     margin_paths = sorted((out_dir / "margins").glob("margin_*.csv"))
-    edition_data.write_plan(out_dir, margin_paths)
+    edition_data.write_plan(out_dir, margin_paths, design)
     editions = {year: current}
     if previous is not None:
         editions[previous] = estimate_edition(
-            db, previous, out_dir / "editions" / str(previous) / "margins", questionnaires)
+            db, previous, out_dir / "editions" / str(previous) / "margins", questionnaires, design)
+    lonely = {y: lonely_wijken(e.design) for y, e in editions.items()}
+    # what the standard errors were made with beyond the tables' own values: the rule, where
+    # some wijk has one respondent (elsewhere every rule gives the same numbers), so that
+    # changing it writes the tables again (`survey.report.made_of`)
+    made_with = (("lonely_psu", design.lonely_psu, sorted(lonely.items())),) if any(lonely.values()) else ()
 
     seconds = {f"{k} {y}": v for y, e in editions.items() for k, v in e.seconds.items()}
     clock = time.perf_counter()
@@ -541,8 +659,10 @@ def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, re
             spreadsheet_safe(table).to_csv(path, index=False)
         made_of.record(out_dir, "weights", digest, weight_files)
     files += weight_files
-    files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous)
-    files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous)
+    files += tables.write_indicator_tables(out_dir, indicators, year=year, previous=previous,
+                                           made_with=made_with)
+    files += tables.write_score_tables(out_dir, score_table, year=year, previous=previous,
+                                       made_with=made_with)
     # the series, targets and index pages (documented in docs/index-reconstruction.md)
     spreadsheet_safe(score_series).to_csv(out_dir / "index_series.csv", index=False)
     spreadsheet_safe(target_table).to_csv(out_dir / "index_targets.csv", index=False)
@@ -567,7 +687,8 @@ def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, re
         weights=current.weights, weight_summary=_weight_summary(current.weights),
         area_weights=area_weight_summary(current.weights),
         fieldwork=fieldwork,
-        method=_method(register if year in registers else None, flagged, rule),
+        method=_method(register if year in registers else None, flagged, rule,
+                       design.lonely_psu, lonely),
         rule=rule, flag_summary=flag_summary,
         areas=areas, flagged_score=flagged, config=config,
         files=[f.relative_to(out_dir) for f in files + codebook_files],

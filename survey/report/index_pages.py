@@ -13,6 +13,7 @@ import pandas as pd
 
 from survey.report import charts
 from survey.report.bands import band_of, load_bands, thresholds_text
+from survey.report.intervals import whole, whole_interval
 from survey.report.series import breaks, broken_columns
 
 PAGE = "indices.html"
@@ -23,7 +24,7 @@ _environment = jinja2.Environment(loader=jinja2.PackageLoader("survey.report", "
 
 
 def _number(value):
-    return "" if value is None or pd.isna(value) else f"{value:.0f}"
+    return "" if value is None or pd.isna(value) else whole(value)
 
 
 def _cell(value):
@@ -140,10 +141,7 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
 
 def _interval(row, column) -> str:
     """The 95% interval of a score from `<column> ci_low/ci_high`, or "" (none, or zero width)."""
-    low, high = row.get(f"{column} ci_low"), row.get(f"{column} ci_high")
-    if low is None or high is None or pd.isna(low) or pd.isna(high) or _number(low) == _number(high):
-        return ""
-    return f"{_number(low)}–{_number(high)}"
+    return whole_interval(row.get(f"{column} ci_low"), row.get(f"{column} ci_high"))
 
 
 def _summarise_breaks(notes):
@@ -161,7 +159,7 @@ def _summarise_breaks(notes):
 def _target_rows(targets):
     rows = []
     for _, t in targets.iterrows():
-        interval = ("" if pd.isna(t["se"]) else f"{t['ci_low']:.0f}-{t['ci_high']:.0f}")
+        interval = "" if pd.isna(t["se"]) else whole_interval(t["ci_low"], t["ci_high"])
         if t["on_track"] is None:
             status, css = "geen gegevens", "missing"
         elif t["on_track"]:

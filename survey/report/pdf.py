@@ -93,28 +93,33 @@ def print_document(html_path: Path) -> str:
     return f"{head}{style.group(0)}\n{main.group(0)}\n</body>{tail}"
 
 
+def _into_head(html: str, element: str, *, first: bool) -> str:
+    """`html` with `element` first in its head (right after `<head>`) or last (before
+    `</head>`). A document without that tag gets it before everything: the parser puts an
+    element that comes before `<html>` into the head it makes."""
+    tag = (_HEAD if first else _HEAD_END).search(html)
+    if tag is None:
+        return element + html
+    at = tag.end() if first else tag.start()
+    return html[:at] + element + html[at:]
+
+
 def _based_at(html: str, html_path: Path) -> str:
     """`html` with a <base> of the report's file: relative links resolve as in the report
     itself, and chromium keeps the contents' `#target` links inside the PDF (a link to the base
-    document with a fragment is internal).
+    document with a fragment is internal). First in the head, before anything with a URL.
 
     >>> _based_at("<html><head><title>r</title>", Path("/r/index.html"))
     '<html><head><base href="file:///r/index.html"><title>r</title>'
     """
     base = f'<base href="{escape(Path(html_path).resolve().as_uri())}">'
-    head = _HEAD.search(html)
-    if head is None:  # the parser puts a <base> before <html> into the head it makes
-        return base + html
-    return html[:head.end()] + base + html[head.end():]
+    return _into_head(html, base, first=True)
 
 
 def _with_unpaged(html: str) -> str:
     """`html` with the style sheet that leaves its body out of chromium's unpaged layouts,
     last in its head (after the report's own rules)."""
-    end = _HEAD_END.search(html)
-    if end is None:  # the parser puts a <style> before <html> into the head it makes
-        return _UNPAGED + html
-    return html[:end.start()] + _UNPAGED + html[end.start():]
+    return _into_head(html, _UNPAGED, first=False)
 
 
 def _outline(contents: list, pages: dict) -> list[tuple[str, int, int]]:

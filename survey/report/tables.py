@@ -108,12 +108,13 @@ def _excel_values(column: pd.Series) -> list:
 
 
 def write_indicator_tables(out_dir: Path, indicators: pd.DataFrame, *, year: int,
-                           previous: int | None = None) -> list[Path]:
+                           previous: int | None = None, made_with: tuple = ()) -> list[Path]:
     """Write indicators.csv, indicators.xlsx (data plus a sheet explaining every column) and
-    indicators.sav; return the paths."""
+    indicators.sav; return the paths. `made_with`: further inputs of the table (plain
+    values) that a change of must write the files again."""
     out_dir = Path(out_dir)
     csv, xlsx, sav = (out_dir / f"indicators.{ext}" for ext in ("csv", "xlsx", "sav"))
-    digest = made_of.table_digest(TABLES_FORMAT, year, previous, indicators)
+    digest = made_of.table_digest(TABLES_FORMAT, year, previous, indicators, *made_with)
     if made_of.unchanged(out_dir, "indicators", digest, [csv, xlsx, sav]):
         return [csv, xlsx, sav]
     # area names and labels must not run as formulas in a spreadsheet (CSV injection); the
@@ -178,13 +179,14 @@ def _spss_names(columns) -> dict:
 
 
 def write_score_tables(out_dir: Path, scores: pd.DataFrame, *, year: int,
-                       previous: int | None = None) -> list[Path]:
+                       previous: int | None = None, made_with: tuple = ()) -> list[Path]:
     """Write the index score table (one row per area: the Veiligheidsindex, its parts and
     themes, and the change) as index_scores.csv, index_scores.xlsx and index_scores.sav; the
-    .sav has SPSS names with the full column name as variable label; return the paths."""
+    .sav has SPSS names with the full column name as variable label; return the paths.
+    `made_with`: as in `write_indicator_tables`."""
     out_dir = Path(out_dir)
     csv, xlsx, sav = (out_dir / f"index_scores.{ext}" for ext in ("csv", "xlsx", "sav"))
-    digest = made_of.table_digest(TABLES_FORMAT, year, previous, scores)
+    digest = made_of.table_digest(TABLES_FORMAT, year, previous, scores, *made_with)
     if made_of.unchanged(out_dir, "index_scores", digest, [csv, xlsx, sav]):
         return [csv, xlsx, sav]
     spreadsheet_safe(scores).to_csv(csv, index=False)

@@ -131,8 +131,10 @@ def test_purge_deletes_identity_and_keeps_answers_weights_and_dashboard(purge_ap
 
 def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
     """A weighting plan with `data: db` gives the same weights before and after."""
+    from dataclasses import replace
+
     from survey.demo.seed import seed_edition
-    from survey.edition_data import write_margin_files, write_plan
+    from survey.edition_data import EDITION_DESIGN, write_margin_files, write_plan
     from weighting.plan import DATA_SOURCES, load_plan, run_plan
     from survey.fieldwork.answers import answers_frame
 
@@ -140,9 +142,8 @@ def test_weighting_from_the_database_survives_the_purge(sqlite_url, tmp_path):
     # address), which leaves the wijk without respondents and the plan without a solution
     seed_edition(sqlite_url, seed=7, scale=0.02)
     margins = read_at(write_margin_files, sqlite_url, tmp_path)
-    plan_path = write_plan(tmp_path, margins)
-    with plan_path.open("a", encoding="utf-8") as handle:
-        handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
+    # a small demo leaves wijken with one respondent: the report's --lonely-psu adjust
+    plan_path = write_plan(tmp_path, margins, replace(EDITION_DESIGN, lonely_psu="adjust"))
     saved = dict(DATA_SOURCES)
     DATA_SOURCES["db"] = lambda plan: read_at(answers_frame, sqlite_url)
     try:

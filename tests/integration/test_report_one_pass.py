@@ -3,6 +3,8 @@ indicators in one pass) equals the table of the per-indicator path it replaced (
 answers, `estimation.proportion` / `estimation.mean` per indicator and level), on a small demo
 edition, computed both ways in the same run."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -161,15 +163,13 @@ def test_the_plan_next_to_the_report_states_and_gives_the_reports_weighting(edit
     from weighting.plan import DATA_SOURCES, load_plan, run_plan
 
     url, root = edition
-    design = edition_data.EDITION_DESIGN
-    estimates = estimate_at(url, 2024, tmp_path / "margins", load_all())
-    plan_path = edition_data.write_plan(tmp_path, sorted((tmp_path / "margins").glob("margin_*.csv")))
+    # a small demo leaves wijken with one respondent: the report's --lonely-psu adjust
+    design = dataclasses.replace(edition_data.EDITION_DESIGN, lonely_psu="adjust")
+    estimates = estimate_at(url, 2024, tmp_path / "margins", load_all(), design)
+    plan_path = edition_data.write_plan(tmp_path, sorted((tmp_path / "margins").glob("margin_*.csv")), design)
     stated = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
-    assert {key: stated[key] for key in ("strata", "design_weight", "fpc", "method", "collapse_min")} == {
-        "strata": design.strata, "design_weight": design.design_weight, "fpc": design.fpc,
-        "method": design.method, "collapse_min": design.collapse_min}
-    with plan_path.open("a", encoding="utf-8") as handle:
-        handle.write("lonely_psu: adjust\n")  # a small demo leaves wijken with one respondent
+    keys = ("strata", "design_weight", "fpc", "method", "collapse_min", "lonely_psu")
+    assert {key: stated[key] for key in keys} == {key: getattr(design, key) for key in keys}
     saved = dict(DATA_SOURCES)
     DATA_SOURCES["db"] = lambda plan: read_at(answers_frame, url)
     try:

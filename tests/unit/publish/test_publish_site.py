@@ -34,6 +34,10 @@ def site(tmp_path_factory):
         scores[f"{column} ci_high"] = scores[column] + 8
     scores["Veiligheidsindex -objectief ci_low"] = scores["Veiligheidsindex -objectief"]
     scores["Veiligheidsindex -objectief ci_high"] = scores["Veiligheidsindex -objectief"]
+    # a tiny wijk's interval reaching below zero
+    tiny = scores["domain"] == "Heijplaat"
+    scores.loc[tiny, ["Veiligheidsindex -subjectief ci_low", "Veiligheidsindex -subjectief ci_high"]] = [
+        -16.2, 49.6]
     # the report's long series (index_series.csv) with a published 2014, and its targets
     series = scores[["level", "domain"]].assign(edition=2014, column="Veiligheidsindex", value=100.0,
                                                 source="gepubliceerd")
@@ -225,6 +229,16 @@ def test_the_score_box_gives_each_interval_and_says_when_a_move_is_flagged(site)
     objective = data.score("wijk", "Tarwewijk", "Veiligheidsindex -objectief")
     assert f"{objective:.0f}–{objective:.0f}" not in shown
     assert "(95% interval " in text(page(out, "en/wijk/tarwewijk.html"))
+
+
+def test_an_interval_with_a_negative_bound_says_tot_and_has_a_true_minus(site):
+    """"-16–50" reads as two dashes: the site writes the report's "−16 tot 50", translated."""
+    out, _, _ = site
+    nl, en = text(page(out, "wijk/heijplaat.html")), text(page(out, "en/wijk/heijplaat.html"))
+    assert "(95%-interval −16 tot 50)" in nl and "(95% interval −16 to 50)" in en
+    assert "(−16 tot 50)" in text(page(out, "indices-en-doelen.html"))
+    assert "(−16 to 50)" in text(page(out, "en/indices-and-targets.html"))
+    assert "-16" not in nl + en and "16–50" not in nl + en
 
 
 def test_every_page_links_the_indices_and_targets_page_in_both_languages(site):

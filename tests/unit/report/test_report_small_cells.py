@@ -75,5 +75,5 @@ def test_the_score_box_shows_each_interval_and_the_moves_and_no_zero_width_one()
     assert box["subjective"][2] == "94–107" and box["objective"][2] == ""
     assert all(theme[3] == "94–107" for theme in box["subjective_themes"])
     # moved 5 points but the move's interval holds 0: shown, with the interval, and not flagged
-    assert box["moved"] and not box["flag"] and box["move_interval"] == "-1,5 tot 15,0"
+    assert box["moved"] and not box["flag"] and box["move_interval"] == "−1,5 tot 15,0"
     assert SUBJECTIVE_PART in config.score_columns
