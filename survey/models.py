@@ -458,6 +458,22 @@ class CallAssignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class PhoneInterview(Base):
+    """The language a unit's phone interview is held in, chosen by the interviewer when the
+    interview starts and changed when the resident switches: kept per unit, so whoever
+    resumes the interview reads the questions in the same language (0010). A unit without a
+    row has had no phone interview. Survey paradata, no identity."""
+
+    __tablename__ = "phone_interview"
+
+    sample_unit_id: Mapped[str] = mapped_column(
+        ForeignKey("sample_unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(10))
+    chosen_by: Mapped[str] = mapped_column(String(64))
+    chosen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # --- sample: imports and draws -----------------------------------------------------------------
 
 

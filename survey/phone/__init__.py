@@ -30,7 +30,9 @@ conflict at /staff/conflicten with a note (`survey.conflicts`, audited as
 
 The interview runs in the questionnaire engine exactly as the web questionnaire does (the
 router decides the path; the page handler, `survey.respondent.page_handler`, reads, checks
-and stores each page as for the web) with mode `phone`.
+and stores each page as for the web) with mode `phone`, in the language the interviewer chose
+for the unit (`interview_language`: the question block in that language, the staff page
+around it Dutch; a change mid-interview audited as `phone_interview_language`).
 
 Settings: PHONE_MAX_ATTEMPTS and FIELDWORK_TARGETS (defaults and meanings in `survey.settings`).
 """

@@ -11,13 +11,17 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
-from survey.models import Area, CallAssignment, CallAttempt, SampleUnit, StaffUser
+from survey.models import (Area, CallAssignment, CallAttempt, PhoneInterview, SampleUnit,
+                           StaffUser)
 from survey.phone import calls
 from survey.staff import local_time
 
 EXPORT_COLUMNS = ("sample_unit_id", "wijk_code", "wijk", "interviewer", "called_at",
-                  "outcome", "outcome_label", "appointment_at")
-"""The call outcomes file: one row per call; times in Rotterdam time; no names or numbers."""
+                  "outcome", "outcome_label", "appointment_at", "interview_language")
+"""The call outcomes file: one row per call; times in Rotterdam time; no names or numbers.
+`interview_language` (added last, so the earlier columns keep their places) is the language
+code of the unit's phone interview (`survey.phone.interview_language`), empty for a unit whose
+interview was never started."""
 
 __all__ = ["EXPORT_COLUMNS", "InterviewerRow", "per_interviewer", "interviewers",
            "assignment_of", "may_call", "assign", "reassign", "outcome_rows"]
@@ -138,15 +142,16 @@ def reassign(db, edition_id: int, from_interviewer: str, to_interviewer: str | N
 
 def outcome_rows(db, edition_id: int):
     """Every call of the edition, oldest first, as EXPORT_COLUMNS values."""
-    for attempt, wijk_code, wijk in db.execute(
-            select(CallAttempt, SampleUnit.wijk_code, Area.wijk)
+    for attempt, wijk_code, wijk, language in db.execute(
+            select(CallAttempt, SampleUnit.wijk_code, Area.wijk, PhoneInterview.language)
             .join(SampleUnit, SampleUnit.id == CallAttempt.sample_unit_id)
             .join(Area, Area.wijk_code == SampleUnit.wijk_code)
+            .outerjoin(PhoneInterview, PhoneInterview.sample_unit_id == SampleUnit.id)
             .where(SampleUnit.edition_id == edition_id)
             .order_by(CallAttempt.called_at, CallAttempt.id)):
         yield (attempt.sample_unit_id, wijk_code, wijk, attempt.interviewer,
                local_time.shown(attempt.called_at), attempt.outcome,
                calls.OUTCOMES.get(attempt.outcome, attempt.outcome),
-               local_time.shown(attempt.appointment_at))
+               local_time.shown(attempt.appointment_at), language or "")
 
 

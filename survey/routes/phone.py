@@ -7,12 +7,15 @@ an interviewer sees, and may open, only the units on their own list
 Thin views: the call list and outcomes come from `survey.phone.calls`; the interview is the
 web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, and the
 `page_handler` that saves a page and completes the interview) with mode `phone`, shown in the
-staff layout. Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
+staff layout. The staff page is Dutch; its questions, answers, hints and the messages about
+the answers are in the interview's language, chosen per unit by the interviewer
+(`survey.phone.interview_language`). Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
 stored in UTC, as every time in the database.
 """
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,9 +24,8 @@ from survey import editions, storage
 from survey.fieldwork import dashboard as fieldwork
 from survey.fieldwork import exports
 from survey.fieldwork import targets as edition_targets
-from survey.i18n import current_language
 from survey.models import Area, CallAssignment, SampleUnit
-from survey.phone import calls, supervision
+from survey.phone import calls, interview_language, supervision
 from survey.respondent import forms, page_handler, paradata, store
 from survey.respondent.context import Respondent
 from survey.routes.staff import LogoutForm, register_error_pages
@@ -110,10 +112,15 @@ def unit(unit_id):
     return _unit_page(found, reason)
 
 
-def _unit_page(found, reason, error=None, status=200):
+def _unit_page(found, reason, error=None, status=200, language_error=None):
+    with storage.transaction() as db:
+        chosen = interview_language.language_of(db, found.unit.id)
+    if language_error:  # the language typed stays chosen in the form that is shown again
+        chosen = request.form.get("language") or chosen
     return render_template("staff/phone_unit.html", callee=found, closed=reason, error=error,
                            outcomes=calls.RECORDED_BY_HAND, form=request.form if error else {},
-                           max_attempts=_max_attempts()), status
+                           max_attempts=_max_attempts(), language_error=language_error,
+                           languages=interview_language.choices(), chosen_language=chosen), status
 
 
 @bp.post("/<unit_id>/uitkomst")
@@ -165,11 +172,43 @@ def _respondent(unit_id, answering=False):
 @bp.post("/<unit_id>/interview")
 @requires_role(*CALL)
 def start_interview(unit_id):
+    """Start (or resume) the interview in the language chosen on the call screen; without a
+    choice, in the language it was held in before (Dutch for a first interview)."""
     respondent, refused = _respondent(unit_id)
     if refused:
         return refused
-    audit.record("phone_interview_start", target=unit_id)
+    try:
+        with storage.transaction() as db:
+            language = request.form.get("language") or interview_language.language_of(db, unit_id)
+            interview_language.choose(db, unit_id, language, by=current_user.username,
+                                      at=paradata.now())
+    except interview_language.LanguageError as exc:
+        found, reason = _callee(unit_id)
+        return _unit_page(found, reason, status=400, language_error=str(exc))
+    audit.record("phone_interview_start", target=unit_id, detail=f"language {language}")
     return redirect(url_for("phone.resume", unit_id=unit_id), code=303)
+
+
+def _language_of(unit_id) -> str:
+    with storage.transaction() as db:
+        return interview_language.language_of(db, unit_id)
+
+
+def _change_language(unit_id, language) -> str | None:
+    """Hold the interview in `language` from now on (audited when it changed); returns the
+    Dutch notice for the interviewer, or None when `language` is not offered."""
+    try:
+        with storage.transaction() as db:
+            before = interview_language.choose(db, unit_id, language,
+                                               by=current_user.username, at=paradata.now())
+    except interview_language.LanguageError:
+        return None
+    if before != language:
+        audit.record("phone_interview_language", target=unit_id,
+                     detail=f"{before or '-'} -> {language}")
+    return (f"Het interview gaat verder in het {interview_language.dutch_name(language)}. Wat "
+            "op deze pagina was ingevuld, staat er nog (nog niet opgeslagen); de eerder "
+            "opgeslagen antwoorden blijven bewaard.")
 
 
 @bp.get("/<unit_id>/interview/")
@@ -194,17 +233,29 @@ def page(unit_id, page_id):
         return redirect(url_for("phone.resume", unit_id=unit_id), code=303)
     current = respondent.questionnaire.page(page_id)
     questions = respondent.visible_questions(current)
+    language = _language_of(unit_id)
     if request.method == "GET":
-        page_handler.shown(respondent, current, mode=calls.MODE, language=current_language(),
-                           device=None)
+        # paradata: the page was shown in the interview's language, not the staff page's
+        page_handler.shown(respondent, current, mode=calls.MODE, language=language, device=None)
         return _render_page(unit_id, respondent, current,
-                            forms.from_answers(questions, respondent.answers))
-    result = page_handler.submit(respondent, current, questions, request.form, mode=calls.MODE,
-                                 language=current_language(), device=None)
+                            forms.from_answers(questions, respondent.answers), language)
+    if request.form.get("action") == "language":
+        # the resident switches: the page comes back in the new language with what was typed,
+        # nothing stored and no errors yet (as the web questionnaire's language buttons)
+        notice = _change_language(unit_id, request.form.get("interview_language") or "")
+        if notice is None:
+            abort(400)
+        language = _language_of(unit_id)
+        with force_locale(language):
+            typed = page_handler.read(questions, request.form).as_typed()
+        return _render_page(unit_id, respondent, current, typed, language, notice=notice)
+    with force_locale(language):  # the messages about the answers in the interview's language
+        result = page_handler.submit(respondent, current, questions, request.form,
+                                     mode=calls.MODE, language=language, device=None)
     if result.closed:
         return _conflict(unit_id)
     if not result.saved:
-        return _render_page(unit_id, respondent, current, result.forms), 400
+        return _render_page(unit_id, respondent, current, result.forms, language), 400
     following = result.next_page()
     if following is None:
         return redirect(url_for("phone.review", unit_id=unit_id), code=303)
@@ -221,17 +272,33 @@ def _conflict(unit_id):
     return redirect(url_for("phone.unit", unit_id=unit_id), code=303)
 
 
-def _render_page(unit_id, respondent, current, page_forms):
+def _interview_template(template, language, **context):
+    """A staff template of the interview, rendered in the interview's `language`: its
+    questionnaire texts (the `qt` filters) and the question partials' own words come in that
+    language, while the staff text, written in Dutch, stays Dutch (staff/base.html says
+    lang="nl"; the block in `language` carries its own lang and dir)."""
+    with force_locale(language):
+        return render_template(template, language=_language_shown(language),
+                               languages=interview_language.choices(), **context)
+
+
+def _language_shown(code):
+    """The interview language as the templates show it: code, Dutch and own name, direction."""
+    return next(dict(code=c, dutch=dutch, own=own, direction=direction)
+                for c, dutch, own, direction in interview_language.choices() if c == code)
+
+
+def _render_page(unit_id, respondent, current, page_forms, language, notice=None):
     number, total = respondent.progress(current.id)
     section = next((s for s in respondent.questionnaire.sections if s.id == current.section_id),
                    None)
     with storage.transaction() as db:
         found = calls.callee(db, unit_id)
-    return render_template(
-        "staff/phone_page.html", unit_id=unit_id, callee=found,
+    return _interview_template(
+        "staff/phone_page.html", language, unit_id=unit_id, callee=found,
         questionnaire=respondent.questionnaire, page=current, section=section,
         heading=current.title or (section.title if section else respondent.questionnaire.title),
-        forms=page_forms, errors=[e for qf in page_forms for e in qf.errors],
+        forms=page_forms, errors=[e for qf in page_forms for e in qf.errors], notice=notice,
         previous=respondent.previous_page(current.id), progress=(number, total))
 
 
@@ -258,10 +325,10 @@ def review(unit_id):
                    "de doelgroep (AAPOR 4.10), geen respondent.")
         return redirect(url_for("phone.call_list"), code=303)
     path = respondent.path()
-    return render_template("staff/phone_review.html", unit_id=unit_id,
-                           questionnaire=respondent.questionnaire,
-                           review_pages=respondent.review_pages(),
-                           previous=path[-1] if path else None)
+    return _interview_template("staff/phone_review.html", _language_of(unit_id), unit_id=unit_id,
+                               questionnaire=respondent.questionnaire,
+                               review_pages=respondent.review_pages(),
+                               previous=path[-1] if path else None)
 
 
 # --------------------------------------------------------------------------- supervision
@@ -283,8 +350,12 @@ def supervision_page():
         unassigned = len([e for e in calls.candidates(db, edition.id, _max_attempts(), now)
                           if supervision.assignment_of(db, e.unit_id) is None]) \
             if edition else 0
+        by_language = interview_language.per_language(db, edition.id) if edition else []
     return render_template("staff/phone_supervision.html", edition=edition, rows=rows,
-                           names=names, wijken=wijken, unassigned=unassigned)
+                           names=names, wijken=wijken, unassigned=unassigned,
+                           by_language=by_language,
+                           language_names={code: dutch for code, dutch, _own, _direction
+                                           in interview_language.choices()})
 
 
 class SupervisionForm(FlaskForm):

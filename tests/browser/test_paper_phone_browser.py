@@ -183,7 +183,7 @@ def test_given_an_interviewer_when_she_works_the_call_list_then_outcomes_and_a_p
         fill(page, values)
         if "buurt_prettig" in values:
             page.screenshot(path=str(screenshots / "staff-phone-interview.png"), full_page=True)
-        page.click("button[value=next]")
+        page.click(".button-group button[value=next]")
     assert page.locator("h1").inner_text() == "Interview afronden – eenheid tel1"
     page.click("button:has-text('Interview opslaan als voltooid')")
     assert "Interview met eenheid tel1 voltooid" in page.locator(".notice").inner_text()

@@ -70,7 +70,7 @@ def test_the_coordinator_supervises_and_interviewers_see_only_their_list(phone_a
     plain = coordinator.get("/staff/phone/uitkomsten.csv")
     rows = list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))
     assert rows[0] == ["sample_unit_id", "wijk_code", "wijk", "interviewer", "called_at",
-                       "outcome", "outcome_label", "appointment_at"]
+                       "outcome", "outcome_label", "appointment_at", "interview_language"]
     assert {(r[0], r[3], r[5]) for r in rows[1:]} >= {("a1", "interviewer", "no_answer"),
                                                       ("b1", "ilse", "appointment")}
     assert "Voornaam" not in plain.data.decode() and "0611111111" not in plain.data.decode()
