@@ -18,7 +18,7 @@ import pandas as pd
 from survey.report import charts
 from survey.report.bands import band_of, load_bands, thresholds_text
 from survey.report.change import OBJECTIVE_PART, SUBJECTIVE_PART
-from survey.report.intervals import interval_text, whole, whole_interval
+from survey.report.intervals import interval_text, whole, whole_change, whole_interval
 
 KEY_INDICATORS = ("onveilig_eigen_buurt", "tevreden_met_buurt", "rapportcijfer_veiligheid")
 HEADLINE_INDICATOR = "onveilig_eigen_buurt"  # the headline row of every area page
@@ -197,7 +197,7 @@ def _score_box(scores: dict, level: str, domain: str, previous, config,
     if previous is not None and f"change {flagged}" in row:
         box["previous"] = _score(row[f"{flagged} {previous}"])
         change = row[f"change {flagged}"]
-        box["change"] = "–" if pd.isna(change) else f"{change:+.0f}"
+        box["change"] = "–" if pd.isna(change) else whole_change(change)
         box["flag"] = bool(row["flag_5_points"])
         box["moved"] = bool(row.get("moved_5_points", box["flag"]))
         box["move_interval"] = _move_interval(row, flagged)
@@ -344,7 +344,7 @@ def write_report(out_dir: Path, *, title: str, edition: int, previous: int | Non
                 "cells": [(_score(data[c]), _band(data[c])) for c in shown],
                 "previous": _score(data.get(f"{flagged_score} {previous}", np.nan)),
                 "change": ("–" if pd.isna(data.get(f"change {flagged_score}", np.nan))
-                           else f"{data[f'change {flagged_score}']:+.0f}"),
+                           else whole_change(data[f"change {flagged_score}"])),
                 "flag": bool(data.get("flag_5_points", False)),
                 "moved": bool(data.get("moved_5_points", data.get("flag_5_points", False))),
                 "interval": _move_interval(data, flagged_score),

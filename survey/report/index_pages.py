@@ -13,7 +13,7 @@ import pandas as pd
 
 from survey.report import charts
 from survey.report.bands import band_of, load_bands, thresholds_text
-from survey.report.intervals import whole, whole_interval
+from survey.report.intervals import whole, whole_change, whole_interval
 from survey.report.series import breaks, broken_columns
 
 PAGE = "indices.html"
@@ -92,7 +92,7 @@ def write_index_pages(out_dir: Path, *, year: int, previous, table: pd.DataFrame
             "se": "" if pd.isna(se) else f"{se:.1f}",
             "interval": _interval(city, name),
             "subjective_interval": _interval(city, subjective.column),
-            "change": _number(city.get(f"change {name}")) if previous else "",
+            "change": whole_change(city.get(f"change {name}")) if previous else "",
             "themes": [(t.column, _cell(city[t.column])) for t in config.themes],
         })
     rows = []
@@ -172,6 +172,6 @@ def _target_rows(targets):
                      "baseline": f"{_number(t['baseline'])} ({t['baseline_edition']})",
                      "goal": f"≥ {_number(t['goal'])} in {t['by_edition']}",
                      "latest": f"{_number(t['latest'])} ({t['latest_edition']})", "interval": interval,
-                     "change": "" if pd.isna(t["change"]) else f"{t['change']:+.0f}",
+                     "change": "" if pd.isna(t["change"]) else whole_change(t["change"]),
                      "to_go": _number(t["to_go"]), "status": status, "css": css})
     return rows

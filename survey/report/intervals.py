@@ -1,5 +1,6 @@
-"""How the report and the public site write an interval: one rule, used by both (the site,
-`survey/publish`, imports it from here; the report may not import the site).
+"""How the report and the public site write an interval, and the scores and score changes
+beside it: one rule, used by both (the site, `survey/publish`, imports it from here; the report
+may not import the site).
 
 The style: a negative bound has a true minus sign (U+2212, read as "minus" by screen readers,
 and as wide as a plus), and a number that rounds to zero has no sign. Two bounds that are
@@ -39,6 +40,17 @@ def whole(value) -> str:
     if value is None or pd.isna(value):
         return ""
     return signed_text(f"{value:.0f}")
+
+
+def whole_change(value) -> str:
+    """A score's change: whole points with their sign, none when it rounds to zero (as the
+    site's `numbers.signed`).
+
+    >>> whole_change(6.2), whole_change(-5.7), whole_change(-0.3)
+    ('+6', '−6', '0')
+    """
+    text = whole(value)
+    return text if text.startswith(MINUS) or text in ("", "0") else "+" + text
 
 
 def interval_text(low: str, high: str, words: str = WORDS) -> str:

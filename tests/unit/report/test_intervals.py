@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey.report.intervals import EN_DASH, MINUS, interval_text, signed_text, whole, whole_interval
+from survey.report.intervals import (EN_DASH, MINUS, interval_text, signed_text, whole, whole_change,
+                                     whole_interval)
 from weighting.scores import load_index_configs
 
 
@@ -37,6 +38,8 @@ def test_a_score_and_its_interval():
     assert whole_interval(np.nan, 50.0) == whole_interval(None, 50.0) == ""
     assert whole_interval(80.2, 79.9) == ""
     assert signed_text("12,5") == "12,5" and signed_text("-12,5") == "−12,5"
+    # a change beside them: the same minus, and a plus
+    assert [whole_change(v) for v in (6.2, -5.7, -0.3, None)] == ["+6", "−6", "0", ""]
 
 
 def test_the_report_page_writes_a_negative_bound_with_tot(tmp_path):
@@ -68,7 +71,7 @@ def test_the_report_page_writes_a_negative_bound_with_tot(tmp_path):
     html = write_index_pages(tmp_path, year=2024, previous=None, table=table, configs=configs,
                              series=series, targets=targets, ses=pd.DataFrame(),
                              areas=areas).read_text(encoding="utf-8")
-    assert "<td>−16 tot 50</td>" in html  # the target's interval
+    assert "<td>−16 tot 50</td><td>−6</td>" in html  # the target's interval and change
     assert "95%-interval 101–107" in html  # the city's, positive
     assert "-16" not in html and "16–50" not in html
 
@@ -79,4 +82,4 @@ def test_the_report_page_writes_a_negative_bound_with_tot(tmp_path):
     box = _score_box(_by_area(pd.DataFrame([row])), "wijk", "Heijplaat", 2022, config,
                      config.index_column)
     assert box["index"][2] == "−16 tot 50"
-    assert box["move_interval"] == "−5,8 tot −4,2"
+    assert box["move_interval"] == "−5,8 tot −4,2" and box["change"] == "−6"
