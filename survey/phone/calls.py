@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from survey import addresses
 from survey.fieldwork import outcomes
 from survey.models import (Area, CallAssignment, CallAttempt, IdentityLink, IdentityPerson,
-                           PaperForm, SampleUnit)
+                           PaperForm, PhoneInterview, SampleUnit)
 
 MODE = "phone"
 NO_ANSWER, BUSY, APPOINTMENT, REFUSAL, WRONG_NUMBER, COMPLETED = (
@@ -70,6 +70,9 @@ class Entry:
     last_outcome: str | None
     last_called_at: datetime | None
     appointment_at: datetime | None
+    language: str | None = None
+    """The language of the unit's phone interview, once one was started (an interrupted
+    interview resumes in it: `survey.phone.interview_language`)."""
 
 
 @dataclass
@@ -123,13 +126,14 @@ def candidates(db, edition_id: int, max_attempts: int, now: datetime,
     attempts = func.coalesce(summary.c.attempts, 0)
     statement = (
         select(SampleUnit.id, SampleUnit.wijk_code, Area.wijk, attempts, last.outcome,
-               last.called_at, last.appointment_at)
+               last.called_at, last.appointment_at, PhoneInterview.language)
         .join(Area, Area.wijk_code == SampleUnit.wijk_code)
         .join(IdentityLink, IdentityLink.sample_unit_id == SampleUnit.id)
         .join(IdentityPerson, IdentityPerson.id == IdentityLink.person_id)
         .outerjoin(summary, summary.c.unit_id == SampleUnit.id)
         .outerjoin(last, last.id == summary.c.last_id)
         .outerjoin(PaperForm, PaperForm.sample_unit_id == SampleUnit.id)
+        .outerjoin(PhoneInterview, PhoneInterview.sample_unit_id == SampleUnit.id)
         .where(
             SampleUnit.edition_id == edition_id,
             SampleUnit.status != "completed",

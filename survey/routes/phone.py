@@ -42,7 +42,9 @@ SUPERVISE = roles.SUPERVISE_PHONE
 @bp.context_processor
 def staff_context():
     return {"logout_form": LogoutForm(), "role_labels": roles.ROLE_LABELS, "roles": roles,
-            "outcome_labels": calls.OUTCOMES}
+            "outcome_labels": calls.OUTCOMES,
+            "language_names": {code: dutch for code, dutch, _own, _direction
+                               in interview_language.choices()}}
 
 
 def _max_attempts() -> int:
@@ -353,9 +355,7 @@ def supervision_page():
         by_language = interview_language.per_language(db, edition.id) if edition else []
     return render_template("staff/phone_supervision.html", edition=edition, rows=rows,
                            names=names, wijken=wijken, unassigned=unassigned,
-                           by_language=by_language,
-                           language_names={code: dutch for code, dutch, _own, _direction
-                                           in interview_language.choices()})
+                           by_language=by_language)
 
 
 class SupervisionForm(FlaskForm):

@@ -114,6 +114,11 @@ def test_the_chosen_language_is_stored_kept_and_shown_in_the_question_block(
     assert 'lang="tr"' in questions and "Evet" in questions and "Hayır" in questions
     with storage.transaction(database_url) as db:
         assert db.get(PhoneInterview, "b1").language == "tr"
+    # the call list says which language an interview already begun goes on in
+    listing = other.get("/staff/phone/").text
+    assert "in het Turks" in re.search(r'<th scope="row">b1</th>.*?</tr>', listing, re.S).group(0)
+    assert "Turks" not in re.search(r'<th scope="row">a1</th>.*?</tr>', listing,
+                                             re.S).group(0)
 
 
 def test_changing_language_mid_interview_keeps_answers_and_stores_the_same_codes(
