@@ -7,7 +7,9 @@ files, is the Dutch text. The catalogues in `translations/` are `.po` files only
 
 The respondent picks a language on the start page (`?lang=ar`, remembered in the session);
 before that the browser's Accept-Language decides, and Dutch is the fallback. Staff pages
-(under /staff) are Dutch only, whatever the browser or the session asks.
+(under /staff) are Dutch only, whatever the browser or the session asks; the one exception is
+a phone interview's question block, which `survey.routes.phone` renders in the language the
+interviewer chose for the unit (flask_babel's `force_locale`), marked with its lang and dir.
 """
 
 import os
