@@ -9,10 +9,13 @@ import csv
 import io
 import re
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from survey import storage
-from survey.models import Answer, AuditEvent, PageVisit, PhoneInterview
+from survey.models import (Answer, Area, AuditEvent, Edition, PageVisit, PhoneInterview,
+                           SampleUnit)
 from survey.staff import auth
 from tests.support.apps import FAST_PROFILE
 from tests.support.phone import login, post
@@ -212,3 +215,30 @@ def test_supervision_and_the_outcomes_file_show_the_interview_language(phone_app
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert {(r["sample_unit_id"], r["outcome"], r["interview_language"]) for r in rows} == {
         ("b1", "completed", "tr"), ("b4", "no_answer", "")}  # b4: called, never interviewed
+
+
+def test_interviews_begun_before_the_languages_came_are_dutch_after_the_upgrade(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    storage.upgrade(url, "0009_analysis_snapshot")
+    with storage.transaction(url) as db:  # the tables other than phone_interview are as at 0009
+        db.add(Edition(id=1, year=2024, title="Wijkprofiel 2024"))
+        db.add(Area(wijk_code=1, wijk="Carnisse", gebied="Charlois"))
+        db.flush()
+        for unit_id in ("p1", "w1"):
+            db.add(SampleUnit(
+                id=unit_id, edition_id=1, wijk_code=1, questionnaire_id="mini", status="started",
+                inclusion_probability=0.1, design_weight=10.0, stratum_population=1000,
+                age_group="35-44", sex="vrouw", migration_background="nederlands",
+                household_type="alleenstaand", code_hash=unit_id * 32))
+        db.flush()
+        for unit_id, variable, mode, day in (("p1", "woonjaren", "phone", 5),
+                                             ("p1", "buurt_prettig", "phone", 4),
+                                             ("w1", "woonjaren", "web", 3)):
+            db.add(Answer(sample_unit_id=unit_id, variable=variable, value="1", page_id="p",
+                          mode=mode, saved_at=datetime(2024, 3, day, 9, 0)))
+    storage.upgrade(url)
+    with storage.transaction(url) as db:
+        rows = [(r.sample_unit_id, r.language, r.chosen_at) for r in db.scalars(
+            select(PhoneInterview))]
+        assert db.get(SampleUnit, "p1").status == "started"
+    assert rows == [("p1", "nl", datetime(2024, 3, 4, 9, 0))]  # its first answer's time

@@ -26,6 +26,12 @@ def upgrade():
         sa.ForeignKeyConstraint(["sample_unit_id"], ["sample_unit.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("sample_unit_id"),
     )
+    # before 0010 every phone interview was held in Dutch, the staff pages' only language:
+    # their units get it, so the supervision page counts them and a resumed one stays Dutch
+    op.execute(
+        "INSERT INTO phone_interview (sample_unit_id, language, chosen_by, chosen_at) "
+        "SELECT sample_unit_id, 'nl', 'migratie 0010', MIN(saved_at) FROM answer "
+        "WHERE mode = 'phone' GROUP BY sample_unit_id")
 
 
 def downgrade():
