@@ -168,7 +168,7 @@ def test_changing_language_mid_interview_keeps_answers_and_stores_the_same_codes
     # the review page reads the answers back in Arabic, and says so
     review = client.get(location).text
     assert "<dt>Taal van het interview</dt><dd>Arabisch" in review
-    assert '<td lang="ar" dir="rtl">نعم</td>' in review
+    assert '<td class="text" lang="ar" dir="rtl">نعم</td>' in review
     assert post(client, location, location, {}).status_code == 303
 
     with storage.transaction(database_url) as db:
