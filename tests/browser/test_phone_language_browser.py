@@ -2,7 +2,8 @@
 Veiligheidsmonitor: the interviewer chooses the language on the call screen; the staff
 page stays Dutch (lang="nl") around a question block in the chosen language with its lang and
 dir; the pages pass axe at 390 px and at desktop width, reflow at 390 px, and read in order in
-a text browser (w3m); a switch mid-interview keeps what was typed."""
+a text browser (w3m); a switch mid-interview keeps what was typed; the review page reads the
+answers back in Arabic and reflows at 390 px."""
 
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from survey.paths import QUESTIONNAIRES_DIR
 from tests.support.apps import make_app
 from tests.support.browser import axe_violations, no_horizontal_scroll
 from tests.support.live_server import staff_database, threaded_server
+from tests.support.phone import build_phone_app, login, post
 from tests.support.respondent import add_unit
 from tests.support.staff import PASSWORD, put_on_call_list
 
@@ -133,6 +135,35 @@ def test_given_a_resident_who_switches_language_then_the_page_comes_back_in_it_w
         assert db.scalar(select(Answer.value).where(Answer.sample_unit_id == "tel-sw",
                                                     Answer.variable == "woont_adres")) == "ja"
     page.context.close()
+
+
+def test_given_an_arabic_interview_at_its_end_then_the_review_page_reads_it_back_and_passes_axe(
+        chromium, axe_source, screenshots, tmp_path):
+    url = f"sqlite:///{tmp_path / 'review.db'}"
+    storage.upgrade(url)
+    app = build_phone_app(url, tmp_path)  # the mini questionnaire, its units on a call list
+    client = login(app, "interviewer")
+    response = post(client, "/staff/phone/b1/interview", "/staff/phone/b1", {"language": "ar"})
+    location = client.get(response.headers["Location"]).headers["Location"]
+    for values in ({"woonjaren": "7"}, {"buurt_prettig": "ja", "cohesie_kennen": "oneens"},
+                   {"onveilig_ooit": "nooit"},
+                   {"geboortedatum-day": "1", "geboortedatum-month": "2",
+                    "geboortedatum-year": "1970", "aantal_kinderen": "0"}):
+        location = post(client, location, location, values).headers["Location"]
+    assert location == "/staff/phone/b1/interview/controleren"
+    with threaded_server(app) as base:
+        for name, width in WIDTHS.items():
+            page = interviewer_page(chromium, base, width)
+            page.goto(base + location)
+            assert page.locator(".summary dd").inner_text() == "Arabisch (العربية)"
+            answers = page.locator("td[lang=ar][dir=rtl]").all_inner_texts()
+            assert answers[:2] == ["7", "نعم"]  # woonjaren, buurt_prettig
+            assert axe_violations(page, axe_source) == []
+            if name == "smal":
+                no_horizontal_scroll(page)
+            page.screenshot(path=str(screenshots / f"staff-phone-review-ar-{name}.png"),
+                            full_page=True)
+            page.context.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
