@@ -47,9 +47,11 @@ def check(code: str) -> str:
 
 
 def language_of(db, unit_id: str) -> str:
-    """The unit's interview language; Dutch when no interview has been started."""
-    return db.scalar(select(PhoneInterview.language)
-                     .where(PhoneInterview.sample_unit_id == unit_id)) or DEFAULT_LANGUAGE
+    """The unit's interview language; Dutch when no interview has been started, or when it
+    was held in a language the app no longer offers (its texts could not be shown)."""
+    stored = db.scalar(select(PhoneInterview.language)
+                       .where(PhoneInterview.sample_unit_id == unit_id))
+    return stored if stored in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def choose(db, unit_id: str, language: str, *, by: str, at: datetime) -> str | None:

@@ -9,8 +9,8 @@ web questionnaire's own engine (`survey.respondent`: `Respondent`, `forms`, and 
 `page_handler` that saves a page and completes the interview) with mode `phone`, shown in the
 staff layout. The staff page is Dutch; its questions, answers, hints and the messages about
 the answers are in the interview's language, chosen per unit by the interviewer
-(`survey.phone.interview_language`). Appointment times are typed and shown in Rotterdam time (Europe/Amsterdam) and
-stored in UTC, as every time in the database.
+(`survey.phone.interview_language`). Appointment times are typed and shown in Rotterdam time
+(Europe/Amsterdam) and stored in UTC, as every time in the database.
 """
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,

@@ -68,8 +68,8 @@ def text_browser(html):
 
 
 @pytest.mark.parametrize("unit_id, language, direction, question, answer", [
-    ("tel-tr", "tr", "ltr", "Bu araştırmanın davetiyesini gönderdiğimiz adreste mi oturuyorsunuz?",
-     "Evet"),
+    ("tel-tr", "tr", "ltr",
+     "Bu araştırmanın davetiyesini gönderdiğimiz adreste mi oturuyorsunuz?", "Evet"),
     ("tel-ar", "ar", "rtl", "هل تسكن في العنوان الذي أرسلنا إليه الدعوة للمشاركة في هذا البحث؟",
      "نعم"),
 ])
@@ -84,14 +84,16 @@ def test_given_an_interview_in_the_residents_language_then_the_question_block_is
         assert page.locator(".interview-questions legend").first.inner_text().startswith(question)
         assert answer in page.locator(".interview-questions label.choice__label").all_inner_texts()
         # the staff page around it is Dutch
-        assert "Telefonisch interview met Bel Baar" in page.locator("main .caption").first.inner_text()
+        caption = page.locator("main .caption").first.inner_text()
+        assert "Telefonisch interview met Bel Baar" in caption
         assert page.locator(".button-group button").inner_text() == "Volgende"
         assert page.locator("select[name=interview_language] option:checked").inner_text() in (
             "Turks (Türkçe)", "Arabisch (العربية)")
         assert axe_violations(page, axe_source) == []
         if name == "smal":
             no_horizontal_scroll(page)
-        page.screenshot(path=str(screenshots / f"staff-phone-{language}-{name}.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"staff-phone-{language}-{name}.png"),
+                        full_page=True)
 
         # an answer left open: the message about it is in the interview's language too
         page.click(".button-group button[value=next]")

@@ -65,7 +65,8 @@ def test_the_chosen_language_is_stored_kept_and_shown_in_the_question_block(
     client = login(app, "interviewer")
     call_screen = client.get("/staff/phone/b1").text
     # the questionnaire's languages, named in Dutch and in their own; Dutch chosen at first
-    assert '<label class="field__label" for="interview-language">Taal van het interview' in call_screen
+    assert ('<label class="field__label" for="interview-language">Taal van het interview'
+            in call_screen)
     assert '<option value="nl" selected>Nederlands</option>' in call_screen
     assert '<option value="tr">Turks (Türkçe)</option>' in call_screen
     assert '<option value="ar">Arabisch (العربية)</option>' in call_screen
@@ -110,7 +111,8 @@ def test_the_chosen_language_is_stored_kept_and_shown_in_the_question_block(
     with storage.transaction(database_url) as db:
         auth.add_user(db, "ilse", PASSWORD, "interviewer", profile=FAST_PROFILE)
     other = login(app, "ilse")
-    assert '<option value="tr" selected>Turks (Türkçe)</option>' in other.get("/staff/phone/b1").text
+    call_screen = other.get("/staff/phone/b1").text
+    assert '<option value="tr" selected>Turks (Türkçe)</option>' in call_screen
     location = start(other, "b1")
     assert location == "/staff/phone/b1/interview/pagina/buurt-oordeel"
     questions = block(other.get(location).text)
@@ -186,7 +188,8 @@ def test_a_language_not_offered_is_refused_and_nothing_is_stored(phone_app, data
     client = login(app, "interviewer")
     response = post(client, "/staff/phone/b1/interview", "/staff/phone/b1", {"language": "de"})
     assert response.status_code == 400
-    assert "Taal ‘de’ wordt niet aangeboden; kies een van: Nederlands (nl), Engels (en)" in response.text
+    assert ("Taal ‘de’ wordt niet aangeboden; kies een van: Nederlands (nl), Engels (en)"
+            in response.text)
     with storage.transaction(database_url) as db:
         assert db.get(PhoneInterview, "b1") is None
     location = start(client, "b1", language="pl")

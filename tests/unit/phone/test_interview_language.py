@@ -68,3 +68,9 @@ def test_interviews_per_language_count_those_going_on_and_those_completed_by_pho
     # p3 completed on the web and p4 was screened out: Turkish has neither
     assert interview_language.per_language(db, 1) == [("nl", 0, 1), ("ar", 1, 1), ("pl", 1, 0)]
     assert interview_language.per_language(db, 2) == []
+
+
+def test_an_interview_in_a_language_no_longer_offered_goes_on_in_dutch(db):
+    db.add(PhoneInterview(sample_unit_id="p1", language="de", chosen_by="ilse", chosen_at=AT))
+    db.flush()
+    assert interview_language.language_of(db, "p1") == "nl"
