@@ -5,7 +5,8 @@ when a resident phones about their letter: by kenmerk, code or id, or by postcod
 number (`/staff/outcomes/address`). The unit page shows its fieldwork status, letters and
 outcome history, never its answers; name and address only on request, to recognise a caller.
 Each look-up is audited (`view_unit`, `view_identity`, `lookup_address`). Thin views over
-`survey.fieldwork.outcomes`."""
+`survey.fieldwork.outcomes`; the unit page names the language of the unit's phone interview
+(`survey.phone.interview_language`; fieldwork itself imports no mode)."""
 
 from datetime import datetime
 
@@ -21,7 +22,8 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from survey import addresses, storage
 from survey.errors import InputError
 from survey.fieldwork import aapor, dates, outcomes
-from survey.models import PaperRequest, SampleUnit
+from survey.models import PaperRequest, PhoneInterview, SampleUnit
+from survey.phone import interview_language
 from survey.routes.staff import register_error_pages
 from survey.sampling.messages_nl import dutch
 from survey.security import control_character_line
@@ -148,6 +150,8 @@ def unit():
     reference = request.args.get("reference", "").strip()
     with storage.transaction() as db:
         view = outcomes.unit_view(db, reference) if reference else None
+        if view is not None:
+            view["interview_language"] = _interview_language(db, view["unit"].id)
     if view is None:
         error = (f"Geen steekproefeenheid met code of nummer {reference!r}." if reference
                  else "Vul een persoonlijke code of steekproefnummer in.")
@@ -159,6 +163,20 @@ def unit():
                            form=OutcomeForm(reference=view["unit"].id),
                            show_identity=show_identity, reference=reference,
                            request_form=PaperRequestForm(), addressing=addresses)
+
+
+def _interview_language(db, unit_id: str) -> str | None:
+    """The Dutch name of the language of the unit's phone interview ('Turks'), None without
+    one; a language the app no longer offers by its code, with the language the interview goes
+    on in (as `interview_language.language_of` has it)."""
+    interview = db.get(PhoneInterview, unit_id)
+    if interview is None:
+        return None
+    held_in = interview_language.language_of(db, unit_id)
+    if held_in == interview.language:
+        return interview_language.dutch_name(held_in)
+    return (f"{interview.language} (niet meer aangeboden; gaat verder in het "
+            f"{interview_language.dutch_name(held_in)})")
 
 
 @bp.get("/address")

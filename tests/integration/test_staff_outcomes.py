@@ -2,11 +2,14 @@
 shows on the dashboard."""
 
 import io
+import re
+from datetime import datetime
 
 from sqlalchemy import select
 
 from survey import storage
-from survey.models import AuditEvent, SampleUnit, UnitOutcome
+from survey.models import AuditEvent, PhoneInterview, SampleUnit, UnitOutcome
+from survey.phone import interview_language
 from tests.support.fieldwork_data import CODES, add_edition
 from tests.support.staff import csrf_token
 
@@ -106,3 +109,29 @@ def test_looking_up_a_unit_shows_fieldwork_only_and_is_audited(staff_app, staff)
     staff.logout()
     staff.login("interviewer")
     assert staff.client.get("/staff/outcomes/unit?reference=s1").status_code == 403
+
+
+def test_the_unit_page_names_the_phone_interview_language_when_there_is_one(staff_app, staff):
+    url = staff_app.config["DATABASE_URL"]
+    add_edition(url)
+    with storage.transaction(url) as db:
+        interview_language.choose(db, "s2", "tr", by="interviewer", at=datetime(2024, 3, 4, 10))
+        # held in German once, a language the app no longer offers
+        db.add(PhoneInterview(sample_unit_id="s3", language="de", chosen_by="interviewer",
+                              chosen_at=datetime(2024, 3, 4, 11)))
+    staff.login("coordinator")
+
+    def rows(reference):
+        page = staff.client.get(f"/staff/outcomes/unit?reference={reference}")
+        assert page.status_code == 200
+        return [" ".join(row.split()) for row in re.findall(r"<tr>(.*?)</tr>", page.text)]
+
+    turkish = rows("s2")
+    language_row = ('<th scope="row">Taal van het telefonisch interview</th><td>Turks</td>')
+    assert language_row in turkish
+    # with the unit's mode and status, just after the mode
+    assert turkish.index(language_row) == [r.startswith('<th scope="row">Modus') for r in
+                                           turkish].index(True) + 1
+    assert ('<th scope="row">Taal van het telefonisch interview</th><td>de (niet meer '
+            'aangeboden; gaat verder in het Nederlands)</td>') in rows("s3")
+    assert not any("Taal van het telefonisch interview" in row for row in rows("s1"))
