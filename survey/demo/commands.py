@@ -87,6 +87,7 @@ def print_summary(summary, show_codes=True):
         f"{c['started']:,} started, {c['invited']:,} not started"
     )
     click.echo(f"  {c['answers']:,} answers, {c['page_visits']:,} page visits")
+    click.echo(f"  {c['call_attempts']:,} phone calls, {c['phone_interviews']:,} phone interviews")
     stages = ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items() if k != "total")
     click.echo(f"  seconds: {stages}")
     if not show_codes:

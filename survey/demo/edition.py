@@ -4,8 +4,10 @@ Stages: a synthetic register of residents 15+ (`survey.demo.register`), its marg
 stratified sample, fieldwork outcomes (`survey.demo.responses`), a latent score per sampled
 person (wijk, age, migration background and the demo's story), and the answers and page
 visits of every respondent generated from the questionnaire definitions
-(`survey.demo.answers`, `survey.demo.paradata`). Everything is drawn from one
-`numpy.random.Generator` seeded with `seed`, so the same seed gives the same edition. Nothing
+(`survey.demo.answers`, `survey.demo.paradata`), and the phone fieldwork behind them
+(`survey.demo.phone_calls`). Everything is drawn from one `numpy.random.Generator` seeded with
+`seed` (the phone's calls from a second one, seeded with `seed` and `PHONE_STREAM`), so the
+same seed gives the same edition. Nothing
 here touches a database, so an edition can be generated in another process while the
 previous one is written (`GeneratedEdition` pickles).
 """
@@ -19,6 +21,7 @@ import pandas as pd
 
 from survey.demo.answers import Respondents, generate_answers, object_array
 from survey.demo.paradata import stamp, timed
+from survey.demo.phone_calls import PhoneFieldwork, simulate_phone
 from survey.demo.progress import Progress, StageClock
 from survey.demo.register import build_register
 from survey.demo.responses import (
@@ -45,6 +48,8 @@ __all__ = ["GeneratedEdition", "demo_codes", "generate_edition", "load_questionn
 _LATENT_AGE = np.array([-0.25, -0.15, 0.0, 0.30])
 _LATENT_MIGRATION = np.array([0.30, 0.05, -0.35])
 _LATENT_WIJK = 0.55
+PHONE_STREAM = 1
+"""The phone fieldwork's generator: seeded with (seed, PHONE_STREAM)."""
 
 
 @dataclass
@@ -69,6 +74,9 @@ class GeneratedEdition:
     """Columns of the page visits, in unit id order."""
     targets: np.ndarray
     """Net responses per wijk (in `wijken` order) the sample was sized for."""
+    phone: PhoneFieldwork | None = None
+    """The calls, interview languages, assignments and phone refusals behind the fieldwork
+    (`survey.demo.phone_calls`)."""
     seconds: dict = field(default_factory=dict)
     """Time per generation stage."""
 
@@ -149,7 +157,7 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
     clock.seconds["sample"] = round(time.perf_counter() - sample_clock, 2)
 
     with clock.stage("answers"):
-        answers, visits, screened = _answers_and_visits(
+        answers, visits, screened, language = _answers_and_visits(
             questionnaires, sample, work, register, person, latent, rng, bar,
             variable_shift=story.variable_shifts(year, questionnaires),
         )
@@ -158,6 +166,13 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
     work.status[screened] = SCREENED_OUT
     work.disposition[screened] = aapor.SCREENED_OUT
     work.completed_at[screened] = work.last_seen_at[screened]
+    with clock.stage("phone"):
+        # from a stream of its own: the phone's draws leave the rest of the edition as it was
+        phone = simulate_phone(
+            sample["id"].to_numpy(), work.status, work.disposition, work.mode, work.started_at,
+            work.completed_at, register["phone"].notna().to_numpy()[person],
+            sample["wave"].to_numpy(), language, np.random.default_rng([seed, PHONE_STREAM]))
+    work.disposition = phone.disposition
     sample["status"] = work.status
     sample["disposition"] = work.disposition
     versions = {qid: q.version for qid, q in questionnaires.items()}
@@ -167,14 +182,15 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
 
     return GeneratedEdition(year=year, seed=seed, scale=scale, wijken=wijken,
                             register=register, margins=margins, sample=sample, work=work,
-                            answers=answers, visits=visits, targets=targets,
+                            answers=answers, visits=visits, targets=targets, phone=phone,
                             seconds=clock.seconds)
 
 
 def _answers_and_visits(questionnaires, sample, work, register, person, latent, rng, bar,
                         variable_shift=None):
-    """Answers and page visits of both questionnaires, in sample-unit id order, and the
-    positions in `sample` of the units a `goto: end` rule screened out."""
+    """Answers and page visits of both questionnaires, in sample-unit id order, the
+    positions in `sample` of the units a `goto: end` rule screened out, and the language of
+    each unit's pages (None for a unit without any)."""
     answer_parts, visit_parts, screened = [], [], []
     variables, page_ids = [], []  # of both questionnaires, coded in order
     language = np.full(len(sample), None, dtype=object)  # per unit in `sample`
@@ -224,7 +240,7 @@ def _answers_and_visits(questionnaires, sample, work, register, person, latent, 
     coded = _Coded(variables, page_ids, sample["id"].to_numpy(), work.mode, language, device)
     visits, visit_rank = coded.visits(_merge(visit_parts, id_rank))
     answers = coded.answers(_merge(answer_parts, id_rank), visits["submitted_at"], visit_rank)
-    return answers, visits, np.concatenate(screened)
+    return answers, visits, np.concatenate(screened), language
 
 
 def _merge(parts, id_rank):

@@ -13,8 +13,9 @@ STAGES = [  # (name, share of the total time), for the progress bar
     ("answers", 0.22),
     ("write register", 0.14),
     ("write sample", 0.06),
-    ("write answers", 0.42),
+    ("write answers", 0.41),
     ("write paradata", 0.07),
+    ("write phone", 0.01),
 ]
 
 

@@ -164,7 +164,7 @@ def simulate_fieldwork(
     status = np.where(completed, "completed", np.where(partial, "started", "invited"))
     disposition = np.full(n, "3.19", dtype=object)  # nothing ever returned
     refused = ~completed & ~partial & has_phone & (rng.random(n) < 0.25)
-    disposition[refused] = "2.11"  # refused when the agency phoned
+    disposition[refused] = "2.11"  # refused when the agency phoned (survey.demo.phone_calls)
     deceased = ~completed & ~partial & (rng.random(n) < np.where(old, 0.01, 0.0005))
     disposition[deceased] = "2.31"
     disposition[partial] = np.where(partial_share[partial] >= 0.5, "1.2", "2.12")

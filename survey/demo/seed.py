@@ -53,7 +53,7 @@ class SeedSummary:
     scale: float
     counts: dict = field(default_factory=dict)
     """areas, persons, margins, sample_units, completed, screened_out, started, invited,
-    answers, page_visits."""
+    answers, page_visits, call_attempts, phone_interviews."""
     seconds: dict = field(default_factory=dict)
     """Time per stage, and `total`."""
     demo_codes: dict = field(default_factory=dict)
@@ -152,6 +152,7 @@ def seed_edition(
         edition_id, areas_added = _write_design(writer, exists, references, edition, bar,
                                                 clock)
         _write_answers(writer, edition.answers, edition.visits, bar, clock)
+        _write_phone(writer, edition.phone, bar, clock)
     except BaseException:
         writer.abort()
         raise
@@ -184,6 +185,8 @@ def seed_edition(
             "invited": int((status == "invited").sum()),
             "answers": len(answers["variable"]),
             "page_visits": len(edition.visits["page_id"]),
+            "call_attempts": len(edition.phone.call_attempt["outcome"]),
+            "phone_interviews": len(edition.phone.phone_interview["language"]),
         },
         seconds=clock.seconds,
         demo_codes=demo_codes(edition.sample),
@@ -250,9 +253,18 @@ def _write_answers(writer, answers, visits, bar, clock):
     with clock.stage("write answers"):
         writer.insert("answer", answers, bar.reporter("write answers"))
     with clock.stage("write paradata"):
-        writer.insert("page_visit", visits, bar.reporter("write paradata", 0.0, 0.8))
+        writer.insert("page_visit", visits, bar.reporter("write paradata"))
+
+
+def _write_phone(writer, phone, bar, clock):
+    """The calls, interview languages, call lists and phone refusals (`survey.demo.phone_calls`),
+    then the commit."""
+    with clock.stage("write phone"):
+        for table in ("call_assignment", "phone_interview", "call_attempt", "unit_outcome"):
+            writer.insert(table, getattr(phone, table))
+        bar.part("write phone", 0.5)
         writer.commit()
-        bar.part("write paradata", 1.0)
+        bar.part("write phone", 1.0)
 
 
 def _references(engine):
