@@ -1,6 +1,7 @@
 """Benchmark: how long the toolkit takes to start. The imports of the error classes and of the
-PDF engine (`python -X importtime`), the CPU time of `wijkprofiel --help` (which imports every
-command) and of `wijkprofiel serve --help` (a command's start), and the wall time from
+PDF engine (`python -X importtime`), the CPU time of `wijkprofiel --help` (the list of
+commands), of `wijkprofiel serve --help` (a command's start) and of `wijkprofiel demo --help`
+(a group of commands), and the wall time from
 `wijkprofiel serve` (one worker, a fresh SQLite database: migrations, gunicorn, the worker's
 app and questionnaires) to the first answer of /healthz.
 
@@ -88,6 +89,8 @@ MEASURES = {
     "wijkprofiel --help (CPU s)": lambda code, tmp: command_cpu_seconds(code, "--help"),
     "wijkprofiel serve --help (CPU s)": lambda code, tmp: command_cpu_seconds(code, "serve",
                                                                              "--help"),
+    "wijkprofiel demo --help (CPU s)": lambda code, tmp: command_cpu_seconds(code, "demo",
+                                                                            "--help"),
     "serve until /healthz answers (wall s)": lambda code, tmp: serve_until_healthy(
         code, Path(tempfile.mkdtemp(dir=tmp)) / "w.db"),
 }

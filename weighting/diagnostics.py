@@ -7,6 +7,8 @@ Kish 1992). g = final weight / design weight (Deville & Särndal 1992).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -66,19 +68,43 @@ def _minmax(codes, values, K):
     return lo, hi
 
 
-def collapse_log(design: Design) -> pd.DataFrame:
-    """The sparse cells that calibration merged, one row per merge (empty if none).
+def margin_file_name(source: str, folder=None) -> str:
+    """A margin's name in an output table: its file relative to `folder` (the weighting plan's
+    folder, the report's output folder), with '/', so that the table does not change with
+    where the folder is and shows no local path. A margin not read from a file inside `folder`
+    (or without `folder`) keeps its source as given.
+
+    The file /srv/out/margins/margin_sex.csv in folder /srv/out is 'margins/margin_sex.csv';
+
+    >>> margin_file_name("<margin>", "/srv/out")  # not a file: as given
+    '<margin>'
+    """
+    if folder is None or not Path(source).is_file():
+        return source
+    try:
+        return Path(source).resolve().relative_to(Path(folder).resolve()).as_posix()
+    except ValueError:  # outside the folder: the name it was given
+        return source
+
+
+def collapse_log(design: Design, folder=None) -> pd.DataFrame:
+    """The sparse cells that calibration merged, one row per merge (empty if none); each
+    margin named by `margin_file_name(source, folder)`.
 
     >>> collapse_log(Design(pd.DataFrame({"x": [1]}))).columns.tolist()
     ['margin', 'variable', 'within', 'merged', 'respondents', 'reason']
     """
-    return pd.DataFrame(design.diagnostics.get("collapsed", []),
-                        columns=["margin", "variable", "within", "merged", "respondents", "reason"])
+    log = pd.DataFrame(design.diagnostics.get("collapsed", []),
+                       columns=["margin", "variable", "within", "merged", "respondents", "reason"])
+    log["margin"] = [margin_file_name(source, folder) for source in log["margin"]]
+    return log
 
 
-def margin_gaps(design: Design) -> pd.DataFrame:
-    """Margins that disagree on shared totals (only with on_mismatch='warn'; else an error)."""
-    rows = [dict(margin_a=g["margin_a"], margin_b=g["margin_b"],
+def margin_gaps(design: Design, folder=None) -> pd.DataFrame:
+    """Margins that disagree on shared totals (only with on_mismatch='warn'; else an error),
+    each named by `margin_file_name(source, folder)`."""
+    rows = [dict(margin_a=margin_file_name(g["margin_a"], folder),
+                 margin_b=margin_file_name(g["margin_b"], folder),
                  group=", ".join(f"{k}={v}" for k, v in g["group"].items()) or "(all)",
                  total_a=g["total_a"], total_b=g["total_b"], relative_gap=g["relative_gap"])
             for g in design.diagnostics.get("margin_disagreements", [])]

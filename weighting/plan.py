@@ -341,7 +341,9 @@ def run_plan(plan: Plan) -> PlanResult:
     weights["weight"] = cal.weights
     table = pd.concat(estimates, ignore_index=True) if estimates else pd.DataFrame(columns=ESTIMATE_COLUMNS)
     return PlanResult(design=cal, weights=weights, estimates=table, diagnostics=weight_diagnostics(cal),
-                      collapsed=collapse_log(cal), margin_gaps=margin_gaps(cal),
+                      # margins named relative to the plan's folder, as the plan names them
+                      collapsed=collapse_log(cal, plan.base),
+                      margin_gaps=margin_gaps(cal, plan.base),
                       warnings=[str(w.message) for w in caught])
 
 

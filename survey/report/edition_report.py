@@ -649,7 +649,8 @@ def _build_edition_report(db, out_dir: Path, *, year, previous, compare, pdf, re
     clock = time.perf_counter()
     files = []
     weight_table = diagnostics.weight_diagnostics(current.design)
-    collapsed = diagnostics.collapse_log(current.design)
+    # margins named as plan.yaml names them (margins/margin_sex.csv): the same in every folder
+    collapsed = diagnostics.collapse_log(current.design, out_dir)
     weight_files = [out_dir / "weights.csv", out_dir / "diagnostics.csv", out_dir / "collapsed_cells.csv"]
     # written only when the weights changed (`survey.report.made_of`): 30,000 rows a run
     digest = made_of.table_digest(year, current.weights, weight_table, collapsed)

@@ -3,6 +3,7 @@ in one SQLite database: the estimates checked by hand from the weighted answers,
 between editions, the SPSS files read back with their labels, the codebook, and the PDF page by
 page."""
 
+import json
 import re
 import subprocess
 
@@ -195,6 +196,28 @@ def test_without_a_register_the_report_says_the_objective_part_is_missing(report
     assert (scores["register_used"] == 0).all()
     assert (scores["flag_score"] == "Veiligheidsindex -subjectief").all()
     assert not (report_without_register / "register_values.csv").exists()
+
+
+def test_the_weighting_files_do_not_depend_on_the_output_folder(report, report_without_register):
+    """Two reports of the same database into different --out folders write the same
+    collapsed_cells.csv (margins named as plan.yaml names them, no local path) and so record
+    the same made-of digest for the weighting files."""
+    first, second = report["out"], report_without_register
+    collapsed = pd.read_csv(first / "collapsed_cells.csv")
+    assert len(collapsed) > 0  # sparse cells were merged: there is something to compare
+    assert list(collapsed.columns) == ["margin", "variable", "within", "merged", "respondents",
+                                       "reason"]
+    assert set(collapsed["margin"]) <= {f"margins/{path.name}"
+                                        for path in (first / "margins").glob("margin_*.csv")}
+    assert all(f"margins/{name.split('/')[-1]}" in (first / "plan.yaml").read_text()
+               for name in collapsed["margin"])
+    assert (first / "collapsed_cells.csv").read_bytes() == (second / "collapsed_cells.csv").read_bytes()
+    assert str(first.parent) not in (first / "collapsed_cells.csv").read_text(encoding="utf-8")
+    # and so do the other made-of digests, but the index scores' (the first had a register)
+    for stamp in (".weights.made-of", ".indicators.made-of", "editions/2024/.made-of",
+                  "editions/2022/.made-of"):
+        digests = [json.loads((out / stamp).read_text())["digest"] for out in (first, second)]
+        assert digests[0] == digests[1], stamp
 
 
 def test_score_tables_read_back_from_excel_and_spss_with_labels(report):

@@ -150,6 +150,38 @@ def test_cli_prints_one_line_not_a_traceback(plan_dir, tmp_path):
     assert "warning: 1 margin totals disagree" in result.output
     gaps = pd.read_csv(tmp_path / "out" / "margin_gaps.csv")
     assert gaps["relative_gap"].max() > 0.01
+    # named as the plan names them, not by this machine's paths
+    assert set(gaps["margin_a"]) | set(gaps["margin_b"]) == {"sex.csv", "age.csv"}
+
+
+def test_collapsed_cells_name_the_margins_as_the_plan_does_wherever_the_folder_is(plan_dir,
+                                                                                 tmp_path):
+    """collapsed.csv names each margin file relative to the plan's folder, so two copies of a
+    plan in different places, written to different output folders, give the same file."""
+    written = []
+    for copy, output in ((tmp_path / "ana" / "plan", "out/"),
+                         (tmp_path / "elsewhere", str(tmp_path / "results"))):
+        (copy / "margins").mkdir(parents=True)
+        shutil.copy(plan_dir / "respondents.csv", copy)
+        for name in ("age", "sex", "migration", "household"):
+            shutil.copy(plan_dir / f"{name}.csv", copy / "margins")
+        # one margin by its absolute path: inside the plan's folder, so named relative to it
+        margins = ["margins/age.csv", "margins/sex.csv", "margins/migration.csv",
+                   str(copy / "margins" / "household.csv")]
+        (copy / "plan.yaml").write_text(
+            "data: respondents.csv\nstrata: wijk\ndesign_weight: dw\nmethod: raking\n"
+            f"collapse_min: 10\nmargins: [{', '.join(margins)}]\noutput: {output}\n")
+        result = run_cli(copy / "plan.yaml")
+        assert result.exit_code == 0, result.output
+        written.append((copy / output if not Path(output).is_absolute() else Path(output))
+                       / "collapsed.csv")
+    first, second = (path.read_bytes() for path in written)
+    assert first == second
+    collapsed = pd.read_csv(written[0])
+    assert len(collapsed) > 0  # the plan collapses cells: the test compares something
+    assert set(collapsed["margin"]) <= {"margins/age.csv", "margins/sex.csv",
+                                        "margins/migration.csv", "margins/household.csv"}
+    assert str(tmp_path) not in first.decode()
 
 
 def test_data_db_needs_a_registered_source(plan_dir, tmp_path, monkeypatch):
