@@ -16,12 +16,14 @@ behind the fieldwork `survey.demo.responses` simulated, as the phone module
   disposition of its own: nothing heard, 3.19).
 
 Calls begin five weeks after the unit's letter (when the agency starts phoning), fall between
-10:00 and 20:00 and end before the wave closes. Every called unit is on the demo
+10:00 and 20:00 Rotterdam time (the call that ends a phone interview at the moment the
+simulated fieldwork ended it) and end before the wave closes. Every called unit is on the demo
 interviewer's list (`call_assignment`). All draws come from the generator passed in, so the
 same seed gives the same calls.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -29,6 +31,7 @@ from survey.demo.paradata import stamp
 from survey.demo.responses import WAVES
 from survey.fieldwork import aapor
 from survey.phone import calls
+from survey.staff import local_time
 from survey.staff.roles import COORDINATOR, INTERVIEWER
 
 __all__ = ["DEMO_INTERVIEWER", "PhoneFieldwork", "simulate_phone"]
@@ -40,7 +43,8 @@ DEMO_COORDINATOR = f"demo-{COORDINATOR}"
 PHONE_START_DAYS = 35
 """Days after the letter when the agency starts calling non-respondents."""
 FIRST_HOUR, LAST_HOUR = 10, 20
-"""Calls are made from 10:00 until 20:00."""
+"""Calls are made from 10:00 until 20:00 Rotterdam time (stored in UTC, as the app stores
+times)."""
 MAX_ATTEMPTS = 5
 """PHONE_MAX_ATTEMPTS' default (`survey.settings`): a non-contact is called this often,
 unless the wave closed first."""
@@ -173,8 +177,8 @@ def simulate_phone(sample_ids, status, disposition, mode, started_at, completed_
             "sample_unit_id": ids[called_units],
             "interviewer": np.full(len(called_units), DEMO_INTERVIEWER, dtype=object),
             "assigned_by": np.full(len(called_units), DEMO_COORDINATOR, dtype=object),
-            # the morning the unit's first call was made
-            "assigned_at": _stamp(first_call[called_units] // _DAY * _DAY + 8 * 3600),
+            # early on the day of the unit's first call, before calling hours
+            "assigned_at": _stamp(first_call[called_units] // _DAY * _DAY + 7 * 3600),
         },
         unit_outcome={
             "sample_unit_id": ids[refusal_units],
@@ -210,14 +214,26 @@ class _Calls:
 
 def _daytime(low, high, rng):
     """A moment on a uniformly drawn day from `low` to `high`'s day, between FIRST_HOUR and
-    LAST_HOUR; moved a day earlier if past `high`. NaN-free int64 seconds; may come out
-    before `low` when the window is shorter than a calling day (the caller drops those)."""
+    LAST_HOUR Rotterdam time, in UTC seconds as stored; moved a day earlier if past `high`.
+    May come out before `low` when the window is shorter than a calling day (the caller
+    drops those)."""
     first_day = low // _DAY
     days = np.maximum(high // _DAY - first_day + 1, 1)
     day = first_day + np.floor(rng.random(len(low)) * days).astype(np.int64)
-    moment = (day * _DAY + FIRST_HOUR * 3600
-              + rng.integers(0, (LAST_HOUR - FIRST_HOUR) * 3600, len(low)))
+    local = (day * _DAY + FIRST_HOUR * 3600
+             + rng.integers(0, (LAST_HOUR - FIRST_HOUR) * 3600, len(low)))
+    moment = local - _utc_offset(day)
     return np.where(moment >= high, moment - _DAY, moment)
+
+
+def _utc_offset(day):
+    """Rotterdam's offset from UTC in seconds (summer time or not) per day since 1970,
+    looked up once per distinct day."""
+    distinct, where = np.unique(day, return_inverse=True)
+    offsets = np.array([
+        local_time.ROTTERDAM.utcoffset(datetime(1970, 1, 1, 12) + timedelta(days=int(d)))
+        .total_seconds() for d in distinct], dtype=np.int64)
+    return offsets[where.reshape(-1)] if len(distinct) else np.zeros(0, dtype=np.int64)
 
 
 def _earlier_calls(unit, count, low, high, rng, outcomes, p):

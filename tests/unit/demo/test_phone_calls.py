@@ -87,7 +87,10 @@ def test_calls_are_in_calling_hours_after_the_letter_and_before_the_interview():
     at = pd.to_datetime(calls["called_at"])
     start = pd.Timestamp(WAVES[1][0]) + pd.Timedelta(days=35)
     assert (at >= start).all() and (at < pd.Timestamp(WAVES[1][1]) + pd.Timedelta(days=1)).all()
-    assert at[calls["outcome"] != "completed"].dt.hour.between(10, 19).all()
+    local = at[calls["outcome"] != "completed"].dt.tz_localize("UTC").dt.tz_convert(
+        "Europe/Amsterdam")
+    assert local.dt.hour.between(10, 19).all()  # stored in UTC, made in Rotterdam hours
+    assert (local.dt.hour < 12).any() and (local.dt.hour >= 18).any()
     assert at.is_monotonic_increasing
     began = pd.Series(sample["started_at"], index=sample["sample_ids"])
     before = calls[calls["outcome"] != "completed"]
