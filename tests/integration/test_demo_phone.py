@@ -226,3 +226,19 @@ def test_supervision_page_export_and_dashboard_agree_with_the_units(seeded):
     eligible_or_unknown = len(units) - stored[aapor.SCREENED_OUT]
     assert total.rates["RR1"] == pytest.approx(total.completed / eligible_or_unknown)
     assert float(city[header.index("RR1")]) == pytest.approx(total.rates["RR1"], abs=1e-4)
+
+
+def test_seeding_again_replaces_the_phone_rows(tmp_path, questionnaires):
+    url = f"sqlite:///{tmp_path / 'again.db'}"
+    tables = ("call_attempt", "phone_interview", "call_assignment", "unit_outcome")
+
+    def counts():
+        return {t: int(query(tmp_path / "again.db", f"SELECT COUNT(*) n FROM {t}")["n"][0])
+                for t in tables}
+
+    seed_edition(url, seed=3, scale=0.005, questionnaires=questionnaires)
+    first = counts()
+    assert all(first.values())
+    seed_edition(url, seed=3, scale=0.005, questionnaires=questionnaires, replace=True)
+    assert counts() == first
+    assert query(tmp_path / "again.db", "PRAGMA foreign_key_check").empty
