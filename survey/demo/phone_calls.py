@@ -16,10 +16,10 @@ behind the fieldwork `survey.demo.responses` simulated, as the phone module
   disposition of its own: nothing heard, 3.19).
 
 Calls begin five weeks after the unit's letter (when the agency starts phoning), fall between
-10:00 and 20:00 Rotterdam time (the call that ends a phone interview at the moment the
-simulated fieldwork ended it) and end before the wave closes. Every called unit is on the demo
-interviewer's list (`call_assignment`). All draws come from the generator passed in, so the
-same seed gives the same calls.
+10:00 and 20:00 Rotterdam time, Monday to Saturday (but the call that ends a phone interview:
+at the moment the simulated fieldwork ended it), and end before the wave closes. Every called
+unit is on the demo interviewer's list (`call_assignment`). All draws come from the generator
+passed in, so the same seed gives the same calls.
 """
 
 from dataclasses import dataclass
@@ -214,16 +214,16 @@ class _Calls:
 
 def _daytime(low, high, rng):
     """A moment on a uniformly drawn day from `low` to `high`'s day, between FIRST_HOUR and
-    LAST_HOUR Rotterdam time, in UTC seconds as stored; moved a day earlier if past `high`.
-    May come out before `low` when the window is shorter than a calling day (the caller
-    drops those)."""
+    LAST_HOUR Rotterdam time, in UTC seconds as stored; a day earlier if past `high`, and
+    a Sunday becomes the Saturday before it. May come out before `low` when the window is
+    shorter than a calling day (the caller drops those)."""
     first_day = low // _DAY
     days = np.maximum(high // _DAY - first_day + 1, 1)
     day = first_day + np.floor(rng.random(len(low)) * days).astype(np.int64)
-    local = (day * _DAY + FIRST_HOUR * 3600
-             + rng.integers(0, (LAST_HOUR - FIRST_HOUR) * 3600, len(low)))
-    moment = local - _utc_offset(day)
-    return np.where(moment >= high, moment - _DAY, moment)
+    clock = FIRST_HOUR * 3600 + rng.integers(0, (LAST_HOUR - FIRST_HOUR) * 3600, len(low))
+    day = np.where(day * _DAY + clock - _utc_offset(day) >= high, day - 1, day)
+    day = np.where((day + 3) % 7 == 6, day - 1, day)  # 1 January 1970 was a Thursday
+    return day * _DAY + clock - _utc_offset(day)
 
 
 def _utc_offset(day):

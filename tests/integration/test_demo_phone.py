@@ -109,6 +109,7 @@ def test_calls_fall_in_the_fieldwork_in_calling_hours_in_order(seeded):
     by_hand = calls[calls["outcome"] != "completed"]
     local = by_hand["called_at"].dt.tz_localize("UTC").dt.tz_convert("Europe/Amsterdam")
     assert local.dt.hour.between(10, 19).all()  # stored in UTC, made in Rotterdam hours
+    assert (local.dt.day_of_week < 6).all()  # Monday to Saturday
     assert (calls["interviewer"] == DEMO_INTERVIEWER).all()
     # ids ascend with time: a unit's last call is its highest id, as the call list reads it
     assert calls["called_at"].is_monotonic_increasing

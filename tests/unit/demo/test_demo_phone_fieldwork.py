@@ -91,6 +91,7 @@ def test_calls_are_in_calling_hours_after_the_letter_and_before_the_interview():
         "Europe/Amsterdam")
     assert local.dt.hour.between(10, 19).all()  # stored in UTC, made in Rotterdam hours
     assert (local.dt.hour < 12).any() and (local.dt.hour >= 18).any()
+    assert (local.dt.day_of_week < 6).all() and (local.dt.day_of_week == 5).any()  # not Sunday
     assert at.is_monotonic_increasing
     began = pd.Series(sample["started_at"], index=sample["sample_ids"])
     before = calls[calls["outcome"] != "completed"]
