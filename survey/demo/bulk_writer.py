@@ -35,8 +35,6 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from survey.demo.responses import FIELDWORK_END, FIELDWORK_START
-
 __all__ = ["BulkWriter", "CHUNK", "PAUSE_SECONDS", "TRANSACTION_SECONDS"]
 
 CHUNK = 50_000
@@ -177,7 +175,8 @@ class BulkWriter:
             )
         self.execute(f"DELETE FROM {table} WHERE {condition}", params)
 
-    def write_edition(self, year, seed):
+    def write_edition(self, year, seed, dates):
+        """The edition record, its fieldwork period from `dates` (the edition's `calendar`)."""
         now = datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
         sql = (
             "INSERT INTO edition (year, title, fieldwork_start, fieldwork_end, seed, created_at) "
@@ -186,9 +185,8 @@ class BulkWriter:
         params = (
             year,
             f"Wijkprofiel {year} (demo)",
-            # other years (tests, a second demo round) get the same months a year earlier
-            FIELDWORK_START.replace(year=year - 1).isoformat(),
-            FIELDWORK_END.replace(year=year - 1).isoformat(),
+            dates.start.isoformat(),
+            dates.end.isoformat(),
             seed % 2**31,
             now,
         )

@@ -25,7 +25,9 @@ from survey.demo.phone_calls import PhoneFieldwork, simulate_phone
 from survey.demo.progress import Progress, StageClock
 from survey.demo.register import build_register
 from survey.demo.responses import (
+    Calendar,
     Fieldwork,
+    calendar,
     intercept_for,
     response_logit,
     simulate_fieldwork,
@@ -66,8 +68,11 @@ class GeneratedEdition:
     sample: pd.DataFrame
     """One row per sampled unit, with its outcome (status, disposition, mode,
     questionnaire_version), in the order drawn."""
+    dates: Calendar
+    """The edition's fieldwork dates: every time generated lies within `dates.start` and
+    `dates.end`, and the edition record states them."""
     work: Fieldwork
-    """The simulated fieldwork per unit, in `sample`'s order (times)."""
+    """The simulated fieldwork per unit, in `sample`'s order (times in UTC)."""
     answers: dict
     """Columns (sample_unit_id, variable, value, page_id, mode, saved_at) in unit id order."""
     visits: dict
@@ -100,6 +105,7 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
     clock = StageClock()
     register_clock = time.perf_counter()
     rng = np.random.default_rng(seed)
+    dates = calendar(year)  # the one place an edition's dates are set
     wijken = load_wijken()
     register = build_register(wijken, rng, scale, year)
     codes = {v: pd.Categorical(register[v]).codes.astype(np.int64) for v in CATEGORIES}
@@ -131,6 +137,7 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
         register["phone"].notna().to_numpy()[person],
         sample["wave"].to_numpy(),
         rng,
+        dates,
     )
     sample["status"] = work.status
     sample["disposition"] = work.disposition
@@ -171,7 +178,8 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
         phone = simulate_phone(
             sample["id"].to_numpy(), work.status, work.disposition, work.mode, work.started_at,
             work.completed_at, register["phone"].notna().to_numpy()[person],
-            sample["wave"].to_numpy(), language, np.random.default_rng([seed, PHONE_STREAM]))
+            sample["wave"].to_numpy(), language, np.random.default_rng([seed, PHONE_STREAM]),
+            dates)
     work.disposition = phone.disposition
     sample["status"] = work.status
     sample["disposition"] = work.disposition
@@ -181,7 +189,8 @@ def generate_edition(seed: int, scale: float, year: int, questionnaires: dict | 
     )
 
     return GeneratedEdition(year=year, seed=seed, scale=scale, wijken=wijken,
-                            register=register, margins=margins, sample=sample, work=work,
+                            register=register, margins=margins, sample=sample, dates=dates,
+                            work=work,
                             answers=answers, visits=visits, targets=targets, phone=phone,
                             seconds=clock.seconds)
 

@@ -23,15 +23,12 @@ passed in, so the same seed gives the same calls.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
 import numpy as np
 
 from survey.demo.paradata import stamp
-from survey.demo.responses import WAVES
+from survey.demo.responses import DEMO_EDITION, Calendar, calendar, utc_from_local
 from survey.fieldwork import aapor
 from survey.phone import calls
-from survey.staff import local_time
 from survey.staff.roles import COORDINATOR, INTERVIEWER
 
 __all__ = ["DEMO_INTERVIEWER", "PhoneFieldwork", "simulate_phone"]
@@ -84,7 +81,8 @@ class PhoneFieldwork:
 
 
 def simulate_phone(sample_ids, status, disposition, mode, started_at, completed_at, has_phone,
-                   wave, language, rng: np.random.Generator) -> PhoneFieldwork:
+                   wave, language, rng: np.random.Generator,
+                   dates: Calendar | None = None) -> PhoneFieldwork:
     """The phone fieldwork of one edition (arrays per unit, in sample order).
 
     Args:
@@ -95,11 +93,13 @@ def simulate_phone(sample_ids, status, disposition, mode, started_at, completed_
         wave: 1 or 2.
         language: the language of the unit's pages (paradata), None without any.
         rng: seeded generator, used for nothing else.
+        dates: the edition's `calendar` (default: the demo edition's).
     """
+    dates = dates or calendar(DEMO_EDITION)
     n = len(sample_ids)
     disposition = np.asarray(disposition, dtype=object).copy()
-    invited = np.array([np.datetime64(WAVES[w][0], "s") for w in (1, 2)])[np.asarray(wave) - 1]
-    closes = np.array([np.datetime64(WAVES[w][1], "s") for w in (1, 2)])[np.asarray(wave) - 1]
+    invited = dates.wave_days(wave, 0)
+    closes = dates.wave_days(wave, 1)
     phone_start = _seconds(invited) + PHONE_START_DAYS * _DAY
     close_end = _seconds(closes) + _DAY  # the whole closing day
 
@@ -177,8 +177,9 @@ def simulate_phone(sample_ids, status, disposition, mode, started_at, completed_
             "sample_unit_id": ids[called_units],
             "interviewer": np.full(len(called_units), DEMO_INTERVIEWER, dtype=object),
             "assigned_by": np.full(len(called_units), DEMO_COORDINATOR, dtype=object),
-            # early on the day of the unit's first call, before calling hours
-            "assigned_at": _stamp(first_call[called_units] // _DAY * _DAY + 7 * 3600),
+            # 7:00 Rotterdam time on the day of the unit's first call, before calling hours
+            "assigned_at": _stamp(utc_from_local(first_call[called_units] // _DAY * _DAY
+                                                 + 7 * 3600)),
         },
         unit_outcome={
             "sample_unit_id": ids[refusal_units],
@@ -221,19 +222,9 @@ def _daytime(low, high, rng):
     days = np.maximum(high // _DAY - first_day + 1, 1)
     day = first_day + np.floor(rng.random(len(low)) * days).astype(np.int64)
     clock = FIRST_HOUR * 3600 + rng.integers(0, (LAST_HOUR - FIRST_HOUR) * 3600, len(low))
-    day = np.where(day * _DAY + clock - _utc_offset(day) >= high, day - 1, day)
+    day = np.where(utc_from_local(day * _DAY + clock) >= high, day - 1, day)
     day = np.where((day + 3) % 7 == 6, day - 1, day)  # 1 January 1970 was a Thursday
-    return day * _DAY + clock - _utc_offset(day)
-
-
-def _utc_offset(day):
-    """Rotterdam's offset from UTC in seconds (summer time or not) per day since 1970,
-    looked up once per distinct day."""
-    distinct, where = np.unique(day, return_inverse=True)
-    offsets = np.array([
-        local_time.ROTTERDAM.utcoffset(datetime(1970, 1, 1, 12) + timedelta(days=int(d)))
-        .total_seconds() for d in distinct], dtype=np.int64)
-    return offsets[where.reshape(-1)] if len(distinct) else np.zeros(0, dtype=np.int64)
+    return utc_from_local(day * _DAY + clock)
 
 
 def _earlier_calls(unit, count, low, high, rng, outcomes, p):

@@ -28,17 +28,16 @@ follow migration background), invented street names, Rotterdam postcodes (30xx, 
 Dutch-format phone numbers for about 60% of residents. Everything is vectorised with numpy.
 """
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
 from survey.population.categories import (AGE_COLUMNS, AGE_GROUPS, HOUSEHOLD_TYPES,
-                                          MIGRATION_BACKGROUNDS, SEXES)
+                                          MIGRATION_BACKGROUNDS, SEXES, default_reference_date)
 
-REFERENCE_DATE = date(2023, 1, 1)
-"""Ages are taken on the date of the register extract (`survey.population.categories`
-holds the variables and their categories)."""
+REFERENCE_DATE = default_reference_date(2024)
+"""Ages are taken on the date of the register extract: 1 January of the year before the
+edition (`default_reference_date`), 1 January 2023 for the demo edition 2024
+(`survey.population.categories` holds the variables and their categories)."""
 
 # starting odds for iterative proportional fitting: rows are age groups, columns categories
 _MIGRATION_ODDS = np.array(
@@ -142,7 +141,8 @@ def build_register(
         wijken: from `survey.population.wijken.load_wijken`.
         rng: seeded generator.
         scale: fraction of the real population (1.0 gives about 535,000 persons).
-        year: the edition; register ids read `demo-<year>-<7 digits>`.
+        year: the edition; register ids read `demo-<year>-<7 digits>`, ages are those on
+            its register reference date (1 January of the year before).
     Returns:
         DataFrame with `register_id`, `wijk_code`, `age_group`, `age`, `birth_date`, `sex`,
         `migration_background`, `household_type`, `given_name`, `family_name`, `street`,
@@ -169,8 +169,10 @@ def build_register(
     age = lower + np.floor(rng.random(n) * width).astype(np.int64)
     old = age_index == 3
     age[old] = 65 + np.minimum(np.floor(rng.exponential(10.0, old.sum())), 39).astype(np.int64)
-    # born between 2 January of (year - age - 1) and 1 January of (year - age): exact age `age`
-    birth_year = (REFERENCE_DATE.year - age - 1 - 1970).astype("datetime64[Y]")
+    # born between 2 January of (ref - age - 1) and 1 January of (ref - age): exact age `age`
+    # on the edition's reference date, as the product groups a register's ages
+    reference = default_reference_date(year)
+    birth_year = (reference.year - age - 1 - 1970).astype("datetime64[Y]")
     birth_date = birth_year.astype("datetime64[D]") + 1 + rng.integers(0, 365, n)
 
     given, family = _names(rng, sex, migration)

@@ -8,21 +8,30 @@ sample is expected to complete, Rotterdam's usual rate (about 30,000 of 75,000).
 
 Modes: phone only for units with a phone number (the fieldwork agency calls non-respondents
 after about five weeks), paper more often for the 65+, web for the rest: about 70/20/10 overall.
-Dates follow the letters: wave 1 is invited on 6 March 2023 (reminders after 3 and 6 weeks,
-fieldwork until 30 June), wave 2 on 4 September 2023 (until 30 November).
+Dates follow the letters: an edition's fieldwork runs in the year before it (`calendar`), from
+1 March to 30 November. Wave 1 is invited on the first Monday of March (6 March 2023 for the
+2024 edition; reminders after 3 and 6 weeks, fieldwork until 30 June), wave 2 on the first
+Monday of September (4 September 2023, until 30 November). Respondents answer at Rotterdam
+hours of the day (web 7:00 to midnight, paper 9:00 to 17:00, phone 10:00 to 20:00), stored in
+UTC as the app stores times (`utc_from_local`).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
+from survey.staff.local_time import ROTTERDAM
+
 RESPONSE_RATE = 0.40
 PARTIAL_RATE = 0.008
+DEMO_EDITION = 2024
+"""The demo edition whose dates the constants below give (other editions: `calendar`)."""
 FIELDWORK_START = date(2023, 3, 1)
 FIELDWORK_END = date(2023, 11, 30)
 WAVES = {1: (date(2023, 3, 6), date(2023, 6, 30)), 2: (date(2023, 9, 4), date(2023, 11, 30))}
+_DAY = 86_400
 
 # logit effects; categories in survey.population.categories.CATEGORIES order
 AGE_EFFECT = np.array([-0.55, -0.45, 0.05, 0.55])
@@ -36,12 +45,63 @@ __all__ = [
     "FIELDWORK_START",
     "FIELDWORK_END",
     "WAVES",
+    "Calendar",
+    "calendar",
+    "utc_from_local",
     "wijk_quality",
     "response_logit",
     "intercept_for",
     "simulate_fieldwork",
     "Fieldwork",
 ]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The fieldwork dates of one edition: `start` and `end` as its edition record states them,
+    and per wave the day of the letter and the last day of fieldwork."""
+
+    start: date
+    end: date
+    waves: dict
+
+    def wave_days(self, wave, which):
+        """datetime64[s] at 0:00 of each unit's wave's letter (`which` 0) or closing day (1)."""
+        days = np.array([np.datetime64(self.waves[w][which], "s") for w in sorted(self.waves)])
+        return days[np.asarray(wave, dtype=np.int64) - 1]
+
+
+def calendar(year: int) -> Calendar:
+    """The fieldwork of edition `year`: the months of `FIELDWORK_START`, `FIELDWORK_END` and
+    `WAVES` in the year before the edition, every letter on the same weekday (the first Monday
+    of its month) as in the demo edition. Every date the demo generates comes from here."""
+    fieldwork_year = year - 1
+
+    def moved(day):
+        return day.replace(year=fieldwork_year)
+
+    def first_monday(day):
+        first = moved(day).replace(day=1)
+        return first + timedelta(days=-first.weekday() % 7)
+
+    return Calendar(
+        start=moved(FIELDWORK_START), end=moved(FIELDWORK_END),
+        waves={w: (first_monday(letter), moved(closes)) for w, (letter, closes) in WAVES.items()},
+    )
+
+
+def utc_from_local(local):
+    """Rotterdam wall-clock times -> UTC, both as whole seconds since 1970 (int64 arrays),
+    summer time or not, the offset looked up once per distinct day. Meant for times between
+    3:00 and midnight, as the demo draws them: the offset is that of the day's noon, so the
+    hour of a clock change itself is not handled."""
+    local = np.asarray(local, dtype=np.int64)
+    day = local // _DAY
+    distinct, where = np.unique(day, return_inverse=True)
+    offsets = np.array([
+        ROTTERDAM.utcoffset(datetime(1970, 1, 1, 12) + timedelta(days=int(d))).total_seconds()
+        for d in distinct], dtype=np.int64)
+    return local - (offsets[where.reshape(-1)] if len(distinct) else 0)
 
 
 PLACE_SEED = 71
@@ -100,7 +160,8 @@ class Fieldwork:
 
 
 def simulate_fieldwork(
-    age, migration, household, quality, has_phone, wave, rng: np.random.Generator
+    age, migration, household, quality, has_phone, wave, rng: np.random.Generator,
+    dates: Calendar | None = None,
 ) -> Fieldwork:
     """Draw response, mode and dates for every sample unit.
 
@@ -110,9 +171,11 @@ def simulate_fieldwork(
         has_phone: whether the register has a phone number.
         wave: 1 or 2.
         rng: seeded generator.
+        dates: the edition's `calendar` (default: the demo edition's).
     Returns:
-        a `Fieldwork`.
+        a `Fieldwork`, times in UTC.
     """
+    dates = dates or calendar(DEMO_EDITION)
     n = len(age)
     logit = response_logit(age, migration, household, quality)
     propensity = 1 / (1 + np.exp(-(intercept_for(logit) + logit)))
@@ -130,8 +193,8 @@ def simulate_fieldwork(
     mode[partial] = "web"
     mode[~(completed | partial)] = None
 
-    invited = np.where(wave == 1, np.datetime64(WAVES[1][0]), np.datetime64(WAVES[2][0]))
-    closes = np.where(wave == 1, np.datetime64(WAVES[1][1]), np.datetime64(WAVES[2][1]))
+    invited = dates.wave_days(wave, 0)
+    closes = dates.wave_days(wave, 1)
     # days after the letter: most soon after it or a reminder (day 21, day 42)
     bump = rng.choice([0, 21, 42], size=n, p=[0.55, 0.3, 0.15])
     delay = bump + rng.exponential(4.0, n)
@@ -146,7 +209,9 @@ def simulate_fieldwork(
         np.where(mode == "paper", rng.integers(9, 17, n), rng.choice(_WEB_HOURS, n, p=_WEB_P)),
     )
     seconds = hour * 3600 + rng.integers(0, 3600, n)
-    end = day.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+    # drawn as Rotterdam hours, kept as the app keeps times: in UTC
+    local_end = day.astype("datetime64[s]").astype(np.int64) + seconds
+    end = utc_from_local(local_end).astype("datetime64[s]")
     minutes = np.where(
         mode == "paper", 8.0, np.exp(rng.normal(np.log(np.where(mode == "phone", 24, 17)), 0.35))
     )

@@ -201,7 +201,7 @@ def _write_design(writer, exists, references, edition, bar, clock):
     with clock.stage("write register"):
         if exists is not None:
             writer.delete_edition(int(exists), year, references)
-        edition_id = writer.write_edition(year, edition.seed)
+        edition_id = writer.write_edition(year, edition.seed, edition.dates)
         areas_added = writer.write_areas(edition.wijken)
 
         person_offset = writer.scalar("SELECT COALESCE(MAX(id), 0) FROM identity_person")
