@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from survey.demo.register import REFERENCE_DATE, age_counts, build_register
-from survey.population.categories import AGE_GROUPS, CATEGORIES
+from survey.population.categories import (AGE_GROUPS, CATEGORIES, age_group_series, ages_on,
+                                          default_reference_date)
 from survey.population.margins import margins_by_wijk
 from survey.population.wijken import load_wijken
 
@@ -43,6 +44,16 @@ def test_birth_dates_give_the_age_group_on_the_reference_date(register):
     age = ref.year - birth.dt.year - before_birthday
     bins = pd.cut(age, [14, 24, 44, 64, 200], labels=AGE_GROUPS)
     assert (bins.astype(str) == register["age_group"].astype(str)).all()
+
+
+def test_an_earlier_editions_register_has_its_ages_on_its_own_reference_date(wijken):
+    """The previous edition 2022 works in 2021: its residents' ages are those of 1 January
+    2021, as the product groups a register's ages (`default_reference_date`)."""
+    earlier = build_register(wijken, np.random.default_rng(11), scale=0.02, year=2022)
+    on = default_reference_date(2022)
+    groups = age_group_series(ages_on(earlier["birth_date"], on))
+    assert (groups.astype(str) == earlier["age_group"].astype(str).to_numpy()).all()
+    assert pd.to_datetime(earlier["birth_date"]).max() <= pd.Timestamp(2006, 1, 1)
 
 
 def test_joint_distributions_are_not_independent(register):
