@@ -23,6 +23,7 @@ passed in, so the same seed gives the same calls.
 """
 
 from dataclasses import dataclass
+
 import numpy as np
 
 from survey.demo.paradata import stamp
