@@ -2,20 +2,22 @@
 
 `fieldwork_table` answers the whole table with one aggregate query over `sample_unit` (grouped
 by wijk, wave, mode and disposition; about a thousand groups for 75,000 units) and rolls the
-groups up into wijk rows, gebied rows and a city total in Python. `daily_completes` is a second
-aggregate for the chart. Nothing is cached: every request sees the answers stored so far.
+groups up into wijk rows, gebied rows and a city total in Python. `daily_completes` counts the
+completions per Rotterdam day for the chart. Nothing is cached: every request sees the answers stored so far.
 A unit's disposition is `survey.fieldwork.dispositions.disposition_column`.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, extract, func, or_, select
 
 from survey.fieldwork import aapor
 from survey.fieldwork.dispositions import DEFAULT_PARTIAL_MIN_ANSWERS, disposition_column
 from survey.editions import current_edition
 from survey.models import Area, Edition, SampleUnit
+from survey.staff import local_time
 from survey.population.targets import DEFAULT_TARGET
 
 MODES = ("web", "paper", "phone")
@@ -260,24 +262,26 @@ def fieldwork_table(db, *, year=None, filters: Filters = Filters(), targets=DEFA
 
 
 def daily_completes(db, edition_id: int, filters: Filters = Filters()) -> list[tuple[date, str, int]]:
-    """Completed questionnaires per completion day and mode: [(day, mode, n)], by day."""
-    day = func.date(SampleUnit.completed_at).label("day")
+    """Completed questionnaires per completion day and mode: [(day, mode, n)], by day. The day
+    is Rotterdam's: times are stored in UTC, and a web form finished at 0:30 on a summer night
+    belongs to that day, not to the one before. The database counts per UTC hour (Rotterdam's
+    offset is whole hours and changes on the hour), Python moves each hour to its day."""
+    day, hour = func.date(SampleUnit.completed_at), extract("hour", SampleUnit.completed_at)
     statement = (
-        select(day, SampleUnit.mode, func.count())
+        select(day, hour, SampleUnit.mode, func.count())
         .join(Area, Area.wijk_code == SampleUnit.wijk_code)
         .where(*_where(edition_id, filters), SampleUnit.completed_at.is_not(None),
                SampleUnit.status == "completed")
-        .group_by(day, SampleUnit.mode)
-        .order_by(day)
+        .group_by(day, hour, SampleUnit.mode)
     )
-    result = []
-    for value, mode, n in db.execute(statement):
-        if isinstance(value, datetime):
-            value = value.date()
-        elif isinstance(value, str):  # SQLite's date() gives text
-            value = date.fromisoformat(value)
-        result.append((value, mode, n))
-    return result
+    counts = Counter()
+    for utc_day, utc_hour, mode, n in db.execute(statement):
+        if isinstance(utc_day, str):  # SQLite's date() gives text
+            utc_day = date.fromisoformat(utc_day)
+        moment = datetime.combine(utc_day, time(int(utc_hour)))
+        counts[local_time.day(moment), mode] += n
+    in_order = sorted(counts.items(), key=lambda count: (count[0][0], count[0][1] or ""))
+    return [(day, mode, n) for (day, mode), n in in_order]
 
 
 OVER_TIME_COLUMNS = ("Dag", "Web", "Papier", "Telefoon", "Voltooid die dag", "Voltooid totaal",
@@ -290,7 +294,7 @@ def response_over_time(daily: list[tuple[date, str, int]], gross: int,
     """Completes per day by mode, the running total and the running response (completes over
     the gross sample, and over the target): the table behind the chart.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime, time
     >>> response_over_time([(date(2023, 3, 1), "web", 2), (date(2023, 3, 3), "paper", 3)],
     ...                    10, 20)[-1]
     [datetime.date(2023, 3, 3), 0, 3, 0, 3, 5, 0.5, 0.25]
@@ -313,7 +317,7 @@ def response_over_time(daily: list[tuple[date, str, int]], gross: int,
 def cumulative_series(daily: list[tuple[date, str, int]]) -> dict[str, list[tuple[date, int]]]:
     """Cumulative completes per day for each mode and in total ("all").
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime, time
     >>> cumulative_series([(date(2023, 3, 1), "web", 2), (date(2023, 3, 3), "web", 1),
     ...                    (date(2023, 3, 3), "paper", 4)])["all"]
     [(datetime.date(2023, 3, 1), 2), (datetime.date(2023, 3, 3), 7)]

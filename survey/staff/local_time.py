@@ -11,7 +11,7 @@ reads or types goes through here, whatever the server's own zone.
 datetime.datetime(2026, 11, 26, 9, 0)
 """
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 ROTTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -31,6 +31,15 @@ def from_typed(text: str) -> datetime | None:
     except ValueError:
         return None
     return typed.replace(tzinfo=ROTTERDAM).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def day(moment: datetime) -> date:
+    """The Rotterdam calendar day of a stored (naive UTC) time.
+
+    >>> day(datetime(2023, 6, 30, 22, 30)), day(datetime(2023, 12, 31, 22, 30))
+    (datetime.date(2023, 7, 1), datetime.date(2023, 12, 31))
+    """
+    return moment.replace(tzinfo=timezone.utc).astimezone(ROTTERDAM).date()
 
 
 def day_start(moment: datetime) -> datetime:

@@ -166,6 +166,20 @@ def test_same_numbers_on_both_backends(database_url):
         ("2023-09-20", "phone", 1)]
 
 
+def test_a_completion_after_midnight_rotterdam_time_counts_on_that_day(database_url):
+    # stored in UTC: 22:30 on 12 March is 23:30 in Rotterdam (winter), 22:30 on 19 September
+    # is 0:30 on the 20th (summer time)
+    add_edition(database_url)
+    with storage.transaction(database_url) as db:
+        db.get(SampleUnit, "s3").completed_at = datetime(2023, 3, 12, 22, 30)
+        db.get(SampleUnit, "o1").completed_at = datetime(2023, 9, 19, 22, 30)
+    with storage.transaction(database_url) as db:
+        daily = fieldwork.daily_completes(db, 1)
+    assert [(day.isoformat(), mode, n) for day, mode, n in daily] == [
+        ("2023-03-10", "web", 2), ("2023-03-12", "web", 1), ("2023-03-15", "paper", 1),
+        ("2023-09-20", "phone", 1)]
+
+
 @pytest.mark.slow
 def test_dashboard_on_a_demo_seed_matches_the_database(make_app, sqlite_url):
     from survey.demo.seed import seed_edition
