@@ -51,6 +51,7 @@ import re
 from collections import Counter
 
 from flask import abort, flash, g, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -108,6 +109,7 @@ def init_app(app):
     # the settings read here have their defaults, and the environment its say, in
     # survey.settings (applied by create_app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.session_interface = NoSessionCookieOnStaticFiles()
     # before CSRFProtect's own hook, which reads the form and so the body
     app.before_request(_allow_upload_body)
     app.before_request(clean_control_characters)
@@ -118,6 +120,20 @@ def init_app(app):
     limiter.init_app(app)
     app.register_error_handler(413, request_too_large)
     app.after_request(add_security_headers)
+
+
+class NoSessionCookieOnStaticFiles(SecureCookieSessionInterface):
+    """Flask's cookie session, except that a static file never sets the cookie. A permanent
+    session (staff, respondents) is otherwise sent again with every response, stylesheets
+    and icons included, as it was when that request began: a stylesheet answered after a
+    form's post could put back the cookie from before the post and lose what the post added
+    (a flashed "saved" message). A static file never changes the session, and a response
+    that sets a cookie should not be cached anyway."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
 
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")

@@ -67,3 +67,14 @@ def test_respondent_login_replaces_a_planted_session(sec_app):
     attacker.set_cookie("session", planted)
     response = attacker.get("/vragenlijst/pagina/woonduur")
     assert response.status_code == 303 and response.headers["Location"].endswith("/start")
+
+
+def test_a_static_file_never_sends_the_session_cookie_back(sec_app):
+    # a stylesheet answered after a form's post must not put back the cookie from before the
+    # post (and lose its flashed message): static files leave the cookie alone, pages refresh it
+    client = staff_client(sec_app, "admin")
+    stylesheet = client.get("/static/staff.css")
+    assert stylesheet.status_code == 200
+    assert "Set-Cookie" not in stylesheet.headers
+    page = client.get("/staff/")
+    assert page.status_code == 200 and "session=" in page.headers.get("Set-Cookie", "")
