@@ -44,6 +44,11 @@ class Stage:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(np.isinf(self.pop_psu), 1.0, (self.pop_psu - self.n_psu) / self.pop_psu)
 
+    def lonely_strata(self) -> np.ndarray:
+        """The strata with a single PSU that a variance must decide about (the lonely-PSU
+        rule): a stratum sampled completely (f = 1) adds nothing, lonely or not."""
+        return np.flatnonzero((self.n_psu == 1) & (self.fpc_factor() > 1e-7))
+
     def stratum_scale(self) -> np.ndarray:
         """The `scale` of each stratum (constant within a stratum)."""
         out = np.ones(len(self.stratum_labels))

@@ -121,7 +121,7 @@ def make_replicates(design, method: str, replicates: int | None = None, seed: in
     psu_stratum = stage.psu_stratum
     n_h = stage.n_psu
     f = stage.fpc_factor()  # 1 - n_h/N_h
-    lonely = np.flatnonzero((n_h == 1) & (f > 1e-7))
+    lonely = stage.lonely_strata()
     if lonely.size and design.lonely_psu == "fail":
         h = int(lonely[0])
         raise DesignError(design.source, f"stratum {shown(stage.stratum_labels[h])} has only one PSU, so replicates cannot "

@@ -173,7 +173,7 @@ def _combine(design: Design, stage, S1: np.ndarray, S2: np.ndarray) -> np.ndarra
     with np.errstate(divide="ignore", invalid="ignore"):
         ss = S2 - S1 * S1 / n_h
         v = np.where(n_h > 1, f * n_h / (n_h - 1) * ss, 0.0)
-    lonely = np.flatnonzero((stage.n_psu == 1) & (f[:, 0] > 1e-7))
+    lonely = stage.lonely_strata()
     if lonely.size:
         _lonely(design, stage, lonely)
         if design.lonely_psu == "adjust":

@@ -148,7 +148,7 @@ def lonely_wijken(design: Design) -> list[str]:
     "name (code)" in code order. A wijk whose one respondent is its whole population (fpc 1)
     adds no variance and is not counted, as in `weighting.variance`."""
     stage = design.stages[0]
-    lonely = np.flatnonzero((stage.n_psu == 1) & (stage.fpc_factor() > 1e-7))
+    lonely = stage.lonely_strata()
     names = design.frame["wijk"].to_numpy() if "wijk" in design.frame else None
     found = []
     for h in lonely:
