@@ -244,10 +244,10 @@ def page(unit_id, page_id):
     if request.form.get("action") == "language":
         # the resident switches: the page comes back in the new language with what was typed,
         # nothing stored and no errors yet (as the web questionnaire's language buttons)
-        notice = _change_language(unit_id, request.form.get("interview_language") or "")
-        if notice is None:
+        language = request.form.get("interview_language") or ""
+        notice = _change_language(unit_id, language)
+        if notice is None:  # not offered: nothing was stored
             abort(400)
-        language = _language_of(unit_id)
         with force_locale(language):
             typed = page_handler.read(questions, request.form).as_typed()
         return _render_page(unit_id, respondent, current, typed, language, notice=notice)
